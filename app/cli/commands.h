@@ -1,0 +1,18 @@
+#pragma once
+
+#include <QStringList>
+
+namespace loupe::cli {
+
+/** Exit codes of loupe-cli. */
+enum ExitCode { Ok = 0, Failure = 1, Usage = 2 };
+
+/** Each command gets its arguments without the program and command names. */
+int runImport(const QStringList &arguments);
+int runDemo(const QStringList &arguments);
+int runSynth(const QStringList &arguments);
+int runReport(const QStringList &arguments);
+int runExport(const QStringList &arguments);
+int runRelabel(const QStringList &arguments);
+
+} // namespace loupe::cli

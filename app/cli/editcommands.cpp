@@ -1,0 +1,108 @@
+#include "clisupport.h"
+#include "commands.h"
+#include "error.h"
+#include "exports.h"
+#include "labelrepository.h"
+#include "project.h"
+#include "sampletable.h"
+#include "sqlitedatabase.h"
+
+namespace loupe::cli {
+
+namespace {
+
+/** A class given by name, or by index when no class has that name. -1 when unknown. */
+int resolveClass(const QStringList &classes, const QString &text)
+{
+    const int byName = int(classes.indexOf(text));
+    if (byName >= 0)
+        return byName;
+    bool ok = false;
+    const int index = text.toInt(&ok);
+    return ok && index >= 0 && index < classes.size() ? index : -1;
+}
+
+qint64 findSample(Project &project, const QString &id)
+{
+    auto query = project.database().prepare(QStringLiteral("SELECT sample_index FROM samples WHERE id = ?"));
+    query.bind(1, id);
+    return query.step() ? query.columnInt64(0) : -1;
+}
+
+} // namespace
+
+int runExport(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Export the suspected label errors or the current labels as CSV."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
+    parser.addOption({QStringLiteral("suspects"),
+                      QStringLiteral("Write id,image,label,predicted,confidence,loss,issue_score,is_issue,"
+                                     "suggested_label, most suspicious first."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("labels"), QStringLiteral("Write id,image,label,original_label,edited."),
+                      QStringLiteral("FILE")});
+    int exitCode = Ok;
+    if (!parseCommand(parser, QStringLiteral("export"), arguments, 1, exitCode))
+        return exitCode;
+    if (!parser.isSet(QStringLiteral("suspects")) && !parser.isSet(QStringLiteral("labels"))) {
+        printError(QStringLiteral("loupe-cli export: give --suspects FILE or --labels FILE"));
+        return Usage;
+    }
+    try {
+        auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
+        const SampleTable table = SampleTable::load(*project);
+        if (parser.isSet(QStringLiteral("suspects")))
+            exportSuspects(table, parser.value(QStringLiteral("suspects")));
+        if (parser.isSet(QStringLiteral("labels")))
+            exportLabels(table, parser.value(QStringLiteral("labels")));
+        return Ok;
+    } catch (const Error &error) {
+        printError(QStringLiteral("loupe-cli export: ") + error.message());
+        return Failure;
+    }
+}
+
+int runRelabel(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Change the label of the sample with dataset id ID to CLASS (a class name or index). The change is recorded "
+        "in the project's audit trail (label_edits)."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
+    parser.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("The sample's id (samples.csv id column)."));
+    parser.addPositionalArgument(QStringLiteral("CLASS"), QStringLiteral("The new label."));
+    parser.addOption({QStringLiteral("note"), QStringLiteral("Why (kept in the audit trail)."), QStringLiteral("TEXT")});
+    int exitCode = Ok;
+    if (!parseCommand(parser, QStringLiteral("relabel"), arguments, 3, exitCode))
+        return exitCode;
+    const QStringList positional = parser.positionalArguments();
+    try {
+        auto project = Project::open(positional.at(0));
+        const QStringList classes = project->classNames();
+        const int label = resolveClass(classes, positional.at(2));
+        if (label < 0)
+            throw Error(QStringLiteral("unknown class \"%1\"; the classes are: %2")
+                            .arg(positional.at(2), classes.join(QStringLiteral(", "))));
+        const qint64 sample = findSample(*project, positional.at(1));
+        if (sample < 0)
+            throw Error(QStringLiteral("no sample has id \"%1\"").arg(positional.at(1)));
+        LabelRepository labels(*project);
+        const QList<LabelChange> changes =
+            labels.relabel({sample}, label, parser.value(QStringLiteral("note")), QStringLiteral("cli"));
+        if (changes.isEmpty()) {
+            printError(QStringLiteral("%1 is already labelled %2").arg(positional.at(1), classes.at(label)));
+        } else {
+            const int old = changes.first().oldLabel;
+            printError(QStringLiteral("%1: %2 -> %3")
+                           .arg(positional.at(1), old < 0 ? QStringLiteral("(unlabeled)") : classes.at(old),
+                                classes.at(label)));
+        }
+        return Ok;
+    } catch (const Error &error) {
+        printError(QStringLiteral("loupe-cli relabel: ") + error.message());
+        return Failure;
+    }
+}
+
+} // namespace loupe::cli

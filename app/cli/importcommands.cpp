@@ -1,0 +1,166 @@
+#include "classfolderimporter.h"
+#include "clisupport.h"
+#include "commands.h"
+#include "demo/fashionmnistdemo.h"
+#include "demo/syntheticdataset.h"
+#include "error.h"
+#include "loupefolderimporter.h"
+#include "progress.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+
+namespace loupe::cli {
+
+namespace {
+
+void printSummary(const ImportSummary &summary, const QString &project, qint64 milliseconds)
+{
+    QString text = QStringLiteral("Imported %1 samples (%2 unlabeled), %3 classes, %4 metadata columns into %5 in %6 s\n")
+                       .arg(summary.samples)
+                       .arg(summary.unlabeled)
+                       .arg(summary.classes)
+                       .arg(summary.metadata.size())
+                       .arg(project)
+                       .arg(double(milliseconds) / 1000.0, 0, 'f', 2);
+    QStringList parts;
+    if (summary.hasPredictions)
+        parts << QStringLiteral("predictions");
+    if (summary.hasEmbeddings)
+        parts << QStringLiteral("embeddings");
+    if (summary.hasCoords)
+        parts << QStringLiteral("2-D coordinates");
+    if (summary.hasHistory)
+        parts << QStringLiteral("training history");
+    if (!parts.isEmpty())
+        text += QStringLiteral("With %1.\n").arg(parts.join(QStringLiteral(", ")));
+    for (const QString &note : summary.notes)
+        text += QStringLiteral("Note: ") + note + QLatin1Char('\n');
+    printError(text.trimmed());
+}
+
+} // namespace
+
+int runImport(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Import a Loupe folder (classes.txt, samples.csv, predictions.npy, ...; see docs/import-format.md) or an "
+        "ImageNet-style class-folder tree into a new project file."));
+    parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("The dataset folder."));
+    parser.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("The project file to write."),
+                      QStringLiteral("PROJECT")});
+    parser.addOption({QStringLiteral("run-name"), QStringLiteral("Name of the prediction run (default: model)."),
+                      QStringLiteral("NAME"), QStringLiteral("model")});
+    parser.addOption({QStringLiteral("force"), QStringLiteral("Replace PROJECT if it exists.")});
+    int exitCode = Ok;
+    if (!parseCommand(parser, QStringLiteral("import"), arguments, 1, exitCode))
+        return exitCode;
+    if (!parser.isSet(QStringLiteral("output"))) {
+        printError(QStringLiteral("loupe-cli import: -o PROJECT is required"));
+        return Usage;
+    }
+    const QString folder = parser.positionalArguments().at(0);
+    const QString project = parser.value(QStringLiteral("output"));
+    ImportOptions options;
+    options.runName = parser.value(QStringLiteral("run-name"));
+    options.overwrite = parser.isSet(QStringLiteral("force"));
+    try {
+        auto progress = stderrProgress();
+        QElapsedTimer timer;
+        timer.start();
+        const bool loupeFolder = QFileInfo::exists(QDir(folder).filePath(QStringLiteral("samples.csv")));
+        const ImportSummary summary =
+            loupeFolder || !ClassFolderImporter::looksLikeClassFolders(folder)
+                ? LoupeFolderImporter(folder).run(project, options, *progress)
+                : ClassFolderImporter(folder).run(project, options, *progress);
+        printSummary(summary, project, timer.elapsed());
+        return Ok;
+    } catch (const Error &error) {
+        printError(QStringLiteral("loupe-cli import: failed; no project was written.\n") + error.message());
+        return Failure;
+    }
+}
+
+int runDemo(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Build the Fashion-MNIST demo in DIR from Debian's dataset-fashion-mnist package: DIR/dataset (a Loupe "
+        "folder with PNGs, seeded label noise recorded in truth.csv, out-of-fold predictions and embeddings from a "
+        "small MLP trained here) and the project DIR/fashion-mnist.loupe."));
+    parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("Where to build the demo."));
+    parser.addOption({QStringLiteral("limit"), QStringLiteral("Use a seeded random subset of N images."),
+                      QStringLiteral("N"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("epochs"), QStringLiteral("Training epochs per fold."), QStringLiteral("E")});
+    parser.addOption({QStringLiteral("folds"), QStringLiteral("Cross-validation folds (default 5)."),
+                      QStringLiteral("K"), QStringLiteral("5")});
+    parser.addOption({QStringLiteral("noise"), QStringLiteral("Share of labels flipped (default 0.03)."),
+                      QStringLiteral("RATE"), QStringLiteral("0.03")});
+    parser.addOption({QStringLiteral("source"), QStringLiteral("Folder with the Fashion-MNIST .gz files."),
+                      QStringLiteral("DIR"), DemoOptions().sourceFolder});
+    parser.addOption({QStringLiteral("force"), QStringLiteral("Replace an existing demo project.")});
+    int exitCode = Ok;
+    if (!parseCommand(parser, QStringLiteral("demo"), arguments, 1, exitCode))
+        return exitCode;
+    DemoOptions options;
+    options.limit = parser.value(QStringLiteral("limit")).toLongLong();
+    options.folds = std::max(2, parser.value(QStringLiteral("folds")).toInt());
+    options.noiseRate = parser.value(QStringLiteral("noise")).toDouble();
+    options.sourceFolder = parser.value(QStringLiteral("source"));
+    options.overwrite = parser.isSet(QStringLiteral("force"));
+    if (parser.isSet(QStringLiteral("epochs")))
+        options.model.epochs = std::max(1, parser.value(QStringLiteral("epochs")).toInt());
+    try {
+        auto progress = stderrProgress();
+        QElapsedTimer timer;
+        timer.start();
+        const DemoResult result = buildFashionMnistDemo(parser.positionalArguments().at(0), options, *progress);
+        printError(QStringLiteral("\nDemo ready in %1 s: %2 samples, %3 labels flipped; out-of-fold accuracy %4 on "
+                                  "the given labels, %5 on the true labels.\nProject: %6")
+                       .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1)
+                       .arg(result.samples)
+                       .arg(result.flipped)
+                       .arg(result.accuracyOnGivenLabels, 0, 'f', 4)
+                       .arg(result.accuracyOnTrueLabels, 0, 'f', 4)
+                       .arg(result.projectPath));
+        return Ok;
+    } catch (const Error &error) {
+        printError(QStringLiteral("loupe-cli demo: ") + error.message());
+        return Failure;
+    }
+}
+
+int runSynth(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Write a seeded synthetic Loupe folder (Gaussian-mixture embeddings, softmax predictions) for scale tests."));
+    parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("Folder to write."));
+    parser.addOption({QStringLiteral("samples"), QStringLiteral("Number of samples (default 1000000)."),
+                      QStringLiteral("N"), QStringLiteral("1000000")});
+    parser.addOption({QStringLiteral("classes"), QStringLiteral("Number of classes (default 10)."),
+                      QStringLiteral("C"), QStringLiteral("10")});
+    parser.addOption({QStringLiteral("dim"), QStringLiteral("Embedding dimension (default 128)."),
+                      QStringLiteral("D"), QStringLiteral("128")});
+    parser.addOption({QStringLiteral("seed"), QStringLiteral("Random seed."), QStringLiteral("S"), QStringLiteral("1")});
+    int exitCode = Ok;
+    if (!parseCommand(parser, QStringLiteral("synth"), arguments, 1, exitCode))
+        return exitCode;
+    SyntheticOptions options;
+    options.samples = std::max<qint64>(1, parser.value(QStringLiteral("samples")).toLongLong());
+    options.classes = std::max(2, parser.value(QStringLiteral("classes")).toInt());
+    options.dimensions = std::max(1, parser.value(QStringLiteral("dim")).toInt());
+    options.seed = parser.value(QStringLiteral("seed")).toULongLong();
+    try {
+        auto progress = stderrProgress();
+        writeSyntheticDataset(parser.positionalArguments().at(0), options, *progress);
+        return Ok;
+    } catch (const Error &error) {
+        printError(QStringLiteral("loupe-cli synth: ") + error.message());
+        return Failure;
+    }
+}
+
+} // namespace loupe::cli

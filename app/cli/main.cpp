@@ -1,0 +1,67 @@
+// loupe-cli: the headless face of loupe_core, for scripts, CI pipelines and benchmarks.
+
+#include "clisupport.h"
+#include "commands.h"
+
+#include <QCoreApplication>
+
+#include <functional>
+#include <map>
+
+namespace {
+
+const char *const kUsage = R"(Usage: loupe-cli COMMAND [OPTIONS] ARGS
+
+Find what is wrong with a vision model's data.
+
+Commands:
+  import DIR -o PROJECT     Import a Loupe folder or class-folder tree into a new project
+  report PROJECT [--json]   Classification report and confusion matrix, per split
+  export PROJECT --suspects FILE | --labels FILE
+                            Export the most suspicious labels, or the current labels
+  relabel PROJECT ID CLASS  Change one sample's label (with --note TEXT)
+  demo DIR                  Build the Fashion-MNIST demo dataset and project in DIR
+  synth DIR                 Write a synthetic dataset folder (for scale tests)
+
+Options:
+  -h, --help                This help; COMMAND --help for a command's options
+  -v, --version             Loupe's version
+
+Exit codes: 0 success, 1 bad input or failure (the reason is on stderr), 2 usage error.
+)";
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("loupe-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(LOUPE_VERSION_STRING));
+    using namespace loupe::cli;
+
+    QStringList arguments = QCoreApplication::arguments().mid(1);
+    if (arguments.isEmpty()) {
+        printError(QString::fromUtf8(kUsage));
+        return Usage;
+    }
+    const QString command = arguments.takeFirst();
+    if (command == QLatin1String("-h") || command == QLatin1String("--help") || command == QLatin1String("help")) {
+        printOut(QString::fromUtf8(kUsage));
+        return Ok;
+    }
+    if (command == QLatin1String("-v") || command == QLatin1String("--version")) {
+        printOut(QStringLiteral("loupe-cli %1\n").arg(QStringLiteral(LOUPE_VERSION_STRING)));
+        return Ok;
+    }
+    const std::map<QString, std::function<int(const QStringList &)>> commands = {
+        {QStringLiteral("import"), runImport},   {QStringLiteral("report"), runReport},
+        {QStringLiteral("export"), runExport},   {QStringLiteral("relabel"), runRelabel},
+        {QStringLiteral("demo"), runDemo},       {QStringLiteral("synth"), runSynth},
+    };
+    const auto it = commands.find(command);
+    if (it == commands.end()) {
+        printError(QStringLiteral("loupe-cli: unknown command \"%1\"\n").arg(command) + QString::fromUtf8(kUsage));
+        return Usage;
+    }
+    return it->second(arguments);
+}

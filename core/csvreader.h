@@ -1,0 +1,72 @@
+#pragma once
+
+#include <QFile>
+#include <QString>
+#include <QStringDecoder>
+
+#include <vector>
+
+namespace loupe {
+
+/**
+ * A streaming RFC 4180 CSV reader.
+ *
+ * Reads a record at a time through a buffer, so a file of millions of rows needs
+ * constant memory. Accepts LF and CRLF line ends, a UTF-8 byte order mark, quoted
+ * fields with embedded separators, doubled quotes and line breaks. Cells are text:
+ * nothing is evaluated, so a formula-like cell (`=cmd|...`) stays a string.
+ *
+ * Problems throw loupe::Error naming the file and the physical line where the
+ * record starts: `samples.csv:12: unterminated quoted field`,
+ * `samples.csv:7: invalid UTF-8`.
+ */
+class CsvReader
+{
+public:
+    /** Opens the file; throws loupe::Error if it cannot be read. */
+    explicit CsvReader(const QString &path);
+
+    /**
+     * Reads the next record into fields (cleared first). Returns false at the end of
+     * the file. An empty line is returned as a record with one empty field.
+     */
+    bool readRecord(std::vector<QString> &fields);
+
+    /** 1-based line number on which the record last returned starts. */
+    qint64 recordLine() const { return m_recordLine; }
+    /** File name without directories, for messages. */
+    QString fileName() const;
+    /** Bytes consumed so far, for progress. */
+    qint64 bytesRead() const;
+    qint64 fileSize() const;
+
+private:
+    // How a field ended: at a separator, at a line end, or at the end of the file.
+    enum class FieldEnd { Separator, Record, File };
+
+    bool fillBuffer();
+    // The next byte without consuming it, refilling the buffer; -1 at the end of the file.
+    int peekByte();
+    FieldEnd readUnquotedField(QString &out, int field);
+    FieldEnd readQuotedField(QString &out, int field);
+    // Consumes the separator or line end at m_pos.
+    FieldEnd finishField(int field);
+    // Appends to m_field, clearing it first when started is false (and setting it).
+    void spill(QByteArrayView bytes, bool &started, int field);
+    QString decode(QByteArrayView bytes, bool ascii);
+    [[noreturn]] void fail(const QString &problem) const;
+
+    QString m_path;
+    QFile m_file;
+    QByteArray m_buffer;
+    qsizetype m_pos = 0;
+    qint64 m_consumedBefore = 0; // bytes of the file before m_buffer
+    qint64 m_line = 1;            // current physical line
+    qint64 m_recordLine = 0;
+    bool m_atStart = true;
+    // Bytes of a field that spans buffer refills or contains doubled quotes.
+    QByteArray m_field;
+    QStringDecoder m_decoder;
+};
+
+} // namespace loupe

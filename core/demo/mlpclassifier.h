@@ -1,0 +1,72 @@
+#pragma once
+
+#include <Eigen/Core>
+
+#include <cstdint>
+#include <vector>
+
+namespace loupe {
+
+class Progress;
+
+/** Hyper-parameters of the demo's small multilayer perceptron. */
+struct MlpParams
+{
+    int hiddenUnits = 128;     // also the embedding dimension
+    int epochs = 8;
+    int batchSize = 128;
+    float learningRate = 1e-3f; // Adam
+    float weightDecay = 1e-4f;  // L2 on weights
+    uint64_t seed = 42;
+};
+
+/** Mean losses of one training epoch. */
+struct EpochLoss
+{
+    int epoch = 0; // 1-based
+    double trainLoss = 0.0;
+    double validationLoss = 0.0;
+};
+
+/**
+ * A one-hidden-layer ReLU network with a softmax output, trained with Adam on
+ * mini-batches. Small enough to train on Fashion-MNIST on two cores in seconds per
+ * epoch; the hidden activations serve as the demo's embeddings.
+ *
+ * Features are rows of a row-major float matrix (N x D), already scaled to ~[0, 1].
+ */
+class MlpClassifier
+{
+public:
+    using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+    explicit MlpClassifier(MlpParams params = {});
+
+    /**
+     * Trains on (features, labels); when validation rows are given, reports their mean
+     * loss per epoch in the returned history. Labels are in [0, numClasses).
+     * Polls progress for cancellation (throws loupe::Cancelled).
+     */
+    std::vector<EpochLoss> fit(const Matrix &features, const std::vector<int> &labels, int numClasses,
+                               const Matrix *validationFeatures, const std::vector<int> *validationLabels,
+                               Progress &progress);
+
+    /** Class probabilities, N x numClasses; each row sums to 1. */
+    Matrix predictProbabilities(const Matrix &features) const;
+    /** Hidden-layer activations, N x hiddenUnits. */
+    Matrix embed(const Matrix &features) const;
+
+private:
+    /** log softmax of the logits, N x numClasses, computed in row chunks. */
+    Matrix logProbabilities(const Matrix &features) const;
+    /** Throws Error unless fit() has run and features has the trained width. */
+    void checkTrained(const Matrix &features) const;
+
+    MlpParams m_params;
+    Matrix m_w1; // D x H
+    Eigen::RowVectorXf m_b1;
+    Matrix m_w2; // H x C
+    Eigen::RowVectorXf m_b2;
+};
+
+} // namespace loupe

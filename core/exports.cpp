@@ -1,0 +1,85 @@
+#include "exports.h"
+
+#include "csvwriter.h"
+#include "error.h"
+#include "sampletable.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace loupe {
+
+namespace {
+
+QString className(const SampleTable &table, int index)
+{
+    return index < 0 ? QString() : table.classNames.value(index);
+}
+
+QString number(double value)
+{
+    return std::isnan(value) ? QString() : QString::number(value, 'g', 6);
+}
+
+} // namespace
+
+std::vector<float> labelIssueScores(const SampleTable &table)
+{
+    std::vector<float> scores(size_t(table.size()), NAN);
+    for (size_t i = 0; i < scores.size(); ++i) {
+        if (std::isfinite(table.loss[i]))
+            scores[i] = 1.0f - std::exp(-table.loss[i]);
+    }
+    return scores;
+}
+
+std::vector<qint64> rankBySuspicion(const SampleTable &table)
+{
+    const std::vector<float> scores = labelIssueScores(table);
+    std::vector<qint64> order;
+    order.reserve(scores.size());
+    for (size_t i = 0; i < scores.size(); ++i) {
+        if (!std::isnan(scores[i]))
+            order.push_back(qint64(i));
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&](qint64 a, qint64 b) { return table.loss[size_t(a)] > table.loss[size_t(b)]; });
+    return order;
+}
+
+void exportSuspects(const SampleTable &table, const QString &path)
+{
+    if (!table.hasPredictions())
+        throw Error(QStringLiteral("the project has no predictions: import predictions.npy or logits.npy first"));
+    const std::vector<float> scores = labelIssueScores(table);
+    CsvWriter writer(path);
+    writer.writeRow({QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
+                     QStringLiteral("predicted"), QStringLiteral("confidence"), QStringLiteral("loss"),
+                     QStringLiteral("issue_score"), QStringLiteral("is_issue"), QStringLiteral("suggested_label")});
+    for (qint64 sample : rankBySuspicion(table)) {
+        const auto i = size_t(sample);
+        const bool isIssue = table.predicted[i] != table.labels[i];
+        writer.writeRow({table.ids.at(sample), table.images.at(sample), className(table, table.labels[i]),
+                         className(table, table.predicted[i]), number(table.confidence[i]), number(table.loss[i]),
+                         number(scores[i]), isIssue ? QStringLiteral("1") : QStringLiteral("0"),
+                         isIssue ? className(table, table.predicted[i]) : QString()});
+    }
+    writer.commit();
+}
+
+void exportLabels(const SampleTable &table, const QString &path)
+{
+    CsvWriter writer(path);
+    writer.writeRow({QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
+                     QStringLiteral("original_label"), QStringLiteral("edited")});
+    for (qint64 sample = 0; sample < table.size(); ++sample) {
+        const auto i = size_t(sample);
+        writer.writeRow({table.ids.at(sample), table.images.at(sample), className(table, table.labels[i]),
+                         className(table, table.originalLabels[i]),
+                         table.isEdited(sample) ? QStringLiteral("1") : QStringLiteral("0")});
+    }
+    writer.commit();
+}
+
+} // namespace loupe

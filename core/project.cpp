@@ -1,0 +1,195 @@
+#include "project.h"
+
+#include "error.h"
+#include "sqlitedatabase.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+namespace loupe {
+
+namespace {
+
+QString projectError(const QString &path, const QString &problem)
+{
+    return QFileInfo(path).fileName() + QStringLiteral(": ") + problem;
+}
+
+// Rejects files that are not SQLite before SQLite gets to them, so the message is
+// about Loupe projects rather than SQLite internals.
+void checkSqliteHeader(const QString &path)
+{
+    QFile file(path);
+    if (!file.exists())
+        throw Error(projectError(path, QStringLiteral("no such file")));
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(projectError(path, QStringLiteral("cannot be read: %1").arg(file.errorString())));
+    const QByteArray header = file.read(16);
+    if (header != QByteArray("SQLite format 3\0", 16))
+        throw Error(projectError(path, QStringLiteral("not a Loupe project (not an SQLite database)")));
+}
+
+void checkIdentity(SqliteDatabase &db, const QString &path)
+{
+    const qint64 applicationId = db.queryInt(QStringLiteral("PRAGMA application_id"));
+    const int version = ProjectSchema::version(db);
+    if (applicationId != ProjectSchema::kApplicationId && !(applicationId == 0 && version == 0))
+        throw Error(projectError(path, QStringLiteral("not a Loupe project (SQLite database of another program)")));
+    if (version > ProjectSchema::kCurrentVersion)
+        throw Error(projectError(path, QStringLiteral("written by a newer Loupe (project format %1; this Loupe reads up "
+                                                      "to format %2): update Loupe to open it")
+                                           .arg(version)
+                                           .arg(ProjectSchema::kCurrentVersion)));
+    if (applicationId == 0 && version == 0 && db.queryInt(QStringLiteral("SELECT count(*) FROM sqlite_schema")) > 0)
+        throw Error(projectError(path, QStringLiteral("not a Loupe project (SQLite database of another program)")));
+}
+
+QString unwritableReason(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.isWritable())
+        return QStringLiteral("the file is read-only on disk");
+    if (!QFileInfo(info.absolutePath()).isWritable())
+        return QStringLiteral("its folder is read-only, so SQLite cannot write its journal");
+    return {};
+}
+
+} // namespace
+
+Project::Project(const QString &path, std::unique_ptr<SqliteDatabase> db, QString readOnlyReason)
+    : m_path(path), m_db(std::move(db)), m_readOnlyReason(std::move(readOnlyReason))
+{
+}
+
+Project::~Project() = default;
+
+std::unique_ptr<Project> Project::open(const QString &path, Access access)
+{
+    checkSqliteHeader(path);
+    QString reason = access == Access::ReadOnly ? QStringLiteral("opened read-only") : unwritableReason(path);
+    const auto mode = reason.isEmpty() ? SqliteDatabase::Mode::ReadWrite : SqliteDatabase::Mode::ReadOnly;
+    auto db = std::make_unique<SqliteDatabase>(path, mode);
+    try {
+        checkIdentity(*db, path);
+    } catch (const Error &) {
+        throw;
+    } catch (...) {
+        throw Error(projectError(path, QStringLiteral("not a Loupe project (unreadable database)")));
+    }
+    if (ProjectSchema::version(*db) < ProjectSchema::kCurrentVersion) {
+        if (!reason.isEmpty())
+            throw Error(projectError(path, QStringLiteral("needs an upgrade to the current project format, but %1")
+                                               .arg(reason)));
+        ProjectSchema::migrate(*db);
+    }
+    std::unique_ptr<Project> project(new Project(QFileInfo(path).absoluteFilePath(), std::move(db), reason));
+    project->configureConnection();
+    project->resolveDatasetRoot();
+    return project;
+}
+
+std::unique_ptr<Project> Project::create(const QString &path)
+{
+    if (QFileInfo::exists(path))
+        throw Error(projectError(path, QStringLiteral("already exists")));
+    auto db = std::make_unique<SqliteDatabase>(path, SqliteDatabase::Mode::Create);
+    ProjectSchema::migrate(*db);
+    std::unique_ptr<Project> project(new Project(QFileInfo(path).absoluteFilePath(), std::move(db), {}));
+    project->configureConnection();
+    return project;
+}
+
+void Project::configureConnection()
+{
+    m_db->exec(QStringLiteral("PRAGMA foreign_keys = ON"));
+    if (isReadOnly())
+        return;
+    // WAL lets the app read while loupe-cli writes; synchronous=FULL makes every
+    // committed relabel durable even against power loss (see docs/project-format.md).
+    m_db->exec(QStringLiteral("PRAGMA journal_mode = WAL"));
+    m_db->exec(QStringLiteral("PRAGMA synchronous = FULL"));
+}
+
+void Project::resolveDatasetRoot()
+{
+    // Prefer the root relative to the project file, so a project moved together with
+    // its dataset keeps working; fall back to the absolute path recorded at import.
+    const QString relative = info(QStringLiteral("dataset_root_relative"));
+    const QString absolute = info(QStringLiteral("dataset_root"));
+    const QDir projectDir = QFileInfo(m_path).absoluteDir();
+    if (!relative.isEmpty()) {
+        const QString candidate = QDir::cleanPath(projectDir.absoluteFilePath(relative));
+        if (QFileInfo(candidate).isDir() || absolute.isEmpty()) {
+            m_datasetRoot = candidate;
+            return;
+        }
+    }
+    m_datasetRoot = absolute.isEmpty() ? projectDir.absolutePath() : absolute;
+}
+
+QString Project::fileName() const
+{
+    return QFileInfo(m_path).fileName();
+}
+
+QString Project::info(const QString &key) const
+{
+    auto statement = m_db->prepare(QStringLiteral("SELECT value FROM project_info WHERE key = ?"));
+    statement.bind(1, key);
+    return statement.step() ? statement.columnText(0) : QString();
+}
+
+void Project::setInfo(const QString &key, const QString &value)
+{
+    auto statement = m_db->prepare(QStringLiteral("INSERT OR REPLACE INTO project_info(key, value) VALUES (?, ?)"));
+    statement.bind(1, key).bind(2, value).execute();
+    if (key.startsWith(QLatin1String("dataset_root")))
+        resolveDatasetRoot();
+}
+
+QString Project::absoluteImagePath(const QString &relativePath) const
+{
+    return QDir(m_datasetRoot).filePath(relativePath);
+}
+
+QStringList Project::classNames() const
+{
+    QStringList names;
+    auto statement = m_db->prepare(QStringLiteral("SELECT name FROM classes ORDER BY class_index"));
+    while (statement.step())
+        names << statement.columnText(0);
+    return names;
+}
+
+qint64 Project::sampleCount() const
+{
+    return m_db->queryInt(QStringLiteral("SELECT count(*) FROM samples"));
+}
+
+QList<RunInfo> Project::runs() const
+{
+    QList<RunInfo> result;
+    auto statement = m_db->prepare(
+        QStringLiteral("SELECT run_id, name, created, num_classes, source FROM runs ORDER BY run_id"));
+    while (statement.step())
+        result.append({statement.columnInt(0), statement.columnText(1), statement.columnText(2),
+                       statement.columnInt(3), statement.columnText(4)});
+    return result;
+}
+
+int Project::latestRunId() const
+{
+    return int(m_db->queryInt(QStringLiteral("SELECT max(run_id) FROM runs"), -1));
+}
+
+QList<MetadataColumn> Project::metadataColumns() const
+{
+    QList<MetadataColumn> columns;
+    auto statement = m_db->prepare(QStringLiteral("SELECT name, type FROM metadata_columns ORDER BY position"));
+    while (statement.step())
+        columns.append({statement.columnText(0), metadataTypeFromName(statement.columnText(1))});
+    return columns;
+}
+
+} // namespace loupe

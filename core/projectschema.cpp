@@ -1,0 +1,228 @@
+#include "projectschema.h"
+
+#include "error.h"
+#include "sqlitedatabase.h"
+#include "sqlitetransaction.h"
+
+#include <functional>
+#include <vector>
+
+namespace loupe {
+
+QString metadataTypeName(MetadataColumn::Type type)
+{
+    switch (type) {
+    case MetadataColumn::Type::Integer:
+        return QStringLiteral("integer");
+    case MetadataColumn::Type::Real:
+        return QStringLiteral("real");
+    case MetadataColumn::Type::Text:
+        break;
+    }
+    return QStringLiteral("text");
+}
+
+MetadataColumn::Type metadataTypeFromName(const QString &name)
+{
+    if (name == QLatin1String("integer"))
+        return MetadataColumn::Type::Integer;
+    if (name == QLatin1String("real"))
+        return MetadataColumn::Type::Real;
+    return MetadataColumn::Type::Text;
+}
+
+namespace ProjectSchema {
+
+namespace {
+
+// Version 1: the first schema. Documented column by column in docs/project-format.md.
+const char *const kSchemaV1 = R"sql(
+CREATE TABLE project_info (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE classes (
+    class_index INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE
+);
+
+CREATE TABLE samples (
+    sample_index   INTEGER PRIMARY KEY,
+    id             TEXT NOT NULL UNIQUE,
+    image          TEXT NOT NULL,
+    label          INTEGER REFERENCES classes(class_index),
+    original_label INTEGER REFERENCES classes(class_index),
+    split          TEXT
+);
+CREATE INDEX samples_by_label ON samples(label);
+CREATE INDEX samples_by_split ON samples(split);
+
+CREATE TABLE metadata_columns (
+    name     TEXT PRIMARY KEY COLLATE NOCASE,
+    type     TEXT NOT NULL CHECK (type IN ('integer', 'real', 'text')),
+    position INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE sample_metadata (
+    sample_index INTEGER PRIMARY KEY REFERENCES samples(sample_index)
+);
+
+CREATE TABLE runs (
+    run_id      INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    created     TEXT NOT NULL,
+    num_classes INTEGER NOT NULL,
+    source      TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE predictions (
+    run_id            INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    sample_index      INTEGER NOT NULL REFERENCES samples(sample_index),
+    predicted         INTEGER NOT NULL REFERENCES classes(class_index),
+    confidence        REAL NOT NULL,
+    given_probability REAL,
+    loss              REAL,
+    margin            REAL,
+    PRIMARY KEY (run_id, sample_index)
+) WITHOUT ROWID;
+CREATE INDEX predictions_by_loss ON predictions(run_id, loss DESC);
+
+CREATE TABLE arrays (
+    run_id     INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    rows       INTEGER NOT NULL,
+    cols       INTEGER NOT NULL,
+    chunk_rows INTEGER NOT NULL,
+    dtype      TEXT NOT NULL DEFAULT 'float32',
+    PRIMARY KEY (run_id, name)
+) WITHOUT ROWID;
+
+CREATE TABLE array_chunks (
+    run_id    INTEGER NOT NULL,
+    name      TEXT NOT NULL,
+    chunk     INTEGER NOT NULL,
+    first_row INTEGER NOT NULL,
+    row_count INTEGER NOT NULL,
+    data      BLOB NOT NULL,
+    UNIQUE (run_id, name, chunk),
+    FOREIGN KEY (run_id, name) REFERENCES arrays(run_id, name) ON DELETE CASCADE
+);
+
+CREATE TABLE training_history (
+    run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    epoch  INTEGER NOT NULL,
+    metric TEXT NOT NULL,
+    value  REAL,
+    PRIMARY KEY (run_id, epoch, metric)
+) WITHOUT ROWID;
+
+CREATE TABLE label_edits (
+    edit_id      INTEGER PRIMARY KEY,
+    sample_index INTEGER NOT NULL REFERENCES samples(sample_index),
+    old_label    INTEGER REFERENCES classes(class_index),
+    new_label    INTEGER REFERENCES classes(class_index),
+    time         TEXT NOT NULL,
+    note         TEXT NOT NULL DEFAULT '',
+    source       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX label_edits_by_sample ON label_edits(sample_index);
+
+CREATE TRIGGER label_edits_are_never_deleted BEFORE DELETE ON label_edits
+BEGIN SELECT RAISE(ABORT, 'label_edits is an audit trail: rows are never deleted'); END;
+CREATE TRIGGER label_edits_are_never_changed BEFORE UPDATE ON label_edits
+BEGIN SELECT RAISE(ABORT, 'label_edits is an audit trail: rows are never changed'); END;
+)sql";
+
+using Migration = std::function<void(SqliteDatabase &)>;
+
+// migrations[i] takes a database from version i to version i + 1.
+const std::vector<Migration> &migrations()
+{
+    static const std::vector<Migration> steps = {
+        [](SqliteDatabase &db) {
+            db.exec(QString::fromUtf8(kSchemaV1));
+            recreateSampleView(db, {});
+        },
+    };
+    return steps;
+}
+
+} // namespace
+
+int version(SqliteDatabase &db)
+{
+    return int(db.queryInt(QStringLiteral("PRAGMA user_version")));
+}
+
+void migrate(SqliteDatabase &db)
+{
+    static_assert(kCurrentVersion == 1, "add a migration step for every new schema version");
+    const int from = version(db);
+    if (from >= kCurrentVersion)
+        return;
+    SqliteTransaction transaction(db);
+    for (int v = from; v < kCurrentVersion; ++v)
+        migrations().at(size_t(v))(db);
+    db.exec(QStringLiteral("PRAGMA application_id = %1").arg(kApplicationId));
+    db.exec(QStringLiteral("PRAGMA user_version = %1").arg(kCurrentVersion));
+    transaction.commit();
+}
+
+QStringList reservedColumnNames()
+{
+    return {QStringLiteral("sample_index"),   QStringLiteral("id"),
+            QStringLiteral("image"),          QStringLiteral("split"),
+            QStringLiteral("label"),          QStringLiteral("label_index"),
+            QStringLiteral("original_label"), QStringLiteral("edited"),
+            QStringLiteral("predicted"),      QStringLiteral("predicted_index"),
+            QStringLiteral("confidence"),     QStringLiteral("given_probability"),
+            QStringLiteral("loss"),           QStringLiteral("margin"),
+            QStringLiteral("is_error"),       QStringLiteral("run_id")};
+}
+
+QString quoteIdentifier(const QString &name)
+{
+    QString quoted = name;
+    quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+    return QLatin1Char('"') + quoted + QLatin1Char('"');
+}
+
+void recreateSampleView(SqliteDatabase &db, const QList<MetadataColumn> &metadata)
+{
+    QString metadataColumns;
+    for (const MetadataColumn &column : metadata)
+        metadataColumns += QStringLiteral(",\n    m.") + quoteIdentifier(column.name);
+
+    db.exec(QStringLiteral("DROP VIEW IF EXISTS sample_view"));
+    db.exec(QStringLiteral(R"sql(
+CREATE VIEW sample_view AS
+SELECT
+    s.sample_index,
+    s.id,
+    s.image,
+    s.split,
+    lc.name AS label,
+    s.label AS label_index,
+    oc.name AS original_label,
+    (s.label IS NOT s.original_label) AS edited,
+    pc.name AS predicted,
+    p.predicted AS predicted_index,
+    p.confidence,
+    p.given_probability,
+    p.loss,
+    p.margin,
+    CASE WHEN s.label IS NULL OR p.predicted IS NULL THEN NULL ELSE p.predicted <> s.label END AS is_error,
+    p.run_id)sql") + metadataColumns + QStringLiteral(R"sql(
+FROM samples AS s
+LEFT JOIN classes AS lc ON lc.class_index = s.label
+LEFT JOIN classes AS oc ON oc.class_index = s.original_label
+LEFT JOIN predictions AS p ON p.sample_index = s.sample_index
+    AND p.run_id = (SELECT max(run_id) FROM runs)
+LEFT JOIN classes AS pc ON pc.class_index = p.predicted
+LEFT JOIN sample_metadata AS m ON m.sample_index = s.sample_index
+)sql"));
+}
+
+} // namespace ProjectSchema
+} // namespace loupe

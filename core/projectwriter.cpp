@@ -1,0 +1,187 @@
+#include "projectwriter.h"
+
+#include "error.h"
+#include "progress.h"
+#include "project.h"
+#include "samplescores.h"
+#include "sqlitedatabase.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRandomGenerator>
+
+#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace loupe {
+
+namespace {
+
+QString temporaryPathFor(const QString &destination)
+{
+    const QFileInfo info(destination);
+    return info.absoluteDir().filePath(QStringLiteral(".%1.importing-%2")
+                                           .arg(info.fileName())
+                                           .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0')));
+}
+
+void removeWithSidecars(const QString &path)
+{
+    for (const char *suffix : {"", "-wal", "-shm", "-journal"})
+        QFile::remove(path + QLatin1String(suffix));
+}
+
+// Makes the renamed file's directory entry durable too.
+void syncDirectory(const QString &directory)
+{
+    const int fd = ::open(QFile::encodeName(directory).constData(), O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+} // namespace
+
+ProjectWriter::ProjectWriter(const QString &destination, bool overwrite)
+    : m_destination(QFileInfo(destination).absoluteFilePath()), m_temporaryPath(temporaryPathFor(destination))
+{
+    if (!overwrite && QFileInfo::exists(m_destination))
+        throw Error(QStringLiteral("%1: already exists (use --force to replace it)").arg(destination));
+    if (!QFileInfo(QFileInfo(m_destination).absolutePath()).isDir())
+        throw Error(QStringLiteral("%1: the folder does not exist").arg(destination));
+    m_project = Project::create(m_temporaryPath);
+    SqliteDatabase &db = m_project->database();
+    db.exec(QStringLiteral("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536"));
+    db.exec(QStringLiteral("BEGIN"));
+    m_project->setInfo(QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    m_project->setInfo(QStringLiteral("loupe_version"), QStringLiteral(LOUPE_VERSION_STRING));
+}
+
+ProjectWriter::~ProjectWriter()
+{
+    if (m_committed)
+        return;
+    m_project.reset();
+    removeWithSidecars(m_temporaryPath);
+}
+
+void ProjectWriter::setDatasetRoot(const QString &absoluteFolder)
+{
+    const QDir projectDir = QFileInfo(m_destination).absoluteDir();
+    m_project->setInfo(QStringLiteral("dataset_root"), QDir::cleanPath(absoluteFolder));
+    m_project->setInfo(QStringLiteral("dataset_root_relative"), projectDir.relativeFilePath(absoluteFolder));
+}
+
+void ProjectWriter::writeClasses(const QStringList &names)
+{
+    auto insert = m_project->database().prepare(QStringLiteral("INSERT INTO classes(class_index, name) VALUES (?, ?)"));
+    for (int i = 0; i < names.size(); ++i)
+        insert.bind(1, i).bind(2, names.at(i)).execute();
+}
+
+void ProjectWriter::writeMetadataColumns(const QList<MetadataColumn> &columns)
+{
+    SqliteDatabase &db = m_project->database();
+    auto insert =
+        db.prepare(QStringLiteral("INSERT INTO metadata_columns(name, type, position) VALUES (?, ?, ?)"));
+    for (int i = 0; i < columns.size(); ++i) {
+        const MetadataColumn &column = columns.at(i);
+        const QString type = metadataTypeName(column.type);
+        db.exec(QStringLiteral("ALTER TABLE sample_metadata ADD COLUMN %1 %2")
+                    .arg(ProjectSchema::quoteIdentifier(column.name), type.toUpper()));
+        insert.bind(1, column.name).bind(2, type).bind(3, i).execute();
+    }
+    ProjectSchema::recreateSampleView(db, columns);
+}
+
+int ProjectWriter::addRun(const QString &name, int numClasses, const QString &source)
+{
+    SqliteDatabase &db = m_project->database();
+    auto insert =
+        db.prepare(QStringLiteral("INSERT INTO runs(name, created, num_classes, source) VALUES (?, ?, ?, ?)"));
+    insert.bind(1, name)
+        .bind(2, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+        .bind(3, numClasses)
+        .bind(4, source)
+        .execute();
+    return int(db.queryInt(QStringLiteral("SELECT last_insert_rowid()")));
+}
+
+void ProjectWriter::writeProbabilities(int runId, qint64 rows, int numClasses, const std::vector<int> &labels,
+                                       const ArrayStore::RowSource &source, Progress &progress)
+{
+    auto insert = m_project->database().prepare(
+        QStringLiteral("INSERT INTO predictions(run_id, sample_index, predicted, confidence, given_probability, "
+                       "loss, margin) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    // Derive the per-sample scores from each chunk as it passes on its way into the array store.
+    const auto deriving = [&](qint64 first, qint64 count, float *out) {
+        source(first, count, out);
+        for (qint64 r = 0; r < count; ++r) {
+            const qint64 sample = first + r;
+            const SampleScores scores = computeSampleScores(out + r * numClasses, numClasses, labels[size_t(sample)]);
+            insert.bind(1, runId).bind(2, sample).bind(3, scores.predicted).bind(4, scores.confidence);
+            if (std::isnan(scores.loss)) {
+                insert.bindNull(5).bindNull(6).bindNull(7);
+            } else {
+                insert.bind(5, scores.givenProbability).bind(6, scores.loss).bind(7, scores.margin);
+            }
+            insert.execute();
+        }
+    };
+    ArrayStore(m_project->database()).write(runId, QStringLiteral("probabilities"), {rows, numClasses}, deriving,
+                                            &progress);
+}
+
+void ProjectWriter::writeArray(int runId, const QString &name, ArrayStore::Shape shape,
+                               const ArrayStore::RowSource &source, Progress &progress)
+{
+    ArrayStore(m_project->database()).write(runId, name, shape, source, &progress);
+}
+
+void ProjectWriter::writeHistory(int runId, const QStringList &metrics, const std::vector<std::vector<double>> &rows)
+{
+    auto insert = m_project->database().prepare(
+        QStringLiteral("INSERT INTO training_history(run_id, epoch, metric, value) VALUES (?, ?, ?, ?)"));
+    for (const std::vector<double> &row : rows) {
+        const auto epoch = qint64(row.at(0));
+        for (int m = 1; m < metrics.size(); ++m) {
+            insert.bind(1, runId).bind(2, epoch).bind(3, metrics.at(m));
+            if (std::isnan(row.at(size_t(m))))
+                insert.bindNull(4);
+            else
+                insert.bind(4, row.at(size_t(m)));
+            insert.execute();
+        }
+    }
+}
+
+void ProjectWriter::commit()
+{
+    SqliteDatabase &db = m_project->database();
+    db.exec(QStringLiteral("COMMIT"));
+    db.exec(QStringLiteral("PRAGMA journal_mode = WAL"));
+    db.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+    m_project.reset();
+
+    // The data must be on disk before the rename makes it the project.
+    const int fd = ::open(QFile::encodeName(m_temporaryPath).constData(), O_RDONLY);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+    // A stale WAL of a replaced project would be replayed into the new file: drop it first.
+    for (const char *suffix : {"-wal", "-shm", "-journal"})
+        QFile::remove(m_destination + QLatin1String(suffix));
+    if (std::rename(QFile::encodeName(m_temporaryPath).constData(), QFile::encodeName(m_destination).constData()) != 0)
+        throw Error(QStringLiteral("%1: cannot move the new project into place").arg(m_destination));
+    QFile::remove(m_temporaryPath + QStringLiteral("-wal"));
+    QFile::remove(m_temporaryPath + QStringLiteral("-shm"));
+    syncDirectory(QFileInfo(m_destination).absolutePath());
+    m_committed = true;
+}
+
+} // namespace loupe

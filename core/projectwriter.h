@@ -1,0 +1,65 @@
+#pragma once
+
+#include "arraystore.h"
+#include "projectschema.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+namespace loupe {
+
+class Progress;
+class Project;
+
+/**
+ * Writes a new project into a temporary file next to its destination and renames it
+ * into place on commit(), so an interrupted or failed import leaves either no project
+ * or the previous one, never a half-written file.
+ *
+ * The temporary file is written without a journal (it is not a project until the
+ * rename), which makes bulk inserts several times faster.
+ */
+class ProjectWriter
+{
+public:
+    /** Throws loupe::Error if destination exists and overwrite is false. */
+    ProjectWriter(const QString &destination, bool overwrite);
+    ~ProjectWriter();
+    ProjectWriter(const ProjectWriter &) = delete;
+    ProjectWriter &operator=(const ProjectWriter &) = delete;
+
+    Project &project() { return *m_project; }
+    QString temporaryPath() const { return m_temporaryPath; }
+
+    void setDatasetRoot(const QString &absoluteFolder);
+    void writeClasses(const QStringList &names);
+    /** Adds the typed metadata columns and recreates sample_view to include them. */
+    void writeMetadataColumns(const QList<MetadataColumn> &columns);
+
+    /** Adds a run and returns its id. */
+    int addRun(const QString &name, int numClasses, const QString &source);
+    /**
+     * Stores the run's probabilities (rows x numClasses, rows already normalised) and
+     * derives each sample's predicted class, confidence, loss and margin from them and
+     * labels (label < 0: unlabeled).
+     */
+    void writeProbabilities(int runId, qint64 rows, int numClasses, const std::vector<int> &labels,
+                            const ArrayStore::RowSource &source, Progress &progress);
+    void writeArray(int runId, const QString &name, ArrayStore::Shape shape, const ArrayStore::RowSource &source,
+                    Progress &progress);
+    void writeHistory(int runId, const QStringList &metrics, const std::vector<std::vector<double>> &rows);
+
+    /** Finishes the file and atomically renames it to the destination. */
+    void commit();
+
+private:
+    QString m_destination;
+    QString m_temporaryPath;
+    std::unique_ptr<Project> m_project;
+    bool m_committed = false;
+};
+
+} // namespace loupe

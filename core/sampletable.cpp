@@ -1,0 +1,64 @@
+#include "sampletable.h"
+
+#include "project.h"
+#include "sqlitedatabase.h"
+
+#include <cmath>
+
+namespace loupe {
+
+qint64 SampleTable::findId(const QString &id) const
+{
+    return ids.indexOf(id);
+}
+
+SampleTable SampleTable::load(Project &project, int runId)
+{
+    SampleTable table;
+    SqliteDatabase &db = project.database();
+    table.classNames = project.classNames();
+    table.runId = runId >= 0 ? runId : project.latestRunId();
+
+    auto splits = db.prepare(QStringLiteral("SELECT DISTINCT split FROM samples WHERE split IS NOT NULL ORDER BY split"));
+    while (splits.step())
+        table.splitNames << splits.columnText(0);
+
+    const qint64 count = project.sampleCount();
+    table.ids.reserve(count);
+    table.images.reserve(count);
+    table.labels.reserve(size_t(count));
+    table.originalLabels.reserve(size_t(count));
+    table.splitIndex.reserve(size_t(count));
+    auto samples = db.prepare(
+        QStringLiteral("SELECT id, image, label, original_label, split FROM samples ORDER BY sample_index"));
+    while (samples.step()) {
+        table.ids << samples.columnText(0);
+        table.images << samples.columnText(1);
+        table.labels.push_back(samples.isNull(2) ? -1 : samples.columnInt(2));
+        table.originalLabels.push_back(samples.isNull(3) ? -1 : samples.columnInt(3));
+        table.splitIndex.push_back(samples.isNull(4) ? -1 : int(table.splitNames.indexOf(samples.columnText(4))));
+    }
+
+    const size_t n = table.labels.size();
+    table.predicted.assign(n, -1);
+    table.confidence.assign(n, NAN);
+    table.loss.assign(n, NAN);
+    table.margin.assign(n, NAN);
+    if (table.runId < 0)
+        return table;
+    auto predictions = db.prepare(
+        QStringLiteral("SELECT sample_index, predicted, confidence, loss, margin FROM predictions WHERE run_id = ?"));
+    predictions.bind(1, table.runId);
+    while (predictions.step()) {
+        const auto sample = size_t(predictions.columnInt64(0));
+        if (sample >= n)
+            continue;
+        table.predicted[sample] = predictions.columnInt(1);
+        table.confidence[sample] = float(predictions.columnDouble(2));
+        table.loss[sample] = predictions.isNull(3) ? NAN : float(predictions.columnDouble(3));
+        table.margin[sample] = predictions.isNull(4) ? NAN : float(predictions.columnDouble(4));
+    }
+    return table;
+}
+
+} // namespace loupe

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+namespace loupe {
+
+class Project;
+
+/**
+ * An in-memory, column-oriented snapshot of a project's samples and one run's
+ * derived scores: what the metrics, the CLI and the thumbnail grid work from.
+ * Indexed by sample_index. About 100 bytes a sample, so a million samples fit easily.
+ */
+struct SampleTable
+{
+    QStringList classNames;
+    QStringList splitNames;     // distinct splits, sorted; splitIndex refers to these
+    int runId = -1;             // -1: no predictions
+
+    QStringList ids;
+    QStringList images;         // relative to the dataset root
+    std::vector<int> labels;    // -1: unlabeled
+    std::vector<int> originalLabels;
+    std::vector<int> splitIndex; // -1: no split
+    std::vector<int> predicted; // -1 without a run
+    std::vector<float> confidence;
+    std::vector<float> loss;    // NaN when unlabeled or without a run
+    std::vector<float> margin;
+
+    qint64 size() const { return qint64(labels.size()); }
+    bool hasPredictions() const { return runId >= 0; }
+    bool isEdited(qint64 sample) const { return labels[size_t(sample)] != originalLabels[size_t(sample)]; }
+    /** The sample whose dataset id is id, or -1. Linear: for occasional look-ups. */
+    qint64 findId(const QString &id) const;
+
+    /** Loads the samples and the scores of runId (the latest run when -1). */
+    static SampleTable load(Project &project, int runId = -1);
+};
+
+} // namespace loupe

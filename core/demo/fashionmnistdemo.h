@@ -1,6 +1,6 @@
 #pragma once
 
-#include "demo/mlpclassifier.h"
+#include "demo/mlpparams.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,0 +1,87 @@
+#pragma once
+
+#include <QFutureWatcher>
+#include <QMainWindow>
+
+#include <memory>
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QMenu;
+
+namespace loupe {
+
+class Project;
+class ProjectSession;
+class ReportPanel;
+class SampleGridModel;
+class SampleGridView;
+class ThumbnailCache;
+struct SampleTable;
+
+/**
+ * Loupe's main window: the thumbnail grid in the centre, the classification report
+ * in a dock, File/Edit/View/Help menus. It wires panels to the shared
+ * ProjectSession; it owns no data and runs no SQL.
+ */
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /** Opens a project in the background; the window stays responsive. */
+    void openProject(const QString &path);
+    /** Blocks until a background open has finished (tests, --self-test). */
+    bool waitForOpen();
+
+    ProjectSession &session() const { return *m_session; }
+    SampleGridView *grid() const { return m_grid; }
+    SampleGridModel *gridModel() const { return m_gridModel; }
+    ReportPanel *reportPanel() const { return m_report; }
+
+Q_SIGNALS:
+    void projectOpened();
+    void openFailed(const QString &message);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    struct LoadedProject;
+
+    void createActions();
+    void createMenus();
+    void createDocks();
+    void chooseProject();
+    void onOpenFinished();
+    void relabelSelection(int classIndex);
+    void rebuildRelabelActions();
+    void addRecentProject(const QString &path);
+    void rebuildRecentMenu();
+    void updateStatus();
+    void updateTitle();
+
+    ProjectSession *m_session;
+    ThumbnailCache *m_thumbnails;
+    SampleGridModel *m_gridModel;
+    SampleGridView *m_grid;
+    ReportPanel *m_report;
+    QComboBox *m_order;
+    QLabel *m_status;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_relabelMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QAction *m_closeAction = nullptr;
+    QList<QAction *> m_relabelActions;
+    QFutureWatcher<std::shared_ptr<LoadedProject>> m_openWatcher;
+    QString m_openingPath;
+};
+
+} // namespace loupe

@@ -1,0 +1,93 @@
+#include "projectsession.h"
+
+#include "arraystore.h"
+#include "error.h"
+#include "project.h"
+#include "relabelcommand.h"
+#include "samplescores.h"
+
+#include <QUndoStack>
+
+namespace loupe {
+
+ProjectSession::ProjectSession(QObject *parent) : QObject(parent), m_undoStack(new QUndoStack(this)) {}
+
+ProjectSession::~ProjectSession() = default;
+
+void ProjectSession::open(const QString &path)
+{
+    auto project = Project::open(path);
+    SampleTable table = SampleTable::load(*project);
+    adopt(std::move(project), std::move(table));
+}
+
+void ProjectSession::adopt(std::unique_ptr<Project> project, SampleTable table)
+{
+    close();
+    m_project = std::move(project);
+    m_table = std::move(table);
+    m_labels = std::make_unique<LabelRepository>(*m_project);
+    connect(m_labels.get(), &LabelRepository::labelsChanged, this, [this](const QList<LabelChange> &changes) {
+        applyToTable(changes);
+        Q_EMIT labelsChanged(changes);
+    });
+    Q_EMIT opened();
+}
+
+void ProjectSession::close()
+{
+    if (!m_project)
+        return;
+    m_undoStack->clear();
+    m_labels.reset();
+    m_project.reset();
+    m_table = SampleTable();
+    Q_EMIT closed();
+}
+
+bool ProjectSession::isReadOnly() const
+{
+    return m_project && m_project->isReadOnly();
+}
+
+bool ProjectSession::relabel(const QList<qint64> &samples, int newLabel)
+{
+    if (!m_project)
+        return false;
+    if (m_project->isReadOnly()) {
+        Q_EMIT editFailed(QStringLiteral("Labels cannot be changed: %1.").arg(m_project->readOnlyReason()));
+        return false;
+    }
+    QList<LabelChange> changes;
+    for (qint64 sample : samples) {
+        const int old = m_table.labels[size_t(sample)];
+        if (old != newLabel)
+            changes.append({sample, old, newLabel});
+    }
+    if (changes.isEmpty())
+        return false;
+    m_undoStack->push(new RelabelCommand(*m_labels, changes, m_table.classNames, [this](const QString &message) {
+        Q_EMIT editFailed(message);
+    }));
+    return true;
+}
+
+void ProjectSession::applyToTable(const QList<LabelChange> &changes)
+{
+    // The repository has recomputed the scores in the project; mirror them for the run in view.
+    ArrayStore arrays(m_project->database());
+    const bool haveProbabilities =
+        m_table.hasPredictions() && arrays.shape(m_table.runId, QStringLiteral("probabilities")).has_value();
+    for (const LabelChange &change : changes) {
+        const auto i = size_t(change.sample);
+        m_table.labels[i] = change.newLabel;
+        if (!haveProbabilities)
+            continue;
+        const std::vector<float> row = arrays.readRow(m_table.runId, QStringLiteral("probabilities"), change.sample);
+        const SampleScores scores = computeSampleScores(row.data(), int(row.size()), change.newLabel);
+        m_table.loss[i] = float(scores.loss);
+        m_table.margin[i] = float(scores.margin);
+    }
+}
+
+} // namespace loupe

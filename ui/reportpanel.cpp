@@ -1,0 +1,114 @@
+#include "reportpanel.h"
+
+#include "classificationreport.h"
+#include "projectsession.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace loupe {
+
+namespace {
+
+QStandardItem *numberItem(double value, int decimals = 3)
+{
+    auto *item = new QStandardItem(QString::number(value, 'f', decimals));
+    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    item->setData(value, Qt::UserRole);
+    return item;
+}
+
+QList<QStandardItem *> reportRow(const QString &name, double precision, double recall, double f1, qint64 support,
+                                 bool emphasise)
+{
+    auto *nameItem = new QStandardItem(name);
+    QList<QStandardItem *> row{nameItem, numberItem(precision), numberItem(recall), numberItem(f1),
+                               numberItem(double(support), 0)};
+    if (emphasise) {
+        for (QStandardItem *item : row) {
+            QFont font = item->font();
+            font.setBold(true);
+            item->setFont(font);
+        }
+    }
+    return row;
+}
+
+} // namespace
+
+ReportPanel::ReportPanel(ProjectSession &session, QWidget *parent)
+    : QWidget(parent), m_session(session), m_scope(new QComboBox(this)), m_summary(new QLabel(this)),
+      m_table(new QTableView(this)), m_model(new QStandardItemModel(this))
+{
+    auto *header = new QHBoxLayout;
+    header->addWidget(new QLabel(tr("Samples:"), this));
+    header->addWidget(m_scope, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addLayout(header);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_table, 1);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_table->setModel(m_model);
+    m_table->setSortingEnabled(true);
+    m_table->verticalHeader()->hide();
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->setAlternatingRowColors(true);
+    m_model->setSortRole(Qt::UserRole);
+
+    connect(&session, &ProjectSession::opened, this, &ReportPanel::refreshScopes);
+    connect(&session, &ProjectSession::closed, this, &ReportPanel::refreshScopes);
+    connect(&session, &ProjectSession::labelsChanged, this, &ReportPanel::refresh);
+    connect(m_scope, &QComboBox::currentIndexChanged, this, &ReportPanel::refresh);
+    refreshScopes();
+}
+
+void ReportPanel::refreshScopes()
+{
+    const QSignalBlocker blocker(m_scope);
+    m_scope->clear();
+    m_scope->addItem(tr("All"), -1);
+    const QStringList splits = m_session.table().splitNames;
+    for (int s = 0; s < splits.size(); ++s)
+        m_scope->addItem(tr("Split: %1").arg(splits.at(s)), s);
+    refresh();
+}
+
+void ReportPanel::refresh()
+{
+    m_model->clear();
+    m_model->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")});
+    const SampleTable &table = m_session.table();
+    if (!m_session.isOpen()) {
+        m_summary->setText(tr("No project open."));
+        return;
+    }
+    if (!table.hasPredictions()) {
+        m_summary->setText(tr("This project has no predictions yet."));
+        return;
+    }
+    const ClassificationReport report = ClassificationReport::compute(table, m_scope->currentData().toInt());
+    m_summary->setText(tr("<b>Accuracy %1%</b> on %2 samples · macro F1 %3 · mean loss %4")
+                           .arg(report.accuracy * 100.0, 0, 'f', 2)
+                           .arg(QLocale().toString(report.samples))
+                           .arg(report.macroF1, 0, 'f', 3)
+                           .arg(report.meanLoss, 0, 'f', 3));
+    for (const ClassMetrics &m : report.perClass)
+        m_model->appendRow(reportRow(m.name, m.precision, m.recall, m.f1, m.support, false));
+    m_model->appendRow(reportRow(tr("macro avg"), report.macroPrecision, report.macroRecall, report.macroF1,
+                                 report.samples, true));
+    m_model->appendRow(reportRow(tr("weighted avg"), report.weightedPrecision, report.weightedRecall,
+                                 report.weightedF1, report.samples, true));
+    m_table->resizeColumnsToContents();
+}
+
+} // namespace loupe

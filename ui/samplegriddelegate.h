@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QStyledItemDelegate>
+
+namespace loupe {
+
+/**
+ * Paints one grid tile: the thumbnail (or a placeholder while it decodes), the given
+ * label, the prediction with its confidence (red when it disagrees with the label)
+ * and a marker on edited samples. Everything comes from SampleGridModel roles.
+ */
+class SampleGridDelegate final : public QStyledItemDelegate
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SampleGridDelegate)
+
+public:
+    explicit SampleGridDelegate(QObject *parent = nullptr);
+
+    void setImageSize(int pixels);
+    int imageSize() const { return m_imageSize; }
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+private:
+    int m_imageSize = 96;
+};
+
+} // namespace loupe

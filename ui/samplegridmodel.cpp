@@ -1,0 +1,122 @@
+#include "samplegridmodel.h"
+
+#include "projectsession.h"
+#include "thumbnailcache.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace loupe {
+
+SampleGridModel::SampleGridModel(ProjectSession &session, ThumbnailCache &thumbnails, QObject *parent)
+    : QAbstractListModel(parent), m_session(session), m_thumbnails(thumbnails)
+{
+    connect(&session, &ProjectSession::opened, this, &SampleGridModel::rebuild);
+    connect(&session, &ProjectSession::closed, this, &SampleGridModel::rebuild);
+    connect(&session, &ProjectSession::labelsChanged, this, &SampleGridModel::onLabelsChanged);
+    connect(&thumbnails, &ThumbnailCache::thumbnailReady, this, &SampleGridModel::onThumbnailReady);
+    rebuild();
+}
+
+int SampleGridModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant SampleGridModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= int(m_rows.size()))
+        return {};
+    const SampleTable &table = m_session.table();
+    const qint64 sample = m_rows[size_t(index.row())];
+    const auto i = size_t(sample);
+    const int label = table.labels[i];
+    const int predicted = table.predicted[i];
+    switch (role) {
+    case Qt::DisplayRole:
+        return table.ids.at(sample);
+    case Qt::DecorationRole:
+        return m_thumbnails.thumbnail(sample);
+    case Qt::ToolTipRole:
+        return QStringLiteral("%1\n%2\nlabel: %3\npredicted: %4 (%5%)\nloss: %6")
+            .arg(table.ids.at(sample), table.images.at(sample),
+                 label < 0 ? QStringLiteral("(unlabeled)") : table.classNames.value(label),
+                 predicted < 0 ? QStringLiteral("-") : table.classNames.value(predicted))
+            .arg(double(table.confidence[i]) * 100.0, 0, 'f', 1)
+            .arg(double(table.loss[i]), 0, 'f', 3);
+    case SampleRole:
+        return sample;
+    case LabelRole:
+        return label < 0 ? QString() : table.classNames.value(label);
+    case PredictedRole:
+        return predicted < 0 ? QString() : table.classNames.value(predicted);
+    case ConfidenceRole:
+        return double(table.confidence[i]);
+    case LossRole:
+        return double(table.loss[i]);
+    case IsErrorRole:
+        return label >= 0 && predicted >= 0 && label != predicted;
+    case EditedRole:
+        return table.isEdited(sample);
+    default:
+        return {};
+    }
+}
+
+void SampleGridModel::setOrder(Order order)
+{
+    if (order == m_order)
+        return;
+    m_order = order;
+    rebuild();
+}
+
+int SampleGridModel::rowOf(qint64 sample) const
+{
+    return sample >= 0 && size_t(sample) < m_rowOfSample.size() ? m_rowOfSample[size_t(sample)] : -1;
+}
+
+void SampleGridModel::rebuild()
+{
+    beginResetModel();
+    const SampleTable &table = m_session.table();
+    m_rows.resize(size_t(table.size()));
+    std::iota(m_rows.begin(), m_rows.end(), qint64(0));
+    const auto descendingNaNLast = [](const std::vector<float> &values) {
+        return [&values](qint64 a, qint64 b) {
+            const float x = values[size_t(a)];
+            const float y = values[size_t(b)];
+            if (std::isnan(x) || std::isnan(y))
+                return !std::isnan(x) && std::isnan(y);
+            return x > y;
+        };
+    };
+    if (m_order == Order::Loss)
+        std::stable_sort(m_rows.begin(), m_rows.end(), descendingNaNLast(table.loss));
+    else if (m_order == Order::Confidence)
+        std::stable_sort(m_rows.begin(), m_rows.end(), descendingNaNLast(table.confidence));
+    m_rowOfSample.assign(m_rows.size(), -1);
+    for (size_t row = 0; row < m_rows.size(); ++row)
+        m_rowOfSample[size_t(m_rows[row])] = int(row);
+    endResetModel();
+}
+
+void SampleGridModel::onLabelsChanged(const QList<LabelChange> &changes)
+{
+    // Rows keep their place after an edit, so the tile under the user's eyes does not jump.
+    for (const LabelChange &change : changes) {
+        const int row = rowOf(change.sample);
+        if (row >= 0)
+            Q_EMIT dataChanged(index(row), index(row));
+    }
+}
+
+void SampleGridModel::onThumbnailReady(qint64 sample)
+{
+    const int row = rowOf(sample);
+    if (row >= 0)
+        Q_EMIT dataChanged(index(row), index(row), {Qt::DecorationRole});
+}
+
+} // namespace loupe

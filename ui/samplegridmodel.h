@@ -1,0 +1,59 @@
+#pragma once
+
+#include "labelrepository.h"
+
+#include <QAbstractListModel>
+
+#include <vector>
+
+namespace loupe {
+
+class ProjectSession;
+class ThumbnailCache;
+
+/**
+ * The samples of the open project as a flat list in a chosen order (highest loss
+ * first by default). Rows map to sample indices through one compact array, so a
+ * million samples cost 8 MB; thumbnails come from the ThumbnailCache on demand.
+ */
+class SampleGridModel final : public QAbstractListModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SampleGridModel)
+
+public:
+    enum Roles {
+        SampleRole = Qt::UserRole + 1, // qint64 sample index
+        LabelRole,                     // QString, empty when unlabeled
+        PredictedRole,                 // QString, empty without predictions
+        ConfidenceRole,                // double, NaN without predictions
+        LossRole,                      // double, NaN when unlabeled or without predictions
+        IsErrorRole,                   // bool: predicted differs from label
+        EditedRole,                    // bool: label differs from the imported one
+    };
+    enum class Order { Loss, Confidence, Id };
+
+    SampleGridModel(ProjectSession &session, ThumbnailCache &thumbnails, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+
+    void setOrder(Order order);
+    Order order() const { return m_order; }
+    qint64 sampleAt(int row) const { return m_rows[size_t(row)]; }
+    /** The row showing sample, or -1. */
+    int rowOf(qint64 sample) const;
+
+private:
+    void rebuild();
+    void onLabelsChanged(const QList<loupe::LabelChange> &changes);
+    void onThumbnailReady(qint64 sample);
+
+    ProjectSession &m_session;
+    ThumbnailCache &m_thumbnails;
+    Order m_order = Order::Loss;
+    std::vector<qint64> m_rows;   // row -> sample
+    std::vector<int> m_rowOfSample; // sample -> row
+};
+
+} // namespace loupe

@@ -18,7 +18,7 @@ namespace loupe {
  *
  * Problems throw loupe::Error naming the file and the physical line where the
  * record starts: `samples.csv:12: unterminated quoted field`,
- * `samples.csv:7: invalid UTF-8`.
+ * `samples.csv:7: invalid UTF-8 text`.
  */
 class CsvReader
 {
@@ -61,7 +61,7 @@ private:
     QByteArray m_buffer;
     qsizetype m_pos = 0;
     qint64 m_consumedBefore = 0; // bytes of the file before m_buffer
-    qint64 m_line = 1;            // current physical line
+    qint64 m_line = 1;           // current physical line
     qint64 m_recordLine = 0;
     bool m_atStart = true;
     // Bytes of a field that spans buffer refills or contains doubled quotes.

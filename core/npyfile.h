@@ -53,8 +53,8 @@ private:
     std::unique_ptr<QFile> m_file;
     const uchar *m_data = nullptr; // start of the array data inside the mapping
     QString m_descr;
-    char m_kind = 'f';     // 'f', 'i' or 'u'
-    int m_itemSize = 4;    // bytes per element
+    char m_kind = 'f';  // 'f', 'i' or 'u'
+    int m_itemSize = 4; // bytes per element
     bool m_bigEndian = false;
     bool m_fortranOrder = false;
     Converter m_convert = nullptr;

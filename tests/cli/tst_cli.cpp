@@ -1,0 +1,192 @@
+// loupe-cli as a script sees it: exit codes, messages, files.
+
+#include "fixturedataset.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace loupe;
+
+namespace {
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result runCli(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral(LOUPE_CLI_PATH), arguments);
+    process.waitForFinished(120000);
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void usageErrorsExitTwo_data();
+    void usageErrorsExitTwo();
+    void versionAndHelp();
+    void importReportsBadInputAndWritesNothing();
+    void importRefusesToOverwrite();
+    void reportJson();
+    void relabelThenExportLabels();
+    void relabelErrors();
+    void exportSuspects();
+    void reportOnNonProjectFails();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_project;
+};
+
+void TestCli::initTestCase()
+{
+    test::writeFixtureFolder(m_dir.filePath(QStringLiteral("data")), test::smallFixtureClasses(), test::smallFixture());
+    m_project = m_dir.filePath(QStringLiteral("p.loupe"));
+    const Result r = runCli({QStringLiteral("import"), m_dir.filePath(QStringLiteral("data")), QStringLiteral("-o"), m_project});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(r.err.contains(QStringLiteral("Imported 6 samples (1 unlabeled), 3 classes")));
+}
+
+void TestCli::usageErrorsExitTwo_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::newRow("no command") << QStringList();
+    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")};
+    QTest::newRow("import without -o") << QStringList{QStringLiteral("import"), QStringLiteral("x")};
+    QTest::newRow("report without project") << QStringList{QStringLiteral("report")};
+    QTest::newRow("unknown option") << QStringList{QStringLiteral("report"), QStringLiteral("p"), QStringLiteral("--nope")};
+    QTest::newRow("export without what") << QStringList{QStringLiteral("export"), QStringLiteral("p")};
+    QTest::newRow("relabel missing class") << QStringList{QStringLiteral("relabel"), QStringLiteral("p"), QStringLiteral("a")};
+}
+
+void TestCli::usageErrorsExitTwo()
+{
+    QFETCH(QStringList, arguments);
+    const Result r = runCli(arguments);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(!r.err.isEmpty());
+}
+
+void TestCli::versionAndHelp()
+{
+    Result r = runCli({QStringLiteral("--version")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.startsWith(QStringLiteral("loupe-cli ")));
+    r = runCli({QStringLiteral("--help")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.contains(QStringLiteral("relabel PROJECT ID CLASS")));
+    r = runCli({QStringLiteral("import"), QStringLiteral("--help")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.contains(QStringLiteral("--force")));
+}
+
+void TestCli::importReportsBadInputAndWritesNothing()
+{
+    const QString data = m_dir.filePath(QStringLiteral("bad"));
+    test::writeFixtureFolder(data, test::smallFixtureClasses(), test::smallFixture());
+    QFile csv(QDir(data).filePath(QStringLiteral("samples.csv")));
+    QVERIFY(csv.open(QIODevice::Append));
+    csv.write("g,images/a.png,wolf,train,1\n");
+    csv.close();
+    const QString out = m_dir.filePath(QStringLiteral("bad.loupe"));
+    const Result r = runCli({QStringLiteral("import"), data, QStringLiteral("-o"), out});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("samples.csv:8: unknown class \"wolf\"")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("samples.csv:8: has 5 fields")) == false, qPrintable(r.err));
+    QVERIFY(!QFileInfo::exists(out));
+    QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral(".*importing*")}, QDir::Hidden | QDir::Files).size(), 0);
+}
+
+void TestCli::importRefusesToOverwrite()
+{
+    const Result r =
+        runCli({QStringLiteral("import"), m_dir.filePath(QStringLiteral("data")), QStringLiteral("-o"), m_project});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.contains(QStringLiteral("already exists")));
+}
+
+void TestCli::reportJson()
+{
+    const Result r = runCli({QStringLiteral("report"), m_project, QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(json.value(QStringLiteral("samples")).toInt(), 6);
+    QCOMPARE(json.value(QStringLiteral("classes")).toArray().size(), 3);
+    QCOMPARE(json.value(QStringLiteral("accuracy")).toDouble(), 0.6);
+    QVERIFY(std::abs(json.value(QStringLiteral("macro_f1")).toDouble() - 0.6111) < 1e-3);
+    QVERIFY(std::abs(json.value(QStringLiteral("weighted_f1")).toDouble() - 0.6) < 1e-3);
+    QCOMPARE(json.value(QStringLiteral("per_class")).toArray().first().toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("cat"));
+    QCOMPARE(json.value(QStringLiteral("confusion")).toArray().at(0).toArray().at(1).toInt(), 1);
+    QCOMPARE(json.value(QStringLiteral("splits")).toArray().size(), 2);
+    const Result text = runCli({QStringLiteral("report"), m_project});
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY(text.out.contains(QStringLiteral("accuracy 60.00%")));
+}
+
+void TestCli::relabelThenExportLabels()
+{
+    Result r = runCli({QStringLiteral("relabel"), m_project, QStringLiteral("b"), QStringLiteral("dog"),
+                       QStringLiteral("--note"), QStringLiteral("checked")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.err.contains(QStringLiteral("b: cat -> dog")));
+    const QString labels = m_dir.filePath(QStringLiteral("labels.csv"));
+    r = runCli({QStringLiteral("export"), m_project, QStringLiteral("--labels"), labels});
+    QCOMPARE(r.exitCode, 0);
+    QFile file(labels);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY(text.startsWith("id,image,label,original_label,edited\n"));
+    QVERIFY(text.contains("b,images/b.png,dog,cat,1\n"));
+    r = runCli({QStringLiteral("relabel"), m_project, QStringLiteral("b"), QStringLiteral("cat")});
+    QCOMPARE(r.exitCode, 0);
+}
+
+void TestCli::relabelErrors()
+{
+    Result r = runCli({QStringLiteral("relabel"), m_project, QStringLiteral("zzz"), QStringLiteral("dog")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.contains(QStringLiteral("no sample has id \"zzz\"")));
+    r = runCli({QStringLiteral("relabel"), m_project, QStringLiteral("a"), QStringLiteral("wolf")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.contains(QStringLiteral("unknown class \"wolf\"; the classes are: cat, dog, fox")));
+}
+
+void TestCli::exportSuspects()
+{
+    const QString out = m_dir.filePath(QStringLiteral("suspects.csv"));
+    const Result r = runCli({QStringLiteral("export"), m_project, QStringLiteral("--suspects"), out});
+    QCOMPARE(r.exitCode, 0);
+    QFile file(out);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().split('\n');
+    QCOMPARE(lines.first(), QByteArray("id,image,label,predicted,confidence,loss,issue_score,is_issue,suggested_label"));
+    QVERIFY(lines.at(1).startsWith("b,images/b.png,cat,dog,0.7,"));
+}
+
+void TestCli::reportOnNonProjectFails()
+{
+    const Result r = runCli({QStringLiteral("report"), m_dir.filePath(QStringLiteral("data/samples.csv"))});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.contains(QStringLiteral("samples.csv: not a Loupe project")));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,86 @@
+// The demo end to end on a subset of the real Fashion-MNIST package.
+
+#include "classificationreport.h"
+#include "csvreader.h"
+#include "demo/fashionmnistdemo.h"
+#include "progress.h"
+#include "project.h"
+#include "sampletable.h"
+#include "sqlitedatabase.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace loupe;
+
+class TestFashionMnistDemo : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void buildsAProjectWithNoiseTruthAndOutOfFoldPredictions();
+    void flipsGoToConfusableClasses();
+
+private:
+    QTemporaryDir m_dir;
+    DemoResult m_result;
+};
+
+void TestFashionMnistDemo::initTestCase()
+{
+    DemoOptions options;
+    if (!QFileInfo::exists(QDir(options.sourceFolder).filePath(QStringLiteral("t10k-images-idx3-ubyte.gz"))))
+        QFAIL("Debian's dataset-fashion-mnist package is missing: run scripts/install-deps");
+    options.limit = 2000;
+    options.folds = 3;
+    options.model.epochs = 3;
+    Progress progress;
+    m_result = buildFashionMnistDemo(m_dir.path(), options, progress);
+}
+
+void TestFashionMnistDemo::buildsAProjectWithNoiseTruthAndOutOfFoldPredictions()
+{
+    QCOMPARE(m_result.samples, 2000);
+    QCOMPARE(m_result.flipped, 60); // 3 % of 2000
+    // A 3-epoch model on 1,333 images per fold: well above chance (0.1), below the full demo's ~0.85.
+    QVERIFY2(m_result.accuracyOnTrueLabels > 0.6, qPrintable(QString::number(m_result.accuracyOnTrueLabels)));
+
+    auto project = Project::open(m_result.projectPath);
+    QCOMPARE(project->sampleCount(), 2000);
+    QCOMPARE(project->classNames().size(), 10);
+    QCOMPARE(project->runs().size(), 1);
+    const SampleTable table = SampleTable::load(*project);
+    const auto report = ClassificationReport::compute(table);
+    QVERIFY(std::abs(report.accuracy - m_result.accuracyOnGivenLabels) < 1e-9);
+    QCOMPARE(table.splitNames, (QStringList{QStringLiteral("test"), QStringLiteral("train")}));
+
+    SqliteDatabase &db = project->database();
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM metadata_columns")), 3);
+    QCOMPARE(db.queryText(QStringLiteral("SELECT type FROM metadata_columns WHERE name = 'brightness'")),
+             QStringLiteral("real"));
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM training_history WHERE metric = 'val_loss'")), 3);
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT cols FROM arrays WHERE name = 'embeddings'")), 128);
+    QVERIFY(QFileInfo::exists(project->absoluteImagePath(table.images.first())));
+}
+
+void TestFashionMnistDemo::flipsGoToConfusableClasses()
+{
+    CsvReader truth(QDir(m_result.datasetFolder).filePath(QStringLiteral("truth.csv")));
+    std::vector<QString> row;
+    truth.readRecord(row);
+    const QStringList classes = fashionMnistClasses();
+    int flipped = 0;
+    while (truth.readRecord(row)) {
+        if (row[3] != QLatin1String("1"))
+            continue;
+        ++flipped;
+        QCOMPARE(classes.at(confusableClass(int(classes.indexOf(row[1])))), row[2]);
+    }
+    QCOMPARE(flipped, 60);
+}
+
+QTEST_APPLESS_MAIN(TestFashionMnistDemo)
+#include "tst_fashionmnistdemo.moc"

@@ -1,0 +1,179 @@
+// Project files: creation, identity checks, migration, read-only opening.
+
+#include "error.h"
+#include "fixturedataset.h"
+#include "labelrepository.h"
+#include "project.h"
+#include "projectschema.h"
+#include "sqlitedatabase.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace loupe;
+
+namespace {
+
+QByteArray fileHash(const QString &path)
+{
+    QFile file(path);
+    file.open(QIODevice::ReadOnly);
+    return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
+}
+
+QString errorOf(const std::function<void()> &action)
+{
+    try {
+        action();
+    } catch (const Error &error) {
+        return error.message();
+    }
+    return {};
+}
+
+} // namespace
+
+class TestProject : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void createdProjectHasCurrentSchema();
+    void createRefusesExistingFile();
+    void rejectsFileThatIsNotSqlite();
+    void rejectsForeignSqliteDatabase();
+    void refusesNewerSchemaAndLeavesFileUntouched();
+    void migratesEmptyVersionZeroDatabase();
+    void usesWalAndForeignKeys();
+    void sampleViewJoinsLabelsPredictionsAndMetadata();
+    void datasetRootFollowsAMovedProject();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestProject::createdProjectHasCurrentSchema()
+{
+    const QString path = m_dir.filePath(QStringLiteral("new.loupe"));
+    auto project = Project::create(path);
+    QCOMPARE(ProjectSchema::version(project->database()), ProjectSchema::kCurrentVersion);
+    QCOMPARE(project->database().queryInt(QStringLiteral("PRAGMA application_id")), ProjectSchema::kApplicationId);
+    QCOMPARE(project->sampleCount(), 0);
+    QCOMPARE(project->latestRunId(), -1);
+    QVERIFY(!project->isReadOnly());
+}
+
+void TestProject::createRefusesExistingFile()
+{
+    const QString path = m_dir.filePath(QStringLiteral("exists.loupe"));
+    Project::create(path);
+    QVERIFY(errorOf([&] { Project::create(path); }).contains(QStringLiteral("already exists")));
+}
+
+void TestProject::rejectsFileThatIsNotSqlite()
+{
+    const QString path = m_dir.filePath(QStringLiteral("text.loupe"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("id,image,label\n");
+    file.close();
+    const QByteArray before = fileHash(path);
+    QCOMPARE(errorOf([&] { Project::open(path); }),
+             QStringLiteral("text.loupe: not a Loupe project (not an SQLite database)"));
+    QCOMPARE(fileHash(path), before);
+    QVERIFY(errorOf([&] { Project::open(m_dir.filePath(QStringLiteral("missing.loupe"))); })
+                .contains(QStringLiteral("no such file")));
+}
+
+void TestProject::rejectsForeignSqliteDatabase()
+{
+    const QString path = m_dir.filePath(QStringLiteral("other.db"));
+    {
+        SqliteDatabase db(path, SqliteDatabase::Mode::Create);
+        db.exec(QStringLiteral("CREATE TABLE t(x); INSERT INTO t VALUES (1)"));
+    }
+    QVERIFY(errorOf([&] { Project::open(path); }).contains(QStringLiteral("SQLite database of another program")));
+}
+
+void TestProject::refusesNewerSchemaAndLeavesFileUntouched()
+{
+    const QString path = m_dir.filePath(QStringLiteral("future.loupe"));
+    {
+        auto project = Project::create(path);
+        project->database().exec(QStringLiteral("PRAGMA user_version = 99"));
+        project->database().exec(QStringLiteral("PRAGMA journal_mode = DELETE"));
+    }
+    const QByteArray before = fileHash(path);
+    const QString message = errorOf([&] { Project::open(path); });
+    QVERIFY2(message.contains(QStringLiteral("written by a newer Loupe (project format 99")), qPrintable(message));
+    QCOMPARE(fileHash(path), before);
+}
+
+void TestProject::migratesEmptyVersionZeroDatabase()
+{
+    const QString path = m_dir.filePath(QStringLiteral("v0.loupe"));
+    { SqliteDatabase db(path, SqliteDatabase::Mode::Create); db.exec(QStringLiteral("PRAGMA page_size = 4096; VACUUM")); }
+    auto project = Project::open(path);
+    QCOMPARE(ProjectSchema::version(project->database()), ProjectSchema::kCurrentVersion);
+    QCOMPARE(project->database().queryInt(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'samples'")),
+             1);
+}
+
+void TestProject::usesWalAndForeignKeys()
+{
+    const QString path = test::importFixture(m_dir.filePath(QStringLiteral("wal")), test::smallFixtureClasses(),
+                                             test::smallFixture());
+    auto project = Project::open(path);
+    QCOMPARE(project->database().queryText(QStringLiteral("PRAGMA journal_mode")), QStringLiteral("wal"));
+    QCOMPARE(project->database().queryInt(QStringLiteral("PRAGMA foreign_keys")), 1);
+    QCOMPARE(project->database().queryInt(QStringLiteral("PRAGMA synchronous")), 2); // FULL
+    const QString message = errorOf(
+        [&] { project->database().exec(QStringLiteral("UPDATE samples SET label = 42 WHERE sample_index = 0")); });
+    QVERIFY2(message.contains(QStringLiteral("FOREIGN KEY")), qPrintable(message));
+}
+
+void TestProject::sampleViewJoinsLabelsPredictionsAndMetadata()
+{
+    const QString path = test::importFixture(m_dir.filePath(QStringLiteral("view")), test::smallFixtureClasses(),
+                                             test::smallFixture());
+    auto project = Project::open(path, Project::Access::ReadOnly);
+    QVERIFY(project->isReadOnly());
+    QCOMPARE(project->readOnlyReason(), QStringLiteral("opened read-only"));
+    auto query = project->database().prepare(
+        QStringLiteral("SELECT id, label, predicted, is_error, round(loss, 4), weight, split FROM sample_view "
+                       "ORDER BY sample_index"));
+    QVERIFY(query.step());
+    QCOMPARE(query.columnText(0), QStringLiteral("a"));
+    QCOMPARE(query.columnText(1), QStringLiteral("cat"));
+    QCOMPARE(query.columnText(2), QStringLiteral("cat"));
+    QCOMPARE(query.columnInt(3), 0);
+    QCOMPARE(query.columnDouble(4), 0.3567); // -ln 0.7
+    QCOMPARE(query.columnDouble(5), 0.0);
+    QCOMPARE(query.columnText(6), QStringLiteral("train"));
+    QVERIFY(query.step());
+    QCOMPARE(query.columnText(2), QStringLiteral("dog"));
+    QCOMPARE(query.columnInt(3), 1);
+    QCOMPARE(project->database().queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE label IS NULL")), 1);
+
+    LabelRepository labels(*project);
+    QVERIFY(errorOf([&] { labels.relabel({0}, 1, {}, QStringLiteral("test")); })
+                .contains(QStringLiteral("cannot change labels: opened read-only")));
+}
+
+void TestProject::datasetRootFollowsAMovedProject()
+{
+    const QString base = m_dir.filePath(QStringLiteral("moved"));
+    const QString path = test::importFixture(base, test::smallFixtureClasses(), test::smallFixture());
+    const QString movedBase = m_dir.filePath(QStringLiteral("moved-elsewhere"));
+    QVERIFY(QDir().rename(base, movedBase));
+    auto project = Project::open(QDir(movedBase).filePath(QStringLiteral("project.loupe")));
+    QCOMPARE(project->datasetRoot(), QDir(movedBase).filePath(QStringLiteral("data")));
+    QVERIFY(QFileInfo::exists(project->absoluteImagePath(QStringLiteral("images/a.png"))));
+    Q_UNUSED(path);
+}
+
+QTEST_APPLESS_MAIN(TestProject)
+#include "tst_project.moc"

@@ -1,0 +1,159 @@
+// The desktop shell offscreen: open a project, relabel with a key press, undo, redo.
+
+#include "fixturedataset.h"
+#include "labelrepository.h"
+#include "mainwindow.h"
+#include "project.h"
+#include "projectsession.h"
+#include "reportpanel.h"
+#include "samplegridmodel.h"
+#include "samplegridview.h"
+#include "sampletable.h"
+
+#include <QMessageBox>
+#include <QStandardItemModel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+using namespace loupe;
+
+namespace {
+
+/** The label stored in the project file, read through a separate connection. */
+int labelInFile(const QString &path, qint64 sample)
+{
+    auto project = Project::open(path, Project::Access::ReadOnly);
+    return LabelRepository(*project).currentLabel(sample);
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void opensProjectSortedByLoss();
+    void numberKeyRelabelsSelectionWithUndoAndRedo();
+    void multiSelectionIsOneUndoStep();
+    void badFileShowsErrorAndKeepsState();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_path;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    m_path = test::importFixture(m_dir.path(), test::smallFixtureClasses(), test::smallFixture());
+}
+
+void TestMainWindow::opensProjectSortedByLoss()
+{
+    MainWindow window;
+    window.show();
+    QSignalSpy opened(&window, &MainWindow::projectOpened);
+    window.openProject(m_path);
+    QTRY_COMPARE(opened.count(), 1);
+    SampleGridModel *model = window.gridModel();
+    QCOMPARE(model->rowCount(), 6);
+    // p(label): b 0.2 < d 0.3 < a 0.7 < e 0.8 < c 0.9, then the unlabeled f.
+    QStringList ids;
+    for (int row = 0; row < model->rowCount(); ++row)
+        ids << model->index(row).data().toString();
+    QCOMPARE(ids, (QStringList{QStringLiteral("b"), QStringLiteral("d"), QStringLiteral("a"), QStringLiteral("e"),
+                               QStringLiteral("c"), QStringLiteral("f")}));
+    QCOMPARE(model->index(0).data(SampleGridModel::PredictedRole).toString(), QStringLiteral("dog"));
+    QVERIFY(model->index(0).data(SampleGridModel::IsErrorRole).toBool());
+    auto *report = qobject_cast<QStandardItemModel *>(window.reportPanel()->table()->model());
+    QCOMPARE(report->rowCount(), 3 + 2); // classes + macro and weighted averages
+    QVERIFY(window.windowTitle().startsWith(QStringLiteral("project.loupe")));
+}
+
+void TestMainWindow::numberKeyRelabelsSelectionWithUndoAndRedo()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.openProject(m_path);
+    QVERIFY(window.waitForOpen());
+    SampleGridView *grid = window.grid();
+    grid->setFocus();
+    grid->setCurrentIndex(window.gridModel()->index(0)); // sample b, labelled cat, predicted dog
+    grid->selectionModel()->select(window.gridModel()->index(0), QItemSelectionModel::ClearAndSelect);
+    QCOMPARE(grid->selectedSamples(), QList<qint64>{1});
+
+    QTest::keyClick(grid, Qt::Key_2); // class 2 in the menu = dog
+    QCOMPARE(labelInFile(m_path, 1), 1);
+    QCOMPARE(window.session().table().labels[1], 1);
+    QVERIFY(window.gridModel()->index(0).data(SampleGridModel::EditedRole).toBool());
+    QVERIFY(!window.gridModel()->index(0).data(SampleGridModel::IsErrorRole).toBool());
+
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(labelInFile(m_path, 1), 0);
+    QCOMPARE(window.session().table().labels[1], 0);
+    QVERIFY(std::abs(window.session().table().loss[1] - -std::log(0.2f)) < 1e-5);
+
+    window.session().undoStack()->redo();
+    QCOMPARE(labelInFile(m_path, 1), 1);
+    window.session().undoStack()->undo();
+
+    auto project = Project::open(m_path, Project::Access::ReadOnly);
+    const QList<LabelEdit> history = LabelRepository(*project).history(1);
+    QCOMPARE(history.size(), 4); // edit, undo, redo, undo: the trail keeps all of them
+    QCOMPARE(history.at(1).source, QStringLiteral("app-undo"));
+}
+
+void TestMainWindow::multiSelectionIsOneUndoStep()
+{
+    MainWindow window;
+    window.show();
+    window.openProject(m_path);
+    QVERIFY(window.waitForOpen());
+    SampleGridView *grid = window.grid();
+    grid->selectionModel()->select(QItemSelection(window.gridModel()->index(0), window.gridModel()->index(2)),
+                                   QItemSelectionModel::ClearAndSelect);
+    QCOMPARE(grid->selectedSamples().size(), 3);
+    QTest::keyClick(grid, Qt::Key_3); // fox
+    QCOMPARE(window.session().undoStack()->count(), 1);
+    for (qint64 sample : {1, 3, 0})
+        QCOMPARE(labelInFile(m_path, sample), 2);
+    window.session().undoStack()->undo();
+    QCOMPARE(labelInFile(m_path, 1), 0);
+    QCOMPARE(labelInFile(m_path, 3), 1);
+    QCOMPARE(labelInFile(m_path, 0), 0);
+}
+
+void TestMainWindow::badFileShowsErrorAndKeepsState()
+{
+    MainWindow window;
+    QSignalSpy failed(&window, &MainWindow::openFailed);
+    const QString bogus = m_dir.filePath(QStringLiteral("bogus.loupe"));
+    QFile file(bogus);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("hello");
+    file.close();
+    // The warning box is modal: close it as soon as it shows.
+    QTimer::singleShot(0, this, [] {
+        const auto closeBoxes = [] {
+            for (QWidget *widget : QApplication::topLevelWidgets()) {
+                if (auto *box = qobject_cast<QMessageBox *>(widget))
+                    box->accept();
+            }
+        };
+        for (int i = 1; i <= 50; ++i)
+            QTimer::singleShot(i * 100, closeBoxes);
+    });
+    window.openProject(bogus);
+    QTRY_COMPARE(failed.count(), 1);
+    QVERIFY(failed.first().first().toString().contains(QStringLiteral("not a Loupe project")));
+    QVERIFY(!window.session().isOpen());
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -18,10 +18,10 @@ namespace loupe {
 
 namespace {
 
-const QStringList kImagePatterns = {QStringLiteral("*.png"),  QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"),
-                                    QStringLiteral("*.bmp"),  QStringLiteral("*.webp"), QStringLiteral("*.tif"),
-                                    QStringLiteral("*.tiff"), QStringLiteral("*.PNG"), QStringLiteral("*.JPG"),
-                                    QStringLiteral("*.JPEG")};
+const QStringList kImagePatterns = {
+    QStringLiteral("*.png"),  QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.bmp"),
+    QStringLiteral("*.webp"), QStringLiteral("*.tif"), QStringLiteral("*.tiff"), QStringLiteral("*.PNG"),
+    QStringLiteral("*.JPG"),  QStringLiteral("*.JPEG")};
 
 bool isSplitName(const QString &name)
 {
@@ -43,8 +43,8 @@ struct FoundImage
 };
 
 /** Image files below classFolder (recursively, not following links out of the tree). */
-void collectImages(const QDir &root, const QString &classFolder, const QString &split, const QString &className,
-                   std::vector<FoundImage> &out)
+void collectImages(const QDir &root, const QString &classFolder, const QString &split,
+                   const QString &className, std::vector<FoundImage> &out)
 {
     QDirIterator it(classFolder, kImagePatterns, QDir::Files, QDirIterator::Subdirectories);
     std::vector<FoundImage> found;
@@ -59,15 +59,20 @@ void collectImages(const QDir &root, const QString &classFolder, const QString &
 
 } // namespace
 
-ClassFolderImporter::ClassFolderImporter(const QString &folder) : m_folder(QFileInfo(folder).absoluteFilePath()) {}
+ClassFolderImporter::ClassFolderImporter(const QString &folder)
+    : m_folder(QFileInfo(folder).absoluteFilePath())
+{
+}
 
 bool ClassFolderImporter::looksLikeClassFolders(const QString &folder)
 {
-    return QFileInfo(folder).isDir() && !QFileInfo::exists(QDir(folder).filePath(QStringLiteral("samples.csv"))) &&
+    return QFileInfo(folder).isDir() &&
+           !QFileInfo::exists(QDir(folder).filePath(QStringLiteral("samples.csv"))) &&
            !subfolders(folder).isEmpty();
 }
 
-ImportSummary ClassFolderImporter::run(const QString &projectPath, const ImportOptions &options, Progress &progress)
+ImportSummary ClassFolderImporter::run(const QString &projectPath, const ImportOptions &options,
+                                       Progress &progress)
 {
     if (!QFileInfo(m_folder).isDir())
         throw Error(QStringLiteral("%1: not a folder").arg(m_folder));
@@ -92,7 +97,8 @@ ImportSummary ClassFolderImporter::run(const QString &projectPath, const ImportO
     if (classes.isEmpty())
         throw Error(QStringLiteral("%1: has no class folders (expected root/<class>/<image>)").arg(m_folder));
     if (images.empty())
-        throw Error(QStringLiteral("%1: the class folders hold no images (png, jpg, bmp, webp, tif)").arg(m_folder));
+        throw Error(
+            QStringLiteral("%1: the class folders hold no images (png, jpg, bmp, webp, tif)").arg(m_folder));
 
     ProjectWriter writer(projectPath, options.overwrite);
     writer.setDatasetRoot(m_folder);
@@ -100,14 +106,19 @@ ImportSummary ClassFolderImporter::run(const QString &projectPath, const ImportO
     writer.writeClasses(classes);
     writer.writeMetadataColumns({});
     progress.setStep(QStringLiteral("Writing samples"));
-    auto insert = writer.project().database().prepare(QStringLiteral(
-        "INSERT INTO samples(sample_index, id, image, label, original_label, split) VALUES (?, ?, ?, ?, ?, ?)"));
-    auto insertMetadata =
-        writer.project().database().prepare(QStringLiteral("INSERT INTO sample_metadata(sample_index) VALUES (?)"));
+    auto insert = writer.project().database().prepare(
+        QStringLiteral("INSERT INTO samples(sample_index, id, image, label, original_label, split) VALUES "
+                       "(?, ?, ?, ?, ?, ?)"));
+    auto insertMetadata = writer.project().database().prepare(
+        QStringLiteral("INSERT INTO sample_metadata(sample_index) VALUES (?)"));
     for (size_t i = 0; i < images.size(); ++i) {
         const FoundImage &image = images[i];
         const int label = int(classes.indexOf(image.className));
-        insert.bind(1, qint64(i)).bind(2, image.relativePath).bind(3, image.relativePath).bind(4, label).bind(5, label);
+        insert.bind(1, qint64(i))
+            .bind(2, image.relativePath)
+            .bind(3, image.relativePath)
+            .bind(4, label)
+            .bind(5, label);
         image.split.isEmpty() ? insert.bindNull(6) : insert.bind(6, image.split);
         insert.execute();
         insertMetadata.bind(1, qint64(i)).execute();

@@ -85,6 +85,8 @@ SamplesLayout parseHeader(const std::vector<QString> &header, ImportProblems &pr
     layout.columnCount = int(header.size());
     const QStringList reserved = ProjectSchema::reservedColumnNames();
     QSet<QString> seen;
+    // Lower-cased stored name -> CSV name: "loss" (stored as "meta_loss") and "meta_loss" cannot share.
+    QHash<QString, QString> storedAs;
     for (int c = 0; c < layout.columnCount; ++c) {
         const QString name = header[size_t(c)].trimmed();
         if (name.isEmpty()) {
@@ -111,6 +113,14 @@ SamplesLayout parseHeader(const std::vector<QString> &header, ImportProblems &pr
                 notes << QStringLiteral("%1: metadata column \"%2\" is stored as \"%3\" (the name is reserved)")
                              .arg(kSamplesFile, name, stored);
             }
+            if (storedAs.contains(stored.toLower())) {
+                problems.add(
+                    kSamplesFile, 1,
+                    QStringLiteral("metadata columns \"%1\" and \"%2\" would both be stored as \"%3\"")
+                        .arg(storedAs.value(stored.toLower()), name, stored));
+                continue;
+            }
+            storedAs.insert(stored.toLower(), name);
             layout.metadataSources << c;
             layout.metadata.append({stored, MetadataColumn::Type::Integer});
         }
@@ -142,22 +152,35 @@ public:
         if (clean == QLatin1String("..") || clean.startsWith(QLatin1String("../")))
             return QStringLiteral("image path \"%1\" escapes the dataset folder").arg(path);
         const QFileInfo info(m_root.filePath(clean));
-        if (info.isSymLink() || !info.isFile()) {
-            const QString canonical = info.canonicalFilePath();
-            if (canonical.isEmpty())
-                return info.isSymLink() ? QStringLiteral("image \"%1\" is a broken link or a link loop").arg(path)
-                                        : QStringLiteral("image \"%1\" does not exist").arg(path);
-            if (!canonical.startsWith(m_canonicalRoot))
-                return QStringLiteral("image \"%1\" links outside the dataset folder").arg(path);
-            if (!QFileInfo(canonical).isFile())
-                return QStringLiteral("image \"%1\" is not a file").arg(path);
-        }
+        // exists() follows links, so it is false for a broken link and for a link loop
+        // (whose canonical path Qt does not report as empty).
+        if (!info.exists())
+            return info.isSymLink() ? QStringLiteral("image \"%1\" is a broken link or a link loop").arg(path)
+                                    : QStringLiteral("image \"%1\" does not exist").arg(path);
+        // A link to the file, or to a folder on its way, must not lead out of the dataset folder.
+        // Folders are few, so their canonical paths are cached rather than resolved per sample.
+        const QString canonical = info.isSymLink()
+                                      ? info.canonicalFilePath()
+                                      : canonicalFolder(info.path()) + QLatin1Char('/') + info.fileName();
+        if (!canonical.startsWith(m_canonicalRoot))
+            return QStringLiteral("image \"%1\" links outside the dataset folder").arg(path);
+        if (!info.isFile())
+            return QStringLiteral("image \"%1\" is not a file").arg(path);
         return {};
     }
 
 private:
+    QString canonicalFolder(const QString &folder) const
+    {
+        auto it = m_canonicalFolders.constFind(folder);
+        if (it == m_canonicalFolders.cend())
+            it = m_canonicalFolders.insert(folder, QFileInfo(folder).canonicalFilePath());
+        return *it;
+    }
+
     QDir m_root;
     QString m_canonicalRoot;
+    mutable QHash<QString, QString> m_canonicalFolders; // folder as written -> canonical path
 };
 
 /** What pass 1 over samples.csv keeps per sample: compact, so a million rows stay small. */
@@ -356,6 +379,14 @@ std::optional<History> readHistory(const QString &folder, ImportProblems &proble
         problems.add(kHistoryFile, 1, QStringLiteral("the header must start with epoch and name train_loss and val_loss"));
         return std::nullopt;
     }
+    for (int c = 1; c < history.metrics.size(); ++c) {
+        if (history.metrics.indexOf(history.metrics.at(c)) < c) {
+            problems.add(kHistoryFile, 1,
+                         QStringLiteral("column \"%1\" appears twice").arg(history.metrics.at(c)));
+            return std::nullopt;
+        }
+    }
+    QHash<double, qint64> epochLines; // each (epoch, metric) is stored once
     while (reader.readRecord(fields)) {
         if (fields.size() != size_t(history.metrics.size())) {
             problems.add(kHistoryFile, reader.recordLine(),
@@ -371,10 +402,16 @@ std::optional<History> readHistory(const QString &folder, ImportProblems &proble
                              QStringLiteral("\"%1\" in column %2 is not a number").arg(fields[c], history.metrics.at(int(c))));
             row.push_back(value);
         }
-        if (std::isfinite(row[0]) && row[0] == std::floor(row[0]))
-            history.rows.push_back(std::move(row));
-        else
+        if (!std::isfinite(row[0]) || row[0] != std::floor(row[0])) {
             problems.add(kHistoryFile, reader.recordLine(), QStringLiteral("epoch must be a whole number"));
+        } else if (epochLines.contains(row[0])) {
+            problems.add(
+                kHistoryFile, reader.recordLine(),
+                QStringLiteral("epoch %1 is already on line %2").arg(row[0]).arg(epochLines.value(row[0])));
+        } else {
+            epochLines.insert(row[0], reader.recordLine());
+            history.rows.push_back(std::move(row));
+        }
     }
     return history;
 }
@@ -551,6 +588,8 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
             writer.writeHistory(runId, history->metrics, history->rows);
     }
     progress.setStep(QStringLiteral("Finishing"));
+    // The writing loops poll only every few thousand rows: a small import must not outrun a cancel.
+    progress.throwIfCancelled();
     writer.commit();
 
     summary.samples = samples;

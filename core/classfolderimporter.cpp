@@ -42,7 +42,10 @@ struct FoundImage
     QString className;
 };
 
-/** Image files below classFolder (recursively, not following links out of the tree). */
+/**
+ * Image files below classFolder, recursively. Links are followed, even out of the tree:
+ * symlinked subsets of a large dataset are a common way to build class-folder trees.
+ */
 void collectImages(const QDir &root, const QString &classFolder, const QString &split,
                    const QString &className, std::vector<FoundImage> &out)
 {

@@ -24,7 +24,7 @@ public:
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
 private:
-    int m_imageSize = 96;
+    int m_imageSize = 112;
 };
 
 } // namespace loupe

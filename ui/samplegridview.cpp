@@ -29,7 +29,7 @@ SampleGridView::SampleGridView(ThumbnailCache &thumbnails, QWidget *parent)
     setItemDelegate(m_delegate);
     setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     setWordWrap(false);
-    setTileSize(96);
+    setTileSize(112);
 }
 
 QList<qint64> SampleGridView::selectedSamples() const

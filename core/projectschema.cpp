@@ -134,6 +134,92 @@ CREATE TRIGGER label_edits_are_never_changed BEFORE UPDATE ON label_edits
 BEGIN SELECT RAISE(ABORT, 'label_edits is an audit trail: rows are never changed'); END;
 )sql";
 
+// Version 2: the analysis engine's results, per prediction run.
+const char *const kSchemaV2 = R"sql(
+CREATE TABLE analysis_steps (
+    run_id     INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    step       TEXT NOT NULL,
+    parameters TEXT NOT NULL DEFAULT '{}',
+    summary    TEXT NOT NULL DEFAULT '{}',
+    finished   TEXT NOT NULL,
+    seconds    REAL,
+    PRIMARY KEY (run_id, step)
+) WITHOUT ROWID;
+
+CREATE TABLE sample_analysis (
+    run_id          INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    sample_index    INTEGER NOT NULL REFERENCES samples(sample_index),
+    issue_score     REAL,
+    is_issue        INTEGER,
+    suggested_label INTEGER REFERENCES classes(class_index),
+    cluster         INTEGER,
+    map_cluster     INTEGER,
+    outlier_score   REAL,
+    PRIMARY KEY (run_id, sample_index)
+) WITHOUT ROWID;
+CREATE INDEX sample_analysis_by_issue ON sample_analysis(run_id, issue_score DESC);
+
+CREATE TABLE clusters (
+    run_id                   INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    method                   TEXT NOT NULL,
+    cluster                  INTEGER NOT NULL,
+    size                     INTEGER NOT NULL,
+    labelled                 INTEGER NOT NULL,
+    errors                   INTEGER NOT NULL,
+    error_rate               REAL,
+    expected_errors          REAL,
+    mean_loss                REAL,
+    severity                 REAL,
+    p_value                  REAL,
+    dominant_label           INTEGER,
+    dominant_label_share     REAL,
+    dominant_predicted       INTEGER,
+    dominant_predicted_share REAL,
+    PRIMARY KEY (run_id, method, cluster)
+) WITHOUT ROWID;
+
+CREATE TABLE slices (
+    run_id     INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    rank       INTEGER NOT NULL,
+    column     TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    condition  TEXT NOT NULL,
+    count      INTEGER NOT NULL,
+    errors     INTEGER NOT NULL,
+    error_rate REAL,
+    lift       REAL,
+    ci_low     REAL,
+    ci_high    REAL,
+    p_value    REAL,
+    score      REAL,
+    PRIMARY KEY (run_id, rank)
+) WITHOUT ROWID;
+
+CREATE TABLE duplicate_pairs (
+    run_id      INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,
+    sample_a    INTEGER NOT NULL REFERENCES samples(sample_index),
+    sample_b    INTEGER NOT NULL REFERENCES samples(sample_index),
+    distance    REAL,
+    cross_split INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX duplicate_pairs_by_run ON duplicate_pairs(run_id, kind);
+
+CREATE TABLE image_problems (
+    sample_index INTEGER PRIMARY KEY REFERENCES samples(sample_index),
+    problem      TEXT NOT NULL
+);
+)sql";
+
+QList<MetadataColumn> storedMetadataColumns(SqliteDatabase &db)
+{
+    QList<MetadataColumn> columns;
+    auto statement = db.prepare(QStringLiteral("SELECT name, type FROM metadata_columns ORDER BY position"));
+    while (statement.step())
+        columns.append({statement.columnText(0), metadataTypeFromName(statement.columnText(1))});
+    return columns;
+}
+
 using Migration = std::function<void(SqliteDatabase &)>;
 
 // migrations[i] takes a database from version i to version i + 1.
@@ -142,7 +228,10 @@ const std::vector<Migration> &migrations()
     static const std::vector<Migration> steps = {
         [](SqliteDatabase &db) {
             db.exec(QString::fromUtf8(kSchemaV1));
-            recreateSampleView(db, {});
+        },
+        [](SqliteDatabase &db) {
+            db.exec(QString::fromUtf8(kSchemaV2));
+            recreateSampleView(db, storedMetadataColumns(db));
         },
     };
     return steps;
@@ -157,15 +246,20 @@ int version(SqliteDatabase &db)
 
 void migrate(SqliteDatabase &db)
 {
-    static_assert(kCurrentVersion == 1, "add a migration step for every new schema version");
+    migrateTo(db, kCurrentVersion);
+}
+
+void migrateTo(SqliteDatabase &db, int target)
+{
+    static_assert(kCurrentVersion == 2, "add a migration step for every new schema version");
     const int from = version(db);
-    if (from >= kCurrentVersion)
+    if (from >= target)
         return;
     SqliteTransaction transaction(db);
-    for (int v = from; v < kCurrentVersion; ++v)
+    for (int v = from; v < target; ++v)
         migrations().at(size_t(v))(db);
     db.exec(QStringLiteral("PRAGMA application_id = %1").arg(kApplicationId));
-    db.exec(QStringLiteral("PRAGMA user_version = %1").arg(kCurrentVersion));
+    db.exec(QStringLiteral("PRAGMA user_version = %1").arg(target));
     transaction.commit();
 }
 
@@ -178,7 +272,10 @@ QStringList reservedColumnNames()
             QStringLiteral("predicted"),      QStringLiteral("predicted_index"),
             QStringLiteral("confidence"),     QStringLiteral("given_probability"),
             QStringLiteral("loss"),           QStringLiteral("margin"),
-            QStringLiteral("is_error"),       QStringLiteral("run_id")};
+            QStringLiteral("is_error"),       QStringLiteral("run_id"),
+            QStringLiteral("issue_score"),    QStringLiteral("is_issue"),
+            QStringLiteral("suggested_label"), QStringLiteral("cluster"),
+            QStringLiteral("map_cluster"),    QStringLiteral("outlier_score")};
 }
 
 QString quoteIdentifier(const QString &name)
@@ -213,13 +310,21 @@ SELECT
     p.loss,
     p.margin,
     CASE WHEN s.label IS NULL OR p.predicted IS NULL THEN NULL ELSE p.predicted <> s.label END AS is_error,
-    p.run_id)sql") + metadataColumns + QStringLiteral(R"sql(
+    p.run_id,
+    a.issue_score,
+    a.is_issue,
+    sc.name AS suggested_label,
+    a.cluster,
+    a.map_cluster,
+    a.outlier_score)sql") + metadataColumns + QStringLiteral(R"sql(
 FROM samples AS s
 LEFT JOIN classes AS lc ON lc.class_index = s.label
 LEFT JOIN classes AS oc ON oc.class_index = s.original_label
 LEFT JOIN predictions AS p ON p.sample_index = s.sample_index
     AND p.run_id = (SELECT max(run_id) FROM runs)
 LEFT JOIN classes AS pc ON pc.class_index = p.predicted
+LEFT JOIN sample_analysis AS a ON a.run_id = p.run_id AND a.sample_index = s.sample_index
+LEFT JOIN classes AS sc ON sc.class_index = a.suggested_label
 LEFT JOIN sample_metadata AS m ON m.sample_index = s.sample_index
 )sql"));
 }

@@ -27,10 +27,12 @@ namespace ProjectSchema {
 /** 'LOUP' in ASCII. */
 constexpr int kApplicationId = 0x4C4F5550;
 /** The schema version this build writes and reads. */
-constexpr int kCurrentVersion = 1;
+constexpr int kCurrentVersion = 2;
 
 /** Brings a database of version 0 (empty) up to kCurrentVersion, step by step, in one transaction. */
 void migrate(SqliteDatabase &db);
+/** Migrates up to target only; for tests that need a file in an older format. */
+void migrateTo(SqliteDatabase &db, int target);
 int version(SqliteDatabase &db);
 
 /** Names the sample view reserves; metadata columns may not use them. */

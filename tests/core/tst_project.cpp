@@ -47,6 +47,7 @@ private Q_SLOTS:
     void rejectsForeignSqliteDatabase();
     void refusesNewerSchemaAndLeavesFileUntouched();
     void migratesEmptyVersionZeroDatabase();
+    void migratesVersionOneKeepingData();
     void usesWalAndForeignKeys();
     void sampleViewJoinsLabelsPredictionsAndMetadata();
     void datasetRootFollowsAMovedProject();
@@ -120,6 +121,30 @@ void TestProject::migratesEmptyVersionZeroDatabase()
     QCOMPARE(ProjectSchema::version(project->database()), ProjectSchema::kCurrentVersion);
     QCOMPARE(project->database().queryInt(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'samples'")),
              1);
+}
+
+void TestProject::migratesVersionOneKeepingData()
+{
+    const QString path = m_dir.filePath(QStringLiteral("v1.loupe"));
+    {
+        SqliteDatabase db(path, SqliteDatabase::Mode::Create);
+        ProjectSchema::migrateTo(db, 1);
+        db.exec(QStringLiteral("INSERT INTO classes VALUES (0, 'cat'), (1, 'dog');"
+                               "INSERT INTO samples VALUES (0, 'a', 'a.png', 1, 0, 'train');"
+                               "INSERT INTO sample_metadata(sample_index) VALUES (0);"
+                               "INSERT INTO label_edits(sample_index, old_label, new_label, time) "
+                               "VALUES (0, 0, 1, '2026-01-01T00:00:00Z')"));
+        QCOMPARE(ProjectSchema::version(db), 1);
+        QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'slices'")), 0);
+    }
+    auto project = Project::open(path);
+    SqliteDatabase &db = project->database();
+    QCOMPARE(ProjectSchema::version(db), ProjectSchema::kCurrentVersion);
+    QCOMPARE(db.queryText(QStringLiteral("SELECT label FROM sample_view WHERE id = 'a'")), QStringLiteral("dog"));
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT edited FROM sample_view WHERE id = 'a'")), 1);
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE issue_score IS NULL")), 1);
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM label_edits")), 1);
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM slices")), 0);
 }
 
 void TestProject::usesWalAndForeignKeys()

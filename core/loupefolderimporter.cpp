@@ -18,7 +18,10 @@
 #include <cmath>
 #include <memory>
 #include <optional>
+#include <mutex>
 #include <unordered_map>
+
+#include <sys/stat.h>
 
 namespace loupe {
 
@@ -151,7 +154,10 @@ public:
         const QString clean = QDir::cleanPath(path);
         if (clean == QLatin1String("..") || clean.startsWith(QLatin1String("../")))
             return QStringLiteral("image path \"%1\" escapes the dataset folder").arg(path);
-        const QFileInfo info(m_root.filePath(clean));
+        const QString absolute = m_root.filePath(clean);
+        if (isPlainFileInPlainFolder(absolute))
+            return {};
+        const QFileInfo info(absolute);
         // exists() follows links, so it is false for a broken link and for a link loop
         // (whose canonical path Qt does not report as empty).
         if (!info.exists())
@@ -170,8 +176,21 @@ public:
     }
 
 private:
+    // The common case in one lstat(): a regular file (not a link) whose folder was already
+    // found to resolve inside the dataset. Everything else takes the careful path.
+    bool isPlainFileInPlainFolder(const QString &absolute) const
+    {
+        struct stat info;
+        if (::lstat(QFile::encodeName(absolute).constData(), &info) != 0 || !S_ISREG(info.st_mode))
+            return false;
+        const QString folder = absolute.left(absolute.lastIndexOf(QLatin1Char('/')));
+        const QString canonical = canonicalFolder(folder) + QLatin1Char('/');
+        return canonical.startsWith(m_canonicalRoot);
+    }
+
     QString canonicalFolder(const QString &folder) const
     {
+        std::lock_guard lock(m_mutex);
         auto it = m_canonicalFolders.constFind(folder);
         if (it == m_canonicalFolders.cend())
             it = m_canonicalFolders.insert(folder, QFileInfo(folder).canonicalFilePath());
@@ -180,7 +199,52 @@ private:
 
     QDir m_root;
     QString m_canonicalRoot;
-    mutable QHash<QString, QString> m_canonicalFolders; // folder as written -> canonical path
+    mutable std::mutex m_mutex;                          // check() runs on several threads
+    mutable QHash<QString, QString> m_canonicalFolders; // folder as written -> canonical path; guarded by m_mutex
+};
+
+/**
+ * Checks image paths in batches on all cores: one file-system call per image is the
+ * slowest part of reading a million-row samples.csv, and the calls parallelise well.
+ * Problems are reported in line order all the same.
+ */
+class ImageCheckBatch
+{
+public:
+    ImageCheckBatch(const ImagePathChecker &checker, ImportProblems &problems)
+        : m_checker(checker), m_problems(problems)
+    {
+    }
+
+    void add(qint64 line, const QString &path)
+    {
+        m_lines.push_back(line);
+        m_paths.push_back(path);
+        if (m_paths.size() >= kBatchSize)
+            flush();
+    }
+
+    void flush()
+    {
+        std::vector<QString> results(m_paths.size());
+        const auto count = qint64(m_paths.size());
+#pragma omp parallel for schedule(static, 256)
+        for (qint64 i = 0; i < count; ++i)
+            results[size_t(i)] = m_checker.check(m_paths[size_t(i)]);
+        for (size_t i = 0; i < results.size(); ++i) {
+            if (!results[i].isEmpty())
+                m_problems.add(kSamplesFile, m_lines[i], results[i]);
+        }
+        m_lines.clear();
+        m_paths.clear();
+    }
+
+private:
+    static constexpr size_t kBatchSize = 16384;
+    const ImagePathChecker &m_checker;
+    ImportProblems &m_problems;
+    std::vector<qint64> m_lines;
+    std::vector<QString> m_paths;
 };
 
 /** What pass 1 over samples.csv keeps per sample: compact, so a million rows stay small. */
@@ -230,6 +294,7 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
     for (int i = 0; i < classes.size(); ++i)
         classIndex.insert(classes.at(i), i);
     const ImagePathChecker images(folder);
+    ImageCheckBatch pendingImages(images, problems);
     // 64-bit hashes of the ids seen so far, with their line: a million ids in ~40 MB.
     std::unordered_map<size_t, qint64> idLines;
     SamplesLayout &layout = scan.layout;
@@ -258,9 +323,7 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
         if (!inserted)
             problems.add(kSamplesFile, line, QStringLiteral("id \"%1\" is already on line %2").arg(id).arg(it->second));
 
-        const QString imageProblem = images.check(fields[size_t(layout.image)]);
-        if (!imageProblem.isEmpty())
-            problems.add(kSamplesFile, line, imageProblem);
+        pendingImages.add(line, fields[size_t(layout.image)]);
 
         const QString &label = fields[size_t(layout.label)];
         int labelIndex = -1;
@@ -275,6 +338,7 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
         for (int m = 0; m < layout.metadata.size(); ++m)
             inferType(layout.metadata[m], fields[size_t(layout.metadataSources.at(m))]);
     }
+    pendingImages.flush();
     if (scan.labels.empty() && problems.isEmpty())
         problems.add(kSamplesFile, 0, QStringLiteral("has a header but no samples"));
     return scan;

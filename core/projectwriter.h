@@ -56,9 +56,12 @@ public:
     void commit();
 
 private:
+    void dropBulkIndexes();
+
     QString m_destination;
     QString m_temporaryPath;
     std::unique_ptr<Project> m_project;
+    QStringList m_deferredIndexes; // CREATE INDEX statements to run at commit()
     bool m_committed = false;
 };
 

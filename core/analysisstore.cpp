@@ -1,0 +1,245 @@
+#include "analysisstore.h"
+
+#include "error.h"
+#include "sqlitedatabase.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QStringList>
+
+#include <cmath>
+
+namespace loupe {
+
+namespace {
+
+// sample_analysis columns a step may write; the allow-list keeps column names out of user input.
+const QStringList kSampleColumns = {QStringLiteral("issue_score"), QStringLiteral("is_issue"),
+                                    QStringLiteral("suggested_label"), QStringLiteral("cluster"),
+                                    QStringLiteral("map_cluster"), QStringLiteral("outlier_score")};
+
+void checkColumn(const QString &column)
+{
+    if (!kSampleColumns.contains(column))
+        throw Error(QStringLiteral("sample_analysis has no column %1").arg(column));
+}
+
+QString upsertSql(const QString &column)
+{
+    return QStringLiteral("INSERT INTO sample_analysis(run_id, sample_index, %1) VALUES (?, ?, ?) "
+                          "ON CONFLICT(run_id, sample_index) DO UPDATE SET %1 = excluded.%1")
+        .arg(column);
+}
+
+void bindOptional(SqliteStatement &statement, int index, double value)
+{
+    if (std::isfinite(value))
+        statement.bind(index, value);
+    else
+        statement.bindNull(index);
+}
+
+} // namespace
+
+AnalysisStore::AnalysisStore(SqliteDatabase &db) : m_db(db) {}
+
+void AnalysisStore::recordStep(int runId, const QString &step, const QJsonObject &parameters,
+                               const QJsonObject &summary, double seconds)
+{
+    auto statement = m_db.prepare(QStringLiteral(
+        "INSERT OR REPLACE INTO analysis_steps(run_id, step, parameters, summary, finished, seconds) "
+        "VALUES (?, ?, ?, ?, ?, ?)"));
+    statement.bind(1, runId)
+        .bind(2, step)
+        .bind(3, QString::fromUtf8(QJsonDocument(parameters).toJson(QJsonDocument::Compact)))
+        .bind(4, QString::fromUtf8(QJsonDocument(summary).toJson(QJsonDocument::Compact)))
+        .bind(5, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+        .bind(6, seconds)
+        .execute();
+}
+
+std::optional<QJsonObject> AnalysisStore::stepSummary(int runId, const QString &step) const
+{
+    auto statement = m_db.prepare(QStringLiteral("SELECT summary FROM analysis_steps WHERE run_id = ? AND step = ?"));
+    statement.bind(1, runId).bind(2, step);
+    if (!statement.step())
+        return std::nullopt;
+    return QJsonDocument::fromJson(statement.columnText(0).toUtf8()).object();
+}
+
+void AnalysisStore::writeSampleColumn(int runId, const QString &column, const std::vector<float> &values)
+{
+    checkColumn(column);
+    auto statement = m_db.prepare(upsertSql(column));
+    for (size_t i = 0; i < values.size(); ++i) {
+        statement.bind(1, runId).bind(2, qint64(i));
+        bindOptional(statement, 3, values[i]);
+        statement.execute();
+    }
+}
+
+void AnalysisStore::writeSampleColumn(int runId, const QString &column, const std::vector<int> &values, int nullBelow)
+{
+    checkColumn(column);
+    auto statement = m_db.prepare(upsertSql(column));
+    for (size_t i = 0; i < values.size(); ++i) {
+        statement.bind(1, runId).bind(2, qint64(i));
+        if (values[i] < nullBelow)
+            statement.bindNull(3);
+        else
+            statement.bind(3, values[i]);
+        statement.execute();
+    }
+}
+
+std::vector<float> AnalysisStore::readSampleColumn(int runId, const QString &column, qint64 samples) const
+{
+    checkColumn(column);
+    std::vector<float> values(size_t(samples), NAN);
+    auto statement =
+        m_db.prepare(QStringLiteral("SELECT sample_index, %1 FROM sample_analysis WHERE run_id = ?").arg(column));
+    statement.bind(1, runId);
+    while (statement.step()) {
+        const qint64 sample = statement.columnInt64(0);
+        if (sample >= 0 && sample < samples && !statement.isNull(1))
+            values[size_t(sample)] = float(statement.columnDouble(1));
+    }
+    return values;
+}
+
+std::vector<int> AnalysisStore::readSampleIntColumn(int runId, const QString &column, qint64 samples,
+                                                    int nullValue) const
+{
+    checkColumn(column);
+    std::vector<int> values(size_t(samples), nullValue);
+    auto statement =
+        m_db.prepare(QStringLiteral("SELECT sample_index, %1 FROM sample_analysis WHERE run_id = ?").arg(column));
+    statement.bind(1, runId);
+    while (statement.step()) {
+        const qint64 sample = statement.columnInt64(0);
+        if (sample >= 0 && sample < samples && !statement.isNull(1))
+            values[size_t(sample)] = statement.columnInt(1);
+    }
+    return values;
+}
+
+void AnalysisStore::writeClusters(int runId, const QString &method, const std::vector<ClusterRecord> &clusters)
+{
+    auto remove = m_db.prepare(QStringLiteral("DELETE FROM clusters WHERE run_id = ? AND method = ?"));
+    remove.bind(1, runId).bind(2, method).execute();
+    auto insert = m_db.prepare(QStringLiteral(
+        "INSERT INTO clusters(run_id, method, cluster, size, labelled, errors, error_rate, expected_errors, "
+        "mean_loss, severity, p_value, dominant_label, dominant_label_share, dominant_predicted, "
+        "dominant_predicted_share) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (const ClusterRecord &c : clusters) {
+        insert.bind(1, runId).bind(2, method).bind(3, c.cluster).bind(4, c.size).bind(5, c.labelled).bind(6, c.errors);
+        bindOptional(insert, 7, c.errorRate);
+        bindOptional(insert, 8, c.expectedErrors);
+        bindOptional(insert, 9, c.meanLoss);
+        bindOptional(insert, 10, c.severity);
+        bindOptional(insert, 11, c.pValue);
+        insert.bind(12, c.dominantLabel).bind(13, c.dominantLabelShare);
+        insert.bind(14, c.dominantPredicted).bind(15, c.dominantPredictedShare);
+        insert.execute();
+    }
+}
+
+std::vector<ClusterRecord> AnalysisStore::clusters(int runId, const QString &method) const
+{
+    auto query = m_db.prepare(QStringLiteral(
+        "SELECT cluster, size, labelled, errors, error_rate, expected_errors, mean_loss, severity, p_value, "
+        "dominant_label, dominant_label_share, dominant_predicted, dominant_predicted_share FROM clusters "
+        "WHERE run_id = ? AND method = ? ORDER BY severity DESC, cluster"));
+    query.bind(1, runId).bind(2, method);
+    std::vector<ClusterRecord> result;
+    while (query.step()) {
+        result.push_back({query.columnInt(0), query.columnInt64(1), query.columnInt64(2), query.columnInt64(3),
+                          query.columnDouble(4), query.columnDouble(5), query.columnDouble(6),
+                          query.columnDouble(7), query.columnDouble(8), query.columnInt(9),
+                          query.columnDouble(10), query.columnInt(11), query.columnDouble(12)});
+    }
+    return result;
+}
+
+void AnalysisStore::writeSlices(int runId, const std::vector<SliceRecord> &slices)
+{
+    auto remove = m_db.prepare(QStringLiteral("DELETE FROM slices WHERE run_id = ?"));
+    remove.bind(1, runId).execute();
+    auto insert = m_db.prepare(QStringLiteral(
+        "INSERT INTO slices(run_id, rank, column, value, condition, count, errors, error_rate, lift, ci_low, "
+        "ci_high, p_value, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (size_t rank = 0; rank < slices.size(); ++rank) {
+        const SliceRecord &s = slices[rank];
+        insert.bind(1, runId).bind(2, qint64(rank)).bind(3, s.column).bind(4, s.value).bind(5, s.condition);
+        insert.bind(6, s.count).bind(7, s.errors);
+        bindOptional(insert, 8, s.errorRate);
+        bindOptional(insert, 9, s.lift);
+        bindOptional(insert, 10, s.ciLow);
+        bindOptional(insert, 11, s.ciHigh);
+        bindOptional(insert, 12, s.pValue);
+        bindOptional(insert, 13, s.score);
+        insert.execute();
+    }
+}
+
+std::vector<SliceRecord> AnalysisStore::slices(int runId) const
+{
+    auto query = m_db.prepare(
+        QStringLiteral("SELECT column, value, condition, count, errors, error_rate, lift, ci_low, ci_high, p_value, "
+                       "score FROM slices WHERE run_id = ? ORDER BY rank"));
+    query.bind(1, runId);
+    std::vector<SliceRecord> result;
+    while (query.step()) {
+        result.push_back({query.columnText(0), query.columnText(1), query.columnText(2), query.columnInt64(3),
+                          query.columnInt64(4), query.columnDouble(5), query.columnDouble(6),
+                          query.columnDouble(7), query.columnDouble(8), query.columnDouble(9),
+                          query.columnDouble(10)});
+    }
+    return result;
+}
+
+void AnalysisStore::writeDuplicates(int runId, const std::vector<DuplicateRecord> &pairs)
+{
+    auto remove = m_db.prepare(QStringLiteral("DELETE FROM duplicate_pairs WHERE run_id = ?"));
+    remove.bind(1, runId).execute();
+    auto insert = m_db.prepare(QStringLiteral(
+        "INSERT INTO duplicate_pairs(run_id, kind, sample_a, sample_b, distance, cross_split) VALUES (?, ?, ?, ?, ?, ?)"));
+    for (const DuplicateRecord &pair : pairs) {
+        insert.bind(1, runId).bind(2, pair.kind).bind(3, pair.sampleA).bind(4, pair.sampleB);
+        bindOptional(insert, 5, pair.distance);
+        insert.bind(6, pair.crossSplit ? 1 : 0).execute();
+    }
+}
+
+std::vector<DuplicateRecord> AnalysisStore::duplicates(int runId) const
+{
+    auto query = m_db.prepare(QStringLiteral(
+        "SELECT kind, sample_a, sample_b, distance, cross_split FROM duplicate_pairs WHERE run_id = ? "
+        "ORDER BY kind, distance, sample_a"));
+    query.bind(1, runId);
+    std::vector<DuplicateRecord> result;
+    while (query.step()) {
+        result.push_back({query.columnText(0), query.columnInt64(1), query.columnInt64(2), query.columnDouble(3),
+                          query.columnInt(4) != 0});
+    }
+    return result;
+}
+
+void AnalysisStore::writeImageProblems(const std::vector<std::pair<qint64, QString>> &problems)
+{
+    m_db.exec(QStringLiteral("DELETE FROM image_problems"));
+    auto insert = m_db.prepare(QStringLiteral("INSERT OR REPLACE INTO image_problems(sample_index, problem) VALUES (?, ?)"));
+    for (const auto &[sample, problem] : problems)
+        insert.bind(1, sample).bind(2, problem).execute();
+}
+
+std::vector<std::pair<qint64, QString>> AnalysisStore::imageProblems() const
+{
+    auto query = m_db.prepare(QStringLiteral("SELECT sample_index, problem FROM image_problems ORDER BY sample_index"));
+    std::vector<std::pair<qint64, QString>> result;
+    while (query.step())
+        result.emplace_back(query.columnInt64(0), query.columnText(1));
+    return result;
+}
+
+} // namespace loupe

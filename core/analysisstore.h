@@ -1,0 +1,96 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace loupe {
+
+class SqliteDatabase;
+
+/** One row of `clusters` (docs/project-format.md). */
+struct ClusterRecord
+{
+    int cluster = -1;
+    qint64 size = 0;
+    qint64 labelled = 0;
+    qint64 errors = 0;
+    double errorRate = 0.0;
+    double expectedErrors = 0.0; // what the members' class mix predicts
+    double meanLoss = 0.0;
+    double severity = 0.0;       // ranking score: higher = worse than expected, with confidence
+    double pValue = 1.0;
+    int dominantLabel = -1;
+    double dominantLabelShare = 0.0;
+    int dominantPredicted = -1;
+    double dominantPredictedShare = 0.0;
+};
+
+/** One row of `slices`. */
+struct SliceRecord
+{
+    QString column;    // "split", "label", "predicted" or a metadata column
+    QString value;     // human-readable value or bin, e.g. "test" or "[0.21, 0.34)"
+    QString condition; // SQL over sample_view selecting the slice
+    qint64 count = 0;
+    qint64 errors = 0;
+    double errorRate = 0.0;
+    double lift = 0.0;
+    double ciLow = 0.0;
+    double ciHigh = 0.0;
+    double pValue = 1.0;
+    double score = 0.0;
+};
+
+/** One row of `duplicate_pairs`. */
+struct DuplicateRecord
+{
+    QString kind; // "exact" (same pixels) or "near" (embedding distance)
+    qint64 sampleA = -1;
+    qint64 sampleB = -1;
+    double distance = 0.0;
+    bool crossSplit = false;
+};
+
+/**
+ * Reads and writes the analysis engine's results for a prediction run: per-sample
+ * columns of `sample_analysis`, `clusters`, `slices`, `duplicate_pairs`,
+ * `image_problems`, and the bookkeeping row of each step in `analysis_steps`.
+ * Writers replace a step's previous results; call them inside one transaction.
+ */
+class AnalysisStore
+{
+public:
+    explicit AnalysisStore(SqliteDatabase &db);
+
+    void recordStep(int runId, const QString &step, const QJsonObject &parameters, const QJsonObject &summary,
+                    double seconds);
+    /** The summary a step stored, or nullopt when the step has not run. */
+    std::optional<QJsonObject> stepSummary(int runId, const QString &step) const;
+
+    /** Sets one REAL column of sample_analysis (NaN stores NULL) for every sample. */
+    void writeSampleColumn(int runId, const QString &column, const std::vector<float> &values);
+    /** Sets one INTEGER column (values < nullBelow store NULL) for every sample. */
+    void writeSampleColumn(int runId, const QString &column, const std::vector<int> &values, int nullBelow = -1);
+    std::vector<float> readSampleColumn(int runId, const QString &column, qint64 samples) const;
+    std::vector<int> readSampleIntColumn(int runId, const QString &column, qint64 samples, int nullValue = -1) const;
+
+    void writeClusters(int runId, const QString &method, const std::vector<ClusterRecord> &clusters);
+    std::vector<ClusterRecord> clusters(int runId, const QString &method) const;
+
+    void writeSlices(int runId, const std::vector<SliceRecord> &slices);
+    std::vector<SliceRecord> slices(int runId) const;
+
+    void writeDuplicates(int runId, const std::vector<DuplicateRecord> &pairs);
+    std::vector<DuplicateRecord> duplicates(int runId) const;
+
+    void writeImageProblems(const std::vector<std::pair<qint64, QString>> &problems);
+    std::vector<std::pair<qint64, QString>> imageProblems() const;
+
+private:
+    SqliteDatabase &m_db;
+};
+
+} // namespace loupe

@@ -67,12 +67,14 @@ std::vector<int> stratifiedFolds(const std::vector<int> &labels, int folds, uint
     return fold;
 }
 
-CrossValidatedPredictions crossValidate(const Matrix &features, const std::vector<int> &labels, int numClasses,
-                                        int folds, const MlpParams &params, Progress &progress)
+CrossValidatedPredictions crossValidate(const Matrix &features, const std::vector<int> &labels,
+                                        int numClasses, int folds, const MlpParams &params,
+                                        Progress &progress)
 {
     const Index n = features.rows();
     if (Index(labels.size()) != n)
-        throw Error(QStringLiteral("cross-validation: %1 labels for %2 feature rows").arg(labels.size()).arg(n));
+        throw Error(
+            QStringLiteral("cross-validation: %1 labels for %2 feature rows").arg(labels.size()).arg(n));
     if (folds < 2 || folds > n)
         throw Error(QStringLiteral("cross-validation: %1 folds for %2 samples").arg(folds).arg(n));
     for (const int label : labels) {
@@ -82,9 +84,10 @@ CrossValidatedPredictions crossValidate(const Matrix &features, const std::vecto
     }
     // Checked here as well as in fit(), because the result is sized from them first.
     if (numClasses < 2 || params.hiddenUnits < 1 || params.epochs < 1 || params.batchSize < 1)
-        throw Error(QStringLiteral("cross-validation: classes (%1), hidden units, epochs and batch size must be "
-                                   "positive (two classes at least)")
-                        .arg(numClasses));
+        throw Error(
+            QStringLiteral("cross-validation: classes (%1), hidden units, epochs and batch size must be "
+                           "positive (two classes at least)")
+                .arg(numClasses));
 
     const std::vector<int> foldOf = stratifiedFolds(labels, folds, params.seed);
 
@@ -93,7 +96,7 @@ CrossValidatedPredictions crossValidate(const Matrix &features, const std::vecto
     result.embeddings.resize(n, params.hiddenUnits);
     std::vector<std::vector<EpochLoss>> histories(static_cast<size_t>(folds));
 
-    std::mutex mutex;                                 // guards the members below and calls into progress
+    std::mutex mutex; // guards the three variables below and the calls into progress
     std::vector<double> foldFraction(static_cast<size_t>(folds)); // each fold's own progress in [0, 1]
     std::exception_ptr firstError;
     std::atomic_bool stop{false}; // set with firstError: the other folds give up early

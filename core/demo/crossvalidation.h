@@ -28,11 +28,15 @@ std::vector<int> stratifiedFolds(const std::vector<int> &labels, int folds, uint
 /**
  * Trains one MlpClassifier per fold (folds assigned by a seeded shuffle, stratified
  * by label) and predicts each sample with the model that held it out, so every
- * probability is out-of-sample. Reports progress across all folds and epochs as one
- * fraction (the caller sets the step text) and throws Cancelled when progress is
- * cancelled. Fold f's model is seeded with params.seed + 1 + f.
+ * probability is out-of-sample. Fold f's model is seeded with params.seed + 1 + f.
+ *
+ * Folds train concurrently, one per OpenMP thread, so the results do not depend on the
+ * thread count. Progress covers all folds as one fraction (the caller sets the step
+ * text); its observer is called from those worker threads, one call at a time.
+ * Throws Cancelled when progress is cancelled, Error for inconsistent input.
  */
 CrossValidatedPredictions crossValidate(const MlpClassifier::Matrix &features, const std::vector<int> &labels,
-                                        int numClasses, int folds, const MlpParams &params, Progress &progress);
+                                        int numClasses, int folds, const MlpParams &params,
+                                        Progress &progress);
 
 } // namespace loupe

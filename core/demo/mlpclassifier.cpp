@@ -63,8 +63,7 @@ void logSoftmaxRows(Matrix &z)
 }
 
 /** The state of one Adam-updated parameter tensor: first and second moment estimates. */
-template<typename T>
-struct AdamSlot
+template<typename T> struct AdamSlot
 {
     T m;
     T v;
@@ -83,8 +82,8 @@ struct AdamSlot
 
 MlpClassifier::MlpClassifier(MlpParams params) : m_params(params) {}
 
-std::vector<EpochLoss> MlpClassifier::fit(const Matrix &features, const std::vector<int> &labels, int numClasses,
-                                          const Matrix *validationFeatures,
+std::vector<EpochLoss> MlpClassifier::fit(const Matrix &features, const std::vector<int> &labels,
+                                          int numClasses, const Matrix *validationFeatures,
                                           const std::vector<int> *validationLabels, Progress &progress)
 {
     const Index n = features.rows();
@@ -127,8 +126,8 @@ std::vector<EpochLoss> MlpClassifier::fit(const Matrix &features, const std::vec
     const float lr = m_params.learningRate;
     const float decay = m_params.weightDecay;
 
-    // Buffers sized for a full batch and reused, so the loop allocates only for the
-    // last, shorter batch of each epoch.
+    // Buffers sized for a full batch and reused; they are reallocated only around each
+    // epoch's last, shorter batch.
     Matrix x(batchSize, d), z1(batchSize, h), a1(batchSize, h), z2(batchSize, c), dz2(batchSize, c),
         dz1(batchSize, h);
     Matrix gradW1(d, h), gradW2(h, c);

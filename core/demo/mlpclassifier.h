@@ -28,7 +28,9 @@ public:
     /**
      * Trains on (features, labels); when validation rows are given, reports their mean
      * loss per epoch in the returned history. Labels are in [0, numClasses).
-     * Polls progress for cancellation (throws loupe::Cancelled).
+     * Polls progress for cancellation (throws loupe::Cancelled) once per mini-batch and
+     * reports the fraction of its batches done. Deterministic for a given seed and
+     * thread count (Eigen's threaded GEMM blocks its sums by thread count).
      */
     std::vector<EpochLoss> fit(const Matrix &features, const std::vector<int> &labels, int numClasses,
                                const Matrix *validationFeatures, const std::vector<int> *validationLabels,

@@ -97,10 +97,22 @@ CrossValidatedPredictions crossValidate(const Matrix &features, const std::vecto
     std::vector<std::vector<EpochLoss>> histories(static_cast<size_t>(folds));
 
     std::mutex mutex; // guards the three variables below and the calls into progress
-    std::vector<double> foldFraction(static_cast<size_t>(folds)); // each fold's own progress in [0, 1]
+    // Index `folds` is the embedding model, trained on every sample (see embedAll below).
+    const int models = folds + 1;
+    std::vector<double> foldFraction(static_cast<size_t>(models)); // each model's own progress in [0, 1]
     std::exception_ptr firstError;
     std::atomic_bool stop{false}; // set with firstError: the other folds give up early
 
+    // Embeddings come from one model trained on every sample, not from the fold models:
+    // five fold models have five unrelated hidden spaces, and neighbours, maps and clusters
+    // need one. The probabilities, which judge the labels, stay out-of-fold.
+    auto embedAll = [&](Progress &modelProgress) {
+        MlpParams allParams = params;
+        allParams.seed = params.seed + 1 + uint64_t(folds);
+        MlpClassifier model(allParams);
+        model.fit(features, labels, numClasses, nullptr, nullptr, modelProgress);
+        result.embeddings = model.embed(features);
+    };
     auto trainFold = [&](int f) {
         // fit() reports to and polls its own Progress. Its observer folds that into the
         // caller's progress and forwards a cancel (the caller's or a failed sibling fold's)
@@ -112,9 +124,13 @@ CrossValidatedPredictions crossValidate(const Matrix &features, const std::vecto
             progress.throwIfCancelled();
             std::lock_guard lock(mutex);
             foldFraction[size_t(f)] = fraction;
-            progress.setProgress(std::accumulate(foldFraction.begin(), foldFraction.end(), 0.0) / folds);
+            progress.setProgress(std::accumulate(foldFraction.begin(), foldFraction.end(), 0.0) / models);
         });
 
+        if (f == folds) {
+            embedAll(foldProgress);
+            return;
+        }
         std::vector<Index> trainRows, heldOutRows;
         for (Index i = 0; i < n; ++i)
             (foldOf[size_t(i)] == f ? heldOutRows : trainRows).push_back(i);
@@ -133,11 +149,8 @@ CrossValidatedPredictions crossValidate(const Matrix &features, const std::vecto
 
         // Folds hold disjoint rows, so concurrent folds write disjoint parts of the result.
         const Matrix probabilities = model.predictProbabilities(heldOut);
-        const Matrix embeddings = model.embed(heldOut);
-        for (size_t i = 0; i < heldOutRows.size(); ++i) {
+        for (size_t i = 0; i < heldOutRows.size(); ++i)
             result.probabilities.row(heldOutRows[i]) = probabilities.row(Index(i));
-            result.embeddings.row(heldOutRows[i]) = embeddings.row(Index(i));
-        }
     };
 
     // One fold per thread rather than threads inside each fold's GEMMs: Eigen runs its
@@ -146,10 +159,10 @@ CrossValidatedPredictions crossValidate(const Matrix &features, const std::vecto
     // machine (another process holding a core) made training 10x slower; and without it
     // the results do not depend on the thread count.
 #ifdef _OPENMP
-    const int threads = std::min(folds, omp_get_max_threads());
+    const int threads = std::min(models, omp_get_max_threads());
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
 #endif
-    for (int f = 0; f < folds; ++f) {
+    for (int f = 0; f < models; ++f) {
         // Exceptions must not leave an OpenMP region: keep the first, stop the rest.
         try {
             if (!stop.load())

@@ -13,7 +13,7 @@ class Progress;
 struct CrossValidatedPredictions
 {
     MlpClassifier::Matrix probabilities; // N x C; row i from the model that never saw sample i
-    MlpClassifier::Matrix embeddings;    // N x hiddenUnits, from that same model
+    MlpClassifier::Matrix embeddings;    // N x hiddenUnits, from one model trained on all samples (one space)
     std::vector<EpochLoss> history;      // per epoch, averaged over the folds
 };
 

@@ -178,7 +178,7 @@ CrossValidatedPredictions crossValidate(const Matrix &features, const std::vecto
         std::rethrow_exception(firstError);
 
     // Averaged in fold order, so the sum does not depend on which fold finished first.
-    result.history.resize(size_t(params.epochs));
+    result.history.assign(size_t(params.epochs), EpochLoss{0, 0.0, 0.0}); // sums start at zero
     for (const std::vector<EpochLoss> &history : histories) {
         for (size_t e = 0; e < history.size(); ++e) {
             result.history[e].epoch = history[e].epoch;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "epochloss.h"
+
 #include <cstdint>
 
 namespace loupe {
@@ -13,14 +15,6 @@ struct MlpParams
     float learningRate = 1e-3f; // Adam
     float weightDecay = 1e-4f;  // L2 on weights
     uint64_t seed = 42;
-};
-
-/** Mean losses of one training epoch. */
-struct EpochLoss
-{
-    int epoch = 0; // 1-based
-    double trainLoss = 0.0;
-    double validationLoss = 0.0;
 };
 
 } // namespace loupe

@@ -14,5 +14,8 @@ int runSynth(const QStringList &arguments);
 int runReport(const QStringList &arguments);
 int runExport(const QStringList &arguments);
 int runRelabel(const QStringList &arguments);
+int runAnalyze(const QStringList &arguments);
+int runSimilar(const QStringList &arguments);
+int runDuplicates(const QStringList &arguments);
 
 } // namespace loupe::cli

@@ -20,6 +20,9 @@ Commands:
   export PROJECT --suspects FILE | --labels FILE
                             Export the most suspicious labels, or the current labels
   relabel PROJECT ID CLASS  Change one sample's label (with --note TEXT)
+  analyze PROJECT           Find label issues, failure clusters, the 2-D map, duplicates (--only STEPS)
+  similar PROJECT --id ID   Samples most like one sample or a set (--ids FILE), for targeted collection
+  duplicates PROJECT        Exact and near duplicates, train/test leaks, broken images
   demo DIR                  Build the Fashion-MNIST demo dataset and project in DIR
   synth DIR                 Write a synthetic dataset folder (for scale tests)
 
@@ -57,6 +60,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("import"), runImport},   {QStringLiteral("report"), runReport},
         {QStringLiteral("export"), runExport},   {QStringLiteral("relabel"), runRelabel},
         {QStringLiteral("demo"), runDemo},       {QStringLiteral("synth"), runSynth},
+        {QStringLiteral("analyze"), runAnalyze}, {QStringLiteral("similar"), runSimilar},
+        {QStringLiteral("duplicates"), runDuplicates},
     };
     const auto it = commands.find(command);
     if (it == commands.end()) {

@@ -1,0 +1,443 @@
+#include "slicefinder.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include <sqlite3.h>
+
+#include <QHash>
+#include <QLocale>
+#include <QRegularExpression>
+
+#include "clusterreport.h"
+#include "error.h"
+#include "progress.h"
+#include "project.h"
+#include "sampletable.h"
+#include "sqlitedatabase.h"
+
+namespace loupe {
+
+namespace {
+
+/** What every slice sums over its samples: evaluated, error and class-expected error per sample. */
+struct SampleFacts
+{
+    std::vector<char> evaluated;
+    std::vector<char> error;
+    std::vector<double> expected; // the overall error rate of the sample's given class
+    const std::vector<float> *loss = nullptr;
+    qint64 evaluatedTotal = 0;
+    qint64 errorTotal = 0;
+    double overallRate = NAN;
+};
+
+SampleFacts sampleFacts(const SampleTable &table)
+{
+    const size_t n = size_t(table.size());
+    const int classes = int(table.classNames.size());
+    SampleFacts facts;
+    facts.evaluated.assign(n, 0);
+    facts.error.assign(n, 0);
+    facts.expected.assign(n, 0.0);
+    facts.loss = &table.loss;
+    std::vector<qint64> classEvaluated(size_t(classes), 0), classErrors(size_t(classes), 0);
+    for (size_t i = 0; i < n; ++i) {
+        const int label = table.labels[i], guess = table.predicted[i];
+        if (label < 0 || guess < 0 || label >= classes)
+            continue;
+        facts.evaluated[i] = 1;
+        facts.error[i] = guess != label;
+        ++classEvaluated[size_t(label)];
+        classErrors[size_t(label)] += guess != label;
+    }
+    for (size_t i = 0; i < n; ++i) {
+        if (!facts.evaluated[i])
+            continue;
+        const auto label = size_t(table.labels[i]);
+        facts.expected[i] = double(classErrors[label]) / double(classEvaluated[label]);
+        ++facts.evaluatedTotal;
+        facts.errorTotal += facts.error[i];
+    }
+    if (facts.evaluatedTotal > 0)
+        facts.overallRate = double(facts.errorTotal) / double(facts.evaluatedTotal);
+    return facts;
+}
+
+/** One dimension cut into groups: a group per sample (-1: in none) and each group's label and condition. */
+struct Grouping
+{
+    QString column;
+    std::vector<int> groupOf;
+    QStringList values;
+    QStringList conditions;
+
+    int addGroup(const QString &value, const QString &condition)
+    {
+        values << value;
+        conditions << condition;
+        return int(values.size()) - 1;
+    }
+};
+
+QString sqlIdentifier(const QString &name)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+    const QByteArray utf8 = name.toUtf8();
+    if (plain.match(name).hasMatch() && !sqlite3_keyword_check(utf8.constData(), int(utf8.size())))
+        return name;
+    return ProjectSchema::quoteIdentifier(name);
+}
+
+QString sqlText(const QString &value)
+{
+    QString quoted = value;
+    quoted.replace(QLatin1Char('\''), QStringLiteral("''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
+/** Shortest text that reads back as exactly this double, so `column = text` matches it. */
+QString exactNumber(double value, MetadataColumn::Type type)
+{
+    if (type == MetadataColumn::Type::Integer)
+        return QString::number(qint64(value));
+    return QString::number(value == 0.0 ? 0.0 : value, 'g', QLocale::FloatingPointShortest);
+}
+
+/** Groups by a name per sample index (split, label, predicted): -1 is the NULL group. */
+Grouping namedGrouping(const QString &column, const std::vector<int> &indexOf, const QStringList &names)
+{
+    Grouping grouping;
+    grouping.column = column;
+    for (const QString &name : names)
+        grouping.addGroup(name, column + QStringLiteral(" = ") + sqlText(name));
+    int nullGroup = -1;
+    grouping.groupOf.resize(indexOf.size());
+    for (size_t i = 0; i < indexOf.size(); ++i) {
+        int group = indexOf[i];
+        if (group < 0 || group >= names.size()) {
+            if (nullGroup < 0)
+                nullGroup = grouping.addGroup(QStringLiteral("(none)"), column + QStringLiteral(" IS NULL"));
+            group = nullGroup;
+        }
+        grouping.groupOf[i] = group;
+    }
+    return grouping;
+}
+
+/** A text column: one group for each of its maxValues most frequent values, and NULL. */
+Grouping textGrouping(const SliceColumn &column, int maxValues)
+{
+    std::vector<qint64> frequency(size_t(column.categories.size()), 0);
+    for (const int code : column.codes)
+        if (code >= 0)
+            ++frequency[size_t(code)];
+    std::vector<int> order(frequency.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        if (frequency[size_t(a)] != frequency[size_t(b)])
+            return frequency[size_t(a)] > frequency[size_t(b)];
+        return column.categories.at(a) < column.categories.at(b);
+    });
+    const QString name = sqlIdentifier(column.name);
+    Grouping grouping;
+    grouping.column = column.name;
+    std::vector<int> groupOfCode(frequency.size(), -1);
+    for (size_t r = 0; r < order.size() && r < size_t(maxValues); ++r) {
+        const QString &value = column.categories.at(order[r]);
+        if (frequency[size_t(order[r])] > 0)
+            groupOfCode[size_t(order[r])] =
+                grouping.addGroup(value, name + QStringLiteral(" = ") + sqlText(value));
+    }
+    int nullGroup = -1;
+    grouping.groupOf.resize(column.codes.size());
+    for (size_t i = 0; i < column.codes.size(); ++i) {
+        const int code = column.codes[i];
+        if (code < 0 && nullGroup < 0)
+            nullGroup = grouping.addGroup(QStringLiteral("(none)"), name + QStringLiteral(" IS NULL"));
+        grouping.groupOf[i] = code < 0 ? nullGroup : groupOfCode[size_t(code)];
+    }
+    return grouping;
+}
+
+/** "0.20" -> "0.2", "3.00" -> "3": shorter conditions, same value. */
+QString withoutTrailingZeros(QString number)
+{
+    if (!number.contains(QLatin1Char('.')))
+        return number;
+    while (number.endsWith(QLatin1Char('0')))
+        number.chop(1);
+    if (number.endsWith(QLatin1Char('.')))
+        number.chop(1);
+    return number;
+}
+
+/**
+ * Quantile bin edges rounded to the coarsest decimal step (two significant digits of the
+ * range, finer if needed) that keeps the distinct quantiles distinct. Edges at or below the
+ * minimum would leave an empty first bin and are dropped. Returns the edges' text; their
+ * values are read back from it so counts match the SQL.
+ */
+QStringList readableEdges(const std::vector<double> &sorted, int bins, MetadataColumn::Type type)
+{
+    const double low = sorted.front(), high = sorted.back();
+    if (!(high > low))
+        return {};
+    std::vector<double> raw;
+    for (int j = 1; j < bins; ++j) {
+        const double q = sorted[size_t(double(j) * double(sorted.size()) / bins)];
+        if (q > low && (raw.empty() || q > raw.back()))
+            raw.push_back(q);
+    }
+    const int coarsest = int(std::floor(std::log10(high - low))) - 1;
+    for (int digits = coarsest; digits > coarsest - 12; --digits) {
+        const double step = type == MetadataColumn::Type::Integer ? std::max(1.0, std::pow(10.0, digits))
+                                                                  : std::pow(10.0, digits);
+        const int decimals = step >= 1.0 ? 0 : -digits;
+        QStringList text;
+        double previous = low;
+        for (const double q : raw) {
+            double rounded = std::round(q / step) * step;
+            rounded = rounded == 0.0 ? 0.0 : rounded; // no "-0.00"
+            const QString edge = withoutTrailingZeros(QString::number(rounded, 'f', decimals));
+            const double value = edge.toDouble();
+            if (value > previous && value <= high) {
+                text << edge;
+                previous = value;
+            }
+        }
+        if (text.size() == qsizetype(raw.size()) || step == 1.0)
+            return text;
+    }
+    return {};
+}
+
+/** A numeric column: one group per value when it has few, else quantile bins; and NULL. */
+Grouping numericGrouping(const SliceColumn &column, const SliceFinderParams &params)
+{
+    const QString name = sqlIdentifier(column.name);
+    Grouping grouping;
+    grouping.column = column.name;
+    grouping.groupOf.assign(column.numbers.size(), -1);
+    std::vector<double> sorted;
+    for (const double v : column.numbers)
+        if (!std::isnan(v))
+            sorted.push_back(v);
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<double> distinct = sorted;
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+
+    if (!distinct.empty() && distinct.size() <= size_t(params.maxNumericValues)) {
+        for (const double v : distinct) {
+            const QString text = exactNumber(v, column.type);
+            grouping.addGroup(text, name + QStringLiteral(" = ") + text);
+        }
+        for (size_t i = 0; i < column.numbers.size(); ++i)
+            if (!std::isnan(column.numbers[i]))
+                grouping.groupOf[i] = int(
+                    std::lower_bound(distinct.begin(), distinct.end(), column.numbers[i]) - distinct.begin());
+    } else if (!distinct.empty()) {
+        const QStringList text = readableEdges(sorted, params.quantileBins, column.type);
+        std::vector<double> edges;
+        for (const QString &edge : text)
+            edges.push_back(edge.toDouble());
+        if (text.isEmpty()) {
+            grouping.addGroup(QStringLiteral("(any)"), name + QStringLiteral(" IS NOT NULL"));
+        } else {
+            grouping.addGroup(QStringLiteral("< ") + text.front(),
+                              name + QStringLiteral(" < ") + text.front());
+            for (qsizetype e = 0; e + 1 < text.size(); ++e)
+                grouping.addGroup(
+                    QStringLiteral("[%1, %2)").arg(text.at(e), text.at(e + 1)),
+                    QStringLiteral("%1 >= %2 AND %1 < %3").arg(name, text.at(e), text.at(e + 1)));
+            grouping.addGroup(QStringLiteral(">= ") + text.back(),
+                              name + QStringLiteral(" >= ") + text.back());
+        }
+        for (size_t i = 0; i < column.numbers.size(); ++i)
+            if (!std::isnan(column.numbers[i]))
+                grouping.groupOf[i] =
+                    int(std::upper_bound(edges.begin(), edges.end(), column.numbers[i]) - edges.begin());
+    }
+    int nullGroup = -1;
+    for (size_t i = 0; i < column.numbers.size(); ++i) {
+        if (!std::isnan(column.numbers[i]))
+            continue;
+        if (nullGroup < 0)
+            nullGroup = grouping.addGroup(QStringLiteral("(none)"), name + QStringLiteral(" IS NULL"));
+        grouping.groupOf[i] = nullGroup;
+    }
+    return grouping;
+}
+
+/** Sums each group of a grouping in one pass and turns the groups into slices. */
+void appendSlices(const Grouping &grouping, const SampleFacts &facts, const SliceFinderParams &params,
+                  std::vector<Slice> &slices)
+{
+    const size_t groups = size_t(grouping.values.size());
+    std::vector<qint64> count(groups, 0), evaluated(groups, 0), errors(groups, 0), losses(groups, 0);
+    std::vector<double> lossSum(groups, 0.0), expected(groups, 0.0);
+    for (size_t i = 0; i < grouping.groupOf.size(); ++i) {
+        const int g = grouping.groupOf[i];
+        if (g < 0)
+            continue;
+        ++count[size_t(g)];
+        if (facts.evaluated[i]) {
+            ++evaluated[size_t(g)];
+            errors[size_t(g)] += facts.error[i];
+            expected[size_t(g)] += facts.expected[i];
+        }
+        const float loss = (*facts.loss)[i];
+        if (std::isfinite(loss)) {
+            ++losses[size_t(g)];
+            lossSum[size_t(g)] += loss;
+        }
+    }
+    for (size_t g = 0; g < groups; ++g) {
+        if (evaluated[g] < std::max<qint64>(1, params.minEvaluated))
+            continue;
+        Slice s;
+        s.column = grouping.column;
+        s.value = grouping.values.at(qsizetype(g));
+        s.condition = grouping.conditions.at(qsizetype(g));
+        s.count = count[g];
+        s.evaluated = evaluated[g];
+        s.errors = errors[g];
+        s.errorRate = double(s.errors) / double(s.evaluated);
+        const ProportionInterval interval = wilsonInterval(s.errors, s.evaluated, params.z);
+        s.errorRateLow = interval.low;
+        s.errorRateHigh = interval.high;
+        s.lift = facts.overallRate > 0.0 ? s.errorRate / facts.overallRate : NAN;
+        const qint64 restEvaluated = facts.evaluatedTotal - s.evaluated,
+                     restErrors = facts.errorTotal - s.errors;
+        s.restErrorRate = restEvaluated > 0 ? double(restErrors) / double(restEvaluated) : NAN;
+        s.pValue = twoProportionPValue(s.errors, s.evaluated, restErrors, restEvaluated);
+        s.meanLoss = losses[g] > 0 ? lossSum[g] / double(losses[g]) : NAN;
+        s.expectedErrors = expected[g];
+        s.excessErrorRate = s.errorRate - expected[g] / double(s.evaluated);
+        s.score = excessErrorScore(s.errors, s.evaluated, facts.overallRate, params.z);
+        s.adjustedScore =
+            excessErrorScore(s.errors, s.evaluated, expected[g] / double(s.evaluated), params.z);
+        slices.push_back(s);
+    }
+}
+
+QJsonValue number(double value)
+{
+    return std::isfinite(value) ? QJsonValue(value) : QJsonValue(QJsonValue::Null);
+}
+
+} // namespace
+
+SliceFinder::SliceFinder(SliceFinderParams params) : m_params(params) {}
+
+std::vector<Slice> SliceFinder::run(Project &project, const SampleTable &table, Progress &progress) const
+{
+    return run(table, readMetadata(project), progress);
+}
+
+std::vector<Slice> SliceFinder::run(const SampleTable &table, const std::vector<SliceColumn> &metadata,
+                                    Progress &progress) const
+{
+    const size_t n = size_t(table.size());
+    for (const SliceColumn &column : metadata)
+        if ((column.type == MetadataColumn::Type::Text ? column.codes.size() : column.numbers.size()) != n)
+            throw Error(QStringLiteral("slices: metadata column \"%1\" does not have one value per sample")
+                            .arg(column.name));
+    const SampleFacts facts = sampleFacts(table);
+    std::vector<Slice> slices;
+    const qint64 steps = 3 + qint64(metadata.size());
+    appendSlices(namedGrouping(QStringLiteral("split"), table.splitIndex, table.splitNames), facts, m_params,
+                 slices);
+    appendSlices(namedGrouping(QStringLiteral("label"), table.labels, table.classNames), facts, m_params,
+                 slices);
+    appendSlices(namedGrouping(QStringLiteral("predicted"), table.predicted, table.classNames), facts,
+                 m_params, slices);
+    progress.setProgress(3, steps);
+    for (size_t c = 0; c < metadata.size(); ++c) {
+        progress.throwIfCancelled();
+        const SliceColumn &column = metadata[c];
+        appendSlices(column.type == MetadataColumn::Type::Text ? textGrouping(column, m_params.maxTextValues)
+                                                               : numericGrouping(column, m_params),
+                     facts, m_params, slices);
+        progress.setProgress(4 + qint64(c), steps);
+    }
+    const bool adjusted = m_params.rankByClassAdjusted;
+    std::stable_sort(slices.begin(), slices.end(), [adjusted](const Slice &a, const Slice &b) {
+        const double sa = adjusted ? a.adjustedScore : a.score, sb = adjusted ? b.adjustedScore : b.score;
+        if (sa != sb)
+            return sa > sb;
+        return a.pValue < b.pValue;
+    });
+    return slices;
+}
+
+std::vector<SliceColumn> SliceFinder::readMetadata(Project &project)
+{
+    const QList<MetadataColumn> columns = project.metadataColumns();
+    const qint64 n = project.sampleCount();
+    std::vector<SliceColumn> result;
+    if (columns.isEmpty())
+        return result;
+    QString sql = QStringLiteral("SELECT sample_index");
+    std::vector<QHash<QString, int>> codeOf(size_t(columns.size()));
+    for (const MetadataColumn &column : columns) {
+        sql += QStringLiteral(", ") + ProjectSchema::quoteIdentifier(column.name);
+        SliceColumn slice;
+        slice.name = column.name;
+        slice.type = column.type;
+        if (column.type == MetadataColumn::Type::Text)
+            slice.codes.assign(size_t(n), -1);
+        else
+            slice.numbers.assign(size_t(n), NAN);
+        result.push_back(std::move(slice));
+    }
+    auto statement = project.database().prepare(sql + QStringLiteral(" FROM sample_metadata"));
+    while (statement.step()) {
+        const qint64 sample = statement.columnInt64(0);
+        if (sample < 0 || sample >= n)
+            continue;
+        for (size_t c = 0; c < result.size(); ++c) {
+            const int field = int(c) + 1;
+            if (statement.isNull(field))
+                continue;
+            SliceColumn &column = result[c];
+            if (column.type != MetadataColumn::Type::Text) {
+                column.numbers[size_t(sample)] = statement.columnDouble(field);
+                continue;
+            }
+            const QString text = statement.columnText(field);
+            auto it = codeOf[c].constFind(text);
+            if (it == codeOf[c].cend()) {
+                it = codeOf[c].insert(text, int(column.categories.size()));
+                column.categories << text;
+            }
+            column.codes[size_t(sample)] = it.value();
+        }
+    }
+    return result;
+}
+
+QJsonObject SliceFinder::toJson(const Slice &slice)
+{
+    return QJsonObject{
+        {QStringLiteral("column"), slice.column},
+        {QStringLiteral("value"), slice.value},
+        {QStringLiteral("condition"), slice.condition},
+        {QStringLiteral("count"), slice.count},
+        {QStringLiteral("evaluated"), slice.evaluated},
+        {QStringLiteral("errors"), slice.errors},
+        {QStringLiteral("error_rate"), number(slice.errorRate)},
+        {QStringLiteral("error_rate_low"), number(slice.errorRateLow)},
+        {QStringLiteral("error_rate_high"), number(slice.errorRateHigh)},
+        {QStringLiteral("lift"), number(slice.lift)},
+        {QStringLiteral("rest_error_rate"), number(slice.restErrorRate)},
+        {QStringLiteral("p_value"), slice.pValue},
+        {QStringLiteral("mean_loss"), number(slice.meanLoss)},
+        {QStringLiteral("expected_errors"), slice.expectedErrors},
+        {QStringLiteral("excess_error_rate"), number(slice.excessErrorRate)},
+        {QStringLiteral("score"), slice.score},
+        {QStringLiteral("adjusted_score"), slice.adjustedScore},
+    };
+}
+
+} // namespace loupe

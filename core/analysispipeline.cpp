@@ -33,6 +33,8 @@ const QString kKnnDistances = QStringLiteral("knn_distances");
 /** Everything the steps read, loaded once. */
 struct AnalysisContext
 {
+    AnalysisContext(Project &project, SampleTable table) : project(project), table(std::move(table)) {}
+
     Project &project;
     SampleTable table;
     int classes = 0;
@@ -45,7 +47,7 @@ struct AnalysisContext
 
 AnalysisContext loadContext(Project &project, int runId)
 {
-    AnalysisContext context{project, SampleTable::load(project, runId)};
+    AnalysisContext context(project, SampleTable::load(project, runId));
     if (!context.table.hasPredictions())
         throw Error(QStringLiteral("%1: no predictions to analyse: import predictions.npy or logits.npy first")
                         .arg(project.fileName()));

@@ -24,46 +24,51 @@ QString number(double value)
 
 } // namespace
 
-std::vector<float> labelIssueScores(const SampleTable &table)
+SuspectScores lossBasedSuspects(const SampleTable &table)
 {
-    std::vector<float> scores(size_t(table.size()), NAN);
-    for (size_t i = 0; i < scores.size(); ++i) {
-        if (std::isfinite(table.loss[i]))
-            scores[i] = 1.0f - std::exp(-table.loss[i]);
+    SuspectScores suspects;
+    const auto n = size_t(table.size());
+    suspects.score.assign(n, NAN);
+    suspects.isIssue.assign(n, 0);
+    suspects.suggested.assign(n, -1);
+    for (size_t i = 0; i < n; ++i) {
+        if (!std::isfinite(table.loss[i]))
+            continue;
+        suspects.score[i] = 1.0f - std::exp(-table.loss[i]);
+        suspects.isIssue[i] = table.predicted[i] != table.labels[i];
+        suspects.suggested[i] = suspects.isIssue[i] ? table.predicted[i] : -1;
     }
-    return scores;
+    return suspects;
 }
 
-std::vector<qint64> rankBySuspicion(const SampleTable &table)
+std::vector<qint64> rankBySuspicion(const SuspectScores &scores)
 {
-    const std::vector<float> scores = labelIssueScores(table);
     std::vector<qint64> order;
-    order.reserve(scores.size());
-    for (size_t i = 0; i < scores.size(); ++i) {
-        if (!std::isnan(scores[i]))
+    order.reserve(scores.score.size());
+    for (size_t i = 0; i < scores.score.size(); ++i) {
+        if (!std::isnan(scores.score[i]))
             order.push_back(qint64(i));
     }
     std::stable_sort(order.begin(), order.end(),
-                     [&](qint64 a, qint64 b) { return table.loss[size_t(a)] > table.loss[size_t(b)]; });
+                     [&](qint64 a, qint64 b) { return scores.score[size_t(a)] > scores.score[size_t(b)]; });
     return order;
 }
 
-void exportSuspects(const SampleTable &table, const QString &path)
+void exportSuspects(const SampleTable &table, const SuspectScores &scores, const QString &path)
 {
     if (!table.hasPredictions())
         throw Error(QStringLiteral("the project has no predictions: import predictions.npy or logits.npy first"));
-    const std::vector<float> scores = labelIssueScores(table);
     CsvWriter writer(path);
     writer.writeRow({QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
                      QStringLiteral("predicted"), QStringLiteral("confidence"), QStringLiteral("loss"),
                      QStringLiteral("issue_score"), QStringLiteral("is_issue"), QStringLiteral("suggested_label")});
-    for (qint64 sample : rankBySuspicion(table)) {
+    for (qint64 sample : rankBySuspicion(scores)) {
         const auto i = size_t(sample);
-        const bool isIssue = table.predicted[i] != table.labels[i];
+        const bool isIssue = scores.isIssue[i] != 0;
         writer.writeRow({table.ids.at(sample), table.images.at(sample), className(table, table.labels[i]),
                          className(table, table.predicted[i]), number(table.confidence[i]), number(table.loss[i]),
-                         number(scores[i]), isIssue ? QStringLiteral("1") : QStringLiteral("0"),
-                         isIssue ? className(table, table.predicted[i]) : QString()});
+                         number(scores.score[i]), isIssue ? QStringLiteral("1") : QStringLiteral("0"),
+                         isIssue ? className(table, scores.suggested[i]) : QString()});
     }
     writer.commit();
 }

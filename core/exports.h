@@ -8,18 +8,26 @@ namespace loupe {
 
 struct SampleTable;
 
+/** Per-sample label-issue verdicts: from the analysis engine, or the loss-based fallback. */
+struct SuspectScores
+{
+    std::vector<float> score;    // in [0, 1], NaN when not scored (unlabeled)
+    std::vector<int> isIssue;    // 0 or 1
+    std::vector<int> suggested;  // class index, -1 for none
+};
+
 /**
- * The label-issue score of each sample in [0, 1]: 1 - p(given label), which ranks
- * exactly like the cross-entropy loss. NaN for unlabeled samples or without a run.
- * (Confident learning replaces this in the analysis engine.)
+ * The fallback before `analyze` has run: score 1 - p(given label), which ranks exactly
+ * like the cross-entropy loss; flagged when the prediction differs from the label, with
+ * the prediction as the suggestion.
  */
-std::vector<float> labelIssueScores(const SampleTable &table);
+SuspectScores lossBasedSuspects(const SampleTable &table);
 
 /** Sample indices with a score, most suspicious first (ties by sample index). */
-std::vector<qint64> rankBySuspicion(const SampleTable &table);
+std::vector<qint64> rankBySuspicion(const SuspectScores &scores);
 
 /** Writes id,image,label,predicted,confidence,loss,issue_score,is_issue,suggested_label, most suspicious first. */
-void exportSuspects(const SampleTable &table, const QString &path);
+void exportSuspects(const SampleTable &table, const SuspectScores &scores, const QString &path);
 
 /** Writes id,image,label,original_label,edited for every sample. */
 void exportLabels(const SampleTable &table, const QString &path);

@@ -1,3 +1,4 @@
+#include "analysisstore.h"
 #include "clisupport.h"
 #include "commands.h"
 #include "error.h"
@@ -20,6 +21,19 @@ int resolveClass(const QStringList &classes, const QString &text)
     bool ok = false;
     const int index = text.toInt(&ok);
     return ok && index >= 0 && index < classes.size() ? index : -1;
+}
+
+/** The analysis engine's verdicts when `analyze` has run, else the loss-based fallback. */
+SuspectScores suspectScores(Project &project, const SampleTable &table)
+{
+    AnalysisStore store(project.database());
+    if (!table.hasPredictions() || !store.stepSummary(table.runId, QStringLiteral("label_issues")))
+        return lossBasedSuspects(table);
+    SuspectScores scores;
+    scores.score = store.readSampleColumn(table.runId, QStringLiteral("issue_score"), table.size());
+    scores.isIssue = store.readSampleIntColumn(table.runId, QStringLiteral("is_issue"), table.size(), 0);
+    scores.suggested = store.readSampleIntColumn(table.runId, QStringLiteral("suggested_label"), table.size());
+    return scores;
 }
 
 qint64 findSample(Project &project, const QString &id)
@@ -53,7 +67,7 @@ int runExport(const QStringList &arguments)
         auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
         const SampleTable table = SampleTable::load(*project);
         if (parser.isSet(QStringLiteral("suspects")))
-            exportSuspects(table, parser.value(QStringLiteral("suspects")));
+            exportSuspects(table, suspectScores(*project, table), parser.value(QStringLiteral("suspects")));
         if (parser.isSet(QStringLiteral("labels")))
             exportLabels(table, parser.value(QStringLiteral("labels")));
         return Ok;

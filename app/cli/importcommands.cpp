@@ -1,3 +1,4 @@
+#include "analysispipeline.h"
 #include "classfolderimporter.h"
 #include "clisupport.h"
 #include "commands.h"
@@ -6,6 +7,7 @@
 #include "error.h"
 #include "loupefolderimporter.h"
 #include "progress.h"
+#include "project.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -40,6 +42,24 @@ void printSummary(const ImportSummary &summary, const QString &project, qint64 m
     printError(text.trimmed());
 }
 
+/** The project is in place by now: an analysis failure is reported but keeps it. */
+int analyzeImported(const QString &path, Progress &progress)
+{
+    try {
+        auto project = Project::open(path);
+        QElapsedTimer timer;
+        timer.start();
+        AnalysisPipeline(*project).run(AnalysisOptions(), progress);
+        printError(QStringLiteral("Analysed in %1 s").arg(double(timer.elapsed()) / 1000.0, 0, 'f', 2));
+        return Ok;
+    } catch (const Error &error) {
+        printError(QStringLiteral("loupe-cli import: the project was imported, but the analysis failed (run "
+                                  "`loupe-cli analyze` to retry):\n") +
+                   error.message());
+        return Failure;
+    }
+}
+
 } // namespace
 
 int runImport(const QStringList &arguments)
@@ -54,6 +74,8 @@ int runImport(const QStringList &arguments)
     parser.addOption({QStringLiteral("run-name"), QStringLiteral("Name of the prediction run (default: model)."),
                       QStringLiteral("NAME"), QStringLiteral("model")});
     parser.addOption({QStringLiteral("force"), QStringLiteral("Replace PROJECT if it exists.")});
+    parser.addOption({QStringLiteral("no-analyze"),
+                      QStringLiteral("Do not run the analysis engine after importing (run `analyze` later).")});
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("import"), arguments, 1, exitCode))
         return exitCode;
@@ -76,6 +98,8 @@ int runImport(const QStringList &arguments)
                 ? LoupeFolderImporter(folder).run(project, options, *progress)
                 : ClassFolderImporter(folder).run(project, options, *progress);
         printSummary(summary, project, timer.elapsed());
+        if (summary.hasPredictions && !parser.isSet(QStringLiteral("no-analyze")))
+            return analyzeImported(project, *progress);
         return Ok;
     } catch (const Error &error) {
         printError(QStringLiteral("loupe-cli import: failed; no project was written.\n") + error.message());
@@ -101,6 +125,7 @@ int runDemo(const QStringList &arguments)
     parser.addOption({QStringLiteral("source"), QStringLiteral("Folder with the Fashion-MNIST .gz files."),
                       QStringLiteral("DIR"), DemoOptions().sourceFolder});
     parser.addOption({QStringLiteral("force"), QStringLiteral("Replace an existing demo project.")});
+    parser.addOption({QStringLiteral("no-analyze"), QStringLiteral("Do not run the analysis engine on the demo.")});
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("demo"), arguments, 1, exitCode))
         return exitCode;
@@ -125,6 +150,8 @@ int runDemo(const QStringList &arguments)
                        .arg(result.accuracyOnGivenLabels, 0, 'f', 4)
                        .arg(result.accuracyOnTrueLabels, 0, 'f', 4)
                        .arg(result.projectPath));
+        if (!parser.isSet(QStringLiteral("no-analyze")))
+            return analyzeImported(result.projectPath, *progress);
         return Ok;
     } catch (const Error &error) {
         printError(QStringLiteral("loupe-cli demo: ") + error.message());

@@ -1,3 +1,4 @@
+#include "analysisstore.h"
 #include "classificationreport.h"
 #include "clisupport.h"
 #include "commands.h"
@@ -10,6 +11,7 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <cmath>
 
 namespace loupe::cli {
 
@@ -83,6 +85,144 @@ qint64 editedCount(const SampleTable &table)
     return edited;
 }
 
+QJsonObject clusterJson(const ClusterRecord &c, const QStringList &classes)
+{
+    return {{QStringLiteral("cluster"), c.cluster},
+            {QStringLiteral("size"), c.size},
+            {QStringLiteral("errors"), c.errors},
+            {QStringLiteral("error_rate"), c.errorRate},
+            {QStringLiteral("expected_errors"), c.expectedErrors},
+            {QStringLiteral("mean_loss"), c.meanLoss},
+            {QStringLiteral("severity"), c.severity},
+            {QStringLiteral("p_value"), c.pValue},
+            {QStringLiteral("dominant_label"), classes.value(c.dominantLabel)},
+            {QStringLiteral("dominant_label_share"), c.dominantLabelShare},
+            {QStringLiteral("dominant_predicted"), classes.value(c.dominantPredicted)},
+            {QStringLiteral("dominant_predicted_share"), c.dominantPredictedShare}};
+}
+
+QJsonArray clustersJson(const std::vector<ClusterRecord> &clusters, const QStringList &classes, size_t limit)
+{
+    QJsonArray array;
+    for (size_t i = 0; i < clusters.size() && i < limit; ++i)
+        array.append(clusterJson(clusters[i], classes));
+    return array;
+}
+
+QJsonObject sliceJson(const SliceRecord &s)
+{
+    return {{QStringLiteral("column"), s.column},     {QStringLiteral("value"), s.value},
+            {QStringLiteral("condition"), s.condition}, {QStringLiteral("count"), s.count},
+            {QStringLiteral("errors"), s.errors},     {QStringLiteral("error_rate"), s.errorRate},
+            {QStringLiteral("lift"), s.lift},         {QStringLiteral("ci_low"), s.ciLow},
+            {QStringLiteral("ci_high"), s.ciHigh},    {QStringLiteral("p_value"), s.pValue},
+            {QStringLiteral("score"), s.score}};
+}
+
+/** The analysis results `loupe-cli analyze` stored for the run (empty objects when not run yet). */
+void addAnalysisJson(Project &project, const SampleTable &table, QJsonObject &json)
+{
+    AnalysisStore store(project.database());
+    const int run = table.runId;
+    QJsonObject labelIssues = store.stepSummary(run, QStringLiteral("label_issues")).value_or(QJsonObject());
+    if (!labelIssues.isEmpty()) {
+        const std::vector<float> scores = store.readSampleColumn(run, QStringLiteral("issue_score"), table.size());
+        const std::vector<int> suggested =
+            store.readSampleIntColumn(run, QStringLiteral("suggested_label"), table.size());
+        std::vector<qint64> order;
+        for (qint64 i = 0; i < table.size(); ++i) {
+            if (!std::isnan(scores[size_t(i)]))
+                order.push_back(i);
+        }
+        const size_t top = std::min<size_t>(20, order.size());
+        std::partial_sort(order.begin(), order.begin() + qsizetype(top), order.end(),
+                          [&](qint64 a, qint64 b) { return scores[size_t(a)] > scores[size_t(b)]; });
+        QJsonArray most;
+        for (size_t i = 0; i < top; ++i) {
+            const auto s = size_t(order[i]);
+            most.append(QJsonObject{{QStringLiteral("id"), table.ids.at(qsizetype(s))},
+                                    {QStringLiteral("label"), table.classNames.value(table.labels[s])},
+                                    {QStringLiteral("suggested_label"), table.classNames.value(suggested[s])},
+                                    {QStringLiteral("issue_score"), double(scores[s])}});
+        }
+        labelIssues.insert(QStringLiteral("most_suspicious"), most);
+    }
+    json.insert(QStringLiteral("label_issues"), labelIssues);
+    json.insert(QStringLiteral("clusters"),
+                QJsonObject{{QStringLiteral("kmeans"), clustersJson(store.clusters(run, QStringLiteral("kmeans")),
+                                                                    table.classNames, 20)},
+                            {QStringLiteral("density"), clustersJson(store.clusters(run, QStringLiteral("density")),
+                                                                     table.classNames, 20)}});
+    QJsonArray slices;
+    for (const SliceRecord &slice : store.slices(run)) {
+        if (slices.size() < 30)
+            slices.append(sliceJson(slice));
+    }
+    json.insert(QStringLiteral("slices"), slices);
+    json.insert(QStringLiteral("diagnosis"),
+                store.stepSummary(run, QStringLiteral("diagnosis")).value_or(QJsonObject()));
+    json.insert(QStringLiteral("duplicates"),
+                store.stepSummary(run, QStringLiteral("duplicates")).value_or(QJsonObject()));
+    json.insert(QStringLiteral("map"), store.stepSummary(run, QStringLiteral("map")).value_or(QJsonObject()));
+}
+
+QString formatAnalysis(Project &project, const SampleTable &table)
+{
+    AnalysisStore store(project.database());
+    const int run = table.runId;
+    QString text;
+    if (const auto diagnosis = store.stepSummary(run, QStringLiteral("diagnosis")))
+        text += QStringLiteral("\nDiagnosis: ") + diagnosis->value(QStringLiteral("sentence")).toString() +
+                QLatin1Char('\n');
+    if (const auto issues = store.stepSummary(run, QStringLiteral("label_issues")))
+        text += QStringLiteral("Label issues: %1 samples flagged as likely mislabeled (export --suspects lists them)\n")
+                    .arg(issues->value(QStringLiteral("flagged")).toInteger());
+    const std::vector<ClusterRecord> clusters = store.clusters(run, QStringLiteral("kmeans"));
+    if (!clusters.empty()) {
+        text += QStringLiteral("\nMost severe failure clusters (k-means on the embeddings):\n");
+        text += QStringLiteral("%1 %2 %3 %4 %5  %6\n")
+                    .arg(QStringLiteral("cluster"), 7)
+                    .arg(QStringLiteral("size"), 7)
+                    .arg(QStringLiteral("errors"), 7)
+                    .arg(QStringLiteral("rate"), 7)
+                    .arg(QStringLiteral("expected"), 9)
+                    .arg(QStringLiteral("mostly (given -> predicted)"));
+        for (size_t i = 0; i < clusters.size() && i < 10; ++i) {
+            const ClusterRecord &c = clusters[i];
+            text += QStringLiteral("%1 %2 %3 %4 %5  %6 -> %7\n")
+                        .arg(c.cluster, 7)
+                        .arg(c.size, 7)
+                        .arg(c.errors, 7)
+                        .arg(percent(c.errorRate), 7)
+                        .arg(c.expectedErrors, 9, 'f', 1)
+                        .arg(table.classNames.value(c.dominantLabel), table.classNames.value(c.dominantPredicted));
+        }
+    }
+    const std::vector<SliceRecord> slices = store.slices(run);
+    if (!slices.empty()) {
+        text += QStringLiteral("\nWorst slices:\n");
+        for (size_t i = 0; i < slices.size() && i < 10; ++i) {
+            const SliceRecord &s = slices[i];
+            text += QStringLiteral("  %1 = %2: %3 errors in %4 (%5, lift %6)\n")
+                        .arg(s.column, s.value)
+                        .arg(s.errors)
+                        .arg(s.count)
+                        .arg(percent(s.errorRate))
+                        .arg(s.lift, 0, 'f', 2);
+        }
+    }
+    if (const auto duplicates = store.stepSummary(run, QStringLiteral("duplicates")))
+        text += QStringLiteral("\nDuplicates: %1 exact, %2 near (%3 across splits); %4 broken images; %5 outliers\n")
+                    .arg(duplicates->value(QStringLiteral("exact_pairs")).toInteger())
+                    .arg(duplicates->value(QStringLiteral("near_pairs")).toInteger())
+                    .arg(duplicates->value(QStringLiteral("cross_split_pairs")).toInteger())
+                    .arg(duplicates->value(QStringLiteral("malformed_images")).toInteger())
+                    .arg(duplicates->value(QStringLiteral("outliers")).toInteger());
+    if (text.isEmpty())
+        text = QStringLiteral("\nNo analysis yet: run `loupe-cli analyze %1`.\n").arg(project.fileName());
+    return text;
+}
+
 QJsonObject reportJson(Project &project, const SampleTable &table)
 {
     const ClassificationReport overall = ClassificationReport::compute(table);
@@ -103,6 +243,8 @@ QJsonObject reportJson(Project &project, const SampleTable &table)
     for (int s = 0; s < table.splitNames.size(); ++s)
         splits.append(ClassificationReport::compute(table, s).toJson());
     json.insert(QStringLiteral("splits"), splits);
+    if (table.hasPredictions())
+        addAnalysisJson(project, table, json);
     return json;
 }
 
@@ -139,7 +281,7 @@ int runReport(const QStringList &arguments)
         for (int s = 0; s < table.splitNames.size(); ++s)
             text += QStringLiteral("\nSplit %1: ").arg(table.splitNames.at(s)) +
                     formatReport(ClassificationReport::compute(table, s));
-        printOut(text);
+        printOut(text + formatAnalysis(*project, table));
         return Ok;
     } catch (const Error &error) {
         printError(QStringLiteral("loupe-cli report: ") + error.message());

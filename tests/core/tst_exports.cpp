@@ -43,7 +43,8 @@ void TestExports::suspectsAreRankedByLoss()
     QTemporaryDir dir;
     auto project = Project::open(test::importFixture(dir.path(), test::smallFixtureClasses(), test::smallFixture()));
     const QString out = dir.filePath(QStringLiteral("suspects.csv"));
-    exportSuspects(SampleTable::load(*project), out);
+    const SampleTable table = SampleTable::load(*project);
+    exportSuspects(table, lossBasedSuspects(table), out);
     const auto rows = readCsv(out);
     QCOMPARE(rows.size(), size_t(6)); // header + 5 labelled samples
     QCOMPARE(rows[0], (std::vector<QString>{QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
@@ -86,7 +87,8 @@ void TestExports::suspectsNeedPredictions()
     for (auto &sample : samples)
         sample.probabilities.clear();
     auto project = Project::open(test::importFixture(dir.path(), test::smallFixtureClasses(), samples));
-    QVERIFY_THROWS_EXCEPTION(Error, exportSuspects(SampleTable::load(*project), dir.filePath(QStringLiteral("s.csv"))));
+    const SampleTable table = SampleTable::load(*project);
+    QVERIFY_THROWS_EXCEPTION(Error, exportSuspects(table, lossBasedSuspects(table), dir.filePath(QStringLiteral("s.csv"))));
     QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("s.csv"))));
 }
 

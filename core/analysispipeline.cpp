@@ -4,6 +4,7 @@
 #include "analysis/densityclustering.h"
 #include "analysis/embeddingquality.h"
 #include "analysis/fitdiagnosis.h"
+#include "analysis/labelneighbourhood.h"
 #include "analysisstore.h"
 #include "arraystore.h"
 #include "classificationreport.h"
@@ -115,8 +116,12 @@ QJsonObject runLabelIssues(AnalysisContext &context, const AnalysisOptions &opti
     QJsonArray thresholds;
     for (double threshold : cl.thresholds)
         thresholds.append(threshold);
+    QJsonArray prior;
+    for (double share : LabelNeighbourhood::labelPrior(table.labels, context.classes))
+        prior.append(share);
     return {{QStringLiteral("flagged"), flagged},
             {QStringLiteral("used_neighbours"), issues.usedNeighbours},
+            {QStringLiteral("label_prior"), prior},
             {QStringLiteral("flag_threshold"), double(issues.flagThreshold)},
             {QStringLiteral("per_class_thresholds"), thresholds},
             {QStringLiteral("noise_rates"), noiseRates}};

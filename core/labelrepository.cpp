@@ -1,5 +1,6 @@
 #include "labelrepository.h"
 
+#include "analysisupdater.h"
 #include "arraystore.h"
 #include "error.h"
 #include "project.h"
@@ -30,6 +31,7 @@ QList<LabelChange> LabelRepository::apply(const QList<LabelChange> &targets, con
     SqliteDatabase &db = m_project.database();
     QList<LabelChange> changes;
     SqliteTransaction transaction(db);
+    AnalysisUpdater analysis(m_project);
     auto update = db.prepare(QStringLiteral("UPDATE samples SET label = ? WHERE sample_index = ?"));
     auto audit = db.prepare(QStringLiteral(
         "INSERT INTO label_edits(sample_index, old_label, new_label, time, note, source) VALUES (?, ?, ?, ?, ?, ?)"));
@@ -40,6 +42,7 @@ QList<LabelChange> LabelRepository::apply(const QList<LabelChange> &targets, con
         const int oldLabel = currentLabel(target.sample);
         if (oldLabel == target.newLabel)
             continue;
+        analysis.beforeChange(target.sample);
         if (target.newLabel < 0)
             update.bindNull(1);
         else
@@ -51,6 +54,7 @@ QList<LabelChange> LabelRepository::apply(const QList<LabelChange> &targets, con
         target.newLabel < 0 ? audit.bindNull(3) : audit.bind(3, target.newLabel);
         audit.bind(4, now).bind(5, note).bind(6, source).execute();
         updateScores(target.sample, target.newLabel);
+        analysis.afterChange({target.sample, oldLabel, target.newLabel});
         changes.append({target.sample, oldLabel, target.newLabel});
     }
     transaction.commit();

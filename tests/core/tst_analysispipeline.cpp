@@ -7,6 +7,7 @@
 #include "arraystore.h"
 #include "csvreader.h"
 #include "error.h"
+#include "labelrepository.h"
 #include "demo/fashionmnistdemo.h"
 #include "progress.h"
 #include "project.h"
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void storesEveryStep();
     void labelIssueRankingFindsPlantedFlips();
     void clustersAreRankedBySeverity();
+    void relabelUpdatesStoredResults();
     void unknownStepIsRefused();
 
 private:
@@ -95,6 +97,36 @@ void TestAnalysisPipeline::clustersAreRankedBySeverity()
     for (const ClusterRecord &c : clusters)
         members += c.size;
     QCOMPARE(members, 3000);
+}
+
+void TestAnalysisPipeline::relabelUpdatesStoredResults()
+{
+    auto project = Project::open(m_demo.projectPath);
+    SqliteDatabase &db = project->database();
+    // The most suspicious flagged sample whose suggestion is also the model's prediction.
+    auto query = db.prepare(QStringLiteral(
+        "SELECT sample_index, suggested_label, issue_score, cluster FROM sample_view JOIN classes c ON "
+        "c.name = suggested_label WHERE is_issue = 1 AND suggested_label = predicted ORDER BY issue_score DESC "
+        "LIMIT 1"));
+    QVERIFY(query.step());
+    const qint64 sample = query.columnInt64(0);
+    const QString suggested = query.columnText(1);
+    const double scoreBefore = query.columnDouble(2);
+    const int cluster = query.columnInt(3);
+    const QString clusterErrors =
+        QStringLiteral("SELECT errors FROM clusters WHERE method = 'kmeans' AND cluster = %1").arg(cluster);
+    const qint64 errorsBefore = db.queryInt(clusterErrors);
+
+    LabelRepository(*project).relabel({sample}, int(project->classNames().indexOf(suggested)), {},
+                                      QStringLiteral("test"));
+    const QString where = QStringLiteral(" FROM sample_view WHERE sample_index = %1").arg(sample);
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT is_issue") + where), 0);
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT is_error") + where), 0);
+    auto after = db.prepare(QStringLiteral("SELECT issue_score") + where);
+    QVERIFY(after.step());
+    QVERIFY2(after.columnDouble(0) < scoreBefore - 0.3,
+             qPrintable(QStringLiteral("%1 -> %2").arg(scoreBefore).arg(after.columnDouble(0))));
+    QCOMPARE(db.queryInt(clusterErrors), errorsBefore - 1);
 }
 
 void TestAnalysisPipeline::unknownStepIsRefused()

@@ -5,6 +5,7 @@
 #include "analysis/embeddingquality.h"
 #include "analysis/fitdiagnosis.h"
 #include "analysis/labelneighbourhood.h"
+#include "analysis/slicefinder.h"
 #include "analysisstore.h"
 #include "arraystore.h"
 #include "classificationreport.h"
@@ -200,6 +201,19 @@ QJsonObject runMapClusters(AnalysisContext &context, const AnalysisOptions &, Pr
     return summary;
 }
 
+QJsonObject runSlices(AnalysisContext &context, const AnalysisOptions &, Progress &progress)
+{
+    progress.setStep(QStringLiteral("Ranking metadata slices"));
+    const std::vector<Slice> slices = SliceFinder().run(context.project, context.table, progress);
+    std::vector<SliceRecord> records;
+    for (const Slice &s : slices) {
+        records.push_back({s.column, s.value, s.condition, s.count, s.errors, s.errorRate, s.lift, s.errorRateLow,
+                           s.errorRateHigh, s.pValue, s.score});
+    }
+    AnalysisStore(context.project.database()).writeSlices(context.table.runId, records);
+    return {{QStringLiteral("slices"), qint64(records.size())}};
+}
+
 QString pairKind(DuplicatePair::Kind kind)
 {
     return kind == DuplicatePair::Kind::ExactImage ? QStringLiteral("exact") : QStringLiteral("near");
@@ -281,6 +295,8 @@ StepFunction stepFunction(const QString &step)
         return runKMeans;
     if (step == QLatin1String("map_clusters"))
         return runMapClusters;
+    if (step == QLatin1String("slices"))
+        return runSlices;
     if (step == QLatin1String("duplicates"))
         return runDuplicates;
     if (step == QLatin1String("diagnosis"))
@@ -314,9 +330,9 @@ void loadStoredMap(AnalysisContext &context)
 
 QStringList AnalysisOptions::allSteps()
 {
-    return {QStringLiteral("knn"),    QStringLiteral("label_issues"), QStringLiteral("map"),
-            QStringLiteral("kmeans"), QStringLiteral("map_clusters"), QStringLiteral("duplicates"),
-            QStringLiteral("diagnosis")};
+    return {QStringLiteral("knn"),          QStringLiteral("label_issues"), QStringLiteral("map"),
+            QStringLiteral("kmeans"),       QStringLiteral("map_clusters"), QStringLiteral("slices"),
+            QStringLiteral("duplicates"),   QStringLiteral("diagnosis")};
 }
 
 AnalysisPipeline::AnalysisPipeline(Project &project) : m_project(project) {}

@@ -43,7 +43,7 @@ struct AnalysisSummary
  * Runs the analysis engine over one prediction run and stores every result in the
  * project (docs/project-format.md): the kNN graph, label issues, the 2-D map (UMAP, or
  * coordinates imported with the run), k-means clusters of the embeddings, density
- * clusters of the map, metadata slices, duplicates and leaks, and the fit diagnosis.
+ * clusters of the map, metadata slices ranked by significance, duplicates and leaks, and the fit diagnosis.
  * Each step writes in its own transaction, so a cancelled run keeps the steps it finished.
  */
 class AnalysisPipeline

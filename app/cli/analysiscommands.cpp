@@ -2,6 +2,7 @@
 #include "analysisstore.h"
 #include "analysis/nearestneighbors.h"
 #include "analysis/similaritysearch.h"
+#include "analysis/sqlfilter.h"
 #include "arraystore.h"
 #include "clisupport.h"
 #include "commands.h"
@@ -13,6 +14,8 @@
 #include "sqlitedatabase.h"
 
 #include <QFile>
+
+#include <cmath>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -43,6 +46,26 @@ std::vector<qint64> samplesOfIdFile(Project &project, const QString &path)
     if (samples.empty())
         throw Error(QStringLiteral("%1: lists no sample ids").arg(path));
     return samples;
+}
+
+/** Writes rows as CSV to path, or to stdout when path is empty. */
+void writeRows(const QString &path, const QStringList &header, const std::vector<QStringList> &rows)
+{
+    if (!path.isEmpty()) {
+        CsvWriter writer(path);
+        writer.writeRow(header);
+        for (const QStringList &row : rows)
+            writer.writeRow(row);
+        writer.commit();
+        return;
+    }
+    QString text = header.join(QLatin1Char(',')) + QLatin1Char('\n');
+    for (QStringList row : rows) {
+        for (QString &field : row)
+            field = CsvWriter::quoted(field);
+        text += row.join(QLatin1Char(',')) + QLatin1Char('\n');
+    }
+    printOut(text);
 }
 
 } // namespace
@@ -87,6 +110,52 @@ int runAnalyze(const QStringList &arguments)
         return Ok;
     } catch (const Error &error) {
         printError(QStringLiteral("loupe-cli analyze: ") + error.message());
+        return Failure;
+    }
+}
+
+int runQuery(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "List the samples matching a read-only SQL condition over sample_view (docs/project-format.md), e.g. "
+        "\"WHERE split = 'test' AND is_error AND brightness < 0.2\". Writes, ATTACH, PRAGMA and extensions are "
+        "refused; a query is stopped after 5 s."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
+    parser.addPositionalArgument(QStringLiteral("CONDITION"), QStringLiteral("[WHERE] condition"));
+    parser.addOption({QStringLiteral("count"), QStringLiteral("Print only the number of matching samples.")});
+    parser.addOption({QStringLiteral("csv"), QStringLiteral("Write id,image,label,predicted,loss to FILE."),
+                      QStringLiteral("FILE")});
+    int exitCode = Ok;
+    if (!parseCommand(parser, QStringLiteral("query"), arguments, 2, exitCode))
+        return exitCode;
+    try {
+        const QString path = parser.positionalArguments().at(0);
+        QString condition = parser.positionalArguments().at(1).trimmed();
+        if (condition.startsWith(QLatin1String("where "), Qt::CaseInsensitive))
+            condition = condition.mid(6);
+        auto project = Project::open(path, Project::Access::ReadOnly);
+        const SampleTable table = SampleTable::load(*project);
+        const SqlFilterResult result = SqlFilter(path).run(condition);
+        if (parser.isSet(QStringLiteral("count"))) {
+            printOut(QStringLiteral("%1\n").arg(result.sampleIndices.size()));
+            return Ok;
+        }
+        const QStringList header{QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
+                                 QStringLiteral("predicted"), QStringLiteral("loss")};
+        std::vector<QStringList> rows;
+        for (qint64 sample : result.sampleIndices) {
+            const auto i = size_t(sample);
+            rows.push_back({table.ids.at(sample), table.images.at(sample), table.classNames.value(table.labels[i]),
+                            table.classNames.value(table.predicted[i]),
+                            std::isnan(table.loss[i]) ? QString() : QString::number(table.loss[i], 'g', 6)});
+        }
+        writeRows(parser.value(QStringLiteral("csv")), header, rows);
+        if (result.truncated)
+            printError(QStringLiteral("loupe-cli query: stopped at the row limit"));
+        return Ok;
+    } catch (const Error &error) {
+        printError(QStringLiteral("loupe-cli query: ") + error.message());
         return Failure;
     }
 }
@@ -149,22 +218,10 @@ int runSimilar(const QStringList &arguments)
                                table.splitIndex[i] < 0 ? QString() : table.splitNames.at(table.splitIndex[i]),
                                QString::number(n.distance, 'g', 6)};
         };
-        if (parser.isSet(QStringLiteral("csv"))) {
-            CsvWriter writer(parser.value(QStringLiteral("csv")));
-            writer.writeRow(header);
-            for (const Neighbor &n : found)
-                writer.writeRow(rowOf(n));
-            writer.commit();
-        } else {
-            QString text = header.join(QLatin1Char(',')) + QLatin1Char('\n');
-            for (const Neighbor &n : found) {
-                QStringList fields = rowOf(n);
-                for (QString &field : fields)
-                    field = CsvWriter::quoted(field);
-                text += fields.join(QLatin1Char(',')) + QLatin1Char('\n');
-            }
-            printOut(text);
-        }
+        std::vector<QStringList> rows;
+        for (const Neighbor &n : found)
+            rows.push_back(rowOf(n));
+        writeRows(parser.value(QStringLiteral("csv")), header, rows);
         return Ok;
     } catch (const Error &error) {
         printError(QStringLiteral("loupe-cli similar: ") + error.message());
@@ -202,21 +259,7 @@ int runDuplicates(const QStringList &arguments)
         }
         for (const auto &[sample, problem] : store.imageProblems())
             rows.push_back({QStringLiteral("broken"), table.ids.at(sample), QString(), QString(), problem});
-        if (parser.isSet(QStringLiteral("csv"))) {
-            CsvWriter writer(parser.value(QStringLiteral("csv")));
-            writer.writeRow(header);
-            for (const QStringList &row : rows)
-                writer.writeRow(row);
-            writer.commit();
-        } else {
-            QString text = header.join(QLatin1Char(',')) + QLatin1Char('\n');
-            for (QStringList row : rows) {
-                for (QString &field : row)
-                    field = CsvWriter::quoted(field);
-                text += row.join(QLatin1Char(',')) + QLatin1Char('\n');
-            }
-            printOut(text);
-        }
+        writeRows(parser.value(QStringLiteral("csv")), header, rows);
         return Ok;
     } catch (const Error &error) {
         printError(QStringLiteral("loupe-cli duplicates: ") + error.message());

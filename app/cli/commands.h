@@ -16,6 +16,7 @@ int runExport(const QStringList &arguments);
 int runRelabel(const QStringList &arguments);
 int runAnalyze(const QStringList &arguments);
 int runSimilar(const QStringList &arguments);
+int runQuery(const QStringList &arguments);
 int runDuplicates(const QStringList &arguments);
 
 } // namespace loupe::cli

@@ -23,6 +23,7 @@ Commands:
   analyze PROJECT           Find label issues, failure clusters, the 2-D map, duplicates (--only STEPS)
   similar PROJECT --id ID   Samples most like one sample or a set (--ids FILE), for targeted collection
   duplicates PROJECT        Exact and near duplicates, train/test leaks, broken images
+  query PROJECT "WHERE ..." Samples matching a read-only SQL condition over sample_view
   demo DIR                  Build the Fashion-MNIST demo dataset and project in DIR
   synth DIR                 Write a synthetic dataset folder (for scale tests)
 
@@ -61,7 +62,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("export"), runExport},   {QStringLiteral("relabel"), runRelabel},
         {QStringLiteral("demo"), runDemo},       {QStringLiteral("synth"), runSynth},
         {QStringLiteral("analyze"), runAnalyze}, {QStringLiteral("similar"), runSimilar},
-        {QStringLiteral("duplicates"), runDuplicates},
+        {QStringLiteral("duplicates"), runDuplicates}, {QStringLiteral("query"), runQuery},
     };
     const auto it = commands.find(command);
     if (it == commands.end()) {

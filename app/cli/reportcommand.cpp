@@ -166,6 +166,17 @@ void addAnalysisJson(Project &project, const SampleTable &table, QJsonObject &js
     json.insert(QStringLiteral("map"), store.stepSummary(run, QStringLiteral("map")).value_or(QJsonObject()));
 }
 
+/** "split = test", "brightness in [0.21, 0.34)", "brightness >= 0.5". */
+QString sliceName(const SliceRecord &slice)
+{
+    const QChar first = slice.value.isEmpty() ? QChar() : slice.value.front();
+    if (first == QLatin1Char('[') || first == QLatin1Char('('))
+        return slice.column + QStringLiteral(" in ") + slice.value;
+    if (first == QLatin1Char('<') || first == QLatin1Char('>'))
+        return slice.column + QLatin1Char(' ') + slice.value;
+    return slice.column + QStringLiteral(" = ") + slice.value;
+}
+
 QString formatAnalysis(Project &project, const SampleTable &table)
 {
     AnalysisStore store(project.database());
@@ -203,8 +214,8 @@ QString formatAnalysis(Project &project, const SampleTable &table)
         text += QStringLiteral("\nWorst slices:\n");
         for (size_t i = 0; i < slices.size() && i < 10; ++i) {
             const SliceRecord &s = slices[i];
-            text += QStringLiteral("  %1 = %2: %3 errors in %4 (%5, lift %6)\n")
-                        .arg(s.column, s.value)
+            text += QStringLiteral("  %1: %2 errors in %3 (%4, lift %5)\n")
+                        .arg(sliceName(s))
                         .arg(s.errors)
                         .arg(s.count)
                         .arg(percent(s.errorRate))

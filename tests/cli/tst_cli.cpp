@@ -49,6 +49,9 @@ private Q_SLOTS:
     void relabelErrors();
     void exportSuspects();
     void reportOnNonProjectFails();
+    void importAnalysesAndReportJsonHasResults();
+    void queryIsReadOnly();
+    void similarAndDuplicates();
 
 private:
     QTemporaryDir m_dir;
@@ -186,6 +189,51 @@ void TestCli::reportOnNonProjectFails()
     const Result r = runCli({QStringLiteral("report"), m_dir.filePath(QStringLiteral("data/samples.csv"))});
     QCOMPARE(r.exitCode, 1);
     QVERIFY(r.err.contains(QStringLiteral("samples.csv: not a Loupe project")));
+}
+
+void TestCli::importAnalysesAndReportJsonHasResults()
+{
+    const Result r = runCli({QStringLiteral("report"), m_project, QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    for (const char *key : {"label_issues", "clusters", "slices", "diagnosis", "duplicates"})
+        QVERIFY2(json.contains(QLatin1String(key)), key);
+    QVERIFY(json.value(QStringLiteral("label_issues")).toObject().contains(QStringLiteral("flagged")));
+    QVERIFY(!json.value(QStringLiteral("slices")).toArray().isEmpty());
+    QVERIFY(!json.value(QStringLiteral("diagnosis")).toObject().value(QStringLiteral("sentence")).toString().isEmpty());
+}
+
+void TestCli::queryIsReadOnly()
+{
+    QFile file(m_project);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray before = file.readAll();
+    file.close();
+    Result r = runCli({QStringLiteral("query"), m_project, QStringLiteral("WHERE label = 'dog'"), QStringLiteral("--count")});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.out.trimmed(), QStringLiteral("2"));
+    for (const QString &attack : {QStringLiteral("1=1; DELETE FROM samples"), QStringLiteral("1) OR (1=1; DROP TABLE samples"),
+                                  QStringLiteral("load_extension('x')")}) {
+        r = runCli({QStringLiteral("query"), m_project, attack});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(!r.err.isEmpty(), qPrintable(attack));
+    }
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), before);
+}
+
+void TestCli::similarAndDuplicates()
+{
+    // The fixture has no embeddings: a clear refusal, not a crash.
+    Result r = runCli({QStringLiteral("similar"), m_project, QStringLiteral("--id"), QStringLiteral("a")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.contains(QStringLiteral("no embeddings")));
+    r = runCli({QStringLiteral("similar"), m_project});
+    QCOMPARE(r.exitCode, 2);
+    // The fixture's "images" are not images: every one is reported as broken.
+    r = runCli({QStringLiteral("duplicates"), m_project});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.out.count(QStringLiteral("broken,")), 6);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

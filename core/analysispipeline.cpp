@@ -51,8 +51,9 @@ AnalysisContext loadContext(Project &project, int runId)
 {
     AnalysisContext context(project, SampleTable::load(project, runId));
     if (!context.table.hasPredictions())
-        throw Error(QStringLiteral("%1: no predictions to analyse: import predictions.npy or logits.npy first")
-                        .arg(project.fileName()));
+        throw Error(
+            QStringLiteral("%1: no predictions to analyse: import predictions.npy or logits.npy first")
+                .arg(project.fileName()));
     ArrayStore arrays(project.database());
     const int run = context.table.runId;
     context.classes = int(context.table.classNames.size());
@@ -80,7 +81,8 @@ void storeGraph(AnalysisContext &context, Progress &progress)
     std::vector<float> indices(graph.indices.begin(), graph.indices.end());
     ArrayStore arrays(context.project.database());
     arrays.write(context.table.runId, kKnnIndices, {graph.n, graph.k}, rowsOf(indices, graph.k), &progress);
-    arrays.write(context.table.runId, kKnnDistances, {graph.n, graph.k}, rowsOf(graph.distances, graph.k), &progress);
+    arrays.write(context.table.runId, kKnnDistances, {graph.n, graph.k}, rowsOf(graph.distances, graph.k),
+                 &progress);
 }
 
 QJsonObject runKnn(AnalysisContext &context, const AnalysisOptions &options, Progress &progress)
@@ -89,7 +91,7 @@ QJsonObject runKnn(AnalysisContext &context, const AnalysisOptions &options, Pro
         return {{QStringLiteral("skipped"), QStringLiteral("the run has no embeddings")}};
     progress.setStep(QStringLiteral("Finding nearest neighbours"));
     context.graph = allNearestNeighbors(context.embeddings.data(), context.table.size(), context.dimensions,
-                                       options.neighbors, options.knn, progress);
+                                        options.neighbors, options.knn, progress);
     storeGraph(context, progress);
     return {{QStringLiteral("k"), context.graph->k},
             {QStringLiteral("exact"), context.table.size() <= options.knn.exactMaxRows}};
@@ -100,8 +102,8 @@ QJsonObject runLabelIssues(AnalysisContext &context, const AnalysisOptions &opti
     progress.setStep(QStringLiteral("Finding label issues"));
     const SampleTable &table = context.table;
     const LabelIssues issues = LabelIssueFinder(options.labelIssues)
-                                   .run(context.probabilities.data(), table.size(), context.classes, table.labels,
-                                        context.graph ? &*context.graph : nullptr, progress);
+                                   .run(context.probabilities.data(), table.size(), context.classes,
+                                        table.labels, context.graph ? &*context.graph : nullptr, progress);
     AnalysisStore store(context.project.database());
     std::vector<int> flags(issues.isIssue.begin(), issues.isIssue.end());
     store.writeSampleColumn(table.runId, QStringLiteral("issue_score"), issues.issueScore);
@@ -136,10 +138,11 @@ QJsonObject runMap(AnalysisContext &context, const AnalysisOptions &options, Pro
         return {{QStringLiteral("skipped"), QStringLiteral("the run has no embeddings")}};
     progress.setStep(QStringLiteral("Computing the UMAP map"));
     const qint64 n = context.table.size();
-    const UmapResult umap = computeUmap(context.embeddings.data(), n, context.dimensions, options.umap, progress);
+    const UmapResult umap =
+        computeUmap(context.embeddings.data(), n, context.dimensions, options.umap, progress);
     context.map = umap.coordinates;
-    ArrayStore(context.project.database()).write(context.table.runId, kUmapCoords, {n, 2}, rowsOf(context.map, 2),
-                                                 &progress);
+    ArrayStore(context.project.database())
+        .write(context.table.runId, kUmapCoords, {n, 2}, rowsOf(context.map, 2), &progress);
     progress.setStep(QStringLiteral("Measuring the map's quality"));
     const EmbeddingQuality quality = measureEmbeddingQuality(context.embeddings.data(), n, context.dimensions,
                                                              context.map.data(), 2, {}, progress);
@@ -154,9 +157,9 @@ std::vector<ClusterRecord> clusterRecords(const ClusterReport &report)
 {
     std::vector<ClusterRecord> records;
     for (const ClusterStats &c : report.clusters) {
-        records.push_back({c.cluster, c.size, c.evaluated, c.errors, c.errorRate, c.expectedErrors, c.meanLoss,
-                           c.severity, c.pValue, c.dominantLabel, c.dominantLabelShare, c.dominantPredicted,
-                           c.dominantPredictedShare});
+        records.push_back({c.cluster, c.size, c.evaluated, c.errors, c.errorRate, c.expectedErrors,
+                           c.meanLoss, c.severity, c.pValue, c.dominantLabel, c.dominantLabelShare,
+                           c.dominantPredicted, c.dominantPredictedShare});
     }
     return records;
 }
@@ -181,8 +184,10 @@ QJsonObject runKMeans(AnalysisContext &context, const AnalysisOptions &options, 
         return {{QStringLiteral("skipped"), QStringLiteral("the run has no embeddings")}};
     progress.setStep(QStringLiteral("Clustering the embeddings (k-means)"));
     const KMeansResult result =
-        KMeans(options.kmeans).run(context.embeddings.data(), context.table.size(), context.dimensions, progress);
-    QJsonObject summary = storeClusters(context, QStringLiteral("kmeans"), QStringLiteral("cluster"), result.labels);
+        KMeans(options.kmeans)
+            .run(context.embeddings.data(), context.table.size(), context.dimensions, progress);
+    QJsonObject summary =
+        storeClusters(context, QStringLiteral("kmeans"), QStringLiteral("cluster"), result.labels);
     summary.insert(QStringLiteral("k"), result.k);
     return summary;
 }
@@ -207,8 +212,8 @@ QJsonObject runSlices(AnalysisContext &context, const AnalysisOptions &, Progres
     const std::vector<Slice> slices = SliceFinder().run(context.project, context.table, progress);
     std::vector<SliceRecord> records;
     for (const Slice &s : slices) {
-        records.push_back({s.column, s.value, s.condition, s.count, s.errors, s.errorRate, s.lift, s.errorRateLow,
-                           s.errorRateHigh, s.pValue, s.score});
+        records.push_back({s.column, s.value, s.condition, s.count, s.errors, s.errorRate, s.lift,
+                           s.errorRateLow, s.errorRateHigh, s.pValue, s.score});
     }
     AnalysisStore(context.project.database()).writeSlices(context.table.runId, records);
     return {{QStringLiteral("slices"), qint64(records.size())}};
@@ -238,8 +243,9 @@ QJsonObject runDuplicates(AnalysisContext &context, const AnalysisOptions &optio
         pairs.push_back({pairKind(pair.kind), pair.first, pair.second, pair.distance, pair.crossesSplits});
     std::vector<std::pair<qint64, QString>> problems;
     for (const MalformedImage &image : report.malformed)
-        problems.emplace_back(image.sample, imageProblemName(image.problem) +
-                                                (image.detail.isEmpty() ? QString() : QStringLiteral(": ") + image.detail));
+        problems.emplace_back(image.sample,
+                              imageProblemName(image.problem) +
+                                  (image.detail.isEmpty() ? QString() : QStringLiteral(": ") + image.detail));
     AnalysisStore store(context.project.database());
     store.writeDuplicates(table.runId, pairs);
     store.writeImageProblems(problems);
@@ -276,8 +282,8 @@ QJsonObject runDiagnosis(AnalysisContext &context, const AnalysisOptions &, Prog
         const ClassificationReport report = ClassificationReport::compute(context.table, s);
         splits.push_back({context.table.splitNames.at(s), report.samples, report.accuracy, report.meanLoss});
     }
-    const FitDiagnosis diagnosis = FitDiagnosis::compute(splits, readHistory(context.project, context.table.runId), {},
-                                                         context.classes);
+    const FitDiagnosis diagnosis =
+        FitDiagnosis::compute(splits, readHistory(context.project, context.table.runId), {}, context.classes);
     return diagnosis.toJson();
 }
 
@@ -330,9 +336,9 @@ void loadStoredMap(AnalysisContext &context)
 
 QStringList AnalysisOptions::allSteps()
 {
-    return {QStringLiteral("knn"),          QStringLiteral("label_issues"), QStringLiteral("map"),
-            QStringLiteral("kmeans"),       QStringLiteral("map_clusters"), QStringLiteral("slices"),
-            QStringLiteral("duplicates"),   QStringLiteral("diagnosis")};
+    return {QStringLiteral("knn"),        QStringLiteral("label_issues"), QStringLiteral("map"),
+            QStringLiteral("kmeans"),     QStringLiteral("map_clusters"), QStringLiteral("slices"),
+            QStringLiteral("duplicates"), QStringLiteral("diagnosis")};
 }
 
 AnalysisPipeline::AnalysisPipeline(Project &project) : m_project(project) {}
@@ -340,8 +346,8 @@ AnalysisPipeline::AnalysisPipeline(Project &project) : m_project(project) {}
 AnalysisSummary AnalysisPipeline::run(const AnalysisOptions &options, Progress &progress)
 {
     if (m_project.isReadOnly())
-        throw Error(QStringLiteral("%1: cannot store the analysis: %2").arg(m_project.fileName(),
-                                                                              m_project.readOnlyReason()));
+        throw Error(QStringLiteral("%1: cannot store the analysis: %2")
+                        .arg(m_project.fileName(), m_project.readOnlyReason()));
     const QStringList requested = options.steps.isEmpty() ? AnalysisOptions::allSteps() : options.steps;
     for (const QString &step : requested) {
         if (!stepFunction(step))
@@ -367,7 +373,8 @@ AnalysisSummary AnalysisPipeline::run(const AnalysisOptions &options, Progress &
         const double seconds = double(timer.nsecsElapsed()) / 1e9;
         const QJsonObject parameters{{QStringLiteral("neighbors"), options.neighbors},
                                      {QStringLiteral("seed"), qint64(options.umap.seed)}};
-        AnalysisStore(m_project.database()).recordStep(context.table.runId, step, parameters, stepSummary, seconds);
+        AnalysisStore(m_project.database())
+            .recordStep(context.table.runId, step, parameters, stepSummary, seconds);
         transaction.commit();
         summary.stepsRun << step;
         summary.seconds.insert(step, seconds);

@@ -35,7 +35,7 @@ struct AnalysisSummary
 {
     int runId = -1;
     QStringList stepsRun;
-    QJsonObject seconds;  // step -> seconds
+    QJsonObject seconds;   // step -> seconds
     QJsonObject summaries; // step -> the summary stored in analysis_steps
 };
 

@@ -14,9 +14,9 @@ namespace loupe {
 namespace {
 
 // sample_analysis columns a step may write; the allow-list keeps column names out of user input.
-const QStringList kSampleColumns = {QStringLiteral("issue_score"), QStringLiteral("is_issue"),
+const QStringList kSampleColumns = {QStringLiteral("issue_score"),     QStringLiteral("is_issue"),
                                     QStringLiteral("suggested_label"), QStringLiteral("cluster"),
-                                    QStringLiteral("map_cluster"), QStringLiteral("outlier_score")};
+                                    QStringLiteral("map_cluster"),     QStringLiteral("outlier_score")};
 
 void checkColumn(const QString &column)
 {
@@ -60,7 +60,8 @@ void AnalysisStore::recordStep(int runId, const QString &step, const QJsonObject
 
 std::optional<QJsonObject> AnalysisStore::stepSummary(int runId, const QString &step) const
 {
-    auto statement = m_db.prepare(QStringLiteral("SELECT summary FROM analysis_steps WHERE run_id = ? AND step = ?"));
+    auto statement =
+        m_db.prepare(QStringLiteral("SELECT summary FROM analysis_steps WHERE run_id = ? AND step = ?"));
     statement.bind(1, runId).bind(2, step);
     if (!statement.step())
         return std::nullopt;
@@ -78,7 +79,8 @@ void AnalysisStore::writeSampleColumn(int runId, const QString &column, const st
     }
 }
 
-void AnalysisStore::writeSampleColumn(int runId, const QString &column, const std::vector<int> &values, int nullBelow)
+void AnalysisStore::writeSampleColumn(int runId, const QString &column, const std::vector<int> &values,
+                                      int nullBelow)
 {
     checkColumn(column);
     auto statement = m_db.prepare(upsertSql(column));
@@ -96,8 +98,8 @@ std::vector<float> AnalysisStore::readSampleColumn(int runId, const QString &col
 {
     checkColumn(column);
     std::vector<float> values(size_t(samples), NAN);
-    auto statement =
-        m_db.prepare(QStringLiteral("SELECT sample_index, %1 FROM sample_analysis WHERE run_id = ?").arg(column));
+    auto statement = m_db.prepare(
+        QStringLiteral("SELECT sample_index, %1 FROM sample_analysis WHERE run_id = ?").arg(column));
     statement.bind(1, runId);
     while (statement.step()) {
         const qint64 sample = statement.columnInt64(0);
@@ -112,8 +114,8 @@ std::vector<int> AnalysisStore::readSampleIntColumn(int runId, const QString &co
 {
     checkColumn(column);
     std::vector<int> values(size_t(samples), nullValue);
-    auto statement =
-        m_db.prepare(QStringLiteral("SELECT sample_index, %1 FROM sample_analysis WHERE run_id = ?").arg(column));
+    auto statement = m_db.prepare(
+        QStringLiteral("SELECT sample_index, %1 FROM sample_analysis WHERE run_id = ?").arg(column));
     statement.bind(1, runId);
     while (statement.step()) {
         const qint64 sample = statement.columnInt64(0);
@@ -123,7 +125,8 @@ std::vector<int> AnalysisStore::readSampleIntColumn(int runId, const QString &co
     return values;
 }
 
-void AnalysisStore::writeClusters(int runId, const QString &method, const std::vector<ClusterRecord> &clusters)
+void AnalysisStore::writeClusters(int runId, const QString &method,
+                                  const std::vector<ClusterRecord> &clusters)
 {
     auto remove = m_db.prepare(QStringLiteral("DELETE FROM clusters WHERE run_id = ? AND method = ?"));
     remove.bind(1, runId).bind(2, method).execute();
@@ -132,7 +135,12 @@ void AnalysisStore::writeClusters(int runId, const QString &method, const std::v
         "mean_loss, severity, p_value, dominant_label, dominant_label_share, dominant_predicted, "
         "dominant_predicted_share) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (const ClusterRecord &c : clusters) {
-        insert.bind(1, runId).bind(2, method).bind(3, c.cluster).bind(4, c.size).bind(5, c.labelled).bind(6, c.errors);
+        insert.bind(1, runId)
+            .bind(2, method)
+            .bind(3, c.cluster)
+            .bind(4, c.size)
+            .bind(5, c.labelled)
+            .bind(6, c.errors);
         bindOptional(insert, 7, c.errorRate);
         bindOptional(insert, 8, c.expectedErrors);
         bindOptional(insert, 9, c.meanLoss);
@@ -153,10 +161,11 @@ std::vector<ClusterRecord> AnalysisStore::clusters(int runId, const QString &met
     query.bind(1, runId).bind(2, method);
     std::vector<ClusterRecord> result;
     while (query.step()) {
-        result.push_back({query.columnInt(0), query.columnInt64(1), query.columnInt64(2), query.columnInt64(3),
-                          query.columnDouble(4), query.columnDouble(5), query.columnDouble(6),
-                          query.columnDouble(7), query.columnDouble(8), query.columnInt(9),
-                          query.columnDouble(10), query.columnInt(11), query.columnDouble(12)});
+        result.push_back({query.columnInt(0), query.columnInt64(1), query.columnInt64(2),
+                          query.columnInt64(3), query.columnDouble(4), query.columnDouble(5),
+                          query.columnDouble(6), query.columnDouble(7), query.columnDouble(8),
+                          query.columnInt(9), query.columnDouble(10), query.columnInt(11),
+                          query.columnDouble(12)});
     }
     return result;
 }
@@ -184,9 +193,9 @@ void AnalysisStore::writeSlices(int runId, const std::vector<SliceRecord> &slice
 
 std::vector<SliceRecord> AnalysisStore::slices(int runId) const
 {
-    auto query = m_db.prepare(
-        QStringLiteral("SELECT column, value, condition, count, errors, error_rate, lift, ci_low, ci_high, p_value, "
-                       "score FROM slices WHERE run_id = ? ORDER BY rank"));
+    auto query = m_db.prepare(QStringLiteral(
+        "SELECT column, value, condition, count, errors, error_rate, lift, ci_low, ci_high, p_value, "
+        "score FROM slices WHERE run_id = ? ORDER BY rank"));
     query.bind(1, runId);
     std::vector<SliceRecord> result;
     while (query.step()) {
@@ -202,8 +211,8 @@ void AnalysisStore::writeDuplicates(int runId, const std::vector<DuplicateRecord
 {
     auto remove = m_db.prepare(QStringLiteral("DELETE FROM duplicate_pairs WHERE run_id = ?"));
     remove.bind(1, runId).execute();
-    auto insert = m_db.prepare(QStringLiteral(
-        "INSERT INTO duplicate_pairs(run_id, kind, sample_a, sample_b, distance, cross_split) VALUES (?, ?, ?, ?, ?, ?)"));
+    auto insert = m_db.prepare(QStringLiteral("INSERT INTO duplicate_pairs(run_id, kind, sample_a, sample_b, "
+                                              "distance, cross_split) VALUES (?, ?, ?, ?, ?, ?)"));
     for (const DuplicateRecord &pair : pairs) {
         insert.bind(1, runId).bind(2, pair.kind).bind(3, pair.sampleA).bind(4, pair.sampleB);
         bindOptional(insert, 5, pair.distance);
@@ -219,8 +228,8 @@ std::vector<DuplicateRecord> AnalysisStore::duplicates(int runId) const
     query.bind(1, runId);
     std::vector<DuplicateRecord> result;
     while (query.step()) {
-        result.push_back({query.columnText(0), query.columnInt64(1), query.columnInt64(2), query.columnDouble(3),
-                          query.columnInt(4) != 0});
+        result.push_back({query.columnText(0), query.columnInt64(1), query.columnInt64(2),
+                          query.columnDouble(3), query.columnInt(4) != 0});
     }
     return result;
 }
@@ -228,14 +237,16 @@ std::vector<DuplicateRecord> AnalysisStore::duplicates(int runId) const
 void AnalysisStore::writeImageProblems(const std::vector<std::pair<qint64, QString>> &problems)
 {
     m_db.exec(QStringLiteral("DELETE FROM image_problems"));
-    auto insert = m_db.prepare(QStringLiteral("INSERT OR REPLACE INTO image_problems(sample_index, problem) VALUES (?, ?)"));
+    auto insert = m_db.prepare(
+        QStringLiteral("INSERT OR REPLACE INTO image_problems(sample_index, problem) VALUES (?, ?)"));
     for (const auto &[sample, problem] : problems)
         insert.bind(1, sample).bind(2, problem).execute();
 }
 
 std::vector<std::pair<qint64, QString>> AnalysisStore::imageProblems() const
 {
-    auto query = m_db.prepare(QStringLiteral("SELECT sample_index, problem FROM image_problems ORDER BY sample_index"));
+    auto query = m_db.prepare(
+        QStringLiteral("SELECT sample_index, problem FROM image_problems ORDER BY sample_index"));
     std::vector<std::pair<qint64, QString>> result;
     while (query.step())
         result.emplace_back(query.columnInt64(0), query.columnText(1));

@@ -20,7 +20,7 @@ struct ClusterRecord
     double errorRate = 0.0;
     double expectedErrors = 0.0; // what the members' class mix predicts
     double meanLoss = 0.0;
-    double severity = 0.0;       // ranking score: higher = worse than expected, with confidence
+    double severity = 0.0; // ranking score: higher = worse than expected, with confidence
     double pValue = 1.0;
     int dominantLabel = -1;
     double dominantLabelShare = 0.0;
@@ -73,9 +73,11 @@ public:
     /** Sets one REAL column of sample_analysis (NaN stores NULL) for every sample. */
     void writeSampleColumn(int runId, const QString &column, const std::vector<float> &values);
     /** Sets one INTEGER column (values < nullBelow store NULL) for every sample. */
-    void writeSampleColumn(int runId, const QString &column, const std::vector<int> &values, int nullBelow = -1);
+    void writeSampleColumn(int runId, const QString &column, const std::vector<int> &values,
+                           int nullBelow = -1);
     std::vector<float> readSampleColumn(int runId, const QString &column, qint64 samples) const;
-    std::vector<int> readSampleIntColumn(int runId, const QString &column, qint64 samples, int nullValue = -1) const;
+    std::vector<int> readSampleIntColumn(int runId, const QString &column, qint64 samples,
+                                         int nullValue = -1) const;
 
     void writeClusters(int runId, const QString &method, const std::vector<ClusterRecord> &clusters);
     std::vector<ClusterRecord> clusters(int runId, const QString &method) const;

@@ -28,7 +28,8 @@ bool isError(SqliteDatabase &db, int runId, qint64 sample, int label)
 {
     if (label < 0)
         return false;
-    auto query = db.prepare(QStringLiteral("SELECT predicted FROM predictions WHERE run_id = ? AND sample_index = ?"));
+    auto query =
+        db.prepare(QStringLiteral("SELECT predicted FROM predictions WHERE run_id = ? AND sample_index = ?"));
     query.bind(1, runId).bind(2, sample);
     return query.step() && query.columnInt(0) != label;
 }
@@ -72,10 +73,15 @@ void AnalysisUpdater::afterChange(const LabelChange &change)
     for (qsizetype i = 0; i < after.size() && i < m_slicesBefore.size(); ++i) {
         const SliceMembership &before = m_slicesBefore.at(i);
         const int countDelta = int(after.at(i).member) - int(before.member);
-        const int errorDelta = int(after.at(i).member && after.at(i).error) - int(before.member && before.error);
+        const int errorDelta =
+            int(after.at(i).member && after.at(i).error) - int(before.member && before.error);
         if (countDelta == 0 && errorDelta == 0)
             continue;
-        update.bind(1, countDelta).bind(2, errorDelta).bind(3, countDelta).bind(4, errorDelta).bind(5, countDelta);
+        update.bind(1, countDelta)
+            .bind(2, errorDelta)
+            .bind(3, countDelta)
+            .bind(4, errorDelta)
+            .bind(5, countDelta);
         update.bind(6, run).bind(7, after.at(i).rank).execute();
     }
 }
@@ -136,13 +142,16 @@ void AnalysisUpdater::updateClusterCounts(int runId, const LabelChange &change)
     const int errorDelta = int(isNowError) - int(wasError);
     if (labelledDelta == 0 && errorDelta == 0)
         return;
-    for (const auto &[method, column] : {std::pair{"kmeans", "cluster"}, std::pair{"density", "map_cluster"}}) {
-        auto update = db.prepare(QStringLiteral(
-            "UPDATE clusters SET labelled = labelled + ?1, errors = errors + ?2, error_rate = CASE WHEN "
-            "labelled + ?1 > 0 THEN CAST(errors + ?2 AS REAL) / (labelled + ?1) END "
-            "WHERE run_id = ?3 AND method = ?4 AND cluster = (SELECT %1 FROM sample_analysis WHERE run_id = ?3 "
-            "AND sample_index = ?5)")
-                                     .arg(QLatin1String(column)));
+    for (const auto &[method, column] :
+         {std::pair{"kmeans", "cluster"}, std::pair{"density", "map_cluster"}}) {
+        auto update = db.prepare(
+            QStringLiteral(
+                "UPDATE clusters SET labelled = labelled + ?1, errors = errors + ?2, error_rate = CASE WHEN "
+                "labelled + ?1 > 0 THEN CAST(errors + ?2 AS REAL) / (labelled + ?1) END "
+                "WHERE run_id = ?3 AND method = ?4 AND cluster = (SELECT %1 FROM sample_analysis WHERE "
+                "run_id = ?3 "
+                "AND sample_index = ?5)")
+                .arg(QLatin1String(column)));
         update.bind(1, labelledDelta).bind(2, errorDelta).bind(3, runId).bind(4, QLatin1String(method));
         update.bind(5, change.sample).execute();
     }
@@ -152,14 +161,16 @@ QList<AnalysisUpdater::SliceMembership> AnalysisUpdater::sliceMembership(int run
 {
     SqliteDatabase &db = m_project.database();
     QList<SliceMembership> memberships;
-    auto slices = db.prepare(QStringLiteral("SELECT rank, condition FROM slices WHERE run_id = ? ORDER BY rank"));
+    auto slices =
+        db.prepare(QStringLiteral("SELECT rank, condition FROM slices WHERE run_id = ? ORDER BY rank"));
     slices.bind(1, runId);
     while (slices.step()) {
         SliceMembership membership;
         membership.rank = slices.columnInt(0);
         // The conditions were written by the slice finder over sample_view, not by a user.
-        auto test = db.prepare(QStringLiteral("SELECT is_error FROM sample_view WHERE sample_index = ? AND (%1)")
-                                   .arg(slices.columnText(1)));
+        auto test =
+            db.prepare(QStringLiteral("SELECT is_error FROM sample_view WHERE sample_index = ? AND (%1)")
+                           .arg(slices.columnText(1)));
         test.bind(1, sample);
         if (test.step()) {
             membership.member = true;

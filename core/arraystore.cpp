@@ -25,17 +25,23 @@ qint64 ArrayStore::chunkRows(qint64 cols)
     return std::max<qint64>(1, kChunkBytes / (std::max<qint64>(1, cols) * qint64(sizeof(float))));
 }
 
-void ArrayStore::write(int runId, const QString &name, Shape shape, const RowSource &source, Progress *progress)
+void ArrayStore::write(int runId, const QString &name, Shape shape, const RowSource &source,
+                       Progress *progress)
 {
     auto remove = m_db.prepare(QStringLiteral("DELETE FROM arrays WHERE run_id = ? AND name = ?"));
     remove.bind(1, runId).bind(2, name).execute();
     const qint64 rowsPerChunk = chunkRows(shape.cols);
     auto header = m_db.prepare(
         QStringLiteral("INSERT INTO arrays(run_id, name, rows, cols, chunk_rows) VALUES (?, ?, ?, ?, ?)"));
-    header.bind(1, runId).bind(2, name).bind(3, shape.rows).bind(4, shape.cols).bind(5, rowsPerChunk).execute();
+    header.bind(1, runId)
+        .bind(2, name)
+        .bind(3, shape.rows)
+        .bind(4, shape.cols)
+        .bind(5, rowsPerChunk)
+        .execute();
 
-    auto insert = m_db.prepare(QStringLiteral(
-        "INSERT INTO array_chunks(run_id, name, chunk, first_row, row_count, data) VALUES (?, ?, ?, ?, ?, ?)"));
+    auto insert = m_db.prepare(QStringLiteral("INSERT INTO array_chunks(run_id, name, chunk, first_row, "
+                                              "row_count, data) VALUES (?, ?, ?, ?, ?, ?)"));
     std::vector<float> buffer(size_t(rowsPerChunk * shape.cols));
     qint64 chunk = 0;
     for (qint64 first = 0; first < shape.rows; first += rowsPerChunk, ++chunk) {
@@ -53,7 +59,8 @@ void ArrayStore::write(int runId, const QString &name, Shape shape, const RowSou
 
 std::optional<ArrayStore::Shape> ArrayStore::shape(int runId, const QString &name) const
 {
-    auto statement = m_db.prepare(QStringLiteral("SELECT rows, cols FROM arrays WHERE run_id = ? AND name = ?"));
+    auto statement =
+        m_db.prepare(QStringLiteral("SELECT rows, cols FROM arrays WHERE run_id = ? AND name = ?"));
     statement.bind(1, runId).bind(2, name);
     if (!statement.step())
         return std::nullopt;
@@ -74,7 +81,10 @@ std::vector<float> ArrayStore::readAll(int runId, const QString &name) const
         const qint64 count = statement.columnInt64(1);
         const qint64 bytes = count * arrayShape->cols * qint64(sizeof(float));
         if (statement.columnBytes(2) != bytes || first + count > arrayShape->rows)
-            throw Error(QStringLiteral("array %1 of run %2 is damaged (chunk at row %3)").arg(name).arg(runId).arg(first));
+            throw Error(QStringLiteral("array %1 of run %2 is damaged (chunk at row %3)")
+                            .arg(name)
+                            .arg(runId)
+                            .arg(first));
         std::memcpy(values.data() + first * arrayShape->cols, statement.columnBlobData(2), size_t(bytes));
     }
     return values;
@@ -82,7 +92,8 @@ std::vector<float> ArrayStore::readAll(int runId, const QString &name) const
 
 std::vector<float> ArrayStore::readRow(int runId, const QString &name, qint64 row) const
 {
-    auto info = m_db.prepare(QStringLiteral("SELECT rows, cols, chunk_rows FROM arrays WHERE run_id = ? AND name = ?"));
+    auto info = m_db.prepare(
+        QStringLiteral("SELECT rows, cols, chunk_rows FROM arrays WHERE run_id = ? AND name = ?"));
     info.bind(1, runId).bind(2, name);
     if (!info.step())
         throw Error(QStringLiteral("run %1 has no array %2").arg(runId).arg(name));
@@ -92,11 +103,14 @@ std::vector<float> ArrayStore::readRow(int runId, const QString &name, qint64 ro
     if (row < 0 || row >= rows)
         throw Error(QStringLiteral("row %1 is outside array %2 (%3 rows)").arg(row).arg(name).arg(rows));
 
-    auto locate = m_db.prepare(
-        QStringLiteral("SELECT rowid, first_row FROM array_chunks WHERE run_id = ? AND name = ? AND chunk = ?"));
+    auto locate = m_db.prepare(QStringLiteral(
+        "SELECT rowid, first_row FROM array_chunks WHERE run_id = ? AND name = ? AND chunk = ?"));
     locate.bind(1, runId).bind(2, name).bind(3, row / rowsPerChunk);
     if (!locate.step())
-        throw Error(QStringLiteral("array %1 of run %2 is missing the chunk of row %3").arg(name).arg(runId).arg(row));
+        throw Error(QStringLiteral("array %1 of run %2 is missing the chunk of row %3")
+                        .arg(name)
+                        .arg(runId)
+                        .arg(row));
     const qint64 rowid = locate.columnInt64(0);
     const qint64 offset = (row - locate.columnInt64(1)) * cols * qint64(sizeof(float));
 

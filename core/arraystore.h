@@ -33,7 +33,8 @@ public:
     explicit ArrayStore(SqliteDatabase &db);
 
     /** Replaces the array (runId, name) with rows x cols values from source. Call inside a transaction. */
-    void write(int runId, const QString &name, Shape shape, const RowSource &source, Progress *progress = nullptr);
+    void write(int runId, const QString &name, Shape shape, const RowSource &source,
+               Progress *progress = nullptr);
     std::optional<Shape> shape(int runId, const QString &name) const;
     /** The whole array, row-major; empty when absent. */
     std::vector<float> readAll(int runId, const QString &name) const;

@@ -31,8 +31,10 @@ void computeAverages(ClassificationReport &report)
 
 } // namespace
 
-ClassificationReport ClassificationReport::compute(const QStringList &classNames, const std::vector<int> &labels,
-                                                   const std::vector<int> &predicted, const std::vector<float> &loss)
+ClassificationReport ClassificationReport::compute(const QStringList &classNames,
+                                                   const std::vector<int> &labels,
+                                                   const std::vector<int> &predicted,
+                                                   const std::vector<float> &loss)
 {
     ClassificationReport report;
     report.scope = QStringLiteral("all");

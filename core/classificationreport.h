@@ -17,7 +17,7 @@ struct ClassMetrics
     double precision = 0.0; // 0 when the class is never predicted
     double recall = 0.0;    // 0 when the class has no samples
     double f1 = 0.0;
-    qint64 support = 0;     // samples whose given label is this class
+    qint64 support = 0; // samples whose given label is this class
 };
 
 /**
@@ -27,7 +27,7 @@ struct ClassMetrics
  */
 struct ClassificationReport
 {
-    QString scope;  // "all" or a split name
+    QString scope; // "all" or a split name
     qint64 samples = 0;
     double accuracy = 0.0;
     double meanLoss = 0.0;
@@ -38,7 +38,8 @@ struct ClassificationReport
 
     /** From parallel arrays; samples with label < 0 or predicted < 0 are skipped. */
     static ClassificationReport compute(const QStringList &classNames, const std::vector<int> &labels,
-                                        const std::vector<int> &predicted, const std::vector<float> &loss = {});
+                                        const std::vector<int> &predicted,
+                                        const std::vector<float> &loss = {});
     /** Over the samples of one split (splitIndex >= 0) or all (splitIndex = -1). */
     static ClassificationReport compute(const SampleTable &table, int splitIndex = -1);
 

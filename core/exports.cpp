@@ -57,17 +57,20 @@ std::vector<qint64> rankBySuspicion(const SuspectScores &scores)
 void exportSuspects(const SampleTable &table, const SuspectScores &scores, const QString &path)
 {
     if (!table.hasPredictions())
-        throw Error(QStringLiteral("the project has no predictions: import predictions.npy or logits.npy first"));
+        throw Error(
+            QStringLiteral("the project has no predictions: import predictions.npy or logits.npy first"));
     CsvWriter writer(path);
     writer.writeRow({QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
                      QStringLiteral("predicted"), QStringLiteral("confidence"), QStringLiteral("loss"),
-                     QStringLiteral("issue_score"), QStringLiteral("is_issue"), QStringLiteral("suggested_label")});
+                     QStringLiteral("issue_score"), QStringLiteral("is_issue"),
+                     QStringLiteral("suggested_label")});
     for (qint64 sample : rankBySuspicion(scores)) {
         const auto i = size_t(sample);
         const bool isIssue = scores.isIssue[i] != 0;
         writer.writeRow({table.ids.at(sample), table.images.at(sample), className(table, table.labels[i]),
-                         className(table, table.predicted[i]), number(table.confidence[i]), number(table.loss[i]),
-                         number(scores.score[i]), isIssue ? QStringLiteral("1") : QStringLiteral("0"),
+                         className(table, table.predicted[i]), number(table.confidence[i]),
+                         number(table.loss[i]), number(scores.score[i]),
+                         isIssue ? QStringLiteral("1") : QStringLiteral("0"),
                          isIssue ? className(table, scores.suggested[i]) : QString()});
     }
     writer.commit();

@@ -11,9 +11,9 @@ struct SampleTable;
 /** Per-sample label-issue verdicts: from the analysis engine, or the loss-based fallback. */
 struct SuspectScores
 {
-    std::vector<float> score;    // in [0, 1], NaN when not scored (unlabeled)
-    std::vector<int> isIssue;    // 0 or 1
-    std::vector<int> suggested;  // class index, -1 for none
+    std::vector<float> score;   // in [0, 1], NaN when not scored (unlabeled)
+    std::vector<int> isIssue;   // 0 or 1
+    std::vector<int> suggested; // class index, -1 for none
 };
 
 /**
@@ -26,7 +26,8 @@ SuspectScores lossBasedSuspects(const SampleTable &table);
 /** Sample indices with a score, most suspicious first (ties by sample index). */
 std::vector<qint64> rankBySuspicion(const SuspectScores &scores);
 
-/** Writes id,image,label,predicted,confidence,loss,issue_score,is_issue,suggested_label, most suspicious first. */
+/** Writes id,image,label,predicted,confidence,loss,issue_score,is_issue,suggested_label, most suspicious
+ * first. */
 void exportSuspects(const SampleTable &table, const SuspectScores &scores, const QString &path);
 
 /** Writes id,image,label,original_label,edited for every sample. */

@@ -23,18 +23,20 @@ QList<LabelChange> LabelRepository::relabel(const QList<qint64> &samples, int ne
     return apply(targets, note, source);
 }
 
-QList<LabelChange> LabelRepository::apply(const QList<LabelChange> &targets, const QString &note, const QString &source)
+QList<LabelChange> LabelRepository::apply(const QList<LabelChange> &targets, const QString &note,
+                                          const QString &source)
 {
     if (m_project.isReadOnly())
-        throw Error(QStringLiteral("%1: cannot change labels: %2").arg(m_project.fileName(), m_project.readOnlyReason()));
+        throw Error(QStringLiteral("%1: cannot change labels: %2")
+                        .arg(m_project.fileName(), m_project.readOnlyReason()));
     const qint64 classCount = qint64(m_project.classNames().size());
     SqliteDatabase &db = m_project.database();
     QList<LabelChange> changes;
     SqliteTransaction transaction(db);
     AnalysisUpdater analysis(m_project);
     auto update = db.prepare(QStringLiteral("UPDATE samples SET label = ? WHERE sample_index = ?"));
-    auto audit = db.prepare(QStringLiteral(
-        "INSERT INTO label_edits(sample_index, old_label, new_label, time, note, source) VALUES (?, ?, ?, ?, ?, ?)"));
+    auto audit = db.prepare(QStringLiteral("INSERT INTO label_edits(sample_index, old_label, new_label, "
+                                           "time, note, source) VALUES (?, ?, ?, ?, ?, ?)"));
     const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
     for (const LabelChange &target : targets) {
         if (target.newLabel < -1 || target.newLabel >= classCount)
@@ -65,7 +67,8 @@ QList<LabelChange> LabelRepository::apply(const QList<LabelChange> &targets, con
 
 int LabelRepository::currentLabel(qint64 sample) const
 {
-    auto query = m_project.database().prepare(QStringLiteral("SELECT label FROM samples WHERE sample_index = ?"));
+    auto query =
+        m_project.database().prepare(QStringLiteral("SELECT label FROM samples WHERE sample_index = ?"));
     query.bind(1, sample);
     if (!query.step())
         throw Error(QStringLiteral("sample %1 does not exist").arg(sample));
@@ -76,8 +79,8 @@ void LabelRepository::updateScores(qint64 sample, int label)
 {
     SqliteDatabase &db = m_project.database();
     ArrayStore arrays(db);
-    auto update = db.prepare(QStringLiteral(
-        "UPDATE predictions SET given_probability = ?, loss = ?, margin = ? WHERE run_id = ? AND sample_index = ?"));
+    auto update = db.prepare(QStringLiteral("UPDATE predictions SET given_probability = ?, loss = ?, margin "
+                                            "= ? WHERE run_id = ? AND sample_index = ?"));
     for (const RunInfo &run : m_project.runs()) {
         if (!arrays.shape(run.id, QStringLiteral("probabilities")))
             continue;
@@ -93,9 +96,9 @@ void LabelRepository::updateScores(qint64 sample, int label)
 
 QList<LabelEdit> LabelRepository::history(qint64 sample) const
 {
-    auto query = m_project.database().prepare(
-        QStringLiteral("SELECT edit_id, sample_index, old_label, new_label, time, note, source FROM label_edits "
-                       "WHERE ?1 < 0 OR sample_index = ?1 ORDER BY edit_id"));
+    auto query = m_project.database().prepare(QStringLiteral(
+        "SELECT edit_id, sample_index, old_label, new_label, time, note, source FROM label_edits "
+        "WHERE ?1 < 0 OR sample_index = ?1 ORDER BY edit_id"));
     query.bind(1, sample);
     QList<LabelEdit> edits;
     while (query.step()) {

@@ -43,8 +43,10 @@ class LabelRepository final : public QObject
 public:
     explicit LabelRepository(Project &project, QObject *parent = nullptr);
 
-    /** Gives every sample in samples the label newLabel. Returns the changes made (unchanged samples skipped). */
-    QList<LabelChange> relabel(const QList<qint64> &samples, int newLabel, const QString &note, const QString &source);
+    /** Gives every sample in samples the label newLabel. Returns the changes made (unchanged samples
+     * skipped). */
+    QList<LabelChange> relabel(const QList<qint64> &samples, int newLabel, const QString &note,
+                               const QString &source);
     /** Applies each change's newLabel (e.g. the oldLabel of an edit being undone). */
     QList<LabelChange> apply(const QList<LabelChange> &targets, const QString &note, const QString &source);
 

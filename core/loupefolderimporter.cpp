@@ -60,8 +60,9 @@ QStringList readClasses(const QString &folder, ImportProblems &problems)
             continue;
         }
         if (seen.contains(name))
-            problems.add(kClassesFile, i + 1,
-                         QStringLiteral("class \"%1\" is already on line %2").arg(name).arg(seen.value(name)));
+            problems.add(
+                kClassesFile, i + 1,
+                QStringLiteral("class \"%1\" is already on line %2").arg(name).arg(seen.value(name)));
         seen.insert(name, i + 1);
         names << name;
     }
@@ -113,7 +114,8 @@ SamplesLayout parseHeader(const std::vector<QString> &header, ImportProblems &pr
             QString stored = name;
             if (reserved.contains(name.toLower())) {
                 stored = QStringLiteral("meta_") + name;
-                notes << QStringLiteral("%1: metadata column \"%2\" is stored as \"%3\" (the name is reserved)")
+                notes << QStringLiteral(
+                             "%1: metadata column \"%2\" is stored as \"%3\" (the name is reserved)")
                              .arg(kSamplesFile, name, stored);
             }
             if (storedAs.contains(stored.toLower())) {
@@ -128,9 +130,11 @@ SamplesLayout parseHeader(const std::vector<QString> &header, ImportProblems &pr
             layout.metadata.append({stored, MetadataColumn::Type::Integer});
         }
     }
-    for (const auto &[index, name] : {std::pair{layout.id, "id"}, {layout.image, "image"}, {layout.label, "label"}}) {
+    for (const auto &[index, name] :
+         {std::pair{layout.id, "id"}, {layout.image, "image"}, {layout.label, "label"}}) {
         if (index < 0)
-            problems.add(kSamplesFile, 1, QStringLiteral("missing required column \"%1\"").arg(QLatin1String(name)));
+            problems.add(kSamplesFile, 1,
+                         QStringLiteral("missing required column \"%1\"").arg(QLatin1String(name)));
     }
     return layout;
 }
@@ -150,7 +154,9 @@ public:
         if (path.isEmpty())
             return QStringLiteral("empty image path");
         if (QDir::isAbsolutePath(path) || path.startsWith(QLatin1Char('\\')))
-            return QStringLiteral("image path \"%1\" is absolute; paths must be relative to the dataset folder").arg(path);
+            return QStringLiteral(
+                       "image path \"%1\" is absolute; paths must be relative to the dataset folder")
+                .arg(path);
         const QString clean = QDir::cleanPath(path);
         if (clean == QLatin1String("..") || clean.startsWith(QLatin1String("../")))
             return QStringLiteral("image path \"%1\" escapes the dataset folder").arg(path);
@@ -199,8 +205,9 @@ private:
 
     QDir m_root;
     QString m_canonicalRoot;
-    mutable std::mutex m_mutex;                          // check() runs on several threads
-    mutable QHash<QString, QString> m_canonicalFolders; // folder as written -> canonical path; guarded by m_mutex
+    mutable std::mutex m_mutex; // check() runs on several threads
+    mutable QHash<QString, QString>
+        m_canonicalFolders; // folder as written -> canonical path; guarded by m_mutex
 };
 
 /**
@@ -312,7 +319,9 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
                 problems.add(kSamplesFile, line, QStringLiteral("empty line"));
             else
                 problems.add(kSamplesFile, line,
-                             QStringLiteral("has %1 fields; the header has %2").arg(fields.size()).arg(layout.columnCount));
+                             QStringLiteral("has %1 fields; the header has %2")
+                                 .arg(fields.size())
+                                 .arg(layout.columnCount));
             scan.labels.push_back(-1);
             continue;
         }
@@ -321,7 +330,8 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
             problems.add(kSamplesFile, line, QStringLiteral("empty id"));
         const auto [it, inserted] = idLines.emplace(qHash(id, size_t(0x9e3779b97f4a7c15ull)), line);
         if (!inserted)
-            problems.add(kSamplesFile, line, QStringLiteral("id \"%1\" is already on line %2").arg(id).arg(it->second));
+            problems.add(kSamplesFile, line,
+                         QStringLiteral("id \"%1\" is already on line %2").arg(id).arg(it->second));
 
         pendingImages.add(line, fields[size_t(layout.image)]);
 
@@ -332,7 +342,8 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
         } else {
             labelIndex = classIndex.value(label, -1);
             if (labelIndex < 0)
-                problems.add(kSamplesFile, line, QStringLiteral("unknown class \"%1\" (not in classes.txt)").arg(label));
+                problems.add(kSamplesFile, line,
+                             QStringLiteral("unknown class \"%1\" (not in classes.txt)").arg(label));
         }
         scan.labels.push_back(labelIndex);
         for (int m = 0; m < layout.metadata.size(); ++m)
@@ -367,8 +378,9 @@ std::unique_ptr<NpyFile> openOptionalNpy(const QString &folder, const QString &n
 void checkRowCount(const NpyFile &file, qint64 samples, ImportProblems &problems)
 {
     if (file.rows() != samples)
-        problems.add(file.fileName(), 0,
-                     QStringLiteral("has %1 rows but samples.csv has %2 samples").arg(file.rows()).arg(samples));
+        problems.add(
+            file.fileName(), 0,
+            QStringLiteral("has %1 rows but samples.csv has %2 samples").arg(file.rows()).arg(samples));
 }
 
 void softmaxInPlace(float *row, int cols)
@@ -383,7 +395,8 @@ void softmaxInPlace(float *row, int cols)
         row[k] = float(row[k] / sum);
 }
 
-/** Scans every value of a .npy file (memory-mapped, in blocks) for NaN/Inf and, for probabilities, their sums. */
+/** Scans every value of a .npy file (memory-mapped, in blocks) for NaN/Inf and, for probabilities, their
+ * sums. */
 void checkValues(const NpyFile &file, bool probabilities, ImportProblems &problems, Progress &progress)
 {
     const qint64 cols = file.cols();
@@ -398,18 +411,20 @@ void checkValues(const NpyFile &file, bool probabilities, ImportProblems &proble
             QString problem;
             for (qint64 k = 0; k < cols && problem.isEmpty(); ++k) {
                 if (!std::isfinite(row[k]))
-                    problem = QStringLiteral("%1 in column %2").arg(std::isnan(row[k]) ? QStringLiteral("NaN")
-                                                                                        : QStringLiteral("infinity"))
-                                  .arg(k);
+                    problem =
+                        QStringLiteral("%1 in column %2")
+                            .arg(std::isnan(row[k]) ? QStringLiteral("NaN") : QStringLiteral("infinity"))
+                            .arg(k);
                 else if (probabilities && row[k] < 0.0f)
                     problem = QStringLiteral("negative probability %1 in column %2").arg(row[k]).arg(k);
                 sum += row[k];
             }
             if (problem.isEmpty() && probabilities && std::abs(sum - 1.0) > kProbabilitySumTolerance)
-                problem = QStringLiteral("probabilities sum to %1, not 1 (tolerance %2); save unnormalised scores "
-                                         "as logits.npy instead")
-                              .arg(sum, 0, 'g', 6)
-                              .arg(kProbabilitySumTolerance);
+                problem =
+                    QStringLiteral("probabilities sum to %1, not 1 (tolerance %2); save unnormalised scores "
+                                   "as logits.npy instead")
+                        .arg(sum, 0, 'g', 6)
+                        .arg(kProbabilitySumTolerance);
             if (!problem.isEmpty())
                 problems.add(file.fileName(), 0, QStringLiteral("row %1: %2").arg(first + r).arg(problem));
         }
@@ -438,9 +453,11 @@ std::optional<History> readHistory(const QString &folder, ImportProblems &proble
     }
     for (const QString &field : fields)
         history.metrics << field.trimmed();
-    if (history.metrics.value(0) != QLatin1String("epoch") || !history.metrics.contains(QLatin1String("train_loss")) ||
+    if (history.metrics.value(0) != QLatin1String("epoch") ||
+        !history.metrics.contains(QLatin1String("train_loss")) ||
         !history.metrics.contains(QLatin1String("val_loss"))) {
-        problems.add(kHistoryFile, 1, QStringLiteral("the header must start with epoch and name train_loss and val_loss"));
+        problems.add(kHistoryFile, 1,
+                     QStringLiteral("the header must start with epoch and name train_loss and val_loss"));
         return std::nullopt;
     }
     for (int c = 1; c < history.metrics.size(); ++c) {
@@ -454,7 +471,9 @@ std::optional<History> readHistory(const QString &folder, ImportProblems &proble
     while (reader.readRecord(fields)) {
         if (fields.size() != size_t(history.metrics.size())) {
             problems.add(kHistoryFile, reader.recordLine(),
-                         QStringLiteral("has %1 fields; the header has %2").arg(fields.size()).arg(history.metrics.size()));
+                         QStringLiteral("has %1 fields; the header has %2")
+                             .arg(fields.size())
+                             .arg(history.metrics.size()));
             continue;
         }
         std::vector<double> row;
@@ -463,7 +482,8 @@ std::optional<History> readHistory(const QString &folder, ImportProblems &proble
             const double value = fields[c].isEmpty() ? NAN : fields[c].toDouble(&ok);
             if (!ok && !fields[c].isEmpty())
                 problems.add(kHistoryFile, reader.recordLine(),
-                             QStringLiteral("\"%1\" in column %2 is not a number").arg(fields[c], history.metrics.at(int(c))));
+                             QStringLiteral("\"%1\" in column %2 is not a number")
+                                 .arg(fields[c], history.metrics.at(int(c))));
             row.push_back(value);
         }
         if (!std::isfinite(row[0]) || row[0] != std::floor(row[0])) {
@@ -479,7 +499,6 @@ std::optional<History> readHistory(const QString &folder, ImportProblems &proble
     }
     return history;
 }
-
 
 void bindMetadataValue(SqliteStatement &insert, int index, const MetadataColumn &column, const QString &value)
 {
@@ -504,15 +523,16 @@ void bindMetadataValue(SqliteStatement &insert, int index, const MetadataColumn 
 void writeSamples(const QString &folder, const SamplesScan &scan, SqliteDatabase &db, Progress &progress)
 {
     const SamplesLayout &layout = scan.layout;
-    auto insertSample = db.prepare(QStringLiteral(
-        "INSERT INTO samples(sample_index, id, image, label, original_label, split) VALUES (?, ?, ?, ?, ?, ?)"));
+    auto insertSample = db.prepare(QStringLiteral("INSERT INTO samples(sample_index, id, image, label, "
+                                                  "original_label, split) VALUES (?, ?, ?, ?, ?, ?)"));
     QString metadataSql = QStringLiteral("INSERT INTO sample_metadata(sample_index");
     QString placeholders = QStringLiteral("?");
     for (const MetadataColumn &column : layout.metadata) {
         metadataSql += QStringLiteral(", ") + ProjectSchema::quoteIdentifier(column.name);
         placeholders += QStringLiteral(", ?");
     }
-    auto insertMetadata = db.prepare(metadataSql + QStringLiteral(") VALUES (") + placeholders + QStringLiteral(")"));
+    auto insertMetadata =
+        db.prepare(metadataSql + QStringLiteral(") VALUES (") + placeholders + QStringLiteral(")"));
 
     CsvReader reader(QDir(folder).filePath(kSamplesFile));
     std::vector<QString> fields;
@@ -536,7 +556,8 @@ void writeSamples(const QString &folder, const SamplesScan &scan, SqliteDatabase
 
         insertMetadata.bind(1, sample);
         for (int m = 0; m < layout.metadata.size(); ++m)
-            bindMetadataValue(insertMetadata, m + 2, layout.metadata.at(m), fields[size_t(layout.metadataSources.at(m))]);
+            bindMetadataValue(insertMetadata, m + 2, layout.metadata.at(m),
+                              fields[size_t(layout.metadataSources.at(m))]);
         insertMetadata.execute();
         if ((++sample & 0xfff) == 0) {
             progress.throwIfCancelled();
@@ -567,14 +588,20 @@ ArrayStore::RowSource probabilityRows(const NpyFile &file, bool logits)
 
 ArrayStore::RowSource plainRows(const NpyFile &file)
 {
-    return [&file](qint64 first, qint64 count, float *out) { file.readRows(first, count, out); };
+    return [&file](qint64 first, qint64 count, float *out) {
+        file.readRows(first, count, out);
+    };
 }
 
 } // namespace
 
-LoupeFolderImporter::LoupeFolderImporter(const QString &folder) : m_folder(QFileInfo(folder).absoluteFilePath()) {}
+LoupeFolderImporter::LoupeFolderImporter(const QString &folder)
+    : m_folder(QFileInfo(folder).absoluteFilePath())
+{
+}
 
-ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportOptions &options, Progress &progress)
+ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportOptions &options,
+                                       Progress &progress)
 {
     if (!QFileInfo(m_folder).isDir())
         throw Error(QStringLiteral("%1: not a folder").arg(m_folder));
@@ -596,13 +623,16 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
         problems.add(kLogitsFile, 0, QStringLiteral("give predictions.npy or logits.npy, not both"));
     const bool usesLogits = !predictions && logits;
     const NpyFile *scores = predictions ? predictions.get() : logits.get();
-    for (const NpyFile *file : std::initializer_list<const NpyFile *>{scores, embeddings.get(), coords.get()}) {
+    for (const NpyFile *file :
+         std::initializer_list<const NpyFile *>{scores, embeddings.get(), coords.get()}) {
         if (file)
             checkRowCount(*file, samples, problems);
     }
     if (scores && scores->cols() != classes.size())
         problems.add(scores->fileName(), 0,
-                     QStringLiteral("has %1 columns but classes.txt lists %2 classes").arg(scores->cols()).arg(classes.size()));
+                     QStringLiteral("has %1 columns but classes.txt lists %2 classes")
+                         .arg(scores->cols())
+                         .arg(classes.size()));
     if (coords && coords->cols() != 2)
         problems.add(kCoordsFile, 0, QStringLiteral("has %1 columns; expected 2 (x, y)").arg(coords->cols()));
     if ((embeddings || coords) && !scores)
@@ -610,7 +640,8 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
                      QStringLiteral("belongs to a model run: add predictions.npy or logits.npy too"));
     const auto history = readHistory(m_folder, problems);
     if (history && !scores)
-        problems.add(kHistoryFile, 0, QStringLiteral("belongs to a model run: add predictions.npy or logits.npy too"));
+        problems.add(kHistoryFile, 0,
+                     QStringLiteral("belongs to a model run: add predictions.npy or logits.npy too"));
     problems.throwIfAny();
 
     if (scores) {
@@ -637,12 +668,12 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
     if (scores) {
         const int runId = writer.addRun(options.runName, int(classes.size()), scores->fileName());
         progress.setStep(QStringLiteral("Writing predictions"));
-        writer.writeProbabilities(runId, samples, int(classes.size()), scan.labels, probabilityRows(*scores, usesLogits),
-                                  progress);
+        writer.writeProbabilities(runId, samples, int(classes.size()), scan.labels,
+                                  probabilityRows(*scores, usesLogits), progress);
         if (embeddings) {
             progress.setStep(QStringLiteral("Writing embeddings"));
-            writer.writeArray(runId, QStringLiteral("embeddings"), {samples, embeddings->cols()}, plainRows(*embeddings),
-                              progress);
+            writer.writeArray(runId, QStringLiteral("embeddings"), {samples, embeddings->cols()},
+                              plainRows(*embeddings), progress);
         }
         if (coords) {
             progress.setStep(QStringLiteral("Writing coordinates"));
@@ -665,7 +696,8 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
     summary.hasCoords = coords != nullptr;
     summary.hasHistory = history.has_value();
     if (usesLogits)
-        summary.notes << QStringLiteral("%1: softmax applied to turn logits into probabilities").arg(kLogitsFile);
+        summary.notes
+            << QStringLiteral("%1: softmax applied to turn logits into probabilities").arg(kLogitsFile);
     return summary;
 }
 

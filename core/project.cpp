@@ -35,14 +35,18 @@ void checkIdentity(SqliteDatabase &db, const QString &path)
     const qint64 applicationId = db.queryInt(QStringLiteral("PRAGMA application_id"));
     const int version = ProjectSchema::version(db);
     if (applicationId != ProjectSchema::kApplicationId && !(applicationId == 0 && version == 0))
-        throw Error(projectError(path, QStringLiteral("not a Loupe project (SQLite database of another program)")));
+        throw Error(
+            projectError(path, QStringLiteral("not a Loupe project (SQLite database of another program)")));
     if (version > ProjectSchema::kCurrentVersion)
-        throw Error(projectError(path, QStringLiteral("written by a newer Loupe (project format %1; this Loupe reads up "
-                                                      "to format %2): update Loupe to open it")
-                                           .arg(version)
-                                           .arg(ProjectSchema::kCurrentVersion)));
-    if (applicationId == 0 && version == 0 && db.queryInt(QStringLiteral("SELECT count(*) FROM sqlite_schema")) > 0)
-        throw Error(projectError(path, QStringLiteral("not a Loupe project (SQLite database of another program)")));
+        throw Error(projectError(
+            path, QStringLiteral("written by a newer Loupe (project format %1; this Loupe reads up "
+                                 "to format %2): update Loupe to open it")
+                      .arg(version)
+                      .arg(ProjectSchema::kCurrentVersion)));
+    if (applicationId == 0 && version == 0 &&
+        db.queryInt(QStringLiteral("SELECT count(*) FROM sqlite_schema")) > 0)
+        throw Error(
+            projectError(path, QStringLiteral("not a Loupe project (SQLite database of another program)")));
 }
 
 QString unwritableReason(const QString &path)
@@ -79,8 +83,8 @@ std::unique_ptr<Project> Project::open(const QString &path, Access access)
     }
     if (ProjectSchema::version(*db) < ProjectSchema::kCurrentVersion) {
         if (!reason.isEmpty())
-            throw Error(projectError(path, QStringLiteral("needs an upgrade to the current project format, but %1")
-                                               .arg(reason)));
+            throw Error(projectError(
+                path, QStringLiteral("needs an upgrade to the current project format, but %1").arg(reason)));
         ProjectSchema::migrate(*db);
     }
     std::unique_ptr<Project> project(new Project(QFileInfo(path).absoluteFilePath(), std::move(db), reason));
@@ -142,7 +146,8 @@ QString Project::info(const QString &key) const
 
 void Project::setInfo(const QString &key, const QString &value)
 {
-    auto statement = m_db->prepare(QStringLiteral("INSERT OR REPLACE INTO project_info(key, value) VALUES (?, ?)"));
+    auto statement =
+        m_db->prepare(QStringLiteral("INSERT OR REPLACE INTO project_info(key, value) VALUES (?, ?)"));
     statement.bind(1, key).bind(2, value).execute();
     if (key.startsWith(QLatin1String("dataset_root")))
         resolveDatasetRoot();
@@ -186,7 +191,8 @@ int Project::latestRunId() const
 QList<MetadataColumn> Project::metadataColumns() const
 {
     QList<MetadataColumn> columns;
-    auto statement = m_db->prepare(QStringLiteral("SELECT name, type FROM metadata_columns ORDER BY position"));
+    auto statement =
+        m_db->prepare(QStringLiteral("SELECT name, type FROM metadata_columns ORDER BY position"));
     while (statement.step())
         columns.append({statement.columnText(0), metadataTypeFromName(statement.columnText(1))});
     return columns;

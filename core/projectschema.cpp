@@ -226,9 +226,7 @@ using Migration = std::function<void(SqliteDatabase &)>;
 const std::vector<Migration> &migrations()
 {
     static const std::vector<Migration> steps = {
-        [](SqliteDatabase &db) {
-            db.exec(QString::fromUtf8(kSchemaV1));
-        },
+        [](SqliteDatabase &db) { db.exec(QString::fromUtf8(kSchemaV1)); },
         [](SqliteDatabase &db) {
             db.exec(QString::fromUtf8(kSchemaV2));
             recreateSampleView(db, storedMetadataColumns(db));
@@ -265,17 +263,28 @@ void migrateTo(SqliteDatabase &db, int target)
 
 QStringList reservedColumnNames()
 {
-    return {QStringLiteral("sample_index"),   QStringLiteral("id"),
-            QStringLiteral("image"),          QStringLiteral("split"),
-            QStringLiteral("label"),          QStringLiteral("label_index"),
-            QStringLiteral("original_label"), QStringLiteral("edited"),
-            QStringLiteral("predicted"),      QStringLiteral("predicted_index"),
-            QStringLiteral("confidence"),     QStringLiteral("given_probability"),
-            QStringLiteral("loss"),           QStringLiteral("margin"),
-            QStringLiteral("is_error"),       QStringLiteral("run_id"),
-            QStringLiteral("issue_score"),    QStringLiteral("is_issue"),
-            QStringLiteral("suggested_label"), QStringLiteral("cluster"),
-            QStringLiteral("map_cluster"),    QStringLiteral("outlier_score")};
+    return {QStringLiteral("sample_index"),
+            QStringLiteral("id"),
+            QStringLiteral("image"),
+            QStringLiteral("split"),
+            QStringLiteral("label"),
+            QStringLiteral("label_index"),
+            QStringLiteral("original_label"),
+            QStringLiteral("edited"),
+            QStringLiteral("predicted"),
+            QStringLiteral("predicted_index"),
+            QStringLiteral("confidence"),
+            QStringLiteral("given_probability"),
+            QStringLiteral("loss"),
+            QStringLiteral("margin"),
+            QStringLiteral("is_error"),
+            QStringLiteral("run_id"),
+            QStringLiteral("issue_score"),
+            QStringLiteral("is_issue"),
+            QStringLiteral("suggested_label"),
+            QStringLiteral("cluster"),
+            QStringLiteral("map_cluster"),
+            QStringLiteral("outlier_score")};
 }
 
 QString quoteIdentifier(const QString &name)
@@ -316,7 +325,8 @@ SELECT
     sc.name AS suggested_label,
     a.cluster,
     a.map_cluster,
-    a.outlier_score)sql") + metadataColumns + QStringLiteral(R"sql(
+    a.outlier_score)sql") +
+            metadataColumns + QStringLiteral(R"sql(
 FROM samples AS s
 LEFT JOIN classes AS lc ON lc.class_index = s.label
 LEFT JOIN classes AS oc ON oc.class_index = s.original_label

@@ -23,9 +23,10 @@ namespace {
 QString temporaryPathFor(const QString &destination)
 {
     const QFileInfo info(destination);
-    return info.absoluteDir().filePath(QStringLiteral(".%1.importing-%2")
-                                           .arg(info.fileName())
-                                           .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0')));
+    return info.absoluteDir().filePath(
+        QStringLiteral(".%1.importing-%2")
+            .arg(info.fileName())
+            .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0')));
 }
 
 void removeWithSidecars(const QString &path)
@@ -55,7 +56,8 @@ ProjectWriter::ProjectWriter(const QString &destination, bool overwrite)
         throw Error(QStringLiteral("%1: the folder does not exist").arg(destination));
     m_project = Project::create(m_temporaryPath);
     SqliteDatabase &db = m_project->database();
-    db.exec(QStringLiteral("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536"));
+    db.exec(
+        QStringLiteral("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536"));
     db.exec(QStringLiteral("BEGIN"));
     dropBulkIndexes();
     m_project->setInfo(QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
@@ -79,7 +81,8 @@ void ProjectWriter::setDatasetRoot(const QString &absoluteFolder)
 
 void ProjectWriter::writeClasses(const QStringList &names)
 {
-    auto insert = m_project->database().prepare(QStringLiteral("INSERT INTO classes(class_index, name) VALUES (?, ?)"));
+    auto insert =
+        m_project->database().prepare(QStringLiteral("INSERT INTO classes(class_index, name) VALUES (?, ?)"));
     for (int i = 0; i < names.size(); ++i)
         insert.bind(1, i).bind(2, names.at(i)).execute();
 }
@@ -102,8 +105,8 @@ void ProjectWriter::writeMetadataColumns(const QList<MetadataColumn> &columns)
 int ProjectWriter::addRun(const QString &name, int numClasses, const QString &source)
 {
     SqliteDatabase &db = m_project->database();
-    auto insert =
-        db.prepare(QStringLiteral("INSERT INTO runs(name, created, num_classes, source) VALUES (?, ?, ?, ?)"));
+    auto insert = db.prepare(
+        QStringLiteral("INSERT INTO runs(name, created, num_classes, source) VALUES (?, ?, ?, ?)"));
     insert.bind(1, name)
         .bind(2, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
         .bind(3, numClasses)
@@ -115,15 +118,16 @@ int ProjectWriter::addRun(const QString &name, int numClasses, const QString &so
 void ProjectWriter::writeProbabilities(int runId, qint64 rows, int numClasses, const std::vector<int> &labels,
                                        const ArrayStore::RowSource &source, Progress &progress)
 {
-    auto insert = m_project->database().prepare(
-        QStringLiteral("INSERT INTO predictions(run_id, sample_index, predicted, confidence, given_probability, "
-                       "loss, margin) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    auto insert = m_project->database().prepare(QStringLiteral(
+        "INSERT INTO predictions(run_id, sample_index, predicted, confidence, given_probability, "
+        "loss, margin) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     // Derive the per-sample scores from each chunk as it passes on its way into the array store.
     const auto deriving = [&](qint64 first, qint64 count, float *out) {
         source(first, count, out);
         for (qint64 r = 0; r < count; ++r) {
             const qint64 sample = first + r;
-            const SampleScores scores = computeSampleScores(out + r * numClasses, numClasses, labels[size_t(sample)]);
+            const SampleScores scores =
+                computeSampleScores(out + r * numClasses, numClasses, labels[size_t(sample)]);
             insert.bind(1, runId).bind(2, sample).bind(3, scores.predicted).bind(4, scores.confidence);
             if (std::isnan(scores.loss)) {
                 insert.bindNull(5).bindNull(6).bindNull(7);
@@ -133,8 +137,8 @@ void ProjectWriter::writeProbabilities(int runId, qint64 rows, int numClasses, c
             insert.execute();
         }
     };
-    ArrayStore(m_project->database()).write(runId, QStringLiteral("probabilities"), {rows, numClasses}, deriving,
-                                            &progress);
+    ArrayStore(m_project->database())
+        .write(runId, QStringLiteral("probabilities"), {rows, numClasses}, deriving, &progress);
 }
 
 void ProjectWriter::writeArray(int runId, const QString &name, ArrayStore::Shape shape,
@@ -143,7 +147,8 @@ void ProjectWriter::writeArray(int runId, const QString &name, ArrayStore::Shape
     ArrayStore(m_project->database()).write(runId, name, shape, source, &progress);
 }
 
-void ProjectWriter::writeHistory(int runId, const QStringList &metrics, const std::vector<std::vector<double>> &rows)
+void ProjectWriter::writeHistory(int runId, const QStringList &metrics,
+                                 const std::vector<std::vector<double>> &rows)
 {
     auto insert = m_project->database().prepare(
         QStringLiteral("INSERT INTO training_history(run_id, epoch, metric, value) VALUES (?, ?, ?, ?)"));
@@ -165,9 +170,9 @@ void ProjectWriter::dropBulkIndexes()
     // Building an index once over sorted data is several times faster than maintaining
     // it through a million random inserts, so bulk-loaded tables get theirs at commit().
     SqliteDatabase &db = m_project->database();
-    auto indexes = db.prepare(QStringLiteral(
-        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
-        "AND tbl_name IN ('samples', 'predictions', 'sample_analysis')"));
+    auto indexes = db.prepare(
+        QStringLiteral("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
+                       "AND tbl_name IN ('samples', 'predictions', 'sample_analysis')"));
     QStringList names;
     while (indexes.step()) {
         names << indexes.columnText(0);
@@ -196,7 +201,8 @@ void ProjectWriter::commit()
     // A stale WAL of a replaced project would be replayed into the new file: drop it first.
     for (const char *suffix : {"-wal", "-shm", "-journal"})
         QFile::remove(m_destination + QLatin1String(suffix));
-    if (std::rename(QFile::encodeName(m_temporaryPath).constData(), QFile::encodeName(m_destination).constData()) != 0)
+    if (std::rename(QFile::encodeName(m_temporaryPath).constData(),
+                    QFile::encodeName(m_destination).constData()) != 0)
         throw Error(QStringLiteral("%1: cannot move the new project into place").arg(m_destination));
     QFile::remove(m_temporaryPath + QStringLiteral("-wal"));
     QFile::remove(m_temporaryPath + QStringLiteral("-shm"));

@@ -48,8 +48,8 @@ public:
      */
     void writeProbabilities(int runId, qint64 rows, int numClasses, const std::vector<int> &labels,
                             const ArrayStore::RowSource &source, Progress &progress);
-    void writeArray(int runId, const QString &name, ArrayStore::Shape shape, const ArrayStore::RowSource &source,
-                    Progress &progress);
+    void writeArray(int runId, const QString &name, ArrayStore::Shape shape,
+                    const ArrayStore::RowSource &source, Progress &progress);
     void writeHistory(int runId, const QStringList &metrics, const std::vector<std::vector<double>> &rows);
 
     /** Finishes the file and atomically renames it to the destination. */

@@ -7,8 +7,8 @@ namespace loupe {
 /** Per-sample values derived from one probability row and the given label. */
 struct SampleScores
 {
-    int predicted = -1;       // argmax class (lowest index on ties)
-    double confidence = 0.0;  // p[predicted]
+    int predicted = -1;      // argmax class (lowest index on ties)
+    double confidence = 0.0; // p[predicted]
     // The following are NaN for an unlabeled sample.
     double givenProbability = NAN; // p[label], the self-confidence
     double loss = NAN;             // cross-entropy of the label: -ln(max(p[label], kMinProbability))

@@ -19,7 +19,8 @@ SampleTable SampleTable::load(Project &project, int runId)
     table.classNames = project.classNames();
     table.runId = runId >= 0 ? runId : project.latestRunId();
 
-    auto splits = db.prepare(QStringLiteral("SELECT DISTINCT split FROM samples WHERE split IS NOT NULL ORDER BY split"));
+    auto splits = db.prepare(
+        QStringLiteral("SELECT DISTINCT split FROM samples WHERE split IS NOT NULL ORDER BY split"));
     while (splits.step())
         table.splitNames << splits.columnText(0);
 
@@ -36,7 +37,8 @@ SampleTable SampleTable::load(Project &project, int runId)
         table.images << samples.columnText(1);
         table.labels.push_back(samples.isNull(2) ? -1 : samples.columnInt(2));
         table.originalLabels.push_back(samples.isNull(3) ? -1 : samples.columnInt(3));
-        table.splitIndex.push_back(samples.isNull(4) ? -1 : int(table.splitNames.indexOf(samples.columnText(4))));
+        table.splitIndex.push_back(samples.isNull(4) ? -1
+                                                     : int(table.splitNames.indexOf(samples.columnText(4))));
     }
 
     const size_t n = table.labels.size();
@@ -46,8 +48,8 @@ SampleTable SampleTable::load(Project &project, int runId)
     table.margin.assign(n, NAN);
     if (table.runId < 0)
         return table;
-    auto predictions = db.prepare(
-        QStringLiteral("SELECT sample_index, predicted, confidence, loss, margin FROM predictions WHERE run_id = ?"));
+    auto predictions = db.prepare(QStringLiteral(
+        "SELECT sample_index, predicted, confidence, loss, margin FROM predictions WHERE run_id = ?"));
     predictions.bind(1, table.runId);
     while (predictions.step()) {
         const auto sample = size_t(predictions.columnInt64(0));

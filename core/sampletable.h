@@ -17,17 +17,17 @@ class Project;
 struct SampleTable
 {
     QStringList classNames;
-    QStringList splitNames;     // distinct splits, sorted; splitIndex refers to these
-    int runId = -1;             // -1: no predictions
+    QStringList splitNames; // distinct splits, sorted; splitIndex refers to these
+    int runId = -1;         // -1: no predictions
 
     QStringList ids;
-    QStringList images;         // relative to the dataset root
-    std::vector<int> labels;    // -1: unlabeled
+    QStringList images;      // relative to the dataset root
+    std::vector<int> labels; // -1: unlabeled
     std::vector<int> originalLabels;
     std::vector<int> splitIndex; // -1: no split
-    std::vector<int> predicted; // -1 without a run
+    std::vector<int> predicted;  // -1 without a run
     std::vector<float> confidence;
-    std::vector<float> loss;    // NaN when unlabeled or without a run
+    std::vector<float> loss; // NaN when unlabeled or without a run
     std::vector<float> margin;
 
     qint64 size() const { return qint64(labels.size()); }

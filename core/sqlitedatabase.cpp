@@ -29,7 +29,8 @@ SqliteDatabase::SqliteDatabase(const QString &path, Mode mode) : m_path(path)
     }
     const int rc = sqlite3_open_v2(path.toUtf8().constData(), &m_db, flags, nullptr);
     if (rc != SQLITE_OK) {
-        const QString reason = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("out of memory");
+        const QString reason =
+            m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("out of memory");
         sqlite3_close(m_db);
         m_db = nullptr;
         throw Error(QStringLiteral("%1: cannot open: %2").arg(QFileInfo(path).fileName(), reason));

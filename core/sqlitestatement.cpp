@@ -77,7 +77,8 @@ bool SqliteStatement::step()
     const QString message = QString::fromUtf8(sqlite3_errmsg(m_db));
     sqlite3_reset(m_stmt);
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-        throw Error(QStringLiteral("the project is busy: another program is writing to it (%1)").arg(message));
+        throw Error(
+            QStringLiteral("the project is busy: another program is writing to it (%1)").arg(message));
     throw Error(QStringLiteral("SQL error: %1").arg(message));
 }
 

@@ -44,8 +44,9 @@ struct MainWindow::LoadedProject
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_session(new ProjectSession(this)), m_thumbnails(new ThumbnailCache(this)),
-      m_gridModel(new SampleGridModel(*m_session, *m_thumbnails, this)), m_grid(new SampleGridView(*m_thumbnails, this)),
-      m_report(new ReportPanel(*m_session, this)), m_order(new QComboBox(this)), m_status(new QLabel(this))
+      m_gridModel(new SampleGridModel(*m_session, *m_thumbnails, this)),
+      m_grid(new SampleGridView(*m_thumbnails, this)), m_report(new ReportPanel(*m_session, this)),
+      m_order(new QComboBox(this)), m_status(new QLabel(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
@@ -60,9 +61,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_session, &ProjectSession::opened, this, [this] {
         const Project *project = m_session->project();
         const SampleTable *table = &m_session->table();
-        m_thumbnails->reset([project, table](qint64 sample) {
-            return project->absoluteImagePath(table->images.at(sample));
-        });
+        m_thumbnails->reset(
+            [project, table](qint64 sample) { return project->absoluteImagePath(table->images.at(sample)); });
         rebuildRelabelActions();
         updateStatus();
         updateTitle();
@@ -106,9 +106,8 @@ void MainWindow::createActions()
     m_order->addItem(tr("Confidence"), int(SampleGridModel::Order::Confidence));
     m_order->addItem(tr("Id"), int(SampleGridModel::Order::Id));
     toolbar->addWidget(m_order);
-    connect(m_order, &QComboBox::currentIndexChanged, this, [this] {
-        m_gridModel->setOrder(SampleGridModel::Order(m_order->currentData().toInt()));
-    });
+    connect(m_order, &QComboBox::currentIndexChanged, this,
+            [this] { m_gridModel->setOrder(SampleGridModel::Order(m_order->currentData().toInt())); });
 }
 
 void MainWindow::createDocks()
@@ -125,7 +124,8 @@ void MainWindow::createMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open Project…"), QKeySequence::Open, this, &MainWindow::chooseProject);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
-    m_closeAction = file->addAction(tr("&Close Project"), QKeySequence::Close, m_session, &ProjectSession::close);
+    m_closeAction =
+        file->addAction(tr("&Close Project"), QKeySequence::Close, m_session, &ProjectSession::close);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     rebuildRecentMenu();
@@ -189,9 +189,10 @@ void MainWindow::relabelSelection(int classIndex)
         return;
     }
     if (m_session->relabel(samples, classIndex)) {
-        statusBar()->showMessage(tr("Relabelled %n sample(s) as %1 (Ctrl+Z to undo)", nullptr, int(samples.size()))
-                                     .arg(m_session->table().classNames.value(classIndex)),
-                                 4000);
+        statusBar()->showMessage(
+            tr("Relabelled %n sample(s) as %1 (Ctrl+Z to undo)", nullptr, int(samples.size()))
+                .arg(m_session->table().classNames.value(classIndex)),
+            4000);
     }
 }
 

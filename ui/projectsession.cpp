@@ -66,9 +66,8 @@ bool ProjectSession::relabel(const QList<qint64> &samples, int newLabel)
     }
     if (changes.isEmpty())
         return false;
-    m_undoStack->push(new RelabelCommand(*m_labels, changes, m_table.classNames, [this](const QString &message) {
-        Q_EMIT editFailed(message);
-    }));
+    m_undoStack->push(new RelabelCommand(*m_labels, changes, m_table.classNames,
+                                         [this](const QString &message) { Q_EMIT editFailed(message); }));
     return true;
 }
 
@@ -83,7 +82,8 @@ void ProjectSession::applyToTable(const QList<LabelChange> &changes)
         m_table.labels[i] = change.newLabel;
         if (!haveProbabilities)
             continue;
-        const std::vector<float> row = arrays.readRow(m_table.runId, QStringLiteral("probabilities"), change.sample);
+        const std::vector<float> row =
+            arrays.readRow(m_table.runId, QStringLiteral("probabilities"), change.sample);
         const SampleScores scores = computeSampleScores(row.data(), int(row.size()), change.newLabel);
         m_table.loss[i] = float(scores.loss);
         m_table.margin[i] = float(scores.margin);

@@ -13,13 +13,15 @@ QString commandText(const QList<LabelChange> &changes, const QStringList &classN
     const QString target = classNames.value(changes.first().newLabel, QStringLiteral("(unlabeled)"));
     if (changes.size() == 1)
         return QCoreApplication::translate("RelabelCommand", "Relabel as %1").arg(target);
-    return QCoreApplication::translate("RelabelCommand", "Relabel %1 samples as %2").arg(changes.size()).arg(target);
+    return QCoreApplication::translate("RelabelCommand", "Relabel %1 samples as %2")
+        .arg(changes.size())
+        .arg(target);
 }
 
 } // namespace
 
-RelabelCommand::RelabelCommand(LabelRepository &labels, QList<LabelChange> changes, const QStringList &classNames,
-                               ErrorHandler onError)
+RelabelCommand::RelabelCommand(LabelRepository &labels, QList<LabelChange> changes,
+                               const QStringList &classNames, ErrorHandler onError)
     : m_labels(labels), m_changes(std::move(changes)), m_onError(std::move(onError))
 {
     setText(commandText(m_changes, classNames));

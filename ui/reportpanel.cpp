@@ -23,8 +23,8 @@ QStandardItem *numberItem(double value, int decimals = 3)
     return item;
 }
 
-QList<QStandardItem *> reportRow(const QString &name, double precision, double recall, double f1, qint64 support,
-                                 bool emphasise)
+QList<QStandardItem *> reportRow(const QString &name, double precision, double recall, double f1,
+                                 qint64 support, bool emphasise)
 {
     auto *nameItem = new QStandardItem(name);
     QList<QStandardItem *> row{nameItem, numberItem(precision), numberItem(recall), numberItem(f1),

@@ -29,7 +29,8 @@ QSize SampleGridDelegate::sizeHint(const QStyleOptionViewItem &option, const QMo
     return {m_imageSize + 2 * kPadding, m_imageSize + 2 * kPadding + 2 * lineHeight + 2};
 }
 
-void SampleGridDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+void SampleGridDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
+                               const QModelIndex &index) const
 {
     painter->save();
     const QPalette &palette = option.palette;
@@ -37,7 +38,8 @@ void SampleGridDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
     const bool selected = option.state & QStyle::State_Selected;
     painter->setRenderHint(QPainter::Antialiasing);
     painter->setPen(selected ? QPen(palette.highlight().color(), 2) : QPen(palette.mid().color(), 1));
-    painter->setBrush(selected ? palette.highlight().color().lighter(selected ? 170 : 100) : palette.base().color());
+    painter->setBrush(selected ? palette.highlight().color().lighter(selected ? 170 : 100)
+                               : palette.base().color());
     if (selected && palette.base().color().lightness() < 128)
         painter->setBrush(palette.highlight().color().darker(150));
     painter->drawRoundedRect(tile, 4, 4);
@@ -67,9 +69,9 @@ void SampleGridDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
     bold.setBold(true);
     painter->setFont(bold);
     painter->setPen(edited ? kEditedColor : palette.text().color());
-    painter->drawText(line, Qt::AlignLeft | Qt::AlignVCenter,
-                      QFontMetrics(bold).elidedText(label.isEmpty() ? tr("unlabeled") : label, Qt::ElideRight,
-                                                    textWidth));
+    painter->drawText(
+        line, Qt::AlignLeft | Qt::AlignVCenter,
+        QFontMetrics(bold).elidedText(label.isEmpty() ? tr("unlabeled") : label, Qt::ElideRight, textWidth));
 
     const QString predicted = index.data(SampleGridModel::PredictedRole).toString();
     if (!predicted.isEmpty()) {

@@ -52,7 +52,7 @@ private:
     ProjectSession &m_session;
     ThumbnailCache &m_thumbnails;
     Order m_order = Order::Loss;
-    std::vector<qint64> m_rows;   // row -> sample
+    std::vector<qint64> m_rows;     // row -> sample
     std::vector<int> m_rowOfSample; // sample -> row
 };
 

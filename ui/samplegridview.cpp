@@ -35,7 +35,8 @@ SampleGridView::SampleGridView(ThumbnailCache &thumbnails, QWidget *parent)
 QList<qint64> SampleGridView::selectedSamples() const
 {
     QModelIndexList indexes = selectionModel() ? selectionModel()->selectedIndexes() : QModelIndexList();
-    std::sort(indexes.begin(), indexes.end(), [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    std::sort(indexes.begin(), indexes.end(),
+              [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
     QList<qint64> samples;
     for (const QModelIndex &index : indexes)
         samples << index.data(SampleGridModel::SampleRole).toLongLong();

@@ -29,7 +29,8 @@ QImage decodeThumbnail(const QString &path, QSize size)
     }
     if (image.width() < size.width() / 2 && image.height() < size.height() / 2) {
         // Tiny images (28 px Fashion-MNIST) stay crisp when enlarged by a whole factor.
-        const int factor = std::max(1, std::min(size.width() / image.width(), size.height() / image.height()));
+        const int factor =
+            std::max(1, std::min(size.width() / image.width(), size.height() / image.height()));
         image = image.scaled(image.size() * factor, Qt::KeepAspectRatio, Qt::FastTransformation);
     }
     return image.convertToFormat(QImage::Format_ARGB32_Premultiplied);

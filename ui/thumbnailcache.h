@@ -54,7 +54,7 @@ private:
     PathResolver m_resolver;
     QSize m_size{96, 96};
     QCache<qint64, QImage> m_cache;
-    std::vector<qint64> m_queue; // LIFO: the newest request is the likeliest still visible
+    std::vector<qint64> m_queue;     // LIFO: the newest request is the likeliest still visible
     QHash<qint64, bool> m_requested; // queued or decoding
     QThreadPool m_pool;
     int m_running = 0;

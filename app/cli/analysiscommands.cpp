@@ -74,7 +74,8 @@ int runAnalyze(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Run the analysis engine on a project's latest prediction run and store the results: kNN graph, label "
+        "Run the analysis engine on a project's latest prediction run and store the results: kNN graph, "
+        "label "
         "issues (confident learning + neighbours), the 2-D map (UMAP), k-means and map clusters ranked by "
         "severity, duplicates and leaks, and the fit diagnosis."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
@@ -82,9 +83,10 @@ int runAnalyze(const QStringList &arguments)
                       QStringLiteral("Run only these steps (comma-separated): %1.")
                           .arg(AnalysisOptions::allSteps().join(QStringLiteral(", "))),
                       QStringLiteral("STEPS")});
-    parser.addOption({QStringLiteral("seed"), QStringLiteral("Seed of the random steps."), QStringLiteral("N"),
-                      QStringLiteral("42")});
-    parser.addOption({QStringLiteral("json"), QStringLiteral("Print the per-step timings and summaries as JSON.")});
+    parser.addOption({QStringLiteral("seed"), QStringLiteral("Seed of the random steps."),
+                      QStringLiteral("N"), QStringLiteral("42")});
+    parser.addOption(
+        {QStringLiteral("json"), QStringLiteral("Print the per-step timings and summaries as JSON.")});
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("analyze"), arguments, 1, exitCode))
         return exitCode;
@@ -100,12 +102,15 @@ int runAnalyze(const QStringList &arguments)
         auto progress = stderrProgress();
         const AnalysisSummary summary = AnalysisPipeline(*project).run(options, *progress);
         if (parser.isSet(QStringLiteral("json"))) {
-            printOut(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("seconds"), summary.seconds},
-                                                                 {QStringLiteral("steps"), summary.summaries}})
-                                           .toJson()));
+            printOut(
+                QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("seconds"), summary.seconds},
+                                                            {QStringLiteral("steps"), summary.summaries}})
+                                      .toJson()));
         } else {
             for (const QString &step : summary.stepsRun)
-                printError(QStringLiteral("%1: %2 s").arg(step, -14).arg(summary.seconds.value(step).toDouble(), 0, 'f', 2));
+                printError(QStringLiteral("%1: %2 s")
+                               .arg(step, -14)
+                               .arg(summary.seconds.value(step).toDouble(), 0, 'f', 2));
         }
         return Ok;
     } catch (const Error &error) {
@@ -119,7 +124,8 @@ int runQuery(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "List the samples matching a read-only SQL condition over sample_view (docs/project-format.md), e.g. "
-        "\"WHERE split = 'test' AND is_error AND brightness < 0.2\". Writes, ATTACH, PRAGMA and extensions are "
+        "\"WHERE split = 'test' AND is_error AND brightness < 0.2\". Writes, ATTACH, PRAGMA and extensions "
+        "are "
         "refused; a query is stopped after 5 s."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
     parser.addPositionalArgument(QStringLiteral("CONDITION"), QStringLiteral("[WHERE] condition"));
@@ -146,7 +152,8 @@ int runQuery(const QStringList &arguments)
         std::vector<QStringList> rows;
         for (qint64 sample : result.sampleIndices) {
             const auto i = size_t(sample);
-            rows.push_back({table.ids.at(sample), table.images.at(sample), table.classNames.value(table.labels[i]),
+            rows.push_back({table.ids.at(sample), table.images.at(sample),
+                            table.classNames.value(table.labels[i]),
                             table.classNames.value(table.predicted[i]),
                             std::isnan(table.loss[i]) ? QString() : QString::number(table.loss[i], 'g', 6)});
         }
@@ -163,16 +170,21 @@ int runQuery(const QStringList &arguments)
 int runSimilar(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Find the samples most like one sample, or like the centroid of a set (for targeted data collection). "
-        "Exact search over the run's embeddings."));
+    parser.setApplicationDescription(QStringLiteral("Find the samples most like one sample, or like the "
+                                                    "centroid of a set (for targeted data collection). "
+                                                    "Exact search over the run's embeddings."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
-    parser.addOption({QStringLiteral("id"), QStringLiteral("Query by this sample id."), QStringLiteral("ID")});
-    parser.addOption({QStringLiteral("ids"), QStringLiteral("Query by the centroid of the ids in FILE (one per line)."),
+    parser.addOption(
+        {QStringLiteral("id"), QStringLiteral("Query by this sample id."), QStringLiteral("ID")});
+    parser.addOption({QStringLiteral("ids"),
+                      QStringLiteral("Query by the centroid of the ids in FILE (one per line)."),
                       QStringLiteral("FILE")});
-    parser.addOption({{QStringLiteral("k")}, QStringLiteral("How many results (default 20)."), QStringLiteral("K"),
+    parser.addOption({{QStringLiteral("k")},
+                      QStringLiteral("How many results (default 20)."),
+                      QStringLiteral("K"),
                       QStringLiteral("20")});
-    parser.addOption({QStringLiteral("split"), QStringLiteral("Only samples of this split."), QStringLiteral("S")});
+    parser.addOption(
+        {QStringLiteral("split"), QStringLiteral("Only samples of this split."), QStringLiteral("S")});
     parser.addOption({QStringLiteral("unlabeled"), QStringLiteral("Only unlabeled samples.")});
     parser.addOption({QStringLiteral("csv"), QStringLiteral("Write id,image,label,split,distance to FILE."),
                       QStringLiteral("FILE")});
@@ -189,23 +201,27 @@ int runSimilar(const QStringList &arguments)
         ArrayStore arrays(project->database());
         const auto shape = arrays.shape(table.runId, QStringLiteral("embeddings"));
         if (!shape)
-            throw Error(QStringLiteral("the run has no embeddings: import embeddings.npy to search by similarity"));
+            throw Error(
+                QStringLiteral("the run has no embeddings: import embeddings.npy to search by similarity"));
         const std::vector<float> embeddings = arrays.readAll(table.runId, QStringLiteral("embeddings"));
         KnnParams params;
         params.method = KnnParams::Method::Exact; // one query: a scan beats building an index
         Progress progress;
         const NearestNeighbors index(embeddings.data(), shape->rows, int(shape->cols), params, progress);
-        const std::vector<qint64> query = parser.isSet(QStringLiteral("id"))
-                                              ? std::vector<qint64>{sampleOfId(*project, parser.value(QStringLiteral("id")))}
-                                              : samplesOfIdFile(*project, parser.value(QStringLiteral("ids")));
+        const std::vector<qint64> query =
+            parser.isSet(QStringLiteral("id"))
+                ? std::vector<qint64>{sampleOfId(*project, parser.value(QStringLiteral("id")))}
+                : samplesOfIdFile(*project, parser.value(QStringLiteral("ids")));
         int splitIndex = -1;
         if (parser.isSet(QStringLiteral("split"))) {
             splitIndex = int(table.splitNames.indexOf(parser.value(QStringLiteral("split"))));
             if (splitIndex < 0)
                 throw Error(QStringLiteral("no split \"%1\"; the splits are: %2")
-                                .arg(parser.value(QStringLiteral("split")), table.splitNames.join(QStringLiteral(", "))));
+                                .arg(parser.value(QStringLiteral("split")),
+                                     table.splitNames.join(QStringLiteral(", "))));
         }
-        const auto accept = SimilaritySearch::restrictTo(table, splitIndex, parser.isSet(QStringLiteral("unlabeled")));
+        const auto accept =
+            SimilaritySearch::restrictTo(table, splitIndex, parser.isSet(QStringLiteral("unlabeled")));
         const std::vector<Neighbor> found = SimilaritySearch(index).findSimilar(
             query, std::max(1, parser.value(QStringLiteral("k")).toInt()), accept);
 
@@ -236,7 +252,8 @@ int runDuplicates(const QStringList &arguments)
         "List exact duplicates (same pixels), near-duplicates (embedding distance), pairs that cross splits "
         "(leakage) and broken images, as found by `loupe-cli analyze` (step duplicates)."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
-    parser.addOption({QStringLiteral("csv"), QStringLiteral("Write the pairs to FILE."), QStringLiteral("FILE")});
+    parser.addOption(
+        {QStringLiteral("csv"), QStringLiteral("Write the pairs to FILE."), QStringLiteral("FILE")});
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("duplicates"), arguments, 1, exitCode))
         return exitCode;
@@ -255,7 +272,8 @@ int runDuplicates(const QStringList &arguments)
         std::vector<QStringList> rows;
         for (const DuplicateRecord &pair : store.duplicates(table.runId)) {
             rows.push_back({pair.kind, table.ids.at(pair.sampleA), table.ids.at(pair.sampleB),
-                            QString::number(pair.distance, 'g', 6), pair.crossSplit ? QStringLiteral("1") : QStringLiteral("0")});
+                            QString::number(pair.distance, 'g', 6),
+                            pair.crossSplit ? QStringLiteral("1") : QStringLiteral("0")});
         }
         for (const auto &[sample, problem] : store.imageProblems())
             rows.push_back({QStringLiteral("broken"), table.ids.at(sample), QString(), QString(), problem});

@@ -32,7 +32,8 @@ SuspectScores suspectScores(Project &project, const SampleTable &table)
     SuspectScores scores;
     scores.score = store.readSampleColumn(table.runId, QStringLiteral("issue_score"), table.size());
     scores.isIssue = store.readSampleIntColumn(table.runId, QStringLiteral("is_issue"), table.size(), 0);
-    scores.suggested = store.readSampleIntColumn(table.runId, QStringLiteral("suggested_label"), table.size());
+    scores.suggested =
+        store.readSampleIntColumn(table.runId, QStringLiteral("suggested_label"), table.size());
     return scores;
 }
 
@@ -48,7 +49,8 @@ qint64 findSample(Project &project, const QString &id)
 int runExport(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Export the suspected label errors or the current labels as CSV."));
+    parser.setApplicationDescription(
+        QStringLiteral("Export the suspected label errors or the current labels as CSV."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
     parser.addOption({QStringLiteral("suspects"),
                       QStringLiteral("Write id,image,label,predicted,confidence,loss,issue_score,is_issue,"
@@ -80,13 +82,15 @@ int runExport(const QStringList &arguments)
 int runRelabel(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Change the label of the sample with dataset id ID to CLASS (a class name or index). The change is recorded "
-        "in the project's audit trail (label_edits)."));
+    parser.setApplicationDescription(QStringLiteral("Change the label of the sample with dataset id ID to "
+                                                    "CLASS (a class name or index). The change is recorded "
+                                                    "in the project's audit trail (label_edits)."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
-    parser.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("The sample's id (samples.csv id column)."));
+    parser.addPositionalArgument(QStringLiteral("ID"),
+                                 QStringLiteral("The sample's id (samples.csv id column)."));
     parser.addPositionalArgument(QStringLiteral("CLASS"), QStringLiteral("The new label."));
-    parser.addOption({QStringLiteral("note"), QStringLiteral("Why (kept in the audit trail)."), QStringLiteral("TEXT")});
+    parser.addOption(
+        {QStringLiteral("note"), QStringLiteral("Why (kept in the audit trail)."), QStringLiteral("TEXT")});
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("relabel"), arguments, 3, exitCode))
         return exitCode;

@@ -19,13 +19,15 @@ namespace {
 
 void printSummary(const ImportSummary &summary, const QString &project, qint64 milliseconds)
 {
-    QString text = QStringLiteral("Imported %1 samples (%2 unlabeled), %3 classes, %4 metadata columns into %5 in %6 s\n")
-                       .arg(summary.samples)
-                       .arg(summary.unlabeled)
-                       .arg(summary.classes)
-                       .arg(summary.metadata.size())
-                       .arg(project)
-                       .arg(double(milliseconds) / 1000.0, 0, 'f', 2);
+    QString text =
+        QStringLiteral(
+            "Imported %1 samples (%2 unlabeled), %3 classes, %4 metadata columns into %5 in %6 s\n")
+            .arg(summary.samples)
+            .arg(summary.unlabeled)
+            .arg(summary.classes)
+            .arg(summary.metadata.size())
+            .arg(project)
+            .arg(double(milliseconds) / 1000.0, 0, 'f', 2);
     QStringList parts;
     if (summary.hasPredictions)
         parts << QStringLiteral("predictions");
@@ -65,17 +67,21 @@ int analyzeImported(const QString &path, Progress &progress)
 int runImport(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Import a Loupe folder (classes.txt, samples.csv, predictions.npy, ...; see docs/import-format.md) or an "
-        "ImageNet-style class-folder tree into a new project file."));
+    parser.setApplicationDescription(
+        QStringLiteral("Import a Loupe folder (classes.txt, samples.csv, predictions.npy, ...; see "
+                       "docs/import-format.md) or an "
+                       "ImageNet-style class-folder tree into a new project file."));
     parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("The dataset folder."));
-    parser.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("The project file to write."),
+    parser.addOption({{QStringLiteral("o"), QStringLiteral("output")},
+                      QStringLiteral("The project file to write."),
                       QStringLiteral("PROJECT")});
-    parser.addOption({QStringLiteral("run-name"), QStringLiteral("Name of the prediction run (default: model)."),
-                      QStringLiteral("NAME"), QStringLiteral("model")});
+    parser.addOption({QStringLiteral("run-name"),
+                      QStringLiteral("Name of the prediction run (default: model)."), QStringLiteral("NAME"),
+                      QStringLiteral("model")});
     parser.addOption({QStringLiteral("force"), QStringLiteral("Replace PROJECT if it exists.")});
-    parser.addOption({QStringLiteral("no-analyze"),
-                      QStringLiteral("Do not run the analysis engine after importing (run `analyze` later).")});
+    parser.addOption(
+        {QStringLiteral("no-analyze"),
+         QStringLiteral("Do not run the analysis engine after importing (run `analyze` later).")});
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("import"), arguments, 1, exitCode))
         return exitCode;
@@ -93,10 +99,9 @@ int runImport(const QStringList &arguments)
         QElapsedTimer timer;
         timer.start();
         const bool loupeFolder = QFileInfo::exists(QDir(folder).filePath(QStringLiteral("samples.csv")));
-        const ImportSummary summary =
-            loupeFolder || !ClassFolderImporter::looksLikeClassFolders(folder)
-                ? LoupeFolderImporter(folder).run(project, options, *progress)
-                : ClassFolderImporter(folder).run(project, options, *progress);
+        const ImportSummary summary = loupeFolder || !ClassFolderImporter::looksLikeClassFolders(folder)
+                                          ? LoupeFolderImporter(folder).run(project, options, *progress)
+                                          : ClassFolderImporter(folder).run(project, options, *progress);
         printSummary(summary, project, timer.elapsed());
         if (summary.hasPredictions && !parser.isSet(QStringLiteral("no-analyze")))
             return analyzeImported(project, *progress);
@@ -110,14 +115,17 @@ int runImport(const QStringList &arguments)
 int runDemo(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Build the Fashion-MNIST demo in DIR from Debian's dataset-fashion-mnist package: DIR/dataset (a Loupe "
-        "folder with PNGs, seeded label noise recorded in truth.csv, out-of-fold predictions and embeddings from a "
-        "small MLP trained here) and the project DIR/fashion-mnist.loupe."));
+    parser.setApplicationDescription(
+        QStringLiteral("Build the Fashion-MNIST demo in DIR from Debian's dataset-fashion-mnist package: "
+                       "DIR/dataset (a Loupe "
+                       "folder with PNGs, seeded label noise recorded in truth.csv, out-of-fold predictions "
+                       "and embeddings from a "
+                       "small MLP trained here) and the project DIR/fashion-mnist.loupe."));
     parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("Where to build the demo."));
     parser.addOption({QStringLiteral("limit"), QStringLiteral("Use a seeded random subset of N images."),
                       QStringLiteral("N"), QStringLiteral("0")});
-    parser.addOption({QStringLiteral("epochs"), QStringLiteral("Training epochs per fold."), QStringLiteral("E")});
+    parser.addOption(
+        {QStringLiteral("epochs"), QStringLiteral("Training epochs per fold."), QStringLiteral("E")});
     parser.addOption({QStringLiteral("folds"), QStringLiteral("Cross-validation folds (default 5)."),
                       QStringLiteral("K"), QStringLiteral("5")});
     parser.addOption({QStringLiteral("noise"), QStringLiteral("Share of labels flipped (default 0.03)."),
@@ -125,7 +133,8 @@ int runDemo(const QStringList &arguments)
     parser.addOption({QStringLiteral("source"), QStringLiteral("Folder with the Fashion-MNIST .gz files."),
                       QStringLiteral("DIR"), DemoOptions().sourceFolder});
     parser.addOption({QStringLiteral("force"), QStringLiteral("Replace an existing demo project.")});
-    parser.addOption({QStringLiteral("no-analyze"), QStringLiteral("Do not run the analysis engine on the demo.")});
+    parser.addOption(
+        {QStringLiteral("no-analyze"), QStringLiteral("Do not run the analysis engine on the demo.")});
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("demo"), arguments, 1, exitCode))
         return exitCode;
@@ -141,15 +150,17 @@ int runDemo(const QStringList &arguments)
         auto progress = stderrProgress();
         QElapsedTimer timer;
         timer.start();
-        const DemoResult result = buildFashionMnistDemo(parser.positionalArguments().at(0), options, *progress);
-        printError(QStringLiteral("\nDemo ready in %1 s: %2 samples, %3 labels flipped; out-of-fold accuracy %4 on "
-                                  "the given labels, %5 on the true labels.\nProject: %6")
-                       .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1)
-                       .arg(result.samples)
-                       .arg(result.flipped)
-                       .arg(result.accuracyOnGivenLabels, 0, 'f', 4)
-                       .arg(result.accuracyOnTrueLabels, 0, 'f', 4)
-                       .arg(result.projectPath));
+        const DemoResult result =
+            buildFashionMnistDemo(parser.positionalArguments().at(0), options, *progress);
+        printError(
+            QStringLiteral("\nDemo ready in %1 s: %2 samples, %3 labels flipped; out-of-fold accuracy %4 on "
+                           "the given labels, %5 on the true labels.\nProject: %6")
+                .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1)
+                .arg(result.samples)
+                .arg(result.flipped)
+                .arg(result.accuracyOnGivenLabels, 0, 'f', 4)
+                .arg(result.accuracyOnTrueLabels, 0, 'f', 4)
+                .arg(result.projectPath));
         if (!parser.isSet(QStringLiteral("no-analyze")))
             return analyzeImported(result.projectPath, *progress);
         return Ok;
@@ -162,8 +173,8 @@ int runDemo(const QStringList &arguments)
 int runSynth(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Write a seeded synthetic Loupe folder (Gaussian-mixture embeddings, softmax predictions) for scale tests."));
+    parser.setApplicationDescription(QStringLiteral("Write a seeded synthetic Loupe folder (Gaussian-mixture "
+                                                    "embeddings, softmax predictions) for scale tests."));
     parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("Folder to write."));
     parser.addOption({QStringLiteral("samples"), QStringLiteral("Number of samples (default 1000000)."),
                       QStringLiteral("N"), QStringLiteral("1000000")});
@@ -171,7 +182,8 @@ int runSynth(const QStringList &arguments)
                       QStringLiteral("C"), QStringLiteral("10")});
     parser.addOption({QStringLiteral("dim"), QStringLiteral("Embedding dimension (default 128)."),
                       QStringLiteral("D"), QStringLiteral("128")});
-    parser.addOption({QStringLiteral("seed"), QStringLiteral("Random seed."), QStringLiteral("S"), QStringLiteral("1")});
+    parser.addOption(
+        {QStringLiteral("seed"), QStringLiteral("Random seed."), QStringLiteral("S"), QStringLiteral("1")});
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("synth"), arguments, 1, exitCode))
         return exitCode;

@@ -49,7 +49,8 @@ int main(int argc, char *argv[])
         return Usage;
     }
     const QString command = arguments.takeFirst();
-    if (command == QLatin1String("-h") || command == QLatin1String("--help") || command == QLatin1String("help")) {
+    if (command == QLatin1String("-h") || command == QLatin1String("--help") ||
+        command == QLatin1String("help")) {
         printOut(QString::fromUtf8(kUsage));
         return Ok;
     }
@@ -58,15 +59,21 @@ int main(int argc, char *argv[])
         return Ok;
     }
     const std::map<QString, std::function<int(const QStringList &)>> commands = {
-        {QStringLiteral("import"), runImport},   {QStringLiteral("report"), runReport},
-        {QStringLiteral("export"), runExport},   {QStringLiteral("relabel"), runRelabel},
-        {QStringLiteral("demo"), runDemo},       {QStringLiteral("synth"), runSynth},
-        {QStringLiteral("analyze"), runAnalyze}, {QStringLiteral("similar"), runSimilar},
-        {QStringLiteral("duplicates"), runDuplicates}, {QStringLiteral("query"), runQuery},
+        {QStringLiteral("import"), runImport},
+        {QStringLiteral("report"), runReport},
+        {QStringLiteral("export"), runExport},
+        {QStringLiteral("relabel"), runRelabel},
+        {QStringLiteral("demo"), runDemo},
+        {QStringLiteral("synth"), runSynth},
+        {QStringLiteral("analyze"), runAnalyze},
+        {QStringLiteral("similar"), runSimilar},
+        {QStringLiteral("duplicates"), runDuplicates},
+        {QStringLiteral("query"), runQuery},
     };
     const auto it = commands.find(command);
     if (it == commands.end()) {
-        printError(QStringLiteral("loupe-cli: unknown command \"%1\"\n").arg(command) + QString::fromUtf8(kUsage));
+        printError(QStringLiteral("loupe-cli: unknown command \"%1\"\n").arg(command) +
+                   QString::fromUtf8(kUsage));
         return Usage;
     }
     return it->second(arguments);

@@ -111,11 +111,11 @@ QJsonArray clustersJson(const std::vector<ClusterRecord> &clusters, const QStrin
 
 QJsonObject sliceJson(const SliceRecord &s)
 {
-    return {{QStringLiteral("column"), s.column},     {QStringLiteral("value"), s.value},
+    return {{QStringLiteral("column"), s.column},       {QStringLiteral("value"), s.value},
             {QStringLiteral("condition"), s.condition}, {QStringLiteral("count"), s.count},
-            {QStringLiteral("errors"), s.errors},     {QStringLiteral("error_rate"), s.errorRate},
-            {QStringLiteral("lift"), s.lift},         {QStringLiteral("ci_low"), s.ciLow},
-            {QStringLiteral("ci_high"), s.ciHigh},    {QStringLiteral("p_value"), s.pValue},
+            {QStringLiteral("errors"), s.errors},       {QStringLiteral("error_rate"), s.errorRate},
+            {QStringLiteral("lift"), s.lift},           {QStringLiteral("ci_low"), s.ciLow},
+            {QStringLiteral("ci_high"), s.ciHigh},      {QStringLiteral("p_value"), s.pValue},
             {QStringLiteral("score"), s.score}};
 }
 
@@ -126,7 +126,8 @@ void addAnalysisJson(Project &project, const SampleTable &table, QJsonObject &js
     const int run = table.runId;
     QJsonObject labelIssues = store.stepSummary(run, QStringLiteral("label_issues")).value_or(QJsonObject());
     if (!labelIssues.isEmpty()) {
-        const std::vector<float> scores = store.readSampleColumn(run, QStringLiteral("issue_score"), table.size());
+        const std::vector<float> scores =
+            store.readSampleColumn(run, QStringLiteral("issue_score"), table.size());
         const std::vector<int> suggested =
             store.readSampleIntColumn(run, QStringLiteral("suggested_label"), table.size());
         std::vector<qint64> order;
@@ -148,11 +149,12 @@ void addAnalysisJson(Project &project, const SampleTable &table, QJsonObject &js
         labelIssues.insert(QStringLiteral("most_suspicious"), most);
     }
     json.insert(QStringLiteral("label_issues"), labelIssues);
-    json.insert(QStringLiteral("clusters"),
-                QJsonObject{{QStringLiteral("kmeans"), clustersJson(store.clusters(run, QStringLiteral("kmeans")),
-                                                                    table.classNames, 20)},
-                            {QStringLiteral("density"), clustersJson(store.clusters(run, QStringLiteral("density")),
-                                                                     table.classNames, 20)}});
+    json.insert(
+        QStringLiteral("clusters"),
+        QJsonObject{{QStringLiteral("kmeans"),
+                     clustersJson(store.clusters(run, QStringLiteral("kmeans")), table.classNames, 20)},
+                    {QStringLiteral("density"),
+                     clustersJson(store.clusters(run, QStringLiteral("density")), table.classNames, 20)}});
     QJsonArray slices;
     for (const SliceRecord &slice : store.slices(run)) {
         if (slices.size() < 30)
@@ -186,7 +188,8 @@ QString formatAnalysis(Project &project, const SampleTable &table)
         text += QStringLiteral("\nDiagnosis: ") + diagnosis->value(QStringLiteral("sentence")).toString() +
                 QLatin1Char('\n');
     if (const auto issues = store.stepSummary(run, QStringLiteral("label_issues")))
-        text += QStringLiteral("Label issues: %1 samples flagged as likely mislabeled (export --suspects lists them)\n")
+        text += QStringLiteral(
+                    "Label issues: %1 samples flagged as likely mislabeled (export --suspects lists them)\n")
                     .arg(issues->value(QStringLiteral("flagged")).toInteger());
     const std::vector<ClusterRecord> clusters = store.clusters(run, QStringLiteral("kmeans"));
     if (!clusters.empty()) {
@@ -206,7 +209,8 @@ QString formatAnalysis(Project &project, const SampleTable &table)
                         .arg(c.errors, 7)
                         .arg(percent(c.errorRate), 7)
                         .arg(c.expectedErrors, 9, 'f', 1)
-                        .arg(table.classNames.value(c.dominantLabel), table.classNames.value(c.dominantPredicted));
+                        .arg(table.classNames.value(c.dominantLabel),
+                             table.classNames.value(c.dominantPredicted));
         }
     }
     const std::vector<SliceRecord> slices = store.slices(run);
@@ -223,7 +227,8 @@ QString formatAnalysis(Project &project, const SampleTable &table)
         }
     }
     if (const auto duplicates = store.stepSummary(run, QStringLiteral("duplicates")))
-        text += QStringLiteral("\nDuplicates: %1 exact, %2 near (%3 across splits); %4 broken images; %5 outliers\n")
+        text += QStringLiteral(
+                    "\nDuplicates: %1 exact, %2 near (%3 across splits); %4 broken images; %5 outliers\n")
                     .arg(duplicates->value(QStringLiteral("exact_pairs")).toInteger())
                     .arg(duplicates->value(QStringLiteral("near_pairs")).toInteger())
                     .arg(duplicates->value(QStringLiteral("cross_split_pairs")).toInteger())
@@ -264,8 +269,8 @@ QJsonObject reportJson(Project &project, const SampleTable &table)
 int runReport(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Print the classification report and confusion matrix of a project, overall and per split."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Print the classification report and confusion matrix of a project, overall and per split."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON instead of text.")});
     int exitCode = Ok;
@@ -275,7 +280,8 @@ int runReport(const QStringList &arguments)
         auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
         const SampleTable table = SampleTable::load(*project);
         if (parser.isSet(QStringLiteral("json"))) {
-            printOut(QString::fromUtf8(QJsonDocument(reportJson(*project, table)).toJson(QJsonDocument::Indented)));
+            printOut(QString::fromUtf8(
+                QJsonDocument(reportJson(*project, table)).toJson(QJsonDocument::Indented)));
             return Ok;
         }
         QString text = QStringLiteral("%1: %2 samples, %3 classes, %4 edited labels\n")
@@ -288,7 +294,8 @@ int runReport(const QStringList &arguments)
             return Ok;
         }
         const ClassificationReport overall = ClassificationReport::compute(table);
-        text += QStringLiteral("\nAll samples: ") + formatReport(overall) + QLatin1Char('\n') + formatConfusion(overall);
+        text += QStringLiteral("\nAll samples: ") + formatReport(overall) + QLatin1Char('\n') +
+                formatConfusion(overall);
         for (int s = 0; s < table.splitNames.size(); ++s)
             text += QStringLiteral("\nSplit %1: ").arg(table.splitNames.at(s)) +
                     formatReport(ClassificationReport::compute(table, s));

@@ -42,7 +42,8 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("A .loupe project to open."));
-    parser.addOption({QStringLiteral("self-test"), QStringLiteral("Open PROJECT, check it loads, and quit.")});
+    parser.addOption(
+        {QStringLiteral("self-test"), QStringLiteral("Open PROJECT, check it loads, and quit.")});
     parser.process(app);
 
     loupe::MainWindow window;

@@ -52,7 +52,8 @@ SourceData readSource(const QString &folder)
         if (images->dims.size() != 3 || images->dims[1] != kSide || images->dims[2] != kSide)
             throw Error(QStringLiteral("%1: expected 28 x 28 images").arg(folder));
     }
-    if (data.trainImages.dims[0] != data.trainLabels.dims.at(0) || data.testImages.dims[0] != data.testLabels.dims.at(0))
+    if (data.trainImages.dims[0] != data.trainLabels.dims.at(0) ||
+        data.testImages.dims[0] != data.testLabels.dims.at(0))
         throw Error(QStringLiteral("%1: image and label counts differ").arg(folder));
     return data;
 }
@@ -61,9 +62,11 @@ std::vector<SourceImage> selectImages(const SourceData &data, qint64 limit, std:
 {
     std::vector<SourceImage> all;
     for (int i = 0; i < data.trainImages.dims[0]; ++i)
-        all.push_back({data.trainImages.data.data() + size_t(i) * kPixels, data.trainLabels.data[size_t(i)], true, i});
+        all.push_back(
+            {data.trainImages.data.data() + size_t(i) * kPixels, data.trainLabels.data[size_t(i)], true, i});
     for (int i = 0; i < data.testImages.dims[0]; ++i)
-        all.push_back({data.testImages.data.data() + size_t(i) * kPixels, data.testLabels.data[size_t(i)], false, i});
+        all.push_back(
+            {data.testImages.data.data() + size_t(i) * kPixels, data.testLabels.data[size_t(i)], false, i});
     if (limit > 0 && limit < qint64(all.size())) {
         std::shuffle(all.begin(), all.end(), rng);
         all.resize(size_t(limit));
@@ -76,7 +79,8 @@ std::vector<SourceImage> selectImages(const SourceData &data, qint64 limit, std:
 }
 
 /** Flips round(rate * n) labels, chosen by the seeded rng, to each class's confusable partner. */
-std::vector<int> noisyLabels(const std::vector<SourceImage> &images, double rate, std::mt19937_64 &rng, qint64 &flipped)
+std::vector<int> noisyLabels(const std::vector<SourceImage> &images, double rate, std::mt19937_64 &rng,
+                             qint64 &flipped)
 {
     std::vector<int> labels(images.size());
     for (size_t i = 0; i < images.size(); ++i)
@@ -92,7 +96,9 @@ std::vector<int> noisyLabels(const std::vector<SourceImage> &images, double rate
 
 QString sampleId(const SourceImage &image)
 {
-    return QStringLiteral("%1-%2").arg(image.train ? QStringLiteral("train") : QStringLiteral("test")).arg(image.sourceIndex, 5, 10, QLatin1Char('0'));
+    return QStringLiteral("%1-%2")
+        .arg(image.train ? QStringLiteral("train") : QStringLiteral("test"))
+        .arg(image.sourceIndex, 5, 10, QLatin1Char('0'));
 }
 
 QString imagePath(const SourceImage &image)
@@ -142,12 +148,13 @@ QString number(double value)
     return QString::number(value, 'g', 6);
 }
 
-void writeSamplesCsv(const QDir &dataset, const std::vector<SourceImage> &images, const std::vector<int> &labels,
-                     const QStringList &classes)
+void writeSamplesCsv(const QDir &dataset, const std::vector<SourceImage> &images,
+                     const std::vector<int> &labels, const QStringList &classes)
 {
     CsvWriter writer(dataset.filePath(QStringLiteral("samples.csv")));
-    writer.writeRow({QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"), QStringLiteral("split"),
-                     QStringLiteral("brightness"), QStringLiteral("ink_coverage"), QStringLiteral("source_index")});
+    writer.writeRow({QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
+                     QStringLiteral("split"), QStringLiteral("brightness"), QStringLiteral("ink_coverage"),
+                     QStringLiteral("source_index")});
     for (size_t i = 0; i < images.size(); ++i) {
         const SourceImage &image = images[i];
         double sum = 0.0;
@@ -164,8 +171,8 @@ void writeSamplesCsv(const QDir &dataset, const std::vector<SourceImage> &images
     writer.commit();
 }
 
-void writeTruthCsv(const QDir &dataset, const std::vector<SourceImage> &images, const std::vector<int> &labels,
-                   const QStringList &classes)
+void writeTruthCsv(const QDir &dataset, const std::vector<SourceImage> &images,
+                   const std::vector<int> &labels, const QStringList &classes)
 {
     CsvWriter writer(dataset.filePath(QStringLiteral("truth.csv")));
     writer.writeRow({QStringLiteral("id"), QStringLiteral("true_label"), QStringLiteral("given_label"),
@@ -191,7 +198,8 @@ void writeHistoryCsv(const QDir &dataset, const std::vector<EpochLoss> &history)
     CsvWriter writer(dataset.filePath(QStringLiteral("history.csv")));
     writer.writeRow({QStringLiteral("epoch"), QStringLiteral("train_loss"), QStringLiteral("val_loss")});
     for (const EpochLoss &epoch : history)
-        writer.writeRow({QString::number(epoch.epoch), number(epoch.trainLoss), number(epoch.validationLoss)});
+        writer.writeRow(
+            {QString::number(epoch.epoch), number(epoch.trainLoss), number(epoch.validationLoss)});
     writer.commit();
 }
 
@@ -249,8 +257,8 @@ DemoResult buildFashionMnistDemo(const QString &directory, const DemoOptions &op
     progress.setStep(QStringLiteral("Training the demo model (%1-fold)").arg(options.folds));
     const CrossValidatedPredictions cv =
         crossValidate(features(images), labels, int(classes.size()), options.folds, options.model, progress);
-    writeNpy(dataset.filePath(QStringLiteral("predictions.npy")), cv.probabilities.data(), cv.probabilities.rows(),
-             cv.probabilities.cols());
+    writeNpy(dataset.filePath(QStringLiteral("predictions.npy")), cv.probabilities.data(),
+             cv.probabilities.rows(), cv.probabilities.cols());
     writeNpy(dataset.filePath(QStringLiteral("embeddings.npy")), cv.embeddings.data(), cv.embeddings.rows(),
              cv.embeddings.cols());
     writeHistoryCsv(dataset, cv.history);

@@ -13,8 +13,8 @@ class Progress;
 struct DemoOptions
 {
     QString sourceFolder = QStringLiteral("/usr/share/datasets/fashion-mnist");
-    qint64 limit = 0;         // 0: all 70,000 images; else a seeded random subset of this size
-    double noiseRate = 0.03;  // share of samples whose label is flipped to a confusable class
+    qint64 limit = 0;        // 0: all 70,000 images; else a seeded random subset of this size
+    double noiseRate = 0.03; // share of samples whose label is flipped to a confusable class
     uint64_t seed = 20261128;
     int folds = 5;
     MlpParams model;

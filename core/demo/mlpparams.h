@@ -9,7 +9,7 @@ namespace loupe {
 /** Hyper-parameters of the demo's small multilayer perceptron. */
 struct MlpParams
 {
-    int hiddenUnits = 128;     // also the embedding dimension
+    int hiddenUnits = 128; // also the embedding dimension
     int epochs = 8;
     int batchSize = 128;
     float learningRate = 1e-3f; // Adam

@@ -28,7 +28,8 @@ Result runCli(const QStringList &arguments)
     process.start(QStringLiteral(LOUPE_CLI_PATH), arguments);
     process.waitForFinished(120000);
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+            QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
 }
 
 } // namespace
@@ -60,9 +61,11 @@ private:
 
 void TestCli::initTestCase()
 {
-    test::writeFixtureFolder(m_dir.filePath(QStringLiteral("data")), test::smallFixtureClasses(), test::smallFixture());
+    test::writeFixtureFolder(m_dir.filePath(QStringLiteral("data")), test::smallFixtureClasses(),
+                             test::smallFixture());
     m_project = m_dir.filePath(QStringLiteral("p.loupe"));
-    const Result r = runCli({QStringLiteral("import"), m_dir.filePath(QStringLiteral("data")), QStringLiteral("-o"), m_project});
+    const Result r = runCli(
+        {QStringLiteral("import"), m_dir.filePath(QStringLiteral("data")), QStringLiteral("-o"), m_project});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY(r.err.contains(QStringLiteral("Imported 6 samples (1 unlabeled), 3 classes")));
 }
@@ -74,9 +77,11 @@ void TestCli::usageErrorsExitTwo_data()
     QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")};
     QTest::newRow("import without -o") << QStringList{QStringLiteral("import"), QStringLiteral("x")};
     QTest::newRow("report without project") << QStringList{QStringLiteral("report")};
-    QTest::newRow("unknown option") << QStringList{QStringLiteral("report"), QStringLiteral("p"), QStringLiteral("--nope")};
+    QTest::newRow("unknown option") << QStringList{QStringLiteral("report"), QStringLiteral("p"),
+                                                   QStringLiteral("--nope")};
     QTest::newRow("export without what") << QStringList{QStringLiteral("export"), QStringLiteral("p")};
-    QTest::newRow("relabel missing class") << QStringList{QStringLiteral("relabel"), QStringLiteral("p"), QStringLiteral("a")};
+    QTest::newRow("relabel missing class")
+        << QStringList{QStringLiteral("relabel"), QStringLiteral("p"), QStringLiteral("a")};
 }
 
 void TestCli::usageErrorsExitTwo()
@@ -114,13 +119,14 @@ void TestCli::importReportsBadInputAndWritesNothing()
     QVERIFY2(r.err.contains(QStringLiteral("samples.csv:8: unknown class \"wolf\"")), qPrintable(r.err));
     QVERIFY2(r.err.contains(QStringLiteral("samples.csv:8: has 5 fields")) == false, qPrintable(r.err));
     QVERIFY(!QFileInfo::exists(out));
-    QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral(".*importing*")}, QDir::Hidden | QDir::Files).size(), 0);
+    QCOMPARE(
+        QDir(m_dir.path()).entryList({QStringLiteral(".*importing*")}, QDir::Hidden | QDir::Files).size(), 0);
 }
 
 void TestCli::importRefusesToOverwrite()
 {
-    const Result r =
-        runCli({QStringLiteral("import"), m_dir.filePath(QStringLiteral("data")), QStringLiteral("-o"), m_project});
+    const Result r = runCli(
+        {QStringLiteral("import"), m_dir.filePath(QStringLiteral("data")), QStringLiteral("-o"), m_project});
     QCOMPARE(r.exitCode, 1);
     QVERIFY(r.err.contains(QStringLiteral("already exists")));
 }
@@ -135,7 +141,12 @@ void TestCli::reportJson()
     QCOMPARE(json.value(QStringLiteral("accuracy")).toDouble(), 0.6);
     QVERIFY(std::abs(json.value(QStringLiteral("macro_f1")).toDouble() - 0.6111) < 1e-3);
     QVERIFY(std::abs(json.value(QStringLiteral("weighted_f1")).toDouble() - 0.6) < 1e-3);
-    QCOMPARE(json.value(QStringLiteral("per_class")).toArray().first().toObject().value(QStringLiteral("name")).toString(),
+    QCOMPARE(json.value(QStringLiteral("per_class"))
+                 .toArray()
+                 .first()
+                 .toObject()
+                 .value(QStringLiteral("name"))
+                 .toString(),
              QStringLiteral("cat"));
     QCOMPARE(json.value(QStringLiteral("confusion")).toArray().at(0).toArray().at(1).toInt(), 1);
     QCOMPARE(json.value(QStringLiteral("splits")).toArray().size(), 2);
@@ -180,7 +191,8 @@ void TestCli::exportSuspects()
     QFile file(out);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QList<QByteArray> lines = file.readAll().split('\n');
-    QCOMPARE(lines.first(), QByteArray("id,image,label,predicted,confidence,loss,issue_score,is_issue,suggested_label"));
+    QCOMPARE(lines.first(),
+             QByteArray("id,image,label,predicted,confidence,loss,issue_score,is_issue,suggested_label"));
     QVERIFY(lines.at(1).startsWith("b,images/b.png,cat,dog,0.7,"));
 }
 
@@ -200,7 +212,11 @@ void TestCli::importAnalysesAndReportJsonHasResults()
         QVERIFY2(json.contains(QLatin1String(key)), key);
     QVERIFY(json.value(QStringLiteral("label_issues")).toObject().contains(QStringLiteral("flagged")));
     QVERIFY(!json.value(QStringLiteral("slices")).toArray().isEmpty());
-    QVERIFY(!json.value(QStringLiteral("diagnosis")).toObject().value(QStringLiteral("sentence")).toString().isEmpty());
+    QVERIFY(!json.value(QStringLiteral("diagnosis"))
+                 .toObject()
+                 .value(QStringLiteral("sentence"))
+                 .toString()
+                 .isEmpty());
 }
 
 void TestCli::queryIsReadOnly()
@@ -209,11 +225,13 @@ void TestCli::queryIsReadOnly()
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QByteArray before = file.readAll();
     file.close();
-    Result r = runCli({QStringLiteral("query"), m_project, QStringLiteral("WHERE label = 'dog'"), QStringLiteral("--count")});
+    Result r = runCli({QStringLiteral("query"), m_project, QStringLiteral("WHERE label = 'dog'"),
+                       QStringLiteral("--count")});
     QCOMPARE(r.exitCode, 0);
     QCOMPARE(r.out.trimmed(), QStringLiteral("2"));
-    for (const QString &attack : {QStringLiteral("1=1; DELETE FROM samples"), QStringLiteral("1) OR (1=1; DROP TABLE samples"),
-                                  QStringLiteral("load_extension('x')")}) {
+    for (const QString &attack :
+         {QStringLiteral("1=1; DELETE FROM samples"), QStringLiteral("1) OR (1=1; DROP TABLE samples"),
+          QStringLiteral("load_extension('x')")}) {
         r = runCli({QStringLiteral("query"), m_project, attack});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(!r.err.isEmpty(), qPrintable(attack));

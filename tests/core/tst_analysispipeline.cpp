@@ -55,8 +55,10 @@ void TestAnalysisPipeline::storesEveryStep()
     QCOMPARE(m_summary.stepsRun, AnalysisOptions::allSteps());
     auto project = Project::open(m_demo.projectPath, Project::Access::ReadOnly);
     SqliteDatabase &db = project->database();
-    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM analysis_steps")), AnalysisOptions::allSteps().size());
-    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE issue_score IS NOT NULL")), 3000);
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM analysis_steps")),
+             AnalysisOptions::allSteps().size());
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE issue_score IS NOT NULL")),
+             3000);
     QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE cluster IS NOT NULL")), 3000);
     QCOMPARE(ArrayStore(db).shape(m_summary.runId, QStringLiteral("umap"))->cols, 2);
     QCOMPARE(ArrayStore(db).shape(m_summary.runId, QStringLiteral("knn_indices"))->cols, 15);
@@ -78,7 +80,8 @@ void TestAnalysisPipeline::labelIssueRankingFindsPlantedFlips()
     while (truthFile.readRecord(row))
         flipped[size_t(table.findId(row[0]))] = row[3] == QLatin1String("1");
     const std::vector<float> scores =
-        AnalysisStore(project->database()).readSampleColumn(table.runId, QStringLiteral("issue_score"), table.size());
+        AnalysisStore(project->database())
+            .readSampleColumn(table.runId, QStringLiteral("issue_score"), table.size());
     const RankingQuality quality = LabelIssueEvaluation::evaluateRanking(scores, flipped);
     // Guards against regressions; measured 0.93-0.95 AUROC on this subset (90 flips, a 4-epoch model).
     QVERIFY2(quality.auroc > 0.88, qPrintable(QString::number(quality.auroc)));
@@ -106,7 +109,8 @@ void TestAnalysisPipeline::relabelUpdatesStoredResults()
     // The most suspicious flagged sample whose suggestion is also the model's prediction.
     auto query = db.prepare(QStringLiteral(
         "SELECT sample_index, suggested_label, issue_score, cluster FROM sample_view JOIN classes c ON "
-        "c.name = suggested_label WHERE is_issue = 1 AND suggested_label = predicted ORDER BY issue_score DESC "
+        "c.name = suggested_label WHERE is_issue = 1 AND suggested_label = predicted ORDER BY issue_score "
+        "DESC "
         "LIMIT 1"));
     QVERIFY(query.step());
     const qint64 sample = query.columnInt64(0);

@@ -35,8 +35,8 @@ void TestClassificationReport::handComputedReport()
 {
     // given:     cat cat dog dog fox
     // predicted: cat dog dog fox fox
-    const auto r = ClassificationReport::compute(test::smallFixtureClasses(), {0, 0, 1, 1, 2}, {0, 1, 1, 2, 2},
-                                                 {0.5f, 1.5f, 0.1f, 1.0f, 0.4f});
+    const auto r = ClassificationReport::compute(test::smallFixtureClasses(), {0, 0, 1, 1, 2},
+                                                 {0, 1, 1, 2, 2}, {0.5f, 1.5f, 0.1f, 1.0f, 0.4f});
     QCOMPARE(r.samples, 5);
     QVERIFY(near(r.accuracy, 0.6));
     QVERIFY(near(r.meanLoss, 0.7));
@@ -83,11 +83,13 @@ void TestClassificationReport::perSplitFromProject()
     const auto all = ClassificationReport::compute(table);
     QCOMPARE(all.samples, 5); // the unlabeled sample is not evaluated
     QVERIFY(near(all.accuracy, 0.6));
-    const auto train = ClassificationReport::compute(table, int(table.splitNames.indexOf(QStringLiteral("train"))));
+    const auto train =
+        ClassificationReport::compute(table, int(table.splitNames.indexOf(QStringLiteral("train"))));
     QCOMPARE(train.scope, QStringLiteral("train"));
     QCOMPARE(train.samples, 3);
     QVERIFY(near(train.accuracy, 2.0 / 3.0));
-    const auto testSplit = ClassificationReport::compute(table, int(table.splitNames.indexOf(QStringLiteral("test"))));
+    const auto testSplit =
+        ClassificationReport::compute(table, int(table.splitNames.indexOf(QStringLiteral("test"))));
     QCOMPARE(testSplit.samples, 2);
     QVERIFY(near(testSplit.accuracy, 0.5));
     const QJsonObject json = all.toJson();

@@ -41,22 +41,24 @@ private Q_SLOTS:
 void TestExports::suspectsAreRankedByLoss()
 {
     QTemporaryDir dir;
-    auto project = Project::open(test::importFixture(dir.path(), test::smallFixtureClasses(), test::smallFixture()));
+    auto project =
+        Project::open(test::importFixture(dir.path(), test::smallFixtureClasses(), test::smallFixture()));
     const QString out = dir.filePath(QStringLiteral("suspects.csv"));
     const SampleTable table = SampleTable::load(*project);
     exportSuspects(table, lossBasedSuspects(table), out);
     const auto rows = readCsv(out);
     QCOMPARE(rows.size(), size_t(6)); // header + 5 labelled samples
-    QCOMPARE(rows[0], (std::vector<QString>{QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
-                                            QStringLiteral("predicted"), QStringLiteral("confidence"),
-                                            QStringLiteral("loss"), QStringLiteral("issue_score"),
-                                            QStringLiteral("is_issue"), QStringLiteral("suggested_label")}));
+    QCOMPARE(rows[0],
+             (std::vector<QString>{QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
+                                   QStringLiteral("predicted"), QStringLiteral("confidence"),
+                                   QStringLiteral("loss"), QStringLiteral("issue_score"),
+                                   QStringLiteral("is_issue"), QStringLiteral("suggested_label")}));
     // p(label): a 0.7, b 0.2, c 0.9, d 0.3, e 0.8 -> most suspicious first: b d a e c
     QStringList order;
     for (size_t i = 1; i < rows.size(); ++i)
         order << rows[i][0];
-    QCOMPARE(order, (QStringList{QStringLiteral("b"), QStringLiteral("d"), QStringLiteral("a"), QStringLiteral("e"),
-                                 QStringLiteral("c")}));
+    QCOMPARE(order, (QStringList{QStringLiteral("b"), QStringLiteral("d"), QStringLiteral("a"),
+                                 QStringLiteral("e"), QStringLiteral("c")}));
     QCOMPARE(rows[1][7], QStringLiteral("1"));
     QCOMPARE(rows[1][8], QStringLiteral("dog"));
     QCOMPARE(rows[1][6].toDouble(), 0.8);
@@ -68,14 +70,16 @@ void TestExports::suspectsAreRankedByLoss()
 void TestExports::labelsShowEdits()
 {
     QTemporaryDir dir;
-    auto project = Project::open(test::importFixture(dir.path(), test::smallFixtureClasses(), test::smallFixture()));
+    auto project =
+        Project::open(test::importFixture(dir.path(), test::smallFixtureClasses(), test::smallFixture()));
     LabelRepository(*project).relabel({1}, 1, {}, QStringLiteral("test"));
     const QString out = dir.filePath(QStringLiteral("labels.csv"));
     exportLabels(SampleTable::load(*project), out);
     const auto rows = readCsv(out);
     QCOMPARE(rows.size(), size_t(7));
-    QCOMPARE(rows[2], (std::vector<QString>{QStringLiteral("b"), QStringLiteral("images/b.png"), QStringLiteral("dog"),
-                                            QStringLiteral("cat"), QStringLiteral("1")}));
+    QCOMPARE(rows[2],
+             (std::vector<QString>{QStringLiteral("b"), QStringLiteral("images/b.png"), QStringLiteral("dog"),
+                                   QStringLiteral("cat"), QStringLiteral("1")}));
     QCOMPARE(rows[6][2], QString());
     QCOMPARE(rows[6][4], QStringLiteral("0"));
 }
@@ -88,7 +92,8 @@ void TestExports::suspectsNeedPredictions()
         sample.probabilities.clear();
     auto project = Project::open(test::importFixture(dir.path(), test::smallFixtureClasses(), samples));
     const SampleTable table = SampleTable::load(*project);
-    QVERIFY_THROWS_EXCEPTION(Error, exportSuspects(table, lossBasedSuspects(table), dir.filePath(QStringLiteral("s.csv"))));
+    QVERIFY_THROWS_EXCEPTION(
+        Error, exportSuspects(table, lossBasedSuspects(table), dir.filePath(QStringLiteral("s.csv"))));
     QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("s.csv"))));
 }
 

@@ -61,7 +61,8 @@ void TestFashionMnistDemo::buildsAProjectWithNoiseTruthAndOutOfFoldPredictions()
     QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM metadata_columns")), 3);
     QCOMPARE(db.queryText(QStringLiteral("SELECT type FROM metadata_columns WHERE name = 'brightness'")),
              QStringLiteral("real"));
-    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM training_history WHERE metric = 'val_loss'")), 3);
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM training_history WHERE metric = 'val_loss'")),
+             3);
     QCOMPARE(db.queryInt(QStringLiteral("SELECT cols FROM arrays WHERE name = 'embeddings'")), 128);
     QVERIFY(QFileInfo::exists(project->absoluteImagePath(table.images.first())));
 }

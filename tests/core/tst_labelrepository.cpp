@@ -46,7 +46,8 @@ void TestLabelRepository::relabelUpdatesLabelAuditAndScores()
     LabelRepository labels(*project);
     QSignalSpy spy(&labels, &LabelRepository::labelsChanged);
     // Sample b is labelled cat, the model says dog with 0.7.
-    const QList<LabelChange> changes = labels.relabel({1}, 1, QStringLiteral("model is right"), QStringLiteral("test"));
+    const QList<LabelChange> changes =
+        labels.relabel({1}, 1, QStringLiteral("model is right"), QStringLiteral("test"));
     QCOMPARE(changes.size(), 1);
     QCOMPARE(changes.first().oldLabel, 0);
     QCOMPARE(changes.first().newLabel, 1);
@@ -65,7 +66,8 @@ void TestLabelRepository::relabelUpdatesLabelAuditAndScores()
     QVERIFY(std::abs(table.loss[1] - -std::log(0.7f)) < 1e-5);
     QVERIFY(std::abs(table.margin[1] - (0.7f - 0.2f)) < 1e-5);
     QVERIFY(table.isEdited(1));
-    QCOMPARE(project->database().queryInt(QStringLiteral("SELECT is_error FROM sample_view WHERE id = 'b'")), 0);
+    QCOMPARE(project->database().queryInt(QStringLiteral("SELECT is_error FROM sample_view WHERE id = 'b'")),
+             0);
 }
 
 void TestLabelRepository::undoIsAnotherAuditedEdit()
@@ -118,7 +120,8 @@ void TestLabelRepository::auditTrailCannotBeDeletedOrChanged()
     auto project = Project::open(m_path);
     LabelRepository labels(*project);
     labels.relabel({1}, 1, {}, QStringLiteral("test"));
-    for (const QString &sql : {QStringLiteral("DELETE FROM label_edits"), QStringLiteral("UPDATE label_edits SET note = 'x'")}) {
+    for (const QString &sql :
+         {QStringLiteral("DELETE FROM label_edits"), QStringLiteral("UPDATE label_edits SET note = 'x'")}) {
         try {
             project->database().exec(sql);
             QFAIL("the audit trail was modified");

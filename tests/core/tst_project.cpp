@@ -61,7 +61,8 @@ void TestProject::createdProjectHasCurrentSchema()
     const QString path = m_dir.filePath(QStringLiteral("new.loupe"));
     auto project = Project::create(path);
     QCOMPARE(ProjectSchema::version(project->database()), ProjectSchema::kCurrentVersion);
-    QCOMPARE(project->database().queryInt(QStringLiteral("PRAGMA application_id")), ProjectSchema::kApplicationId);
+    QCOMPARE(project->database().queryInt(QStringLiteral("PRAGMA application_id")),
+             ProjectSchema::kApplicationId);
     QCOMPARE(project->sampleCount(), 0);
     QCOMPARE(project->latestRunId(), -1);
     QVERIFY(!project->isReadOnly());
@@ -85,8 +86,9 @@ void TestProject::rejectsFileThatIsNotSqlite()
     QCOMPARE(errorOf([&] { Project::open(path); }),
              QStringLiteral("text.loupe: not a Loupe project (not an SQLite database)"));
     QCOMPARE(fileHash(path), before);
-    QVERIFY(errorOf([&] { Project::open(m_dir.filePath(QStringLiteral("missing.loupe"))); })
-                .contains(QStringLiteral("no such file")));
+    QVERIFY(errorOf([&] {
+                Project::open(m_dir.filePath(QStringLiteral("missing.loupe")));
+            }).contains(QStringLiteral("no such file")));
 }
 
 void TestProject::rejectsForeignSqliteDatabase()
@@ -96,7 +98,8 @@ void TestProject::rejectsForeignSqliteDatabase()
         SqliteDatabase db(path, SqliteDatabase::Mode::Create);
         db.exec(QStringLiteral("CREATE TABLE t(x); INSERT INTO t VALUES (1)"));
     }
-    QVERIFY(errorOf([&] { Project::open(path); }).contains(QStringLiteral("SQLite database of another program")));
+    QVERIFY(
+        errorOf([&] { Project::open(path); }).contains(QStringLiteral("SQLite database of another program")));
 }
 
 void TestProject::refusesNewerSchemaAndLeavesFileUntouched()
@@ -109,17 +112,22 @@ void TestProject::refusesNewerSchemaAndLeavesFileUntouched()
     }
     const QByteArray before = fileHash(path);
     const QString message = errorOf([&] { Project::open(path); });
-    QVERIFY2(message.contains(QStringLiteral("written by a newer Loupe (project format 99")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("written by a newer Loupe (project format 99")),
+             qPrintable(message));
     QCOMPARE(fileHash(path), before);
 }
 
 void TestProject::migratesEmptyVersionZeroDatabase()
 {
     const QString path = m_dir.filePath(QStringLiteral("v0.loupe"));
-    { SqliteDatabase db(path, SqliteDatabase::Mode::Create); db.exec(QStringLiteral("PRAGMA page_size = 4096; VACUUM")); }
+    {
+        SqliteDatabase db(path, SqliteDatabase::Mode::Create);
+        db.exec(QStringLiteral("PRAGMA page_size = 4096; VACUUM"));
+    }
     auto project = Project::open(path);
     QCOMPARE(ProjectSchema::version(project->database()), ProjectSchema::kCurrentVersion);
-    QCOMPARE(project->database().queryInt(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'samples'")),
+    QCOMPARE(project->database().queryInt(
+                 QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'samples'")),
              1);
 }
 
@@ -140,7 +148,8 @@ void TestProject::migratesVersionOneKeepingData()
     auto project = Project::open(path);
     SqliteDatabase &db = project->database();
     QCOMPARE(ProjectSchema::version(db), ProjectSchema::kCurrentVersion);
-    QCOMPARE(db.queryText(QStringLiteral("SELECT label FROM sample_view WHERE id = 'a'")), QStringLiteral("dog"));
+    QCOMPARE(db.queryText(QStringLiteral("SELECT label FROM sample_view WHERE id = 'a'")),
+             QStringLiteral("dog"));
     QCOMPARE(db.queryInt(QStringLiteral("SELECT edited FROM sample_view WHERE id = 'a'")), 1);
     QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE issue_score IS NULL")), 1);
     QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM label_edits")), 1);
@@ -149,27 +158,28 @@ void TestProject::migratesVersionOneKeepingData()
 
 void TestProject::usesWalAndForeignKeys()
 {
-    const QString path = test::importFixture(m_dir.filePath(QStringLiteral("wal")), test::smallFixtureClasses(),
-                                             test::smallFixture());
+    const QString path = test::importFixture(m_dir.filePath(QStringLiteral("wal")),
+                                             test::smallFixtureClasses(), test::smallFixture());
     auto project = Project::open(path);
     QCOMPARE(project->database().queryText(QStringLiteral("PRAGMA journal_mode")), QStringLiteral("wal"));
     QCOMPARE(project->database().queryInt(QStringLiteral("PRAGMA foreign_keys")), 1);
     QCOMPARE(project->database().queryInt(QStringLiteral("PRAGMA synchronous")), 2); // FULL
-    const QString message = errorOf(
-        [&] { project->database().exec(QStringLiteral("UPDATE samples SET label = 42 WHERE sample_index = 0")); });
+    const QString message = errorOf([&] {
+        project->database().exec(QStringLiteral("UPDATE samples SET label = 42 WHERE sample_index = 0"));
+    });
     QVERIFY2(message.contains(QStringLiteral("FOREIGN KEY")), qPrintable(message));
 }
 
 void TestProject::sampleViewJoinsLabelsPredictionsAndMetadata()
 {
-    const QString path = test::importFixture(m_dir.filePath(QStringLiteral("view")), test::smallFixtureClasses(),
-                                             test::smallFixture());
+    const QString path = test::importFixture(m_dir.filePath(QStringLiteral("view")),
+                                             test::smallFixtureClasses(), test::smallFixture());
     auto project = Project::open(path, Project::Access::ReadOnly);
     QVERIFY(project->isReadOnly());
     QCOMPARE(project->readOnlyReason(), QStringLiteral("opened read-only"));
-    auto query = project->database().prepare(
-        QStringLiteral("SELECT id, label, predicted, is_error, round(loss, 4), weight, split FROM sample_view "
-                       "ORDER BY sample_index"));
+    auto query = project->database().prepare(QStringLiteral(
+        "SELECT id, label, predicted, is_error, round(loss, 4), weight, split FROM sample_view "
+        "ORDER BY sample_index"));
     QVERIFY(query.step());
     QCOMPARE(query.columnText(0), QStringLiteral("a"));
     QCOMPARE(query.columnText(1), QStringLiteral("cat"));
@@ -181,11 +191,14 @@ void TestProject::sampleViewJoinsLabelsPredictionsAndMetadata()
     QVERIFY(query.step());
     QCOMPARE(query.columnText(2), QStringLiteral("dog"));
     QCOMPARE(query.columnInt(3), 1);
-    QCOMPARE(project->database().queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE label IS NULL")), 1);
+    QCOMPARE(
+        project->database().queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE label IS NULL")),
+        1);
 
     LabelRepository labels(*project);
-    QVERIFY(errorOf([&] { labels.relabel({0}, 1, {}, QStringLiteral("test")); })
-                .contains(QStringLiteral("cannot change labels: opened read-only")));
+    QVERIFY(errorOf([&] {
+                labels.relabel({0}, 1, {}, QStringLiteral("test"));
+            }).contains(QStringLiteral("cannot change labels: opened read-only")));
 }
 
 void TestProject::datasetRootFollowsAMovedProject()

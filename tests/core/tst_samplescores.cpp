@@ -28,7 +28,8 @@ void TestSampleScores::scores_data()
     QTest::addColumn<double>("confidence");
     QTest::addColumn<double>("loss");
     QTest::addColumn<double>("margin");
-    QTest::newRow("right and sure") << QList<float>{0.9f, 0.05f, 0.05f} << 0 << 0 << 0.9 << -std::log(0.9) << 0.85;
+    QTest::newRow("right and sure") << QList<float>{0.9f, 0.05f, 0.05f} << 0 << 0 << 0.9 << -std::log(0.9)
+                                    << 0.85;
     QTest::newRow("wrong") << QList<float>{0.2f, 0.7f, 0.1f} << 0 << 1 << 0.7 << -std::log(0.2) << -0.5;
     QTest::newRow("two classes") << QList<float>{0.4f, 0.6f} << 1 << 1 << 0.6 << -std::log(0.6) << 0.2;
 }

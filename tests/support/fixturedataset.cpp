@@ -22,7 +22,8 @@ void writeText(const QString &path, const QByteArray &text)
 
 } // namespace
 
-void writeFixtureFolder(const QString &folder, const QStringList &classes, const std::vector<FixtureSample> &samples)
+void writeFixtureFolder(const QString &folder, const QStringList &classes,
+                        const std::vector<FixtureSample> &samples)
 {
     QDir dir(folder);
     dir.mkpath(QStringLiteral("images"));
@@ -41,11 +42,12 @@ void writeFixtureFolder(const QString &folder, const QStringList &classes, const
     }
     writeText(dir.filePath(QStringLiteral("samples.csv")), csv);
     if (!probabilities.empty())
-        writeNpy(dir.filePath(QStringLiteral("predictions.npy")), probabilities.data(), qint64(samples.size()),
-                 qint64(classes.size()));
+        writeNpy(dir.filePath(QStringLiteral("predictions.npy")), probabilities.data(),
+                 qint64(samples.size()), qint64(classes.size()));
 }
 
-QString importFixture(const QString &folder, const QStringList &classes, const std::vector<FixtureSample> &samples)
+QString importFixture(const QString &folder, const QStringList &classes,
+                      const std::vector<FixtureSample> &samples)
 {
     const QString data = QDir(folder).filePath(QStringLiteral("data"));
     writeFixtureFolder(data, classes, samples);

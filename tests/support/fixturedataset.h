@@ -21,10 +21,12 @@ struct FixtureSample
  * `weight` metadata column), one placeholder image file per sample, and
  * predictions.npy when the samples carry probabilities.
  */
-void writeFixtureFolder(const QString &folder, const QStringList &classes, const std::vector<FixtureSample> &samples);
+void writeFixtureFolder(const QString &folder, const QStringList &classes,
+                        const std::vector<FixtureSample> &samples);
 
 /** Writes the fixture folder and imports it; returns the project path (folder/project.loupe). */
-QString importFixture(const QString &folder, const QStringList &classes, const std::vector<FixtureSample> &samples);
+QString importFixture(const QString &folder, const QStringList &classes,
+                      const std::vector<FixtureSample> &samples);
 
 /** Three classes, six samples with hand-picked probabilities; see the .cpp for the values. */
 std::vector<FixtureSample> smallFixture();

@@ -66,8 +66,8 @@ void TestMainWindow::opensProjectSortedByLoss()
     QStringList ids;
     for (int row = 0; row < model->rowCount(); ++row)
         ids << model->index(row).data().toString();
-    QCOMPARE(ids, (QStringList{QStringLiteral("b"), QStringLiteral("d"), QStringLiteral("a"), QStringLiteral("e"),
-                               QStringLiteral("c"), QStringLiteral("f")}));
+    QCOMPARE(ids, (QStringList{QStringLiteral("b"), QStringLiteral("d"), QStringLiteral("a"),
+                               QStringLiteral("e"), QStringLiteral("c"), QStringLiteral("f")}));
     QCOMPARE(model->index(0).data(SampleGridModel::PredictedRole).toString(), QStringLiteral("dog"));
     QVERIFY(model->index(0).data(SampleGridModel::IsErrorRole).toBool());
     auto *report = qobject_cast<QStandardItemModel *>(window.reportPanel()->table()->model());

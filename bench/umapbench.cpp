@@ -11,6 +11,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -43,6 +44,14 @@ double median(std::vector<double> v)
     std::sort(v.begin(), v.end());
     const size_t n = v.size();
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+QVariantList secondsList(const std::vector<double> &seconds)
+{
+    QVariantList list;
+    for (double s : seconds)
+        list.append(s);
+    return list;
 }
 
 double peakResidentMiB()
@@ -148,6 +157,7 @@ int run(const QCommandLineParser &parser)
                      {QStringLiteral("runs"), runs},
                      {QStringLiteral("median_seconds"), median(totals)},
                      {QStringLiteral("min_seconds"), *std::min_element(totals.begin(), totals.end())},
+                     {QStringLiteral("times"), QJsonArray::fromVariantList(secondsList(totals))},
                      {QStringLiteral("fitted_rows"), result.fittedRows}};
     std::printf("loupe umap: median %.2f s over %d run(s)\n", median(totals), runs);
     if (parser.isSet(QStringLiteral("out")))

@@ -307,7 +307,7 @@ std::vector<Edge> mutualReachabilityTree(const FlatTree &tree, qint64 count, Pro
             bound[size_t(p)].store(kInfinity, std::memory_order_relaxed);
         // Every component but the largest searches for its cheapest edge: each such edge is
         // in the MST (cut property) and every other component merges, so the number of
-        // components still at least halves, while late rounds skip almost every point.
+        // components still roughly halves per round, while late rounds skip almost every point.
         const quint32 largest = sets.largestRoot();
 #pragma omp parallel if (worthThreads(count))
         {
@@ -457,11 +457,12 @@ CondensedTree condense(const Hierarchy &tree, int minClusterSize)
 
 /**
  * Excess-of-mass selection: a cluster is kept when its stability is at least the summed
- * stability of its selected descendants. Children have larger ids than parents, so one
+ * stability of its selected descendants (or, with Selection::Leaf, every cluster without
+ * child clusters is kept). Children have larger ids than parents, so one
  * pass from the last cluster up is bottom-up. Returns each cluster's selected owner
  * (itself or its selected ancestor), or -1.
  */
-std::vector<int> selectClusters(const CondensedTree &condensed, bool allowSingleCluster,
+std::vector<int> selectClusters(const CondensedTree &condensed, const DensityClusteringParams &params,
                                 std::vector<double> &stability)
 {
     const int clusters = int(condensed.parent.size());
@@ -476,9 +477,17 @@ std::vector<int> selectClusters(const CondensedTree &condensed, bool allowSingle
                                      double(condensed.size[size_t(c)]);
     }
     std::vector<bool> selected(size_t(clusters), false);
+    if (params.selection == DensityClusteringParams::Selection::Leaf) {
+        std::vector<bool> hasChild(size_t(clusters), false);
+        for (int c = 1; c < clusters; ++c)
+            hasChild[size_t(condensed.parent[size_t(c)])] = true;
+        for (int c = 0; c < clusters; ++c)
+            selected[size_t(c)] = !hasChild[size_t(c)] && (c > 0 || params.allowSingleCluster);
+    }
     std::vector<double> childSum(size_t(clusters), 0.0);
-    for (int c = clusters - 1; c >= 0; --c) {
-        if (c == 0 && !allowSingleCluster)
+    for (int c = clusters - 1; c >= 0 && params.selection == DensityClusteringParams::Selection::ExcessOfMass;
+         --c) {
+        if (c == 0 && !params.allowSingleCluster)
             break; // the root is not a cluster: without a stable split everything is noise
         double subtree = stability[size_t(c)];
         if (childSum[size_t(c)] > stability[size_t(c)])
@@ -585,7 +594,7 @@ DensityClusteringResult DensityClustering::run(const float *points, qint64 count
         const Hierarchy hierarchy = singleLinkage(mutualReachabilityTree(tree, count, progress), count);
         const CondensedTree condensed = condense(hierarchy, minClusterSize);
         std::vector<double> stability;
-        const std::vector<int> owner = selectClusters(condensed, m_params.allowSingleCluster, stability);
+        const std::vector<int> owner = selectClusters(condensed, m_params, stability);
         result = labelPoints(tree, condensed, owner, stability);
     }
     result.minClusterSize = minClusterSize;

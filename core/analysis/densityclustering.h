@@ -25,6 +25,14 @@ struct DensityClusteringParams
     int minSamples = 0;
     /** Let the whole map be one cluster when it has no stable split (HDBSCAN's allow_single_cluster). */
     bool allowSingleCluster = false;
+
+    /**
+     * Which clusters of the condensed tree are reported. ExcessOfMass (HDBSCAN's default)
+     * keeps the most persistent ones, which on a UMAP map mostly follow the class islands;
+     * Leaf keeps the finest ones (more, smaller and more uniform clusters, more noise).
+     */
+    enum class Selection { ExcessOfMass, Leaf };
+    Selection selection = Selection::ExcessOfMass;
 };
 
 /** Cluster labels of the 2-D map's points. */

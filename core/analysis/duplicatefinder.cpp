@@ -54,6 +54,9 @@ std::vector<DuplicatePair> exactPairs(const std::vector<ImageFacts> &facts, cons
         }
         start = end;
     }
+    std::sort(pairs.begin(), pairs.end(), [](const DuplicatePair &x, const DuplicatePair &y) {
+        return std::tie(x.first, x.second) < std::tie(y.first, y.second);
+    });
     return pairs;
 }
 
@@ -265,6 +268,15 @@ qint64 DuplicateReport::countPairs(DuplicatePair::Kind kind) const
 qint64 DuplicateReport::countLeaks() const
 {
     return std::count_if(pairs.begin(), pairs.end(), [](const DuplicatePair &p) { return p.crossesSplits; });
+}
+
+KnnParams DuplicateParams::defaultKnn()
+{
+    KnnParams params;
+    params.hnswM = 12;
+    params.hnswEfConstruction = 64;
+    params.hnswEfSearch = 16;
+    return params;
 }
 
 DuplicateFinder::DuplicateFinder(const DuplicateParams &params) : m_params(params) {}

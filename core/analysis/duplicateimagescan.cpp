@@ -1,12 +1,20 @@
 #include "analysis/duplicateimagescan.h"
 
+#include <cerrno>
 #include <cstring>
+
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QHash>
 
 #include "analysis/knnparallel.h"
 
@@ -43,6 +51,46 @@ void hashPixels(const cv::Mat &image, quint64 (&hash)[2])
     std::memcpy(hash, digest.constData(), sizeof(hash));
 }
 
+/**
+ * Reads a whole file. POSIX calls on Unix: for the small images of typical datasets
+ * QFile's open/read/close costs about as much as the PNG decode (34 vs 16 us a file
+ * measured on the demo), and reading is 40 % of the scan.
+ */
+bool readFile(const QString &path, QByteArray &bytes, QString &error)
+{
+#ifdef Q_OS_UNIX
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    struct stat info;
+    if (fd < 0 || ::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+        error = fd < 0 ? QString::fromLocal8Bit(std::strerror(errno)) : QStringLiteral("not a regular file");
+        if (fd >= 0)
+            ::close(fd);
+        return false;
+    }
+    bytes.resize(qsizetype(info.st_size));
+    qsizetype done = 0;
+    while (done < bytes.size()) {
+        const ssize_t got = ::read(fd, bytes.data() + done, size_t(bytes.size() - done));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        done += got;
+    }
+    ::close(fd);
+    bytes.truncate(done);
+    return true;
+#else
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        error = file.errorString();
+        return false;
+    }
+    bytes = file.readAll();
+    return true;
+#endif
+}
+
 } // namespace
 
 ImageFacts DuplicateImageScan::scan(const QString &path)
@@ -50,13 +98,11 @@ ImageFacts DuplicateImageScan::scan(const QString &path)
     ImageFacts facts;
     if (path.isEmpty())
         return facts;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    QByteArray bytes;
+    if (!readFile(path, bytes, facts.error)) {
         facts.status = ImageFacts::Status::Missing;
-        facts.error = file.errorString();
         return facts;
     }
-    const QByteArray bytes = file.readAll();
     if (bytes.isEmpty()) {
         facts.status = ImageFacts::Status::Empty;
         return facts;
@@ -87,14 +133,33 @@ ImageFacts DuplicateImageScan::scan(const QString &path)
 std::vector<ImageFacts> DuplicateImageScan::run(const QStringList &paths, Progress &progress, double from,
                                                 double to)
 {
+    // Samples that share a file (a dataset listing an image twice, or a synthetic set
+    // drawing from a pool) are decoded once.
+    QHash<QString, qint64> firstUse;
+    std::vector<qint64> distinct;
+    std::vector<qint64> source(static_cast<size_t>(paths.size()));
+    for (qint64 i = 0; i < paths.size(); ++i) {
+        const auto it = firstUse.constFind(paths[i]);
+        if (it == firstUse.constEnd()) {
+            firstUse.insert(paths[i], i);
+            distinct.push_back(i);
+            source[size_t(i)] = i;
+        } else {
+            source[size_t(i)] = it.value();
+        }
+    }
     std::vector<ImageFacts> facts(static_cast<size_t>(paths.size()));
     knnParallelFor(
-        paths.size(), kScanGrain, progress,
+        qint64(distinct.size()), kScanGrain, progress,
         [&](qint64 begin, qint64 end) {
-            for (qint64 i = begin; i < end; ++i)
-                facts[size_t(i)] = scan(paths[i]);
+            for (qint64 j = begin; j < end; ++j)
+                facts[size_t(distinct[size_t(j)])] = scan(paths[distinct[size_t(j)]]);
         },
         from, to);
+    for (qint64 i = 0; i < paths.size(); ++i) {
+        if (source[size_t(i)] != i)
+            facts[size_t(i)] = facts[size_t(source[size_t(i)])];
+    }
     return facts;
 }
 

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include <Eigen/Dense>
+#include <omp.h>
 
 #include <QString>
 
@@ -64,6 +65,18 @@ bool worthThreads(qint64 work)
     return work > 4'000'000;
 }
 
+/**
+ * Called first in every parallel region: Eigen parallelizes a GEMM itself when it is not
+ * inside an active team, which is the case when the region's `if` clause keeps it on one
+ * thread. Nested that way, each small block product would open its own parallel region
+ * (milliseconds each on a busy machine) and Eigen's blocking would depend on the thread
+ * count. nthreads-var is an ICV of the current task, so this does not leak out of the region.
+ */
+void keepEigenOnThisThread()
+{
+    omp_set_num_threads(1);
+}
+
 qint64 groupBegin(int group, qint64 rows)
 {
     return rows * group / kGroups;
@@ -105,6 +118,7 @@ void assignAll(const float *data, qint64 rows, qint64 cols, const Centroids &cen
 {
 #pragma omp parallel if (worthThreads(rows * cols * centroids.k()))
     {
+        keepEigenOnThisThread();
         RowMatrix scratch;
 #pragma omp for schedule(dynamic, 1)
         for (int g = 0; g < kGroups; ++g) {
@@ -195,7 +209,7 @@ std::vector<float> updateCentroids(Centroids &centroids, const ClusterSums &tota
 std::vector<float> halfSeparation(const Centroids &centroids)
 {
     const int k = centroids.k();
-    const RowMatrix gram = centroids.c * centroids.c.transpose();
+    const RowMatrix gram = centroids.c.lazyProduct(centroids.c.transpose()); // small; never threaded by Eigen
     std::vector<float> half(static_cast<size_t>(k), kInfinity);
     for (int a = 0; a < k; ++a)
         for (int b = 0; b < k; ++b)
@@ -285,19 +299,23 @@ Centroids seedPlusPlus(const float *data, qint64 rows, qint64 cols, int k, Rando
         }
         const Eigen::VectorXf candidateNorms = candidates.rowwise().squaredNorm();
         std::vector<std::vector<double>> groupPotential(kGroups, std::vector<double>(size_t(trials), 0.0));
-#pragma omp parallel for schedule(dynamic, 1) if (worthThreads(rows * cols * trials))
-        for (int g = 0; g < kGroups; ++g) {
-            const qint64 begin = groupBegin(g, rows), end = groupBegin(g + 1, rows);
-            if (end <= begin)
-                continue;
-            candidateDist.middleRows(begin, end - begin).noalias() =
-                x.middleRows(begin, end - begin) * candidates.transpose();
-            for (qint64 i = begin; i < end; ++i) {
-                for (int t = 0; t < trials; ++t) {
-                    float &d = candidateDist(i, t);
-                    d = std::min(closest[size_t(i)],
-                                 std::max(0.0f, rowNorms[i] + candidateNorms[t] - 2.0f * d));
-                    groupPotential[size_t(g)][size_t(t)] += d;
+#pragma omp parallel if (worthThreads(rows * cols * trials))
+        {
+            keepEigenOnThisThread();
+#pragma omp for schedule(dynamic, 1)
+            for (int g = 0; g < kGroups; ++g) {
+                const qint64 begin = groupBegin(g, rows), end = groupBegin(g + 1, rows);
+                if (end <= begin)
+                    continue;
+                candidateDist.middleRows(begin, end - begin).noalias() =
+                    x.middleRows(begin, end - begin) * candidates.transpose();
+                for (qint64 i = begin; i < end; ++i) {
+                    for (int t = 0; t < trials; ++t) {
+                        float &d = candidateDist(i, t);
+                        d = std::min(closest[size_t(i)],
+                                     std::max(0.0f, rowNorms[i] + candidateNorms[t] - 2.0f * d));
+                        groupPotential[size_t(g)][size_t(t)] += d;
+                    }
                 }
             }
         }
@@ -356,6 +374,7 @@ void hamerlyStep(const float *data, qint64 rows, qint64 cols, const Centroids &c
 
 #pragma omp parallel if (worthThreads(rows * cols))
     {
+        keepEigenOnThisThread();
         RowMatrix scratch, gathered;
         std::vector<qint64> stale;
         std::vector<int> labels;
@@ -437,6 +456,10 @@ KMeansResult KMeans::run(const float *data, qint64 rows, qint64 cols, Progress &
         throw Error(QStringLiteral("k-means needs at least one row and one column (got %1 x %2)")
                         .arg(rows)
                         .arg(cols));
+    for (qint64 i = 0; i < rows * cols; ++i)
+        if (!std::isfinite(data[i]))
+            throw Error(
+                QStringLiteral("k-means: row %1 has a value that is not a finite number").arg(i / cols));
     const int k = int(std::min<qint64>(rows, m_params.k > 0 ? m_params.k : automaticK(rows)));
     Random random(m_params.seed);
 

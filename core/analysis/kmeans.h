@@ -27,9 +27,9 @@ struct KMeansParams
     double tolerance = 1e-4;
     /**
      * Seeding and Lloyd iterations run on a seeded random sample of this many rows (0: all);
-     * every row is then assigned and refineIterations full passes follow. A 100k sample
-     * fixes 200 centroids of 128-d data to well within the noise of the clustering, and
-     * keeps 1M rows at a few full passes instead of dozens.
+     * every row is then assigned and refineIterations full passes follow. On a 1M x 128
+     * Gaussian mixture (k = 200) the 100k-sample fit ends within 0.06% of the inertia of
+     * fitting all rows, 3.7x faster (21 s against 80 s on 2 busy cores).
      */
     qint64 fitSampleSize = 100000;
     /**
@@ -41,7 +41,7 @@ struct KMeansParams
     qint64 seedSampleSize = 20000;
     /** Full-data Lloyd passes after the sample fit (each is one assignment of every row). */
     int refineIterations = 1;
-    /** Seeds k-means++ and the fit sample: the same seed, data and thread count give the same result. */
+    /** Seeds k-means++ and the samples: the same seed and data give the same result on any thread count. */
     quint64 seed = 1;
 };
 
@@ -70,8 +70,8 @@ struct KMeansResult
  * Lloyd iterations use Hamerly's bounds (Hamerly 2010): each row keeps an upper bound on
  * the distance to its centroid and a lower bound on the distance to any other; after the
  * centroids move, only rows whose bounds no longer prove the assignment are gathered and
- * recomputed by GEMM. Assignments are exactly those of plain Lloyd, at a fraction of the
- * distance computations once the centroids settle.
+ * recomputed by GEMM. Assignments are those of plain Lloyd (up to float rounding of exact
+ * ties), with far fewer distance computations once the centroids settle.
  *
  * Scale: seeding and iterations run on a sample (KMeansParams::fitSampleSize); every row
  * is then assigned, and refine passes update the centroids with all rows. An empty cluster
@@ -92,11 +92,14 @@ public:
      * rows / 10 so a cluster holds 10 rows on average (at least 1 cluster).
      *
      * Why a size rule: failure clusters are read by people and tested for excess errors.
-     * sqrt(N/2) (the classic rule of thumb) gives clusters of about sqrt(2N) members: 375 at
-     * 70k, enough for a binomial test to see a 10-point excess error rate, yet small enough
-     * to isolate a visual condition; 200 is as many clusters as anyone reviews. Internal
-     * criteria (silhouette, Calinski-Harabasz) favour a handful of clusters on
-     * embeddings of continuous data, which would merge the very pockets we look for.
+     * sqrt(N/2) (the classic rule of thumb) gives clusters of about sqrt(2N) members (375 at
+     * 70k), enough for a binomial test to see a 10-point excess, small enough to isolate a
+     * pocket; 200 is as many clusters as anyone reviews. It deliberately cuts finer than the
+     * data's natural groups, because pockets are parts of those groups and ClusterReport
+     * adjusts for class mix, so a split group costs little while a merged pocket is lost.
+     * Measured on the 70k Fashion-MNIST demo: the silhouette (on 4,000 rows) peaks at k = 32
+     * (0.24; 0.14 at k = 187), but k = 32 yields 3 significant failure clusters (Bonferroni)
+     * holding 194 excess errors, k = 64 12 with 722, and the default k = 187 24 with 996.
      */
     static int automaticK(qint64 rows);
 

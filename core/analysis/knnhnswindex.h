@@ -46,6 +46,8 @@ public:
 
     /** The `count` nearest graph results (count also acts as ef when larger), nearest first. */
     std::vector<Neighbor> search(const float *query, qint64 count) const;
+    /** The `count` nearest to an indexed sample (itself included), searching from its own node. */
+    std::vector<Neighbor> searchFromSample(qint64 sample, qint64 count) const;
     /** Exact scan over the stored vectors of the accepted samples. */
     std::vector<Neighbor> scan(const float *query, int k, const NearestNeighbors::Accept &accept) const;
     /** The stored vector of a sample. */

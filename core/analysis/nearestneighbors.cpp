@@ -91,7 +91,7 @@ KnnGraph hnswGraph(const float *data, qint64 n, int d, int k, const KnnParams &p
         n, 512, progress,
         [&](qint64 begin, qint64 end) {
             for (qint64 i = begin; i < end; ++i)
-                fillRow(graph, i, index.search(data + i * d, k + 1));
+                fillRow(graph, i, index.searchFromSample(i, k + 1));
         },
         kBuildShare, 1.0);
     return graph;

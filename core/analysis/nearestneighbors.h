@@ -43,8 +43,12 @@ struct KnnParams
     /** HNSW level generator seed. */
     quint64 seed = 100;
 
-    /** The efSearch used when hnswEfSearch is 0: recall@10 about 0.98-0.99 on image embeddings. */
-    static constexpr int defaultEfSearch = 64;
+    /**
+     * The efSearch used when hnswEfSearch is 0. Recall@10 at 32: 0.998 on the Fashion-MNIST
+     * demo embeddings (70k x 128), 0.9997 on a 100k x 128 mixture of 12-dimensional
+     * clusters; 64 buys +0.001 for 1.7x the query time.
+     */
+    static constexpr int defaultEfSearch = 32;
     int efSearch(int k) const { return std::max(k, hnswEfSearch > 0 ? hnswEfSearch : defaultEfSearch); }
 };
 

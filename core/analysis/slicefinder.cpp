@@ -25,7 +25,8 @@ struct SampleFacts
 {
     std::vector<char> evaluated;
     std::vector<char> error;
-    std::vector<double> expected; // the overall error rate of the sample's given class
+    std::vector<double> expected;          // the overall error rate of the sample's given class
+    std::vector<double> expectedPredicted; // the error rate of the sample's predicted class (1 - precision)
     const std::vector<float> *loss = nullptr;
     qint64 evaluatedTotal = 0;
     qint64 errorTotal = 0;
@@ -40,22 +41,28 @@ SampleFacts sampleFacts(const SampleTable &table)
     facts.evaluated.assign(n, 0);
     facts.error.assign(n, 0);
     facts.expected.assign(n, 0.0);
+    facts.expectedPredicted.assign(n, 0.0);
     facts.loss = &table.loss;
     std::vector<qint64> classEvaluated(size_t(classes), 0), classErrors(size_t(classes), 0);
+    std::vector<qint64> predictedEvaluated(size_t(classes), 0), predictedErrors(size_t(classes), 0);
     for (size_t i = 0; i < n; ++i) {
         const int label = table.labels[i], guess = table.predicted[i];
-        if (label < 0 || guess < 0 || label >= classes)
+        if (label < 0 || guess < 0 || label >= classes || guess >= classes)
             continue;
         facts.evaluated[i] = 1;
         facts.error[i] = guess != label;
         ++classEvaluated[size_t(label)];
         classErrors[size_t(label)] += guess != label;
+        ++predictedEvaluated[size_t(guess)];
+        predictedErrors[size_t(guess)] += guess != label;
     }
     for (size_t i = 0; i < n; ++i) {
         if (!facts.evaluated[i])
             continue;
         const auto label = size_t(table.labels[i]);
         facts.expected[i] = double(classErrors[label]) / double(classEvaluated[label]);
+        const auto guess = size_t(table.predicted[i]);
+        facts.expectedPredicted[i] = double(predictedErrors[guess]) / double(predictedEvaluated[guess]);
         ++facts.evaluatedTotal;
         facts.errorTotal += facts.error[i];
     }
@@ -71,6 +78,12 @@ struct Grouping
     std::vector<int> groupOf;
     QStringList values;
     QStringList conditions;
+    /**
+     * Slices by predicted class select on the outcome, so the given-label class mix says
+     * nothing about them: their baseline is the predicted class's own error rate instead,
+     * which makes their class-adjusted excess zero, as it is for slices by given label.
+     */
+    bool byPrediction = false;
 
     int addGroup(const QString &value, const QString &condition)
     {
@@ -219,9 +232,9 @@ Grouping numericGrouping(const SliceColumn &column, const SliceFinderParams &par
     Grouping grouping;
     grouping.column = column.name;
     grouping.groupOf.assign(column.numbers.size(), -1);
-    std::vector<double> sorted;
+    std::vector<double> sorted; // finite values; infinities still fall in the first or last bin
     for (const double v : column.numbers)
-        if (!std::isnan(v))
+        if (std::isfinite(v))
             sorted.push_back(v);
     std::sort(sorted.begin(), sorted.end());
     std::vector<double> distinct = sorted;
@@ -232,10 +245,11 @@ Grouping numericGrouping(const SliceColumn &column, const SliceFinderParams &par
             const QString text = exactNumber(v, column.type);
             grouping.addGroup(text, name + QStringLiteral(" = ") + text);
         }
-        for (size_t i = 0; i < column.numbers.size(); ++i)
-            if (!std::isnan(column.numbers[i]))
-                grouping.groupOf[i] = int(
-                    std::lower_bound(distinct.begin(), distinct.end(), column.numbers[i]) - distinct.begin());
+        for (size_t i = 0; i < column.numbers.size(); ++i) {
+            const auto it = std::lower_bound(distinct.begin(), distinct.end(), column.numbers[i]);
+            if (it != distinct.end() && *it == column.numbers[i])
+                grouping.groupOf[i] = int(it - distinct.begin());
+        }
     } else if (!distinct.empty()) {
         const QStringList text = readableEdges(sorted, params.quantileBins, column.type);
         std::vector<double> edges;
@@ -284,7 +298,7 @@ void appendSlices(const Grouping &grouping, const SampleFacts &facts, const Slic
         if (facts.evaluated[i]) {
             ++evaluated[size_t(g)];
             errors[size_t(g)] += facts.error[i];
-            expected[size_t(g)] += facts.expected[i];
+            expected[size_t(g)] += grouping.byPrediction ? facts.expectedPredicted[i] : facts.expected[i];
         }
         const float loss = (*facts.loss)[i];
         if (std::isfinite(loss)) {
@@ -350,8 +364,9 @@ std::vector<Slice> SliceFinder::run(const SampleTable &table, const std::vector<
                  slices);
     appendSlices(namedGrouping(QStringLiteral("label"), table.labels, table.classNames), facts, m_params,
                  slices);
-    appendSlices(namedGrouping(QStringLiteral("predicted"), table.predicted, table.classNames), facts,
-                 m_params, slices);
+    Grouping byPrediction = namedGrouping(QStringLiteral("predicted"), table.predicted, table.classNames);
+    byPrediction.byPrediction = true;
+    appendSlices(byPrediction, facts, m_params, slices);
     progress.setProgress(3, steps);
     for (size_t c = 0; c < metadata.size(); ++c) {
         progress.throwIfCancelled();

@@ -40,7 +40,11 @@ struct Slice
     double restErrorRate = NAN; ///< error rate of the evaluated samples outside the slice
     double pValue = 1.0;        ///< two-sided two-proportion z-test, slice against the rest
     double meanLoss = NAN;      ///< over samples with a finite loss
-    /** Sum over evaluated samples of their given class's overall error rate, as in ClusterReport. */
+    /**
+     * Sum over evaluated samples of their given class's overall error rate, as in ClusterReport
+     * (for slices by predicted class: of their predicted class's error rate, since those
+     * slices select on the outcome).
+     */
     double expectedErrors = 0.0;
     double excessErrorRate = NAN; ///< errorRate - expectedErrors / evaluated: the class-adjusted excess
     /** excessErrorScore(errors, evaluated, overall rate): errors confidently beyond the overall rate. */

@@ -149,6 +149,14 @@ std::vector<qint64> sampleRows(qint64 n, qint64 count, std::uint64_t seed)
 
 } // namespace
 
+KnnParams umapKnnDefaults()
+{
+    KnnParams knn;
+    knn.hnswEfConstruction = 32;
+    knn.hnswEfSearch = 32;
+    return knn;
+}
+
 std::vector<float> umapLayout(const KnnGraph &knn, std::vector<float> initial, const UmapParams &params,
                               Progress &progress, qint64 *graphEdges, int *epochs)
 {

@@ -12,6 +12,7 @@
 #endif
 
 #include "analysis/umapgraph.h"
+#include "analysis/umapschedule.h"
 #include "progress.h"
 
 namespace loupe {
@@ -19,8 +20,8 @@ namespace loupe {
 namespace {
 
 // Edges per work item of an epoch. Each item draws its negative samples from its own
-// generator, seeded by (seed, epoch, item), so the draws do not depend on which thread
-// runs the item; items are large enough that the OpenMP scheduling cost is negligible.
+// generator, seeded by (seed, epoch, part, item), so the draws do not depend on which
+// thread runs the item; items are large enough that scheduling them costs nothing.
 constexpr qint64 kEdgesPerItem = 16384;
 // umap-learn clips each gradient component to this, so that no single sample can throw
 // a point across the map.
@@ -48,8 +49,10 @@ inline float fastLog2(float x)
     return exponent + p;
 }
 
-/** 2^y for y in [-126, 126]: integer part into the exponent bits, degree-4 polynomial for the rest (error
- * 4e-6). */
+/**
+ * 2^y for y in [-126, 126]: the integer part goes into the exponent bits, a degree-4
+ * polynomial covers the fraction (max relative error 4e-6).
+ */
 inline float fastExp2(float y)
 {
     y = std::clamp(y, -126.0f, 126.0f);
@@ -107,66 +110,15 @@ struct Point
     float x;
     float y;
 };
-inline Point load(const float *p)
+inline Point load(float *p)
 {
-    return {std::atomic_ref<const float>(p[0]).load(std::memory_order_relaxed),
-            std::atomic_ref<const float>(p[1]).load(std::memory_order_relaxed)};
+    return {std::atomic_ref<float>(p[0]).load(std::memory_order_relaxed),
+            std::atomic_ref<float>(p[1]).load(std::memory_order_relaxed)};
 }
 inline void store(float *p, Point v)
 {
     std::atomic_ref<float>(p[0]).store(v.x, std::memory_order_relaxed);
     std::atomic_ref<float>(p[1]).store(v.y, std::memory_order_relaxed);
-}
-
-/** The edge list in sampling order with umap-learn's per-edge schedule. */
-struct Schedule
-{
-    std::vector<qint32> heads;
-    std::vector<qint32> tails;
-    std::vector<float> epochsPerSample;
-    std::vector<float> nextSample;
-    std::vector<float> epochsPerNegative;
-    std::vector<float> nextNegative;
-};
-
-/**
- * An edge of weight w is sampled every max_w / w epochs; edges sampled less than once
- * over the run (w < max_w / epochs) are dropped, as umap-learn drops them from the graph.
- */
-Schedule makeSchedule(const UmapGraph &graph, int epochs, int negativeRate)
-{
-    Schedule s;
-    const float largest =
-        graph.weights.empty() ? 0.0f : *std::max_element(graph.weights.begin(), graph.weights.end());
-    const float threshold = largest / float(std::max(1, epochs));
-    const auto add = [&](qint64 head, qint64 e) {
-        const float w = graph.weights[size_t(e)];
-        if (w < threshold || w <= 0.0f)
-            return;
-        const float every = largest / w;
-        s.heads.push_back(qint32(head));
-        s.tails.push_back(graph.tails[size_t(e)]);
-        s.epochsPerSample.push_back(every);
-        s.nextSample.push_back(every);
-        s.epochsPerNegative.push_back(every / float(std::max(1, negativeRate)));
-        s.nextNegative.push_back(every / float(std::max(1, negativeRate)));
-    };
-    // Edges go round-robin over the heads (every head's first edge, then every head's
-    // second, ...) rather than head by head: consecutive updates then move different
-    // points, so the processor overlaps them instead of waiting for each update of a head
-    // to finish before the next one starts (~2x faster). The order of SGD steps is
-    // arbitrary in the method; umap-learn's parallel mode interleaves them too.
-    qint64 widest = 0;
-    for (qint64 head = 0; head < graph.vertices; ++head)
-        widest = std::max(widest, graph.rowStart[size_t(head) + 1] - graph.rowStart[size_t(head)]);
-    for (qint64 slot = 0; slot < widest; ++slot) {
-        for (qint64 head = 0; head < graph.vertices; ++head) {
-            const qint64 e = graph.rowStart[size_t(head)] + slot;
-            if (e < graph.rowStart[size_t(head) + 1])
-                add(head, e);
-        }
-    }
-    return s;
 }
 
 /** What every edge update of one epoch shares. */
@@ -182,6 +134,14 @@ struct EpochContext
     bool sameSet; // heads and tails index the same coordinates (a fit, not a transform)
     float *heads;
     float *tails;
+    /**
+     * Where negative samples are read: the tails as they were when the epoch started.
+     * With several threads every point is being written by some thread, so reading the
+     * live layout at random would pull a cache line from the other core for almost every
+     * sample; a per-epoch snapshot stays shared and clean in every core's cache. A
+     * negative sample is a random far point, so its position one epoch ago pushes the same.
+     */
+    const float *negativeSource;
 };
 
 /**
@@ -289,7 +249,7 @@ Point repulsion(const EpochContext &c, Point current, const NegativeBatch &batch
 #endif
 
 /** Attraction along one edge, then its share of negative samples (umap-learn's inner loop). */
-template<bool MoveTails> void updateEdge(const EpochContext &c, Schedule &s, qint64 e, FastRandom &random)
+template<bool MoveTails> void updateEdge(const EpochContext &c, UmapSchedule &s, qint64 e, FastRandom &random)
 {
     const qint32 j = s.heads[size_t(e)];
     const qint32 k = s.tails[size_t(e)];
@@ -318,7 +278,7 @@ template<bool MoveTails> void updateEdge(const EpochContext &c, Schedule &s, qin
         for (int l = 0; l < kLanes; ++l) {
             const bool drawn = first + l < negatives;
             const qint64 m = drawn ? random.below(c.tailVertices) : j;
-            batch.point[l] = load(c.tails + 2 * m);
+            batch.point[l] = {c.negativeSource[2 * m], c.negativeSource[2 * m + 1]};
             // A draw of the head itself is skipped, as umap-learn does; unused lanes weigh 0.
             batch.weight[l] = drawn && !(c.sameSet && m == j) ? 1.0f : 0.0f;
         }
@@ -330,19 +290,37 @@ template<bool MoveTails> void updateEdge(const EpochContext &c, Schedule &s, qin
     store(headPointer, current);
 }
 
-template<bool MoveTails>
-void runEpoch(const EpochContext &c, Schedule &s, std::uint64_t seed, int epoch, int threads)
+/**
+ * One epoch: each thread works through the items (kEdgesPerItem edges) of its own part,
+ * then helps with the others' remaining items, so a thread the OS pauses does not hold
+ * the epoch up. An item's negative samples come from a generator seeded by (seed, epoch,
+ * part, item), whichever thread runs it.
+ */
+template<bool MoveTails> void runEpoch(const EpochContext &c, UmapSchedule &s, std::uint64_t seed, int epoch)
 {
-    const qint64 edges = qint64(s.heads.size());
-    const qint64 items = (edges + kEdgesPerItem - 1) / kEdgesPerItem;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (qint64 item = 0; item < items; ++item) {
-        FastRandom random(
-            FastRandom::mix(seed ^ FastRandom::mix(std::uint64_t(epoch) << 32 | std::uint64_t(item))));
-        const qint64 end = std::min(edges, (item + 1) * kEdgesPerItem);
-        for (qint64 e = item * kEdgesPerItem; e < end; ++e) {
-            if (s.nextSample[size_t(e)] <= c.epoch)
-                updateEdge<MoveTails>(c, s, e, random);
+    const int parts = s.parts();
+    std::vector<std::atomic<qint64>> cursor(static_cast<size_t>(parts));
+    for (auto &next : cursor)
+        next.store(0, std::memory_order_relaxed);
+#pragma omp parallel num_threads(parts)
+    {
+        const int self = omp_get_thread_num();
+        for (int k = 0; k < parts; ++k) {
+            const int part = (self + k) % parts;
+            const qint64 begin = s.partStart[size_t(part)];
+            const qint64 end = s.partStart[size_t(part) + 1];
+            for (qint64 item = cursor[size_t(part)].fetch_add(1, std::memory_order_relaxed);
+                 begin + item * kEdgesPerItem < end;
+                 item = cursor[size_t(part)].fetch_add(1, std::memory_order_relaxed)) {
+                FastRandom random(
+                    FastRandom::mix(seed ^ FastRandom::mix(std::uint64_t(epoch) << 40 |
+                                                           std::uint64_t(part) << 32 | std::uint64_t(item))));
+                const qint64 last = std::min(end, begin + (item + 1) * kEdgesPerItem);
+                for (qint64 e = begin + item * kEdgesPerItem; e < last; ++e) {
+                    if (s.nextSample[size_t(e)] <= c.epoch)
+                        updateEdge<MoveTails>(c, s, e, random);
+                }
+            }
         }
     }
 }
@@ -423,28 +401,50 @@ void optimizeUmapLayout(const UmapGraph &graph, float *headCoordinates, float *t
 {
     progress.throwIfCancelled();
     const int epochs = std::max(0, params.epochs);
-    const int threads = params.threads > 0 ? params.threads : omp_get_max_threads();
-    Schedule schedule = makeSchedule(graph, epochs, params.negativeSampleRate);
+    const int threads = std::max(1, params.threads > 0 ? params.threads : omp_get_max_threads());
+    // A fit renumbers its points so that each thread's part is a region of the map (see
+    // UmapSchedule); a transform's heads are only ever written by their own edges.
+    const bool fit = headCoordinates == tailCoordinates;
+    UmapSchedule schedule = makeUmapSchedule(graph, epochs, params.negativeSampleRate, threads, fit);
 
+    std::vector<float> renumbered;
+    if (fit) {
+        renumbered.resize(size_t(2 * graph.vertices));
+        for (qint64 v = 0; v < graph.vertices; ++v) {
+            renumbered[size_t(2 * v)] = headCoordinates[2 * qint64(schedule.order[size_t(v)])];
+            renumbered[size_t(2 * v + 1)] = headCoordinates[2 * qint64(schedule.order[size_t(v)]) + 1];
+        }
+    }
     EpochContext c;
     c.a = float(params.curve.a);
     c.b = float(params.curve.b);
     c.twoAB = float(2.0 * params.curve.a * params.curve.b);
     c.twoGammaB = float(2.0 * params.repulsionStrength * params.curve.b);
     c.tailVertices = tailVertices;
-    c.sameSet = headCoordinates == tailCoordinates;
-    c.heads = headCoordinates;
-    c.tails = tailCoordinates;
+    c.sameSet = fit;
+    c.heads = fit ? renumbered.data() : headCoordinates;
+    c.tails = fit ? renumbered.data() : tailCoordinates;
+    // Fixed tails (a transform) are never written: read negatives from them directly.
+    std::vector<float> snapshot(moveTails ? size_t(2 * tailVertices) : 0);
+    c.negativeSource = moveTails ? snapshot.data() : tailCoordinates;
     for (int n = 0; n < epochs; ++n) {
+        if (moveTails)
+            std::copy_n(c.tails, 2 * tailVertices, snapshot.begin());
         c.alpha = float(params.learningRate * (1.0 - double(n) / double(epochs)));
         c.epoch = float(n);
         if (moveTails)
-            runEpoch<true>(c, schedule, params.seed, n, threads);
+            runEpoch<true>(c, schedule, params.seed, n);
         else
-            runEpoch<false>(c, schedule, params.seed, n, threads);
+            runEpoch<false>(c, schedule, params.seed, n);
         progress.setProgress(params.progressFrom +
                              (params.progressTo - params.progressFrom) * (n + 1) / epochs);
         progress.throwIfCancelled();
+    }
+    if (fit) {
+        for (qint64 v = 0; v < graph.vertices; ++v) {
+            headCoordinates[2 * qint64(schedule.order[size_t(v)])] = renumbered[size_t(2 * v)];
+            headCoordinates[2 * qint64(schedule.order[size_t(v)]) + 1] = renumbered[size_t(2 * v + 1)];
+        }
     }
 }
 

@@ -35,12 +35,13 @@ struct UmapLayoutParams
     int negativeSampleRate = 5;
     std::uint64_t seed = 42;
     /**
-     * OpenMP threads; 0 = all. With more than one thread the edges of an epoch are
-     * processed Hogwild-style (unsynchronised updates of shared coordinates, as
-     * umap-learn's parallel mode): the random draws are still fixed by the seed, but the
-     * order in which threads read and write a shared point differs from run to run, so
-     * results differ in the last digits and then drift. With 1 thread the result is bit
-     * for bit the same for the same seed.
+     * OpenMP threads; 0 = all. With more than one thread the points of a fit are renumbered
+     * so that each thread owns a region of the graph, and each thread updates its region's
+     * edges Hogwild-style (unsynchronised, as umap-learn's parallel mode; edges across
+     * regions and work taken over from a slower thread do race). The random draws are fixed
+     * by the seed and the thread count, but the order in which threads read and write a
+     * shared point differs from run to run, so results differ in the last digits and then
+     * drift. With 1 thread the result is bit for bit the same for the same seed.
      */
     int threads = 0;
     /** Progress covers [progressFrom, progressTo] of the current step. */
@@ -60,6 +61,13 @@ struct UmapLayoutParams
  * true (both ends move). To place new points against a fixed layout (umap-learn's
  * transform), graph's vertices are the new points, its tails index tailCoordinates
  * (tailVertices x 2), negatives are drawn from the tails, and moveTails is false.
+ * Three differences from umap-learn, all for speed, none measurable in trustworthiness on
+ * the demo (bench/umap-vs-umap-learn): an edge's negative samples are evaluated from one
+ * head position and their (individually clipped) pushes summed, so they vectorise instead
+ * of chaining; negative samples are read from the layout as it was when the epoch
+ * started; and edges run round-robin over heads instead of head by head. pow() is a
+ * polynomial approximation (relative error ~1e-5).
+ *
  * Checks for cancellation after every epoch; throws Cancelled.
  */
 void optimizeUmapLayout(const UmapGraph &graph, float *headCoordinates, float *tailCoordinates,

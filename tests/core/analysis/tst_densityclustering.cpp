@@ -95,6 +95,7 @@ private Q_SLOTS:
     void duplicatePointsFormACluster();
     void tooFewPointsAreNoise();
     void allowSingleCluster();
+    void leafSelectionFindsTheFinestClusters();
     void rejectsNonFiniteCoordinates();
     void cancelStops();
 };
@@ -260,6 +261,34 @@ void TestDensityClustering::allowSingleCluster()
     const DensityClusteringResult single = DensityClustering(params).run(map.xy.data(), map.size(), progress);
     QCOMPARE(single.clusterCount, 1);
     QCOMPARE(single.sizes.at(0), map.size());
+}
+
+void TestDensityClustering::leafSelectionFindsTheFinestClusters()
+{
+    // Two far-apart pairs of close blobs: excess of mass may keep a pair as one cluster,
+    // leaf selection reports all four blobs.
+    Map2D map;
+    std::mt19937 random(10);
+    std::normal_distribution<float> normal(0.0f, 0.3f);
+    const float centres[4][2] = {{-20.0f, 0.0f}, {-17.0f, 0.0f}, {20.0f, 0.0f}, {23.0f, 0.0f}};
+    for (int i = 0; i < 200; ++i)
+        for (int b = 0; b < 4; ++b)
+            map.add(centres[b][0] + normal(random), centres[b][1] + normal(random), b);
+    DensityClusteringParams params;
+    params.minClusterSize = 50;
+    params.selection = DensityClusteringParams::Selection::Leaf;
+    Progress progress;
+    const DensityClusteringResult leaf = DensityClustering(params).run(map.xy.data(), map.size(), progress);
+    QCOMPARE(leaf.clusterCount, 4);
+    const auto majority = majorityLabels(map, leaf.labels);
+    QSet<int> used;
+    for (int b = 0; b < 4; ++b) {
+        QVERIFY(majority.at(b).second > 0.9);
+        used.insert(majority.at(b).first);
+    }
+    QCOMPARE(used.size(), 4);
+    params.selection = DensityClusteringParams::Selection::ExcessOfMass;
+    QVERIFY(DensityClustering(params).run(map.xy.data(), map.size(), progress).clusterCount <= 4);
 }
 
 void TestDensityClustering::rejectsNonFiniteCoordinates()

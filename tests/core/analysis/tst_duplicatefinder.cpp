@@ -206,6 +206,7 @@ private Q_SLOTS:
     void explicitThresholdAndReusedGraph();
     void exactDuplicateAcrossSplitsIsALeak();
     void imagesOnlyAndEmbeddingsOnly();
+    void samePathTwiceIsAnExactPair();
     void badInputAndCancel();
 
 private:
@@ -324,6 +325,24 @@ void TestDuplicateFinder::imagesOnlyAndEmbeddingsOnly()
     QVERIFY(report.malformed.empty());
     QCOMPARE(report.countPairs(DuplicatePair::Kind::ExactImage), qint64(0));
     QCOMPARE(report.countPairs(DuplicatePair::Kind::NearEmbedding), qint64(2));
+}
+
+void TestDuplicateFinder::samePathTwiceIsAnExactPair()
+{
+    // Regression guard for decoding each distinct path once: the copies must still pair up.
+    DuplicateInput in = input();
+    in.embeddings = nullptr;
+    in.imagePaths[58] = in.imagePaths[57];
+    in.imagePaths[59] = in.imagePaths[57];
+    in.imagePaths[kEmpty + 1] = in.imagePaths[kEmpty]; // a problem is reported for every sample that has it
+    Progress progress;
+    const DuplicateReport report = DuplicateFinder().run(in, progress);
+    QCOMPARE(report.countPairs(DuplicatePair::Kind::ExactImage), qint64(3));
+    QCOMPARE(report.pairs[1].first, qint64(57));
+    QCOMPARE(report.pairs[2].first, qint64(57));
+    QCOMPARE(report.pairs[2].second, qint64(59));
+    QCOMPARE(report.malformed[2].sample, kEmpty + 1);
+    QCOMPARE(report.malformed[2].problem, ImageProblem::Empty);
 }
 
 void TestDuplicateFinder::badInputAndCancel()

@@ -100,6 +100,7 @@ private Q_SLOTS:
     void moreClustersThanDistinctPoints();
     void cancelStops();
     void rejectsEmptyInput();
+    void rejectsNonFiniteValues();
 };
 
 void TestKMeans::recoversPlantedBlobs_data()
@@ -255,6 +256,18 @@ void TestKMeans::rejectsEmptyInput()
     Progress progress;
     const float value = 0.0f;
     QVERIFY_THROWS_EXCEPTION(Error, KMeans().run(&value, 0, 1, progress));
+}
+
+void TestKMeans::rejectsNonFiniteValues()
+{
+    const float data[] = {0.0f, 1.0f, NAN, 2.0f};
+    Progress progress;
+    try {
+        KMeans().run(data, 2, 2, progress);
+        QFAIL("no error");
+    } catch (const Error &error) {
+        QCOMPARE(error.message(), QStringLiteral("k-means: row 1 has a value that is not a finite number"));
+    }
 }
 
 QTEST_APPLESS_MAIN(TestKMeans)

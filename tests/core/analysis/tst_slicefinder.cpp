@@ -125,6 +125,7 @@ private Q_SLOTS:
     void fewValuesAreSlicedPerValue();
     void conditionsQuoteNamesAndText();
     void nullsGetTheirOwnSlice();
+    void infinitiesFallInTheOuterBins();
     void onlyTheMostFrequentTextValues();
     void classAdjustedRanking();
     void rejectsMismatchedColumns();
@@ -302,6 +303,22 @@ void TestSliceFinder::nullsGetTheirOwnSlice()
     QCOMPARE(find(slices, QStringLiteral("exposure IS NULL"))->value, QStringLiteral("(none)"));
     QCOMPARE(find(slices, QStringLiteral("lens IS NULL"))->count, qint64(10));
     QCOMPARE(find(slices, QStringLiteral("lens = 'a'"))->count, qint64(30));
+}
+
+void TestSliceFinder::infinitiesFallInTheOuterBins()
+{
+    // As in SQL, -inf < any edge and +inf >= any edge; they do not distort the edges.
+    SampleTable table = makeTable(102);
+    std::vector<double> values;
+    for (int i = 0; i < 100; ++i)
+        values.push_back(i / 100.0);
+    values.push_back(-INFINITY);
+    values.push_back(INFINITY);
+    Progress progress;
+    const std::vector<Slice> slices = SliceFinder().run(
+        table, {numericColumn(QStringLiteral("gain"), MetadataColumn::Type::Real, values)}, progress);
+    QCOMPARE(find(slices, QStringLiteral("gain < 0.2"))->count, qint64(21));
+    QCOMPARE(find(slices, QStringLiteral("gain >= 0.8"))->count, qint64(21));
 }
 
 void TestSliceFinder::onlyTheMostFrequentTextValues()

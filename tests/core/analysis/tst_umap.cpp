@@ -3,6 +3,7 @@
 #include "analysis/umap.h"
 #include "analysis/umapgraph.h"
 #include "analysis/umaplayout.h"
+#include "analysis/umapschedule.h"
 #include "error.h"
 #include "progress.h"
 
@@ -135,6 +136,8 @@ private Q_SLOTS:
     void curveMatchesUmapLearn();
     void smoothKnnScaleHitsTarget();
     void fuzzyUnionIsSymmetric();
+    void scheduleKeepsEveryEdgeOnce_data();
+    void scheduleKeepsEveryEdgeOnce();
     void keepsBlobsSeparate();
     void isDeterministicSingleThreaded();
     void multiThreadedKeepsQuality();
@@ -225,6 +228,70 @@ void TestUmap::fuzzyUnionIsSymmetric()
     // An edge present in one direction only keeps its directed membership a (a + 0 - 0).
     const UmapLocalScale s0 = smoothKnnScale(&knn.distances[0], 2, std::log2(3.0), 1.0, 1.0);
     QCOMPARE(weightOf(0, 2), umapMembership(2.0f, s0));
+}
+
+void TestUmap::scheduleKeepsEveryEdgeOnce_data()
+{
+    QTest::addColumn<int>("parts");
+    QTest::addColumn<bool>("renumber");
+    QTest::newRow("1 part") << 1 << false;
+    QTest::newRow("3 parts, renumbered") << 3 << true;
+}
+
+void TestUmap::scheduleKeepsEveryEdgeOnce()
+{
+    QFETCH(int, parts);
+    QFETCH(bool, renumber);
+    // A ring of 50 points, each linked to its two neighbours on either side (weights 1 and
+    // 0.5), plus one edge too weak to be sampled in 20 epochs (0.01 < 1 / 20).
+    UmapGraph g;
+    g.vertices = 50;
+    g.rowStart.push_back(0);
+    for (int v = 0; v < 50; ++v) {
+        for (int offset : {-2, -1, 1, 2}) {
+            g.tails.push_back((v + offset + 50) % 50);
+            g.weights.push_back(std::abs(offset) == 1 ? 1.0f : 0.5f);
+        }
+        if (v == 7) {
+            g.tails.push_back(30);
+            g.weights.push_back(0.01f);
+        }
+        g.rowStart.push_back(qint64(g.tails.size()));
+    }
+    const UmapSchedule s = makeUmapSchedule(g, 20, 5, parts, renumber);
+    QCOMPARE(s.parts(), parts);
+    QCOMPARE(s.edges(), qint64(200)); // the weak edge is dropped
+    QCOMPARE(s.partStart.back(), s.edges());
+    std::vector<int> seen(50, 0);
+    for (qint32 v : s.order)
+        ++seen[size_t(v)];
+    if (renumber)
+        QVERIFY(std::all_of(seen.begin(), seen.end(), [](int c) { return c == 1; })); // a permutation
+    else
+        QVERIFY(s.order.empty());
+    const auto original = [&](qint32 v) {
+        return renumber ? s.order[size_t(v)] : v;
+    };
+    std::map<std::pair<int, int>, int> edges;
+    for (qint64 e = 0; e < s.edges(); ++e) {
+        ++edges[{original(s.heads[size_t(e)]), original(s.tails[size_t(e)])}];
+        // Weight 1 is sampled every epoch, 0.5 every other; negatives 5 times as often.
+        const float every = s.epochsPerSample[size_t(e)];
+        QVERIFY(every == 1.0f || every == 2.0f);
+        QCOMPARE(s.epochsPerNegative[size_t(e)], every / 5.0f);
+        QCOMPARE(s.nextSample[size_t(e)], every);
+    }
+    QCOMPARE(edges.size(), size_t(200));
+    for (const auto &[edge, count] : edges)
+        QCOMPARE(count, 1);
+    // Each part's heads form their own range: no head is updated from two parts.
+    std::map<qint32, int> partOfHead;
+    for (int p = 0; p < s.parts(); ++p) {
+        for (qint64 e = s.partStart[size_t(p)]; e < s.partStart[size_t(p) + 1]; ++e) {
+            const auto [it, inserted] = partOfHead.emplace(s.heads[size_t(e)], p);
+            QCOMPARE(it->second, p);
+        }
+    }
 }
 
 void TestUmap::keepsBlobsSeparate()

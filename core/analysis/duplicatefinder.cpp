@@ -270,15 +270,6 @@ qint64 DuplicateReport::countLeaks() const
     return std::count_if(pairs.begin(), pairs.end(), [](const DuplicatePair &p) { return p.crossesSplits; });
 }
 
-KnnParams DuplicateParams::defaultKnn()
-{
-    KnnParams params;
-    params.hnswM = 12;
-    params.hnswEfConstruction = 64;
-    params.hnswEfSearch = 16;
-    return params;
-}
-
 DuplicateFinder::DuplicateFinder(const DuplicateParams &params) : m_params(params) {}
 
 DuplicateReport DuplicateFinder::run(const DuplicateInput &input, Progress &progress) const

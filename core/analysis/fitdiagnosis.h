@@ -20,7 +20,6 @@ struct SplitFit
     double meanLoss = 0.0;
 };
 
-
 /**
  * The thresholds of the diagnosis. The defaults are deliberately conservative so the
  * report does not cry wolf over epoch-to-epoch noise; each says what it guards against.

@@ -277,9 +277,10 @@ template<bool MoveTails> void updateEdge(const EpochContext &c, UmapSchedule &s,
         NegativeBatch batch;
         for (int l = 0; l < kLanes; ++l) {
             const bool drawn = first + l < negatives;
-            const qint64 m = drawn ? random.below(c.tailVertices) : j;
+            // Unused lanes read tail 0 (always valid; a head number need not be a tail) and weigh 0.
+            const qint64 m = drawn ? random.below(c.tailVertices) : 0;
             batch.point[l] = {c.negativeSource[2 * m], c.negativeSource[2 * m + 1]};
-            // A draw of the head itself is skipped, as umap-learn does; unused lanes weigh 0.
+            // A draw of the head itself is skipped, as umap-learn does.
             batch.weight[l] = drawn && !(c.sameSet && m == j) ? 1.0f : 0.0f;
         }
         const Point push = repulsion(c, current, batch);

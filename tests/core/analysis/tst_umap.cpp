@@ -142,6 +142,7 @@ private Q_SLOTS:
     void isDeterministicSingleThreaded();
     void multiThreadedKeepsQuality();
     void fitsSampleAndPlacesTheRest();
+    void placesManyPointsAgainstFewFittedOnes();
     void cancels();
     void cancelsDuringLayout();
     void handlesTinyInputs();
@@ -353,6 +354,47 @@ void TestUmap::fitsSampleAndPlacesTheRest()
     QVERIFY(purity > 0.98);
     QVERIFY(separation(b, r.coordinates, 5) > 1.0);
     QVERIFY(q.trustworthiness > 0.85);
+}
+
+void TestUmap::placesManyPointsAgainstFewFittedOnes()
+{
+    // Regression: the unused lanes of a negative-sample batch read the tail with the head's
+    // number, out of bounds when there are more new points than fitted ones (a 1,000,000
+    // point map crashed placing 800,000 points against 200,000; ASan flags the read).
+    const qint64 fitted = 8;
+    const qint64 placed = 3000;
+    std::vector<float> tails(size_t(fitted) * 2);
+    for (qint64 t = 0; t < fitted; ++t) {
+        tails[size_t(2 * t)] = float(t);
+        tails[size_t(2 * t + 1)] = float(t % 3);
+    }
+    UmapGraph graph; // every new point linked to two fitted ones
+    graph.vertices = placed;
+    graph.rowStart.push_back(0);
+    std::vector<float> heads(size_t(placed) * 2);
+    for (qint64 p = 0; p < placed; ++p) {
+        graph.tails.push_back(qint32(p % fitted));
+        graph.tails.push_back(qint32((p + 1) % fitted));
+        graph.weights.push_back(1.0f);
+        graph.weights.push_back(0.5f);
+        graph.rowStart.push_back(qint64(graph.tails.size()));
+        heads[size_t(2 * p)] = float(p % fitted) + 0.5f;
+        heads[size_t(2 * p + 1)] = 1.0f;
+    }
+    UmapLayoutParams params;
+    params.epochs = 30;
+    params.curve = fitUmapCurve(1.0, 0.1);
+    params.learningRate = 0.25;
+    Progress progress;
+    const std::vector<float> before = tails;
+    optimizeUmapLayout(graph, heads.data(), tails.data(), fitted, false, params, progress);
+    QCOMPARE(tails, before); // the fitted layout is not moved
+    for (qint64 p = 0; p < placed; ++p) {
+        QVERIFY(std::isfinite(heads[size_t(2 * p)]) && std::isfinite(heads[size_t(2 * p + 1)]));
+        // Pulled towards its two fitted neighbours, not flung away.
+        const float cx = (tails[size_t(2 * (p % fitted))] + tails[size_t(2 * ((p + 1) % fitted))]) / 2.0f;
+        QVERIFY(std::abs(heads[size_t(2 * p)] - cx) < 6.0f);
+    }
 }
 
 void TestUmap::cancels()

@@ -138,8 +138,8 @@ QJsonObject runMap(AnalysisContext &context, const AnalysisOptions &options, Pro
         return {{QStringLiteral("skipped"), QStringLiteral("the run has no embeddings")}};
     progress.setStep(QStringLiteral("Computing the UMAP map"));
     const qint64 n = context.table.size();
-    const UmapResult umap =
-        computeUmap(context.embeddings.data(), n, context.dimensions, options.umap, progress);
+    const UmapResult umap = computeUmap(context.embeddings.data(), n, context.dimensions, options.umap,
+                                        context.graph ? &*context.graph : nullptr, progress);
     context.map = umap.coordinates;
     ArrayStore(context.project.database())
         .write(context.table.runId, kUmapCoords, {n, 2}, rowsOf(context.map, 2), &progress);

@@ -8,7 +8,7 @@
 #include <tuple>
 
 #include "analysis/duplicateimagescan.h"
-#include "analysis/knnparallel.h"
+#include "analysis/parallelfor.h"
 #include "error.h"
 #include "progress.h"
 
@@ -297,7 +297,7 @@ DuplicateReport DuplicateFinder::run(const DuplicateInput &input, Progress &prog
                     QStringLiteral("Duplicates: the kNN graph has k = %1, the outlier score needs %2.")
                         .arg(graph->k)
                         .arg(k));
-            KnnStageProgress stage(progress, imageShare, 1.0);
+            StageProgress stage(progress, imageShare, 1.0);
             computed = allNearestNeighbors(input.embeddings, input.samples, input.dimensions, k, m_params.knn,
                                            stage.progress());
             graph = &computed;

@@ -16,7 +16,7 @@
 #include <QFile>
 #include <QHash>
 
-#include "analysis/knnparallel.h"
+#include "analysis/parallelfor.h"
 
 namespace loupe {
 
@@ -149,7 +149,7 @@ std::vector<ImageFacts> DuplicateImageScan::run(const QStringList &paths, Progre
         }
     }
     std::vector<ImageFacts> facts(static_cast<size_t>(paths.size()));
-    knnParallelFor(
+    parallelFor(
         qint64(distinct.size()), kScanGrain, progress,
         [&](qint64 begin, qint64 end) {
             for (qint64 j = begin; j < end; ++j)

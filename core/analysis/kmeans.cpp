@@ -263,6 +263,20 @@ qint64 pickByWeight(const std::vector<double> &cumulative, double target)
     return std::min(qint64(it - cumulative.begin()), qint64(cumulative.size()) - 1);
 }
 
+/** k distinct rows drawn at random (a partial Fisher-Yates shuffle of the row indices). */
+Centroids seedRandomRows(const float *data, qint64 rows, qint64 cols, int k, Random &random)
+{
+    Centroids centroids(k, cols);
+    std::vector<qint64> index(static_cast<size_t>(rows));
+    std::iota(index.begin(), index.end(), 0);
+    for (int c = 0; c < k; ++c) {
+        std::swap(index[size_t(c)], index[size_t(c + random.below(rows - c))]);
+        centroids.c.row(c) = ConstRowMap(data + index[size_t(c)] * cols, 1, cols);
+    }
+    centroids.updateNorms();
+    return centroids;
+}
+
 /**
  * Greedy k-means++: each new centre is the best (lowest resulting potential) of
  * 2 + ln k candidates drawn with probability proportional to the squared distance to the
@@ -470,6 +484,8 @@ KMeansResult KMeans::run(const float *data, qint64 rows, qint64 cols, Progress &
         sampleCopy = sampleRows(data, rows, cols, sampleSize, random);
     const float *sample = sampleSize < rows ? sampleCopy.data() : data;
     Centroids centroids = [&] {
+        if (m_params.seeding == KMeansParams::Seeding::RandomRows)
+            return seedRandomRows(sample, sampleSize, cols, k, random);
         const qint64 seedSize =
             m_params.seedSampleSize > 0 ? std::min(sampleSize, m_params.seedSampleSize) : sampleSize;
         if (seedSize == sampleSize)

@@ -39,6 +39,14 @@ struct KMeansParams
      * the whole fit sample.
      */
     qint64 seedSampleSize = 20000;
+    /**
+     * How the centres start. PlusPlus (the default) is what failure clusters need;
+     * RandomRows (k distinct rows of the fit sample) costs nothing, for callers that only
+     * need a partition into cells of similar size with k in the thousands, where
+     * k-means++ seeding would cost k GEMM passes (the clustered kNN graph).
+     */
+    enum class Seeding { PlusPlus, RandomRows };
+    Seeding seeding = Seeding::PlusPlus;
     /** Full-data Lloyd passes after the sample fit (each is one assignment of every row). */
     int refineIterations = 1;
     /** Seeds k-means++ and the samples: the same seed and data give the same result on any thread count. */

@@ -6,7 +6,7 @@
 
 #include <Eigen/Dense>
 
-#include "analysis/knnparallel.h"
+#include "analysis/parallelfor.h"
 
 namespace loupe {
 
@@ -69,49 +69,34 @@ void refine(Entry *entries, int count, const float *data, const float *query, in
     std::sort(entries, entries + count);
 }
 
-/** Neighbours of rows [begin, end) against all n rows, written into graph. */
-void graphRows(const float *data, const float *norms, qint64 n, int d, qint64 begin, qint64 end,
-               KnnGraph &graph)
+/** One tile of queries [q0, q0 + rows) against all candidates, collected into tops. */
+void tileNeighbors(const KnnRows &queries, qint64 q0, qint64 rows, const KnnRows &candidates, int d,
+                   std::vector<TopK> &tops)
 {
-    const int k = graph.k;
-    const qint64 rows = end - begin;
-    const ConstRowMap queries(data + begin * d, rows, d);
-    std::vector<Entry> storage(size_t(rows * k));
-    std::vector<TopK> tops;
-    tops.reserve(size_t(rows));
-    for (qint64 r = 0; r < rows; ++r)
-        tops.emplace_back(storage.data() + r * k, k);
-
+    const ConstRowMap tile(queries.vectors + q0 * d, rows, d);
     // scores(c, r) = ||y_c||^2 - 2 x_r . y_c; adding ||x_r||^2 gives the squared distance.
     Eigen::MatrixXf scores;
-    for (qint64 c0 = 0; c0 < n; c0 += kColumnTile) {
-        const qint64 columns = std::min(kColumnTile, n - c0);
-        const ConstRowMap candidates(data + c0 * d, columns, d);
+    for (qint64 c0 = 0; c0 < candidates.count; c0 += kColumnTile) {
+        const qint64 columns = std::min(kColumnTile, candidates.count - c0);
+        const ConstRowMap block(candidates.vectors + c0 * d, columns, d);
         scores.resize(columns, rows);
-        scores.noalias() = -2.0f * (candidates * queries.transpose());
-        scores.colwise() += Eigen::Map<const Eigen::VectorXf>(norms + c0, columns);
+        scores.noalias() = -2.0f * (block * tile.transpose());
+        scores.colwise() += Eigen::Map<const Eigen::VectorXf>(candidates.norms + c0, columns);
         for (qint64 r = 0; r < rows; ++r) {
-            const float own = norms[begin + r];
+            const float own = queries.norms[q0 + r];
+            const qint32 self = queries.id(q0 + r);
             const float *column = scores.data() + r * columns;
             TopK &top = tops[size_t(r)];
             float threshold = top.worst() - own;
             for (qint64 c = 0; c < columns; ++c) {
-                if (column[c] <= threshold && c0 + c != begin + r) {
-                    top.push(std::max(0.0f, column[c] + own), qint32(c0 + c));
+                if (column[c] <= threshold) {
+                    const qint32 id = candidates.id(c0 + c);
+                    if (id == self)
+                        continue;
+                    top.push(std::max(0.0f, column[c] + own), id);
                     threshold = top.worst() - own;
                 }
             }
-        }
-    }
-
-    for (qint64 r = 0; r < rows; ++r) {
-        TopK &top = tops[size_t(r)];
-        refine(top.begin(), top.size(), data, data + (begin + r) * d, d);
-        qint32 *indices = graph.indices.data() + (begin + r) * k;
-        float *distances = graph.distances.data() + (begin + r) * k;
-        for (int j = 0; j < top.size(); ++j) {
-            indices[j] = top.begin()[j].index;
-            distances[j] = top.begin()[j].distance;
         }
     }
 }
@@ -120,12 +105,8 @@ void graphRows(const float *data, const float *norms, qint64 n, int d, qint64 be
 
 float knnDistance(const float *a, const float *b, int d)
 {
-    float sum = 0.0f;
-    for (int j = 0; j < d; ++j) {
-        const float diff = a[j] - b[j];
-        sum += diff * diff;
-    }
-    return std::sqrt(sum);
+    using Vector = Eigen::Map<const Eigen::VectorXf>;
+    return std::sqrt((Vector(a, d) - Vector(b, d)).squaredNorm());
 }
 
 std::vector<float> knnSquaredNorms(const float *data, qint64 n, int d)
@@ -136,6 +117,30 @@ std::vector<float> knnSquaredNorms(const float *data, qint64 n, int d)
     return norms;
 }
 
+void knnBlockNeighbors(const KnnRows &queries, const KnnRows &candidates, int d, int k, const float *data,
+                       qint32 *outIndices, float *outDistances)
+{
+    std::vector<Entry> storage(static_cast<size_t>(kRowTile * k));
+    std::vector<TopK> tops;
+    for (qint64 q0 = 0; q0 < queries.count; q0 += kRowTile) {
+        const qint64 rows = std::min(kRowTile, queries.count - q0);
+        tops.clear();
+        for (qint64 r = 0; r < rows; ++r)
+            tops.emplace_back(storage.data() + r * k, k);
+        tileNeighbors(queries, q0, rows, candidates, d, tops);
+        for (qint64 r = 0; r < rows; ++r) {
+            TopK &top = tops[size_t(r)];
+            refine(top.begin(), top.size(), data, data + qint64(queries.id(q0 + r)) * d, d);
+            qint32 *indices = outIndices + (q0 + r) * k;
+            float *distances = outDistances + (q0 + r) * k;
+            for (int j = 0; j < top.size(); ++j) {
+                indices[j] = top.begin()[j].index;
+                distances[j] = top.begin()[j].distance;
+            }
+        }
+    }
+}
+
 KnnGraph knnExactGraph(const float *data, qint64 n, int d, int k, Progress &progress)
 {
     KnnGraph graph;
@@ -144,8 +149,12 @@ KnnGraph knnExactGraph(const float *data, qint64 n, int d, int k, Progress &prog
     graph.indices.assign(size_t(n * k), -1);
     graph.distances.assign(size_t(n * k), std::numeric_limits<float>::infinity());
     const std::vector<float> norms = knnSquaredNorms(data, n, d);
-    knnParallelFor(n, kRowTile, progress,
-                   [&](qint64 begin, qint64 end) { graphRows(data, norms.data(), n, d, begin, end, graph); });
+    const KnnRows all{data, norms.data(), nullptr, 0, n};
+    parallelFor(n, kRowTile, progress, [&](qint64 begin, qint64 end) {
+        const KnnRows rows{data + begin * d, norms.data() + begin, nullptr, qint32(begin), end - begin};
+        knnBlockNeighbors(rows, all, d, k, data, graph.indices.data() + begin * k,
+                          graph.distances.data() + begin * k);
+    });
     return graph;
 }
 

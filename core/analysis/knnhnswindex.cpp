@@ -6,13 +6,11 @@
 #include <stdexcept>
 
 #include <hnswlib/hnswlib.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <QFile>
 #include <QTemporaryFile>
 
-#include "analysis/knnparallel.h"
+#include "analysis/parallelfor.h"
 #include "error.h"
 
 namespace loupe {
@@ -70,21 +68,6 @@ bool headerFits(const SavedHeader &h, int d)
            h.maxLevel >= 0 && h.maxLevel < 64;
 }
 
-/**
- * Asks for transparent huge pages on [begin, begin + bytes). A search touches a few
- * hundred random 600-byte records of a table that reaches gigabytes at a million
- * points; with 4 KiB pages nearly every one is a TLB miss. Debian's default THP mode
- * is "madvise", so without this call the table never gets huge pages.
- */
-void adviseHugePages(void *begin, size_t bytes)
-{
-    const auto page = uintptr_t(sysconf(_SC_PAGESIZE));
-    const uintptr_t start = (uintptr_t(begin) + page - 1) & ~(page - 1);
-    const uintptr_t end = (uintptr_t(begin) + bytes) & ~(page - 1);
-    if (end > start && !qEnvironmentVariableIsSet("LOUPE_NO_THP"))
-        madvise(reinterpret_cast<void *>(start), end - start, MADV_HUGEPAGE); // a hint: failure is harmless
-}
-
 } // namespace
 
 KnnHnswIndex::KnnHnswIndex(int d) : m_d(d), m_space(std::make_unique<hnswlib::L2Space>(size_t(d))) {}
@@ -96,13 +79,12 @@ KnnHnswIndex::KnnHnswIndex(const float *data, qint64 n, int d, const KnnParams &
     m_graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(
         m_space.get(), size_t(n), size_t(std::max(2, params.hnswM)),
         size_t(std::max(1, params.hnswEfConstruction)), size_t(params.seed));
-    adviseHugePages(m_graph->data_level0_memory_, size_t(n) * m_graph->size_data_per_element_);
     if (n == 0)
         return;
     // The first point becomes the entry point; hnswlib wants it in place before
     // concurrent inserts start.
     m_graph->addPoint(data, 0);
-    knnParallelFor(
+    parallelFor(
         n - 1, kBuildGrain, progress,
         [&](qint64 begin, qint64 end) {
             for (qint64 i = begin + 1; i < end + 1; ++i)

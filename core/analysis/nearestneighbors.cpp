@@ -8,9 +8,10 @@
 #include <QDataStream>
 #include <QIODevice>
 
+#include "analysis/knnclustered.h"
 #include "analysis/knnexact.h"
 #include "analysis/knnhnswindex.h"
-#include "analysis/knnparallel.h"
+#include "analysis/parallelfor.h"
 #include "error.h"
 #include "progress.h"
 
@@ -48,17 +49,18 @@ quint32 checksum(const QByteArray &bytes)
     return quint32(crc);
 }
 
-bool useExact(qint64 n, const KnnParams &params)
+/** The method Auto stands for; graph: for allNearestNeighbors() rather than an index. */
+KnnParams::Method resolve(qint64 n, const KnnParams &params, bool graph)
 {
-    switch (params.method) {
-    case KnnParams::Method::Exact:
-        return true;
-    case KnnParams::Method::Hnsw:
-        return false;
-    case KnnParams::Method::Auto:
-        break;
+    KnnParams::Method method = params.method;
+    if (method == KnnParams::Method::Auto) {
+        method = n <= params.exactMaxRows ? KnnParams::Method::Exact
+                 : graph                  ? KnnParams::Method::Clustered
+                                          : KnnParams::Method::Hnsw;
     }
-    return n <= params.exactMaxRows;
+    if (method == KnnParams::Method::Clustered && !graph)
+        method = KnnParams::Method::Hnsw; // the cells answer only queries by indexed points
+    return method;
 }
 
 /** Fills row i of graph from a search that may contain i itself (dropped) and k + 1 results. */
@@ -87,7 +89,7 @@ KnnGraph hnswGraph(const float *data, qint64 n, int d, int k, const KnnParams &p
     graph.k = k;
     graph.indices.assign(size_t(n * k), -1);
     graph.distances.assign(size_t(n * k), std::numeric_limits<float>::infinity());
-    knnParallelFor(
+    parallelFor(
         n, 512, progress,
         [&](qint64 begin, qint64 end) {
             for (qint64 i = begin; i < end; ++i)
@@ -103,9 +105,16 @@ KnnGraph allNearestNeighbors(const float *data, qint64 n, int d, int k, const Kn
                              Progress &progress)
 {
     checkShape(n, d, k);
-    if (useExact(n, params))
-        return knnExactGraph(data, n, d, k, progress);
-    return hnswGraph(data, n, d, k, params, progress);
+    switch (resolve(n, params, true)) {
+    case KnnParams::Method::Hnsw:
+        return hnswGraph(data, n, d, k, params, progress);
+    case KnnParams::Method::Clustered:
+        return knnClusteredGraph(data, n, d, k, params, progress);
+    case KnnParams::Method::Auto:
+    case KnnParams::Method::Exact:
+        break;
+    }
+    return knnExactGraph(data, n, d, k, progress);
 }
 
 NearestNeighbors::NearestNeighbors(const float *data, qint64 n, int d, const KnnParams &params,
@@ -113,7 +122,7 @@ NearestNeighbors::NearestNeighbors(const float *data, qint64 n, int d, const Knn
     : m_n(n), m_d(d), m_efSearch(params.efSearch(1))
 {
     checkShape(n, d, 1);
-    if (useExact(n, params)) {
+    if (n == 0 || resolve(n, params, false) == KnnParams::Method::Exact) {
         m_data.assign(data, data + n * d);
         m_norms = knnSquaredNorms(m_data.data(), n, d);
         progress.setProgress(1.0);

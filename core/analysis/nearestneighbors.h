@@ -15,38 +15,60 @@ class Progress;
 /**
  * How to find nearest neighbours. Distances are Euclidean (L2) everywhere.
  *
- * Auto picks exact search up to exactMaxRows points and HNSW beyond. Exact search is a
- * blocked matrix product (||x||^2 + ||y||^2 - 2 x.y in tiles) and is deterministic;
- * HNSW (hnswlib) is approximate and, because its graph is built by several threads,
- * not bit-for-bit reproducible from run to run even with the same seed.
+ * Exact search is a blocked matrix product (||x||^2 + ||y||^2 - 2 x.y in tiles) and is
+ * deterministic. HNSW (hnswlib) is approximate and, because its graph is built by
+ * several threads, not bit-for-bit reproducible from run to run even with the same
+ * seed. Clustered (all-points graphs only, knnclustered.h) is approximate, built from
+ * matrix products over k-means cells, and deterministic for a seed.
+ *
+ * Auto: exact up to exactMaxRows points; beyond, the all-points graph is Clustered and
+ * an index for single queries (NearestNeighbors) is HNSW.
  */
 struct KnnParams
 {
-    enum class Method { Auto, Exact, Hnsw };
+    enum class Method { Auto, Exact, Hnsw, Clustered };
 
     Method method = Method::Auto;
     /**
-     * Auto uses exact search for n <= exactMaxRows. Measured on 2 cores, 128 dims
-     * (docs in nearestneighbors.cpp): the all-points graph costs about the same either
-     * way near 25,000 points; exact grows as n^2, HNSW as n log n.
+     * Auto uses exact search for n <= exactMaxRows. Measured CPU time of the k = 10 graph
+     * of the demo embeddings (128 dims), exact / HNSW: 0.8 at 10k, 1.2 at 20k, 1.7 at
+     * 30k, 1.9 at 40k (exact grows as n^2, HNSW as about n log n). 20,000 keeps exact,
+     * deterministic results where they cost at most ~1.2x, about half a second.
      */
-    qint64 exactMaxRows = 25000;
+    qint64 exactMaxRows = 20000;
     /** HNSW: links per node (hnswlib's M). 16 is the usual trade-off for 64-256 dims. */
     int hnswM = 16;
     /** HNSW: candidate list size while building; higher = better graph, slower build. */
     int hnswEfConstruction = 200;
     /**
      * HNSW: candidate list size while searching (at least k is always used). Higher =
-     * better recall, slower queries. 0 = the default (see defaultEfSearch()).
+     * better recall, slower queries. 0 = defaultEfSearch.
      */
     int hnswEfSearch = 0;
-    /** HNSW level generator seed. */
+    /** HNSW level generator seed; Clustered: k-means sample and initialisation seed. */
     quint64 seed = 100;
 
     /**
-     * The efSearch used when hnswEfSearch is 0. Recall@10 at 32: 0.998 on the Fashion-MNIST
-     * demo embeddings (70k x 128), 0.9997 on a 100k x 128 mixture of 12-dimensional
-     * clusters; 64 buys +0.001 for 1.7x the query time.
+     * Clustered: points per k-means cell (cells = n / clusterSize). A fixed size, not
+     * sqrt(n) cells: the k nearest neighbours fill a fixed share of a cell of fixed
+     * size whatever n is, so recall holds at a fixed clusterProbes and the cost grows
+     * as n rather than n^1.5.
+     */
+    int clusterSize = 512;
+    /**
+     * Clustered: each cell's points are compared with the points of this many cells
+     * (its own and the nearest by centroid). Cost grows linearly, recall saturates.
+     */
+    int clusterProbes = 10;
+    /** Clustered: Lloyd iterations of the k-means that makes the cells. */
+    int clusterIterations = 8;
+    /** Clustered: passes of "neighbours of neighbours" refinement after the cell search. */
+    int clusterRefinePasses = 1;
+
+    /**
+     * The efSearch used when hnswEfSearch is 0. Recall@10 at 32 on the Fashion-MNIST demo
+     * embeddings (70k x 128): 0.9997 for the all-points graph, 0.998 for queries by an
+     * outside vector; 64 buys +0.001 on the latter for 1.7x the query time.
      */
     static constexpr int defaultEfSearch = 32;
     int efSearch(int k) const { return std::max(k, hnswEfSearch > 0 ? hnswEfSearch : defaultEfSearch); }
@@ -76,7 +98,9 @@ struct KnnGraph
  * label-quality neighbour signals and outlier scores).
  *
  * Multi-threaded (OpenMP); reports progress in [0, 1] and throws Cancelled. Throws
- * loupe::Error when n exceeds 2^31 - 1 or d < 1 or k < 1.
+ * loupe::Error when n exceeds 2^31 - 1 or d < 1 or k < 1. With HNSW each point's
+ * search starts from its own node rather than the graph's entry point, which keeps
+ * isolated points (outliers) from ending in the wrong region.
  */
 KnnGraph allNearestNeighbors(const float *data, qint64 n, int d, int k, const KnnParams &params,
                              Progress &progress);

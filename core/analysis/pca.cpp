@@ -1,16 +1,14 @@
 #include "pca.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <exception>
-#include <mutex>
 #include <numbers>
 #include <random>
 
 #include <Eigen/Dense>
 #include <omp.h>
 
+#include "analysis/parallelfor.h"
 #include "error.h"
 #include "progress.h"
 
@@ -26,42 +24,11 @@ using MapXfR = Eigen::Map<MatrixXfR>;
 // copy per thread (4096 x D floats) stays in cache-friendly territory.
 constexpr qint64 kChunkRows = 4096;
 
-/**
- * Runs body(begin, end, thread) over row chunks on `threads` OpenMP threads. Progress
- * moves from `from` to `to`. Exceptions and cancellation cannot cross an OpenMP region,
- * so they stop the remaining chunks and are rethrown here.
- */
+/** body(begin, end, thread) over chunks of kChunkRows rows on `threads` threads. */
 template<typename Body>
 void forEachChunk(qint64 rows, int threads, Progress &progress, double from, double to, Body &&body)
 {
-    progress.throwIfCancelled();
-    const qint64 chunks = (rows + kChunkRows - 1) / kChunkRows;
-    std::atomic<qint64> done{0};
-    std::atomic_bool stop{false};
-    std::mutex errorMutex;
-    std::exception_ptr error; // guarded by errorMutex
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (qint64 chunk = 0; chunk < chunks; ++chunk) {
-        if (stop.load(std::memory_order_relaxed) || progress.isCancelled()) {
-            stop.store(true, std::memory_order_relaxed);
-            continue;
-        }
-        const qint64 begin = chunk * kChunkRows;
-        const qint64 end = std::min(rows, begin + kChunkRows);
-        try {
-            body(begin, end, omp_get_thread_num());
-        } catch (...) {
-            std::lock_guard lock(errorMutex);
-            if (!error)
-                error = std::current_exception();
-            stop.store(true, std::memory_order_relaxed);
-        }
-        const qint64 finished = done.fetch_add(1, std::memory_order_relaxed) + 1;
-        progress.setProgress(from + (to - from) * double(finished) / double(chunks));
-    }
-    if (error)
-        std::rethrow_exception(error);
-    progress.throwIfCancelled();
+    parallelFor(rows, kChunkRows, progress, std::forward<Body>(body), from, to, threads);
 }
 
 /** Everything the passes over the data share. */

@@ -47,11 +47,12 @@ struct SearchSpace
     std::vector<float> init; // rows x 2
 };
 
+/** search: whether the kNN search will run on the result (else only the initialisation is needed). */
 SearchSpace makeSearchSpace(const float *data, qint64 rows, int dimensions, const UmapParams &params,
-                            Progress &progress)
+                            bool search, Progress &progress)
 {
     progress.setStep(QStringLiteral("Map: principal components"));
-    const bool reduce = params.pcaDimensions > 0 && params.pcaDimensions < dimensions;
+    const bool reduce = search && params.pcaDimensions > 0 && params.pcaDimensions < dimensions;
     PcaParams pca;
     pca.components = reduce ? std::max(2, params.pcaDimensions) : 2;
     pca.seed = params.seed;
@@ -132,6 +133,23 @@ std::vector<float> gatherRows(const float *data, int dims, const std::vector<qin
     return out;
 }
 
+/** The nearest k neighbours of each row of a graph with at least k per row. */
+KnnGraph truncated(const KnnGraph &graph, int k)
+{
+    if (graph.k == k)
+        return graph;
+    KnnGraph result;
+    result.n = graph.n;
+    result.k = k;
+    result.indices.resize(size_t(graph.n * k));
+    result.distances.resize(size_t(graph.n * k));
+    for (qint64 i = 0; i < graph.n; ++i) {
+        std::copy_n(graph.neighbors(i), k, result.indices.data() + i * k);
+        std::copy_n(graph.neighborDistances(i), k, result.distances.data() + i * k);
+    }
+    return result;
+}
+
 /** A seeded uniform sample of `count` of n rows, ascending (partial Fisher-Yates). */
 std::vector<qint64> sampleRows(qint64 n, qint64 count, std::uint64_t seed)
 {
@@ -182,6 +200,12 @@ std::vector<float> umapLayout(const KnnGraph &knn, std::vector<float> initial, c
 UmapResult computeUmap(const float *data, qint64 rows, int dimensions, const UmapParams &params,
                        Progress &progress)
 {
+    return computeUmap(data, rows, dimensions, params, nullptr, progress);
+}
+
+UmapResult computeUmap(const float *data, qint64 rows, int dimensions, const UmapParams &params,
+                       const KnnGraph *knn, Progress &progress)
+{
     if (rows < 2)
         throw Error(QStringLiteral("The map needs at least 2 samples, got %1").arg(rows));
     if (dimensions < 1)
@@ -193,7 +217,10 @@ UmapResult computeUmap(const float *data, qint64 rows, int dimensions, const Uma
     UmapResult result;
     result.rows = rows;
     result.curve = fitUmapCurve(params.spread, params.minDist);
-    SearchSpace space = makeSearchSpace(data, rows, dimensions, params, progress);
+    const bool sampled = params.fitSampleSize > 0 && rows > params.fitSampleSize;
+    const int k = int(std::min<qint64>(params.neighbors - 1, rows - 1));
+    const bool reuseGraph = !sampled && knn && knn->n == rows && knn->k >= k;
+    SearchSpace space = makeSearchSpace(data, rows, dimensions, params, !reuseGraph, progress);
     const float *search = space.reduced.empty() ? data : space.reduced.data();
     result.searchDimensions = space.dims;
     result.searchVarianceKept = space.varianceKept;
@@ -201,14 +228,14 @@ UmapResult computeUmap(const float *data, qint64 rows, int dimensions, const Uma
         space.init = randomInit(rows, params.seed);
     result.timings.pcaSeconds = stopwatch.lap();
 
-    const bool sampled = params.fitSampleSize > 0 && rows > params.fitSampleSize;
     if (!sampled) {
         progress.setStep(QStringLiteral("Map: nearest neighbours"));
-        const int k = int(std::min<qint64>(params.neighbors - 1, rows - 1));
-        const KnnGraph knn = allNearestNeighbors(search, rows, space.dims, k, params.knn, progress);
+        const KnnGraph graph = reuseGraph
+                                   ? truncated(*knn, k)
+                                   : allNearestNeighbors(search, rows, space.dims, k, params.knn, progress);
         result.timings.knnSeconds = stopwatch.lap();
         result.coordinates =
-            umapLayout(knn, std::move(space.init), params, progress, &result.graphEdges, &result.epochs);
+            umapLayout(graph, std::move(space.init), params, progress, &result.graphEdges, &result.epochs);
         result.timings.layoutSeconds = stopwatch.lap();
         result.fittedRows = rows;
         return result;
@@ -219,12 +246,12 @@ UmapResult computeUmap(const float *data, qint64 rows, int dimensions, const Uma
     const std::vector<float> sampleVectors = gatherRows(search, space.dims, sample);
     progress.setStep(QStringLiteral("Map: nearest neighbours"));
     UmapPlacement placement(sampleVectors.data(), qint64(sample.size()), space.dims, params, progress);
-    const KnnGraph knn = placement.sampleGraph(params.neighbors - 1, progress);
+    const KnnGraph sampleGraph = placement.sampleGraph(params.neighbors - 1, progress);
     result.timings.knnSeconds = stopwatch.lap();
 
     const std::vector<float> sampleInit = gatherRows(space.init.data(), 2, sample);
     const std::vector<float> fitted =
-        umapLayout(knn, sampleInit, params, progress, &result.graphEdges, &result.epochs);
+        umapLayout(sampleGraph, sampleInit, params, progress, &result.graphEdges, &result.epochs);
     result.timings.layoutSeconds = stopwatch.lap();
 
     result.coordinates.assign(size_t(rows) * 2, 0.0f);

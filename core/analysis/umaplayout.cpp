@@ -64,15 +64,6 @@ inline float fastExp2(float y)
     return std::bit_cast<float>(std::bit_cast<std::int32_t>(p) + (whole << 23));
 }
 
-/**
- * x^b for x > 0. The gradient needs one power per sample and std::pow costs more than the
- * rest of the update together; a relative error of ~1e-5 is far below SGD's own noise.
- */
-inline float fastPow(float x, float b)
-{
-    return fastExp2(b * fastLog2(std::max(x, 1e-30f)));
-}
-
 /** xorshift64* (Marsaglia; Vigna): a few cycles per draw, plenty for picking negative samples. */
 class FastRandom
 {
@@ -145,150 +136,250 @@ struct EpochContext
 };
 
 /**
- * Up to kLanes negative samples of one edge, pushed from the same head position.
- * umap-learn moves the head after each negative sample, which chains every sample's
- * arithmetic (a power, a division) behind the previous one: ~40 ns each, latency-bound.
- * Computing the batch from one position makes the samples independent (vectorised, and
- * the random loads overlap); each sample's gradient is still clipped on its own, so the
- * step is the sum of the same clipped pushes, evaluated up to 5 * 4 * alpha earlier.
+ * Four lanes of floats: SSE2 (part of every x86-64 CPU) where available, plain arrays
+ * elsewhere. Written out because GCC does not vectorise the scalar update under the
+ * project's IEEE-strict flags (it will not if-convert the clipping and the power).
  */
-constexpr int kLanes = 4;
-struct NegativeBatch
-{
-    Point point[kLanes];
-    float weight[kLanes];
-};
-
 #if defined(__SSE2__)
-// The same fastLog2 / fastExp2 on four lanes with SSE2 (part of every x86-64 CPU).
-// Written out with intrinsics because GCC will not if-convert and vectorise the scalar
-// loop under the project's IEEE-strict flags.
-inline __m128 madd(__m128 a, __m128 b, __m128 c)
+struct F4
 {
-    return _mm_add_ps(_mm_mul_ps(a, b), c);
+    __m128 v;
+};
+inline F4 splat(float x)
+{
+    return {_mm_set1_ps(x)};
 }
-
-inline __m128 fastLog2x4(__m128 x)
+inline F4 loadF4(const float *p)
 {
-    const __m128i bits = _mm_castps_si128(x);
+    return {_mm_load_ps(p)};
+}
+inline void storeF4(float *p, F4 a)
+{
+    _mm_store_ps(p, a.v);
+}
+inline F4 operator+(F4 a, F4 b)
+{
+    return {_mm_add_ps(a.v, b.v)};
+}
+inline F4 operator-(F4 a, F4 b)
+{
+    return {_mm_sub_ps(a.v, b.v)};
+}
+inline F4 operator*(F4 a, F4 b)
+{
+    return {_mm_mul_ps(a.v, b.v)};
+}
+inline F4 operator/(F4 a, F4 b)
+{
+    return {_mm_div_ps(a.v, b.v)};
+}
+inline F4 larger(F4 a, F4 b)
+{
+    return {_mm_max_ps(a.v, b.v)};
+}
+inline F4 clip(F4 a)
+{
+    return {_mm_min_ps(_mm_set1_ps(kClip), _mm_max_ps(_mm_set1_ps(-kClip), a.v))};
+}
+/** Lanes where a > 0 take yes, the others no. */
+inline F4 positiveSelect(F4 a, F4 yes, F4 no)
+{
+    const __m128 mask = _mm_cmpgt_ps(a.v, _mm_setzero_ps());
+    return {_mm_or_ps(_mm_and_ps(mask, yes.v), _mm_andnot_ps(mask, no.v))};
+}
+/** fastLog2 on four lanes. */
+inline F4 log2F4(F4 x)
+{
+    const __m128i bits = _mm_castps_si128(x.v);
     const __m128 exponent = _mm_cvtepi32_ps(_mm_sub_epi32(_mm_srli_epi32(bits, 23), _mm_set1_epi32(127)));
-    const __m128 m = _mm_castsi128_ps(
-        _mm_or_si128(_mm_and_si128(bits, _mm_set1_epi32(0x007fffff)), _mm_set1_epi32(0x3f800000)));
-    __m128 p = madd(_mm_set1_ps(0.04392863f), m, _mm_set1_ps(-0.40947559f));
-    p = madd(p, m, _mm_set1_ps(1.61017755f));
-    p = madd(p, m, _mm_set1_ps(-3.52021884f));
-    p = madd(p, m, _mm_set1_ps(5.06975632f));
-    p = madd(p, m, _mm_set1_ps(-2.79415368f));
-    return _mm_add_ps(exponent, p);
+    const F4 m = {_mm_castsi128_ps(
+        _mm_or_si128(_mm_and_si128(bits, _mm_set1_epi32(0x007fffff)), _mm_set1_epi32(0x3f800000)))};
+    F4 p = splat(0.04392863f) * m + splat(-0.40947559f);
+    p = p * m + splat(1.61017755f);
+    p = p * m + splat(-3.52021884f);
+    p = p * m + splat(5.06975632f);
+    p = p * m + splat(-2.79415368f);
+    return {_mm_add_ps(exponent, p.v)};
 }
-
-inline __m128 fastExp2x4(__m128 y)
+/** fastExp2 on four lanes. */
+inline F4 exp2F4(F4 y)
 {
-    y = _mm_min_ps(_mm_set1_ps(126.0f), _mm_max_ps(_mm_set1_ps(-126.0f), y));
-    const __m128i truncated = _mm_cvttps_epi32(y);
-    const __m128 roundedUp = _mm_cmpgt_ps(_mm_cvtepi32_ps(truncated), y);
+    const __m128 clamped = _mm_min_ps(_mm_set1_ps(126.0f), _mm_max_ps(_mm_set1_ps(-126.0f), y.v));
+    const __m128i truncated = _mm_cvttps_epi32(clamped);
+    const __m128 roundedUp = _mm_cmpgt_ps(_mm_cvtepi32_ps(truncated), clamped);
     const __m128i whole =
         _mm_sub_epi32(truncated, _mm_and_si128(_mm_castps_si128(roundedUp), _mm_set1_epi32(1)));
-    const __m128 f = _mm_sub_ps(y, _mm_cvtepi32_ps(whole));
-    __m128 p = madd(_mm_set1_ps(0.01368398f), f, _mm_set1_ps(0.05171774f));
-    p = madd(p, f, _mm_set1_ps(0.24162132f));
-    p = madd(p, f, _mm_set1_ps(0.69296955f));
-    p = madd(p, f, _mm_set1_ps(1.0000036f));
-    return _mm_castsi128_ps(_mm_add_epi32(_mm_castps_si128(p), _mm_slli_epi32(whole, 23)));
-}
-
-/** The clipped repulsive gradients of a batch, summed. */
-Point repulsion(const EpochContext &c, Point current, const NegativeBatch &batch)
-{
-    static_assert(kLanes == 4);
-    const NegativeBatch &b = batch;
-    // Built from registers (not stored and reloaded, which stalls store forwarding).
-    const __m128 dx = _mm_sub_ps(_mm_set1_ps(current.x),
-                                 _mm_setr_ps(b.point[0].x, b.point[1].x, b.point[2].x, b.point[3].x));
-    const __m128 dy = _mm_sub_ps(_mm_set1_ps(current.y),
-                                 _mm_setr_ps(b.point[0].y, b.point[1].y, b.point[2].y, b.point[3].y));
-    const __m128 d2 = madd(dx, dx, _mm_mul_ps(dy, dy));
-    const __m128 pb =
-        fastExp2x4(_mm_mul_ps(_mm_set1_ps(c.b), fastLog2x4(_mm_max_ps(d2, _mm_set1_ps(1e-30f)))));
-    const __m128 denominator = _mm_mul_ps(_mm_add_ps(_mm_set1_ps(kRepulsionEpsilon), d2),
-                                          madd(_mm_set1_ps(c.a), pb, _mm_set1_ps(1.0f)));
-    const __m128 coefficient = _mm_div_ps(_mm_set1_ps(c.twoGammaB), denominator);
-    const __m128 lo = _mm_set1_ps(-kClip);
-    const __m128 hi = _mm_set1_ps(kClip);
-    // Coincident points get the maximal push (umap-learn's convention), in +x +y.
-    const __m128 apart = _mm_cmpgt_ps(d2, _mm_setzero_ps());
-    const auto clipped = [&](__m128 d) {
-        const __m128 g = _mm_min_ps(hi, _mm_max_ps(lo, _mm_mul_ps(coefficient, d)));
-        return _mm_or_ps(_mm_and_ps(apart, g), _mm_andnot_ps(apart, hi));
-    };
-    const __m128 w = _mm_setr_ps(b.weight[0], b.weight[1], b.weight[2], b.weight[3]);
-    const __m128 gx = _mm_mul_ps(w, clipped(dx));
-    const __m128 gy = _mm_mul_ps(w, clipped(dy));
-    // Horizontal sums: (sum gx, sum gy) in lanes 0 and 1.
-    const __m128 pairs = _mm_add_ps(_mm_unpacklo_ps(gx, gy), _mm_unpackhi_ps(gx, gy));
-    const __m128 sum = _mm_add_ps(pairs, _mm_movehl_ps(pairs, pairs));
-    return {_mm_cvtss_f32(sum), _mm_cvtss_f32(_mm_shuffle_ps(sum, sum, 1))};
+    const F4 f = {_mm_sub_ps(clamped, _mm_cvtepi32_ps(whole))};
+    F4 p = splat(0.01368398f) * f + splat(0.05171774f);
+    p = p * f + splat(0.24162132f);
+    p = p * f + splat(0.69296955f);
+    p = p * f + splat(1.0000036f);
+    return {_mm_castsi128_ps(_mm_add_epi32(_mm_castps_si128(p.v), _mm_slli_epi32(whole, 23)))};
 }
 #else
-Point repulsion(const EpochContext &c, Point current, const NegativeBatch &batch)
+struct F4
 {
-    Point sum{0.0f, 0.0f};
-    for (int l = 0; l < kLanes; ++l) {
-        const float dx = current.x - batch.point[l].x;
-        const float dy = current.y - batch.point[l].y;
-        const float d2 = dx * dx + dy * dy;
-        const float pb = fastPow(d2, c.b);
-        const float coefficient = c.twoGammaB / ((kRepulsionEpsilon + d2) * (c.a * pb + 1.0f));
-        // Coincident points get the maximal push (umap-learn's convention), in +x +y.
-        const bool apart = d2 > 0.0f;
-        sum.x += batch.weight[l] * (apart ? clip(coefficient * dx) : kClip);
-        sum.y += batch.weight[l] * (apart ? clip(coefficient * dy) : kClip);
-    }
-    return sum;
+    float v[4];
+};
+template<typename Op> inline F4 lanewise(F4 a, F4 b, Op op)
+{
+    return {{op(a.v[0], b.v[0]), op(a.v[1], b.v[1]), op(a.v[2], b.v[2]), op(a.v[3], b.v[3])}};
+}
+inline F4 splat(float x)
+{
+    return {{x, x, x, x}};
+}
+inline F4 loadF4(const float *p)
+{
+    return {{p[0], p[1], p[2], p[3]}};
+}
+inline void storeF4(float *p, F4 a)
+{
+    std::copy_n(a.v, 4, p);
+}
+inline F4 operator+(F4 a, F4 b)
+{
+    return lanewise(a, b, [](float x, float y) { return x + y; });
+}
+inline F4 operator-(F4 a, F4 b)
+{
+    return lanewise(a, b, [](float x, float y) { return x - y; });
+}
+inline F4 operator*(F4 a, F4 b)
+{
+    return lanewise(a, b, [](float x, float y) { return x * y; });
+}
+inline F4 operator/(F4 a, F4 b)
+{
+    return lanewise(a, b, [](float x, float y) { return x / y; });
+}
+inline F4 larger(F4 a, F4 b)
+{
+    return lanewise(a, b, [](float x, float y) { return std::max(x, y); });
+}
+inline F4 clip(F4 a)
+{
+    return lanewise(a, a, [](float x, float) { return clip(x); });
+}
+inline F4 positiveSelect(F4 a, F4 yes, F4 no)
+{
+    F4 out;
+    for (int l = 0; l < 4; ++l)
+        out.v[l] = a.v[l] > 0.0f ? yes.v[l] : no.v[l];
+    return out;
+}
+inline F4 log2F4(F4 x)
+{
+    return lanewise(x, x, [](float a, float) { return fastLog2(a); });
+}
+inline F4 exp2F4(F4 y)
+{
+    return lanewise(y, y, [](float a, float) { return fastExp2(a); });
 }
 #endif
 
-/** Attraction along one edge, then its share of negative samples (umap-learn's inner loop). */
-template<bool MoveTails> void updateEdge(const EpochContext &c, UmapSchedule &s, qint64 e, FastRandom &random)
+/**
+ * x^b for x > 0, as exp2(b log2 x). The gradient needs one power per sample and std::pow
+ * costs more than the rest of the update together; a relative error of ~1e-5 is far
+ * below the SGD's own noise.
+ */
+inline F4 powF4(F4 x, float b)
 {
-    const qint32 j = s.heads[size_t(e)];
-    const qint32 k = s.tails[size_t(e)];
-    float *headPointer = c.heads + 2 * qint64(j);
-    float *tailPointer = c.tails + 2 * qint64(k);
-    Point current = load(headPointer);
-    Point other = load(tailPointer);
-    float dx = current.x - other.x;
-    float dy = current.y - other.y;
-    float d2 = dx * dx + dy * dy;
-    if (d2 > 0.0f) {
-        const float pb = fastPow(d2, c.b);
-        const float coefficient = -c.twoAB * (pb / d2) / (c.a * pb + 1.0f);
-        const float gx = clip(coefficient * dx) * c.alpha;
-        const float gy = clip(coefficient * dy) * c.alpha;
-        current.x += gx;
-        current.y += gy;
-        if constexpr (MoveTails)
-            store(tailPointer, {other.x - gx, other.y - gy});
-    }
-    s.nextSample[size_t(e)] += s.epochsPerSample[size_t(e)];
+    return exp2F4(splat(b) * log2F4(larger(x, splat(1e-30f))));
+}
 
-    const int negatives = int((c.epoch - s.nextNegative[size_t(e)]) / s.epochsPerNegative[size_t(e)]);
-    for (int first = 0; first < negatives; first += kLanes) {
-        NegativeBatch batch;
-        for (int l = 0; l < kLanes; ++l) {
-            const bool drawn = first + l < negatives;
-            // Unused lanes read tail 0 (always valid; a head number need not be a tail) and weigh 0.
-            const qint64 m = drawn ? random.below(c.tailVertices) : 0;
-            batch.point[l] = {c.negativeSource[2 * m], c.negativeSource[2 * m + 1]};
-            // A draw of the head itself is skipped, as umap-learn does.
-            batch.weight[l] = drawn && !(c.sameSet && m == j) ? 1.0f : 0.0f;
-        }
-        const Point push = repulsion(c, current, batch);
-        current.x += push.x * c.alpha;
-        current.y += push.y * c.alpha;
+/**
+ * Runs umap-learn's update for a batch of up to kBatch due edges at once, one edge per
+ * lane: attraction along each edge, then each edge's negative samples, then the summed
+ * steps are added to the points. umap-learn runs one edge and one negative sample at a
+ * time, each starting from the position the previous one left; that chains every step's
+ * arithmetic (a power, a division) behind the last, ~40-50 ns per sample here. In a batch
+ * all gradients start from the positions the batch found, so the lanes and the rounds of
+ * negative samples are independent; each sample's gradient is still clipped on its own,
+ * and steps are added (not stored over) so two edges of a batch sharing a point both count.
+ */
+constexpr int kBatch = 4;
+
+template<bool MoveTails>
+void updateEdges(const EpochContext &c, UmapSchedule &s, const qint64 (&edges)[kBatch], int count,
+                 FastRandom &random)
+{
+    alignas(16) float hx[kBatch], hy[kBatch], tx[kBatch], ty[kBatch], live[kBatch];
+    qint32 head[kBatch];
+    int negatives[kBatch];
+    int rounds = 0;
+    for (int l = 0; l < kBatch; ++l) {
+        const qint64 e = edges[l < count ? l : 0]; // spare lanes repeat lane 0, weigh nothing
+        head[l] = s.heads[size_t(e)];
+        const Point h = load(c.heads + 2 * qint64(head[l]));
+        const Point t = load(c.tails + 2 * qint64(s.tails[size_t(e)]));
+        hx[l] = h.x;
+        hy[l] = h.y;
+        tx[l] = t.x;
+        ty[l] = t.y;
+        live[l] = l < count ? 1.0f : 0.0f;
+        negatives[l] =
+            l < count ? int((c.epoch - s.nextNegative[size_t(e)]) / s.epochsPerNegative[size_t(e)]) : 0;
+        rounds = std::max(rounds, negatives[l]);
     }
-    s.nextNegative[size_t(e)] += float(negatives) * s.epochsPerNegative[size_t(e)];
-    store(headPointer, current);
+    const F4 alpha = splat(c.alpha);
+    const F4 headX = loadF4(hx);
+    const F4 headY = loadF4(hy);
+
+    // Attraction: -2ab d^(2(b-1)) / (1 + a d^2b) along the edge.
+    const F4 dx = headX - loadF4(tx);
+    const F4 dy = headY - loadF4(ty);
+    const F4 d2 = dx * dx + dy * dy;
+    const F4 pb = powF4(d2, c.b);
+    const F4 pull =
+        positiveSelect(d2, splat(-c.twoAB) * (pb / d2) / (splat(c.a) * pb + splat(1.0f)), splat(0.0f));
+    const F4 attractX = clip(pull * dx) * alpha * loadF4(live);
+    const F4 attractY = clip(pull * dy) * alpha * loadF4(live);
+
+    // Repulsion, one round per negative sample: 2 gamma b / ((0.001 + d^2)(1 + a d^2b)).
+    F4 pushX = splat(0.0f);
+    F4 pushY = splat(0.0f);
+    const F4 fromX = headX + attractX;
+    const F4 fromY = headY + attractY;
+    for (int round = 0; round < rounds; ++round) {
+        alignas(16) float ox[kBatch], oy[kBatch], weight[kBatch];
+        for (int l = 0; l < kBatch; ++l) {
+            const bool drawn = round < negatives[l];
+            // Undrawn lanes read tail 0 (always valid; a head number need not be a tail).
+            const qint64 m = drawn ? random.below(c.tailVertices) : 0;
+            ox[l] = c.negativeSource[2 * m];
+            oy[l] = c.negativeSource[2 * m + 1];
+            // A draw of the head itself is skipped, as umap-learn does.
+            weight[l] = drawn && !(c.sameSet && m == head[l]) ? 1.0f : 0.0f;
+        }
+        const F4 ndx = fromX - loadF4(ox);
+        const F4 ndy = fromY - loadF4(oy);
+        const F4 nd2 = ndx * ndx + ndy * ndy;
+        const F4 push = splat(c.twoGammaB) /
+                        ((splat(kRepulsionEpsilon) + nd2) * (splat(c.a) * powF4(nd2, c.b) + splat(1.0f)));
+        // Coincident points get the maximal push (umap-learn's convention), in +x +y.
+        pushX = pushX + loadF4(weight) * positiveSelect(nd2, clip(push * ndx), splat(kClip));
+        pushY = pushY + loadF4(weight) * positiveSelect(nd2, clip(push * ndy), splat(kClip));
+    }
+
+    alignas(16) float stepX[kBatch], stepY[kBatch], pullX[kBatch], pullY[kBatch];
+    storeF4(stepX, attractX + pushX * alpha);
+    storeF4(stepY, attractY + pushY * alpha);
+    storeF4(pullX, attractX);
+    storeF4(pullY, attractY);
+    for (int l = 0; l < count; ++l) {
+        const qint64 e = edges[l];
+        float *h = c.heads + 2 * qint64(head[l]);
+        const Point now = load(h);
+        store(h, {now.x + stepX[l], now.y + stepY[l]});
+        if constexpr (MoveTails) {
+            float *t = c.tails + 2 * qint64(s.tails[size_t(e)]);
+            const Point other = load(t);
+            store(t, {other.x - pullX[l], other.y - pullY[l]});
+        }
+        s.nextSample[size_t(e)] += s.epochsPerSample[size_t(e)];
+        s.nextNegative[size_t(e)] += float(negatives[l]) * s.epochsPerNegative[size_t(e)];
+    }
 }
 
 /**
@@ -317,10 +408,19 @@ template<bool MoveTails> void runEpoch(const EpochContext &c, UmapSchedule &s, s
                     FastRandom::mix(seed ^ FastRandom::mix(std::uint64_t(epoch) << 40 |
                                                            std::uint64_t(part) << 32 | std::uint64_t(item))));
                 const qint64 last = std::min(end, begin + (item + 1) * kEdgesPerItem);
+                qint64 due[kBatch];
+                int count = 0;
                 for (qint64 e = begin + item * kEdgesPerItem; e < last; ++e) {
-                    if (s.nextSample[size_t(e)] <= c.epoch)
-                        updateEdge<MoveTails>(c, s, e, random);
+                    if (s.nextSample[size_t(e)] <= c.epoch) {
+                        due[count++] = e;
+                        if (count == kBatch) {
+                            updateEdges<MoveTails>(c, s, due, count, random);
+                            count = 0;
+                        }
+                    }
                 }
+                if (count > 0)
+                    updateEdges<MoveTails>(c, s, due, count, random);
             }
         }
     }

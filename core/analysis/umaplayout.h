@@ -61,12 +61,13 @@ struct UmapLayoutParams
  * true (both ends move). To place new points against a fixed layout (umap-learn's
  * transform), graph's vertices are the new points, its tails index tailCoordinates
  * (tailVertices x 2), negatives are drawn from the tails, and moveTails is false.
- * Three differences from umap-learn, all for speed, none measurable in trustworthiness on
- * the demo (bench/umap-vs-umap-learn): an edge's negative samples are evaluated from one
- * head position and their (individually clipped) pushes summed, so they vectorise instead
- * of chaining; negative samples are read from the layout as it was when the epoch
- * started; and edges run round-robin over heads instead of head by head. pow() is a
- * polynomial approximation (relative error ~1e-5).
+ * Differences from umap-learn, all for speed, none measurable in trustworthiness on the
+ * demo (bench/umap-vs-umap-learn): due edges are updated four at a time, each lane's
+ * attraction and negative samples computed from the positions the batch started from and
+ * the (individually clipped) steps then added, so that the arithmetic vectorises instead
+ * of chaining one sample behind the other; negative samples are read from the layout as
+ * it was when the epoch started; edges run round-robin over heads instead of head by
+ * head; pow() is a polynomial approximation (relative error ~1e-5).
  *
  * Checks for cancellation after every epoch; throws Cancelled.
  */

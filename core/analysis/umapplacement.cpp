@@ -1,16 +1,14 @@
 #include "umapplacement.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <limits>
-#include <exception>
-#include <mutex>
 
 #include <omp.h>
 
 #include "analysis/umapgraph.h"
 #include "analysis/umaplayout.h"
+#include "analysis/parallelfor.h"
 #include "progress.h"
 
 namespace loupe {
@@ -23,41 +21,17 @@ constexpr double kPlacementLearningRateShare = 0.25;
 // Share of the placement step's progress bar the index queries take (the rest: refinement).
 constexpr double kQueryShare = 0.6;
 
-/**
- * body(i) for i in [0, count) on the OpenMP threads in chunks, with progress over
- * [from, to]; an exception or a cancellation stops the remaining chunks and is rethrown here.
- */
+/** body(i) for i in [0, count) on `threads` threads, in chunks, with progress over [from, to]. */
 template<typename Body>
 void parallelRows(qint64 count, int threads, Progress &progress, double from, double to, Body &&body)
 {
-    constexpr qint64 kChunk = 1024;
-    progress.throwIfCancelled();
-    const qint64 chunks = (count + kChunk - 1) / kChunk;
-    std::atomic<qint64> done{0};
-    std::atomic_bool stop{false};
-    std::mutex errorMutex;
-    std::exception_ptr error; // guarded by errorMutex
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (qint64 chunk = 0; chunk < chunks; ++chunk) {
-        if (stop.load(std::memory_order_relaxed) || progress.isCancelled()) {
-            stop.store(true, std::memory_order_relaxed);
-            continue;
-        }
-        try {
-            for (qint64 i = chunk * kChunk; i < std::min(count, (chunk + 1) * kChunk); ++i)
+    parallelFor(
+        count, 1024, progress,
+        [&](qint64 begin, qint64 end) {
+            for (qint64 i = begin; i < end; ++i)
                 body(i);
-        } catch (...) {
-            std::lock_guard lock(errorMutex);
-            if (!error)
-                error = std::current_exception();
-            stop.store(true, std::memory_order_relaxed);
-        }
-        const qint64 finished = done.fetch_add(1, std::memory_order_relaxed) + 1;
-        progress.setProgress(from + (to - from) * double(finished) / double(chunks));
-    }
-    if (error)
-        std::rethrow_exception(error);
-    progress.throwIfCancelled();
+        },
+        from, to, threads);
 }
 
 int threadCount(const UmapParams &params)

@@ -8,21 +8,26 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <type_traits>
+
+#include <omp.h>
 
 namespace loupe {
 
 /**
- * Runs body(begin, end) over [0, count) in chunks of grain items on the OpenMP threads,
- * reporting progress as from + (to - from) * done / count.
+ * Runs body over [0, count) in chunks of grain items on the OpenMP threads (threads = 0:
+ * all), reporting progress as from + (to - from) * done / count. body is called as
+ * body(begin, end), or body(begin, end, thread) when it takes the OpenMP thread number
+ * (for per-thread scratch buffers).
  *
  * Exceptions cannot leave an OpenMP region, so the first one thrown by body is kept,
  * the remaining chunks are skipped and it is rethrown on the calling thread; a
  * cancellation skips the remaining chunks the same way and throws Cancelled.
- * Internal to the analysis kernels (knn*, similar*, duplicate* files).
+ * The analysis kernels' one parallel loop with progress and cancel.
  */
 template<typename Body>
-void knnParallelFor(qint64 count, qint64 grain, Progress &progress, Body &&body, double from = 0.0,
-                    double to = 1.0)
+void parallelFor(qint64 count, qint64 grain, Progress &progress, Body &&body, double from = 0.0,
+                 double to = 1.0, int threads = 0)
 {
     progress.throwIfCancelled();
     grain = std::max<qint64>(1, grain);
@@ -32,7 +37,7 @@ void knnParallelFor(qint64 count, qint64 grain, Progress &progress, Body &&body,
     std::mutex errorMutex;
     std::exception_ptr error; // guarded by errorMutex
 
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : omp_get_max_threads())
     for (qint64 chunk = 0; chunk < chunks; ++chunk) {
         if (stop.load(std::memory_order_relaxed))
             continue;
@@ -43,7 +48,10 @@ void knnParallelFor(qint64 count, qint64 grain, Progress &progress, Body &&body,
         const qint64 begin = chunk * grain;
         const qint64 end = std::min(count, begin + grain);
         try {
-            body(begin, end);
+            if constexpr (std::is_invocable_v<Body, qint64, qint64, int>)
+                body(begin, end, omp_get_thread_num());
+            else
+                body(begin, end);
         } catch (...) {
             std::lock_guard lock(errorMutex);
             if (!error)
@@ -63,10 +71,10 @@ void knnParallelFor(qint64 count, qint64 grain, Progress &progress, Body &&body,
  * parent, and a cancel of parent reaches the stage at its next progress report (and
  * at construction), so stage functions that only know their own Progress stop too.
  */
-class KnnStageProgress
+class StageProgress
 {
 public:
-    KnnStageProgress(Progress &parent, double from, double to)
+    StageProgress(Progress &parent, double from, double to)
         : m_stage([this, &parent, from, to](double fraction, const QString &) {
               parent.setProgress(from + (to - from) * fraction);
               if (parent.isCancelled())
@@ -76,8 +84,8 @@ public:
         if (parent.isCancelled())
             m_stage.cancel();
     }
-    KnnStageProgress(const KnnStageProgress &) = delete;
-    KnnStageProgress &operator=(const KnnStageProgress &) = delete;
+    StageProgress(const StageProgress &) = delete;
+    StageProgress &operator=(const StageProgress &) = delete;
 
     Progress &progress() { return m_stage; }
 

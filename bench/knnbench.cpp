@@ -200,7 +200,8 @@ int main(int argc, char *argv[])
                     params.clusterProbes, params.clusterRefinePasses);
         for (const QString &method : parser.value(methods).split(QLatin1Char(','), Qt::SkipEmptyParts))
             benchGraph(method, params, data, n, d, k, runs, rows, truth);
-        benchQueries(data, n, d, k, rows, truth);
+        if (parser.value(methods).contains(QLatin1String("hnsw")))
+            benchQueries(data, n, d, k, rows, truth);
         std::printf("\npeak memory (max RSS): %.0f MiB\n", peakResidentMiB());
     } catch (const Error &error) {
         std::fprintf(stderr, "loupe-knn-bench: %s\n", qPrintable(error.message()));

@@ -18,5 +18,6 @@ int runAnalyze(const QStringList &arguments);
 int runSimilar(const QStringList &arguments);
 int runQuery(const QStringList &arguments);
 int runDuplicates(const QStringList &arguments);
+int runBench(const QStringList &arguments);
 
 } // namespace loupe::cli

@@ -24,6 +24,7 @@ Commands:
   similar PROJECT --id ID   Samples most like one sample or a set (--ids FILE), for targeted collection
   duplicates PROJECT        Exact and near duplicates, train/test leaks, broken images
   query PROJECT "WHERE ..." Samples matching a read-only SQL condition over sample_view
+  bench PROJECT             Time every analysis step on a copy of PROJECT (medians, peak memory)
   demo DIR                  Build the Fashion-MNIST demo dataset and project in DIR
   synth DIR                 Write a synthetic dataset folder (for scale tests)
 
@@ -69,6 +70,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("similar"), runSimilar},
         {QStringLiteral("duplicates"), runDuplicates},
         {QStringLiteral("query"), runQuery},
+        {QStringLiteral("bench"), runBench},
     };
     const auto it = commands.find(command);
     if (it == commands.end()) {

@@ -17,6 +17,11 @@ namespace {
 // cells of even size, and training stays a small part of the total at any n.
 constexpr qint64 kTrainingPointsPerCell = 64;
 
+// Refinement looks at the nearest 8 neighbours of the nearest 8 neighbours (64 candidates,
+// not k^2 = 225): near neighbours' lists hold most of what the cells missed, and each
+// candidate costs a random memory access and a full-length distance.
+constexpr int kRefineFanout = 8;
+
 // Progress: making the cells, the cell searches, the refinement passes.
 constexpr double kCellsMade = 0.15;
 constexpr double kSearched = 0.9;
@@ -105,13 +110,14 @@ void searchCell(const float *data, const std::vector<float> &norms, int d, int k
 
 /**
  * One pass of "neighbours of neighbours" (as in NN-descent): every point also looks at
- * the neighbours of its neighbours, read from a snapshot so that the pass does not
+ * the nearest kRefineFanout neighbours of its nearest kRefineFanout neighbours, read from a snapshot so that the pass does not
  * depend on thread scheduling, and keeps the k nearest of old and new.
  */
 void refineByNeighborsOfNeighbors(const float *data, int d, KnnGraph &graph, Progress &progress, double from,
                                   double to)
 {
     const int k = graph.k;
+    const int fanout = std::min(k, kRefineFanout);
     const std::vector<qint32> snapshot = graph.indices;
     parallelFor(
         graph.n, 1024, progress,
@@ -121,10 +127,10 @@ void refineByNeighborsOfNeighbors(const float *data, int d, KnnGraph &graph, Pro
             for (qint64 i = begin; i < end; ++i) {
                 const qint32 *own = snapshot.data() + i * k;
                 candidates.clear();
-                for (int j = 0; j < k; ++j) {
+                for (int j = 0; j < fanout; ++j) {
                     if (own[j] >= 0)
                         candidates.insert(candidates.end(), snapshot.begin() + qint64(own[j]) * k,
-                                          snapshot.begin() + (qint64(own[j]) + 1) * k);
+                                          snapshot.begin() + qint64(own[j]) * k + fanout);
                 }
                 std::sort(candidates.begin(), candidates.end());
                 candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());

@@ -38,6 +38,60 @@ void writeClasses(const QDir &folder, int classes)
         file.write(QStringLiteral("class_%1\n").arg(c).toUtf8());
 }
 
+/**
+ * Embeddings are a Gaussian mixture shaped like a network's: kComponentsPerClass
+ * components per class, each with a low-rank covariance (kLatentDimensions directions
+ * plus a little isotropic noise). Isotropic 128-d noise would have no neighbourhood
+ * structure at all (every point's nearest neighbours are nearly as far as any other
+ * point of its cluster), which no real embedding space looks like and which makes every
+ * approximate kNN method look arbitrarily bad.
+ */
+constexpr int kComponentsPerClass = 10;
+constexpr int kLatentDimensions = 8;
+constexpr float kNoise = 0.3f;
+
+struct MixtureComponent
+{
+    std::vector<float> centre; // d
+    std::vector<float> basis;  // kLatentDimensions x d
+};
+
+std::vector<MixtureComponent> makeComponents(int classes, int d, std::mt19937_64 &rng)
+{
+    std::normal_distribution<float> gaussian(0.0f, 1.0f);
+    std::vector<MixtureComponent> components;
+    for (int label = 0; label < classes; ++label) {
+        std::vector<float> classCentre(static_cast<size_t>(d));
+        for (float &value : classCentre)
+            value = 3.0f * gaussian(rng);
+        for (int j = 0; j < kComponentsPerClass; ++j) {
+            MixtureComponent component;
+            component.centre = classCentre;
+            for (float &value : component.centre)
+                value += 1.5f * gaussian(rng);
+            component.basis.resize(size_t(kLatentDimensions) * size_t(d));
+            for (float &value : component.basis)
+                value = 0.5f * gaussian(rng);
+            components.push_back(std::move(component));
+        }
+    }
+    return components;
+}
+
+void drawEmbedding(const MixtureComponent &component, int d, std::mt19937_64 &rng, float *out)
+{
+    std::normal_distribution<float> gaussian(0.0f, 1.0f);
+    float latent[kLatentDimensions];
+    for (float &value : latent)
+        value = gaussian(rng);
+    for (int k = 0; k < d; ++k) {
+        float value = component.centre[size_t(k)] + kNoise * gaussian(rng);
+        for (int l = 0; l < kLatentDimensions; ++l)
+            value += latent[l] * component.basis[size_t(l) * size_t(d) + size_t(k)];
+        out[k] = value;
+    }
+}
+
 } // namespace
 
 void writeSyntheticDataset(const QString &path, const SyntheticOptions &options, Progress &progress)
@@ -55,9 +109,8 @@ void writeSyntheticDataset(const QString &path, const SyntheticOptions &options,
     std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
     const int d = options.dimensions;
     const int c = options.classes;
-    std::vector<float> centres(size_t(c) * size_t(d));
-    for (float &value : centres)
-        value = 3.0f * gaussian(rng);
+    const std::vector<MixtureComponent> components = makeComponents(c, d, rng);
+    std::uniform_int_distribution<int> pickComponent(0, kComponentsPerClass - 1);
 
     const qint64 n = options.samples;
     std::vector<float> embeddings(size_t(n) * size_t(d));
@@ -69,9 +122,8 @@ void writeSyntheticDataset(const QString &path, const SyntheticOptions &options,
     QByteArray lines;
     for (qint64 i = 0; i < n; ++i) {
         const int label = pickClass(rng);
-        float *embedding = embeddings.data() + i * d;
-        for (int k = 0; k < d; ++k)
-            embedding[k] = centres[size_t(label) * size_t(d) + size_t(k)] + 2.0f * gaussian(rng);
+        const MixtureComponent &component = components[size_t(label * kComponentsPerClass + pickComponent(rng))];
+        drawEmbedding(component, d, rng, embeddings.data() + i * d);
         // Scores: the true class usually, but not always, wins.
         float *row = probabilities.data() + i * c;
         double sum = 0.0;

@@ -19,7 +19,7 @@ struct SyntheticOptions
 
 /**
  * Writes a seeded synthetic Loupe folder for scale tests and benchmarks: a Gaussian
- * mixture of embeddings (one cluster per class), softmax predictions whose accuracy
+ * mixture of embeddings (ten low-rank components per class, see the .cpp), softmax predictions whose accuracy
  * is about 85 %, split and two metadata columns. To keep the folder small, samples
  * share a pool of small PNG files (an import checks each distinct path once).
  */

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void importAnalysesAndReportJsonHasResults();
     void queryIsReadOnly();
     void similarAndDuplicates();
+    void benchTimesStepsAndLeavesProjectAlone();
 
 private:
     QTemporaryDir m_dir;
@@ -252,6 +253,38 @@ void TestCli::similarAndDuplicates()
     r = runCli({QStringLiteral("duplicates"), m_project});
     QCOMPARE(r.exitCode, 0);
     QCOMPARE(r.out.count(QStringLiteral("broken,")), 6);
+}
+
+void TestCli::benchTimesStepsAndLeavesProjectAlone()
+{
+    QFile file(m_project);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray before = file.readAll();
+    file.close();
+
+    Result r = runCli({QStringLiteral("bench"), m_project, QStringLiteral("--runs"), QStringLiteral("2"),
+                       QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonArray rows = QJsonDocument::fromJson(r.out.toUtf8()).array();
+    QStringList steps;
+    for (const QJsonValue &row : rows) {
+        steps << row[QStringLiteral("step")].toString();
+        QCOMPARE(row[QStringLiteral("runs")].toInt(), 2);
+        QVERIFY(row[QStringLiteral("median_s")].toDouble() >= 0.0);
+        QVERIFY(row[QStringLiteral("peak_rss_mib_after")].toDouble() > 0.0);
+    }
+    QVERIFY2(steps.contains(QStringLiteral("open + basics (scores, report)")), qPrintable(r.out));
+    QVERIFY(steps.contains(QStringLiteral("analyze: label_issues")));
+    QVERIFY(steps.contains(QStringLiteral("analyze: all steps")));
+
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), before);
+    file.close();
+
+    r = runCli({QStringLiteral("bench"), m_project, QStringLiteral("--runs"), QStringLiteral("0")});
+    QCOMPARE(r.exitCode, 2);
+    r = runCli({QStringLiteral("bench"), m_dir.filePath(QStringLiteral("missing.loupe"))});
+    QCOMPARE(r.exitCode, 1);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -1,0 +1,235 @@
+// loupe-cli bench: times every analysis step on a project, medians of several runs and peak memory.
+
+#include "analysis/nearestneighbors.h"
+#include "analysis/pca.h"
+#include "analysispipeline.h"
+#include "arraystore.h"
+#include "classificationreport.h"
+#include "clisupport.h"
+#include "commands.h"
+#include "error.h"
+#include "loupefolderimporter.h"
+#include "progress.h"
+#include "project.h"
+#include "sampletable.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <vector>
+
+namespace loupe::cli {
+
+namespace {
+
+/** Seconds of each timed step, one entry per run, in the order the steps first ran. */
+class Timings
+{
+public:
+    void add(const QString &step, double seconds)
+    {
+        if (!m_seconds.count(step))
+            m_order << step;
+        m_seconds[step].push_back(seconds);
+        m_peakMiB[step] = std::max(m_peakMiB[step], peakResidentMiB());
+    }
+
+    QJsonArray toJson() const
+    {
+        QJsonArray rows;
+        for (const QString &step : m_order) {
+            const std::vector<double> &values = m_seconds.at(step);
+            rows.append(
+                QJsonObject{{QStringLiteral("step"), step},
+                            {QStringLiteral("median_s"), median(values)},
+                            {QStringLiteral("min_s"), *std::min_element(values.begin(), values.end())},
+                            {QStringLiteral("max_s"), *std::max_element(values.begin(), values.end())},
+                            {QStringLiteral("runs"), int(values.size())},
+                            {QStringLiteral("peak_rss_mib_after"), m_peakMiB.at(step)}});
+        }
+        return rows;
+    }
+
+    /** A Markdown table, the form the README quotes. */
+    QString toMarkdown() const
+    {
+        QString text = QStringLiteral("| step | median s | min s | max s | peak RSS after (MiB) |\n"
+                                      "|---|---:|---:|---:|---:|\n");
+        for (const QJsonValue &value : toJson()) {
+            const QJsonObject row = value.toObject();
+            text += QStringLiteral("| %1 | %2 | %3 | %4 | %5 |\n")
+                        .arg(row.value(QStringLiteral("step")).toString())
+                        .arg(row.value(QStringLiteral("median_s")).toDouble(), 0, 'f', 2)
+                        .arg(row.value(QStringLiteral("min_s")).toDouble(), 0, 'f', 2)
+                        .arg(row.value(QStringLiteral("max_s")).toDouble(), 0, 'f', 2)
+                        .arg(row.value(QStringLiteral("peak_rss_mib_after")).toDouble(), 0, 'f', 0);
+        }
+        return text;
+    }
+
+    static double peakResidentMiB()
+    {
+        rusage usage{};
+        getrusage(RUSAGE_SELF, &usage);
+        return double(usage.ru_maxrss) / 1024.0;
+    }
+
+private:
+    static double median(std::vector<double> values)
+    {
+        std::sort(values.begin(), values.end());
+        const size_t n = values.size();
+        return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
+    }
+
+    QStringList m_order;
+    std::map<QString, std::vector<double>> m_seconds;
+    std::map<QString, double> m_peakMiB;
+};
+
+double secondsOf(const QElapsedTimer &timer)
+{
+    return double(timer.nsecsElapsed()) / 1e9;
+}
+
+void timeImport(const QString &folder, const QString &output, Timings &timings)
+{
+    ImportOptions options;
+    options.overwrite = true;
+    Progress quiet;
+    QElapsedTimer timer;
+    timer.start();
+    LoupeFolderImporter(folder).run(output, options, quiet);
+    timings.add(QStringLiteral("import"), secondsOf(timer));
+}
+
+/** Opening the project, loading its samples and scores, and the classification report. */
+void timeBasics(const QString &path, Timings &timings)
+{
+    QElapsedTimer timer;
+    timer.start();
+    auto project = Project::open(path);
+    const SampleTable table = SampleTable::load(*project);
+    const ClassificationReport report = ClassificationReport::compute(table);
+    timings.add(QStringLiteral("open + basics (scores, report)"), secondsOf(timer));
+    if (report.perClass.empty())
+        throw Error(QStringLiteral("%1: the project has no classes").arg(path));
+}
+
+/** PCA to 32 components and the similarity-search index, with single queries by sample. */
+void timeSearchKernels(const QString &path, int queries, Timings &timings)
+{
+    auto project = Project::open(path);
+    const SampleTable table = SampleTable::load(*project);
+    ArrayStore arrays(project->database());
+    const auto shape = arrays.shape(table.runId, QStringLiteral("embeddings"));
+    if (!shape)
+        return;
+    const std::vector<float> embeddings = arrays.readAll(table.runId, QStringLiteral("embeddings"));
+    const qint64 n = shape->rows;
+    const int d = int(shape->cols);
+    Progress quiet;
+
+    QElapsedTimer timer;
+    timer.start();
+    PcaParams pca;
+    pca.components = std::min(32, d);
+    computePca(embeddings.data(), n, d, pca, quiet);
+    timings.add(QStringLiteral("PCA (32 components)"), secondsOf(timer));
+
+    timer.start();
+    const NearestNeighbors index(embeddings.data(), n, d, KnnParams{}, quiet);
+    timings.add(QStringLiteral("kNN index build (similarity search)"), secondsOf(timer));
+
+    std::mt19937_64 random(11);
+    timer.start();
+    for (int q = 0; q < queries; ++q) {
+        const qint64 sample = qint64(random() % quint64(n));
+        index.query(embeddings.data() + sample * d, 10);
+    }
+    timings.add(QStringLiteral("kNN query x %1 (k = 10)").arg(queries), secondsOf(timer));
+}
+
+void timePipeline(const QString &path, Timings &timings)
+{
+    auto project = Project::open(path);
+    Progress quiet;
+    const AnalysisSummary summary = AnalysisPipeline(*project).run(AnalysisOptions{}, quiet);
+    double total = 0.0;
+    for (const QString &step : summary.stepsRun) {
+        const double seconds = summary.seconds.value(step).toDouble();
+        total += seconds;
+        timings.add(QStringLiteral("analyze: ") + step, seconds);
+    }
+    timings.add(QStringLiteral("analyze: all steps"), total);
+}
+
+} // namespace
+
+int runBench(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Time every analysis step on a copy of PROJECT (the file itself is not changed): open and basics, "
+        "PCA, the similarity index and queries, and each step of `analyze`; medians of RUNS runs and the "
+        "peak resident memory. With --import DIR, the import of DIR is timed too."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
+    parser.addOption({QStringLiteral("runs"), QStringLiteral("Runs of each step (default 3)."),
+                      QStringLiteral("N"), QStringLiteral("3")});
+    parser.addOption({QStringLiteral("import"), QStringLiteral("Also time importing this dataset folder."),
+                      QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("queries"), QStringLiteral("Single kNN queries to time (default 1000)."),
+                      QStringLiteral("N"), QStringLiteral("1000")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print the table as JSON.")});
+    int exitCode = Ok;
+    if (!parseCommand(parser, QStringLiteral("bench"), arguments, 1, exitCode))
+        return exitCode;
+    const QString source = parser.positionalArguments().at(0);
+    const int runs = parser.value(QStringLiteral("runs")).toInt();
+    if (runs < 1) {
+        printError(QStringLiteral("loupe-cli bench: --runs must be at least 1"));
+        return Usage;
+    }
+    try {
+        Project::open(source); // fails early, with the reason, on a bad project
+        QTemporaryDir scratch;
+        if (!scratch.isValid())
+            throw Error(QStringLiteral("cannot create a temporary folder: %1").arg(scratch.errorString()));
+        const QString copy = scratch.filePath(QStringLiteral("bench.loupe"));
+        Timings timings;
+        for (int run = 1; run <= runs; ++run) {
+            printError(QStringLiteral("bench: run %1 of %2").arg(run).arg(runs));
+            if (parser.isSet(QStringLiteral("import")))
+                timeImport(parser.value(QStringLiteral("import")),
+                           scratch.filePath(QStringLiteral("import.loupe")), timings);
+            QFile::remove(copy);
+            if (!QFile::copy(source, copy))
+                throw Error(QStringLiteral("cannot copy %1 to %2").arg(source, copy));
+            timeBasics(copy, timings);
+            timeSearchKernels(copy, parser.value(QStringLiteral("queries")).toInt(), timings);
+            timePipeline(copy, timings);
+        }
+        if (parser.isSet(QStringLiteral("json")))
+            printOut(QString::fromUtf8(QJsonDocument(timings.toJson()).toJson()));
+        else
+            printOut(timings.toMarkdown() +
+                     QStringLiteral("\npeak memory (max RSS of the whole bench): %1 MiB\n")
+                         .arg(Timings::peakResidentMiB(), 0, 'f', 0));
+        return Ok;
+    } catch (const Error &error) {
+        printError(QStringLiteral("loupe-cli bench: ") + error.message());
+        return Failure;
+    }
+}
+
+} // namespace loupe::cli

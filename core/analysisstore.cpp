@@ -94,35 +94,39 @@ void AnalysisStore::writeSampleColumn(int runId, const QString &column, const st
     }
 }
 
-std::vector<float> AnalysisStore::readSampleColumn(int runId, const QString &column, qint64 samples) const
+namespace {
+
+/** One column of sample_analysis for every sample; NULL and missing rows keep fill. */
+template<typename T, typename Read>
+std::vector<T> readColumn(SqliteDatabase &db, int runId, const QString &column, qint64 samples, T fill,
+                          Read read)
 {
     checkColumn(column);
-    std::vector<float> values(size_t(samples), NAN);
-    auto statement = m_db.prepare(
+    std::vector<T> values(size_t(samples), fill);
+    auto statement = db.prepare(
         QStringLiteral("SELECT sample_index, %1 FROM sample_analysis WHERE run_id = ?").arg(column));
     statement.bind(1, runId);
     while (statement.step()) {
         const qint64 sample = statement.columnInt64(0);
         if (sample >= 0 && sample < samples && !statement.isNull(1))
-            values[size_t(sample)] = float(statement.columnDouble(1));
+            values[size_t(sample)] = read(statement);
     }
     return values;
+}
+
+} // namespace
+
+std::vector<float> AnalysisStore::readSampleColumn(int runId, const QString &column, qint64 samples) const
+{
+    return readColumn<float>(m_db, runId, column, samples, NAN,
+                             [](SqliteStatement &row) { return float(row.columnDouble(1)); });
 }
 
 std::vector<int> AnalysisStore::readSampleIntColumn(int runId, const QString &column, qint64 samples,
                                                     int nullValue) const
 {
-    checkColumn(column);
-    std::vector<int> values(size_t(samples), nullValue);
-    auto statement = m_db.prepare(
-        QStringLiteral("SELECT sample_index, %1 FROM sample_analysis WHERE run_id = ?").arg(column));
-    statement.bind(1, runId);
-    while (statement.step()) {
-        const qint64 sample = statement.columnInt64(0);
-        if (sample >= 0 && sample < samples && !statement.isNull(1))
-            values[size_t(sample)] = statement.columnInt(1);
-    }
-    return values;
+    return readColumn<int>(m_db, runId, column, samples, nullValue,
+                           [](SqliteStatement &row) { return row.columnInt(1); });
 }
 
 void AnalysisStore::writeClusters(int runId, const QString &method,

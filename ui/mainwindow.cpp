@@ -1,6 +1,13 @@
 #include "mainwindow.h"
 
+#include "classificationreport.h"
+#include "confusionmatrixview.h"
+#include "embeddingmapview.h"
 #include "error.h"
+#include "panels/clusterspanel.h"
+#include "panels/mappanel.h"
+#include "panels/similarpanel.h"
+#include "panels/slicespanel.h"
 #include "project.h"
 #include "projectsession.h"
 #include "reportpanel.h"
@@ -14,9 +21,11 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QItemSelectionModel>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -25,6 +34,9 @@
 #include <QToolBar>
 #include <QUndoStack>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <map>
 
 namespace loupe {
 
@@ -39,6 +51,7 @@ struct MainWindow::LoadedProject
 {
     std::unique_ptr<Project> project;
     SampleTable table;
+    AnalysisResults analysis;
     QString error;
 };
 
@@ -46,13 +59,17 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_session(new ProjectSession(this)), m_thumbnails(new ThumbnailCache(this)),
       m_gridModel(new SampleGridModel(*m_session, *m_thumbnails, this)),
       m_grid(new SampleGridView(*m_thumbnails, this)), m_report(new ReportPanel(*m_session, this)),
-      m_order(new QComboBox(this)), m_status(new QLabel(this))
+      m_confusion(new ConfusionMatrixView(this)), m_map(new MapPanel(*m_session, this)),
+      m_clusters(new ClustersPanel(*m_session, this)), m_slices(new SlicesPanel(*m_session, this)),
+      m_similar(new SimilarPanel(*m_session, this)), m_order(new QComboBox(this)), m_status(new QLabel(this)),
+      m_filterStatus(new QLabel(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
     m_grid->setModel(m_gridModel);
     setCentralWidget(m_grid);
     statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_filterStatus);
 
     createActions();
     createDocks();
@@ -76,6 +93,11 @@ MainWindow::MainWindow(QWidget *parent)
         updateTitle();
     });
     connect(m_session, &ProjectSession::labelsChanged, this, &MainWindow::updateStatus);
+    connect(m_session, &ProjectSession::filterChanged, this, &MainWindow::updateStatus);
+    connect(m_session, &ProjectSession::selectionChanged, this, &MainWindow::showSessionSelection);
+    connect(m_grid->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { m_session->setSelection(m_grid->selectedSamples(), m_grid); });
+    connect(m_map->view(), &EmbeddingMapView::selectionChanged, this, &MainWindow::filterToMapSelection);
     connect(m_session, &ProjectSession::editFailed, this,
             [this](const QString &message) { QMessageBox::warning(this, tr("Label not changed"), message); });
     connect(&m_openWatcher, &QFutureWatcher<std::shared_ptr<LoadedProject>>::finished, this,
@@ -102,7 +124,8 @@ void MainWindow::createActions()
     toolbar->setObjectName(QStringLiteral("gridToolBar"));
     toolbar->setMovable(false);
     toolbar->addWidget(new QLabel(tr(" Sort by: "), this));
-    m_order->addItem(tr("Loss (most suspicious first)"), int(SampleGridModel::Order::Loss));
+    m_order->addItem(tr("Issue score (likely label errors first)"), int(SampleGridModel::Order::IssueScore));
+    m_order->addItem(tr("Loss"), int(SampleGridModel::Order::Loss));
     m_order->addItem(tr("Confidence"), int(SampleGridModel::Order::Confidence));
     m_order->addItem(tr("Id"), int(SampleGridModel::Order::Id));
     toolbar->addWidget(m_order);
@@ -116,7 +139,97 @@ void MainWindow::createDocks()
     dock->setObjectName(QStringLiteral("reportDock"));
     dock->setWidget(m_report);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
-    resizeDocks({dock}, {420}, Qt::Horizontal);
+
+    auto *confusionDock = new QDockWidget(tr("Confusion matrix"), this);
+    confusionDock->setObjectName(QStringLiteral("confusionDock"));
+    confusionDock->setWidget(m_confusion);
+    addDockWidget(Qt::LeftDockWidgetArea, confusionDock);
+    connect(m_report, &ReportPanel::reportChanged, this, [this](const ClassificationReport &report) {
+        m_confusion->setMatrix(m_session->table().classNames, report.confusion);
+    });
+    connect(m_confusion, &ConfusionMatrixView::cellActivated, this, &MainWindow::filterToConfusionCell);
+
+    auto *mapDock = new QDockWidget(tr("Embedding map"), this);
+    mapDock->setObjectName(QStringLiteral("mapDock"));
+    mapDock->setWidget(m_map);
+    addDockWidget(Qt::RightDockWidgetArea, mapDock);
+
+    auto *clustersDock = new QDockWidget(tr("Failure clusters"), this);
+    clustersDock->setObjectName(QStringLiteral("clustersDock"));
+    clustersDock->setWidget(m_clusters);
+    addDockWidget(Qt::RightDockWidgetArea, clustersDock);
+
+    auto *slicesDock = new QDockWidget(tr("Slices and SQL filter"), this);
+    slicesDock->setObjectName(QStringLiteral("slicesDock"));
+    slicesDock->setWidget(m_slices);
+    tabifyDockWidget(clustersDock, slicesDock);
+
+    auto *similarDock = new QDockWidget(tr("Similar samples"), this);
+    similarDock->setObjectName(QStringLiteral("similarDock"));
+    similarDock->setWidget(m_similar);
+    tabifyDockWidget(slicesDock, similarDock);
+    clustersDock->raise();
+
+    resizeDocks({dock, mapDock}, {420, 560}, Qt::Horizontal);
+    resizeDocks({dock, confusionDock}, {360, 440}, Qt::Vertical);
+    resizeDocks({mapDock, clustersDock}, {480, 320}, Qt::Vertical);
+}
+
+void MainWindow::filterToConfusionCell(int given, int predicted)
+{
+    const SampleTable &table = m_session->table();
+    const int split = m_report->splitIndex();
+    std::vector<qint64> samples;
+    for (qint64 i = 0; i < table.size(); ++i) {
+        const auto s = size_t(i);
+        if (table.labels[s] == given && table.predicted[s] == predicted &&
+            (split < 0 || table.splitIndex[s] == split))
+            samples.push_back(i);
+    }
+    QString description =
+        tr("given %1, predicted %2").arg(table.classNames.value(given), table.classNames.value(predicted));
+    if (split >= 0)
+        description += tr(" in %1").arg(table.splitNames.value(split));
+    // Most confidently wrong first: those are the likeliest label errors of the cell.
+    m_order->setCurrentIndex(m_order->findData(int(SampleGridModel::Order::Confidence)));
+    m_session->setFilter(description, std::move(samples));
+}
+
+void MainWindow::filterToMapSelection(const std::vector<qint64> &points)
+{
+    // The grid shows what was lassoed; clearing the map's selection lifts that filter again.
+    if (!points.empty())
+        m_session->setFilter(tr("map selection"), points);
+    else if (m_session->filterDescription() == tr("map selection"))
+        m_session->clearFilter();
+}
+
+void MainWindow::showSessionSelection(const QObject *origin)
+{
+    if (origin == m_grid)
+        return;
+    // Rows of the selected samples, merged into contiguous ranges: one range per run of
+    // rows keeps selecting tens of thousands of samples fast.
+    std::vector<int> rows;
+    for (const qint64 sample : m_session->selection()) {
+        const int row = m_gridModel->rowOf(sample);
+        if (row >= 0)
+            rows.push_back(row);
+    }
+    std::sort(rows.begin(), rows.end());
+    QItemSelection selection;
+    for (size_t i = 0; i < rows.size();) {
+        size_t j = i;
+        while (j + 1 < rows.size() && rows[j + 1] == rows[j] + 1)
+            ++j;
+        selection.select(m_gridModel->index(rows[i]), m_gridModel->index(rows[j]));
+        i = j + 1;
+    }
+    const QSignalBlocker blocker(m_grid->selectionModel());
+    m_grid->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    if (!rows.empty())
+        m_grid->scrollTo(m_gridModel->index(rows.front()));
+    m_grid->viewport()->update();
 }
 
 void MainWindow::createMenus()
@@ -140,10 +253,36 @@ void MainWindow::createMenus()
     edit->addSeparator();
     m_relabelMenu = edit->addMenu(tr("Re&label Selection As"));
     edit->addAction(tr("Select &All"), QKeySequence::SelectAll, m_grid, &QAbstractItemView::selectAll);
+    m_acceptSuggestion = edit->addAction(tr("&Accept Suggested Label"), QKeySequence(Qt::Key_A), this,
+                                         &MainWindow::acceptSuggestedLabels);
+    edit->addAction(tr("Find &Similar Samples"), QKeySequence::Find, this, [this] {
+        for (QDockWidget *dock : findChildren<QDockWidget *>()) {
+            if (dock->widget() == m_similar) {
+                dock->show();
+                dock->raise();
+            }
+        }
+        m_similar->findSimilar();
+    });
+    m_acceptSuggestion->setToolTip(tr("Relabel the selected samples as the analysis suggests (A)"));
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         m_viewMenu->addAction(dock->toggleViewAction());
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(tr("Show &All Samples (Clear Filter)"),
+                          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), m_session,
+                          &ProjectSession::clearFilter);
+    m_viewMenu->addAction(tr("&Filter SQL…"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
+        for (QDockWidget *dock : findChildren<QDockWidget *>()) {
+            if (dock->widget() == m_slices) {
+                dock->show();
+                dock->raise();
+            }
+        }
+        m_slices->conditionEdit()->setFocus();
+        m_slices->conditionEdit()->selectAll();
+    });
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, this,
                           [this] { m_grid->setTileSize(m_grid->tileSize() + 16); });
@@ -196,6 +335,27 @@ void MainWindow::relabelSelection(int classIndex)
     }
 }
 
+void MainWindow::acceptSuggestedLabels()
+{
+    // One undo step per suggested class, since a command relabels to one class.
+    std::map<int, QList<qint64>> bySuggestion;
+    const std::vector<int> &suggested = m_session->analysis().suggestedLabel;
+    for (const qint64 sample : m_grid->selectedSamples()) {
+        const int suggestion = size_t(sample) < suggested.size() ? suggested[size_t(sample)] : -1;
+        if (suggestion >= 0 && suggestion != m_session->table().labels[size_t(sample)])
+            bySuggestion[suggestion].append(sample);
+    }
+    if (bySuggestion.empty()) {
+        statusBar()->showMessage(tr("The analysis suggests no other label for the selection."), 3000);
+        return;
+    }
+    int changed = 0;
+    for (const auto &[label, samples] : bySuggestion)
+        changed += m_session->relabel(samples, label) ? int(samples.size()) : 0;
+    statusBar()->showMessage(
+        tr("Accepted the suggested label for %n sample(s) (Ctrl+Z to undo)", nullptr, changed), 4000);
+}
+
 void MainWindow::chooseProject()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), QString(),
@@ -216,6 +376,8 @@ void MainWindow::openProject(const QString &path)
         try {
             loaded->project = Project::open(path);
             loaded->table = SampleTable::load(*loaded->project);
+            loaded->analysis =
+                AnalysisResults::load(*loaded->project, loaded->table.runId, loaded->table.size());
         } catch (const Error &error) {
             loaded->project.reset();
             loaded->error = error.message();
@@ -242,7 +404,7 @@ void MainWindow::onOpenFinished()
         Q_EMIT openFailed(loaded->error);
         return;
     }
-    m_session->adopt(std::move(loaded->project), std::move(loaded->table));
+    m_session->adopt(std::move(loaded->project), std::move(loaded->table), std::move(loaded->analysis));
     addRecentProject(m_openingPath);
     Q_EMIT projectOpened();
 }
@@ -271,6 +433,7 @@ void MainWindow::updateStatus()
 {
     if (!m_session->isOpen()) {
         m_status->setText(tr("Open a project with File > Open (Ctrl+O) or drop a .loupe file here."));
+        m_filterStatus->clear();
         return;
     }
     const SampleTable &table = m_session->table();
@@ -290,6 +453,10 @@ void MainWindow::updateStatus()
     if (m_session->isReadOnly())
         text += tr(" · read-only: %1").arg(m_session->project()->readOnlyReason());
     m_status->setText(text);
+    m_filterStatus->setText(m_session->hasFilter() ? tr("Filter: %1 · %2 shown (Ctrl+Shift+A shows all)")
+                                                         .arg(m_session->filterDescription())
+                                                         .arg(locale.toString(m_session->filteredCount()))
+                                                   : QString());
 }
 
 void MainWindow::updateTitle()

@@ -4,6 +4,7 @@
 #include <QMainWindow>
 
 #include <memory>
+#include <vector>
 
 class QAction;
 class QComboBox;
@@ -12,8 +13,13 @@ class QMenu;
 
 namespace loupe {
 
+class ClustersPanel;
+class ConfusionMatrixView;
+class MapPanel;
 class Project;
 class ProjectSession;
+class SimilarPanel;
+class SlicesPanel;
 class ReportPanel;
 class SampleGridModel;
 class SampleGridView;
@@ -43,6 +49,11 @@ public:
     SampleGridView *grid() const { return m_grid; }
     SampleGridModel *gridModel() const { return m_gridModel; }
     ReportPanel *reportPanel() const { return m_report; }
+    ConfusionMatrixView *confusionMatrix() const { return m_confusion; }
+    MapPanel *mapPanel() const { return m_map; }
+    ClustersPanel *clustersPanel() const { return m_clusters; }
+    SlicesPanel *slicesPanel() const { return m_slices; }
+    SimilarPanel *similarPanel() const { return m_similar; }
 
 Q_SIGNALS:
     void projectOpened();
@@ -62,6 +73,10 @@ private:
     void chooseProject();
     void onOpenFinished();
     void relabelSelection(int classIndex);
+    void acceptSuggestedLabels();
+    void filterToConfusionCell(int given, int predicted);
+    void filterToMapSelection(const std::vector<qint64> &points);
+    void showSessionSelection(const QObject *origin);
     void rebuildRelabelActions();
     void addRecentProject(const QString &path);
     void rebuildRecentMenu();
@@ -73,8 +88,15 @@ private:
     SampleGridModel *m_gridModel;
     SampleGridView *m_grid;
     ReportPanel *m_report;
+    ConfusionMatrixView *m_confusion;
+    MapPanel *m_map;
+    ClustersPanel *m_clusters;
+    SlicesPanel *m_slices;
+    SimilarPanel *m_similar;
     QComboBox *m_order;
     QLabel *m_status;
+    QLabel *m_filterStatus;
+    QAction *m_acceptSuggestion = nullptr;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_relabelMenu = nullptr;
     QMenu *m_viewMenu = nullptr;

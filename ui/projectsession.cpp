@@ -18,17 +18,20 @@ void ProjectSession::open(const QString &path)
 {
     auto project = Project::open(path);
     SampleTable table = SampleTable::load(*project);
-    adopt(std::move(project), std::move(table));
+    AnalysisResults analysis = AnalysisResults::load(*project, table.runId, table.size());
+    adopt(std::move(project), std::move(table), std::move(analysis));
 }
 
-void ProjectSession::adopt(std::unique_ptr<Project> project, SampleTable table)
+void ProjectSession::adopt(std::unique_ptr<Project> project, SampleTable table, AnalysisResults analysis)
 {
     close();
     m_project = std::move(project);
     m_table = std::move(table);
+    m_analysis = std::move(analysis);
     m_labels = std::make_unique<LabelRepository>(*m_project);
     connect(m_labels.get(), &LabelRepository::labelsChanged, this, [this](const QList<LabelChange> &changes) {
         applyToTable(changes);
+        refreshAnalysis(changes);
         Q_EMIT labelsChanged(changes);
     });
     Q_EMIT opened();
@@ -42,6 +45,11 @@ void ProjectSession::close()
     m_labels.reset();
     m_project.reset();
     m_table = SampleTable();
+    m_analysis = AnalysisResults();
+    m_filterDescription.clear();
+    m_filterMask.clear();
+    m_filterCount = 0;
+    m_selection.clear();
     Q_EMIT closed();
 }
 
@@ -88,6 +96,68 @@ void ProjectSession::applyToTable(const QList<LabelChange> &changes)
         m_table.loss[i] = float(scores.loss);
         m_table.margin[i] = float(scores.margin);
     }
+}
+
+} // namespace loupe
+
+namespace loupe {
+
+void ProjectSession::refreshAnalysis(const QList<LabelChange> &changes)
+{
+    // The repository's AnalysisUpdater has rewritten these samples' scores and the cluster
+    // and slice counts in the same transaction; read back only what changed.
+    std::vector<qint64> samples;
+    for (const LabelChange &change : changes)
+        samples.push_back(change.sample);
+    m_analysis.refresh(*m_project, samples);
+}
+
+void ProjectSession::setFilter(const QString &description, std::vector<qint64> samples)
+{
+    m_filterMask.assign(size_t(m_table.size()), 0);
+    m_filterCount = 0;
+    for (const qint64 sample : samples) {
+        if (sample >= 0 && sample < m_table.size() && !m_filterMask[size_t(sample)]) {
+            m_filterMask[size_t(sample)] = 1;
+            ++m_filterCount;
+        }
+    }
+    m_filterDescription = description.isEmpty() ? QStringLiteral("filter") : description;
+    Q_EMIT filterChanged();
+}
+
+void ProjectSession::clearFilter()
+{
+    if (!hasFilter())
+        return;
+    m_filterDescription.clear();
+    m_filterMask.clear();
+    m_filterCount = 0;
+    Q_EMIT filterChanged();
+}
+
+std::vector<qint64> ProjectSession::filteredSamples() const
+{
+    std::vector<qint64> samples;
+    samples.reserve(size_t(filteredCount()));
+    for (qint64 i = 0; i < m_table.size(); ++i) {
+        if (isInFilter(i))
+            samples.push_back(i);
+    }
+    return samples;
+}
+
+qint64 ProjectSession::filteredCount() const
+{
+    return hasFilter() ? m_filterCount : m_table.size();
+}
+
+void ProjectSession::setSelection(const QList<qint64> &samples, const QObject *origin)
+{
+    if (samples == m_selection)
+        return;
+    m_selection = samples;
+    Q_EMIT selectionChanged(origin);
 }
 
 } // namespace loupe

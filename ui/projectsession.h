@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysisresults.h"
 #include "labelrepository.h"
 #include "sampletable.h"
 
@@ -16,8 +17,11 @@ class Project;
 
 /**
  * The open project as the panels see it: the Project, its LabelRepository, an
- * in-memory SampleTable kept in step with every label change, and the undo stack.
- * Panels read from the table and change labels only through relabel() (undoable).
+ * in-memory SampleTable and AnalysisResults kept in step with every label change, the
+ * undo stack, and the state every panel shares: one active filter (the samples every
+ * panel shows) and one selection. Panels read from the table and change labels only
+ * through relabel() (undoable); they change the filter and the selection only here, so
+ * that whatever is filtered or selected in one panel shows in all.
  */
 class ProjectSession final : public QObject
 {
@@ -31,17 +35,36 @@ public:
     /** Opens path, replacing the current project; throws loupe::Error and keeps the old one on failure. */
     void open(const QString &path);
     /** Takes over a project opened and loaded elsewhere (e.g. on a worker thread). */
-    void adopt(std::unique_ptr<Project> project, SampleTable table);
+    void adopt(std::unique_ptr<Project> project, SampleTable table, AnalysisResults analysis = {});
     void close();
 
     bool isOpen() const { return m_project != nullptr; }
     Project *project() const { return m_project.get(); }
     const SampleTable &table() const { return m_table; }
+    const AnalysisResults &analysis() const { return m_analysis; }
     QUndoStack *undoStack() const { return m_undoStack; }
     bool isReadOnly() const;
 
     /** Pushes an undoable relabel of samples to newLabel. Returns false when nothing would change. */
     bool relabel(const QList<qint64> &samples, int newLabel);
+
+    /**
+     * Shows only samples (any order, duplicates ignored) in every panel; description
+     * says what the filter is for the status bar, e.g. "cluster 12" or "SQL: split = 'test'".
+     */
+    void setFilter(const QString &description, std::vector<qint64> samples);
+    void clearFilter();
+    bool hasFilter() const { return !m_filterDescription.isEmpty(); }
+    QString filterDescription() const { return m_filterDescription; }
+    /** Whether sample passes the active filter (always true without one). */
+    bool isInFilter(qint64 sample) const { return m_filterMask.empty() || m_filterMask[size_t(sample)]; }
+    /** The samples passing the filter, ascending; all samples without a filter. */
+    std::vector<qint64> filteredSamples() const;
+    qint64 filteredCount() const;
+
+    /** Replaces the shared selection; origin is the panel that made it (it need not react). */
+    void setSelection(const QList<qint64> &samples, const QObject *origin = nullptr);
+    const QList<qint64> &selection() const { return m_selection; }
 
 Q_SIGNALS:
     void opened();
@@ -50,14 +73,22 @@ Q_SIGNALS:
     void labelsChanged(const QList<loupe::LabelChange> &changes);
     /** An edit could not be written; the message names the reason. */
     void editFailed(const QString &message);
+    void filterChanged();
+    void selectionChanged(const QObject *origin);
 
 private:
     void applyToTable(const QList<LabelChange> &changes);
+    void refreshAnalysis(const QList<LabelChange> &changes);
 
     std::unique_ptr<Project> m_project;
     std::unique_ptr<LabelRepository> m_labels;
     SampleTable m_table;
+    AnalysisResults m_analysis;
     QUndoStack *m_undoStack = nullptr;
+    QString m_filterDescription;
+    std::vector<uint8_t> m_filterMask; // per sample; empty = no filter
+    qint64 m_filterCount = 0;
+    QList<qint64> m_selection;
 };
 
 } // namespace loupe

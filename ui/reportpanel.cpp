@@ -90,13 +90,15 @@ void ReportPanel::refresh()
     const SampleTable &table = m_session.table();
     if (!m_session.isOpen()) {
         m_summary->setText(tr("No project open."));
+        Q_EMIT reportChanged(ClassificationReport());
         return;
     }
     if (!table.hasPredictions()) {
         m_summary->setText(tr("This project has no predictions yet."));
+        Q_EMIT reportChanged(ClassificationReport());
         return;
     }
-    const ClassificationReport report = ClassificationReport::compute(table, m_scope->currentData().toInt());
+    const ClassificationReport report = ClassificationReport::compute(table, splitIndex());
     m_summary->setText(tr("<b>Accuracy %1%</b> on %2 samples · macro F1 %3 · mean loss %4")
                            .arg(report.accuracy * 100.0, 0, 'f', 2)
                            .arg(QLocale().toString(report.samples))
@@ -109,6 +111,12 @@ void ReportPanel::refresh()
     m_model->appendRow(reportRow(tr("weighted avg"), report.weightedPrecision, report.weightedRecall,
                                  report.weightedF1, report.samples, true));
     m_table->resizeColumnsToContents();
+    Q_EMIT reportChanged(report);
+}
+
+int ReportPanel::splitIndex() const
+{
+    return m_scope->currentData().isValid() ? m_scope->currentData().toInt() : -1;
 }
 
 } // namespace loupe

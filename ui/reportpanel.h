@@ -1,5 +1,7 @@
 #pragma once
 
+#include "classificationreport.h"
+
 #include <QWidget>
 
 class QComboBox;
@@ -25,6 +27,12 @@ public:
     explicit ReportPanel(ProjectSession &session, QWidget *parent = nullptr);
 
     QTableView *table() const { return m_table; }
+    /** The split the report covers (an index into SampleTable::splitNames), -1 for all samples. */
+    int splitIndex() const;
+
+Q_SIGNALS:
+    /** The report was recomputed (open, label change, scope change); empty when there is none. */
+    void reportChanged(const loupe::ClassificationReport &report);
 
 private:
     void refreshScopes();

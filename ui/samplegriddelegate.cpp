@@ -6,6 +6,7 @@
 #include <QPainter>
 #include <QPainterPath>
 
+#include <algorithm>
 #include <cmath>
 
 namespace loupe {
@@ -27,6 +28,25 @@ QSize SampleGridDelegate::sizeHint(const QStyleOptionViewItem &option, const QMo
 {
     const int lineHeight = option.fontMetrics.height();
     return {m_imageSize + 2 * kPadding, m_imageSize + 2 * kPadding + 2 * lineHeight + 2};
+}
+
+void SampleGridDelegate::paintIssueBadge(QPainter *painter, const QRect &imageRect, const QFont &font,
+                                         double score)
+{
+    // A red pill with the issue score: likely label errors stand out while scrolling.
+    QFont small = font;
+    small.setPointSizeF(std::max(6.0, font.pointSizeF() * 0.8));
+    small.setBold(true);
+    const QString text = QStringLiteral("!%1").arg(std::lround(score * 100.0));
+    const QFontMetrics metrics(small);
+    const QRect badge(imageRect.left() + 3, imageRect.top() + 3, metrics.horizontalAdvance(text) + 8,
+                      metrics.height() + 2);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(kErrorColor);
+    painter->drawRoundedRect(badge, badge.height() / 2.0, badge.height() / 2.0);
+    painter->setFont(small);
+    painter->setPen(Qt::white);
+    painter->drawText(badge, Qt::AlignCenter, text);
 }
 
 void SampleGridDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
@@ -60,6 +80,10 @@ void SampleGridDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
         painter->setBrush(kEditedColor);
         painter->drawEllipse(QRect(imageRect.right() - 12, imageRect.top() + 2, 10, 10));
     }
+
+    if (index.data(SampleGridModel::IsIssueRole).toBool())
+        paintIssueBadge(painter, imageRect, option.font,
+                        index.data(SampleGridModel::IssueScoreRole).toDouble());
 
     const QFontMetrics metrics = option.fontMetrics;
     const int textWidth = tile.width() - 2 * kPadding + 4;

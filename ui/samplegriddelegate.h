@@ -25,6 +25,8 @@ public:
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
 private:
+    static void paintIssueBadge(QPainter *painter, const QRect &imageRect, const QFont &font, double score);
+
     int m_imageSize = 112;
 };
 

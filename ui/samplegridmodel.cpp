@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 namespace loupe {
 
@@ -14,6 +13,7 @@ SampleGridModel::SampleGridModel(ProjectSession &session, ThumbnailCache &thumbn
 {
     connect(&session, &ProjectSession::opened, this, &SampleGridModel::rebuild);
     connect(&session, &ProjectSession::closed, this, &SampleGridModel::rebuild);
+    connect(&session, &ProjectSession::filterChanged, this, &SampleGridModel::rebuild);
     connect(&session, &ProjectSession::labelsChanged, this, &SampleGridModel::onLabelsChanged);
     connect(&thumbnails, &ThumbnailCache::thumbnailReady, this, &SampleGridModel::onThumbnailReady);
     rebuild();
@@ -59,6 +59,19 @@ QVariant SampleGridModel::data(const QModelIndex &index, int role) const
         return label >= 0 && predicted >= 0 && label != predicted;
     case EditedRole:
         return table.isEdited(sample);
+    case IssueScoreRole: {
+        const auto &scores = m_session.analysis().issueScore;
+        return i < scores.size() ? double(scores[i]) : qQNaN();
+    }
+    case IsIssueRole: {
+        const auto &flags = m_session.analysis().isIssue;
+        return i < flags.size() && flags[i] == 1;
+    }
+    case SuggestedRole: {
+        const auto &suggested = m_session.analysis().suggestedLabel;
+        const int suggestion = i < suggested.size() ? suggested[i] : -1;
+        return suggestion >= 0 && suggestion != label ? table.classNames.value(suggestion) : QString();
+    }
     default:
         return {};
     }
@@ -80,9 +93,8 @@ int SampleGridModel::rowOf(qint64 sample) const
 void SampleGridModel::rebuild()
 {
     beginResetModel();
+    m_rows = m_session.filteredSamples();
     const SampleTable &table = m_session.table();
-    m_rows.resize(size_t(table.size()));
-    std::iota(m_rows.begin(), m_rows.end(), qint64(0));
     const auto descendingNaNLast = [](const std::vector<float> &values) {
         return [&values](qint64 a, qint64 b) {
             const float x = values[size_t(a)];
@@ -92,11 +104,16 @@ void SampleGridModel::rebuild()
             return x > y;
         };
     };
-    if (m_order == Order::Loss)
+    // Without issue scores (the analysis has not run) the loss is the next best ranking.
+    const std::vector<float> &issueScores = m_session.analysis().issueScore;
+    const Order order = m_order == Order::IssueScore && issueScores.empty() ? Order::Loss : m_order;
+    if (order == Order::IssueScore)
+        std::stable_sort(m_rows.begin(), m_rows.end(), descendingNaNLast(issueScores));
+    else if (order == Order::Loss)
         std::stable_sort(m_rows.begin(), m_rows.end(), descendingNaNLast(table.loss));
-    else if (m_order == Order::Confidence)
+    else if (order == Order::Confidence)
         std::stable_sort(m_rows.begin(), m_rows.end(), descendingNaNLast(table.confidence));
-    m_rowOfSample.assign(m_rows.size(), -1);
+    m_rowOfSample.assign(size_t(table.size()), -1);
     for (size_t row = 0; row < m_rows.size(); ++row)
         m_rowOfSample[size_t(m_rows[row])] = int(row);
     endResetModel();

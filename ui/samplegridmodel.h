@@ -12,9 +12,9 @@ class ProjectSession;
 class ThumbnailCache;
 
 /**
- * The samples of the open project as a flat list in a chosen order (highest loss
- * first by default). Rows map to sample indices through one compact array, so a
- * million samples cost 8 MB; thumbnails come from the ThumbnailCache on demand.
+ * The samples of the open project that pass the session's filter, as a flat list in a
+ * chosen order (most likely label errors first by default). Rows map to sample indices through one compact
+ * array, so a million samples cost 8 MB; thumbnails come from the ThumbnailCache on demand.
  */
 class SampleGridModel final : public QAbstractListModel
 {
@@ -30,8 +30,11 @@ public:
         LossRole,                      // double, NaN when unlabeled or without predictions
         IsErrorRole,                   // bool: predicted differs from label
         EditedRole,                    // bool: label differs from the imported one
+        IssueScoreRole,                // double in [0, 1], NaN when not analysed
+        IsIssueRole,                   // bool: flagged as a likely label error
+        SuggestedRole,                 // QString: the label the analysis suggests, or empty
     };
-    enum class Order { Loss, Confidence, Id };
+    enum class Order { IssueScore, Loss, Confidence, Id };
 
     SampleGridModel(ProjectSession &session, ThumbnailCache &thumbnails, QObject *parent = nullptr);
 
@@ -51,7 +54,7 @@ private:
 
     ProjectSession &m_session;
     ThumbnailCache &m_thumbnails;
-    Order m_order = Order::Loss;
+    Order m_order = Order::IssueScore;
     std::vector<qint64> m_rows;     // row -> sample
     std::vector<int> m_rowOfSample; // sample -> row
 };

@@ -1,0 +1,232 @@
+// The desktop panels on a small analysed Fashion-MNIST project, offscreen: the clusters,
+// slices, confusion matrix, map and similar panels filter and select through the one
+// shared session, the SQL filter refuses writes, and "accept suggestion" is undoable.
+
+#include "analysispipeline.h"
+#include "confusionmatrixview.h"
+#include "demo/fashionmnistdemo.h"
+#include "embeddingmapview.h"
+#include "mainwindow.h"
+#include "panels/clusterspanel.h"
+#include "panels/mappanel.h"
+#include "panels/similarpanel.h"
+#include "panels/slicespanel.h"
+#include "progress.h"
+#include "project.h"
+#include "projectsession.h"
+#include "samplegridmodel.h"
+#include "samplegridview.h"
+#include "sqlitedatabase.h"
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+using namespace loupe;
+
+class TestPanels : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void panelsShowTheAnalysis();
+    void clusterClickFiltersGrid();
+    void confusionCellFiltersGridMostConfidentFirst();
+    void sqlFilterFiltersAndRefusesWrites();
+    void mapSelectionFiltersGrid();
+    void gridSelectionShowsOnMap();
+    void findSimilarExcludesQueryAndFilters();
+    void acceptSuggestedLabelIsUndoable();
+
+private:
+    qint64 countInProject(const QString &condition) const;
+
+    QTemporaryDir m_dir;
+    DemoResult m_demo;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestPanels::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    DemoOptions options;
+    options.limit = 1200;
+    options.folds = 2;
+    options.model.epochs = 3;
+    Progress progress;
+    m_demo = buildFashionMnistDemo(m_dir.path(), options, progress);
+    auto project = Project::open(m_demo.projectPath);
+    AnalysisPipeline(*project).run(AnalysisOptions(), progress);
+}
+
+void TestPanels::init()
+{
+    m_window = std::make_unique<MainWindow>();
+    m_window->resize(1400, 900);
+    m_window->show();
+    QSignalSpy opened(m_window.get(), &MainWindow::projectOpened);
+    m_window->openProject(m_demo.projectPath);
+    QTRY_COMPARE(opened.count(), 1);
+}
+
+void TestPanels::cleanup()
+{
+    m_window.reset();
+}
+
+qint64 TestPanels::countInProject(const QString &condition) const
+{
+    auto project = Project::open(m_demo.projectPath, Project::Access::ReadOnly);
+    return project->database().queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE ") +
+                                        condition);
+}
+
+void TestPanels::panelsShowTheAnalysis()
+{
+    QVERIFY(m_window->clustersPanel()->table()->model()->rowCount() > 0);
+    QVERIFY(m_window->slicesPanel()->table()->model()->rowCount() > 0);
+    QCOMPARE(m_window->mapPanel()->view()->pointCount(), 1200);
+    QCOMPARE(m_window->confusionMatrix()->classCount(), 10);
+    QCOMPARE(m_window->gridModel()->rowCount(), 1200);
+    // Most likely label errors first.
+    const double first = m_window->gridModel()->index(0).data(SampleGridModel::IssueScoreRole).toDouble();
+    const double last = m_window->gridModel()->index(1199).data(SampleGridModel::IssueScoreRole).toDouble();
+    QVERIFY(first >= last);
+}
+
+void TestPanels::clusterClickFiltersGrid()
+{
+    ClustersPanel *panel = m_window->clustersPanel();
+    QTableView *table = panel->table();
+    QSignalSpy activated(panel, &ClustersPanel::clusterActivated);
+    const QRect cell = table->visualRect(table->model()->index(0, 0));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    QCOMPARE(activated.count(), 1);
+    const int cluster = activated.first().at(1).toInt();
+    const qint64 size = countInProject(QStringLiteral("cluster = %1").arg(cluster));
+    QVERIFY(size > 0);
+    QCOMPARE(m_window->gridModel()->rowCount(), int(size));
+    QVERIFY(m_window->session().hasFilter());
+    // The map grays out the rest; the filter lifts with Ctrl+Shift+A.
+    QTest::keyClick(m_window.get(), Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(m_window->gridModel()->rowCount(), 1200);
+}
+
+void TestPanels::confusionCellFiltersGridMostConfidentFirst()
+{
+    ConfusionMatrixView *matrix = m_window->confusionMatrix();
+    // Shirt (6) given, T-shirt/top (0) predicted: the demo's commonest confusion.
+    const qint64 expected = countInProject(QStringLiteral("label_index = 6 AND predicted_index = 0"));
+    QVERIFY(expected > 0);
+    QCOMPARE(matrix->count(6, 0), expected);
+    QTest::mouseClick(matrix, Qt::LeftButton, {}, matrix->cellRect(6, 0).center());
+    SampleGridModel *grid = m_window->gridModel();
+    QCOMPARE(grid->rowCount(), int(expected));
+    double previous = 2.0;
+    for (int row = 0; row < grid->rowCount(); ++row) {
+        QCOMPARE(grid->index(row).data(SampleGridModel::LabelRole).toString(), QStringLiteral("Shirt"));
+        QCOMPARE(grid->index(row).data(SampleGridModel::PredictedRole).toString(),
+                 QStringLiteral("T-shirt/top"));
+        const double confidence = grid->index(row).data(SampleGridModel::ConfidenceRole).toDouble();
+        QVERIFY(confidence <= previous);
+        previous = confidence;
+    }
+}
+
+void TestPanels::sqlFilterFiltersAndRefusesWrites()
+{
+    SlicesPanel *panel = m_window->slicesPanel();
+    const qint64 testSamples = countInProject(QStringLiteral("split = 'test'"));
+    QTest::keyClicks(panel->conditionEdit(), QStringLiteral("split = 'test'"));
+    QTest::keyClick(panel->conditionEdit(), Qt::Key_Return);
+    panel->waitForQuery();
+    QTRY_COMPARE(m_window->gridModel()->rowCount(), int(testSamples));
+
+    // A write is refused with a message; nothing changes, and the filter stays.
+    panel->conditionEdit()->clear();
+    QTest::keyClicks(panel->conditionEdit(), QStringLiteral("1; DELETE FROM samples"));
+    QSignalSpy finished(panel, &SlicesPanel::queryFinished);
+    QTest::keyClick(panel->conditionEdit(), Qt::Key_Return);
+    panel->waitForQuery();
+    QTRY_COMPARE(finished.count(), 1);
+    const QString error = finished.first().first().toString();
+    QVERIFY2(!error.isEmpty(), "the write was not refused");
+    QVERIFY(panel->messageLabel()->isVisible());
+    QCOMPARE(panel->messageLabel()->text(), error);
+    QCOMPARE(countInProject(QStringLiteral("1")), 1200);
+    QCOMPARE(m_window->gridModel()->rowCount(), int(testSamples));
+}
+
+void TestPanels::mapSelectionFiltersGrid()
+{
+    EmbeddingMapView *map = m_window->mapPanel()->view();
+    const std::vector<qint64> points{3, 10, 500, 1100};
+    map->setSelection(points);
+    QCOMPARE(m_window->gridModel()->rowCount(), 4);
+    QCOMPARE(m_window->session().filterDescription(), QStringLiteral("map selection"));
+    QCOMPARE(m_window->session().selection().size(), 4);
+    map->clearSelection();
+    QCOMPARE(m_window->gridModel()->rowCount(), 1200);
+}
+
+void TestPanels::gridSelectionShowsOnMap()
+{
+    SampleGridView *grid = m_window->grid();
+    grid->setFocus();
+    grid->setCurrentIndex(m_window->gridModel()->index(0));
+    const qint64 sample = m_window->gridModel()->sampleAt(0);
+    QCOMPARE(m_window->session().selection(), QList<qint64>{sample});
+    QCOMPARE(m_window->mapPanel()->view()->selection(), std::vector<qint64>{sample});
+}
+
+void TestPanels::findSimilarExcludesQueryAndFilters()
+{
+    m_window->grid()->setCurrentIndex(m_window->gridModel()->index(5));
+    const qint64 query = m_window->gridModel()->sampleAt(5);
+    SimilarPanel *panel = m_window->similarPanel();
+    QSignalSpy finished(panel, &SimilarPanel::searchFinished);
+    panel->findSimilar();
+    panel->waitForSearch();
+    QTRY_COMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().toString(), QString());
+    QCOMPARE(panel->results().size(), size_t(100));
+    for (size_t i = 0; i < panel->results().size(); ++i) {
+        QVERIFY(panel->results()[i].sample != query);
+        if (i > 0)
+            QVERIFY(panel->results()[i].distance >= panel->results()[i - 1].distance);
+    }
+    const QString csv = m_dir.filePath(QStringLiteral("similar.csv"));
+    QCOMPARE(panel->exportCsv(csv), QString());
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll().count('\n'), 101);
+}
+
+void TestPanels::acceptSuggestedLabelIsUndoable()
+{
+    SampleGridModel *grid = m_window->gridModel();
+    int row = -1;
+    for (int r = 0; r < grid->rowCount() && row < 0; ++r) {
+        if (!grid->index(r).data(SampleGridModel::SuggestedRole).toString().isEmpty())
+            row = r;
+    }
+    QVERIFY(row >= 0);
+    const QString before = grid->index(row).data(SampleGridModel::LabelRole).toString();
+    const QString suggested = grid->index(row).data(SampleGridModel::SuggestedRole).toString();
+    m_window->grid()->setFocus();
+    m_window->grid()->setCurrentIndex(grid->index(row));
+    QTest::keyClick(m_window->grid(), Qt::Key_A);
+    QCOMPARE(grid->index(row).data(SampleGridModel::LabelRole).toString(), suggested);
+    m_window->session().undoStack()->undo();
+    QCOMPARE(grid->index(row).data(SampleGridModel::LabelRole).toString(), before);
+}
+
+QTEST_MAIN(TestPanels)
+#include "tst_panels.moc"

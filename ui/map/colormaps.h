@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QColor>
+#include <QList>
+
+#include <array>
+
+namespace loupe {
+
+/** Sequential colormaps for scalar values; each is a 256-entry table from low to high. */
+enum class Colormap {
+    Viridis, ///< perceptually uniform, readable on light and dark backgrounds
+    Magma,   ///< perceptually uniform, dark to light
+};
+
+namespace colormaps {
+
+/**
+ * Twenty categorical colors, the first ten (Tableau 10) the most distinct from each other;
+ * mid lightness, so they read on light and dark backgrounds alike.
+ */
+QList<QColor> categorical();
+
+/** The color categorical() repeats for index i (cycles past the end; negative i is noise). */
+QColor categoricalColor(int i);
+
+/** A neutral gray for points with no category or no value (noise, NaN). */
+QColor missingColor();
+
+/** The 256-entry table of a sequential map; index 0 is the low end. */
+const std::array<QRgb, 256> &table(Colormap map);
+
+/** The color of t in [0, 1] (clamped; NaN gives missingColor()). */
+QRgb sample(Colormap map, float t);
+
+} // namespace colormaps
+} // namespace loupe

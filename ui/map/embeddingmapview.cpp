@@ -1,0 +1,662 @@
+#include "embeddingmapview.h"
+
+#include "mappointindex.h"
+#include "maprasterizer.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <QApplication>
+#include <QHelpEvent>
+#include <QKeyEvent>
+#include <QLocale>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QThreadPool>
+#include <QToolTip>
+#include <QWheelEvent>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace loupe {
+
+namespace {
+constexpr qint64 kSyncIndexLimit = 100000; // below this the kd-tree builds in a few ms, on the spot
+constexpr double kFitMargin = 24;          // logical pixels left around the fitted map
+constexpr double kMinZoom = 0.125;         // relative to the fitted scale
+constexpr double kMaxZoom = 1e5;
+constexpr double kWheelStep = 1.25; // zoom factor per wheel notch and per +/- key
+constexpr double kMinPickDistance = 6;
+constexpr qreal kLassoStep = 2; // logical pixels between recorded lasso vertices
+
+QRgb defaultColor()
+{
+    return colormaps::categorical().front().rgb();
+}
+
+QRectF finiteBounds(const std::vector<float> &xy)
+{
+    float minX = INFINITY, minY = INFINITY, maxX = -INFINITY, maxY = -INFINITY;
+    for (size_t i = 0; i + 1 < xy.size(); i += 2) {
+        if (!std::isfinite(xy[i]) || !std::isfinite(xy[i + 1]))
+            continue;
+        minX = std::min(minX, xy[i]);
+        maxX = std::max(maxX, xy[i]);
+        minY = std::min(minY, xy[i + 1]);
+        maxY = std::max(maxY, xy[i + 1]);
+    }
+    if (minX > maxX)
+        return {};
+    return QRectF(QPointF(minX, minY), QPointF(maxX, maxY));
+}
+} // namespace
+
+EmbeddingMapView::EmbeddingMapView(QWidget *parent)
+    : QWidget(parent), m_rasterizer(std::make_unique<MapRasterizer>()),
+      m_indexPool(std::make_unique<QThreadPool>())
+{
+    m_indexPool->setMaxThreadCount(1);
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setAttribute(Qt::WA_OpaquePaintEvent); // the cached frame covers every pixel
+    setMinimumSize(120, 90);
+    connect(&m_indexWatcher, &QFutureWatcherBase::finished, this, &EmbeddingMapView::takeIndex);
+    updateCursor();
+}
+
+// The pool's destructor waits for a running index build, which owns copies of what it reads.
+EmbeddingMapView::~EmbeddingMapView() = default;
+
+void EmbeddingMapView::setPoints(std::vector<float> xy)
+{
+    xy.resize(xy.size() / 2 * 2);
+    m_bounds = finiteBounds(xy);
+    m_points = std::make_shared<const std::vector<float>>(std::move(xy));
+    if (m_colors.size() != size_t(pointCount()))
+        m_colors.resize(size_t(pointCount()), defaultColor());
+    buildIndex();
+    const bool hadSelection = !m_selection.empty();
+    m_selection.clear();
+    m_selectedMask.clear();
+    setHovered(-1);
+    fitToContents();
+    invalidate();
+    if (hadSelection)
+        Q_EMIT selectionChanged(m_selection);
+}
+
+qint64 EmbeddingMapView::pointCount() const
+{
+    return m_points ? qint64(m_points->size() / 2) : 0;
+}
+
+void EmbeddingMapView::setColors(std::vector<QRgb> perPoint)
+{
+    perPoint.resize(size_t(pointCount()), defaultColor());
+    m_colors = std::move(perPoint);
+    m_meanColors = false;
+    m_legend.clearColorBar();
+    invalidate();
+}
+
+void EmbeddingMapView::setCategoricalColors(const std::vector<int> &category, const QList<QColor> &palette)
+{
+    const QList<QColor> colors = palette.isEmpty() ? colormaps::categorical() : palette;
+    std::vector<QRgb> table;
+    for (const QColor &color : colors)
+        table.push_back(color.rgb());
+    const QRgb missing = colormaps::missingColor().rgb();
+    std::vector<QRgb> perPoint(std::min(category.size(), size_t(pointCount())));
+    for (size_t i = 0; i < perPoint.size(); ++i)
+        perPoint[i] = category[i] < 0 ? missing : table[size_t(category[i]) % table.size()];
+    setColors(std::move(perPoint));
+}
+
+void EmbeddingMapView::setScalarColors(const std::vector<float> &values, Colormap map, float low, float high)
+{
+    if (std::isnan(low) || std::isnan(high)) {
+        float minValue = INFINITY, maxValue = -INFINITY;
+        for (float v : values) {
+            if (std::isfinite(v)) {
+                minValue = std::min(minValue, v);
+                maxValue = std::max(maxValue, v);
+            }
+        }
+        if (std::isnan(low))
+            low = minValue > maxValue ? 0.f : minValue;
+        if (std::isnan(high))
+            high = minValue > maxValue ? 1.f : maxValue;
+    }
+    const float range = high > low ? high - low : 1.f;
+    std::vector<QRgb> perPoint(std::min(values.size(), size_t(pointCount())));
+    for (size_t i = 0; i < perPoint.size(); ++i)
+        perPoint[i] = colormaps::sample(map, (values[i] - low) / range);
+    setColors(std::move(perPoint));
+    m_meanColors = true;
+    m_legend.setColorBar(map, low, high);
+}
+
+void EmbeddingMapView::setLegend(const QList<MapLegendEntry> &entries, const QString &title)
+{
+    m_legend.setEntries(entries, title);
+    update();
+}
+
+void EmbeddingMapView::setOutlines(const QList<MapOutline> &outlines)
+{
+    m_outlines = outlines;
+    update();
+}
+
+void EmbeddingMapView::setToolTipProvider(std::function<QString(qint64)> provider)
+{
+    m_toolTip = std::move(provider);
+}
+
+void EmbeddingMapView::setSelection(const std::vector<qint64> &points)
+{
+    std::vector<qint64> clean;
+    clean.reserve(points.size());
+    const qint64 n = pointCount();
+    std::copy_if(points.begin(), points.end(), std::back_inserter(clean),
+                 [n](qint64 p) { return p >= 0 && p < n; });
+    std::sort(clean.begin(), clean.end());
+    clean.erase(std::unique(clean.begin(), clean.end()), clean.end());
+    applySelection(std::move(clean));
+}
+
+void EmbeddingMapView::clearSelection()
+{
+    applySelection({});
+}
+
+void EmbeddingMapView::applySelection(std::vector<qint64> points)
+{
+    if (points == m_selection)
+        return;
+    m_selection = std::move(points);
+    m_selectedMask.clear();
+    if (!m_selection.empty()) {
+        m_selectedMask.assign(size_t(pointCount()), 0);
+        for (qint64 p : m_selection)
+            m_selectedMask[size_t(p)] = 1;
+    }
+    invalidate();
+    Q_EMIT selectionChanged(m_selection);
+}
+
+void EmbeddingMapView::fitToContents()
+{
+    m_autoFit = true;
+    setView(m_bounds.isNull() ? QPointF() : m_bounds.center(), fitScale());
+}
+
+void EmbeddingMapView::zoomBy(double factor, QPointF anchor)
+{
+    const QPointF data = mapToData(anchor);
+    const double fit = fitScale();
+    const double scale = std::clamp(m_scale * factor, fit * kMinZoom, fit * kMaxZoom);
+    // Solve mapFromData(data) == anchor for the centre at the new scale.
+    const QPointF center(data.x() - (anchor.x() - width() / 2.0) / scale,
+                         data.y() + (anchor.y() - height() / 2.0) / scale);
+    m_autoFit = false;
+    setView(center, scale);
+}
+
+QPointF EmbeddingMapView::mapToData(QPointF widgetPos) const
+{
+    return {m_center.x() + (widgetPos.x() - width() / 2.0) / m_scale,
+            m_center.y() - (widgetPos.y() - height() / 2.0) / m_scale};
+}
+
+QPointF EmbeddingMapView::mapFromData(QPointF dataPos) const
+{
+    return {(dataPos.x() - m_center.x()) * m_scale + width() / 2.0,
+            height() / 2.0 - (dataPos.y() - m_center.y()) * m_scale};
+}
+
+void EmbeddingMapView::setTool(Tool tool)
+{
+    m_tool = tool;
+    updateCursor();
+}
+
+void EmbeddingMapView::setPointRadius(qreal logicalPixels)
+{
+    m_pointRadius = std::clamp<qreal>(logicalPixels, 0.5, 8.0);
+    invalidate();
+}
+
+qint64 EmbeddingMapView::pointAt(QPointF widgetPos)
+{
+    const MapPointIndex *points = index(true);
+    return points ? points->nearest(mapToData(widgetPos), pickDistance() / m_scale) : -1;
+}
+
+QSize EmbeddingMapView::sizeHint() const
+{
+    return {640, 480};
+}
+
+double EmbeddingMapView::fitScale() const
+{
+    const double w = std::max(1.0, width() - 2 * kFitMargin), h = std::max(1.0, height() - 2 * kFitMargin);
+    const double bw = m_bounds.width(), bh = m_bounds.height();
+    if (bw <= 0 && bh <= 0)
+        return std::min(w, h); // one point, or none: one data unit across
+    if (bw <= 0)
+        return h / bh;
+    if (bh <= 0)
+        return w / bw;
+    return std::min(w / bw, h / bh);
+}
+
+void EmbeddingMapView::setView(QPointF center, double scale)
+{
+    if (center == m_center && scale == m_scale)
+        return;
+    m_center = center;
+    m_scale = scale;
+    invalidate();
+    Q_EMIT viewChanged();
+}
+
+void EmbeddingMapView::invalidate()
+{
+    m_imageDirty = true;
+    update();
+}
+
+/** Rasterises a new frame only when something it depends on changed since the cached one. */
+void EmbeddingMapView::renderIfNeeded()
+{
+    const qreal dpr = devicePixelRatioF();
+    const QSize deviceSize(qRound(width() * dpr), qRound(height() * dpr));
+    if (!m_imageDirty && m_image.size() == deviceSize && m_image.devicePixelRatio() == dpr)
+        return;
+    MapFrame frame;
+    if (m_points)
+        frame.xy = *m_points;
+    frame.colors = m_colors;
+    frame.selected = m_selectedMask;
+    frame.deviceSize = deviceSize;
+    frame.devicePixelRatio = dpr;
+    frame.center = m_center;
+    frame.scale = m_scale * dpr;
+    frame.pointRadius = m_pointRadius * dpr;
+    frame.background = palette().color(QPalette::Base).rgb();
+    frame.meanColors = m_meanColors;
+    m_image = m_rasterizer->render(frame);
+    m_densityView = m_rasterizer->lastStats().look == MapRasterizer::Look::Density;
+    m_imageDirty = false;
+}
+
+/** Small maps get their kd-tree at once; large ones on a worker, hovering waits for it. */
+void EmbeddingMapView::buildIndex()
+{
+    m_index.reset();
+    m_indexWatcher.setFuture(QFuture<Index>()); // forget a build for the previous points
+    if (pointCount() <= kSyncIndexLimit) {
+        m_index = std::make_shared<const MapPointIndex>(*m_points);
+        return;
+    }
+    const std::shared_ptr<const std::vector<float>> points = m_points;
+    m_indexWatcher.setFuture(QtConcurrent::run(
+        m_indexPool.get(), [points] { return Index(std::make_shared<const MapPointIndex>(*points)); }));
+}
+
+void EmbeddingMapView::takeIndex()
+{
+    const QFuture<Index> future = m_indexWatcher.future();
+    if (m_index || future.isCanceled() || future.resultCount() == 0)
+        return;
+    m_index = future.result();
+    // A hover that came in while the index was being built.
+    if (underMouse())
+        updateHover(mapFromGlobal(QCursor::pos()));
+}
+
+const MapPointIndex *EmbeddingMapView::index(bool wait)
+{
+    if (!m_index && wait) {
+        QFuture<Index> future = m_indexWatcher.future();
+        future.waitForFinished();
+        if (!future.isCanceled() && future.resultCount() > 0)
+            m_index = future.result();
+    }
+    return m_index.get();
+}
+
+double EmbeddingMapView::pickDistance() const
+{
+    return std::max(kMinPickDistance, m_pointRadius + 3);
+}
+
+void EmbeddingMapView::updateHover(QPointF pos)
+{
+    const MapPointIndex *points = index(false);
+    const bool inside = rect().contains(pos.toPoint());
+    setHovered(points && inside ? points->nearest(mapToData(pos), pickDistance() / m_scale) : -1);
+}
+
+void EmbeddingMapView::setHovered(qint64 point)
+{
+    if (point == m_hovered)
+        return;
+    m_hovered = point;
+    update();
+    Q_EMIT hovered(point);
+}
+
+bool EmbeddingMapView::event(QEvent *event)
+{
+    if (event->type() != QEvent::ToolTip)
+        return QWidget::event(event);
+    const auto *help = static_cast<QHelpEvent *>(event);
+    updateHover(help->pos());
+    const QString text = m_toolTip && m_hovered >= 0 ? m_toolTip(m_hovered) : QString();
+    if (text.isEmpty()) {
+        QToolTip::hideText();
+        event->ignore();
+    } else {
+        QToolTip::showText(help->globalPos(), text, this);
+    }
+    return true;
+}
+
+void EmbeddingMapView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    if (m_autoFit)
+        fitToContents();
+    invalidate();
+}
+
+void EmbeddingMapView::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange)
+        invalidate(); // the background follows the palette
+    QWidget::changeEvent(event);
+}
+
+void EmbeddingMapView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton && event->button() != Qt::MiddleButton) {
+        QWidget::mousePressEvent(event);
+        return;
+    }
+    beginDrag(event);
+    event->accept();
+}
+
+/** The drag's kind and how it combines are fixed at the press, from the tool and the modifiers. */
+void EmbeddingMapView::beginDrag(QMouseEvent *event)
+{
+    const Qt::KeyboardModifiers modifiers = event->modifiers();
+    const bool shift = modifiers & Qt::ShiftModifier, ctrl = modifiers & Qt::ControlModifier,
+               alt = modifiers & Qt::AltModifier;
+    m_pressPos = event->position();
+    m_pressCenter = m_center;
+    m_pressModifiers = modifiers;
+    m_dragMoved = false;
+    m_dragPath = QPolygonF{m_pressPos};
+    m_dragOp = alt ? SelectionOp::Subtract : SelectionOp::Replace;
+    if (event->button() == Qt::MiddleButton) {
+        m_drag = Drag::Pan;
+    } else if (m_tool == Tool::Pan) {
+        m_drag = ctrl ? Drag::Lasso : shift ? Drag::Rectangle : Drag::Pan;
+        if (ctrl && shift && !alt)
+            m_dragOp = SelectionOp::Add;
+    } else {
+        m_drag = m_tool == Tool::Rectangle ? Drag::Rectangle : Drag::Lasso;
+        if ((shift || ctrl) && !alt)
+            m_dragOp = SelectionOp::Add;
+    }
+    updateCursor();
+}
+
+void EmbeddingMapView::mouseMoveEvent(QMouseEvent *event)
+{
+    const QPointF pos = event->position();
+    if (m_drag == Drag::None) {
+        updateHover(pos);
+        return;
+    }
+    if (!m_dragMoved && (pos - m_pressPos).manhattanLength() >= QApplication::startDragDistance()) {
+        m_dragMoved = true;
+        setHovered(-1);
+    }
+    if (!m_dragMoved)
+        return;
+    switch (m_drag) {
+    case Drag::Pan: {
+        const QPointF moved = pos - m_pressPos;
+        m_autoFit = false;
+        setView(m_pressCenter + QPointF(-moved.x() / m_scale, moved.y() / m_scale), m_scale);
+        break;
+    }
+    case Drag::Rectangle:
+        m_dragPath = QPolygonF{m_pressPos, pos};
+        update();
+        break;
+    case Drag::Lasso:
+        if (QLineF(m_dragPath.last(), pos).length() >= kLassoStep) {
+            m_dragPath << pos;
+            update();
+        }
+        break;
+    case Drag::None:
+        break;
+    }
+}
+
+void EmbeddingMapView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (m_drag == Drag::None) {
+        QWidget::mouseReleaseEvent(event);
+        return;
+    }
+    if (!m_dragMoved && event->button() == Qt::LeftButton)
+        clickAt(event->position(), m_pressModifiers);
+    else if (m_dragMoved && (m_drag == Drag::Rectangle || m_drag == Drag::Lasso))
+        finishSelectionDrag(event->position());
+    m_drag = Drag::None;
+    m_dragPath.clear();
+    updateCursor();
+    update();
+    updateHover(event->position());
+    event->accept();
+}
+
+void EmbeddingMapView::finishSelectionDrag(QPointF releasePos)
+{
+    if (!m_points)
+        return;
+    std::vector<qint64> hits;
+    if (m_drag == Drag::Rectangle) {
+        const QRectF area = QRectF(mapToData(m_pressPos), mapToData(releasePos)).normalized();
+        hits = mapselection::pointsInRect(*m_points, area);
+    } else {
+        QPolygonF lasso;
+        for (const QPointF &p : std::as_const(m_dragPath))
+            lasso << mapToData(p);
+        if (releasePos != m_dragPath.last())
+            lasso << mapToData(releasePos);
+        hits = mapselection::pointsInPolygon(*m_points, lasso);
+    }
+    applySelection(mapselection::combine(m_selection, hits, m_dragOp));
+}
+
+/** A click without a drag: select the point under the cursor; modifiers toggle or remove it. */
+void EmbeddingMapView::clickAt(QPointF pos, Qt::KeyboardModifiers modifiers)
+{
+    const qint64 point = pointAt(pos);
+    if (modifiers & Qt::AltModifier) {
+        if (point >= 0)
+            applySelection(mapselection::combine(m_selection, {point}, SelectionOp::Subtract));
+    } else if (modifiers & (Qt::ShiftModifier | Qt::ControlModifier)) {
+        if (point >= 0) {
+            const bool selected = std::binary_search(m_selection.begin(), m_selection.end(), point);
+            applySelection(mapselection::combine(m_selection, {point},
+                                                 selected ? SelectionOp::Subtract : SelectionOp::Add));
+        }
+    } else {
+        applySelection(point >= 0 ? std::vector<qint64>{point} : std::vector<qint64>{});
+    }
+}
+
+void EmbeddingMapView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    const qint64 point = event->button() == Qt::LeftButton ? pointAt(event->position()) : -1;
+    if (point >= 0)
+        Q_EMIT activated(point);
+    else
+        QWidget::mouseDoubleClickEvent(event);
+}
+
+void EmbeddingMapView::wheelEvent(QWheelEvent *event)
+{
+    const double notches = event->angleDelta().y() / 120.0;
+    if (notches == 0) {
+        event->ignore();
+        return;
+    }
+    zoomBy(std::pow(kWheelStep, notches), event->position());
+    updateHover(event->position());
+    event->accept();
+}
+
+void EmbeddingMapView::keyPressEvent(QKeyEvent *event)
+{
+    const QPointF middle(width() / 2.0, height() / 2.0);
+    switch (event->key()) {
+    case Qt::Key_Escape:
+        if (m_drag != Drag::None) {
+            m_drag = Drag::None; // cancel the drag in progress
+            m_dragPath.clear();
+            updateCursor();
+            update();
+        } else if (!m_selection.empty()) {
+            clearSelection();
+        } else {
+            QWidget::keyPressEvent(event);
+        }
+        return;
+    case Qt::Key_Home:
+        fitToContents();
+        return;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        zoomBy(kWheelStep, middle);
+        return;
+    case Qt::Key_Minus:
+        zoomBy(1.0 / kWheelStep, middle);
+        return;
+    default:
+        QWidget::keyPressEvent(event);
+    }
+}
+
+void EmbeddingMapView::leaveEvent(QEvent *event)
+{
+    setHovered(-1);
+    QWidget::leaveEvent(event);
+}
+
+void EmbeddingMapView::updateCursor()
+{
+    if (m_drag == Drag::Pan)
+        setCursor(Qt::ClosedHandCursor);
+    else if (m_drag != Drag::None || m_tool != Tool::Pan)
+        setCursor(Qt::CrossCursor);
+    else
+        unsetCursor();
+}
+
+void EmbeddingMapView::paintEvent(QPaintEvent *)
+{
+    renderIfNeeded();
+    QPainter painter(this);
+    painter.drawImage(QPointF(0, 0), m_image);
+    if (pointCount() == 0) {
+        painter.setPen(palette().color(QPalette::PlaceholderText));
+        painter.drawText(rect(), Qt::AlignCenter, tr("No map to show"));
+    }
+    painter.setRenderHint(QPainter::Antialiasing);
+    paintOutlines(painter);
+    paintHover(painter);
+    paintDragShape(painter);
+    m_legend.paint(painter, rect(), palette());
+    paintStatus(painter);
+}
+
+void EmbeddingMapView::paintOutlines(QPainter &painter) const
+{
+    for (const MapOutline &outline : m_outlines) {
+        QPolygonF shape;
+        for (const QPointF &p : outline.polygon)
+            shape << mapFromData(p);
+        QColor stroke = outline.color, fill = outline.color;
+        stroke.setAlpha(220);
+        fill.setAlpha(24);
+        painter.setPen(QPen(stroke, 1.5));
+        painter.setBrush(fill);
+        painter.drawPolygon(shape);
+        if (!outline.label.isEmpty()) {
+            const QRectF box = shape.boundingRect();
+            const QRectF label(box.center().x() - 100, box.top() - painter.fontMetrics().height() - 2, 200,
+                               painter.fontMetrics().height());
+            painter.setPen(palette().color(QPalette::Text));
+            painter.drawText(label, Qt::AlignHCenter | Qt::AlignBottom, outline.label);
+        }
+    }
+}
+
+void EmbeddingMapView::paintHover(QPainter &painter) const
+{
+    if (m_hovered < 0 || m_hovered >= pointCount())
+        return;
+    const QPointF at = mapFromData(QPointF((*m_points)[2 * m_hovered], (*m_points)[2 * m_hovered + 1]));
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(QColor(m_colors[size_t(m_hovered)]));
+    painter.drawEllipse(at, m_pointRadius + 1.5, m_pointRadius + 1.5);
+    painter.setPen(QPen(palette().color(QPalette::Text), 1.5));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawEllipse(at, m_pointRadius + 4, m_pointRadius + 4);
+}
+
+void EmbeddingMapView::paintDragShape(QPainter &painter) const
+{
+    if (!m_dragMoved || (m_drag != Drag::Rectangle && m_drag != Drag::Lasso) || m_dragPath.isEmpty())
+        return;
+    const QColor stroke = palette().color(QPalette::Highlight);
+    QColor fill = stroke;
+    fill.setAlpha(40);
+    painter.setPen(QPen(stroke, 1.5));
+    painter.setBrush(fill);
+    if (m_drag == Drag::Rectangle)
+        painter.drawRect(QRectF(m_dragPath.first(), m_dragPath.last()).normalized());
+    else
+        painter.drawPolygon(m_dragPath);
+}
+
+void EmbeddingMapView::paintStatus(QPainter &painter) const
+{
+    if (m_selection.empty())
+        return;
+    const QLocale locale;
+    const QString text = tr("%1 of %2 selected")
+                             .arg(locale.toString(qint64(m_selection.size())), locale.toString(pointCount()));
+    const QFontMetrics fm = painter.fontMetrics();
+    const QRect box(12, height() - 12 - fm.height() - 8, fm.horizontalAdvance(text) + 20, fm.height() + 8);
+    QColor fill = palette().color(QPalette::Window);
+    fill.setAlpha(225);
+    QColor border = palette().color(QPalette::Mid);
+    border.setAlpha(150);
+    painter.setPen(QPen(border, 1));
+    painter.setBrush(fill);
+    painter.drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6);
+    painter.setPen(palette().color(QPalette::WindowText));
+    painter.drawText(box, Qt::AlignCenter, text);
+}
+
+} // namespace loupe

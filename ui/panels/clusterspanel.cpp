@@ -1,0 +1,136 @@
+#include "clusterspanel.h"
+
+#include "projectsession.h"
+
+#include <QComboBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QSortFilterProxyModel>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace loupe {
+
+namespace {
+
+constexpr int kClusterRole = Qt::UserRole + 1;
+
+QStandardItem *numberItem(double value, int decimals)
+{
+    auto *item = new QStandardItem;
+    item->setData(value, Qt::EditRole); // sorts numerically
+    item->setData(decimals == 0 ? QString::number(qint64(value)) : QString::number(value, 'f', decimals),
+                  Qt::DisplayRole);
+    item->setData(int(Qt::AlignRight | Qt::AlignVCenter), Qt::TextAlignmentRole);
+    return item;
+}
+
+QStandardItem *percentItem(double share)
+{
+    auto *item = numberItem(share, 3);
+    item->setData(QStringLiteral("%1%").arg(share * 100.0, 0, 'f', 1), Qt::DisplayRole);
+    return item;
+}
+
+QString dominant(const QStringList &classes, int index, double share)
+{
+    if (index < 0)
+        return QStringLiteral("-");
+    return QStringLiteral("%1 (%2%)").arg(classes.value(index)).arg(share * 100.0, 0, 'f', 0);
+}
+
+} // namespace
+
+ClustersPanel::ClustersPanel(ProjectSession &session, QWidget *parent)
+    : QWidget(parent), m_session(session), m_method(new QComboBox(this)), m_summary(new QLabel(this)),
+      m_model(new QStandardItemModel(this)), m_table(new QTableView(this))
+{
+    m_method->addItem(tr("Embedding clusters (k-means)"), QStringLiteral("kmeans"));
+    m_method->addItem(tr("Map clusters (HDBSCAN)"), QStringLiteral("density"));
+    m_summary->setWordWrap(true);
+    auto *proxy = new QSortFilterProxyModel(this);
+    proxy->setSourceModel(m_model);
+    m_table->setModel(proxy);
+    m_table->setSortingEnabled(true);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setAlternatingRowColors(true);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_method);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_table, 1);
+
+    connect(m_method, &QComboBox::currentIndexChanged, this, &ClustersPanel::rebuild);
+    connect(m_table, &QTableView::activated, this,
+            [this](const QModelIndex &index) { activateRow(index.row()); });
+    connect(m_table, &QTableView::clicked, this,
+            [this](const QModelIndex &index) { activateRow(index.row()); });
+    connect(&session, &ProjectSession::opened, this, &ClustersPanel::rebuild);
+    connect(&session, &ProjectSession::closed, this, &ClustersPanel::rebuild);
+    connect(&session, &ProjectSession::labelsChanged, this, &ClustersPanel::rebuild);
+    rebuild();
+}
+
+QString ClustersPanel::method() const
+{
+    return m_method->currentData().toString();
+}
+
+void ClustersPanel::rebuild()
+{
+    const bool kmeans = method() == QLatin1String("kmeans");
+    const auto &records = kmeans ? m_session.analysis().clusters : m_session.analysis().mapClusters;
+    const QStringList &classes = m_session.table().classNames;
+    m_model->clear();
+    m_model->setHorizontalHeaderLabels({tr("Cluster"), tr("Size"), tr("Errors"), tr("Error rate"),
+                                        tr("Expected"), tr("Severity"), tr("p"), tr("Given"),
+                                        tr("Predicted")});
+    m_model->horizontalHeaderItem(Expected)->setToolTip(
+        tr("Errors the cluster's mix of classes predicts at the overall per-class error rates"));
+    m_model->horizontalHeaderItem(Severity)->setToolTip(
+        tr("How much worse than expected the model does here, weighted by confidence: most severe first"));
+    int significant = 0;
+    for (const ClusterRecord &c : records) {
+        QList<QStandardItem *> row;
+        row << numberItem(c.cluster, 0) << numberItem(double(c.size), 0) << numberItem(double(c.errors), 0)
+            << percentItem(c.errorRate) << numberItem(c.expectedErrors, 1) << numberItem(c.severity, 2)
+            << numberItem(c.pValue, 4)
+            << new QStandardItem(dominant(classes, c.dominantLabel, c.dominantLabelShare))
+            << new QStandardItem(dominant(classes, c.dominantPredicted, c.dominantPredictedShare));
+        row.first()->setData(c.cluster, kClusterRole);
+        m_model->appendRow(row);
+        significant += c.pValue < 0.05 / std::max<size_t>(1, records.size());
+    }
+    m_summary->setText(records.empty() ? tr("No clusters yet: run the analysis (loupe-cli analyze).")
+                                       : tr("%n cluster(s), %1 significantly worse than expected "
+                                            "(Bonferroni). Click one to show its samples.",
+                                            nullptr, int(records.size()))
+                                             .arg(significant));
+    m_table->resizeColumnsToContents();
+}
+
+void ClustersPanel::activateRow(int row)
+{
+    const QModelIndex index = m_table->model()->index(row, Cluster);
+    if (!index.isValid())
+        return;
+    const int cluster = index.data(kClusterRole).toInt();
+    const bool kmeans = method() == QLatin1String("kmeans");
+    const std::vector<int> &membership =
+        kmeans ? m_session.analysis().cluster : m_session.analysis().mapCluster;
+    std::vector<qint64> samples;
+    for (size_t i = 0; i < membership.size(); ++i) {
+        if (membership[i] == cluster)
+            samples.push_back(qint64(i));
+    }
+    m_session.setFilter((kmeans ? tr("cluster %1") : tr("map cluster %1")).arg(cluster), std::move(samples));
+    Q_EMIT clusterActivated(method(), cluster);
+}
+
+} // namespace loupe

@@ -1,0 +1,232 @@
+#include "mappanel.h"
+
+#include "colormaps.h"
+#include "embeddingmapview.h"
+#include "maplegend.h"
+#include "projectsession.h"
+
+#include <QButtonGroup>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QStackedLayout>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace loupe {
+
+namespace {
+
+const QColor kCorrectColor(86, 156, 214);
+const QColor kErrorColor(214, 69, 65);
+const QColor kEditedColor(46, 134, 222);
+const QColor kUneditedColor(150, 150, 150);
+
+} // namespace
+
+MapPanel::MapPanel(ProjectSession &session, QWidget *parent)
+    : QWidget(parent), m_session(session), m_colorBy(new QComboBox(this)), m_placeholder(new QLabel(this)),
+      m_stack(new QStackedLayout), m_view(new EmbeddingMapView(this))
+{
+    m_colorBy->addItem(tr("Error"), int(ColorBy::Error));
+    m_colorBy->addItem(tr("Loss"), int(ColorBy::Loss));
+    m_colorBy->addItem(tr("Issue score"), int(ColorBy::IssueScore));
+    m_colorBy->addItem(tr("Given label"), int(ColorBy::Label));
+    m_colorBy->addItem(tr("Predicted class"), int(ColorBy::Predicted));
+    m_colorBy->addItem(tr("Cluster"), int(ColorBy::Cluster));
+    m_colorBy->addItem(tr("Edited"), int(ColorBy::Edited));
+
+    auto *tools = new QButtonGroup(this);
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Color by"), this));
+    bar->addWidget(m_colorBy);
+    bar->addStretch(1);
+    const struct
+    {
+        QString text;
+        QString tip;
+        EmbeddingMapView::Tool tool;
+    } toolButtons[] = {
+        {tr("Pan"), tr("Drag to pan; Shift+drag selects a rectangle, Ctrl+drag a lasso"),
+         EmbeddingMapView::Tool::Pan},
+        {tr("Rectangle"), tr("Drag to select a rectangle (Shift adds, Alt subtracts)"),
+         EmbeddingMapView::Tool::Rectangle},
+        {tr("Lasso"), tr("Drag to draw a lasso (Shift adds, Alt subtracts)"), EmbeddingMapView::Tool::Lasso},
+    };
+    for (const auto &entry : toolButtons) {
+        auto *button = new QToolButton(this);
+        button->setText(entry.text);
+        button->setToolTip(entry.tip);
+        button->setCheckable(true);
+        button->setChecked(entry.tool == EmbeddingMapView::Tool::Pan);
+        tools->addButton(button);
+        bar->addWidget(button);
+        const EmbeddingMapView::Tool tool = entry.tool;
+        connect(button, &QToolButton::toggled, this, [this, tool](bool on) {
+            if (on)
+                m_view->setTool(tool);
+        });
+    }
+    auto *fit = new QToolButton(this);
+    fit->setText(tr("Fit"));
+    fit->setToolTip(tr("Show the whole map (Home)"));
+    bar->addWidget(fit);
+    connect(fit, &QToolButton::clicked, m_view, &EmbeddingMapView::fitToContents);
+
+    m_placeholder->setAlignment(Qt::AlignCenter);
+    m_placeholder->setWordWrap(true);
+    m_placeholder->setText(tr("No map yet. The map is computed by the analysis (loupe-cli analyze) from the "
+                              "run's embeddings, or imported from coords.npy."));
+    m_stack->addWidget(m_placeholder);
+    m_stack->addWidget(m_view);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(bar);
+    layout->addLayout(m_stack, 1);
+
+    m_view->setToolTipProvider([this](qint64 sample) { return toolTipFor(sample); });
+    connect(m_colorBy, &QComboBox::currentIndexChanged, this, &MapPanel::recolor);
+    connect(m_view, &EmbeddingMapView::selectionChanged, this, [this](const std::vector<qint64> &points) {
+        m_session.setSelection(QList<qint64>(points.begin(), points.end()), this);
+    });
+    connect(&session, &ProjectSession::opened, this, &MapPanel::reload);
+    connect(&session, &ProjectSession::closed, this, &MapPanel::reload);
+    connect(&session, &ProjectSession::filterChanged, this, &MapPanel::recolor);
+    connect(&session, &ProjectSession::labelsChanged, this, &MapPanel::recolor);
+    connect(&session, &ProjectSession::selectionChanged, this, &MapPanel::onSessionSelection);
+    reload();
+}
+
+void MapPanel::setColorBy(ColorBy colorBy)
+{
+    m_colorBy->setCurrentIndex(m_colorBy->findData(int(colorBy)));
+}
+
+void MapPanel::reload()
+{
+    const std::vector<float> &map = m_session.analysis().map;
+    m_stack->setCurrentWidget(map.empty() ? static_cast<QWidget *>(m_placeholder) : m_view);
+    m_view->setPoints(map);
+    recolor();
+}
+
+void MapPanel::recolor()
+{
+    if (!m_session.isOpen() || !m_session.analysis().hasMap())
+        return;
+    const SampleTable &table = m_session.table();
+    const AnalysisResults &analysis = m_session.analysis();
+    const qint64 n = table.size();
+    switch (ColorBy(m_colorBy->currentData().toInt())) {
+    case ColorBy::Error: {
+        std::vector<int> category(static_cast<size_t>(n), -1);
+        for (qint64 i = 0; i < n; ++i) {
+            const int label = table.labels[size_t(i)];
+            const int predicted = table.predicted[size_t(i)];
+            if (label >= 0 && predicted >= 0)
+                category[size_t(i)] = label == predicted ? 0 : 1;
+        }
+        colorCategories(std::move(category), {tr("correct"), tr("error")});
+        break;
+    }
+    case ColorBy::Loss:
+        colorScalar(table.loss, tr("loss"));
+        break;
+    case ColorBy::IssueScore:
+        colorScalar(analysis.issueScore, tr("issue score"));
+        break;
+    case ColorBy::Label:
+        colorCategories(table.labels, table.classNames);
+        break;
+    case ColorBy::Predicted:
+        colorCategories(table.predicted, table.classNames);
+        break;
+    case ColorBy::Cluster: {
+        QStringList names;
+        int clusters = 0;
+        for (const int c : analysis.cluster)
+            clusters = std::max(clusters, c + 1);
+        for (int c = 0; c < clusters; ++c)
+            names << tr("cluster %1").arg(c);
+        colorCategories(analysis.cluster, names);
+        break;
+    }
+    case ColorBy::Edited: {
+        std::vector<int> category(static_cast<size_t>(n));
+        for (qint64 i = 0; i < n; ++i)
+            category[size_t(i)] = table.isEdited(i) ? 1 : 0;
+        colorCategories(std::move(category), {tr("as imported"), tr("edited")});
+        break;
+    }
+    }
+}
+
+void MapPanel::colorCategories(std::vector<int> category, const QStringList &names)
+{
+    category.resize(size_t(m_session.table().size()), -1);
+    for (size_t i = 0; i < category.size(); ++i) {
+        if (!m_session.isInFilter(qint64(i)))
+            category[i] = -1; // outside the filter: gray
+    }
+    QList<QColor> palette = colormaps::categorical();
+    const ColorBy colorBy = ColorBy(m_colorBy->currentData().toInt());
+    if (colorBy == ColorBy::Error)
+        palette = {kCorrectColor, kErrorColor};
+    else if (colorBy == ColorBy::Edited)
+        palette = {kUneditedColor, kEditedColor};
+    m_view->setCategoricalColors(category, palette);
+    QList<MapLegendEntry> legend;
+    // Dozens of clusters do not make a readable legend; classes and flags do.
+    if (names.size() <= 24) {
+        for (int c = 0; c < names.size(); ++c)
+            legend.append({names[c], palette[c % palette.size()]});
+    }
+    m_view->setLegend(legend, m_colorBy->currentText());
+}
+
+void MapPanel::colorScalar(std::vector<float> values, const QString &title)
+{
+    values.resize(size_t(m_session.table().size()), NAN);
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (!m_session.isInFilter(qint64(i)))
+            values[i] = NAN;
+    }
+    m_view->setScalarColors(values, Colormap::Viridis);
+    m_view->setLegend({}, title);
+}
+
+void MapPanel::onSessionSelection(const QObject *origin)
+{
+    if (origin == this)
+        return;
+    const QList<qint64> &selection = m_session.selection();
+    std::vector<qint64> points(selection.begin(), selection.end());
+    std::sort(points.begin(), points.end());
+    const QSignalBlocker blocker(m_view); // a selection made elsewhere is not re-announced
+    m_view->setSelection(points);
+}
+
+QString MapPanel::toolTipFor(qint64 sample) const
+{
+    const SampleTable &table = m_session.table();
+    if (sample < 0 || sample >= table.size())
+        return {};
+    const int label = table.labels[size_t(sample)];
+    const int predicted = table.predicted[size_t(sample)];
+    QString text =
+        QStringLiteral("%1\ngiven: %2")
+            .arg(table.ids.at(sample), label < 0 ? tr("(unlabeled)") : table.classNames.value(label));
+    if (predicted >= 0)
+        text += tr("\npredicted: %1 (%2%)")
+                    .arg(table.classNames.value(predicted))
+                    .arg(double(table.confidence[size_t(sample)]) * 100.0, 0, 'f', 0);
+    const auto &scores = m_session.analysis().issueScore;
+    if (size_t(sample) < scores.size() && std::isfinite(scores[size_t(sample)]))
+        text += tr("\nissue score: %1").arg(double(scores[size_t(sample)]), 0, 'f', 2);
+    return text;
+}
+
+} // namespace loupe

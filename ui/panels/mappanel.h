@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QStackedLayout;
+
+namespace loupe {
+
+class EmbeddingMapView;
+class ProjectSession;
+
+/**
+ * The 2-D map of the embeddings (UMAP, or coordinates imported with the run): every
+ * sample as a point, colored by error, loss, issue score, given or predicted class,
+ * cluster or edited state. Samples outside the active filter turn gray; a lasso or
+ * rectangle selection becomes the shared selection, and a selection made elsewhere
+ * shows here.
+ */
+class MapPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MapPanel)
+
+public:
+    enum class ColorBy { Error, Loss, IssueScore, Label, Predicted, Cluster, Edited };
+    Q_ENUM(ColorBy)
+
+    explicit MapPanel(ProjectSession &session, QWidget *parent = nullptr);
+
+    EmbeddingMapView *view() const { return m_view; }
+    void setColorBy(ColorBy colorBy);
+
+private:
+    void reload();
+    void recolor();
+    void colorCategories(std::vector<int> category, const QStringList &names);
+    void colorScalar(std::vector<float> values, const QString &title);
+    void onSessionSelection(const QObject *origin);
+    QString toolTipFor(qint64 sample) const;
+
+    ProjectSession &m_session;
+    QComboBox *m_colorBy;
+    QLabel *m_placeholder;
+    QStackedLayout *m_stack;
+    EmbeddingMapView *m_view;
+};
+
+} // namespace loupe

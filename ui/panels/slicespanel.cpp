@@ -1,0 +1,198 @@
+#include "slicespanel.h"
+
+#include "analysis/sqlfilter.h"
+#include "error.h"
+#include "progress.h"
+#include "project.h"
+#include "projectsession.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace loupe {
+
+namespace {
+
+constexpr int kConditionRole = Qt::UserRole + 1;
+
+QStandardItem *numberItem(double value, const QString &text)
+{
+    auto *item = new QStandardItem;
+    item->setData(value, Qt::EditRole); // sorts numerically
+    item->setData(text, Qt::DisplayRole);
+    item->setData(int(Qt::AlignRight | Qt::AlignVCenter), Qt::TextAlignmentRole);
+    return item;
+}
+
+QString columnTitle(const QString &column)
+{
+    return column == QLatin1String("predicted") ? QStringLiteral("predicted class") : column;
+}
+
+} // namespace
+
+SlicesPanel::SlicesPanel(ProjectSession &session, QWidget *parent)
+    : QWidget(parent), m_session(session), m_condition(new QLineEdit(this)),
+      m_apply(new QPushButton(tr("Filter"), this)), m_clear(new QPushButton(tr("Clear"), this)),
+      m_message(new QLabel(this)), m_model(new QStandardItemModel(this)), m_table(new QTableView(this))
+{
+    m_condition->setPlaceholderText(tr("SQL condition over sample_view, e.g. split = 'test' AND loss > 2"));
+    m_condition->setClearButtonEnabled(true);
+    m_condition->setToolTip(
+        tr("A read-only WHERE clause over the sample_view columns (docs/project-format.md): "
+           "id, image, split, label, predicted, confidence, loss, margin, issue_score, "
+           "cluster and the metadata columns. Press Enter to apply."));
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->hide();
+
+    auto *proxy = new QSortFilterProxyModel(this);
+    proxy->setSourceModel(m_model);
+    m_table->setModel(proxy);
+    m_table->setSortingEnabled(true);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setAlternatingRowColors(true);
+
+    auto *box = new QHBoxLayout;
+    box->addWidget(m_condition, 1);
+    box->addWidget(m_apply);
+    box->addWidget(m_clear);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(box);
+    layout->addWidget(m_message);
+    layout->addWidget(m_table, 1);
+
+    connect(m_condition, &QLineEdit::returnPressed, this, [this] { applyCondition(m_condition->text()); });
+    connect(m_apply, &QPushButton::clicked, this, [this] { applyCondition(m_condition->text()); });
+    connect(m_clear, &QPushButton::clicked, this, [this] {
+        m_condition->clear();
+        applyCondition(QString());
+    });
+    connect(m_table, &QTableView::activated, this,
+            [this](const QModelIndex &index) { activateRow(index.row()); });
+    connect(m_table, &QTableView::clicked, this,
+            [this](const QModelIndex &index) { activateRow(index.row()); });
+    connect(&m_query, &QFutureWatcher<std::shared_ptr<QueryResult>>::finished, this,
+            &SlicesPanel::onQueryFinished);
+    connect(&session, &ProjectSession::opened, this, &SlicesPanel::rebuild);
+    connect(&session, &ProjectSession::closed, this, &SlicesPanel::rebuild);
+    connect(&session, &ProjectSession::labelsChanged, this, &SlicesPanel::rebuild);
+    rebuild();
+}
+
+SlicesPanel::~SlicesPanel()
+{
+    m_query.waitForFinished();
+}
+
+void SlicesPanel::rebuild()
+{
+    m_model->clear();
+    m_model->setHorizontalHeaderLabels(
+        {tr("Slice"), tr("Count"), tr("Errors"), tr("Error rate"), tr("Lift"), tr("95% interval"), tr("p")});
+    m_model->horizontalHeaderItem(Lift)->setToolTip(tr("Error rate of the slice divided by the overall one"));
+    for (const SliceRecord &slice : m_session.analysis().slices) {
+        QList<QStandardItem *> row;
+        auto *name = new QStandardItem(QStringLiteral("%1 = %2").arg(columnTitle(slice.column), slice.value));
+        name->setData(slice.condition, kConditionRole);
+        name->setToolTip(slice.condition);
+        row << name << numberItem(double(slice.count), QString::number(slice.count))
+            << numberItem(double(slice.errors), QString::number(slice.errors))
+            << numberItem(slice.errorRate, QStringLiteral("%1%").arg(slice.errorRate * 100.0, 0, 'f', 1))
+            << numberItem(slice.lift, QStringLiteral("%1x").arg(slice.lift, 0, 'f', 2))
+            << numberItem(slice.ciLow, QStringLiteral("%1-%2%")
+                                           .arg(slice.ciLow * 100.0, 0, 'f', 1)
+                                           .arg(slice.ciHigh * 100.0, 0, 'f', 1))
+            << numberItem(slice.pValue, QString::number(slice.pValue, 'g', 2));
+        m_model->appendRow(row);
+    }
+    m_table->resizeColumnsToContents();
+}
+
+void SlicesPanel::activateRow(int row)
+{
+    const QModelIndex index = m_table->model()->index(row, Slice);
+    if (!index.isValid())
+        return;
+    const QString condition = index.data(kConditionRole).toString();
+    m_condition->setText(condition);
+    applyCondition(condition);
+}
+
+void SlicesPanel::applyCondition(const QString &condition)
+{
+    if (!m_session.isOpen())
+        return;
+    if (condition.trimmed().isEmpty()) {
+        m_session.clearFilter();
+        showMessage(QString(), false);
+        return;
+    }
+    if (m_query.isRunning())
+        return; // the time limit ends a runaway query within seconds; ignore presses meanwhile
+    m_runningCondition = condition.trimmed();
+    m_apply->setEnabled(false);
+    showMessage(tr("Running…"), false);
+    const QString path = m_session.project()->path();
+    m_query.setFuture(QtConcurrent::run([path, condition]() {
+        auto result = std::make_shared<QueryResult>();
+        try {
+            SqlFilter filter(path);
+            SqlFilterResult matched = filter.run(condition);
+            result->samples = std::move(matched.sampleIndices);
+            result->truncated = matched.truncated;
+        } catch (const Error &error) {
+            result->error = error.message();
+        }
+        return result;
+    }));
+}
+
+void SlicesPanel::waitForQuery()
+{
+    m_query.waitForFinished();
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
+}
+
+void SlicesPanel::onQueryFinished()
+{
+    m_apply->setEnabled(true);
+    const std::shared_ptr<QueryResult> result = m_query.result();
+    if (!result->error.isEmpty()) {
+        showMessage(result->error, true);
+        Q_EMIT queryFinished(result->error);
+        return;
+    }
+    const qint64 matched = qint64(result->samples.size());
+    m_session.setFilter(QStringLiteral("SQL: ") + m_runningCondition, std::move(result->samples));
+    showMessage(tr("%n sample(s) match%1.", nullptr, int(matched))
+                    .arg(result->truncated ? tr(" (the list was cut at the row limit)") : QString()),
+                false);
+    Q_EMIT queryFinished(QString());
+}
+
+void SlicesPanel::showMessage(const QString &text, bool error)
+{
+    m_message->setVisible(!text.isEmpty());
+    m_message->setText(text);
+    QPalette palette = m_message->palette();
+    palette.setColor(QPalette::WindowText,
+                     error ? QColor(214, 69, 65) : this->palette().color(QPalette::WindowText));
+    m_message->setPalette(palette);
+}
+
+} // namespace loupe

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QStandardItemModel;
+class QTableView;
+
+namespace loupe {
+
+class ProjectSession;
+
+/**
+ * Patterns of failure in the metadata: the slices the analysis ranked (split, label,
+ * predicted class, each metadata value or quantile bin) with count, errors, error rate,
+ * lift and its confidence interval; and the SQL filter box. Activating a slice or
+ * applying a condition filters every panel; the query runs read-only (SqlFilter) on a
+ * worker thread, and its error shows inline under the box.
+ */
+class SlicesPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SlicesPanel)
+
+public:
+    explicit SlicesPanel(ProjectSession &session, QWidget *parent = nullptr);
+    ~SlicesPanel() override;
+
+    QLineEdit *conditionEdit() const { return m_condition; }
+    QLabel *messageLabel() const { return m_message; }
+    QTableView *table() const { return m_table; }
+
+    /** Runs condition (a WHERE clause over sample_view) as the filter; empty clears it. */
+    void applyCondition(const QString &condition);
+    /** Blocks until a running query has finished (tests). */
+    void waitForQuery();
+    void activateRow(int row);
+
+Q_SIGNALS:
+    /** A query finished: matched samples, or the error message (empty on success). */
+    void queryFinished(const QString &error);
+
+private:
+    struct QueryResult
+    {
+        std::vector<qint64> samples;
+        bool truncated = false;
+        QString error;
+    };
+    enum Column { Slice, Count, Errors, ErrorRate, Lift, Interval, PValue, Columns };
+
+    void rebuild();
+    void onQueryFinished();
+    void showMessage(const QString &text, bool error);
+
+    ProjectSession &m_session;
+    QLineEdit *m_condition;
+    QPushButton *m_apply;
+    QPushButton *m_clear;
+    QLabel *m_message;
+    QStandardItemModel *m_model;
+    QTableView *m_table;
+    QFutureWatcher<std::shared_ptr<QueryResult>> m_query;
+    QString m_runningCondition;
+};
+
+} // namespace loupe

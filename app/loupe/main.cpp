@@ -2,6 +2,7 @@
 
 #include "mainwindow.h"
 #include "projectsession.h"
+#include "screenshots.h"
 #include "sampletable.h"
 
 #include <QApplication>
@@ -44,6 +45,10 @@ int main(int argc, char *argv[])
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("A .loupe project to open."));
     parser.addOption(
         {QStringLiteral("self-test"), QStringLiteral("Open PROJECT, check it loads, and quit.")});
+    parser.addOption(
+        {QStringLiteral("screenshots"),
+         QStringLiteral("Open PROJECT, save a PNG of the window and of each panel into DIR, and quit."),
+         QStringLiteral("DIR")});
     parser.process(app);
 
     loupe::MainWindow window;
@@ -54,6 +59,14 @@ int main(int argc, char *argv[])
             return 2;
         }
         return runSelfTest(window, positional.first());
+    }
+    if (parser.isSet(QStringLiteral("screenshots"))) {
+        if (positional.isEmpty()) {
+            std::fprintf(stderr, "loupe --screenshots needs a PROJECT\n");
+            return 2;
+        }
+        return loupe::takeScreenshots(window, positional.first(),
+                                      parser.value(QStringLiteral("screenshots")));
     }
     window.show();
     if (!positional.isEmpty())

@@ -15,11 +15,19 @@ namespace loupe {
 namespace {
 
 constexpr int kClusterRole = Qt::UserRole + 1;
+constexpr int kSortRole = Qt::UserRole + 2;
+
+QStandardItem *textItem(const QString &text)
+{
+    auto *item = new QStandardItem(text);
+    item->setData(text, kSortRole);
+    return item;
+}
 
 QStandardItem *numberItem(double value, int decimals)
 {
     auto *item = new QStandardItem;
-    item->setData(value, Qt::EditRole); // sorts numerically
+    item->setData(value, kSortRole); // sorts by the number, not its text
     item->setData(decimals == 0 ? QString::number(qint64(value)) : QString::number(value, 'f', decimals),
                   Qt::DisplayRole);
     item->setData(int(Qt::AlignRight | Qt::AlignVCenter), Qt::TextAlignmentRole);
@@ -51,6 +59,7 @@ ClustersPanel::ClustersPanel(ProjectSession &session, QWidget *parent)
     m_summary->setWordWrap(true);
     auto *proxy = new QSortFilterProxyModel(this);
     proxy->setSourceModel(m_model);
+    proxy->setSortRole(kSortRole);
     m_table->setModel(proxy);
     m_table->setSortingEnabled(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -100,9 +109,8 @@ void ClustersPanel::rebuild()
         QList<QStandardItem *> row;
         row << numberItem(c.cluster, 0) << numberItem(double(c.size), 0) << numberItem(double(c.errors), 0)
             << percentItem(c.errorRate) << numberItem(c.expectedErrors, 1) << numberItem(c.severity, 2)
-            << numberItem(c.pValue, 4)
-            << new QStandardItem(dominant(classes, c.dominantLabel, c.dominantLabelShare))
-            << new QStandardItem(dominant(classes, c.dominantPredicted, c.dominantPredictedShare));
+            << numberItem(c.pValue, 4) << textItem(dominant(classes, c.dominantLabel, c.dominantLabelShare))
+            << textItem(dominant(classes, c.dominantPredicted, c.dominantPredictedShare));
         row.first()->setData(c.cluster, kClusterRole);
         m_model->appendRow(row);
         significant += c.pValue < 0.05 / std::max<size_t>(1, records.size());
@@ -112,6 +120,7 @@ void ClustersPanel::rebuild()
                                             "(Bonferroni). Click one to show its samples.",
                                             nullptr, int(records.size()))
                                              .arg(significant));
+    m_table->sortByColumn(Severity, Qt::DescendingOrder); // most severe first
     m_table->resizeColumnsToContents();
 }
 

@@ -20,7 +20,8 @@ namespace loupe {
 
 namespace {
 
-const QColor kCorrectColor(86, 156, 214);
+// Correct points recede (pale slate), errors stand out: the map is read for where errors gather.
+const QColor kCorrectColor(168, 182, 204);
 const QColor kErrorColor(214, 69, 65);
 const QColor kEditedColor(46, 134, 222);
 const QColor kUneditedColor(150, 150, 150);

@@ -22,19 +22,27 @@ namespace loupe {
 namespace {
 
 constexpr int kConditionRole = Qt::UserRole + 1;
+constexpr int kSortRole = Qt::UserRole + 2;
 
 QStandardItem *numberItem(double value, const QString &text)
 {
     auto *item = new QStandardItem;
-    item->setData(value, Qt::EditRole); // sorts numerically
+    item->setData(value, kSortRole); // sorts by the number, not its text
     item->setData(text, Qt::DisplayRole);
     item->setData(int(Qt::AlignRight | Qt::AlignVCenter), Qt::TextAlignmentRole);
     return item;
 }
 
-QString columnTitle(const QString &column)
+/** "label = Shirt", or "brightness >= 0.41" and "weight in [0.2, 0.4)" for numeric bins. */
+QString sliceTitle(const SliceRecord &slice)
 {
-    return column == QLatin1String("predicted") ? QStringLiteral("predicted class") : column;
+    const QString column =
+        slice.column == QLatin1String("predicted") ? QStringLiteral("predicted class") : slice.column;
+    if (slice.value.startsWith(QLatin1Char('<')) || slice.value.startsWith(QLatin1Char('>')))
+        return column + QLatin1Char(' ') + slice.value;
+    if (slice.value.startsWith(QLatin1Char('[')) || slice.value.startsWith(QLatin1Char('(')))
+        return column + QStringLiteral(" in ") + slice.value;
+    return column + QStringLiteral(" = ") + slice.value;
 }
 
 } // namespace
@@ -56,6 +64,7 @@ SlicesPanel::SlicesPanel(ProjectSession &session, QWidget *parent)
 
     auto *proxy = new QSortFilterProxyModel(this);
     proxy->setSourceModel(m_model);
+    proxy->setSortRole(kSortRole);
     m_table->setModel(proxy);
     m_table->setSortingEnabled(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -106,7 +115,8 @@ void SlicesPanel::rebuild()
     m_model->horizontalHeaderItem(Lift)->setToolTip(tr("Error rate of the slice divided by the overall one"));
     for (const SliceRecord &slice : m_session.analysis().slices) {
         QList<QStandardItem *> row;
-        auto *name = new QStandardItem(QStringLiteral("%1 = %2").arg(columnTitle(slice.column), slice.value));
+        auto *name = new QStandardItem(sliceTitle(slice));
+        name->setData(name->text(), kSortRole);
         name->setData(slice.condition, kConditionRole);
         name->setToolTip(slice.condition);
         row << name << numberItem(double(slice.count), QString::number(slice.count))
@@ -119,6 +129,7 @@ void SlicesPanel::rebuild()
             << numberItem(slice.pValue, QString::number(slice.pValue, 'g', 2));
         m_model->appendRow(row);
     }
+    m_table->sortByColumn(-1, Qt::AscendingOrder); // the analysis' ranking until a header is clicked
     m_table->resizeColumnsToContents();
 }
 

@@ -1,0 +1,93 @@
+#include "screenshots.h"
+
+#include "mainwindow.h"
+#include "panels/similarpanel.h"
+#include "projectsession.h"
+#include "samplegridmodel.h"
+#include "samplegridview.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QPixmap>
+
+#include <cstdio>
+
+namespace loupe {
+
+namespace {
+
+/** Runs the event loop for ms milliseconds (thumbnails decode on worker threads meanwhile). */
+void settle(int ms)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < ms)
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+}
+
+bool save(QWidget *widget, const QString &path)
+{
+    const bool saved = widget->grab().save(path);
+    std::printf("%s %s\n", saved ? "wrote" : "could not write", qUtf8Printable(path));
+    return saved;
+}
+
+QDockWidget *dockNamed(MainWindow &window, const QString &objectName)
+{
+    return window.findChild<QDockWidget *>(objectName);
+}
+
+} // namespace
+
+int takeScreenshots(MainWindow &window, const QString &project, const QString &folder)
+{
+    if (!QDir().mkpath(folder)) {
+        std::fprintf(stderr, "loupe --screenshots: cannot create %s\n", qUtf8Printable(folder));
+        return 1;
+    }
+    const QDir out(folder);
+    window.resize(1680, 1050);
+    window.show();
+    window.openProject(project);
+    if (!window.waitForOpen()) {
+        std::fprintf(stderr, "loupe --screenshots: could not open %s\n", qUtf8Printable(project));
+        return 1;
+    }
+    settle(2500);
+    bool ok = save(&window, out.filePath(QStringLiteral("main-window.png")));
+
+    const struct
+    {
+        const char *dock;
+        const char *file;
+    } panels[] = {
+        {"reportDock", "report.png"}, {"confusionDock", "confusion-matrix.png"},
+        {"mapDock", "map.png"},       {"clustersDock", "clusters.png"},
+        {"slicesDock", "slices.png"},
+    };
+    for (const auto &panel : panels) {
+        QDockWidget *dock = dockNamed(window, QString::fromLatin1(panel.dock));
+        if (!dock)
+            continue;
+        dock->show();
+        dock->raise();
+        settle(300);
+        ok &= save(dock, out.filePath(QString::fromLatin1(panel.file)));
+    }
+
+    // "Find similar" for the most likely label error, as a user would start.
+    window.grid()->setCurrentIndex(window.gridModel()->index(0));
+    window.similarPanel()->findSimilar();
+    window.similarPanel()->waitForSearch();
+    if (QDockWidget *dock = dockNamed(window, QStringLiteral("similarDock"))) {
+        dock->raise();
+        settle(300);
+        ok &= save(dock, out.filePath(QStringLiteral("similar.png")));
+    }
+    ok &= save(window.grid(), out.filePath(QStringLiteral("grid.png")));
+    return ok ? 0 : 1;
+}
+
+} // namespace loupe

@@ -36,6 +36,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
 namespace loupe {
@@ -81,6 +82,7 @@ MainWindow::MainWindow(QWidget *parent)
         m_thumbnails->reset(
             [project, table](qint64 sample) { return project->absoluteImagePath(table->images.at(sample)); });
         rebuildRelabelActions();
+        rebuildFilterMenu();
         updateStatus();
         updateTitle();
         if (m_gridModel->rowCount() > 0)
@@ -89,6 +91,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_session, &ProjectSession::closed, this, [this] {
         m_thumbnails->reset({});
         rebuildRelabelActions();
+        rebuildFilterMenu();
         updateStatus();
         updateTitle();
     });
@@ -270,6 +273,8 @@ void MainWindow::createMenus()
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addSeparator();
+    m_filterMenu = m_viewMenu->addMenu(tr("&Filter By"));
+    m_filterMenu->setEnabled(false);
     m_viewMenu->addAction(tr("Show &All Samples (Clear Filter)"),
                           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), m_session,
                           &ProjectSession::clearFilter);
@@ -318,6 +323,58 @@ void MainWindow::rebuildRelabelActions()
     }
     m_relabelMenu->setEnabled(!classes.isEmpty());
     m_closeAction->setEnabled(m_session->isOpen());
+}
+
+void MainWindow::filterWhere(const QString &description, const std::function<bool(size_t)> &keep)
+{
+    std::vector<qint64> samples;
+    for (qint64 i = 0; i < m_session->table().size(); ++i) {
+        if (keep(size_t(i)))
+            samples.push_back(i);
+    }
+    m_session->setFilter(description, std::move(samples));
+}
+
+void MainWindow::rebuildFilterMenu()
+{
+    m_filterMenu->clear();
+    m_filterMenu->setEnabled(m_session->isOpen());
+    // The actions read the session's table when triggered: it lives as long as the window.
+    const SampleTable *table = &m_session->table();
+    m_filterMenu->addAction(tr("Model &Errors"), this, [this, table] {
+        filterWhere(tr("errors"), [table](size_t i) {
+            return table->labels[i] >= 0 && table->predicted[i] >= 0 &&
+                   table->labels[i] != table->predicted[i];
+        });
+    });
+    m_filterMenu->addAction(tr("Likely &Label Errors"), this, [this] {
+        const std::vector<int> *flags = &m_session->analysis().isIssue;
+        filterWhere(tr("likely label errors"),
+                    [flags](size_t i) { return i < flags->size() && (*flags)[i] == 1; });
+    });
+    m_filterMenu->addAction(tr("E&dited Labels"), this, [this, table] {
+        filterWhere(tr("edited"), [table](size_t i) { return table->isEdited(qint64(i)); });
+    });
+    QMenu *given = m_filterMenu->addMenu(tr("&Given Label"));
+    QMenu *predicted = m_filterMenu->addMenu(tr("&Predicted Class"));
+    for (int c = 0; c < table->classNames.size(); ++c) {
+        const QString name = table->classNames[c];
+        given->addAction(name, this, [this, table, c, name] {
+            filterWhere(tr("given %1").arg(name), [table, c](size_t i) { return table->labels[i] == c; });
+        });
+        predicted->addAction(name, this, [this, table, c, name] {
+            filterWhere(tr("predicted %1").arg(name),
+                        [table, c](size_t i) { return table->predicted[i] == c; });
+        });
+    }
+    QMenu *split = m_filterMenu->addMenu(tr("&Split"));
+    for (int s = 0; s < table->splitNames.size(); ++s) {
+        const QString name = table->splitNames[s];
+        split->addAction(name, this, [this, table, s, name] {
+            filterWhere(tr("split %1").arg(name), [table, s](size_t i) { return table->splitIndex[i] == s; });
+        });
+    }
+    split->setEnabled(!table->splitNames.isEmpty());
 }
 
 void MainWindow::relabelSelection(int classIndex)

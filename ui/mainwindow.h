@@ -3,6 +3,7 @@
 #include <QFutureWatcher>
 #include <QMainWindow>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -78,6 +79,8 @@ private:
     void filterToMapSelection(const std::vector<qint64> &points);
     void showSessionSelection(const QObject *origin);
     void rebuildRelabelActions();
+    void rebuildFilterMenu();
+    void filterWhere(const QString &description, const std::function<bool(size_t)> &keep);
     void addRecentProject(const QString &path);
     void rebuildRecentMenu();
     void updateStatus();
@@ -100,6 +103,7 @@ private:
     QMenu *m_recentMenu = nullptr;
     QMenu *m_relabelMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
+    QMenu *m_filterMenu = nullptr;
     QAction *m_closeAction = nullptr;
     QList<QAction *> m_relabelActions;
     QFutureWatcher<std::shared_ptr<LoadedProject>> m_openWatcher;

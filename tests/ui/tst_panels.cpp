@@ -19,6 +19,7 @@
 #include "sqlitedatabase.h"
 
 #include <QLabel>
+#include <QMenu>
 #include <QLineEdit>
 #include <QStandardPaths>
 #include <QTableView>
@@ -44,6 +45,7 @@ private Q_SLOTS:
     void gridSelectionShowsOnMap();
     void findSimilarExcludesQueryAndFilters();
     void acceptSuggestedLabelIsUndoable();
+    void filterMenuFiltersBySplitAndClass();
 
 private:
     qint64 countInProject(const QString &condition) const;
@@ -226,6 +228,29 @@ void TestPanels::acceptSuggestedLabelIsUndoable()
     QCOMPARE(grid->index(row).data(SampleGridModel::LabelRole).toString(), suggested);
     m_window->session().undoStack()->undo();
     QCOMPARE(grid->index(row).data(SampleGridModel::LabelRole).toString(), before);
+}
+
+void TestPanels::filterMenuFiltersBySplitAndClass()
+{
+    // View > Filter By > Split > test, then > Predicted Class > Bag.
+    const auto trigger = [this](const QString &submenu, const QString &item) {
+        for (QMenu *menu : m_window->findChildren<QMenu *>()) {
+            if (menu->title().remove(QLatin1Char('&')) != submenu)
+                continue;
+            for (QAction *action : menu->actions()) {
+                if (action->text() == item) {
+                    action->trigger();
+                    return true;
+                }
+            }
+        }
+        return false;
+    };
+    QVERIFY(trigger(QStringLiteral("Split"), QStringLiteral("test")));
+    QCOMPARE(m_window->gridModel()->rowCount(), int(countInProject(QStringLiteral("split = 'test'"))));
+    QVERIFY(trigger(QStringLiteral("Predicted Class"), QStringLiteral("Bag")));
+    QCOMPARE(m_window->gridModel()->rowCount(), int(countInProject(QStringLiteral("predicted = 'Bag'"))));
+    QCOMPARE(m_window->session().filterDescription(), QStringLiteral("predicted Bag"));
 }
 
 QTEST_MAIN(TestPanels)

@@ -4,6 +4,7 @@
 #include "confusionmatrixview.h"
 #include "embeddingmapview.h"
 #include "error.h"
+#include "exports.h"
 #include "panels/clusterspanel.h"
 #include "panels/mappanel.h"
 #include "panels/similarpanel.h"
@@ -20,6 +21,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QItemSelectionModel>
 #include <QFileDialog>
@@ -243,6 +245,16 @@ void MainWindow::createMenus()
     m_closeAction =
         file->addAction(tr("&Close Project"), QKeySequence::Close, m_session, &ProjectSession::close);
     file->addSeparator();
+    m_exportLabelsAction = file->addAction(tr("Export &Labels…"), this, &MainWindow::exportLabelsCsv);
+    m_exportLabelsAction->setToolTip(
+        tr("id, image, label, original label and edited flag of every sample (CSV)"));
+    m_exportSuspectsAction =
+        file->addAction(tr("Export Label &Issues…"), this, &MainWindow::exportSuspectsCsv);
+    m_exportSuspectsAction->setToolTip(
+        tr("Every sample, likeliest label errors first, with the suggested label (CSV)"));
+    m_exportLabelsAction->setEnabled(false);
+    m_exportSuspectsAction->setEnabled(false);
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     rebuildRecentMenu();
 
@@ -323,6 +335,8 @@ void MainWindow::rebuildRelabelActions()
     }
     m_relabelMenu->setEnabled(!classes.isEmpty());
     m_closeAction->setEnabled(m_session->isOpen());
+    m_exportLabelsAction->setEnabled(m_session->isOpen());
+    m_exportSuspectsAction->setEnabled(m_session->isOpen() && m_session->table().hasPredictions());
 }
 
 void MainWindow::filterWhere(const QString &description, const std::function<bool(size_t)> &keep)
@@ -411,6 +425,47 @@ void MainWindow::acceptSuggestedLabels()
         changed += m_session->relabel(samples, label) ? int(samples.size()) : 0;
     statusBar()->showMessage(
         tr("Accepted the suggested label for %n sample(s) (Ctrl+Z to undo)", nullptr, changed), 4000);
+}
+
+QString MainWindow::chooseCsvPath(const QString &title, const QString &suggestedName)
+{
+    const QString folder = QFileInfo(m_session->project()->path()).absolutePath();
+    return QFileDialog::getSaveFileName(this, title, QDir(folder).filePath(suggestedName),
+                                        tr("CSV files (*.csv)"));
+}
+
+void MainWindow::exportLabelsCsv()
+{
+    if (!m_session->isOpen())
+        return;
+    const QString path = chooseCsvPath(tr("Export Labels"), QStringLiteral("labels.csv"));
+    if (path.isEmpty())
+        return;
+    try {
+        exportLabels(m_session->table(), path);
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
+    } catch (const Error &error) {
+        QMessageBox::warning(this, tr("Export failed"), error.message());
+    }
+}
+
+void MainWindow::exportSuspectsCsv()
+{
+    if (!m_session->isOpen())
+        return;
+    const QString path = chooseCsvPath(tr("Export Label Issues"), QStringLiteral("label-issues.csv"));
+    if (path.isEmpty())
+        return;
+    const AnalysisResults &analysis = m_session->analysis();
+    SuspectScores scores = analysis.hasIssueScores()
+                               ? SuspectScores{analysis.issueScore, analysis.isIssue, analysis.suggestedLabel}
+                               : lossBasedSuspects(m_session->table());
+    try {
+        exportSuspects(m_session->table(), scores, path);
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
+    } catch (const Error &error) {
+        QMessageBox::warning(this, tr("Export failed"), error.message());
+    }
 }
 
 void MainWindow::chooseProject()

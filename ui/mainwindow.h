@@ -80,6 +80,9 @@ private:
     void showSessionSelection(const QObject *origin);
     void rebuildRelabelActions();
     void rebuildFilterMenu();
+    QString chooseCsvPath(const QString &title, const QString &suggestedName);
+    void exportLabelsCsv();
+    void exportSuspectsCsv();
     void filterWhere(const QString &description, const std::function<bool(size_t)> &keep);
     void addRecentProject(const QString &path);
     void rebuildRecentMenu();
@@ -105,6 +108,8 @@ private:
     QMenu *m_viewMenu = nullptr;
     QMenu *m_filterMenu = nullptr;
     QAction *m_closeAction = nullptr;
+    QAction *m_exportLabelsAction = nullptr;
+    QAction *m_exportSuspectsAction = nullptr;
     QList<QAction *> m_relabelActions;
     QFutureWatcher<std::shared_ptr<LoadedProject>> m_openWatcher;
     QString m_openingPath;

@@ -63,6 +63,8 @@ AnalysisResults AnalysisResults::load(Project &project, int runId, qint64 sample
     results.clusters = store.clusters(runId, QStringLiteral("kmeans"));
     results.mapClusters = store.clusters(runId, QStringLiteral("density"));
     results.slices = store.slices(runId);
+    if (const auto summary = store.stepSummary(runId, QStringLiteral("diagnosis")))
+        results.diagnosis = summary->value(QStringLiteral("sentence")).toString();
     loadMap(project, runId, samples, results);
     return results;
 }

@@ -29,6 +29,7 @@ struct AnalysisResults
     std::vector<ClusterRecord> clusters;    // k-means clusters, most severe first
     std::vector<ClusterRecord> mapClusters; // density clusters, most severe first
     std::vector<SliceRecord> slices;        // metadata slices, best ranked first
+    QString diagnosis;                      // the fit diagnosis in one sentence, or empty
 
     bool hasMap() const { return !map.empty(); }
     bool hasIssueScores() const { return !issueScore.empty(); }

@@ -99,11 +99,14 @@ void ReportPanel::refresh()
         return;
     }
     const ClassificationReport report = ClassificationReport::compute(table, splitIndex());
-    m_summary->setText(tr("<b>Accuracy %1%</b> on %2 samples · macro F1 %3 · mean loss %4")
-                           .arg(report.accuracy * 100.0, 0, 'f', 2)
-                           .arg(QLocale().toString(report.samples))
-                           .arg(report.macroF1, 0, 'f', 3)
-                           .arg(report.meanLoss, 0, 'f', 3));
+    QString summary = tr("<b>Accuracy %1%</b> on %2 samples · macro F1 %3 · mean loss %4")
+                          .arg(report.accuracy * 100.0, 0, 'f', 2)
+                          .arg(QLocale().toString(report.samples))
+                          .arg(report.macroF1, 0, 'f', 3)
+                          .arg(report.meanLoss, 0, 'f', 3);
+    if (!m_session.analysis().diagnosis.isEmpty())
+        summary += QStringLiteral("<br>") + m_session.analysis().diagnosis.toHtmlEscaped();
+    m_summary->setText(summary);
     for (const ClassMetrics &m : report.perClass)
         m_model->appendRow(reportRow(m.name, m.precision, m.recall, m.f1, m.support, false));
     m_model->appendRow(reportRow(tr("macro avg"), report.macroPrecision, report.macroRecall, report.macroF1,
@@ -112,6 +115,11 @@ void ReportPanel::refresh()
                                  report.weightedF1, report.samples, true));
     m_table->resizeColumnsToContents();
     Q_EMIT reportChanged(report);
+}
+
+QString ReportPanel::summaryText() const
+{
+    return m_summary->text();
 }
 
 int ReportPanel::splitIndex() const

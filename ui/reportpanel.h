@@ -27,6 +27,8 @@ public:
     explicit ReportPanel(ProjectSession &session, QWidget *parent = nullptr);
 
     QTableView *table() const { return m_table; }
+    /** The headline: accuracy, macro F1, mean loss and the fit diagnosis (rich text). */
+    QString summaryText() const;
     /** The split the report covers (an index into SampleTable::splitNames), -1 for all samples. */
     int splitIndex() const;
 

@@ -12,6 +12,7 @@
 #include "panels/similarpanel.h"
 #include "panels/slicespanel.h"
 #include "progress.h"
+#include "reportpanel.h"
 #include "project.h"
 #include "projectsession.h"
 #include "samplegridmodel.h"
@@ -96,6 +97,10 @@ void TestPanels::panelsShowTheAnalysis()
     QVERIFY(m_window->slicesPanel()->table()->model()->rowCount() > 0);
     QCOMPARE(m_window->mapPanel()->view()->pointCount(), 1200);
     QCOMPARE(m_window->confusionMatrix()->classCount(), 10);
+    // The fit diagnosis the analysis stored heads the report.
+    QVERIFY(!m_window->session().analysis().diagnosis.isEmpty());
+    QVERIFY(m_window->reportPanel()->summaryText().contains(
+        m_window->session().analysis().diagnosis.toHtmlEscaped()));
     QCOMPARE(m_window->gridModel()->rowCount(), 1200);
     // Most likely label errors first.
     const double first = m_window->gridModel()->index(0).data(SampleGridModel::IssueScoreRole).toDouble();

@@ -130,6 +130,8 @@ QJsonObject runLabelIssues(AnalysisContext &context, const AnalysisOptions &opti
             {QStringLiteral("noise_rates"), noiseRates}};
 }
 
+void loadStoredGraph(AnalysisContext &context);
+
 QJsonObject runMap(AnalysisContext &context, const AnalysisOptions &options, Progress &progress)
 {
     if (!context.map.empty())
@@ -138,6 +140,12 @@ QJsonObject runMap(AnalysisContext &context, const AnalysisOptions &options, Pro
         return {{QStringLiteral("skipped"), QStringLiteral("the run has no embeddings")}};
     progress.setStep(QStringLiteral("Computing the UMAP map"));
     const qint64 n = context.table.size();
+    // Fitted on a sample, UMAP searches the sample itself and never reads the knn graph:
+    // drop it for the step (it is stored in the project) to lower the step's peak memory.
+    const bool sampled = options.umap.fitSampleSize > 0 && n > options.umap.fitSampleSize;
+    const bool reloadGraph = sampled && context.graph.has_value();
+    if (reloadGraph)
+        context.graph.reset();
     const UmapResult umap = computeUmap(context.embeddings.data(), n, context.dimensions, options.umap,
                                         context.graph ? &*context.graph : nullptr, progress);
     context.map = umap.coordinates;
@@ -146,6 +154,8 @@ QJsonObject runMap(AnalysisContext &context, const AnalysisOptions &options, Pro
     progress.setStep(QStringLiteral("Measuring the map's quality"));
     const EmbeddingQuality quality = measureEmbeddingQuality(context.embeddings.data(), n, context.dimensions,
                                                              context.map.data(), 2, {}, progress);
+    if (reloadGraph)
+        loadStoredGraph(context);
     return {{QStringLiteral("source"), QStringLiteral("umap")},
             {QStringLiteral("epochs"), umap.epochs},
             {QStringLiteral("fitted_rows"), umap.fittedRows},

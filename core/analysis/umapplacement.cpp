@@ -91,11 +91,31 @@ void UmapPlacement::placeOthers(const float *vectors, qint64 rows, const std::ve
                                 std::vector<float> &coordinates, Progress &progress) const
 {
     progress.setStep(QStringLiteral("Map: placing the remaining points"));
+    for (size_t s = 0; s < sample.size(); ++s) {
+        coordinates[size_t(2 * sample[s])] = fitted[2 * s];
+        coordinates[size_t(2 * sample[s] + 1)] = fitted[2 * s + 1];
+    }
     const std::vector<qint64> others = complementOf(sample, rows);
     const qint64 count = qint64(others.size());
+    const qint64 batch = std::max<qint64>(1, m_params.placementBatch);
+    const qint64 batches = std::max<qint64>(1, (count + batch - 1) / batch);
+    for (qint64 b = 0; b < batches; ++b) {
+        const qint64 begin = b * count / batches;
+        const qint64 end = (b + 1) * count / batches;
+        placeBatch(vectors, others.data() + begin, end - begin, int(b), fitted, curve, coordinates, progress,
+                   double(b) / double(batches), double(b + 1) / double(batches));
+    }
+}
+
+void UmapPlacement::placeBatch(const float *vectors, const qint64 *others, qint64 count, int batch,
+                               const std::vector<float> &fitted, const UmapCurve &curve,
+                               std::vector<float> &coordinates, Progress &progress, double from,
+                               double to) const
+{
     const int k = int(std::min<qint64>(m_params.neighbors, m_sampleRows));
     const double target = std::log2(double(std::max(2, m_params.neighbors)));
     const double localConnectivity = std::max(0.0, m_params.localConnectivity - 1.0);
+    const double queried = from + (to - from) * kQueryShare;
 
     // A bipartite graph: vertex o (a new point) -> tails in the fitted sample, k slots per row;
     // missing neighbours keep weight 0 and are never sampled.
@@ -108,8 +128,8 @@ void UmapPlacement::placeOthers(const float *vectors, qint64 rows, const std::ve
     graph.weights.assign(graph.tails.size(), 0.0f);
     std::vector<float> placed(size_t(count) * 2, 0.0f);
 
-    parallelRows(count, threadCount(m_params), progress, 0.0, kQueryShare, [&](qint64 o) {
-        const std::vector<Neighbor> found = m_index.query(vectors + others[size_t(o)] * m_dims, k);
+    parallelRows(count, threadCount(m_params), progress, from, queried, [&](qint64 o) {
+        const std::vector<Neighbor> found = m_index.query(vectors + others[o] * m_dims, k);
         const int n = int(found.size());
         std::vector<float> distances(found.size());
         for (int j = 0; j < n; ++j)
@@ -138,21 +158,16 @@ void UmapPlacement::placeOthers(const float *vectors, qint64 rows, const std::ve
         layout.learningRate = m_params.learningRate * kPlacementLearningRateShare;
         layout.repulsionStrength = m_params.repulsionStrength;
         layout.negativeSampleRate = m_params.negativeSampleRate;
-        layout.seed = m_params.seed + 1;
+        layout.seed = m_params.seed + 1 + quint64(batch);
         layout.threads = m_params.threads;
-        layout.progressFrom = kQueryShare;
-        layout.progressTo = 1.0;
+        layout.progressFrom = queried;
+        layout.progressTo = to;
         std::vector<float> fixed = fitted; // the fitted layout is only read; a copy keeps the contract const
         optimizeUmapLayout(graph, placed.data(), fixed.data(), m_sampleRows, false, layout, progress);
     }
-
-    for (size_t s = 0; s < sample.size(); ++s) {
-        coordinates[size_t(2 * sample[s])] = fitted[2 * s];
-        coordinates[size_t(2 * sample[s] + 1)] = fitted[2 * s + 1];
-    }
     for (qint64 o = 0; o < count; ++o) {
-        coordinates[size_t(2 * others[size_t(o)])] = placed[size_t(2 * o)];
-        coordinates[size_t(2 * others[size_t(o)] + 1)] = placed[size_t(2 * o + 1)];
+        coordinates[size_t(2 * others[o])] = placed[size_t(2 * o)];
+        coordinates[size_t(2 * others[o] + 1)] = placed[size_t(2 * o + 1)];
     }
 }
 

@@ -39,6 +39,12 @@ public:
                      std::vector<float> &coordinates, Progress &progress) const;
 
 private:
+    /** Places count rows (sample indices others[0..count)) against the fitted layout; progress over [from,
+     * to]. */
+    void placeBatch(const float *vectors, const qint64 *others, qint64 count, int batch,
+                    const std::vector<float> &fitted, const UmapCurve &curve, std::vector<float> &coordinates,
+                    Progress &progress, double from, double to) const;
+
     NearestNeighbors m_index;
     UmapParams m_params;
     qint64 m_sampleRows;

@@ -142,6 +142,7 @@ private Q_SLOTS:
     void isDeterministicSingleThreaded();
     void multiThreadedKeepsQuality();
     void fitsSampleAndPlacesTheRest();
+    void placesInBatches();
     void placesManyPointsAgainstFewFittedOnes();
     void cancels();
     void cancelsDuringLayout();
@@ -354,6 +355,20 @@ void TestUmap::fitsSampleAndPlacesTheRest()
     QVERIFY(purity > 0.98);
     QVERIFY(separation(b, r.coordinates, 5) > 1.0);
     QVERIFY(q.trustworthiness > 0.85);
+}
+
+void TestUmap::placesInBatches()
+{
+    // 4,500 points placed in batches of 1,000 (as 800,000 are in batches of 200,000).
+    const Blobs b = makeBlobs(5, 1200, 16, 4);
+    UmapParams params = quickParams();
+    params.fitSampleSize = 1500;
+    params.placementBatch = 1000;
+    const UmapResult r = runUmap(b, params);
+    for (float v : r.coordinates)
+        QVERIFY(std::isfinite(v));
+    QVERIFY(mapPurity(b, r.coordinates) > 0.98);
+    QVERIFY(quality(b, r.coordinates).trustworthiness > 0.85);
 }
 
 void TestUmap::placesManyPointsAgainstFewFittedOnes()

@@ -203,11 +203,11 @@ int runSimilar(const QStringList &arguments)
         if (!shape)
             throw Error(
                 QStringLiteral("the run has no embeddings: import embeddings.npy to search by similarity"));
-        const std::vector<float> embeddings = arrays.readAll(table.runId, QStringLiteral("embeddings"));
         KnnParams params;
         params.method = KnnParams::Method::Exact; // one query: a scan beats building an index
         Progress progress;
-        const NearestNeighbors index(embeddings.data(), shape->rows, int(shape->cols), params, progress);
+        const NearestNeighbors index(arrays.readAll(table.runId, QStringLiteral("embeddings")), shape->rows,
+                                     int(shape->cols), params, progress);
         const std::vector<qint64> query =
             parser.isSet(QStringLiteral("id"))
                 ? std::vector<qint64>{sampleOfId(*project, parser.value(QStringLiteral("id")))}

@@ -176,7 +176,7 @@ void timeSearchKernels(const QString &path, int queries, Timings &timings)
     const auto shape = arrays.shape(table.runId, QStringLiteral("embeddings"));
     if (!shape)
         return;
-    const std::vector<float> embeddings = arrays.readAll(table.runId, QStringLiteral("embeddings"));
+    std::vector<float> embeddings = arrays.readAll(table.runId, QStringLiteral("embeddings"));
     const qint64 n = shape->rows;
     const int d = int(shape->cols);
     Progress quiet;
@@ -194,7 +194,7 @@ void timeSearchKernels(const QString &path, int queries, Timings &timings)
     exact.method = KnnParams::Method::Exact;
     Timings::resetPeak();
     timer.start();
-    const NearestNeighbors index(embeddings.data(), n, d, exact, quiet);
+    const NearestNeighbors index(std::move(embeddings), n, d, exact, quiet);
     timings.add(QStringLiteral("similarity index (exact scan: copy + norms)"), secondsOf(timer));
 
     std::mt19937_64 random(11);
@@ -202,7 +202,7 @@ void timeSearchKernels(const QString &path, int queries, Timings &timings)
     timer.start();
     for (int q = 0; q < queries; ++q) {
         const qint64 sample = qint64(random() % quint64(n));
-        index.query(embeddings.data() + sample * d, 10);
+        index.query(index.vector(sample).data(), 10);
     }
     timings.add(QStringLiteral("similarity queries x %1 (k = 10)").arg(queries), secondsOf(timer));
 }

@@ -132,6 +132,24 @@ NearestNeighbors::NearestNeighbors(const float *data, qint64 n, int d, const Knn
     }
 }
 
+NearestNeighbors::NearestNeighbors(std::vector<float> &&data, qint64 n, int d, const KnnParams &params,
+                                   Progress &progress)
+    : m_n(n), m_d(d), m_efSearch(params.efSearch(1))
+{
+    checkShape(n, d, 1);
+    if (qint64(data.size()) != n * d)
+        throw Error(
+            QStringLiteral("nearest neighbours: %1 values for %2 x %3").arg(data.size()).arg(n).arg(d));
+    if (n == 0 || resolve(n, params, false) == KnnParams::Method::Exact) {
+        m_data = std::move(data);
+        m_norms = knnSquaredNorms(m_data.data(), n, d);
+        progress.setProgress(1.0);
+    } else {
+        m_hnsw = std::make_unique<KnnHnswIndex>(data.data(), n, d, params, progress);
+        m_hnsw->setEf(m_efSearch);
+    }
+}
+
 NearestNeighbors::~NearestNeighbors() = default;
 NearestNeighbors::NearestNeighbors(NearestNeighbors &&) noexcept = default;
 NearestNeighbors &NearestNeighbors::operator=(NearestNeighbors &&) noexcept = default;

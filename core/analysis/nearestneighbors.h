@@ -133,6 +133,11 @@ public:
 
     /** Builds the index (the HNSW build is multi-threaded); throws Cancelled and loupe::Error. */
     NearestNeighbors(const float *data, qint64 n, int d, const KnnParams &params, Progress &progress);
+    /**
+     * The same from an n x d matrix the index may keep: an exact index takes it over instead
+     * of copying it (at 1,000,000 x 128 that is 512 MB less at peak); HNSW reads it and drops it.
+     */
+    NearestNeighbors(std::vector<float> &&data, qint64 n, int d, const KnnParams &params, Progress &progress);
     ~NearestNeighbors();
     NearestNeighbors(NearestNeighbors &&) noexcept;
     NearestNeighbors &operator=(NearestNeighbors &&) noexcept;

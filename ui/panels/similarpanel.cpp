@@ -33,12 +33,11 @@ std::shared_ptr<const NearestNeighbors> buildIndex(const QString &projectPath, i
     const auto shape = arrays.shape(runId, QStringLiteral("embeddings"));
     if (!shape)
         throw Error(QObject::tr("The run has no embeddings: import embeddings.npy to search by similarity."));
-    const std::vector<float> embeddings = arrays.readAll(runId, QStringLiteral("embeddings"));
     KnnParams params;
     params.method = KnnParams::Method::Exact;
     Progress progress;
-    return std::make_shared<const NearestNeighbors>(embeddings.data(), shape->rows, int(shape->cols), params,
-                                                    progress);
+    return std::make_shared<const NearestNeighbors>(arrays.readAll(runId, QStringLiteral("embeddings")),
+                                                    shape->rows, int(shape->cols), params, progress);
 }
 
 } // namespace

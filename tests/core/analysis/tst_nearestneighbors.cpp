@@ -95,6 +95,7 @@ private Q_SLOTS:
     void serializeRoundTrip();
     void corruptBytesAreRejected();
     void cancelStops();
+    void indexTakesOverItsMatrix();
 };
 
 void TestNearestNeighbors::exactGraphEqualsBruteForce_data()
@@ -318,6 +319,25 @@ void TestNearestNeighbors::cancelStops()
     for (auto method : {KnnParams::Method::Exact, KnnParams::Method::Hnsw})
         QVERIFY_THROWS_EXCEPTION(Cancelled,
                                  allNearestNeighbors(data.data(), 3000, 8, 5, withMethod(method), progress));
+}
+
+void TestNearestNeighbors::indexTakesOverItsMatrix()
+{
+    const std::vector<float> data = gaussianMixture(500, 8, 4, 9);
+    Progress progress;
+    for (auto method : {KnnParams::Method::Exact, KnnParams::Method::Hnsw}) {
+        const NearestNeighbors copied(data.data(), 500, 8, withMethod(method), progress);
+        std::vector<float> owned = data;
+        const NearestNeighbors moved(std::move(owned), 500, 8, withMethod(method), progress);
+        const auto a = copied.query(data.data() + 17 * 8, 5);
+        const auto b = moved.query(data.data() + 17 * 8, 5);
+        QCOMPARE(a.size(), b.size());
+        for (size_t j = 0; j < a.size(); ++j)
+            QCOMPARE(a[j].sample, b[j].sample);
+        QCOMPARE(moved.vector(17), std::vector<float>(data.begin() + 17 * 8, data.begin() + 18 * 8));
+    }
+    std::vector<float> wrong(10);
+    QVERIFY_THROWS_EXCEPTION(Error, NearestNeighbors(std::move(wrong), 3, 4, KnnParams(), progress));
 }
 
 QTEST_APPLESS_MAIN(TestNearestNeighbors)

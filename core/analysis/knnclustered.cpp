@@ -110,8 +110,8 @@ void searchCell(const float *data, const std::vector<float> &norms, int d, int k
 
 /**
  * One pass of "neighbours of neighbours" (as in NN-descent): every point also looks at
- * the nearest kRefineFanout neighbours of its nearest kRefineFanout neighbours, read from a snapshot so that the pass does not
- * depend on thread scheduling, and keeps the k nearest of old and new.
+ * the nearest kRefineFanout neighbours of its nearest kRefineFanout neighbours, read from a snapshot so that
+ * the pass does not depend on thread scheduling, and keeps the k nearest of old and new.
  */
 void refineByNeighborsOfNeighbors(const float *data, int d, KnnGraph &graph, Progress &progress, double from,
                                   double to)

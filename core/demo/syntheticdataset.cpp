@@ -122,7 +122,8 @@ void writeSyntheticDataset(const QString &path, const SyntheticOptions &options,
     QByteArray lines;
     for (qint64 i = 0; i < n; ++i) {
         const int label = pickClass(rng);
-        const MixtureComponent &component = components[size_t(label * kComponentsPerClass + pickComponent(rng))];
+        const MixtureComponent &component =
+            components[size_t(label * kComponentsPerClass + pickComponent(rng))];
         drawEmbedding(component, d, rng, embeddings.data() + i * d);
         // Scores: the true class usually, but not always, wins.
         float *row = probabilities.data() + i * c;

@@ -1,11 +1,10 @@
 #include "clusterspanel.h"
 
 #include "projectsession.h"
+#include "rankingtable.h"
 
 #include <QComboBox>
-#include <QHeaderView>
 #include <QLabel>
-#include <QSortFilterProxyModel>
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -15,30 +14,18 @@ namespace loupe {
 namespace {
 
 constexpr int kClusterRole = Qt::UserRole + 1;
-constexpr int kSortRole = Qt::UserRole + 2;
-
-QStandardItem *textItem(const QString &text)
-{
-    auto *item = new QStandardItem(text);
-    item->setData(text, kSortRole);
-    return item;
-}
+using rankingtable::numberItem;
+using rankingtable::textItem;
 
 QStandardItem *numberItem(double value, int decimals)
 {
-    auto *item = new QStandardItem;
-    item->setData(value, kSortRole); // sorts by the number, not its text
-    item->setData(decimals == 0 ? QString::number(qint64(value)) : QString::number(value, 'f', decimals),
-                  Qt::DisplayRole);
-    item->setData(int(Qt::AlignRight | Qt::AlignVCenter), Qt::TextAlignmentRole);
-    return item;
+    return numberItem(value,
+                      decimals == 0 ? QString::number(qint64(value)) : QString::number(value, 'f', decimals));
 }
 
 QStandardItem *percentItem(double share)
 {
-    auto *item = numberItem(share, 3);
-    item->setData(QStringLiteral("%1%").arg(share * 100.0, 0, 'f', 1), Qt::DisplayRole);
-    return item;
+    return numberItem(share, QStringLiteral("%1%").arg(share * 100.0, 0, 'f', 1));
 }
 
 QString dominant(const QStringList &classes, int index, double share)
@@ -57,17 +44,7 @@ ClustersPanel::ClustersPanel(ProjectSession &session, QWidget *parent)
     m_method->addItem(tr("Embedding clusters (k-means)"), QStringLiteral("kmeans"));
     m_method->addItem(tr("Map clusters (HDBSCAN)"), QStringLiteral("density"));
     m_summary->setWordWrap(true);
-    auto *proxy = new QSortFilterProxyModel(this);
-    proxy->setSourceModel(m_model);
-    proxy->setSortRole(kSortRole);
-    m_table->setModel(proxy);
-    m_table->setSortingEnabled(true);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setAlternatingRowColors(true);
+    rankingtable::setUp(m_table, m_model);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);

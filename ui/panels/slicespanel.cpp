@@ -5,13 +5,12 @@
 #include "progress.h"
 #include "project.h"
 #include "projectsession.h"
+#include "rankingtable.h"
 
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSortFilterProxyModel>
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -22,16 +21,7 @@ namespace loupe {
 namespace {
 
 constexpr int kConditionRole = Qt::UserRole + 1;
-constexpr int kSortRole = Qt::UserRole + 2;
-
-QStandardItem *numberItem(double value, const QString &text)
-{
-    auto *item = new QStandardItem;
-    item->setData(value, kSortRole); // sorts by the number, not its text
-    item->setData(text, Qt::DisplayRole);
-    item->setData(int(Qt::AlignRight | Qt::AlignVCenter), Qt::TextAlignmentRole);
-    return item;
-}
+using rankingtable::numberItem;
 
 /** "label = Shirt", or "brightness >= 0.41" and "weight in [0.2, 0.4)" for numeric bins. */
 QString sliceTitle(const SliceRecord &slice)
@@ -62,17 +52,7 @@ SlicesPanel::SlicesPanel(ProjectSession &session, QWidget *parent)
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_message->hide();
 
-    auto *proxy = new QSortFilterProxyModel(this);
-    proxy->setSourceModel(m_model);
-    proxy->setSortRole(kSortRole);
-    m_table->setModel(proxy);
-    m_table->setSortingEnabled(true);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setAlternatingRowColors(true);
+    rankingtable::setUp(m_table, m_model);
 
     auto *box = new QHBoxLayout;
     box->addWidget(m_condition, 1);
@@ -116,7 +96,7 @@ void SlicesPanel::rebuild()
     for (const SliceRecord &slice : m_session.analysis().slices) {
         QList<QStandardItem *> row;
         auto *name = new QStandardItem(sliceTitle(slice));
-        name->setData(name->text(), kSortRole);
+        name->setData(name->text(), rankingtable::kSortRole);
         name->setData(slice.condition, kConditionRole);
         name->setToolTip(slice.condition);
         row << name << numberItem(double(slice.count), QString::number(slice.count))

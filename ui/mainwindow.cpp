@@ -46,6 +46,7 @@ namespace loupe {
 namespace {
 constexpr int kMaxRecentProjects = 10;
 constexpr int kMaxRelabelShortcuts = 10;
+constexpr qsizetype kMaxGridSelection = 20000;
 const QString kRecentKey = QStringLiteral("recentProjects");
 } // namespace
 
@@ -211,7 +212,9 @@ void MainWindow::filterToMapSelection(const std::vector<qint64> &points)
 
 void MainWindow::showSessionSelection(const QObject *origin)
 {
-    if (origin == m_grid)
+    // A lasso of half the map is not a grid selection anyone works through (and would cost
+    // seconds of scattered ranges); such selections reach the grid as the filter instead.
+    if (origin == m_grid || m_session->selection().size() > kMaxGridSelection)
         return;
     // Rows of the selected samples, merged into contiguous ranges: one range per run of
     // rows keeps selecting tens of thousands of samples fast.

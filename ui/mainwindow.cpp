@@ -104,6 +104,13 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_grid->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             [this] { m_session->setSelection(m_grid->selectedSamples(), m_grid); });
     connect(m_map->view(), &EmbeddingMapView::selectionChanged, this, &MainWindow::filterToMapSelection);
+    connect(m_clusters, &ClustersPanel::clusterActivated, this, [this](const QString &, int cluster) {
+        m_map->outline(m_session->filteredSamples(), tr("cluster %1").arg(cluster));
+    });
+    connect(m_session, &ProjectSession::filterChanged, this, [this] {
+        if (!m_session->filterDescription().contains(tr("cluster")))
+            m_map->outline({}, {});
+    });
     connect(m_session, &ProjectSession::editFailed, this,
             [this](const QString &message) { QMessageBox::warning(this, tr("Label not changed"), message); });
     connect(&m_openWatcher, &QFutureWatcher<std::shared_ptr<LoadedProject>>::finished, this,

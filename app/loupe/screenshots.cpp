@@ -1,6 +1,7 @@
 #include "screenshots.h"
 
 #include "mainwindow.h"
+#include "panels/clusterspanel.h"
 #include "panels/similarpanel.h"
 #include "projectsession.h"
 #include "samplegridmodel.h"
@@ -76,6 +77,14 @@ int takeScreenshots(MainWindow &window, const QString &project, const QString &f
         settle(300);
         ok &= save(dock, out.filePath(QString::fromLatin1(panel.file)));
     }
+
+    // The most severe failure cluster, outlined on the map with everything else grayed.
+    window.clustersPanel()->activateRow(0);
+    if (QDockWidget *dock = dockNamed(window, QStringLiteral("mapDock"))) {
+        settle(300);
+        ok &= save(dock, out.filePath(QStringLiteral("map-cluster.png")));
+    }
+    window.session().clearFilter();
 
     // "Find similar" for the most likely label error, as a user would start.
     window.grid()->setCurrentIndex(window.gridModel()->index(0));

@@ -121,9 +121,19 @@ void TestPanels::clusterClickFiltersGrid()
     QVERIFY(size > 0);
     QCOMPARE(m_window->gridModel()->rowCount(), int(size));
     QVERIFY(m_window->session().hasFilter());
-    // The map grays out the rest; the filter lifts with Ctrl+Shift+A.
+    // The cluster is outlined on the map: every member lies inside (or on) its hull.
+    const QList<MapOutline> &outlines = m_window->mapPanel()->view()->outlines();
+    QCOMPARE(outlines.size(), 1);
+    const std::vector<float> &map = m_window->session().analysis().map;
+    for (const qint64 sample : m_window->session().filteredSamples()) {
+        const QPointF p(map[size_t(2 * sample)], map[size_t(2 * sample + 1)]);
+        const QRectF box = outlines.first().polygon.boundingRect().adjusted(-1e-3, -1e-3, 1e-3, 1e-3);
+        QVERIFY(box.contains(p));
+    }
+    // The map grays out the rest; the filter lifts with Ctrl+Shift+A, and the outline with it.
     QTest::keyClick(m_window.get(), Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
     QCOMPARE(m_window->gridModel()->rowCount(), 1200);
+    QVERIFY(m_window->mapPanel()->view()->outlines().isEmpty());
 }
 
 void TestPanels::confusionCellFiltersGridMostConfidentFirst()

@@ -73,6 +73,7 @@ public:
                          float high = std::numeric_limits<float>::quiet_NaN());
     void setLegend(const QList<MapLegendEntry> &entries, const QString &title = {});
     void setOutlines(const QList<MapOutline> &outlines);
+    const QList<MapOutline> &outlines() const { return m_outlines; }
     /** Text for the tooltip of a hovered point; none when unset or empty. */
     void setToolTipProvider(std::function<QString(qint64)> provider);
 

@@ -26,6 +26,32 @@ const QColor kErrorColor(214, 69, 65);
 const QColor kEditedColor(46, 134, 222);
 const QColor kUneditedColor(150, 150, 150);
 
+/** The convex hull of points (Andrew's monotone chain), counter-clockwise. */
+QPolygonF convexHull(std::vector<QPointF> points)
+{
+    std::sort(points.begin(), points.end(),
+              [](QPointF a, QPointF b) { return a.x() < b.x() || (a.x() == b.x() && a.y() < b.y()); });
+    if (points.size() < 3)
+        return QPolygonF(QList<QPointF>(points.begin(), points.end()));
+    const auto cross = [](QPointF o, QPointF a, QPointF b) {
+        return (a.x() - o.x()) * (b.y() - o.y()) - (a.y() - o.y()) * (b.x() - o.x());
+    };
+    std::vector<QPointF> hull(2 * points.size());
+    size_t k = 0;
+    for (size_t i = 0; i < points.size(); ++i) { // lower hull
+        while (k >= 2 && cross(hull[k - 2], hull[k - 1], points[i]) <= 0)
+            --k;
+        hull[k++] = points[i];
+    }
+    for (size_t i = points.size() - 1, lower = k + 1; i-- > 0;) { // upper hull
+        while (k >= lower && cross(hull[k - 2], hull[k - 1], points[i]) <= 0)
+            --k;
+        hull[k++] = points[i];
+    }
+    hull.resize(k - 1);
+    return QPolygonF(QList<QPointF>(hull.begin(), hull.end()));
+}
+
 } // namespace
 
 MapPanel::MapPanel(ProjectSession &session, QWidget *parent)
@@ -106,11 +132,28 @@ void MapPanel::setColorBy(ColorBy colorBy)
     m_colorBy->setCurrentIndex(m_colorBy->findData(int(colorBy)));
 }
 
+void MapPanel::outline(const std::vector<qint64> &samples, const QString &label)
+{
+    const std::vector<float> &map = m_session.analysis().map;
+    std::vector<QPointF> points;
+    for (const qint64 sample : samples) {
+        if (sample >= 0 && size_t(2 * sample + 1) < map.size())
+            points.emplace_back(map[size_t(2 * sample)], map[size_t(2 * sample + 1)]);
+    }
+    if (points.empty()) {
+        m_view->setOutlines({});
+        return;
+    }
+    m_view->setOutlines(
+        {MapOutline{convexHull(std::move(points)), palette().color(QPalette::Highlight), label}});
+}
+
 void MapPanel::reload()
 {
     const std::vector<float> &map = m_session.analysis().map;
     m_stack->setCurrentWidget(map.empty() ? static_cast<QWidget *>(m_placeholder) : m_view);
     m_view->setPoints(map);
+    m_view->setOutlines({});
     recolor();
 }
 

@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+#include <vector>
+
 class QComboBox;
 class QLabel;
 class QStackedLayout;
@@ -31,6 +33,8 @@ public:
 
     EmbeddingMapView *view() const { return m_view; }
     void setColorBy(ColorBy colorBy);
+    /** Outlines the samples' region (their convex hull) on the map, labelled; an empty list removes it. */
+    void outline(const std::vector<qint64> &samples, const QString &label);
 
 private:
     void reload();

@@ -6,7 +6,9 @@
 #include "confusionmatrixview.h"
 #include "demo/fashionmnistdemo.h"
 #include "embeddingmapview.h"
+#include "error.h"
 #include "mainwindow.h"
+#include "metadatavalues.h"
 #include "panels/clusterspanel.h"
 #include "panels/mappanel.h"
 #include "panels/similarpanel.h"
@@ -28,6 +30,9 @@
 #include <QUndoStack>
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
+
 using namespace loupe;
 
 class TestPanels : public QObject
@@ -44,6 +49,7 @@ private Q_SLOTS:
     void sqlFilterFiltersAndRefusesWrites();
     void mapSelectionFiltersGrid();
     void gridSelectionShowsOnMap();
+    void mapColorsByMetadataColumn();
     void findSimilarExcludesQueryAndFilters();
     void acceptSuggestedLabelIsUndoable();
     void filterMenuFiltersBySplitAndClass();
@@ -201,6 +207,29 @@ void TestPanels::gridSelectionShowsOnMap()
     const qint64 sample = m_window->gridModel()->sampleAt(0);
     QCOMPARE(m_window->session().selection(), QList<qint64>{sample});
     QCOMPARE(m_window->mapPanel()->view()->selection(), std::vector<qint64>{sample});
+}
+
+void TestPanels::mapColorsByMetadataColumn()
+{
+    // The demo's numeric "brightness" column, loaded off the UI thread, becomes a color bar.
+    MapPanel *panel = m_window->mapPanel();
+    QSignalSpy ready(panel, &MapPanel::colorByReady);
+    panel->setColorByMetadata(QStringLiteral("brightness"));
+    QTRY_VERIFY(ready.count() >= 1);
+    const QImage frame = panel->view()->grab().toImage();
+    QVERIFY(!frame.isNull());
+
+    auto project = Project::open(m_demo.projectPath, Project::Access::ReadOnly);
+    const MetadataValues values = MetadataValues::load(*project, QStringLiteral("Brightness"), 1200);
+    QVERIFY(values.isNumeric());
+    QCOMPARE(values.numbers.size(), size_t(1200));
+    auto first = project->database().prepare(
+        QStringLiteral("SELECT brightness FROM sample_metadata WHERE sample_index = 0"));
+    QVERIFY(first.step());
+    QCOMPARE(values.numbers[0], float(first.columnDouble(0)));
+    QVERIFY(
+        std::all_of(values.numbers.begin(), values.numbers.end(), [](float v) { return std::isfinite(v); }));
+    QVERIFY_THROWS_EXCEPTION(Error, MetadataValues::load(*project, QStringLiteral("nope"), 1200));
 }
 
 void TestPanels::findSimilarExcludesQueryAndFilters()

@@ -3,6 +3,9 @@
 #include "colormaps.h"
 #include "embeddingmapview.h"
 #include "maplegend.h"
+#include "error.h"
+#include "metadatavalues.h"
+#include "project.h"
 #include "projectsession.h"
 
 #include <QButtonGroup>
@@ -12,6 +15,7 @@
 #include <QStackedLayout>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 
 #include <algorithm>
 #include <cmath>
@@ -25,6 +29,9 @@ const QColor kCorrectColor(168, 182, 204);
 const QColor kErrorColor(214, 69, 65);
 const QColor kEditedColor(46, 134, 222);
 const QColor kUneditedColor(150, 150, 150);
+// The combo's entries before the metadata columns, and the role holding a column's name.
+constexpr int kFixedColorings = 7;
+constexpr int kColumnRole = Qt::UserRole + 1;
 
 /** The convex hull of points (Andrew's monotone chain), counter-clockwise. */
 QPolygonF convexHull(std::vector<QPointF> points)
@@ -116,6 +123,8 @@ MapPanel::MapPanel(ProjectSession &session, QWidget *parent)
 
     m_view->setToolTipProvider([this](qint64 sample) { return toolTipFor(sample); });
     connect(m_colorBy, &QComboBox::currentIndexChanged, this, &MapPanel::recolor);
+    connect(&m_metadata, &QFutureWatcher<std::shared_ptr<MetadataValues>>::finished, this,
+            &MapPanel::onMetadataLoaded);
     connect(m_view, &EmbeddingMapView::selectionChanged, this, [this](const std::vector<qint64> &points) {
         m_session.setSelection(QList<qint64>(points.begin(), points.end()), this);
     });
@@ -148,12 +157,57 @@ void MapPanel::outline(const std::vector<qint64> &samples, const QString &label)
         {MapOutline{convexHull(std::move(points)), palette().color(QPalette::Highlight), label}});
 }
 
+void MapPanel::setColorByMetadata(const QString &column)
+{
+    for (int i = 0; i < m_colorBy->count(); ++i) {
+        if (m_colorBy->itemData(i, kColumnRole).toString() == column)
+            m_colorBy->setCurrentIndex(i);
+    }
+}
+
+void MapPanel::loadMetadata(const QString &column)
+{
+    m_metadata.waitForFinished();
+    const QString path = m_session.project()->path();
+    const qint64 samples = m_session.table().size();
+    m_metadata.setFuture(QtConcurrent::run([path, column, samples]() -> std::shared_ptr<MetadataValues> {
+        try {
+            auto project = Project::open(path, Project::Access::ReadOnly);
+            return std::make_shared<MetadataValues>(MetadataValues::load(*project, column, samples));
+        } catch (const Error &) {
+            return nullptr; // the column vanished with a reopened project: keep the old colors
+        }
+    }));
+}
+
+void MapPanel::onMetadataLoaded()
+{
+    const std::shared_ptr<MetadataValues> values = m_metadata.result();
+    if (!values || ColorBy(m_colorBy->currentData().toInt()) != ColorBy::Metadata ||
+        values->column.name != m_colorBy->currentData(kColumnRole).toString())
+        return;
+    if (values->isNumeric())
+        colorScalar(values->numbers, values->column.name);
+    else
+        colorCategories(values->categories, values->categoryNames);
+    Q_EMIT colorByReady();
+}
+
 void MapPanel::reload()
 {
     const std::vector<float> &map = m_session.analysis().map;
     m_stack->setCurrentWidget(map.empty() ? static_cast<QWidget *>(m_placeholder) : m_view);
     m_view->setPoints(map);
     m_view->setOutlines({});
+    const QSignalBlocker blocker(m_colorBy);
+    while (m_colorBy->count() > kFixedColorings)
+        m_colorBy->removeItem(kFixedColorings);
+    if (m_session.isOpen()) {
+        for (const MetadataColumn &column : m_session.project()->metadataColumns()) {
+            m_colorBy->addItem(tr("Metadata: %1").arg(column.name), int(ColorBy::Metadata));
+            m_colorBy->setItemData(m_colorBy->count() - 1, column.name, kColumnRole);
+        }
+    }
     recolor();
 }
 
@@ -198,6 +252,9 @@ void MapPanel::recolor()
         colorCategories(analysis.cluster, names);
         break;
     }
+    case ColorBy::Metadata:
+        loadMetadata(m_colorBy->currentData(kColumnRole).toString());
+        return;
     case ColorBy::Edited: {
         std::vector<int> category(static_cast<size_t>(n));
         for (qint64 i = 0; i < n; ++i)
@@ -206,6 +263,7 @@ void MapPanel::recolor()
         break;
     }
     }
+    Q_EMIT colorByReady();
 }
 
 void MapPanel::colorCategories(std::vector<int> category, const QStringList &names)

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <QFutureWatcher>
 #include <QWidget>
+
+#include <memory>
 
 #include <vector>
 
@@ -11,12 +14,13 @@ class QStackedLayout;
 namespace loupe {
 
 class EmbeddingMapView;
+struct MetadataValues;
 class ProjectSession;
 
 /**
  * The 2-D map of the embeddings (UMAP, or coordinates imported with the run): every
  * sample as a point, colored by error, loss, issue score, given or predicted class,
- * cluster or edited state. Samples outside the active filter turn gray; a lasso or
+ * cluster, edited state or any metadata column. Samples outside the active filter turn gray; a lasso or
  * rectangle selection becomes the shared selection, and a selection made elsewhere
  * shows here.
  */
@@ -26,18 +30,26 @@ class MapPanel final : public QWidget
     Q_DISABLE_COPY_MOVE(MapPanel)
 
 public:
-    enum class ColorBy { Error, Loss, IssueScore, Label, Predicted, Cluster, Edited };
+    enum class ColorBy { Error, Loss, IssueScore, Label, Predicted, Cluster, Edited, Metadata };
     Q_ENUM(ColorBy)
 
     explicit MapPanel(ProjectSession &session, QWidget *parent = nullptr);
 
     EmbeddingMapView *view() const { return m_view; }
     void setColorBy(ColorBy colorBy);
+    /** Colors by a metadata column (loaded on a worker thread); colorByReady() follows. */
+    void setColorByMetadata(const QString &column);
     /** Outlines the samples' region (their convex hull) on the map, labelled; an empty list removes it. */
     void outline(const std::vector<qint64> &samples, const QString &label);
 
+Q_SIGNALS:
+    /** The map shows the chosen coloring (metadata columns arrive asynchronously). */
+    void colorByReady();
+
 private:
     void reload();
+    void loadMetadata(const QString &column);
+    void onMetadataLoaded();
     void recolor();
     void colorCategories(std::vector<int> category, const QStringList &names);
     void colorScalar(std::vector<float> values, const QString &title);
@@ -49,6 +61,7 @@ private:
     QLabel *m_placeholder;
     QStackedLayout *m_stack;
     EmbeddingMapView *m_view;
+    QFutureWatcher<std::shared_ptr<MetadataValues>> m_metadata;
 };
 
 } // namespace loupe

@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QStackedLayout>
 #include <QToolButton>
+#include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -318,16 +319,20 @@ QString MapPanel::toolTipFor(qint64 sample) const
         return {};
     const int label = table.labels[size_t(sample)];
     const int predicted = table.predicted[size_t(sample)];
+    // Rich text, so the tooltip shows the image itself (read from disk by Qt's text engine).
+    const QString image = m_session.project()->absoluteImagePath(table.images.at(sample));
     QString text =
-        QStringLiteral("%1\ngiven: %2")
-            .arg(table.ids.at(sample), label < 0 ? tr("(unlabeled)") : table.classNames.value(label));
+        QStringLiteral("<img src=\"%1\" width=\"112\" height=\"112\"><br><b>%2</b><br>")
+            .arg(QUrl::fromLocalFile(image).toString().toHtmlEscaped(), table.ids.at(sample).toHtmlEscaped());
+    text +=
+        tr("given: %1").arg((label < 0 ? tr("(unlabeled)") : table.classNames.value(label)).toHtmlEscaped());
     if (predicted >= 0)
-        text += tr("\npredicted: %1 (%2%)")
-                    .arg(table.classNames.value(predicted))
+        text += tr("<br>predicted: %1 (%2%)")
+                    .arg(table.classNames.value(predicted).toHtmlEscaped())
                     .arg(double(table.confidence[size_t(sample)]) * 100.0, 0, 'f', 0);
     const auto &scores = m_session.analysis().issueScore;
     if (size_t(sample) < scores.size() && std::isfinite(scores[size_t(sample)]))
-        text += tr("\nissue score: %1").arg(double(scores[size_t(sample)]), 0, 'f', 2);
+        text += tr("<br>issue score: %1").arg(double(scores[size_t(sample)]), 0, 'f', 2);
     return text;
 }
 

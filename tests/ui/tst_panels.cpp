@@ -22,6 +22,9 @@
 #include "sqlitedatabase.h"
 
 #include <QLabel>
+#include <QRegularExpression>
+#include <QTextDocument>
+#include <QUrl>
 #include <QMenu>
 #include <QLineEdit>
 #include <QStandardPaths>
@@ -50,6 +53,7 @@ private Q_SLOTS:
     void mapSelectionFiltersGrid();
     void gridSelectionShowsOnMap();
     void mapColorsByMetadataColumn();
+    void mapTooltipShowsTheImage();
     void findSimilarExcludesQueryAndFilters();
     void acceptSuggestedLabelIsUndoable();
     void filterMenuFiltersBySplitAndClass();
@@ -230,6 +234,20 @@ void TestPanels::mapColorsByMetadataColumn()
     QVERIFY(
         std::all_of(values.numbers.begin(), values.numbers.end(), [](float v) { return std::isfinite(v); }));
     QVERIFY_THROWS_EXCEPTION(Error, MetadataValues::load(*project, QStringLiteral("nope"), 1200));
+}
+
+void TestPanels::mapTooltipShowsTheImage()
+{
+    const QString tip = m_window->mapPanel()->toolTipFor(0);
+    QVERIFY(Qt::mightBeRichText(tip));
+    QVERIFY(tip.contains(m_window->session().table().ids.at(0)));
+    // Qt's text engine (which draws tooltips) finds and decodes the image.
+    const QRegularExpressionMatch src = QRegularExpression(QStringLiteral("src=\"([^\"]+)\"")).match(tip);
+    QVERIFY(src.hasMatch());
+    QTextDocument document;
+    document.setHtml(tip);
+    const QVariant image = document.resource(QTextDocument::ImageResource, QUrl(src.captured(1)));
+    QVERIFY2(image.isValid() && !image.value<QImage>().isNull(), qPrintable(src.captured(1)));
 }
 
 void TestPanels::findSimilarExcludesQueryAndFilters()

@@ -42,6 +42,9 @@ public:
     /** Outlines the samples' region (their convex hull) on the map, labelled; an empty list removes it. */
     void outline(const std::vector<qint64> &samples, const QString &label);
 
+    /** The hover tooltip of a sample: its image, id, labels and issue score (rich text). */
+    QString toolTipFor(qint64 sample) const;
+
 Q_SIGNALS:
     /** The map shows the chosen coloring (metadata columns arrive asynchronously). */
     void colorByReady();
@@ -54,7 +57,6 @@ private:
     void colorCategories(std::vector<int> category, const QStringList &names);
     void colorScalar(std::vector<float> values, const QString &title);
     void onSessionSelection(const QObject *origin);
-    QString toolTipFor(qint64 sample) const;
 
     ProjectSession &m_session;
     QComboBox *m_colorBy;

@@ -3,10 +3,12 @@
 #include "mainwindow.h"
 #include "projectsession.h"
 #include "screenshots.h"
+#include "startupbenchmark.h"
 #include "sampletable.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QTimer>
 
 #include <cstdio>
@@ -31,6 +33,8 @@ int runSelfTest(loupe::MainWindow &window, const QString &path)
 
 int main(int argc, char *argv[])
 {
+    QElapsedTimer sinceLaunch; // for --startup-benchmark: launch to first paint
+    sinceLaunch.start();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Loupe"));
     QApplication::setOrganizationName(QStringLiteral("Loupe"));
@@ -49,6 +53,9 @@ int main(int argc, char *argv[])
         {QStringLiteral("screenshots"),
          QStringLiteral("Open PROJECT, save a PNG of the window and of each panel into DIR, and quit."),
          QStringLiteral("DIR")});
+    parser.addOption(
+        {QStringLiteral("startup-benchmark"),
+         QStringLiteral("Open PROJECT, print the time to the first painted grid and map, and quit.")});
     parser.process(app);
 
     loupe::MainWindow window;
@@ -59,6 +66,13 @@ int main(int argc, char *argv[])
             return 2;
         }
         return runSelfTest(window, positional.first());
+    }
+    if (parser.isSet(QStringLiteral("startup-benchmark"))) {
+        if (positional.isEmpty()) {
+            std::fprintf(stderr, "loupe --startup-benchmark needs a PROJECT\n");
+            return 2;
+        }
+        return loupe::runStartupBenchmark(window, positional.first(), sinceLaunch);
     }
     if (parser.isSet(QStringLiteral("screenshots"))) {
         if (positional.isEmpty()) {

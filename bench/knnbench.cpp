@@ -10,10 +10,10 @@
 #include "npyfile.h"
 #include "progress.h"
 
+#include "benchstats.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
-
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -22,6 +22,8 @@
 #include <vector>
 
 using namespace loupe;
+using bench::median;
+using bench::peakResidentMiB;
 
 namespace {
 
@@ -30,20 +32,6 @@ using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point start)
 {
     return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
-
-double peakResidentMiB()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_maxrss) / 1024.0;
 }
 
 /** The exact k nearest neighbours (excluding the row itself) of each sampled row, by blocked GEMM. */

@@ -10,6 +10,8 @@
 #include "embeddingmapview.h"
 #include "maprasterizer.h"
 
+#include "benchstats.h"
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -23,6 +25,7 @@
 #include <random>
 
 using namespace loupe;
+using bench::median;
 
 namespace {
 
@@ -72,12 +75,6 @@ Map mixture(qint64 n, unsigned seed)
         map.colors.push_back(palette[category].rgb());
     }
     return map;
-}
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
 }
 
 /** Median milliseconds of runs calls, after one warm-up call. */

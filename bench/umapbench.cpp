@@ -9,13 +9,13 @@
 #include "npyfile.h"
 #include "progress.h"
 
+#include "benchstats.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -23,6 +23,8 @@
 #include <vector>
 
 using namespace loupe;
+using bench::median;
+using bench::peakResidentMiB;
 
 namespace {
 
@@ -39,26 +41,12 @@ Matrix readMatrix(const QString &path)
     return {file.rows(), int(file.cols()), file.readAll()};
 }
 
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
-
 QVariantList secondsList(const std::vector<double> &seconds)
 {
     QVariantList list;
     for (double s : seconds)
         list.append(s);
     return list;
-}
-
-double peakResidentMiB()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_maxrss) / 1024.0; // Linux reports KiB
 }
 
 UmapParams paramsFrom(const QCommandLineParser &parser)

@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
 #include <cmath>
 
 namespace loupe {
@@ -80,22 +81,24 @@ ClassificationReport ClassificationReport::compute(const QStringList &classNames
 
 ClassificationReport ClassificationReport::compute(const SampleTable &table, int splitIndex)
 {
-    if (splitIndex < 0) {
-        ClassificationReport report = compute(table.classNames, table.labels, table.predicted, table.loss);
-        return report;
-    }
+    const bool anyExcluded = std::any_of(table.review.begin(), table.review.end(),
+                                         [](ReviewStatus s) { return s == ReviewStatus::Excluded; });
+    if (splitIndex < 0 && !anyExcluded)
+        return compute(table.classNames, table.labels, table.predicted, table.loss);
+    // A scope or excluded samples: copy the samples that count.
     std::vector<int> labels;
     std::vector<int> predicted;
     std::vector<float> loss;
     for (size_t i = 0; i < table.labels.size(); ++i) {
-        if (table.splitIndex[i] != splitIndex)
+        if ((splitIndex >= 0 && table.splitIndex[i] != splitIndex) || table.isExcluded(qint64(i)))
             continue;
         labels.push_back(table.labels[i]);
         predicted.push_back(table.predicted[i]);
         loss.push_back(table.loss[i]);
     }
     ClassificationReport report = compute(table.classNames, labels, predicted, loss);
-    report.scope = table.splitNames.value(splitIndex);
+    if (splitIndex >= 0)
+        report.scope = table.splitNames.value(splitIndex);
     return report;
 }
 

@@ -80,12 +80,13 @@ void exportLabels(const SampleTable &table, const QString &path)
 {
     CsvWriter writer(path);
     writer.writeRow({QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
-                     QStringLiteral("original_label"), QStringLiteral("edited")});
+                     QStringLiteral("original_label"), QStringLiteral("edited"), QStringLiteral("review")});
     for (qint64 sample = 0; sample < table.size(); ++sample) {
         const auto i = size_t(sample);
         writer.writeRow({table.ids.at(sample), table.images.at(sample), className(table, table.labels[i]),
                          className(table, table.originalLabels[i]),
-                         table.isEdited(sample) ? QStringLiteral("1") : QStringLiteral("0")});
+                         table.isEdited(sample) ? QStringLiteral("1") : QStringLiteral("0"),
+                         i < table.review.size() ? reviewStatusName(table.review[i]) : QString()});
     }
     writer.commit();
 }

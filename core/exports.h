@@ -30,7 +30,7 @@ std::vector<qint64> rankBySuspicion(const SuspectScores &scores);
  * first. */
 void exportSuspects(const SampleTable &table, const SuspectScores &scores, const QString &path);
 
-/** Writes id,image,label,original_label,edited for every sample. */
+/** Writes id,image,label,original_label,edited,review (the reviewer's mark or empty) for every sample. */
 void exportLabels(const SampleTable &table, const QString &path);
 
 } // namespace loupe

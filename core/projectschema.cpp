@@ -211,6 +211,38 @@ CREATE TABLE image_problems (
 );
 )sql";
 
+// Version 3: review marks (reviewed, ambiguous, excluded) with their own audit trail.
+const char *const kSchemaV3 = R"sql(
+CREATE TABLE sample_reviews (
+    sample_index INTEGER PRIMARY KEY REFERENCES samples(sample_index),
+    status       TEXT NOT NULL CHECK (status IN ('reviewed', 'ambiguous', 'excluded')),
+    time         TEXT NOT NULL
+);
+
+CREATE TABLE review_edits (
+    edit_id      INTEGER PRIMARY KEY,
+    sample_index INTEGER NOT NULL REFERENCES samples(sample_index),
+    old_status   TEXT,
+    new_status   TEXT,
+    time         TEXT NOT NULL,
+    source       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX review_edits_by_sample ON review_edits(sample_index);
+
+CREATE TRIGGER review_edits_are_never_deleted BEFORE DELETE ON review_edits
+BEGIN SELECT RAISE(ABORT, 'review_edits is an audit trail: rows are never deleted'); END;
+CREATE TRIGGER review_edits_are_never_changed BEFORE UPDATE ON review_edits
+BEGIN SELECT RAISE(ABORT, 'review_edits is an audit trail: rows are never changed'); END;
+)sql";
+
+bool hasTable(SqliteDatabase &db, const QString &name)
+{
+    auto query =
+        db.prepare(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?"));
+    query.bind(1, name);
+    return query.step() && query.columnInt(0) > 0;
+}
+
 QList<MetadataColumn> storedMetadataColumns(SqliteDatabase &db)
 {
     QList<MetadataColumn> columns;
@@ -231,6 +263,10 @@ const std::vector<Migration> &migrations()
             db.exec(QString::fromUtf8(kSchemaV2));
             recreateSampleView(db, storedMetadataColumns(db));
         },
+        [](SqliteDatabase &db) {
+            db.exec(QString::fromUtf8(kSchemaV3));
+            recreateSampleView(db, storedMetadataColumns(db));
+        },
     };
     return steps;
 }
@@ -249,7 +285,7 @@ void migrate(SqliteDatabase &db)
 
 void migrateTo(SqliteDatabase &db, int target)
 {
-    static_assert(kCurrentVersion == 2, "add a migration step for every new schema version");
+    static_assert(kCurrentVersion == 3, "add a migration step for every new schema version");
     const int from = version(db);
     if (from >= target)
         return;
@@ -284,7 +320,8 @@ QStringList reservedColumnNames()
             QStringLiteral("suggested_label"),
             QStringLiteral("cluster"),
             QStringLiteral("map_cluster"),
-            QStringLiteral("outlier_score")};
+            QStringLiteral("outlier_score"),
+            QStringLiteral("review_status")};
 }
 
 QString quoteIdentifier(const QString &name)
@@ -299,6 +336,12 @@ void recreateSampleView(SqliteDatabase &db, const QList<MetadataColumn> &metadat
     QString metadataColumns;
     for (const MetadataColumn &column : metadata)
         metadataColumns += QStringLiteral(",\n    m.") + quoteIdentifier(column.name);
+    // Older schema versions (reachable through migrateTo() only) have no review marks.
+    const bool reviews = hasTable(db, QStringLiteral("sample_reviews"));
+    const QString reviewColumn = reviews ? QStringLiteral(",\n    r.status AS review_status") : QString();
+    const QString reviewJoin =
+        reviews ? QStringLiteral("LEFT JOIN sample_reviews AS r ON r.sample_index = s.sample_index\n")
+                : QString();
 
     db.exec(QStringLiteral("DROP VIEW IF EXISTS sample_view"));
     db.exec(QStringLiteral(R"sql(
@@ -326,7 +369,7 @@ SELECT
     a.cluster,
     a.map_cluster,
     a.outlier_score)sql") +
-            metadataColumns + QStringLiteral(R"sql(
+            reviewColumn + metadataColumns + QStringLiteral(R"sql(
 FROM samples AS s
 LEFT JOIN classes AS lc ON lc.class_index = s.label
 LEFT JOIN classes AS oc ON oc.class_index = s.original_label
@@ -336,7 +379,7 @@ LEFT JOIN classes AS pc ON pc.class_index = p.predicted
 LEFT JOIN sample_analysis AS a ON a.run_id = p.run_id AND a.sample_index = s.sample_index
 LEFT JOIN classes AS sc ON sc.class_index = a.suggested_label
 LEFT JOIN sample_metadata AS m ON m.sample_index = s.sample_index
-)sql"));
+)sql") + reviewJoin);
 }
 
 } // namespace ProjectSchema

@@ -1,5 +1,7 @@
 #include "sampletable.h"
 
+#include "reviewrepository.h"
+
 #include "project.h"
 #include "sqlitedatabase.h"
 
@@ -42,6 +44,7 @@ SampleTable SampleTable::load(Project &project, int runId)
     }
 
     const size_t n = table.labels.size();
+    table.review = ReviewRepository(project).statuses(qint64(n));
     table.predicted.assign(n, -1);
     table.confidence.assign(n, NAN);
     table.loss.assign(n, NAN);

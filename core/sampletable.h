@@ -1,5 +1,7 @@
 #pragma once
 
+#include "reviewrepository.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -29,9 +31,14 @@ struct SampleTable
     std::vector<float> confidence;
     std::vector<float> loss; // NaN when unlabeled or without a run
     std::vector<float> margin;
+    std::vector<ReviewStatus> review; // reviewer's marks; Excluded samples leave the metrics
 
     qint64 size() const { return qint64(labels.size()); }
     bool hasPredictions() const { return runId >= 0; }
+    bool isExcluded(qint64 sample) const
+    {
+        return !review.empty() && review[size_t(sample)] == ReviewStatus::Excluded;
+    }
     bool isEdited(qint64 sample) const { return labels[size_t(sample)] != originalLabels[size_t(sample)]; }
     /** The sample whose dataset id is id, or -1. Linear: for occasional look-ups. */
     qint64 findId(const QString &id) const;

@@ -1,11 +1,10 @@
 #include "analysispipeline.h"
-#include "classfolderimporter.h"
+#include "datasetimport.h"
 #include "clisupport.h"
 #include "commands.h"
 #include "demo/fashionmnistdemo.h"
 #include "demo/syntheticdataset.h"
 #include "error.h"
-#include "loupefolderimporter.h"
 #include "progress.h"
 #include "project.h"
 
@@ -98,10 +97,7 @@ int runImport(const QStringList &arguments)
         auto progress = stderrProgress();
         QElapsedTimer timer;
         timer.start();
-        const bool loupeFolder = QFileInfo::exists(QDir(folder).filePath(QStringLiteral("samples.csv")));
-        const ImportSummary summary = loupeFolder || !ClassFolderImporter::looksLikeClassFolders(folder)
-                                          ? LoupeFolderImporter(folder).run(project, options, *progress)
-                                          : ClassFolderImporter(folder).run(project, options, *progress);
+        const ImportSummary summary = importDataset(folder, project, options, *progress);
         printSummary(summary, project, timer.elapsed());
         if (summary.hasPredictions && !parser.isSet(QStringLiteral("no-analyze")))
             return analyzeImported(project, *progress);

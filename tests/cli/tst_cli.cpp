@@ -168,8 +168,8 @@ void TestCli::relabelThenExportLabels()
     QFile file(labels);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QByteArray text = file.readAll();
-    QVERIFY(text.startsWith("id,image,label,original_label,edited\n"));
-    QVERIFY(text.contains("b,images/b.png,dog,cat,1\n"));
+    QVERIFY(text.startsWith("id,image,label,original_label,edited,review\n"));
+    QVERIFY(text.contains("b,images/b.png,dog,cat,1,\n"));
     r = runCli({QStringLiteral("relabel"), m_project, QStringLiteral("b"), QStringLiteral("cat")});
     QCOMPARE(r.exitCode, 0);
 }

@@ -6,6 +6,7 @@
 #include "fixturedataset.h"
 #include "labelrepository.h"
 #include "project.h"
+#include "reviewrepository.h"
 #include "sampletable.h"
 
 #include <QDir>
@@ -73,15 +74,18 @@ void TestExports::labelsShowEdits()
     auto project =
         Project::open(test::importFixture(dir.path(), test::smallFixtureClasses(), test::smallFixture()));
     LabelRepository(*project).relabel({1}, 1, {}, QStringLiteral("test"));
+    ReviewRepository(*project).apply({{1, ReviewStatus::None, ReviewStatus::Reviewed}},
+                                     QStringLiteral("test"));
     const QString out = dir.filePath(QStringLiteral("labels.csv"));
     exportLabels(SampleTable::load(*project), out);
     const auto rows = readCsv(out);
     QCOMPARE(rows.size(), size_t(7));
     QCOMPARE(rows[2],
              (std::vector<QString>{QStringLiteral("b"), QStringLiteral("images/b.png"), QStringLiteral("dog"),
-                                   QStringLiteral("cat"), QStringLiteral("1")}));
+                                   QStringLiteral("cat"), QStringLiteral("1"), QStringLiteral("reviewed")}));
     QCOMPARE(rows[6][2], QString());
     QCOMPARE(rows[6][4], QStringLiteral("0"));
+    QCOMPARE(rows[6][5], QString());
 }
 
 void TestExports::suspectsNeedPredictions()

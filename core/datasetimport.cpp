@@ -1,0 +1,51 @@
+#include "datasetimport.h"
+
+#include "classfolderimporter.h"
+#include "error.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace loupe {
+
+DatasetFormat detectDatasetFormat(const QString &folder)
+{
+    if (!QFileInfo(folder).isDir())
+        return DatasetFormat::Unknown;
+    if (QFileInfo::exists(QDir(folder).filePath(QStringLiteral("samples.csv"))))
+        return DatasetFormat::LoupeFolder;
+    if (ClassFolderImporter::looksLikeClassFolders(folder))
+        return DatasetFormat::ClassFolders;
+    return DatasetFormat::Unknown;
+}
+
+QString datasetFormatDescription(DatasetFormat format)
+{
+    switch (format) {
+    case DatasetFormat::LoupeFolder:
+        return QStringLiteral("A Loupe folder: samples.csv with labels, and predictions, embeddings and "
+                              "training history when present.");
+    case DatasetFormat::ClassFolders:
+        return QStringLiteral("A class-folder tree: one folder per class (optionally inside split folders); "
+                              "labels only, no predictions.");
+    case DatasetFormat::Unknown:
+        break;
+    }
+    return QStringLiteral("Neither a Loupe folder (no samples.csv) nor a tree of class folders.");
+}
+
+ImportSummary importDataset(const QString &folder, const QString &projectPath, const ImportOptions &options,
+                            Progress &progress)
+{
+    switch (detectDatasetFormat(folder)) {
+    case DatasetFormat::ClassFolders:
+        return ClassFolderImporter(folder).run(projectPath, options, progress);
+    case DatasetFormat::LoupeFolder:
+    case DatasetFormat::Unknown:
+        break;
+    }
+    // Unknown goes to the Loupe folder importer too: its error names the missing samples.csv.
+    return LoupeFolderImporter(folder).run(projectPath, options, progress);
+}
+
+} // namespace loupe

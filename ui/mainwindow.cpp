@@ -1,20 +1,27 @@
 #include "mainwindow.h"
 
+#include "analysispipeline.h"
+#include "backgroundtask.h"
 #include "classificationreport.h"
+#include "classpickerdialog.h"
 #include "confusionmatrixview.h"
 #include "embeddingmapview.h"
+#include "datasetimport.h"
 #include "error.h"
 #include "exports.h"
+#include "newprojectdialog.h"
 #include "panels/clusterspanel.h"
 #include "panels/mappanel.h"
 #include "panels/similarpanel.h"
 #include "panels/slicespanel.h"
+#include "progress.h"
 #include "project.h"
 #include "projectsession.h"
 #include "reportpanel.h"
 #include "samplegridmodel.h"
 #include "samplegridview.h"
 #include "sampletable.h"
+#include "taskprogresswidget.h"
 #include "thumbnailcache.h"
 
 #include <QAction>
@@ -66,7 +73,8 @@ MainWindow::MainWindow(QWidget *parent)
       m_confusion(new ConfusionMatrixView(this)), m_map(new MapPanel(*m_session, this)),
       m_clusters(new ClustersPanel(*m_session, this)), m_slices(new SlicesPanel(*m_session, this)),
       m_similar(new SimilarPanel(*m_session, this)), m_order(new QComboBox(this)), m_status(new QLabel(this)),
-      m_filterStatus(new QLabel(this))
+      m_filterStatus(new QLabel(this)), m_task(new BackgroundTask(this)),
+      m_taskProgress(new TaskProgressWidget(*m_task, this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
@@ -74,6 +82,7 @@ MainWindow::MainWindow(QWidget *parent)
     setCentralWidget(m_grid);
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_filterStatus);
+    statusBar()->addPermanentWidget(m_taskProgress);
 
     createActions();
     createDocks();
@@ -83,7 +92,8 @@ MainWindow::MainWindow(QWidget *parent)
         const Project *project = m_session->project();
         const SampleTable *table = &m_session->table();
         m_thumbnails->reset(
-            [project, table](qint64 sample) { return project->absoluteImagePath(table->images.at(sample)); });
+            [project, table](qint64 sample) { return project->absoluteImagePath(table->images.at(sample)); },
+            project->path());
         rebuildRelabelActions();
         rebuildFilterMenu();
         updateStatus();
@@ -99,6 +109,7 @@ MainWindow::MainWindow(QWidget *parent)
         updateTitle();
     });
     connect(m_session, &ProjectSession::labelsChanged, this, &MainWindow::updateStatus);
+    connect(m_session, &ProjectSession::reviewsChanged, this, &MainWindow::updateStatus);
     connect(m_session, &ProjectSession::filterChanged, this, &MainWindow::updateStatus);
     connect(m_session, &ProjectSession::selectionChanged, this, &MainWindow::showSessionSelection);
     connect(m_grid->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -115,6 +126,8 @@ MainWindow::MainWindow(QWidget *parent)
             [this](const QString &message) { QMessageBox::warning(this, tr("Label not changed"), message); });
     connect(&m_openWatcher, &QFutureWatcher<std::shared_ptr<LoadedProject>>::finished, this,
             &MainWindow::onOpenFinished);
+    connect(m_task, &BackgroundTask::started, this, &MainWindow::updateTaskActions);
+    connect(m_task, &BackgroundTask::finished, this, &MainWindow::onTaskFinished);
 
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
@@ -127,6 +140,8 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    m_task->cancel();
+    m_task->waitForFinished();
     m_openWatcher.waitForFinished();
     m_thumbnails->waitForDone();
 }
@@ -250,10 +265,20 @@ void MainWindow::showSessionSelection(const QObject *origin)
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_newProjectAction =
+        file->addAction(tr("&New Project from Folder…"), QKeySequence::New, this, [this] { newProject(); });
+    m_newProjectAction->setToolTip(
+        tr("Import a dataset folder (labels, predictions, embeddings) into a project"));
     file->addAction(tr("&Open Project…"), QKeySequence::Open, this, &MainWindow::chooseProject);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_closeAction =
         file->addAction(tr("&Close Project"), QKeySequence::Close, m_session, &ProjectSession::close);
+    file->addSeparator();
+    m_analyzeAction = file->addAction(tr("&Analyse Project"), QKeySequence(Qt::CTRL | Qt::Key_R), this,
+                                      &MainWindow::analyzeProject);
+    m_analyzeAction->setToolTip(
+        tr("Run the analysis engine again: label issues, map, clusters, slices (Ctrl+R)"));
+    m_analyzeAction->setEnabled(false);
     file->addSeparator();
     m_exportLabelsAction = file->addAction(tr("Export &Labels…"), this, &MainWindow::exportLabelsCsv);
     m_exportLabelsAction->setToolTip(
@@ -277,6 +302,22 @@ void MainWindow::createMenus()
     edit->addAction(redo);
     edit->addSeparator();
     m_relabelMenu = edit->addMenu(tr("Re&label Selection As"));
+    edit->addAction(tr("Relabel As (Find Class)…"), QKeySequence(Qt::Key_L), this,
+                    &MainWindow::pickClassForSelection)
+        ->setToolTip(tr("Pick the new class by typing part of its name (L)"));
+    edit->addSeparator();
+    edit->addAction(tr("Mark &Reviewed"), QKeySequence(Qt::Key_R), this,
+                    [this] { markSelection(ReviewStatus::Reviewed); })
+        ->setToolTip(tr("The label is checked and right; moves to the next tile (R toggles)"));
+    edit->addAction(tr("Mark Am&biguous"), QKeySequence(Qt::Key_U), this,
+                    [this] { markSelection(ReviewStatus::Ambiguous); })
+        ->setToolTip(tr("No single class fits this image (U toggles)"));
+    edit->addAction(tr("E&xclude"), QKeySequence(Qt::Key_X), this,
+                    [this] { markSelection(ReviewStatus::Excluded); })
+        ->setToolTip(tr("Leave this sample out: corrupt or out of scope; it leaves the metrics (X toggles)"));
+    edit->addAction(tr("Clear &Mark"), QKeySequence(Qt::SHIFT | Qt::Key_R), this,
+                    [this] { markSelection(ReviewStatus::None); });
+    edit->addSeparator();
     edit->addAction(tr("Select &All"), QKeySequence::SelectAll, m_grid, &QAbstractItemView::selectAll);
     m_acceptSuggestion = edit->addAction(tr("&Accept Suggested Label"), QKeySequence(Qt::Key_A), this,
                                          &MainWindow::acceptSuggestedLabels);
@@ -347,6 +388,7 @@ void MainWindow::rebuildRelabelActions()
     m_closeAction->setEnabled(m_session->isOpen());
     m_exportLabelsAction->setEnabled(m_session->isOpen());
     m_exportSuspectsAction->setEnabled(m_session->isOpen() && m_session->table().hasPredictions());
+    updateTaskActions();
 }
 
 void MainWindow::filterWhere(const QString &description, const std::function<bool(size_t)> &keep)
@@ -379,6 +421,14 @@ void MainWindow::rebuildFilterMenu()
     m_filterMenu->addAction(tr("E&dited Labels"), this, [this, table] {
         filterWhere(tr("edited"), [table](size_t i) { return table->isEdited(qint64(i)); });
     });
+    QMenu *review = m_filterMenu->addMenu(tr("&Review Mark"));
+    for (ReviewStatus status :
+         {ReviewStatus::None, ReviewStatus::Reviewed, ReviewStatus::Ambiguous, ReviewStatus::Excluded}) {
+        const QString name = status == ReviewStatus::None ? tr("not reviewed") : reviewStatusName(status);
+        review->addAction(name, this, [this, table, status, name] {
+            filterWhere(name, [table, status](size_t i) { return table->review[i] == status; });
+        });
+    }
     QMenu *given = m_filterMenu->addMenu(tr("&Given Label"));
     QMenu *predicted = m_filterMenu->addMenu(tr("&Predicted Class"));
     for (int c = 0; c < table->classNames.size(); ++c) {
@@ -414,6 +464,52 @@ void MainWindow::relabelSelection(int classIndex)
                 .arg(m_session->table().classNames.value(classIndex)),
             4000);
     }
+}
+
+void MainWindow::pickClassForSelection()
+{
+    const QList<qint64> samples = m_grid->selectedSamples();
+    if (samples.isEmpty() || !m_session->isOpen()) {
+        statusBar()->showMessage(tr("Select samples in the grid first."), 3000);
+        return;
+    }
+    ClassPickerDialog picker(m_session->table().classNames,
+                             m_session->table().labels[size_t(samples.first())], this);
+    if (picker.exec() == QDialog::Accepted && picker.chosenClass() >= 0)
+        relabelSelection(picker.chosenClass());
+}
+
+void MainWindow::markSelection(ReviewStatus status)
+{
+    const QList<qint64> samples = m_grid->selectedSamples();
+    if (samples.isEmpty() || !m_session->isOpen()) {
+        statusBar()->showMessage(tr("Select samples in the grid first."), 3000);
+        return;
+    }
+    // Pressing the key again clears the mark: one key per mark, no separate "unmark" to learn.
+    const std::vector<ReviewStatus> &review = m_session->table().review;
+    const bool allMarked = std::all_of(samples.begin(), samples.end(),
+                                       [&](qint64 sample) { return review[size_t(sample)] == status; });
+    const ReviewStatus target = allMarked ? ReviewStatus::None : status;
+    if (!m_session->setReview(samples, target))
+        return;
+    const QString what = target == ReviewStatus::None ? tr("Cleared the mark of") : tr("Marked");
+    const QString suffix = target == ReviewStatus::None ? QString() : tr(" %1").arg(reviewStatusName(target));
+    statusBar()->showMessage(
+        tr("%1 %n sample(s)%2 (Ctrl+Z to undo)", nullptr, int(samples.size())).arg(what, suffix), 4000);
+    // Reviewing one tile at a time is a walk through the grid: step to the next one.
+    if (samples.size() == 1 && target != ReviewStatus::None)
+        moveToNextTile();
+}
+
+void MainWindow::moveToNextTile()
+{
+    const int next = m_grid->currentIndex().row() + 1;
+    if (next <= 0 || next >= m_gridModel->rowCount())
+        return;
+    const QModelIndex index = m_gridModel->index(next);
+    m_grid->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect);
+    m_grid->scrollTo(index);
 }
 
 void MainWindow::acceptSuggestedLabels()
@@ -561,17 +657,20 @@ void MainWindow::updateStatus()
     const SampleTable &table = m_session->table();
     qint64 errors = 0;
     qint64 edited = 0;
+    qint64 reviewed = 0;
     for (qint64 i = 0; i < table.size(); ++i) {
         const auto s = size_t(i);
         errors += table.labels[s] >= 0 && table.predicted[s] >= 0 && table.labels[s] != table.predicted[s];
         edited += table.isEdited(i);
+        reviewed += table.review[s] != ReviewStatus::None;
     }
     const QLocale locale;
-    QString text = tr("%1 samples · %2 classes · %3 disagree with the model · %4 edited")
+    QString text = tr("%1 samples · %2 classes · %3 disagree with the model · %4 edited · %5 reviewed")
                        .arg(locale.toString(table.size()))
                        .arg(table.classNames.size())
                        .arg(locale.toString(errors))
-                       .arg(locale.toString(edited));
+                       .arg(locale.toString(edited))
+                       .arg(locale.toString(reviewed));
     if (m_session->isReadOnly())
         text += tr(" · read-only: %1").arg(m_session->project()->readOnlyReason());
     m_status->setText(text);
@@ -589,6 +688,15 @@ void MainWindow::updateTitle()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_task->isRunning()) {
+        // Import and analysis write in transactions (an import into a temporary file), so
+        // cancelling loses nothing confirmed; the window closes once the worker has stopped.
+        m_closeWhenTaskEnds = true;
+        m_task->cancel();
+        m_status->setText(tr("Cancelling %1 before closing…").arg(m_task->title()));
+        event->ignore();
+        return;
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("mainWindow/state"), saveState());
@@ -605,10 +713,115 @@ void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 void MainWindow::dropEvent(QDropEvent *event)
 {
     const QList<QUrl> urls = event->mimeData()->urls();
-    if (urls.size() == 1 && urls.first().isLocalFile()) {
-        openProject(urls.first().toLocalFile());
-        event->acceptProposedAction();
+    if (urls.size() != 1 || !urls.first().isLocalFile())
+        return;
+    event->acceptProposedAction();
+    const QString path = urls.first().toLocalFile();
+    // Deferred: a modal dialog inside a drop handler would keep the drag source waiting.
+    QMetaObject::invokeMethod(
+        this,
+        [this, path] {
+            if (QFileInfo(path).isDir())
+                newProject(path);
+            else
+                openProject(path);
+        },
+        Qt::QueuedConnection);
+}
+
+void MainWindow::newProject(const QString &folder)
+{
+    if (m_task->isRunning()) {
+        statusBar()->showMessage(tr("Wait for %1 to finish, or cancel it.").arg(m_task->title()), 4000);
+        return;
     }
+    NewProjectDialog dialog(this);
+    if (!folder.isEmpty())
+        dialog.setDatasetFolder(folder);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    importDataset(dialog.datasetFolder(), dialog.projectPath(), dialog.runName(), dialog.analyzeAfterImport(),
+                  dialog.replaceExisting());
+}
+
+bool MainWindow::importDataset(const QString &folder, const QString &projectPath, const QString &runName,
+                               bool analyze, bool replace)
+{
+    ImportOptions options;
+    options.runName = runName;
+    options.overwrite = replace;
+    const QString title = tr("Importing %1").arg(QFileInfo(folder).fileName());
+    const bool started = m_task->start(title, [folder, projectPath, options, analyze](Progress &progress) {
+        const ImportSummary summary = loupe::importDataset(folder, projectPath, options, progress);
+        if (analyze && summary.hasPredictions) {
+            auto project = Project::open(projectPath);
+            AnalysisPipeline(*project).run(AnalysisOptions(), progress);
+        }
+    });
+    if (started)
+        m_onTaskSuccess = [this, projectPath] {
+            openProject(projectPath);
+        };
+    return started;
+}
+
+bool MainWindow::analyzeProject()
+{
+    if (!m_session->isOpen() || m_session->isReadOnly() || !m_session->table().hasPredictions())
+        return false;
+    const QString path = m_session->project()->path();
+    const int runId = m_session->table().runId;
+    const qint64 samples = m_session->table().size();
+    auto results = std::make_shared<AnalysisResults>();
+    // The worker has its own connection: SQLite connections are not shared across threads,
+    // and WAL lets the window keep reading (and relabelling) while the analysis writes.
+    const bool started = m_task->start(tr("Analysing %1").arg(m_session->project()->fileName()),
+                                       [path, runId, samples, results](Progress &progress) {
+                                           auto project = Project::open(path);
+                                           AnalysisOptions options;
+                                           options.runId = runId;
+                                           AnalysisPipeline(*project).run(options, progress);
+                                           *results = AnalysisResults::load(*project, runId, samples);
+                                       });
+    if (started) {
+        m_onTaskSuccess = [this, path, runId, results] {
+            // The user may have opened another project meanwhile: those results are not its.
+            if (m_session->isOpen() && m_session->project()->path() == path &&
+                m_session->table().runId == runId)
+                m_session->reloadAnalysis(std::move(*results));
+        };
+    }
+    return started;
+}
+
+void MainWindow::onTaskFinished(bool cancelled, const QString &error)
+{
+    const QString title = m_task->title();
+    std::function<void()> onSuccess = std::move(m_onTaskSuccess);
+    m_onTaskSuccess = nullptr;
+    updateTaskActions();
+    if (cancelled)
+        statusBar()->showMessage(tr("%1: cancelled.").arg(title), 6000);
+    else if (error.isEmpty())
+        statusBar()->showMessage(tr("%1: done.").arg(title), 6000);
+    Q_EMIT taskFinished(cancelled, error);
+    if (m_closeWhenTaskEnds) {
+        close();
+        return;
+    }
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("%1 failed").arg(title), error);
+    else if (!cancelled && onSuccess)
+        onSuccess();
+    updateStatus();
+}
+
+void MainWindow::updateTaskActions()
+{
+    const bool busy = m_task->isRunning();
+    m_newProjectAction->setEnabled(!busy);
+    m_analyzeAction->setEnabled(!busy && m_session->isOpen() && !m_session->isReadOnly() &&
+                                m_session->table().hasPredictions());
 }
 
 } // namespace loupe

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "reviewrepository.h"
+
 #include <QFutureWatcher>
 #include <QMainWindow>
 
@@ -14,6 +16,7 @@ class QMenu;
 
 namespace loupe {
 
+class BackgroundTask;
 class ClustersPanel;
 class ConfusionMatrixView;
 class MapPanel;
@@ -22,6 +25,7 @@ class ProjectSession;
 class SimilarPanel;
 class SlicesPanel;
 class ReportPanel;
+class TaskProgressWidget;
 class SampleGridModel;
 class SampleGridView;
 class ThumbnailCache;
@@ -46,6 +50,20 @@ public:
     /** Blocks until a background open has finished (tests, --self-test). */
     bool waitForOpen();
 
+    /** Asks for a dataset folder (prefilled with folder) and imports it into a new project. */
+    void newProject(const QString &folder = {});
+    /**
+     * Imports folder into a new project at projectPath in the background, analyses it
+     * when analyze is set, then opens it. False when other long work is running.
+     */
+    bool importDataset(const QString &folder, const QString &projectPath, const QString &runName,
+                       bool analyze, bool replace = false);
+    /** Runs the analysis engine on the open project in the background, then shows the new results. */
+    bool analyzeProject();
+    /** The long work of the window (import, analysis): one at a time, with progress and cancel. */
+    BackgroundTask *task() const { return m_task; }
+    TaskProgressWidget *taskProgress() const { return m_taskProgress; }
+
     ProjectSession &session() const { return *m_session; }
     SampleGridView *grid() const { return m_grid; }
     SampleGridModel *gridModel() const { return m_gridModel; }
@@ -59,6 +77,8 @@ public:
 Q_SIGNALS:
     void projectOpened();
     void openFailed(const QString &message);
+    /** Long work ended; error is empty on success or when cancelled. */
+    void taskFinished(bool cancelled, const QString &error);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -73,7 +93,12 @@ private:
     void createDocks();
     void chooseProject();
     void onOpenFinished();
+    void onTaskFinished(bool cancelled, const QString &error);
+    void updateTaskActions();
     void relabelSelection(int classIndex);
+    void pickClassForSelection();
+    void markSelection(ReviewStatus status);
+    void moveToNextTile();
     void acceptSuggestedLabels();
     void filterToConfusionCell(int given, int predicted);
     void filterToMapSelection(const std::vector<qint64> &points);
@@ -102,12 +127,19 @@ private:
     QComboBox *m_order;
     QLabel *m_status;
     QLabel *m_filterStatus;
+    BackgroundTask *m_task;
+    TaskProgressWidget *m_taskProgress;
+    /** What to do when m_task succeeds (open the imported project, show new results). */
+    std::function<void()> m_onTaskSuccess;
+    bool m_closeWhenTaskEnds = false;
     QAction *m_acceptSuggestion = nullptr;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_relabelMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
     QMenu *m_filterMenu = nullptr;
     QAction *m_closeAction = nullptr;
+    QAction *m_newProjectAction = nullptr;
+    QAction *m_analyzeAction = nullptr;
     QAction *m_exportLabelsAction = nullptr;
     QAction *m_exportSuspectsAction = nullptr;
     QList<QAction *> m_relabelActions;

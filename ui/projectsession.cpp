@@ -4,6 +4,7 @@
 #include "error.h"
 #include "project.h"
 #include "relabelcommand.h"
+#include "reviewcommand.h"
 #include "samplescores.h"
 
 #include <QUndoStack>
@@ -29,6 +30,7 @@ void ProjectSession::adopt(std::unique_ptr<Project> project, SampleTable table, 
     m_table = std::move(table);
     m_analysis = std::move(analysis);
     m_labels = std::make_unique<LabelRepository>(*m_project);
+    m_reviews = std::make_unique<ReviewRepository>(*m_project);
     connect(m_labels.get(), &LabelRepository::labelsChanged, this, [this](const QList<LabelChange> &changes) {
         applyToTable(changes);
         refreshAnalysis(changes);
@@ -43,6 +45,7 @@ void ProjectSession::close()
         return;
     m_undoStack->clear();
     m_labels.reset();
+    m_reviews.reset();
     m_project.reset();
     m_table = SampleTable();
     m_analysis = AnalysisResults();
@@ -51,6 +54,14 @@ void ProjectSession::close()
     m_filterCount = 0;
     m_selection.clear();
     Q_EMIT closed();
+}
+
+void ProjectSession::reloadAnalysis(AnalysisResults analysis)
+{
+    if (!m_project)
+        return;
+    m_analysis = std::move(analysis);
+    Q_EMIT analysisReloaded();
 }
 
 bool ProjectSession::isReadOnly() const
@@ -77,6 +88,38 @@ bool ProjectSession::relabel(const QList<qint64> &samples, int newLabel)
     m_undoStack->push(new RelabelCommand(*m_labels, changes, m_table.classNames,
                                          [this](const QString &message) { Q_EMIT editFailed(message); }));
     return true;
+}
+
+bool ProjectSession::setReview(const QList<qint64> &samples, ReviewStatus status)
+{
+    if (!m_project)
+        return false;
+    if (m_project->isReadOnly()) {
+        Q_EMIT editFailed(QStringLiteral("Samples cannot be marked: %1.").arg(m_project->readOnlyReason()));
+        return false;
+    }
+    QList<ReviewChange> changes;
+    for (qint64 sample : samples) {
+        const ReviewStatus old = m_table.review[size_t(sample)];
+        if (old != status)
+            changes.append({sample, old, status});
+    }
+    if (changes.isEmpty())
+        return false;
+    m_undoStack->push(new ReviewCommand(
+        *m_reviews, changes, [this](const QList<ReviewChange> &written) { applyReviews(written); },
+        [this](const QString &message) { Q_EMIT editFailed(message); }));
+    return true;
+}
+
+void ProjectSession::applyReviews(const QList<ReviewChange> &changes)
+{
+    QList<qint64> samples;
+    for (const ReviewChange &change : changes) {
+        m_table.review[size_t(change.sample)] = change.newStatus;
+        samples.append(change.sample);
+    }
+    Q_EMIT reviewsChanged(samples);
 }
 
 void ProjectSession::applyToTable(const QList<LabelChange> &changes)

@@ -2,6 +2,7 @@
 
 #include "analysisresults.h"
 #include "labelrepository.h"
+#include "reviewrepository.h"
 #include "sampletable.h"
 
 #include <QObject>
@@ -37,6 +38,8 @@ public:
     /** Takes over a project opened and loaded elsewhere (e.g. on a worker thread). */
     void adopt(std::unique_ptr<Project> project, SampleTable table, AnalysisResults analysis = {});
     void close();
+    /** Replaces the analysis results (after the analysis ran again); labels, filter and undo stay. */
+    void reloadAnalysis(AnalysisResults analysis);
 
     bool isOpen() const { return m_project != nullptr; }
     Project *project() const { return m_project.get(); }
@@ -47,6 +50,11 @@ public:
 
     /** Pushes an undoable relabel of samples to newLabel. Returns false when nothing would change. */
     bool relabel(const QList<qint64> &samples, int newLabel);
+    /**
+     * Pushes an undoable change of the samples' review mark to status (None clears it).
+     * Returns false when nothing would change.
+     */
+    bool setReview(const QList<qint64> &samples, ReviewStatus status);
 
     /**
      * Shows only samples (any order, duplicates ignored) in every panel; description
@@ -69,8 +77,12 @@ public:
 Q_SIGNALS:
     void opened();
     void closed();
+    /** The analysis results were replaced by reloadAnalysis(). */
+    void analysisReloaded();
     /** Labels changed (by an edit, undo or redo); the table is already updated. */
     void labelsChanged(const QList<loupe::LabelChange> &changes);
+    /** Review marks changed (by a mark, undo or redo); the table is already updated. */
+    void reviewsChanged(const QList<qint64> &samples);
     /** An edit could not be written; the message names the reason. */
     void editFailed(const QString &message);
     void filterChanged();
@@ -78,10 +90,12 @@ Q_SIGNALS:
 
 private:
     void applyToTable(const QList<LabelChange> &changes);
+    void applyReviews(const QList<ReviewChange> &changes);
     void refreshAnalysis(const QList<LabelChange> &changes);
 
     std::unique_ptr<Project> m_project;
     std::unique_ptr<LabelRepository> m_labels;
+    std::unique_ptr<ReviewRepository> m_reviews;
     SampleTable m_table;
     AnalysisResults m_analysis;
     QUndoStack *m_undoStack = nullptr;

@@ -11,6 +11,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace loupe {
 
 namespace {
@@ -68,6 +70,8 @@ ReportPanel::ReportPanel(ProjectSession &session, QWidget *parent)
     connect(&session, &ProjectSession::opened, this, &ReportPanel::refreshScopes);
     connect(&session, &ProjectSession::closed, this, &ReportPanel::refreshScopes);
     connect(&session, &ProjectSession::labelsChanged, this, &ReportPanel::refresh);
+    connect(&session, &ProjectSession::analysisReloaded, this, &ReportPanel::refresh);
+    connect(&session, &ProjectSession::reviewsChanged, this, &ReportPanel::refresh); // excluded samples
     connect(m_scope, &QComboBox::currentIndexChanged, this, &ReportPanel::refresh);
     refreshScopes();
 }
@@ -104,6 +108,9 @@ void ReportPanel::refresh()
                           .arg(QLocale().toString(report.samples))
                           .arg(report.macroF1, 0, 'f', 3)
                           .arg(report.meanLoss, 0, 'f', 3);
+    const auto excluded = std::count(table.review.begin(), table.review.end(), ReviewStatus::Excluded);
+    if (excluded > 0)
+        summary += tr(" · %n excluded sample(s) left out", nullptr, int(excluded));
     if (!m_session.analysis().diagnosis.isEmpty())
         summary += QStringLiteral("<br>") + m_session.analysis().diagnosis.toHtmlEscaped();
     m_summary->setText(summary);

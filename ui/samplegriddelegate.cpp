@@ -1,5 +1,6 @@
 #include "samplegriddelegate.h"
 
+#include "reviewrepository.h"
 #include "samplegridmodel.h"
 
 #include <QApplication>
@@ -15,6 +16,9 @@ namespace {
 constexpr int kPadding = 6;
 const QColor kErrorColor(214, 69, 65);
 const QColor kEditedColor(46, 134, 222);
+const QColor kReviewedColor(39, 174, 96);
+const QColor kAmbiguousColor(230, 145, 56);
+const QColor kExcludedColor(127, 140, 141);
 } // namespace
 
 SampleGridDelegate::SampleGridDelegate(QObject *parent) : QStyledItemDelegate(parent) {}
@@ -49,6 +53,38 @@ void SampleGridDelegate::paintIssueBadge(QPainter *painter, const QRect &imageRe
     painter->drawText(badge, Qt::AlignCenter, text);
 }
 
+void SampleGridDelegate::paintReviewMark(QPainter *painter, const QRect &imageRect, const QFont &font,
+                                         int status)
+{
+    QColor color;
+    QString glyph;
+    switch (ReviewStatus(status)) {
+    case ReviewStatus::Reviewed:
+        color = kReviewedColor;
+        glyph = QStringLiteral("✓");
+        break;
+    case ReviewStatus::Ambiguous:
+        color = kAmbiguousColor;
+        glyph = QStringLiteral("?");
+        break;
+    case ReviewStatus::Excluded:
+        color = kExcludedColor;
+        glyph = QStringLiteral("✕");
+        break;
+    case ReviewStatus::None:
+        return;
+    }
+    QFont bold = font;
+    bold.setBold(true);
+    const int size = QFontMetrics(bold).height() + 2;
+    const QRect mark(imageRect.right() - size - 2, imageRect.bottom() - size - 2, size, size);
+    painter->setPen(QPen(Qt::white, 1.5));
+    painter->setBrush(color);
+    painter->drawEllipse(mark);
+    painter->setFont(bold);
+    painter->drawText(mark, Qt::AlignCenter, glyph);
+}
+
 void SampleGridDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                                const QModelIndex &index) const
 {
@@ -73,6 +109,15 @@ void SampleGridDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
         const QRect target(imageRect.center() - QPoint(size.width() / 2, size.height() / 2), size);
         painter->drawImage(target, image);
     }
+
+    const int review = index.data(SampleGridModel::ReviewRole).toInt();
+    if (ReviewStatus(review) == ReviewStatus::Excluded) {
+        // Washed out: still findable, clearly out of the data.
+        QColor veil = palette.base().color();
+        veil.setAlpha(170);
+        painter->fillRect(imageRect, veil);
+    }
+    paintReviewMark(painter, imageRect, option.font, review);
 
     const bool edited = index.data(SampleGridModel::EditedRole).toBool();
     if (edited) {

@@ -7,7 +7,8 @@ namespace loupe {
 /**
  * Paints one grid tile: the thumbnail (or a placeholder while it decodes), the given
  * label, the prediction with its confidence (red when it disagrees with the label)
- * and a marker on edited samples. Everything comes from SampleGridModel roles.
+ * a marker on edited samples and the review mark (reviewed, ambiguous; excluded tiles
+ * are dimmed). Everything comes from SampleGridModel roles.
  */
 class SampleGridDelegate final : public QStyledItemDelegate
 {
@@ -26,6 +27,7 @@ public:
 
 private:
     static void paintIssueBadge(QPainter *painter, const QRect &imageRect, const QFont &font, double score);
+    static void paintReviewMark(QPainter *painter, const QRect &imageRect, const QFont &font, int status);
 
     int m_imageSize = 112;
 };

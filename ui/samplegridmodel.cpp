@@ -13,8 +13,10 @@ SampleGridModel::SampleGridModel(ProjectSession &session, ThumbnailCache &thumbn
 {
     connect(&session, &ProjectSession::opened, this, &SampleGridModel::rebuild);
     connect(&session, &ProjectSession::closed, this, &SampleGridModel::rebuild);
+    connect(&session, &ProjectSession::analysisReloaded, this, &SampleGridModel::rebuild);
     connect(&session, &ProjectSession::filterChanged, this, &SampleGridModel::rebuild);
     connect(&session, &ProjectSession::labelsChanged, this, &SampleGridModel::onLabelsChanged);
+    connect(&session, &ProjectSession::reviewsChanged, this, &SampleGridModel::onReviewsChanged);
     connect(&thumbnails, &ThumbnailCache::thumbnailReady, this, &SampleGridModel::onThumbnailReady);
     rebuild();
 }
@@ -72,6 +74,8 @@ QVariant SampleGridModel::data(const QModelIndex &index, int role) const
         const int suggestion = i < suggested.size() ? suggested[i] : -1;
         return suggestion >= 0 && suggestion != label ? table.classNames.value(suggestion) : QString();
     }
+    case ReviewRole:
+        return i < table.review.size() ? int(table.review[i]) : 0;
     default:
         return {};
     }
@@ -126,6 +130,15 @@ void SampleGridModel::onLabelsChanged(const QList<LabelChange> &changes)
         const int row = rowOf(change.sample);
         if (row >= 0)
             Q_EMIT dataChanged(index(row), index(row));
+    }
+}
+
+void SampleGridModel::onReviewsChanged(const QList<qint64> &samples)
+{
+    for (const qint64 sample : samples) {
+        const int row = rowOf(sample);
+        if (row >= 0)
+            Q_EMIT dataChanged(index(row), index(row), {ReviewRole});
     }
 }
 

@@ -33,6 +33,7 @@ public:
         IssueScoreRole,                // double in [0, 1], NaN when not analysed
         IsIssueRole,                   // bool: flagged as a likely label error
         SuggestedRole,                 // QString: the label the analysis suggests, or empty
+        ReviewRole,                    // int: the ReviewStatus mark
     };
     enum class Order { IssueScore, Loss, Confidence, Id };
 
@@ -50,6 +51,7 @@ public:
 private:
     void rebuild();
     void onLabelsChanged(const QList<loupe::LabelChange> &changes);
+    void onReviewsChanged(const QList<qint64> &samples);
     void onThumbnailReady(qint64 sample);
 
     ProjectSession &m_session;

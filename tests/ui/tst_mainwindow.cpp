@@ -1,15 +1,18 @@
 // The desktop shell offscreen: open a project, relabel with a key press, undo, redo.
 
+#include "classpickerdialog.h"
 #include "fixturedataset.h"
 #include "labelrepository.h"
 #include "mainwindow.h"
 #include "project.h"
 #include "projectsession.h"
+#include "reviewrepository.h"
 #include "reportpanel.h"
 #include "samplegridmodel.h"
 #include "samplegridview.h"
 #include "sampletable.h"
 
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QStandardItemModel>
 #include <QStandardPaths>
@@ -29,6 +32,19 @@ int labelInFile(const QString &path, qint64 sample)
     return LabelRepository(*project).currentLabel(sample);
 }
 
+ReviewStatus reviewInFile(const QString &path, qint64 sample)
+{
+    auto project = Project::open(path, Project::Access::ReadOnly);
+    return ReviewRepository(*project).status(sample);
+}
+
+/** Selects the grid's row and makes it current, as a click would. */
+void selectRow(MainWindow &window, int row)
+{
+    window.grid()->selectionModel()->setCurrentIndex(window.gridModel()->index(row),
+                                                     QItemSelectionModel::ClearAndSelect);
+}
+
 } // namespace
 
 class TestMainWindow : public QObject
@@ -41,6 +57,9 @@ private Q_SLOTS:
     void numberKeyRelabelsSelectionWithUndoAndRedo();
     void multiSelectionIsOneUndoStep();
     void badFileShowsErrorAndKeepsState();
+    void reviewKeysMarkToggleAndUndo();
+    void excludedSamplesLeaveTheReport();
+    void classPickerFindsAndRelabels();
 
 private:
     QTemporaryDir m_dir;
@@ -153,6 +172,93 @@ void TestMainWindow::badFileShowsErrorAndKeepsState()
     QTRY_COMPARE(failed.count(), 1);
     QVERIFY(failed.first().first().toString().contains(QStringLiteral("not a Loupe project")));
     QVERIFY(!window.session().isOpen());
+}
+
+void TestMainWindow::reviewKeysMarkToggleAndUndo()
+{
+    MainWindow window;
+    window.show();
+    window.openProject(m_path);
+    QVERIFY(window.waitForOpen());
+    SampleGridView *grid = window.grid();
+    grid->setFocus();
+    selectRow(window, 0); // sample b
+    QTest::keyClick(grid, Qt::Key_R);
+    QCOMPARE(reviewInFile(m_path, 1), ReviewStatus::Reviewed);
+    QCOMPARE(window.gridModel()->index(0).data(SampleGridModel::ReviewRole).toInt(),
+             int(ReviewStatus::Reviewed));
+    // A single mark moves on to the next tile (d), ready for the next verdict.
+    QCOMPARE(grid->selectedSamples(), QList<qint64>{3});
+    QTest::keyClick(grid, Qt::Key_U);
+    QCOMPARE(reviewInFile(m_path, 3), ReviewStatus::Ambiguous);
+
+    // R on a reviewed sample clears the mark.
+    selectRow(window, 0);
+    QTest::keyClick(grid, Qt::Key_R);
+    QCOMPARE(reviewInFile(m_path, 1), ReviewStatus::None);
+    QCOMPARE(grid->selectedSamples(), QList<qint64>{1}); // clearing does not move on
+
+    // Undo walks back through all three, each written to the file at once.
+    window.session().undoStack()->undo();
+    QCOMPARE(reviewInFile(m_path, 1), ReviewStatus::Reviewed);
+    window.session().undoStack()->undo();
+    QCOMPARE(reviewInFile(m_path, 3), ReviewStatus::None);
+    window.session().undoStack()->undo();
+    QCOMPARE(reviewInFile(m_path, 1), ReviewStatus::None);
+    QCOMPARE(window.session().table().review[1], ReviewStatus::None);
+    auto project = Project::open(m_path, Project::Access::ReadOnly);
+    QCOMPARE(ReviewRepository(*project).history().size(), 6);
+}
+
+void TestMainWindow::excludedSamplesLeaveTheReport()
+{
+    MainWindow window;
+    window.show();
+    window.openProject(m_path);
+    QVERIFY(window.waitForOpen());
+    QVERIFY(window.reportPanel()->summaryText().contains(QStringLiteral("60.0")));
+    selectRow(window, 0); // b, one of the two errors
+    QTest::keyClick(window.grid(), Qt::Key_X);
+    QCOMPARE(reviewInFile(m_path, 1), ReviewStatus::Excluded);
+    QVERIFY2(window.reportPanel()->summaryText().contains(QStringLiteral("75.0")),
+             qPrintable(window.reportPanel()->summaryText()));
+    window.session().undoStack()->undo();
+    QVERIFY(window.reportPanel()->summaryText().contains(QStringLiteral("60.0")));
+}
+
+void TestMainWindow::classPickerFindsAndRelabels()
+{
+    ClassPickerDialog picker(test::smallFixtureClasses(), 1);
+    QCOMPARE(picker.chosenClass(), 1); // starts on the current label
+    QTest::keyClicks(picker.filterEdit(), QStringLiteral("FO"));
+    QCOMPARE(picker.matchCount(), 1);
+    QCOMPARE(picker.chosenClass(), 2); // fox, case-insensitively
+    picker.filterEdit()->clear();
+    QCOMPARE(picker.matchCount(), 3);
+    QTest::keyClick(picker.filterEdit(), Qt::Key_Down);
+    QTest::keyClick(picker.filterEdit(), Qt::Key_Down);
+    QCOMPARE(picker.chosenClass(), 2);
+    QTest::keyClick(picker.filterEdit(), Qt::Key_Up);
+    QCOMPARE(picker.chosenClass(), 1);
+    QTest::keyClicks(picker.filterEdit(), QStringLiteral("zebra"));
+    QCOMPARE(picker.chosenClass(), -1);
+
+    // In the window, L opens the picker; typing and Enter relabels the selection.
+    MainWindow window;
+    window.show();
+    window.openProject(m_path);
+    QVERIFY(window.waitForOpen());
+    selectRow(window, 0); // b, labelled cat
+    QTimer::singleShot(0, this, [] {
+        auto *dialog = qobject_cast<ClassPickerDialog *>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        QTest::keyClicks(dialog->filterEdit(), QStringLiteral("do"));
+        QTest::keyClick(dialog->filterEdit(), Qt::Key_Return);
+    });
+    QTest::keyClick(window.grid(), Qt::Key_L);
+    QCOMPARE(labelInFile(m_path, 1), 1);
+    window.session().undoStack()->undo();
+    QCOMPARE(labelInFile(m_path, 1), 0);
 }
 
 QTEST_MAIN(TestMainWindow)

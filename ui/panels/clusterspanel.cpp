@@ -59,6 +59,7 @@ ClustersPanel::ClustersPanel(ProjectSession &session, QWidget *parent)
             [this](const QModelIndex &index) { activateRow(index.row()); });
     connect(&session, &ProjectSession::opened, this, &ClustersPanel::rebuild);
     connect(&session, &ProjectSession::closed, this, &ClustersPanel::rebuild);
+    connect(&session, &ProjectSession::analysisReloaded, this, &ClustersPanel::rebuild);
     connect(&session, &ProjectSession::labelsChanged, this, &ClustersPanel::rebuild);
     rebuild();
 }

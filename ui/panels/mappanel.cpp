@@ -131,6 +131,7 @@ MapPanel::MapPanel(ProjectSession &session, QWidget *parent)
     });
     connect(&session, &ProjectSession::opened, this, &MapPanel::reload);
     connect(&session, &ProjectSession::closed, this, &MapPanel::reload);
+    connect(&session, &ProjectSession::analysisReloaded, this, &MapPanel::reload);
     connect(&session, &ProjectSession::filterChanged, this, &MapPanel::recolor);
     connect(&session, &ProjectSession::labelsChanged, this, &MapPanel::recolor);
     connect(&session, &ProjectSession::selectionChanged, this, &MapPanel::onSessionSelection);

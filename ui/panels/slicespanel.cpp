@@ -78,6 +78,7 @@ SlicesPanel::SlicesPanel(ProjectSession &session, QWidget *parent)
             &SlicesPanel::onQueryFinished);
     connect(&session, &ProjectSession::opened, this, &SlicesPanel::rebuild);
     connect(&session, &ProjectSession::closed, this, &SlicesPanel::rebuild);
+    connect(&session, &ProjectSession::analysisReloaded, this, &SlicesPanel::rebuild);
     connect(&session, &ProjectSession::labelsChanged, this, &SlicesPanel::rebuild);
     rebuild();
 }

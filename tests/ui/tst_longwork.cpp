@@ -1,0 +1,240 @@
+// Long work in the window, offscreen: New Project imports a dataset folder in the
+// background and opens it, the analysis runs from the app and its results replace the
+// old ones without losing the undo history, cancelling leaves no project behind, and
+// closing the window during work cancels it before the window goes.
+
+#include "backgroundtask.h"
+#include "demo/fashionmnistdemo.h"
+#include "mainwindow.h"
+#include "newprojectdialog.h"
+#include "progress.h"
+#include "projectsession.h"
+#include "samplegridmodel.h"
+#include "taskprogresswidget.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QToolButton>
+#include <QUndoStack>
+#include <QtTest>
+
+using namespace loupe;
+
+class TestLongWork : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void dialogDetectsTheFolderAndSuggestsAProjectFile();
+    void dialogRefusesFoldersWithNothingToImport();
+    void newProjectImportsAnalysesAndOpens();
+    void analyseFromTheAppKeepsUndoHistory();
+    void cancelledImportLeavesNoProject();
+    void importErrorIsReportedAndNothingWritten();
+    void closingDuringWorkCancelsFirst();
+
+private:
+    /** Waits for the window's long work to end; returns (cancelled, error). */
+    static QPair<bool, QString> waitForTask(MainWindow &window, QSignalSpy &finished);
+
+    QTemporaryDir m_dir;
+    DemoResult m_demo;
+};
+
+void TestLongWork::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    DemoOptions options;
+    options.limit = 800;
+    options.folds = 2;
+    options.model.epochs = 2;
+    Progress progress;
+    m_demo = buildFashionMnistDemo(m_dir.filePath(QStringLiteral("demo")), options, progress);
+}
+
+QPair<bool, QString> TestLongWork::waitForTask(MainWindow &window, QSignalSpy &finished)
+{
+    if (!finished.wait(120000) && finished.isEmpty())
+        return {false, QStringLiteral("timed out")};
+    Q_UNUSED(window);
+    const QList<QVariant> arguments = finished.takeFirst();
+    return {arguments.at(0).toBool(), arguments.at(1).toString()};
+}
+
+void TestLongWork::dialogDetectsTheFolderAndSuggestsAProjectFile()
+{
+    NewProjectDialog dialog;
+    QPushButton *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QVERIFY(!ok->isEnabled());
+    dialog.setDatasetFolder(m_demo.datasetFolder);
+    QVERIFY2(ok->isEnabled(), qPrintable(dialog.problem()));
+    QCOMPARE(dialog.projectPath(),
+             QFileInfo(m_demo.datasetFolder).absolutePath() + QStringLiteral("/dataset.loupe"));
+    QCOMPARE(dialog.runName(), QStringLiteral("model"));
+    QVERIFY(dialog.analyzeAfterImport());
+    QVERIFY(!dialog.replaceExisting());
+
+    // A project file that exists is not replaced without the file dialog's question.
+    dialog.findChild<QLineEdit *>(QStringLiteral("projectFile"))->setText(m_demo.projectPath);
+    QVERIFY(!ok->isEnabled());
+    QVERIFY(dialog.problem().contains(QStringLiteral("exists")));
+}
+
+void TestLongWork::dialogRefusesFoldersWithNothingToImport()
+{
+    NewProjectDialog dialog;
+    QPushButton *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    const QString empty = m_dir.filePath(QStringLiteral("empty"));
+    QVERIFY(QDir().mkpath(empty));
+    dialog.setDatasetFolder(empty);
+    QVERIFY(!ok->isEnabled());
+    QVERIFY(dialog.problem().contains(QStringLiteral("Nothing to import")));
+    dialog.setDatasetFolder(m_dir.filePath(QStringLiteral("no-such-folder")));
+    QVERIFY(dialog.problem().contains(QStringLiteral("not a folder")));
+}
+
+void TestLongWork::newProjectImportsAnalysesAndOpens()
+{
+    MainWindow window;
+    window.show();
+    QSignalSpy finished(&window, &MainWindow::taskFinished);
+    QSignalSpy progressed(window.task(), &BackgroundTask::progressed);
+    QSignalSpy opened(&window, &MainWindow::projectOpened);
+    const QString path = m_dir.filePath(QStringLiteral("imported.loupe"));
+    QVERIFY(window.importDataset(m_demo.datasetFolder, path, QStringLiteral("mlp"), true));
+    QVERIFY(window.task()->isRunning());
+    QVERIFY(window.taskProgress()->isVisible());
+    QVERIFY(window.taskProgress()->text().startsWith(QStringLiteral("Importing dataset")));
+    // One task at a time: a second start is refused, not queued behind the first.
+    QVERIFY(!window.importDataset(m_demo.datasetFolder, path, QStringLiteral("again"), false));
+
+    const auto [cancelled, error] = waitForTask(window, finished);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(!cancelled);
+    QVERIFY(progressed.count() > 5);
+    QVERIFY(window.waitForOpen());
+    QCOMPARE(opened.count(), 1);
+    QCOMPARE(window.session().table().size(), m_demo.samples);
+    QVERIFY(window.session().analysis().hasIssueScores());
+    QVERIFY(window.session().analysis().hasMap());
+    QVERIFY(!window.taskProgress()->isVisible());
+}
+
+void TestLongWork::analyseFromTheAppKeepsUndoHistory()
+{
+    const QString path = m_dir.filePath(QStringLiteral("unanalysed.loupe"));
+    {
+        MainWindow importer;
+        QSignalSpy finished(&importer, &MainWindow::taskFinished);
+        QVERIFY(importer.importDataset(m_demo.datasetFolder, path, QStringLiteral("mlp"), false));
+        QVERIFY(waitForTask(importer, finished).second.isEmpty());
+    }
+    MainWindow window;
+    window.show();
+    window.openProject(path);
+    QVERIFY(window.waitForOpen());
+    QVERIFY(!window.session().analysis().hasIssueScores());
+    QVERIFY(window.session().relabel({0}, (window.session().table().labels[0] + 1) % 10));
+
+    QSignalSpy reloaded(&window.session(), &ProjectSession::analysisReloaded);
+    QSignalSpy finished(&window, &MainWindow::taskFinished);
+    QVERIFY(window.analyzeProject());
+    const auto [cancelled, error] = waitForTask(window, finished);
+    QVERIFY2(error.isEmpty() && !cancelled, qPrintable(error));
+    QCOMPARE(reloaded.count(), 1);
+    const AnalysisResults &analysis = window.session().analysis();
+    QVERIFY(analysis.hasIssueScores());
+    QVERIFY(!analysis.clusters.empty());
+    // The grid now leads with the likeliest label error.
+    const qint64 first = window.gridModel()->sampleAt(0);
+    const float top = *std::max_element(analysis.issueScore.begin(), analysis.issueScore.end(),
+                                        [](float a, float b) { return !(a >= b) && !std::isnan(b); });
+    QCOMPARE(analysis.issueScore[size_t(first)], top);
+    // The edit made before the analysis can still be undone.
+    QCOMPARE(window.session().undoStack()->count(), 1);
+    window.session().undoStack()->undo();
+    QVERIFY(!window.session().table().isEdited(0));
+}
+
+void TestLongWork::cancelledImportLeavesNoProject()
+{
+    MainWindow window;
+    QSignalSpy finished(&window, &MainWindow::taskFinished);
+    QSignalSpy opened(&window, &MainWindow::projectOpened);
+    const QString path = m_dir.filePath(QStringLiteral("cancelled.loupe"));
+    QVERIFY(window.importDataset(m_demo.datasetFolder, path, QStringLiteral("mlp"), true));
+    window.taskProgress()->cancelButton()->click();
+    QVERIFY(window.taskProgress()->text().startsWith(QStringLiteral("Cancelling")));
+    const auto [cancelled, error] = waitForTask(window, finished);
+    QVERIFY(cancelled);
+    QVERIFY(error.isEmpty());
+    QCoreApplication::processEvents();
+    QCOMPARE(opened.count(), 0);
+    QVERIFY(!QFile::exists(path));
+    const QStringList leftovers = QDir(m_dir.path()).entryList({QStringLiteral("cancelled*")});
+    QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(QLatin1Char(' '))));
+}
+
+void TestLongWork::importErrorIsReportedAndNothingWritten()
+{
+    // A dataset with an unknown class in samples.csv: the import fails with the file and row.
+    const QString folder = m_dir.filePath(QStringLiteral("broken"));
+    QVERIFY(QDir().mkpath(folder));
+    auto write = [&folder](const QString &name, const QByteArray &text) {
+        QFile file(QDir(folder).filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(text);
+    };
+    write(QStringLiteral("classes.txt"), "cat\ndog\n");
+    write(QStringLiteral("samples.csv"), "id,image,label\na,a.png,cat\nb,b.png,cow\n");
+    write(QStringLiteral("a.png"), "");
+    write(QStringLiteral("b.png"), "");
+
+    MainWindow window;
+    QSignalSpy finished(&window, &MainWindow::taskFinished);
+    // The failure shows a modal warning: close it as soon as it shows.
+    QTimer timer;
+    connect(&timer, &QTimer::timeout, this, [] {
+        for (QWidget *widget : QApplication::topLevelWidgets()) {
+            if (auto *box = qobject_cast<QMessageBox *>(widget))
+                box->accept();
+        }
+    });
+    timer.start(50);
+    const QString path = m_dir.filePath(QStringLiteral("broken.loupe"));
+    QVERIFY(window.importDataset(folder, path, QStringLiteral("mlp"), true));
+    const auto [cancelled, error] = waitForTask(window, finished);
+    QVERIFY(!cancelled);
+    QVERIFY2(error.contains(QStringLiteral("samples.csv")) && error.contains(QStringLiteral("cow")),
+             qPrintable(error));
+    QVERIFY(!QFile::exists(path));
+    QVERIFY(!window.session().isOpen());
+}
+
+void TestLongWork::closingDuringWorkCancelsFirst()
+{
+    auto *window = new MainWindow;
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    QPointer<MainWindow> guard(window);
+    window->show();
+    QSignalSpy finished(window, &MainWindow::taskFinished);
+    const QString path = m_dir.filePath(QStringLiteral("closed.loupe"));
+    QVERIFY(window->importDataset(m_demo.datasetFolder, path, QStringLiteral("mlp"), true));
+    QVERIFY(!window->close()); // refused for now: the work is cancelled first
+    QVERIFY(window->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(guard.isNull(), 60000); // then the window closes by itself
+    QCOMPARE(finished.count(), 1);
+    QVERIFY(finished.first().at(0).toBool()); // cancelled
+    QVERIFY(!QFile::exists(path));
+}
+
+QTEST_MAIN(TestLongWork)
+#include "tst_longwork.moc"

@@ -14,6 +14,7 @@
 #include "project.h"
 #include "sampletable.h"
 #include "sqlitedatabase.h"
+#include "traininghistory.h"
 #include "sqlitetransaction.h"
 
 #include <QElapsedTimer>
@@ -269,21 +270,6 @@ QJsonObject runDuplicates(AnalysisContext &context, const AnalysisOptions &optio
             {QStringLiteral("malformed_images"), qint64(report.malformed.size())}};
 }
 
-std::vector<EpochLoss> readHistory(Project &project, int runId)
-{
-    auto query = project.database().prepare(QStringLiteral(
-        "SELECT epoch, max(CASE WHEN metric = 'train_loss' THEN value END), "
-        "max(CASE WHEN metric = 'val_loss' THEN value END) FROM training_history WHERE run_id = ? "
-        "GROUP BY epoch ORDER BY epoch"));
-    query.bind(1, runId);
-    std::vector<EpochLoss> history;
-    while (query.step()) {
-        history.push_back({query.columnInt(0), query.isNull(1) ? NAN : query.columnDouble(1),
-                           query.isNull(2) ? NAN : query.columnDouble(2)});
-    }
-    return history;
-}
-
 QJsonObject runDiagnosis(AnalysisContext &context, const AnalysisOptions &, Progress &progress)
 {
     progress.setStep(QStringLiteral("Diagnosing the fit"));
@@ -292,8 +278,8 @@ QJsonObject runDiagnosis(AnalysisContext &context, const AnalysisOptions &, Prog
         const ClassificationReport report = ClassificationReport::compute(context.table, s);
         splits.push_back({context.table.splitNames.at(s), report.samples, report.accuracy, report.meanLoss});
     }
-    const FitDiagnosis diagnosis =
-        FitDiagnosis::compute(splits, readHistory(context.project, context.table.runId), {}, context.classes);
+    const FitDiagnosis diagnosis = FitDiagnosis::compute(
+        splits, readTrainingHistory(context.project, context.table.runId), {}, context.classes);
     return diagnosis.toJson();
 }
 

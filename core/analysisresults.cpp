@@ -3,6 +3,7 @@
 #include "arraystore.h"
 #include "project.h"
 #include "sqlitedatabase.h"
+#include "traininghistory.h"
 
 #include <algorithm>
 #include <cmath>
@@ -65,6 +66,7 @@ AnalysisResults AnalysisResults::load(Project &project, int runId, qint64 sample
     results.slices = store.slices(runId);
     if (const auto summary = store.stepSummary(runId, QStringLiteral("diagnosis")))
         results.diagnosis = summary->value(QStringLiteral("sentence")).toString();
+    results.history = readTrainingHistory(project, runId);
     loadMap(project, runId, samples, results);
     return results;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysisstore.h"
+#include "epochloss.h"
 
 #include <QString>
 
@@ -30,6 +31,7 @@ struct AnalysisResults
     std::vector<ClusterRecord> mapClusters; // density clusters, most severe first
     std::vector<SliceRecord> slices;        // metadata slices, best ranked first
     QString diagnosis;                      // the fit diagnosis in one sentence, or empty
+    std::vector<EpochLoss> history;         // the run's learning curve (history.csv), or empty
 
     bool hasMap() const { return !map.empty(); }
     bool hasIssueScores() const { return !issueScore.empty(); }

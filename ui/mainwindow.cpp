@@ -9,6 +9,7 @@
 #include "datasetimport.h"
 #include "error.h"
 #include "exports.h"
+#include "learningcurveview.h"
 #include "newprojectdialog.h"
 #include "panels/clusterspanel.h"
 #include "panels/mappanel.h"
@@ -72,9 +73,9 @@ MainWindow::MainWindow(QWidget *parent)
       m_grid(new SampleGridView(*m_thumbnails, this)), m_report(new ReportPanel(*m_session, this)),
       m_confusion(new ConfusionMatrixView(this)), m_map(new MapPanel(*m_session, this)),
       m_clusters(new ClustersPanel(*m_session, this)), m_slices(new SlicesPanel(*m_session, this)),
-      m_similar(new SimilarPanel(*m_session, this)), m_order(new QComboBox(this)), m_status(new QLabel(this)),
-      m_filterStatus(new QLabel(this)), m_task(new BackgroundTask(this)),
-      m_taskProgress(new TaskProgressWidget(*m_task, this))
+      m_similar(new SimilarPanel(*m_session, this)), m_learningCurve(new LearningCurveView(this)),
+      m_order(new QComboBox(this)), m_status(new QLabel(this)), m_filterStatus(new QLabel(this)),
+      m_task(new BackgroundTask(this)), m_taskProgress(new TaskProgressWidget(*m_task, this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
@@ -176,6 +177,18 @@ void MainWindow::createDocks()
         m_confusion->setMatrix(m_session->table().classNames, report.confusion);
     });
     connect(m_confusion, &ConfusionMatrixView::cellActivated, this, &MainWindow::filterToConfusionCell);
+
+    auto *curveDock = new QDockWidget(tr("Learning curve"), this);
+    curveDock->setObjectName(QStringLiteral("learningCurveDock"));
+    curveDock->setWidget(m_learningCurve);
+    tabifyDockWidget(confusionDock, curveDock);
+    confusionDock->raise();
+    const auto showHistory = [this] {
+        m_learningCurve->setHistory(m_session->analysis().history);
+    };
+    connect(m_session, &ProjectSession::opened, this, showHistory);
+    connect(m_session, &ProjectSession::analysisReloaded, this, showHistory);
+    connect(m_session, &ProjectSession::closed, this, showHistory);
 
     auto *mapDock = new QDockWidget(tr("Embedding map"), this);
     mapDock->setObjectName(QStringLiteral("mapDock"));

@@ -19,6 +19,7 @@ namespace loupe {
 class BackgroundTask;
 class ClustersPanel;
 class ConfusionMatrixView;
+class LearningCurveView;
 class MapPanel;
 class Project;
 class ProjectSession;
@@ -73,6 +74,7 @@ public:
     ClustersPanel *clustersPanel() const { return m_clusters; }
     SlicesPanel *slicesPanel() const { return m_slices; }
     SimilarPanel *similarPanel() const { return m_similar; }
+    LearningCurveView *learningCurve() const { return m_learningCurve; }
 
 Q_SIGNALS:
     void projectOpened();
@@ -124,6 +126,7 @@ private:
     ClustersPanel *m_clusters;
     SlicesPanel *m_slices;
     SimilarPanel *m_similar;
+    LearningCurveView *m_learningCurve;
     QComboBox *m_order;
     QLabel *m_status;
     QLabel *m_filterStatus;

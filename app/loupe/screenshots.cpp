@@ -66,7 +66,7 @@ int takeScreenshots(MainWindow &window, const QString &project, const QString &f
     } panels[] = {
         {"reportDock", "report.png"}, {"confusionDock", "confusion-matrix.png"},
         {"mapDock", "map.png"},       {"clustersDock", "clusters.png"},
-        {"slicesDock", "slices.png"},
+        {"slicesDock", "slices.png"}, {"learningCurveDock", "learning-curve.png"},
     };
     for (const auto &panel : panels) {
         QDockWidget *dock = dockNamed(window, QString::fromLatin1(panel.dock));

@@ -7,6 +7,7 @@
 #include "demo/fashionmnistdemo.h"
 #include "embeddingmapview.h"
 #include "error.h"
+#include "learningcurveview.h"
 #include "mainwindow.h"
 #include "metadatavalues.h"
 #include "panels/clusterspanel.h"
@@ -57,6 +58,7 @@ private Q_SLOTS:
     void findSimilarExcludesQueryAndFilters();
     void acceptSuggestedLabelIsUndoable();
     void filterMenuFiltersBySplitAndClass();
+    void learningCurveShowsTheRunsHistory();
 
 private:
     qint64 countInProject(const QString &condition) const;
@@ -313,6 +315,41 @@ void TestPanels::filterMenuFiltersBySplitAndClass()
     QVERIFY(trigger(QStringLiteral("Predicted Class"), QStringLiteral("Bag")));
     QCOMPARE(m_window->gridModel()->rowCount(), int(countInProject(QStringLiteral("predicted = 'Bag'"))));
     QCOMPARE(m_window->session().filterDescription(), QStringLiteral("predicted Bag"));
+}
+
+void TestPanels::learningCurveShowsTheRunsHistory()
+{
+    LearningCurveView *curve = m_window->learningCurve();
+    auto project = Project::open(m_demo.projectPath, Project::Access::ReadOnly);
+    SqliteDatabase &db = project->database();
+    const qint64 epochs = db.queryInt(QStringLiteral("SELECT count(DISTINCT epoch) FROM training_history"));
+    QVERIFY(epochs >= 2);
+    QCOMPARE(qint64(curve->history().size()), epochs);
+    QCOMPARE(
+        qint64(curve->bestValidationEpoch()),
+        db.queryInt(QStringLiteral(
+            "SELECT epoch FROM training_history WHERE metric = 'val_loss' ORDER BY value, epoch LIMIT 1")));
+    QCOMPARE(curve->history().front().trainLoss,
+             db
+                 .queryText(QStringLiteral(
+                     "SELECT value FROM training_history WHERE metric = 'train_loss' ORDER BY epoch LIMIT 1"))
+                 .toDouble());
+    // Both curves are drawn: count pixels of the training blue and the validation orange.
+    curve->resize(480, 280);
+    const QImage image = curve->grab().toImage();
+    int train = 0;
+    int validation = 0;
+    for (int y = 0; y < image.height(); ++y) {
+        for (int x = 0; x < image.width(); ++x) {
+            const QColor c = image.pixelColor(x, y);
+            train += std::abs(c.red() - 46) + std::abs(c.green() - 134) + std::abs(c.blue() - 222) < 30;
+            validation += std::abs(c.red() - 230) + std::abs(c.green() - 126) + std::abs(c.blue() - 34) < 30;
+        }
+    }
+    QVERIFY2(train > 100 && validation > 100, qPrintable(QStringLiteral("%1 %2").arg(train).arg(validation)));
+    // Without a project the view explains what it needs instead of drawing empty axes.
+    m_window->session().close();
+    QVERIFY(curve->history().empty());
 }
 
 QTEST_MAIN(TestPanels)

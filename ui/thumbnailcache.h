@@ -13,6 +13,8 @@
 
 namespace loupe {
 
+class ThumbnailDiskCache;
+
 /**
  * Decodes thumbnails off the UI thread and keeps the recent ones in memory.
  *
@@ -20,6 +22,9 @@ namespace loupe {
  * decode. Requests come from painting, so only visible tiles are decoded; the queue
  * is served newest first and cleared by forgetPending() when the view scrolls, so a
  * fast scroll does not leave a backlog of tiles nobody sees.
+ *
+ * Three tiers: memory, then the project's ThumbnailDiskCache, then decoding the original
+ * (whose result is written back to disk). Both lookups past memory run on the pool.
  */
 class ThumbnailCache final : public QObject
 {
@@ -33,15 +38,24 @@ public:
     explicit ThumbnailCache(QObject *parent = nullptr);
     ~ThumbnailCache() override;
 
-    /** Clears everything and serves images of a new project. */
-    void reset(PathResolver resolver);
+    /**
+     * Clears everything and serves images of a new project. projectPath names the
+     * project's disk cache (ThumbnailDiskCache::fileFor); empty means memory only.
+     */
+    void reset(PathResolver resolver, const QString &projectPath = {});
+    /**
+     * Where disk caches live (default ThumbnailDiskCache::defaultDirectory(); empty turns
+     * the disk tier off). Takes effect at the next reset().
+     */
+    void setDiskCacheDirectory(const QString &directory);
+    QString diskCacheDirectory() const { return m_diskDirectory; }
     void setThumbnailSize(QSize size);
     QSize thumbnailSize() const { return m_size; }
 
     QImage thumbnail(qint64 sample);
     /** Drops queued decodes that have not started (call when the visible area changes). */
     void forgetPending();
-    /** Waits for decodes in flight (for tests and shutdown). */
+    /** Waits for decodes in flight and writes their thumbnails to disk (for tests and shutdown). */
     void waitForDone();
 
 Q_SIGNALS:
@@ -50,8 +64,13 @@ Q_SIGNALS:
 private:
     void startQueued();
     void deliver(quint64 generation, qint64 sample, const QImage &image);
+    void flushDiskInBackground();
 
     PathResolver m_resolver;
+    QString m_diskDirectory;
+    // Shared with the decode tasks, so reset() need not wait for them; whoever drops the
+    // last reference writes what is pending and closes the file.
+    std::shared_ptr<ThumbnailDiskCache> m_disk;
     QSize m_size{96, 96};
     QCache<qint64, QImage> m_cache;
     std::vector<qint64> m_queue;     // LIFO: the newest request is the likeliest still visible

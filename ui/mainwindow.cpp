@@ -2,6 +2,7 @@
 
 #include "analysispipeline.h"
 #include "backgroundtask.h"
+#include "classfolderexport.h"
 #include "classificationreport.h"
 #include "classpickerdialog.h"
 #include "confusionmatrixview.h"
@@ -39,6 +40,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
@@ -300,8 +302,13 @@ void MainWindow::createMenus()
         file->addAction(tr("Export Label &Issues…"), this, &MainWindow::exportSuspectsCsv);
     m_exportSuspectsAction->setToolTip(
         tr("Every sample, likeliest label errors first, with the suggested label (CSV)"));
+    m_exportFoldersAction =
+        file->addAction(tr("Export Class &Folders…"), this, &MainWindow::chooseClassFolderExport);
+    m_exportFoldersAction->setToolTip(tr(
+        "The corrected labels as <split>/<class>/<image> folders for a training pipeline (copies or links)"));
     m_exportLabelsAction->setEnabled(false);
     m_exportSuspectsAction->setEnabled(false);
+    m_exportFoldersAction->setEnabled(false);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     rebuildRecentMenu();
@@ -401,6 +408,7 @@ void MainWindow::rebuildRelabelActions()
     m_closeAction->setEnabled(m_session->isOpen());
     m_exportLabelsAction->setEnabled(m_session->isOpen());
     m_exportSuspectsAction->setEnabled(m_session->isOpen() && m_session->table().hasPredictions());
+    m_exportFoldersAction->setEnabled(m_session->isOpen());
     updateTaskActions();
 }
 
@@ -585,6 +593,59 @@ void MainWindow::exportSuspectsCsv()
     } catch (const Error &error) {
         QMessageBox::warning(this, tr("Export failed"), error.message());
     }
+}
+
+void MainWindow::chooseClassFolderExport()
+{
+    if (!m_session->isOpen())
+        return;
+    const QString folder =
+        QFileDialog::getExistingDirectory(this, tr("Export Class Folders: choose a new or empty folder"),
+                                          QFileInfo(m_session->project()->path()).absolutePath());
+    if (folder.isEmpty())
+        return;
+    QMessageBox question(
+        QMessageBox::Question, tr("Export Class Folders"),
+        tr("Copy the images into %1, or link to the dataset's images?\n\nLinks are instant and "
+           "take no space, but follow the dataset folder.")
+            .arg(QDir::toNativeSeparators(folder)),
+        QMessageBox::Cancel, this);
+    QPushButton *copy = question.addButton(tr("Copy Images"), QMessageBox::AcceptRole);
+    QPushButton *link = question.addButton(tr("Symbolic Links"), QMessageBox::AcceptRole);
+    question.setDefaultButton(copy);
+    question.exec();
+    if (question.clickedButton() == copy || question.clickedButton() == link)
+        exportClassFolderTree(folder, question.clickedButton() == link);
+}
+
+bool MainWindow::exportClassFolderTree(const QString &folder, bool symlink)
+{
+    if (!m_session->isOpen())
+        return false;
+    // A snapshot of the labels as they are now: edits made while the export runs are not
+    // half-applied to the tree.
+    auto table = std::make_shared<const SampleTable>(m_session->table());
+    const QString root = m_session->project()->datasetRoot();
+    auto summary = std::make_shared<ClassFolderExportSummary>();
+    const bool started = m_task->start(tr("Exporting class folders"), [=](Progress &progress) {
+        *summary = exportClassFolders(*table, root, folder,
+                                      symlink ? ClassFolderMode::Symlink : ClassFolderMode::Copy, progress);
+    });
+    if (started) {
+        m_onTaskSuccess = [this, folder, summary] {
+            QString text = tr("Wrote %n image(s) to %1", nullptr, int(summary->written))
+                               .arg(QDir::toNativeSeparators(folder));
+            if (summary->unlabeled + summary->excluded > 0)
+                text += tr("; left out %1 unlabeled and %2 excluded")
+                            .arg(summary->unlabeled)
+                            .arg(summary->excluded);
+            if (!summary->missing.isEmpty())
+                text += tr("; %n image(s) missing, e.g. %1", nullptr, int(summary->missing.size()))
+                            .arg(summary->missing.first());
+            statusBar()->showMessage(text, 10000);
+        };
+    }
+    return started;
 }
 
 void MainWindow::chooseProject()

@@ -61,6 +61,8 @@ public:
                        bool analyze, bool replace = false);
     /** Runs the analysis engine on the open project in the background, then shows the new results. */
     bool analyzeProject();
+    /** Writes the current labels as a class-folder tree into folder (new or empty) in the background. */
+    bool exportClassFolderTree(const QString &folder, bool symlink);
     /** The long work of the window (import, analysis): one at a time, with progress and cancel. */
     BackgroundTask *task() const { return m_task; }
     TaskProgressWidget *taskProgress() const { return m_taskProgress; }
@@ -110,6 +112,7 @@ private:
     QString chooseCsvPath(const QString &title, const QString &suggestedName);
     void exportLabelsCsv();
     void exportSuspectsCsv();
+    void chooseClassFolderExport();
     void filterWhere(const QString &description, const std::function<bool(size_t)> &keep);
     void addRecentProject(const QString &path);
     void rebuildRecentMenu();
@@ -145,6 +148,7 @@ private:
     QAction *m_analyzeAction = nullptr;
     QAction *m_exportLabelsAction = nullptr;
     QAction *m_exportSuspectsAction = nullptr;
+    QAction *m_exportFoldersAction = nullptr;
     QList<QAction *> m_relabelActions;
     QFutureWatcher<std::shared_ptr<LoadedProject>> m_openWatcher;
     QString m_openingPath;

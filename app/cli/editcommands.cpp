@@ -1,9 +1,11 @@
 #include "analysisstore.h"
+#include "classfolderexport.h"
 #include "clisupport.h"
 #include "commands.h"
 #include "error.h"
 #include "exports.h"
 #include "labelrepository.h"
+#include "progress.h"
 #include "project.h"
 #include "sampletable.h"
 #include "sqlitedatabase.h"
@@ -44,6 +46,27 @@ qint64 findSample(Project &project, const QString &id)
     return query.step() ? query.columnInt64(0) : -1;
 }
 
+void exportClassFolderTree(const Project &project, const SampleTable &table, const QString &folder,
+                           bool symlink)
+{
+    auto progress = stderrProgress();
+    const ClassFolderExportSummary summary =
+        exportClassFolders(table, project.datasetRoot(), folder,
+                           symlink ? ClassFolderMode::Symlink : ClassFolderMode::Copy, *progress);
+    QString text = QStringLiteral("Wrote %1 images to %2 (%3)")
+                       .arg(summary.written)
+                       .arg(folder, symlink ? QStringLiteral("symlinks") : QStringLiteral("copies"));
+    if (summary.unlabeled > 0)
+        text += QStringLiteral("; left out %1 unlabeled").arg(summary.unlabeled);
+    if (summary.excluded > 0)
+        text += QStringLiteral("; left out %1 excluded").arg(summary.excluded);
+    if (!summary.missing.isEmpty())
+        text += QStringLiteral("; %1 images missing, e.g. %2")
+                    .arg(summary.missing.size())
+                    .arg(summary.missing.first());
+    printError(text);
+}
+
 } // namespace
 
 int runExport(const QStringList &arguments)
@@ -56,13 +79,23 @@ int runExport(const QStringList &arguments)
                       QStringLiteral("Write id,image,label,predicted,confidence,loss,issue_score,is_issue,"
                                      "suggested_label, most suspicious first."),
                       QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("labels"), QStringLiteral("Write id,image,label,original_label,edited."),
+    parser.addOption({QStringLiteral("labels"),
+                      QStringLiteral("Write id,image,label,original_label,edited,review."),
                       QStringLiteral("FILE")});
+    parser.addOption(
+        {QStringLiteral("class-folders"),
+         QStringLiteral("Write the current labels as a class-folder tree DIR/<split>/<class>/<id> "
+                        "(DIR must be new or empty; unlabeled and excluded samples are left out)."),
+         QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("symlink"),
+                      QStringLiteral("With --class-folders: link to the images instead of copying them.")});
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("export"), arguments, 1, exitCode))
         return exitCode;
-    if (!parser.isSet(QStringLiteral("suspects")) && !parser.isSet(QStringLiteral("labels"))) {
-        printError(QStringLiteral("loupe-cli export: give --suspects FILE or --labels FILE"));
+    if (!parser.isSet(QStringLiteral("suspects")) && !parser.isSet(QStringLiteral("labels")) &&
+        !parser.isSet(QStringLiteral("class-folders"))) {
+        printError(
+            QStringLiteral("loupe-cli export: give --suspects FILE, --labels FILE or --class-folders DIR"));
         return Usage;
     }
     try {
@@ -72,6 +105,9 @@ int runExport(const QStringList &arguments)
             exportSuspects(table, suspectScores(*project, table), parser.value(QStringLiteral("suspects")));
         if (parser.isSet(QStringLiteral("labels")))
             exportLabels(table, parser.value(QStringLiteral("labels")));
+        if (parser.isSet(QStringLiteral("class-folders")))
+            exportClassFolderTree(*project, table, parser.value(QStringLiteral("class-folders")),
+                                  parser.isSet(QStringLiteral("symlink")));
         return Ok;
     } catch (const Error &error) {
         printError(QStringLiteral("loupe-cli export: ") + error.message());

@@ -3,6 +3,7 @@
 #include "fixturedataset.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -170,6 +171,17 @@ void TestCli::relabelThenExportLabels()
     const QByteArray text = file.readAll();
     QVERIFY(text.startsWith("id,image,label,original_label,edited,review\n"));
     QVERIFY(text.contains("b,images/b.png,dog,cat,1,\n"));
+    const QString tree = m_dir.filePath(QStringLiteral("tree"));
+    r = runCli({QStringLiteral("export"), m_project, QStringLiteral("--class-folders"), tree,
+                QStringLiteral("--symlink")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("Wrote 5 images")), qPrintable(r.err));
+    QVERIFY(r.err.contains(QStringLiteral("left out 1 unlabeled")));
+    QVERIFY(QFileInfo(QDir(tree).filePath(QStringLiteral("train/dog/b.png"))).isSymLink());
+    // A second export into the now non-empty folder is refused.
+    r = runCli({QStringLiteral("export"), m_project, QStringLiteral("--class-folders"), tree});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.contains(QStringLiteral("not empty")));
     r = runCli({QStringLiteral("relabel"), m_project, QStringLiteral("b"), QStringLiteral("cat")});
     QCOMPARE(r.exitCode, 0);
 }

@@ -13,6 +13,8 @@
 #include "taskprogresswidget.h"
 
 #include <QCheckBox>
+#include <QDirIterator>
+#include <QStatusBar>
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QLineEdit>
@@ -40,6 +42,7 @@ private Q_SLOTS:
     void cancelledImportLeavesNoProject();
     void importErrorIsReportedAndNothingWritten();
     void closingDuringWorkCancelsFirst();
+    void exportsClassFoldersInTheBackground();
 
 private:
     /** Waits for the window's long work to end; returns (cancelled, error). */
@@ -234,6 +237,31 @@ void TestLongWork::closingDuringWorkCancelsFirst()
     QCOMPARE(finished.count(), 1);
     QVERIFY(finished.first().at(0).toBool()); // cancelled
     QVERIFY(!QFile::exists(path));
+}
+
+void TestLongWork::exportsClassFoldersInTheBackground()
+{
+    MainWindow window;
+    window.show();
+    window.openProject(m_demo.projectPath);
+    QVERIFY(window.waitForOpen());
+    QSignalSpy finished(&window, &MainWindow::taskFinished);
+    const QString tree = m_dir.filePath(QStringLiteral("tree"));
+    QVERIFY(window.exportClassFolderTree(tree, true));
+    const auto [cancelled, error] = waitForTask(window, finished);
+    QVERIFY2(error.isEmpty() && !cancelled, qPrintable(error));
+    qint64 files = 0;
+    QDirIterator it(tree, QDir::Files | QDir::System, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QVERIFY(QFileInfo(it.next()).isSymLink());
+        ++files;
+    }
+    QCOMPARE(files, m_demo.samples);
+    // Class folders under split folders, named as the project's classes.
+    const QStringList splits = QDir(tree).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QCOMPARE(splits, window.session().table().splitNames);
+    QCOMPARE(QDir(tree).entryList({}, QDir::Dirs | QDir::NoDotAndDotDot).size(), splits.size());
+    QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("Wrote")));
 }
 
 QTEST_MAIN(TestLongWork)

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "analysispipeline.h"
+#include "appearance.h"
 #include "backgroundtask.h"
 #include "classfolderexport.h"
 #include "classificationreport.h"
@@ -27,6 +28,7 @@
 #include "thumbnailcache.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -372,6 +374,20 @@ void MainWindow::createMenus()
         m_slices->conditionEdit()->selectAll();
     });
     m_viewMenu->addSeparator();
+    QMenu *appearance = m_viewMenu->addMenu(tr("A&ppearance"));
+    auto *schemes = new QActionGroup(this);
+    const std::pair<Appearance, QString> choices[] = {{Appearance::System, tr("Follow &System")},
+                                                      {Appearance::Light, tr("&Light")},
+                                                      {Appearance::Dark, tr("&Dark")}};
+    for (const auto &[scheme, name] : choices) {
+        QAction *action = appearance->addAction(name, this, [scheme] {
+            applyAppearance(scheme);
+            saveAppearance(scheme);
+        });
+        action->setCheckable(true);
+        action->setChecked(scheme == savedAppearance());
+        schemes->addAction(action);
+    }
     m_viewMenu->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, this,
                           [this] { m_grid->setTileSize(m_grid->tileSize() + 16); });
     m_viewMenu->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, this,

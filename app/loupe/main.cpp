@@ -1,5 +1,6 @@
 // loupe: the desktop app. Thin on purpose: everything lives in loupe_ui and loupe_core.
 
+#include "appearance.h"
 #include "mainwindow.h"
 #include "projectsession.h"
 #include "screenshots.h"
@@ -56,7 +57,19 @@ int main(int argc, char *argv[])
     parser.addOption(
         {QStringLiteral("startup-benchmark"),
          QStringLiteral("Open PROJECT, print the time to the first painted grid and map, and quit.")});
+    parser.addOption(
+        {QStringLiteral("appearance"),
+         QStringLiteral("Colour scheme for this run: system, light or dark (default: as chosen in "
+                        "View > Appearance)."),
+         QStringLiteral("SCHEME")});
     parser.process(app);
+    const QString scheme = parser.value(QStringLiteral("appearance"));
+    if (scheme == QLatin1String("dark"))
+        loupe::applyAppearance(loupe::Appearance::Dark);
+    else if (scheme == QLatin1String("light"))
+        loupe::applyAppearance(loupe::Appearance::Light);
+    else if (scheme.isEmpty() && !parser.isSet(QStringLiteral("screenshots")))
+        loupe::applyAppearance(loupe::savedAppearance()); // screenshots keep the platform's look
 
     loupe::MainWindow window;
     const QStringList positional = parser.positionalArguments();

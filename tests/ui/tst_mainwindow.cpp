@@ -1,5 +1,6 @@
 // The desktop shell offscreen: open a project, relabel with a key press, undo, redo.
 
+#include "appearance.h"
 #include "classpickerdialog.h"
 #include "fixturedataset.h"
 #include "labelrepository.h"
@@ -60,6 +61,7 @@ private Q_SLOTS:
     void reviewKeysMarkToggleAndUndo();
     void excludedSamplesLeaveTheReport();
     void classPickerFindsAndRelabels();
+    void appearanceSwitchesPaletteAndIsRemembered();
 
 private:
     QTemporaryDir m_dir;
@@ -259,6 +261,23 @@ void TestMainWindow::classPickerFindsAndRelabels()
     QCOMPARE(labelInFile(m_path, 1), 1);
     window.session().undoStack()->undo();
     QCOMPARE(labelInFile(m_path, 1), 0);
+}
+
+void TestMainWindow::appearanceSwitchesPaletteAndIsRemembered()
+{
+    const QPalette system = QApplication::palette();
+    applyAppearance(Appearance::Dark);
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 80);
+    QVERIFY(QApplication::palette().color(QPalette::Text).lightness() > 200);
+    applyAppearance(Appearance::Light);
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 180);
+    applyAppearance(Appearance::System);
+    QCOMPARE(QApplication::palette().color(QPalette::Window), system.color(QPalette::Window));
+
+    saveAppearance(Appearance::Dark);
+    QCOMPARE(savedAppearance(), Appearance::Dark);
+    saveAppearance(Appearance::System);
+    QCOMPARE(savedAppearance(), Appearance::System);
 }
 
 QTEST_MAIN(TestMainWindow)

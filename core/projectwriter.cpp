@@ -35,6 +35,26 @@ void removeWithSidecars(const QString &path)
         QFile::remove(path + QLatin1String(suffix));
 }
 
+/**
+ * Folds a project's write-ahead log into the project file. Its log may hold confirmed
+ * edits not yet checkpointed (a process killed with the project open); deleting the log
+ * unfolded would lose them if this import dies before its rename.
+ */
+void checkpointBeforeReplacing(const QString &path)
+{
+    if (!QFileInfo::exists(path + QStringLiteral("-wal")))
+        return;
+    qint64 busy = 0;
+    try {
+        SqliteDatabase db(path, SqliteDatabase::Mode::ReadWrite);
+        busy = db.queryInt(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+    } catch (const Error &) {
+        return; // not a database we can read: nothing of value in its log
+    }
+    if (busy != 0)
+        throw Error(QStringLiteral("%1: is open in another program; close it before replacing it").arg(path));
+}
+
 // Makes the renamed file's directory entry durable too.
 void syncDirectory(const QString &directory)
 {
@@ -198,7 +218,9 @@ void ProjectWriter::commit()
         ::fsync(fd);
         ::close(fd);
     }
-    // A stale WAL of a replaced project would be replayed into the new file: drop it first.
+    // A stale WAL of a replaced project would be replayed into the new file: fold it into the
+    // old file, then drop it.
+    checkpointBeforeReplacing(m_destination);
     for (const char *suffix : {"-wal", "-shm", "-journal"})
         QFile::remove(m_destination + QLatin1String(suffix));
     if (std::rename(QFile::encodeName(m_temporaryPath).constData(),

@@ -58,6 +58,11 @@ void SqliteDatabase::exec(const QString &sql)
     }
 }
 
+void SqliteDatabase::setBusyTimeout(int milliseconds)
+{
+    sqlite3_busy_timeout(m_db, milliseconds);
+}
+
 SqliteStatement SqliteDatabase::prepare(const QString &sql)
 {
     return SqliteStatement(m_db, sql);

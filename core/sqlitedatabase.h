@@ -24,6 +24,9 @@ public:
 
     /** Runs one or more statements that return no rows. */
     void exec(const QString &sql);
+    /** How long a statement waits for another writer before failing with "the project is busy" (default 10
+     * s). */
+    void setBusyTimeout(int milliseconds);
     SqliteStatement prepare(const QString &sql);
     /** The first column of the first row of a query, or defaultValue without rows. */
     qint64 queryInt(const QString &sql, qint64 defaultValue = 0);

@@ -96,7 +96,7 @@ CsvReader::FieldEnd CsvReader::readUnquotedField(QString &out, int field)
             spill(QByteArrayView(data + start, i - start), spilled, field);
             m_pos = size;
             if (!fillBuffer()) {
-                out = decode(m_field, !(high & 0x80));
+                out = decode(m_field, !(high & 0x80), field);
                 return FieldEnd::File;
             }
             continue;
@@ -108,9 +108,9 @@ CsvReader::FieldEnd CsvReader::readUnquotedField(QString &out, int field)
         const QByteArrayView bytes(data + start, i - start);
         if (spilled) {
             spill(bytes, spilled, field);
-            out = decode(m_field, !(high & 0x80));
+            out = decode(m_field, !(high & 0x80), field);
         } else {
-            out = decode(bytes, !(high & 0x80));
+            out = decode(bytes, !(high & 0x80), field);
         }
         m_pos = i;
         return finishField(field);
@@ -164,7 +164,7 @@ CsvReader::FieldEnd CsvReader::readQuotedField(QString &out, int field)
                 ++m_pos;
                 continue;
             }
-            out = decode(m_field, !(high & 0x80));
+            out = decode(m_field, !(high & 0x80), field);
             return finishField(field);
         }
         if (data[end + 1] == '"') {
@@ -175,9 +175,9 @@ CsvReader::FieldEnd CsvReader::readQuotedField(QString &out, int field)
         const QByteArrayView bytes(data + start, end - start);
         if (spilled) {
             spill(bytes, spilled, field);
-            out = decode(m_field, !(high & 0x80));
+            out = decode(m_field, !(high & 0x80), field);
         } else {
-            out = decode(bytes, !(high & 0x80));
+            out = decode(bytes, !(high & 0x80), field);
         }
         m_pos = end + 1;
         return finishField(field);
@@ -223,7 +223,7 @@ void CsvReader::spill(QByteArrayView bytes, bool &started, int field)
     m_field.append(bytes);
 }
 
-QString CsvReader::decode(QByteArrayView bytes, bool ascii)
+QString CsvReader::decode(QByteArrayView bytes, bool ascii, int field)
 {
     // ASCII is valid UTF-8, and Latin-1 conversion of it is the fastest path.
     if (ascii)
@@ -231,7 +231,7 @@ QString CsvReader::decode(QByteArrayView bytes, bool ascii)
     QString text = m_decoder.decode(bytes);
     if (m_decoder.hasError()) {
         m_decoder.resetState();
-        fail(QStringLiteral("invalid UTF-8 text"));
+        fail(QStringLiteral("invalid UTF-8 text in field %1 (save the file as UTF-8)").arg(field));
     }
     return text;
 }

@@ -18,7 +18,7 @@ namespace loupe {
  *
  * Problems throw loupe::Error naming the file and the physical line where the
  * record starts: `samples.csv:12: unterminated quoted field`,
- * `samples.csv:7: invalid UTF-8 text`.
+ * `samples.csv:7: invalid UTF-8 text in field 3 (save the file as UTF-8)`.
  */
 class CsvReader
 {
@@ -53,7 +53,7 @@ private:
     FieldEnd finishField(int field);
     // Appends to m_field, clearing it first when started is false (and setting it).
     void spill(QByteArrayView bytes, bool &started, int field);
-    QString decode(QByteArrayView bytes, bool ascii);
+    QString decode(QByteArrayView bytes, bool ascii, int field);
     [[noreturn]] void fail(const QString &problem) const;
 
     QString m_path;

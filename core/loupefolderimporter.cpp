@@ -14,7 +14,9 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QSet>
+#include <QStringDecoder>
 
+#include <cerrno>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -47,12 +49,19 @@ QStringList readClasses(const QString &folder, ImportProblems &problems)
     }
     QStringList names;
     QHash<QString, int> seen;
+    // Checked, not QString::fromUtf8(): that would quietly turn a Latin-1 "café" into "caf\uFFFD".
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     const QList<QByteArray> lines = file.readAll().split('\n');
     for (int i = 0; i < lines.size(); ++i) {
         QByteArray line = lines.at(i);
         if (i == 0 && line.startsWith("\xEF\xBB\xBF"))
             line.remove(0, 3);
-        const QString name = QString::fromUtf8(line).trimmed();
+        const QString name = QString(utf8.decode(line)).trimmed();
+        if (utf8.hasError()) {
+            problems.add(kClassesFile, i + 1, QStringLiteral("invalid UTF-8 text (save the file as UTF-8)"));
+            utf8.resetState();
+            continue;
+        }
         const bool lastLine = i == lines.size() - 1;
         if (name.isEmpty()) {
             if (!lastLine)
@@ -165,10 +174,12 @@ public:
             return {};
         const QFileInfo info(absolute);
         // exists() follows links, so it is false for a broken link and for a link loop
-        // (whose canonical path Qt does not report as empty).
+        // (whose canonical path Qt does not report as empty). A loop through a folder link
+        // on the way (img/self/self/x.png) shows only in stat()'s ELOOP.
         if (!info.exists())
-            return info.isSymLink() ? QStringLiteral("image \"%1\" is a broken link or a link loop").arg(path)
-                                    : QStringLiteral("image \"%1\" does not exist").arg(path);
+            return info.isSymLink() || isLinkLoop(absolute)
+                       ? QStringLiteral("image \"%1\" is a broken link or a link loop").arg(path)
+                       : QStringLiteral("image \"%1\" does not exist").arg(path);
         // A link to the file, or to a folder on its way, must not lead out of the dataset folder.
         // Folders are few, so their canonical paths are cached rather than resolved per sample.
         const QString canonical = info.isSymLink()
@@ -192,6 +203,12 @@ private:
         const QString folder = absolute.left(absolute.lastIndexOf(QLatin1Char('/')));
         const QString canonical = canonicalFolder(folder) + QLatin1Char('/');
         return canonical.startsWith(m_canonicalRoot);
+    }
+
+    static bool isLinkLoop(const QString &absolute)
+    {
+        struct stat info;
+        return ::stat(QFile::encodeName(absolute).constData(), &info) != 0 && errno == ELOOP;
     }
 
     QString canonicalFolder(const QString &folder) const

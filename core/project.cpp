@@ -49,6 +49,25 @@ void checkIdentity(SqliteDatabase &db, const QString &path)
             projectError(path, QStringLiteral("not a Loupe project (SQLite database of another program)")));
 }
 
+// A damaged file is refused before anything writes to it (a migration, or the user's
+// next edit), because writing through a broken b-tree can spread the damage. quick_check
+// reads every page but skips the index-content cross-check of integrity_check: about
+// 0.1 s on the 70,000-sample demo project, 0.8 s on a 730 MB million-sample one.
+void checkIntegrity(SqliteDatabase &db, const QString &path)
+{
+    QString result;
+    try {
+        result = db.queryText(QStringLiteral("PRAGMA quick_check(1)"));
+    } catch (const Error &error) {
+        result = error.message();
+    }
+    if (result != QLatin1String("ok"))
+        throw Error(projectError(
+            path, QStringLiteral("the file is damaged (SQLite integrity check: %1); it was not opened or "
+                                 "changed: restore a backup")
+                      .arg(result)));
+}
+
 QString unwritableReason(const QString &path)
 {
     const QFileInfo info(path);
@@ -81,6 +100,10 @@ std::unique_ptr<Project> Project::open(const QString &path, Access access)
     } catch (...) {
         throw Error(projectError(path, QStringLiteral("not a Loupe project (unreadable database)")));
     }
+    // Read-only opens are the app's secondary connections (panels, workers) to a project
+    // its main read-write connection has already checked.
+    if (access == Access::ReadWrite)
+        checkIntegrity(*db, path);
     if (ProjectSchema::version(*db) < ProjectSchema::kCurrentVersion) {
         if (!reason.isEmpty())
             throw Error(projectError(

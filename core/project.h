@@ -27,7 +27,8 @@ struct RunInfo
  *
  * Opening checks that the file is a Loupe project of a schema version this build can
  * read, migrates older versions forward and turns on WAL, foreign keys and
- * synchronous=FULL. A file that is read-only on disk (or opened with
+ * synchronous=FULL. Access::ReadWrite opens also run SQLite's quick_check and refuse a
+ * damaged file without writing to it. A file that is read-only on disk (or opened with
  * Access::ReadOnly) opens read-only and readOnlyReason() says why.
  * All failures throw loupe::Error naming the file.
  */

@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <QFileInfo>
+
 namespace loupe {
 
 SqliteStatement::SqliteStatement(sqlite3 *db, const QString &sql) : m_db(db)
@@ -76,9 +78,18 @@ bool SqliteStatement::step()
         return false;
     const QString message = QString::fromUtf8(sqlite3_errmsg(m_db));
     sqlite3_reset(m_stmt);
-    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+    // These are about the file, not the statement, so the message names the file.
+    const QString file = QFileInfo(QString::fromUtf8(sqlite3_db_filename(m_db, "main"))).fileName();
+    // Extended result codes are on: compare the primary code (SQLITE_BUSY_SNAPSHOT is busy too).
+    const int primary = rc & 0xff;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+        throw Error(QStringLiteral("%1: the project is busy: another program is writing to it (%2)")
+                        .arg(file, message));
+    if (primary == SQLITE_READONLY)
         throw Error(
-            QStringLiteral("the project is busy: another program is writing to it (%1)").arg(message));
+            QStringLiteral("%1: cannot write: the project is open read-only (%2)").arg(file, message));
+    if (primary == SQLITE_CORRUPT)
+        throw Error(QStringLiteral("%1: the file is damaged (%2)").arg(file, message));
     throw Error(QStringLiteral("SQL error: %1").arg(message));
 }
 

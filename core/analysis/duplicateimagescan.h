@@ -46,6 +46,10 @@ struct ImageFacts
  * written with other compression settings or metadata, hashes the same. A lossy
  * re-encode (JPEG) changes pixels and is left to the embedding near-duplicate check.
  * EXIF orientation is not applied, so a rotated-by-metadata copy does not match.
+ *
+ * Some files are Undecodable without being decoded: a PNG or JPEG whose header claims
+ * more than 2^27 pixels (so a few crafted bytes cannot make the scan allocate gigabytes)
+ * and a JPEG cut off before its end-of-image marker (libjpeg would pad it with grey).
  */
 class DuplicateImageScan
 {

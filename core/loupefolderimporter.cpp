@@ -7,6 +7,7 @@
 #include "progress.h"
 #include "project.h"
 #include "projectwriter.h"
+#include "runfiles.h"
 #include "sqlitedatabase.h"
 
 #include <QDir>
@@ -31,14 +32,6 @@ namespace {
 
 const QString kClassesFile = QStringLiteral("classes.txt");
 const QString kSamplesFile = QStringLiteral("samples.csv");
-const QString kPredictionsFile = QStringLiteral("predictions.npy");
-const QString kLogitsFile = QStringLiteral("logits.npy");
-const QString kEmbeddingsFile = QStringLiteral("embeddings.npy");
-const QString kCoordsFile = QStringLiteral("coords.npy");
-const QString kHistoryFile = QStringLiteral("history.csv");
-
-// Rows whose probabilities sum to within this of 1 are renormalised; others are refused.
-constexpr double kProbabilitySumTolerance = 1e-3;
 
 QStringList readClasses(const QString &folder, ImportProblems &problems)
 {
@@ -373,149 +366,6 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
 }
 
 /** The probability source: predictions.npy as given (renormalised) or softmax(logits.npy). */
-struct ProbabilityInput
-{
-    std::unique_ptr<NpyFile> file;
-    bool logits = false;
-};
-
-std::unique_ptr<NpyFile> openOptionalNpy(const QString &folder, const QString &name, ImportProblems &problems)
-{
-    const QString path = QDir(folder).filePath(name);
-    if (!QFileInfo::exists(path))
-        return nullptr;
-    try {
-        return std::make_unique<NpyFile>(path);
-    } catch (const Error &error) {
-        problems.add(name, 0, error.message().section(QStringLiteral(": "), 1));
-        return nullptr;
-    }
-}
-
-void checkRowCount(const NpyFile &file, qint64 samples, ImportProblems &problems)
-{
-    if (file.rows() != samples)
-        problems.add(
-            file.fileName(), 0,
-            QStringLiteral("has %1 rows but samples.csv has %2 samples").arg(file.rows()).arg(samples));
-}
-
-void softmaxInPlace(float *row, int cols)
-{
-    const float maximum = *std::max_element(row, row + cols);
-    double sum = 0.0;
-    for (int k = 0; k < cols; ++k) {
-        row[k] = std::exp(row[k] - maximum);
-        sum += row[k];
-    }
-    for (int k = 0; k < cols; ++k)
-        row[k] = float(row[k] / sum);
-}
-
-/** Scans every value of a .npy file (memory-mapped, in blocks) for NaN/Inf and, for probabilities, their
- * sums. */
-void checkValues(const NpyFile &file, bool probabilities, ImportProblems &problems, Progress &progress)
-{
-    const qint64 cols = file.cols();
-    const qint64 block = std::max<qint64>(1, (1 << 20) / std::max<qint64>(1, cols));
-    std::vector<float> buffer(size_t(block * cols));
-    for (qint64 first = 0; first < file.rows() && !problems.isFull(); first += block) {
-        const qint64 count = std::min(block, file.rows() - first);
-        file.readRows(first, count, buffer.data());
-        for (qint64 r = 0; r < count; ++r) {
-            const float *row = buffer.data() + r * cols;
-            double sum = 0.0;
-            QString problem;
-            for (qint64 k = 0; k < cols && problem.isEmpty(); ++k) {
-                if (!std::isfinite(row[k]))
-                    problem =
-                        QStringLiteral("%1 in column %2")
-                            .arg(std::isnan(row[k]) ? QStringLiteral("NaN") : QStringLiteral("infinity"))
-                            .arg(k);
-                else if (probabilities && row[k] < 0.0f)
-                    problem = QStringLiteral("negative probability %1 in column %2").arg(row[k]).arg(k);
-                sum += row[k];
-            }
-            if (problem.isEmpty() && probabilities && std::abs(sum - 1.0) > kProbabilitySumTolerance)
-                problem =
-                    QStringLiteral("probabilities sum to %1, not 1 (tolerance %2); save unnormalised scores "
-                                   "as logits.npy instead")
-                        .arg(sum, 0, 'g', 6)
-                        .arg(kProbabilitySumTolerance);
-            if (!problem.isEmpty())
-                problems.add(file.fileName(), 0, QStringLiteral("row %1: %2").arg(first + r).arg(problem));
-        }
-        progress.throwIfCancelled();
-        progress.setProgress(first + count, file.rows());
-    }
-}
-
-struct History
-{
-    QStringList metrics; // metrics[0] is "epoch"
-    std::vector<std::vector<double>> rows;
-};
-
-std::optional<History> readHistory(const QString &folder, ImportProblems &problems)
-{
-    const QString path = QDir(folder).filePath(kHistoryFile);
-    if (!QFileInfo::exists(path))
-        return std::nullopt;
-    History history;
-    CsvReader reader(path);
-    std::vector<QString> fields;
-    if (!reader.readRecord(fields)) {
-        problems.add(kHistoryFile, 0, QStringLiteral("is empty; expected epoch,train_loss,val_loss"));
-        return std::nullopt;
-    }
-    for (const QString &field : fields)
-        history.metrics << field.trimmed();
-    if (history.metrics.value(0) != QLatin1String("epoch") ||
-        !history.metrics.contains(QLatin1String("train_loss")) ||
-        !history.metrics.contains(QLatin1String("val_loss"))) {
-        problems.add(kHistoryFile, 1,
-                     QStringLiteral("the header must start with epoch and name train_loss and val_loss"));
-        return std::nullopt;
-    }
-    for (int c = 1; c < history.metrics.size(); ++c) {
-        if (history.metrics.indexOf(history.metrics.at(c)) < c) {
-            problems.add(kHistoryFile, 1,
-                         QStringLiteral("column \"%1\" appears twice").arg(history.metrics.at(c)));
-            return std::nullopt;
-        }
-    }
-    QHash<double, qint64> epochLines; // each (epoch, metric) is stored once
-    while (reader.readRecord(fields)) {
-        if (fields.size() != size_t(history.metrics.size())) {
-            problems.add(kHistoryFile, reader.recordLine(),
-                         QStringLiteral("has %1 fields; the header has %2")
-                             .arg(fields.size())
-                             .arg(history.metrics.size()));
-            continue;
-        }
-        std::vector<double> row;
-        for (size_t c = 0; c < fields.size(); ++c) {
-            bool ok = false;
-            const double value = fields[c].isEmpty() ? NAN : fields[c].toDouble(&ok);
-            if (!ok && !fields[c].isEmpty())
-                problems.add(kHistoryFile, reader.recordLine(),
-                             QStringLiteral("\"%1\" in column %2 is not a number")
-                                 .arg(fields[c], history.metrics.at(int(c))));
-            row.push_back(value);
-        }
-        if (!std::isfinite(row[0]) || row[0] != std::floor(row[0])) {
-            problems.add(kHistoryFile, reader.recordLine(), QStringLiteral("epoch must be a whole number"));
-        } else if (epochLines.contains(row[0])) {
-            problems.add(
-                kHistoryFile, reader.recordLine(),
-                QStringLiteral("epoch %1 is already on line %2").arg(row[0]).arg(epochLines.value(row[0])));
-        } else {
-            epochLines.insert(row[0], reader.recordLine());
-            history.rows.push_back(std::move(row));
-        }
-    }
-    return history;
-}
 
 void bindMetadataValue(SqliteStatement &insert, int index, const MetadataColumn &column, const QString &value)
 {
@@ -583,33 +433,6 @@ void writeSamples(const QString &folder, const SamplesScan &scan, SqliteDatabase
     }
 }
 
-ArrayStore::RowSource probabilityRows(const NpyFile &file, bool logits)
-{
-    return [&file, logits](qint64 first, qint64 count, float *out) {
-        file.readRows(first, count, out);
-        const int cols = int(file.cols());
-        for (qint64 r = 0; r < count; ++r) {
-            float *row = out + r * cols;
-            if (logits) {
-                softmaxInPlace(row, cols);
-                continue;
-            }
-            double sum = 0.0;
-            for (int k = 0; k < cols; ++k)
-                sum += row[k];
-            for (int k = 0; k < cols; ++k)
-                row[k] = float(row[k] / sum);
-        }
-    };
-}
-
-ArrayStore::RowSource plainRows(const NpyFile &file)
-{
-    return [&file](qint64 first, qint64 count, float *out) {
-        file.readRows(first, count, out);
-    };
-}
-
 } // namespace
 
 LoupeFolderImporter::LoupeFolderImporter(const QString &folder)
@@ -632,45 +455,9 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
     problems.throwIfAny();
     const auto samples = qint64(scan.labels.size());
 
-    auto predictions = openOptionalNpy(m_folder, kPredictionsFile, problems);
-    auto logits = openOptionalNpy(m_folder, kLogitsFile, problems);
-    auto embeddings = openOptionalNpy(m_folder, kEmbeddingsFile, problems);
-    auto coords = openOptionalNpy(m_folder, kCoordsFile, problems);
-    if (predictions && logits)
-        problems.add(kLogitsFile, 0, QStringLiteral("give predictions.npy or logits.npy, not both"));
-    const bool usesLogits = !predictions && logits;
-    const NpyFile *scores = predictions ? predictions.get() : logits.get();
-    for (const NpyFile *file :
-         std::initializer_list<const NpyFile *>{scores, embeddings.get(), coords.get()}) {
-        if (file)
-            checkRowCount(*file, samples, problems);
-    }
-    if (scores && scores->cols() != classes.size())
-        problems.add(scores->fileName(), 0,
-                     QStringLiteral("has %1 columns but classes.txt lists %2 classes")
-                         .arg(scores->cols())
-                         .arg(classes.size()));
-    if (coords && coords->cols() != 2)
-        problems.add(kCoordsFile, 0, QStringLiteral("has %1 columns; expected 2 (x, y)").arg(coords->cols()));
-    if ((embeddings || coords) && !scores)
-        problems.add(embeddings ? kEmbeddingsFile : kCoordsFile, 0,
-                     QStringLiteral("belongs to a model run: add predictions.npy or logits.npy too"));
-    const auto history = readHistory(m_folder, problems);
-    if (history && !scores)
-        problems.add(kHistoryFile, 0,
-                     QStringLiteral("belongs to a model run: add predictions.npy or logits.npy too"));
+    const RunFiles run(m_folder, problems);
     problems.throwIfAny();
-
-    if (scores) {
-        progress.setStep(QStringLiteral("Checking %1").arg(scores->fileName()));
-        checkValues(*scores, !usesLogits, problems, progress);
-    }
-    for (const NpyFile *file : std::initializer_list<const NpyFile *>{embeddings.get(), coords.get()}) {
-        if (file) {
-            progress.setStep(QStringLiteral("Checking %1").arg(file->fileName()));
-            checkValues(*file, false, problems, progress);
-        }
-    }
+    run.check(samples, int(classes.size()), problems, progress);
     problems.throwIfAny();
 
     ProjectWriter writer(projectPath, options.overwrite);
@@ -682,23 +469,8 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
     progress.setStep(QStringLiteral("Writing samples"));
     writeSamples(m_folder, scan, db, progress);
 
-    if (scores) {
-        const int runId = writer.addRun(options.runName, int(classes.size()), scores->fileName());
-        progress.setStep(QStringLiteral("Writing predictions"));
-        writer.writeProbabilities(runId, samples, int(classes.size()), scan.labels,
-                                  probabilityRows(*scores, usesLogits), progress);
-        if (embeddings) {
-            progress.setStep(QStringLiteral("Writing embeddings"));
-            writer.writeArray(runId, QStringLiteral("embeddings"), {samples, embeddings->cols()},
-                              plainRows(*embeddings), progress);
-        }
-        if (coords) {
-            progress.setStep(QStringLiteral("Writing coordinates"));
-            writer.writeArray(runId, QStringLiteral("coords"), {samples, 2}, plainRows(*coords), progress);
-        }
-        if (history)
-            writer.writeHistory(runId, history->metrics, history->rows);
-    }
+    if (run.hasScores())
+        run.write(db, options.runName, int(classes.size()), scan.labels, {}, progress);
     progress.setStep(QStringLiteral("Finishing"));
     // The writing loops poll only every few thousand rows: a small import must not outrun a cancel.
     progress.throwIfCancelled();
@@ -708,13 +480,11 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
     summary.unlabeled = scan.unlabeled;
     summary.classes = int(classes.size());
     summary.metadata = scan.layout.metadata;
-    summary.hasPredictions = scores != nullptr;
-    summary.hasEmbeddings = embeddings != nullptr;
-    summary.hasCoords = coords != nullptr;
-    summary.hasHistory = history.has_value();
-    if (usesLogits)
-        summary.notes
-            << QStringLiteral("%1: softmax applied to turn logits into probabilities").arg(kLogitsFile);
+    summary.hasPredictions = run.hasScores();
+    summary.hasEmbeddings = run.embeddings() != nullptr;
+    summary.hasCoords = run.coords() != nullptr;
+    summary.hasHistory = run.history().has_value();
+    summary.notes << run.notes();
     return summary;
 }
 

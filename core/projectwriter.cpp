@@ -3,7 +3,6 @@
 #include "error.h"
 #include "progress.h"
 #include "project.h"
-#include "samplescores.h"
 #include "sqlitedatabase.h"
 
 #include <QDateTime>
@@ -120,69 +119,6 @@ void ProjectWriter::writeMetadataColumns(const QList<MetadataColumn> &columns)
         insert.bind(1, column.name).bind(2, type).bind(3, i).execute();
     }
     ProjectSchema::recreateSampleView(db, columns);
-}
-
-int ProjectWriter::addRun(const QString &name, int numClasses, const QString &source)
-{
-    SqliteDatabase &db = m_project->database();
-    auto insert = db.prepare(
-        QStringLiteral("INSERT INTO runs(name, created, num_classes, source) VALUES (?, ?, ?, ?)"));
-    insert.bind(1, name)
-        .bind(2, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
-        .bind(3, numClasses)
-        .bind(4, source)
-        .execute();
-    return int(db.queryInt(QStringLiteral("SELECT last_insert_rowid()")));
-}
-
-void ProjectWriter::writeProbabilities(int runId, qint64 rows, int numClasses, const std::vector<int> &labels,
-                                       const ArrayStore::RowSource &source, Progress &progress)
-{
-    auto insert = m_project->database().prepare(QStringLiteral(
-        "INSERT INTO predictions(run_id, sample_index, predicted, confidence, given_probability, "
-        "loss, margin) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    // Derive the per-sample scores from each chunk as it passes on its way into the array store.
-    const auto deriving = [&](qint64 first, qint64 count, float *out) {
-        source(first, count, out);
-        for (qint64 r = 0; r < count; ++r) {
-            const qint64 sample = first + r;
-            const SampleScores scores =
-                computeSampleScores(out + r * numClasses, numClasses, labels[size_t(sample)]);
-            insert.bind(1, runId).bind(2, sample).bind(3, scores.predicted).bind(4, scores.confidence);
-            if (std::isnan(scores.loss)) {
-                insert.bindNull(5).bindNull(6).bindNull(7);
-            } else {
-                insert.bind(5, scores.givenProbability).bind(6, scores.loss).bind(7, scores.margin);
-            }
-            insert.execute();
-        }
-    };
-    ArrayStore(m_project->database())
-        .write(runId, QStringLiteral("probabilities"), {rows, numClasses}, deriving, &progress);
-}
-
-void ProjectWriter::writeArray(int runId, const QString &name, ArrayStore::Shape shape,
-                               const ArrayStore::RowSource &source, Progress &progress)
-{
-    ArrayStore(m_project->database()).write(runId, name, shape, source, &progress);
-}
-
-void ProjectWriter::writeHistory(int runId, const QStringList &metrics,
-                                 const std::vector<std::vector<double>> &rows)
-{
-    auto insert = m_project->database().prepare(
-        QStringLiteral("INSERT INTO training_history(run_id, epoch, metric, value) VALUES (?, ?, ?, ?)"));
-    for (const std::vector<double> &row : rows) {
-        const auto epoch = qint64(row.at(0));
-        for (int m = 1; m < metrics.size(); ++m) {
-            insert.bind(1, runId).bind(2, epoch).bind(3, metrics.at(m));
-            if (std::isnan(row.at(size_t(m))))
-                insert.bindNull(4);
-            else
-                insert.bind(4, row.at(size_t(m)));
-            insert.execute();
-        }
-    }
 }
 
 void ProjectWriter::dropBulkIndexes()

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "arraystore.h"
 #include "projectschema.h"
 
 #include <QString>
@@ -38,19 +37,6 @@ public:
     void writeClasses(const QStringList &names);
     /** Adds the typed metadata columns and recreates sample_view to include them. */
     void writeMetadataColumns(const QList<MetadataColumn> &columns);
-
-    /** Adds a run and returns its id. */
-    int addRun(const QString &name, int numClasses, const QString &source);
-    /**
-     * Stores the run's probabilities (rows x numClasses, rows already normalised) and
-     * derives each sample's predicted class, confidence, loss and margin from them and
-     * labels (label < 0: unlabeled).
-     */
-    void writeProbabilities(int runId, qint64 rows, int numClasses, const std::vector<int> &labels,
-                            const ArrayStore::RowSource &source, Progress &progress);
-    void writeArray(int runId, const QString &name, ArrayStore::Shape shape,
-                    const ArrayStore::RowSource &source, Progress &progress);
-    void writeHistory(int runId, const QStringList &metrics, const std::vector<std::vector<double>> &rows);
 
     /** Finishes the file and atomically renames it to the destination. */
     void commit();

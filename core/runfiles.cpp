@@ -1,0 +1,341 @@
+#include "runfiles.h"
+
+#include "arraystore.h"
+#include "csvreader.h"
+#include "error.h"
+#include "importproblems.h"
+#include "npyfile.h"
+#include "progress.h"
+#include "samplescores.h"
+#include "sqlitedatabase.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
+
+#include <algorithm>
+#include <cmath>
+
+namespace loupe {
+
+namespace {
+
+const QString kPredictionsFile = QStringLiteral("predictions.npy");
+const QString kLogitsFile = QStringLiteral("logits.npy");
+const QString kEmbeddingsFile = QStringLiteral("embeddings.npy");
+const QString kCoordsFile = QStringLiteral("coords.npy");
+const QString kHistoryFile = QStringLiteral("history.csv");
+const QString kBelongsToRun = QStringLiteral("belongs to a model run: add predictions.npy or logits.npy too");
+
+// Rows whose probabilities sum to within this of 1 are renormalised; others are refused.
+constexpr double kProbabilitySumTolerance = 1e-3;
+
+std::unique_ptr<NpyFile> openOptionalNpy(const QString &folder, const QString &name, ImportProblems &problems)
+{
+    const QString path = QDir(folder).filePath(name);
+    if (!QFileInfo::exists(path))
+        return nullptr;
+    try {
+        return std::make_unique<NpyFile>(path);
+    } catch (const Error &error) {
+        problems.add(name, 0, error.message().section(QStringLiteral(": "), 1));
+        return nullptr;
+    }
+}
+
+void checkRowCount(const NpyFile &file, qint64 samples, ImportProblems &problems)
+{
+    if (file.rows() != samples)
+        problems.add(
+            file.fileName(), 0,
+            QStringLiteral("has %1 rows but samples.csv has %2 samples").arg(file.rows()).arg(samples));
+}
+
+void softmaxInPlace(float *row, int cols)
+{
+    const float maximum = *std::max_element(row, row + cols);
+    double sum = 0.0;
+    for (int k = 0; k < cols; ++k) {
+        row[k] = std::exp(row[k] - maximum);
+        sum += row[k];
+    }
+    for (int k = 0; k < cols; ++k)
+        row[k] = float(row[k] / sum);
+}
+
+/** Scans every value of a .npy file (memory-mapped, in blocks) for NaN/Inf and, for probabilities, their
+ * sums. */
+void checkValues(const NpyFile &file, bool probabilities, ImportProblems &problems, Progress &progress)
+{
+    const qint64 cols = file.cols();
+    const qint64 block = std::max<qint64>(1, (1 << 20) / std::max<qint64>(1, cols));
+    std::vector<float> buffer(size_t(block * cols));
+    for (qint64 first = 0; first < file.rows() && !problems.isFull(); first += block) {
+        const qint64 count = std::min(block, file.rows() - first);
+        file.readRows(first, count, buffer.data());
+        for (qint64 r = 0; r < count; ++r) {
+            const float *row = buffer.data() + r * cols;
+            double sum = 0.0;
+            QString problem;
+            for (qint64 k = 0; k < cols && problem.isEmpty(); ++k) {
+                if (!std::isfinite(row[k]))
+                    problem =
+                        QStringLiteral("%1 in column %2")
+                            .arg(std::isnan(row[k]) ? QStringLiteral("NaN") : QStringLiteral("infinity"))
+                            .arg(k);
+                else if (probabilities && row[k] < 0.0f)
+                    problem = QStringLiteral("negative probability %1 in column %2").arg(row[k]).arg(k);
+                sum += row[k];
+            }
+            if (problem.isEmpty() && probabilities && std::abs(sum - 1.0) > kProbabilitySumTolerance)
+                problem =
+                    QStringLiteral("probabilities sum to %1, not 1 (tolerance %2); save unnormalised scores "
+                                   "as logits.npy instead")
+                        .arg(sum, 0, 'g', 6)
+                        .arg(kProbabilitySumTolerance);
+            if (!problem.isEmpty())
+                problems.add(file.fileName(), 0, QStringLiteral("row %1: %2").arg(first + r).arg(problem));
+        }
+        progress.throwIfCancelled();
+        progress.setProgress(first + count, file.rows());
+    }
+}
+
+std::optional<TrainingHistoryTable> readHistory(const QString &folder, ImportProblems &problems)
+{
+    const QString path = QDir(folder).filePath(kHistoryFile);
+    if (!QFileInfo::exists(path))
+        return std::nullopt;
+    TrainingHistoryTable history;
+    CsvReader reader(path);
+    std::vector<QString> fields;
+    if (!reader.readRecord(fields)) {
+        problems.add(kHistoryFile, 0, QStringLiteral("is empty; expected epoch,train_loss,val_loss"));
+        return std::nullopt;
+    }
+    for (const QString &field : fields)
+        history.metrics << field.trimmed();
+    if (history.metrics.value(0) != QLatin1String("epoch") ||
+        !history.metrics.contains(QLatin1String("train_loss")) ||
+        !history.metrics.contains(QLatin1String("val_loss"))) {
+        problems.add(kHistoryFile, 1,
+                     QStringLiteral("the header must start with epoch and name train_loss and val_loss"));
+        return std::nullopt;
+    }
+    for (int c = 1; c < history.metrics.size(); ++c) {
+        if (history.metrics.indexOf(history.metrics.at(c)) < c) {
+            problems.add(kHistoryFile, 1,
+                         QStringLiteral("column \"%1\" appears twice").arg(history.metrics.at(c)));
+            return std::nullopt;
+        }
+    }
+    QHash<double, qint64> epochLines; // each (epoch, metric) is stored once
+    while (reader.readRecord(fields)) {
+        if (fields.size() != size_t(history.metrics.size())) {
+            problems.add(kHistoryFile, reader.recordLine(),
+                         QStringLiteral("has %1 fields; the header has %2")
+                             .arg(fields.size())
+                             .arg(history.metrics.size()));
+            continue;
+        }
+        std::vector<double> row;
+        for (size_t c = 0; c < fields.size(); ++c) {
+            bool ok = false;
+            const double value = fields[c].isEmpty() ? NAN : fields[c].toDouble(&ok);
+            if (!ok && !fields[c].isEmpty())
+                problems.add(kHistoryFile, reader.recordLine(),
+                             QStringLiteral("\"%1\" in column %2 is not a number")
+                                 .arg(fields[c], history.metrics.at(int(c))));
+            row.push_back(value);
+        }
+        if (!std::isfinite(row[0]) || row[0] != std::floor(row[0])) {
+            problems.add(kHistoryFile, reader.recordLine(), QStringLiteral("epoch must be a whole number"));
+        } else if (epochLines.contains(row[0])) {
+            problems.add(
+                kHistoryFile, reader.recordLine(),
+                QStringLiteral("epoch %1 is already on line %2").arg(row[0]).arg(epochLines.value(row[0])));
+        } else {
+            epochLines.insert(row[0], reader.recordLine());
+            history.rows.push_back(std::move(row));
+        }
+    }
+    return history;
+}
+
+/** Reads rows first..first+count of the run in sample order: fileRows maps sample -> file row (empty: same).
+ */
+void readInSampleOrder(const NpyFile &file, const std::vector<qint64> &fileRows, qint64 first, qint64 count,
+                       float *out)
+{
+    if (fileRows.empty()) {
+        file.readRows(first, count, out);
+        return;
+    }
+    for (qint64 r = 0; r < count; ++r)
+        file.readRows(fileRows[size_t(first + r)], 1, out + r * file.cols());
+}
+
+ArrayStore::RowSource probabilityRows(const NpyFile &file, bool logits, const std::vector<qint64> &fileRows)
+{
+    return [&file, logits, &fileRows](qint64 first, qint64 count, float *out) {
+        readInSampleOrder(file, fileRows, first, count, out);
+        const int cols = int(file.cols());
+        for (qint64 r = 0; r < count; ++r) {
+            float *row = out + r * cols;
+            if (logits) {
+                softmaxInPlace(row, cols);
+                continue;
+            }
+            double sum = 0.0;
+            for (int k = 0; k < cols; ++k)
+                sum += row[k];
+            for (int k = 0; k < cols; ++k)
+                row[k] = float(row[k] / sum);
+        }
+    };
+}
+
+ArrayStore::RowSource plainRows(const NpyFile &file, const std::vector<qint64> &fileRows)
+{
+    return [&file, &fileRows](qint64 first, qint64 count, float *out) {
+        readInSampleOrder(file, fileRows, first, count, out);
+    };
+}
+
+int addRun(SqliteDatabase &db, const QString &name, int numClasses, const QString &source)
+{
+    auto insert = db.prepare(
+        QStringLiteral("INSERT INTO runs(name, created, num_classes, source) VALUES (?, ?, ?, ?)"));
+    insert.bind(1, name)
+        .bind(2, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+        .bind(3, numClasses)
+        .bind(4, source)
+        .execute();
+    return int(db.queryInt(QStringLiteral("SELECT last_insert_rowid()")));
+}
+
+/**
+ * Stores the run's probabilities (rows already normalised) and derives each sample's
+ * predicted class, confidence, loss and margin from them on their way into the array store.
+ */
+void writeProbabilities(SqliteDatabase &db, int runId, qint64 rows, int numClasses,
+                        const std::vector<int> &labels, const ArrayStore::RowSource &source,
+                        Progress &progress)
+{
+    auto insert =
+        db.prepare(QStringLiteral("INSERT INTO predictions(run_id, sample_index, predicted, confidence, "
+                                  "given_probability, loss, margin) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    const auto deriving = [&](qint64 first, qint64 count, float *out) {
+        source(first, count, out);
+        for (qint64 r = 0; r < count; ++r) {
+            const qint64 sample = first + r;
+            const SampleScores scores =
+                computeSampleScores(out + r * numClasses, numClasses, labels[size_t(sample)]);
+            insert.bind(1, runId).bind(2, sample).bind(3, scores.predicted).bind(4, scores.confidence);
+            if (std::isnan(scores.loss))
+                insert.bindNull(5).bindNull(6).bindNull(7);
+            else
+                insert.bind(5, scores.givenProbability).bind(6, scores.loss).bind(7, scores.margin);
+            insert.execute();
+        }
+    };
+    ArrayStore(db).write(runId, QStringLiteral("probabilities"), {rows, numClasses}, deriving, &progress);
+}
+
+void writeHistory(SqliteDatabase &db, int runId, const TrainingHistoryTable &history)
+{
+    auto insert = db.prepare(
+        QStringLiteral("INSERT INTO training_history(run_id, epoch, metric, value) VALUES (?, ?, ?, ?)"));
+    for (const std::vector<double> &row : history.rows) {
+        const auto epoch = qint64(row.at(0));
+        for (int m = 1; m < history.metrics.size(); ++m) {
+            insert.bind(1, runId).bind(2, epoch).bind(3, history.metrics.at(m));
+            if (std::isnan(row.at(size_t(m))))
+                insert.bindNull(4);
+            else
+                insert.bind(4, row.at(size_t(m)));
+            insert.execute();
+        }
+    }
+}
+
+} // namespace
+
+RunFiles::RunFiles(const QString &folder, ImportProblems &problems)
+    : m_predictions(openOptionalNpy(folder, kPredictionsFile, problems)),
+      m_logits(openOptionalNpy(folder, kLogitsFile, problems)),
+      m_embeddings(openOptionalNpy(folder, kEmbeddingsFile, problems)),
+      m_coords(openOptionalNpy(folder, kCoordsFile, problems)), m_history(readHistory(folder, problems))
+{
+    if (m_predictions && m_logits)
+        problems.add(kLogitsFile, 0, QStringLiteral("give predictions.npy or logits.npy, not both"));
+    if ((m_embeddings || m_coords) && !hasScores())
+        problems.add(m_embeddings ? kEmbeddingsFile : kCoordsFile, 0, kBelongsToRun);
+    if (m_history && !hasScores())
+        problems.add(kHistoryFile, 0, kBelongsToRun);
+}
+
+RunFiles::~RunFiles() = default;
+
+QStringList RunFiles::notes() const
+{
+    if (usesLogits())
+        return {QStringLiteral("%1: softmax applied to turn logits into probabilities").arg(kLogitsFile)};
+    return {};
+}
+
+void RunFiles::check(qint64 samples, int classes, ImportProblems &problems, Progress &progress,
+                     const QString &classesOrigin) const
+{
+    for (const NpyFile *file : {scores(), embeddings(), coords()}) {
+        if (file)
+            checkRowCount(*file, samples, problems);
+    }
+    if (scores() && scores()->cols() != classes)
+        problems.add(scores()->fileName(), 0,
+                     QStringLiteral("has %1 columns but %2 %3 classes")
+                         .arg(scores()->cols())
+                         .arg(classesOrigin)
+                         .arg(classes));
+    if (m_coords && m_coords->cols() != 2)
+        problems.add(kCoordsFile, 0,
+                     QStringLiteral("has %1 columns; expected 2 (x, y)").arg(m_coords->cols()));
+    problems.throwIfAny();
+
+    if (scores()) {
+        progress.setStep(QStringLiteral("Checking %1").arg(scores()->fileName()));
+        checkValues(*scores(), !usesLogits(), problems, progress);
+    }
+    for (const NpyFile *file : {embeddings(), coords()}) {
+        if (file) {
+            progress.setStep(QStringLiteral("Checking %1").arg(file->fileName()));
+            checkValues(*file, false, problems, progress);
+        }
+    }
+}
+
+int RunFiles::write(SqliteDatabase &db, const QString &runName, int classes, const std::vector<int> &labels,
+                    const std::vector<qint64> &fileRows, Progress &progress) const
+{
+    const auto samples = qint64(labels.size());
+    const int runId = addRun(db, runName, classes, scores()->fileName());
+    progress.setStep(QStringLiteral("Writing predictions"));
+    writeProbabilities(db, runId, samples, classes, labels,
+                       probabilityRows(*scores(), usesLogits(), fileRows), progress);
+    if (m_embeddings) {
+        progress.setStep(QStringLiteral("Writing embeddings"));
+        ArrayStore(db).write(runId, QStringLiteral("embeddings"), {samples, m_embeddings->cols()},
+                             plainRows(*m_embeddings, fileRows), &progress);
+    }
+    if (m_coords) {
+        progress.setStep(QStringLiteral("Writing coordinates"));
+        ArrayStore(db).write(runId, QStringLiteral("coords"), {samples, 2}, plainRows(*m_coords, fileRows),
+                             &progress);
+    }
+    if (m_history)
+        writeHistory(db, runId, *m_history);
+    return runId;
+}
+
+} // namespace loupe

@@ -14,6 +14,7 @@
 #include "learningcurveview.h"
 #include "newprojectdialog.h"
 #include "panels/clusterspanel.h"
+#include "panels/detailpanel.h"
 #include "panels/mappanel.h"
 #include "panels/similarpanel.h"
 #include "panels/slicespanel.h"
@@ -78,8 +79,9 @@ MainWindow::MainWindow(QWidget *parent)
       m_confusion(new ConfusionMatrixView(this)), m_map(new MapPanel(*m_session, this)),
       m_clusters(new ClustersPanel(*m_session, this)), m_slices(new SlicesPanel(*m_session, this)),
       m_similar(new SimilarPanel(*m_session, this)), m_learningCurve(new LearningCurveView(this)),
-      m_order(new QComboBox(this)), m_status(new QLabel(this)), m_filterStatus(new QLabel(this)),
-      m_task(new BackgroundTask(this)), m_taskProgress(new TaskProgressWidget(*m_task, this))
+      m_details(new DetailPanel(*m_session, this)), m_order(new QComboBox(this)), m_status(new QLabel(this)),
+      m_filterStatus(new QLabel(this)), m_task(new BackgroundTask(this)),
+      m_taskProgress(new TaskProgressWidget(*m_task, this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
@@ -215,6 +217,13 @@ void MainWindow::createDocks()
     tabifyDockWidget(slicesDock, similarDock);
     clustersDock->raise();
 
+    auto *detailsDock = new QDockWidget(tr("Sample details"), this);
+    detailsDock->setObjectName(QStringLiteral("detailsDock"));
+    detailsDock->setWidget(m_details);
+    tabifyDockWidget(similarDock, detailsDock);
+    // Enter (or a double click) on a tile opens its details.
+    connect(m_grid, &QAbstractItemView::activated, this, [this] { showDock(m_details); });
+
     resizeDocks({dock, mapDock}, {420, 560}, Qt::Horizontal);
     resizeDocks({dock, confusionDock}, {360, 440}, Qt::Vertical);
     resizeDocks({mapDock, clustersDock}, {480, 320}, Qt::Vertical);
@@ -277,6 +286,16 @@ void MainWindow::showSessionSelection(const QObject *origin)
     if (!rows.empty())
         m_grid->scrollTo(m_gridModel->index(rows.front()));
     m_grid->viewport()->update();
+}
+
+void MainWindow::showDock(QWidget *panel)
+{
+    for (QDockWidget *dock : findChildren<QDockWidget *>()) {
+        if (dock->widget() == panel) {
+            dock->show();
+            dock->raise();
+        }
+    }
 }
 
 void MainWindow::createMenus()
@@ -344,12 +363,7 @@ void MainWindow::createMenus()
     m_acceptSuggestion = edit->addAction(tr("&Accept Suggested Label"), QKeySequence(Qt::Key_A), this,
                                          &MainWindow::acceptSuggestedLabels);
     edit->addAction(tr("Find &Similar Samples"), QKeySequence::Find, this, [this] {
-        for (QDockWidget *dock : findChildren<QDockWidget *>()) {
-            if (dock->widget() == m_similar) {
-                dock->show();
-                dock->raise();
-            }
-        }
+        showDock(m_similar);
         m_similar->findSimilar();
     });
     m_acceptSuggestion->setToolTip(tr("Relabel the selected samples as the analysis suggests (A)"));
@@ -357,6 +371,8 @@ void MainWindow::createMenus()
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         m_viewMenu->addAction(dock->toggleViewAction());
+    m_viewMenu->addAction(tr("Sample &Details"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
+                          [this] { showDock(m_details); });
     m_viewMenu->addSeparator();
     m_filterMenu = m_viewMenu->addMenu(tr("&Filter By"));
     m_filterMenu->setEnabled(false);
@@ -364,12 +380,7 @@ void MainWindow::createMenus()
                           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), m_session,
                           &ProjectSession::clearFilter);
     m_viewMenu->addAction(tr("&Filter SQL…"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
-        for (QDockWidget *dock : findChildren<QDockWidget *>()) {
-            if (dock->widget() == m_slices) {
-                dock->show();
-                dock->raise();
-            }
-        }
+        showDock(m_slices);
         m_slices->conditionEdit()->setFocus();
         m_slices->conditionEdit()->selectAll();
     });

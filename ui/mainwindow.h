@@ -19,6 +19,7 @@ namespace loupe {
 class BackgroundTask;
 class ClustersPanel;
 class ConfusionMatrixView;
+class DetailPanel;
 class LearningCurveView;
 class MapPanel;
 class Project;
@@ -77,6 +78,7 @@ public:
     SlicesPanel *slicesPanel() const { return m_slices; }
     SimilarPanel *similarPanel() const { return m_similar; }
     LearningCurveView *learningCurve() const { return m_learningCurve; }
+    DetailPanel *detailPanel() const { return m_details; }
 
 Q_SIGNALS:
     void projectOpened();
@@ -107,6 +109,7 @@ private:
     void filterToConfusionCell(int given, int predicted);
     void filterToMapSelection(const std::vector<qint64> &points);
     void showSessionSelection(const QObject *origin);
+    void showDock(QWidget *panel);
     void rebuildRelabelActions();
     void rebuildFilterMenu();
     QString chooseCsvPath(const QString &title, const QString &suggestedName);
@@ -130,6 +133,7 @@ private:
     SlicesPanel *m_slices;
     SimilarPanel *m_similar;
     LearningCurveView *m_learningCurve;
+    DetailPanel *m_details;
     QComboBox *m_order;
     QLabel *m_status;
     QLabel *m_filterStatus;

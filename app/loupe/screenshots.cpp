@@ -95,6 +95,12 @@ int takeScreenshots(MainWindow &window, const QString &project, const QString &f
         settle(300);
         ok &= save(dock, out.filePath(QStringLiteral("similar.png")));
     }
+    // The details of that sample: image, probabilities, neighbours.
+    if (QDockWidget *dock = dockNamed(window, QStringLiteral("detailsDock"))) {
+        dock->raise();
+        settle(1500);
+        ok &= save(dock, out.filePath(QStringLiteral("details.png")));
+    }
     ok &= save(window.grid(), out.filePath(QStringLiteral("grid.png")));
     return ok ? 0 : 1;
 }

@@ -1,0 +1,123 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <QFutureWatcher>
+#include <QImage>
+#include <QWidget>
+
+class QLabel;
+class QListView;
+class QStackedWidget;
+class QStandardItemModel;
+class QTabWidget;
+class QTableView;
+
+namespace loupe {
+
+class ProbabilityBars;
+class ProjectSession;
+struct LabelChange;
+
+/**
+ * Everything about one sample: the image scaled to fit (tiny images enlarged by whole
+ * pixels so they stay crisp), the header (id, split, given and predicted label with
+ * confidence, loss, issue score, suggestion, whether the label was edited), the class
+ * probabilities as bars, the metadata values, the label history newest first, and the
+ * nearest neighbours from the stored kNN graph; clicking a neighbour selects it.
+ *
+ * Shows the first sample of the session's selection. The image, the neighbours'
+ * thumbnails and the per-sample rows (probabilities, neighbours, history, metadata) are
+ * read on a worker thread through its own read-only connection; one load runs at a time
+ * and a load finished for a sample no longer current is dropped (and the current one
+ * started), so scrolling through the grid never queues a backlog.
+ */
+class DetailPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DetailPanel)
+
+public:
+    /** What one load reads for a sample; defined in the .cpp, opaque elsewhere. */
+    struct Details;
+
+    explicit DetailPanel(ProjectSession &session, QWidget *parent = nullptr);
+    ~DetailPanel() override;
+
+    /** The sample shown (or being loaded); -1 without a selection. */
+    qint64 currentSample() const { return m_current; }
+    /** Whether a load for the current sample is still on its way. */
+    bool isLoading() const { return m_loaded != m_generation; }
+
+    QLabel *header() const { return m_header; }
+    ProbabilityBars *probabilityBars() const { return m_bars; }
+    /** The text shown instead of the image (a missing or unreadable file); empty with an image. */
+    QString imageMessage() const;
+    /** The image as decoded (before scaling to the panel); null when there is none. */
+    QImage image() const { return m_fullImage; }
+    /** Columns: Field, Value. */
+    QStandardItemModel *metadataModel() const { return m_metadataModel; }
+    /** Columns: Time, Change, Source, Note; newest first. */
+    QStandardItemModel *historyModel() const { return m_historyModel; }
+    QListView *neighbourView() const { return m_neighbourView; }
+    /** The neighbours listed, nearest first (the stored knn_indices row without padding). */
+    const std::vector<qint64> &neighbours() const { return m_neighbours; }
+    int neighbourCount() const { return int(m_neighbours.size()); }
+    /** Makes the neighbour in row the session's selection (what a click does). */
+    void showNeighbour(int row);
+
+Q_SIGNALS:
+    /** The details of sample are on screen. */
+    void detailsShown(qint64 sample);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    QWidget *createContent();
+    QWidget *createTabs();
+    void followSelection();
+    void onLabelsChanged(const QList<LabelChange> &changes);
+    void onOpenedOrClosed();
+    void showPlaceholder(const QString &text);
+    void reload();
+    void startLoad();
+    void onLoaded();
+    void apply(const Details &details);
+    void showHeader();
+    void showImage(const Details &details);
+    void rescaleImage();
+    void showProbabilities(const Details &details);
+    void showMetadata(const Details &details);
+    void showHistory(const Details &details);
+    void showNeighbours(const Details &details);
+    void updateNeighbourCaptions();
+    QSize neighbourCellSize() const;
+
+    ProjectSession &m_session;
+    QStackedWidget *m_pages;
+    QLabel *m_placeholder;
+    QLabel *m_header;
+    QLabel *m_image;
+    QLabel *m_status;
+    ProbabilityBars *m_bars;
+    QTabWidget *m_tabs;
+    QListView *m_neighbourView;
+    QLabel *m_neighbourMessage;
+    QStandardItemModel *m_neighbourModel;
+    QStandardItemModel *m_metadataModel; // before its view, which is built from it
+    QTableView *m_metadataView;
+    QStandardItemModel *m_historyModel;
+    QTableView *m_historyView;
+    QFutureWatcher<std::shared_ptr<Details>> m_loader;
+    QImage m_fullImage;
+    std::vector<qint64> m_neighbours;
+    std::vector<float> m_distances;
+    qint64 m_current = -1;
+    quint64 m_generation = 0; // bumped by every change that makes shown details stale
+    quint64 m_loaded = 0;     // the generation on screen
+};
+
+} // namespace loupe

@@ -19,5 +19,9 @@ int runSimilar(const QStringList &arguments);
 int runQuery(const QStringList &arguments);
 int runDuplicates(const QStringList &arguments);
 int runBench(const QStringList &arguments);
+int runImportRun(const QStringList &arguments);
+int runCompare(const QStringList &arguments);
+int runDemoRetrain(const QStringList &arguments);
+int runRelabelCsv(const QStringList &arguments);
 
 } // namespace loupe::cli

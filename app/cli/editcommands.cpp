@@ -2,6 +2,7 @@
 #include "classfolderexport.h"
 #include "clisupport.h"
 #include "commands.h"
+#include "csvreader.h"
 #include "error.h"
 #include "exports.h"
 #include "labelrepository.h"
@@ -9,6 +10,10 @@
 #include "project.h"
 #include "sampletable.h"
 #include "sqlitedatabase.h"
+
+#include <QHash>
+
+#include <algorithm>
 
 namespace loupe::cli {
 
@@ -67,7 +72,75 @@ void exportClassFolderTree(const Project &project, const SampleTable &table, con
     printError(text);
 }
 
+/** The changes an id,label CSV asks for; every problem is collected as file:row: problem. */
+QList<LabelChange> readRelabelCsv(Project &project, const QString &path)
+{
+    const QStringList classes = project.classNames();
+    const SampleTable table = SampleTable::load(project);
+    QHash<QString, qint64> samples;
+    for (qint64 i = 0; i < table.size(); ++i)
+        samples.insert(table.ids.at(i), i);
+    CsvReader reader(path);
+    std::vector<QString> fields;
+    if (!reader.readRecord(fields))
+        throw Error(
+            QStringLiteral("%1: is empty; expected a header with id and label").arg(reader.fileName()));
+    const auto column = [&fields](const char *name) {
+        return int(std::find(fields.begin(), fields.end(), QString::fromLatin1(name)) - fields.begin());
+    };
+    const int idColumn = column("id");
+    const int labelColumn = column("label");
+    if (idColumn >= int(fields.size()) || labelColumn >= int(fields.size()))
+        throw Error(QStringLiteral("%1:1: needs an id and a label column").arg(reader.fileName()));
+    QStringList problems;
+    QList<LabelChange> changes;
+    while (reader.readRecord(fields) && problems.size() < 25) {
+        const QString where = QStringLiteral("%1:%2: ").arg(reader.fileName()).arg(reader.recordLine());
+        const QString id = size_t(idColumn) < fields.size() ? fields[size_t(idColumn)] : QString();
+        const QString name = size_t(labelColumn) < fields.size() ? fields[size_t(labelColumn)] : QString();
+        const qint64 sample = samples.value(id, -1);
+        const int label = name.isEmpty() ? -1 : resolveClass(classes, name);
+        if (sample < 0)
+            problems << where + QStringLiteral("no sample has id \"%1\"").arg(id);
+        else if (!name.isEmpty() && label < 0)
+            problems << where + QStringLiteral("unknown class \"%1\"").arg(name);
+        else
+            changes.append({sample, table.labels[size_t(sample)], label});
+    }
+    if (!problems.isEmpty())
+        throw Error(problems.join(QLatin1Char('\n')));
+    return changes;
+}
+
 } // namespace
+
+int runRelabelCsv(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Apply the labels of FILE (a CSV with id and label columns, e.g. from a labelling tool or an edited "
+        "label-issues export; an empty label unlabels) in one transaction, with an audit row per change."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The CSV with id,label."));
+    parser.addOption(
+        {QStringLiteral("note"), QStringLiteral("Why (kept in the audit trail)."), QStringLiteral("TEXT")});
+    int exitCode = Ok;
+    if (!parseCommand(parser, QStringLiteral("relabel-csv"), arguments, 2, exitCode))
+        return exitCode;
+    try {
+        auto project = Project::open(parser.positionalArguments().at(0));
+        const QList<LabelChange> targets = readRelabelCsv(*project, parser.positionalArguments().at(1));
+        const QList<LabelChange> changes = LabelRepository(*project).apply(
+            targets, parser.value(QStringLiteral("note")), QStringLiteral("cli"));
+        printError(QStringLiteral("Relabelled %1 samples (%2 already had the label)")
+                       .arg(changes.size())
+                       .arg(targets.size() - changes.size()));
+        return Ok;
+    } catch (const Error &error) {
+        printError(QStringLiteral("loupe-cli relabel-csv: nothing was changed.\n") + error.message());
+        return Failure;
+    }
+}
 
 int runExport(const QStringList &arguments)
 {

@@ -7,12 +7,15 @@
 #include "loupefolderimporter.h"
 #include "npyfile.h"
 #include "progress.h"
+#include "project.h"
+#include "sampletable.h"
 
 #include <QDir>
 #include <QFile>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -214,7 +217,70 @@ double accuracy(const MlpClassifier::Matrix &probabilities, const std::vector<in
     return labels.empty() ? 0.0 : double(correct) / double(labels.size());
 }
 
+/** The 28 x 28 grayscale pixels of the project's images as features, like features() above. */
+MlpClassifier::Matrix projectImageFeatures(const Project &project, const SampleTable &table,
+                                           Progress &progress)
+{
+    MlpClassifier::Matrix x(Eigen::Index(table.size()), kPixels);
+    for (qint64 i = 0; i < table.size(); ++i) {
+        const QString path = project.absoluteImagePath(table.images.at(i));
+        cv::Mat image = cv::imread(QFile::encodeName(path).toStdString(), cv::IMREAD_GRAYSCALE);
+        if (image.empty())
+            throw Error(QStringLiteral("%1: cannot read the image").arg(path));
+        if (image.rows != kSide || image.cols != kSide)
+            cv::resize(image, image, cv::Size(kSide, kSide), 0, 0, cv::INTER_AREA);
+        for (int p = 0; p < kPixels; ++p)
+            x(Eigen::Index(i), p) = float(image.data[p]) / 255.0f;
+        if ((i & 1023) == 0) {
+            progress.throwIfCancelled();
+            progress.setProgress(i, table.size());
+        }
+    }
+    return x;
+}
+
+void writeIdsCsv(const QDir &folder, const QStringList &ids)
+{
+    CsvWriter writer(folder.filePath(QStringLiteral("samples.csv")));
+    writer.writeRow({QStringLiteral("id")});
+    for (const QString &id : ids)
+        writer.writeRow({id});
+    writer.commit();
+}
+
 } // namespace
+
+RetrainResult retrainFashionMnistDemo(const QString &projectPath, const QString &runFolder,
+                                      const DemoOptions &options, Progress &progress)
+{
+    auto project = Project::open(projectPath, Project::Access::ReadOnly);
+    const SampleTable table = SampleTable::load(*project);
+    if (std::any_of(table.labels.begin(), table.labels.end(), [](int label) { return label < 0; }))
+        throw Error(
+            QStringLiteral("%1: every sample needs a label to retrain the demo model").arg(projectPath));
+    const QDir folder(runFolder);
+    if (!folder.mkpath(QStringLiteral(".")))
+        throw Error(QStringLiteral("%1: cannot create the folder").arg(runFolder));
+
+    progress.setStep(QStringLiteral("Reading %1 images").arg(table.size()));
+    const MlpClassifier::Matrix x = projectImageFeatures(*project, table, progress);
+    progress.setStep(
+        QStringLiteral("Training the demo model on the current labels (%1-fold)").arg(options.folds));
+    const CrossValidatedPredictions cv =
+        crossValidate(x, table.labels, int(table.classNames.size()), options.folds, options.model, progress);
+    writeIdsCsv(folder, table.ids);
+    writeNpy(folder.filePath(QStringLiteral("predictions.npy")), cv.probabilities.data(),
+             cv.probabilities.rows(), cv.probabilities.cols());
+    writeNpy(folder.filePath(QStringLiteral("embeddings.npy")), cv.embeddings.data(), cv.embeddings.rows(),
+             cv.embeddings.cols());
+    writeHistoryCsv(folder, cv.history);
+
+    RetrainResult result;
+    result.runFolder = folder.absolutePath();
+    result.samples = table.size();
+    result.accuracyOnCurrentLabels = accuracy(cv.probabilities, table.labels);
+    return result;
+}
 
 QStringList fashionMnistClasses()
 {

@@ -40,6 +40,25 @@ struct DemoResult
  */
 DemoResult buildFashionMnistDemo(const QString &directory, const DemoOptions &options, Progress &progress);
 
+/** What retrainFashionMnistDemo() wrote. */
+struct RetrainResult
+{
+    QString runFolder;
+    qint64 samples = 0;
+    double accuracyOnCurrentLabels = 0.0; // out-of-fold
+};
+
+/**
+ * Trains the demo model again, with the same k-fold cross-validation, on the project's
+ * CURRENT labels (after the corrections made in Loupe) and writes a run folder for
+ * `loupe-cli import-run`: samples.csv (id), predictions.npy, embeddings.npy, history.csv.
+ * The images are read from the project's dataset folder. A different options.model.seed
+ * gives a different model of the same data. Every sample must be labelled.
+ * Throws loupe::Error or Cancelled.
+ */
+RetrainResult retrainFashionMnistDemo(const QString &projectPath, const QString &runFolder,
+                                      const DemoOptions &options, Progress &progress);
+
 /** The Fashion-MNIST class names, in label order. */
 QStringList fashionMnistClasses();
 /** The confusable class each class's noisy labels are flipped to (see docs/demo.md). */

@@ -1,6 +1,7 @@
 // loupe-cli as a script sees it: exit codes, messages, files.
 
 #include "fixturedataset.h"
+#include "npyfile.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -55,6 +56,8 @@ private Q_SLOTS:
     void queryIsReadOnly();
     void similarAndDuplicates();
     void benchTimesStepsAndLeavesProjectAlone();
+    void relabelCsvIsOneTransaction();
+    void importRunThenCompare();
 
 private:
     QTemporaryDir m_dir;
@@ -297,6 +300,67 @@ void TestCli::benchTimesStepsAndLeavesProjectAlone()
     QCOMPARE(r.exitCode, 2);
     r = runCli({QStringLiteral("bench"), m_dir.filePath(QStringLiteral("missing.loupe"))});
     QCOMPARE(r.exitCode, 1);
+}
+
+void TestCli::relabelCsvIsOneTransaction()
+{
+    const QString project = m_dir.filePath(QStringLiteral("csv.loupe"));
+    QVERIFY(QFile::copy(m_project, project));
+    const QString csv = m_dir.filePath(QStringLiteral("fix.csv"));
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("label,id\ndog,a\nfox,f\nwolf,c\nfox,zz\n");
+    file.close();
+    Result r = runCli({QStringLiteral("relabel-csv"), project, csv});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("fix.csv:4: unknown class \"wolf\"")), qPrintable(r.err));
+    QVERIFY(r.err.contains(QStringLiteral("fix.csv:5: no sample has id \"zz\"")));
+    r = runCli({QStringLiteral("export"), project, QStringLiteral("--labels"),
+                m_dir.filePath(QStringLiteral("l.csv"))});
+    QFile labels(m_dir.filePath(QStringLiteral("l.csv")));
+    QVERIFY(labels.open(QIODevice::ReadOnly));
+    QVERIFY(labels.readAll().contains("a,images/a.png,cat,cat,0,")); // nothing applied
+
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("label,id\ndog,a\nfox,f\ncat,b\n");
+    file.close();
+    r = runCli(
+        {QStringLiteral("relabel-csv"), project, csv, QStringLiteral("--note"), QStringLiteral("reviewed")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("Relabelled 2 samples (1 already had the label)")),
+             qPrintable(r.err));
+}
+
+void TestCli::importRunThenCompare()
+{
+    const QString project = m_dir.filePath(QStringLiteral("runs.loupe"));
+    QVERIFY(QFile::copy(m_project, project));
+    // A retrained model: b and d now right, a now wrong (see tests/core/tst_runcomparison.cpp).
+    const QString run = m_dir.filePath(QStringLiteral("run2"));
+    QVERIFY(QDir().mkpath(run));
+    const std::vector<float> probabilities{0.2f, 0.7f, 0.1f, 0.8f, 0.1f, 0.1f, 0.1f, 0.8f, 0.1f,
+                                           0.1f, 0.8f, 0.1f, 0.1f, 0.1f, 0.8f, 0.3f, 0.3f, 0.4f};
+    writeNpy(QDir(run).filePath(QStringLiteral("predictions.npy")), probabilities.data(), 6, 3);
+    Result r = runCli({QStringLiteral("import-run"), project, run, QStringLiteral("--name"),
+                       QStringLiteral("retrained"), QStringLiteral("--no-analyze")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(r.err.contains(QStringLiteral("Imported run \"retrained\" (id 2) for 6 samples")));
+    r = runCli(
+        {QStringLiteral("import-run"), project, run, QStringLiteral("--name"), QStringLiteral("retrained")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.contains(QStringLiteral("already exists")));
+
+    r = runCli({QStringLiteral("compare"), project, QStringLiteral("model"), QStringLiteral("retrained")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("accuracy 60.00% -> 80.00% (+20.00 pt)")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QStringLiteral("Fixed (wrong before, right after): 2  b, d")));
+    r = runCli({QStringLiteral("compare"), project, QStringLiteral("1"), QStringLiteral("2"),
+                QStringLiteral("--json")});
+    const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(json.value(QStringLiteral("regressed")).toArray(), QJsonArray{QStringLiteral("a")});
+    r = runCli({QStringLiteral("compare"), project, QStringLiteral("model"), QStringLiteral("nope")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.contains(QStringLiteral("no run named \"nope\"")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

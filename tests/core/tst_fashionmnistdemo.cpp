@@ -3,17 +3,38 @@
 #include "classificationreport.h"
 #include "csvreader.h"
 #include "demo/fashionmnistdemo.h"
+#include "labelrepository.h"
 #include "progress.h"
+#include "runcomparison.h"
+#include "runimporter.h"
 #include "project.h"
 #include "sampletable.h"
 #include "sqlitedatabase.h"
 
 #include <QDir>
+#include <QHash>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
 using namespace loupe;
+
+namespace {
+
+/** id -> true class index, from the demo's truth.csv. */
+QHash<QString, int> trueLabels(const QString &datasetFolder)
+{
+    const QStringList classes = fashionMnistClasses();
+    CsvReader reader(QDir(datasetFolder).filePath(QStringLiteral("truth.csv")));
+    std::vector<QString> row;
+    reader.readRecord(row); // id,true_label,given_label,flipped
+    QHash<QString, int> labels;
+    while (reader.readRecord(row))
+        labels.insert(row[0], int(classes.indexOf(row[1])));
+    return labels;
+}
+
+} // namespace
 
 class TestFashionMnistDemo : public QObject
 {
@@ -23,6 +44,7 @@ private Q_SLOTS:
     void initTestCase();
     void buildsAProjectWithNoiseTruthAndOutOfFoldPredictions();
     void flipsGoToConfusableClasses();
+    void retrainsOnCorrectedLabelsAsASecondRun();
 
 private:
     QTemporaryDir m_dir;
@@ -81,6 +103,46 @@ void TestFashionMnistDemo::flipsGoToConfusableClasses()
         QCOMPARE(classes.at(confusableClass(int(classes.indexOf(row[1])))), row[2]);
     }
     QCOMPARE(flipped, 60);
+}
+
+void TestFashionMnistDemo::retrainsOnCorrectedLabelsAsASecondRun()
+{
+    // The retraining loop: correct the flipped labels, retrain on them, import the run, compare.
+    {
+        auto project = Project::open(m_result.projectPath);
+        const SampleTable table = SampleTable::load(*project);
+        const QHash<QString, int> truth = trueLabels(m_result.datasetFolder);
+        QList<LabelChange> corrections;
+        for (qint64 i = 0; i < table.size(); ++i) {
+            const int label = truth.value(table.ids.at(i), -1);
+            if (label != table.labels[size_t(i)])
+                corrections.append({i, table.labels[size_t(i)], label});
+        }
+        QCOMPARE(corrections.size(), 60);
+        LabelRepository(*project).apply(corrections, {}, QStringLiteral("test"));
+    }
+    DemoOptions options;
+    options.folds = 3;
+    options.model.epochs = 3;
+    options.model.seed = 7; // another model of the same data
+    Progress progress;
+    const QString runFolder = m_dir.filePath(QStringLiteral("retrained"));
+    const RetrainResult result = retrainFashionMnistDemo(m_result.projectPath, runFolder, options, progress);
+    QCOMPARE(result.samples, 2000);
+    QVERIFY2(result.accuracyOnCurrentLabels > 0.6,
+             qPrintable(QString::number(result.accuracyOnCurrentLabels)));
+    for (const char *file : {"samples.csv", "predictions.npy", "embeddings.npy", "history.csv"})
+        QVERIFY2(QFileInfo::exists(QDir(runFolder).filePath(QString::fromLatin1(file))), file);
+
+    auto project = Project::open(m_result.projectPath);
+    const int before = project->latestRunId();
+    const RunImportSummary imported = importRun(*project, runFolder, QStringLiteral("retrained"), progress);
+    QVERIFY(imported.hasEmbeddings && imported.hasHistory);
+    const RunComparison comparison = RunComparison::compute(*project, before, imported.runId);
+    // Against the corrected labels, the retrained model's accuracy is what it reported out of fold.
+    QVERIFY(std::abs(comparison.reportAfter.accuracy - result.accuracyOnCurrentLabels) < 1e-9);
+    QCOMPARE(comparison.reportAfter.samples, 2000);
+    QVERIFY(!comparison.fixed.empty());
 }
 
 QTEST_APPLESS_MAIN(TestFashionMnistDemo)

@@ -1,0 +1,228 @@
+// `import-run` and `compare`: a second model run into a project, and what changed between two runs.
+
+#include "analysispipeline.h"
+#include "clisupport.h"
+#include "commands.h"
+#include "demo/fashionmnistdemo.h"
+#include "error.h"
+#include "progress.h"
+#include "project.h"
+#include "runcomparison.h"
+#include "runimporter.h"
+#include "sampletable.h"
+
+#include <QJsonDocument>
+
+#include <algorithm>
+
+namespace loupe::cli {
+
+namespace {
+
+QString percent(double value)
+{
+    return QStringLiteral("%1%").arg(value * 100.0, 0, 'f', 2);
+}
+
+QString signedPoints(double change)
+{
+    return QStringLiteral("%1%2 pt")
+        .arg(change >= 0 ? QStringLiteral("+") : QString())
+        .arg(change * 100.0, 0, 'f', 2);
+}
+
+QString sampleList(const std::vector<qint64> &samples, const QStringList &ids, int limit = 10)
+{
+    QStringList names;
+    for (size_t i = 0; i < samples.size() && int(i) < limit; ++i)
+        names << ids.value(samples[i]);
+    if (samples.size() > size_t(limit))
+        names << QStringLiteral("…");
+    return names.join(QStringLiteral(", "));
+}
+
+QString classTable(const RunComparison &comparison)
+{
+    QString text = QStringLiteral("%1 %2 %3 %4 %5\n")
+                       .arg(QStringLiteral("class"), -16)
+                       .arg(QStringLiteral("support"), 8)
+                       .arg(QStringLiteral("F1 before"), 10)
+                       .arg(QStringLiteral("F1 after"), 10)
+                       .arg(QStringLiteral("change"), 10);
+    for (size_t c = 0; c < comparison.reportBefore.perClass.size(); ++c) {
+        const ClassMetrics &before = comparison.reportBefore.perClass[c];
+        const ClassMetrics &after = comparison.reportAfter.perClass[c];
+        text += QStringLiteral("%1 %2 %3 %4 %5\n")
+                    .arg(before.name.left(16), -16)
+                    .arg(before.support, 8)
+                    .arg(before.f1, 10, 'f', 3)
+                    .arg(after.f1, 10, 'f', 3)
+                    .arg(after.f1 - before.f1, 10, 'f', 3);
+    }
+    return text;
+}
+
+QString groupTable(const QString &title, const std::vector<GroupDelta> &groups, int limit = 10)
+{
+    if (groups.empty())
+        return {};
+    QString text = QStringLiteral("\n%1 (largest change first):\n").arg(title);
+    for (size_t i = 0; i < groups.size() && int(i) < limit; ++i) {
+        const GroupDelta &group = groups[i];
+        text += QStringLiteral("  %1 %2 samples  error rate %3 -> %4 (%5)\n")
+                    .arg(group.name.left(40), -40)
+                    .arg(group.size, 7)
+                    .arg(percent(group.rateBefore()), 8)
+                    .arg(percent(group.rateAfter()), 8)
+                    .arg(signedPoints(group.rateChange()));
+    }
+    return text;
+}
+
+QString comparisonText(const RunComparison &comparison, const QStringList &ids)
+{
+    QString text = QStringLiteral("%1 -> %2 on %3 labelled samples\n")
+                       .arg(comparison.before.name, comparison.after.name)
+                       .arg(comparison.reportBefore.samples);
+    text += QStringLiteral("accuracy %1 -> %2 (%3), macro F1 %4 -> %5\n\n")
+                .arg(percent(comparison.reportBefore.accuracy), percent(comparison.reportAfter.accuracy),
+                     signedPoints(comparison.reportAfter.accuracy - comparison.reportBefore.accuracy))
+                .arg(comparison.reportBefore.macroF1, 0, 'f', 3)
+                .arg(comparison.reportAfter.macroF1, 0, 'f', 3);
+    text += classTable(comparison);
+    text +=
+        groupTable(QStringLiteral("Failure clusters of %1").arg(comparison.before.name), comparison.clusters);
+    text += groupTable(QStringLiteral("Slices"), comparison.slices);
+    text += QStringLiteral("\nFixed (wrong before, right after): %1  %2\n")
+                .arg(comparison.fixed.size())
+                .arg(sampleList(comparison.fixed, ids));
+    text += QStringLiteral("Regressed (right before, wrong after): %1  %2\n")
+                .arg(comparison.regressed.size())
+                .arg(sampleList(comparison.regressed, ids));
+    if (comparison.issuesBefore >= 0 && comparison.issuesAfter >= 0)
+        text += QStringLiteral("Likely label errors: %1 -> %2; %3 no longer flagged\n")
+                    .arg(comparison.issuesBefore)
+                    .arg(comparison.issuesAfter)
+                    .arg(comparison.issuesResolved.size());
+    return text;
+}
+
+} // namespace
+
+int runImportRun(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Add another model run (predictions.npy or logits.npy, optional embeddings.npy, coords.npy, "
+        "history.csv; rows matched by samples.csv's id column) to PROJECT, then analyse it."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
+    parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("The folder with the run's files."));
+    parser.addOption(
+        {QStringLiteral("name"), QStringLiteral("The run's name (required, new)."), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("no-analyze"), QStringLiteral("Do not analyse the new run.")});
+    int exitCode = Ok;
+    if (!parseCommand(parser, QStringLiteral("import-run"), arguments, 2, exitCode))
+        return exitCode;
+    if (!parser.isSet(QStringLiteral("name"))) {
+        printError(QStringLiteral("loupe-cli import-run: --name NAME is required"));
+        return Usage;
+    }
+    try {
+        auto project = Project::open(parser.positionalArguments().at(0));
+        auto progress = stderrProgress();
+        const RunImportSummary summary = importRun(*project, parser.positionalArguments().at(1),
+                                                   parser.value(QStringLiteral("name")), *progress);
+        printError(QStringLiteral("Imported run \"%1\" (id %2) for %3 samples%4")
+                       .arg(summary.name)
+                       .arg(summary.runId)
+                       .arg(summary.samples)
+                       .arg(summary.hasEmbeddings ? QStringLiteral(", with embeddings") : QString()));
+        for (const QString &note : summary.notes)
+            printError(QStringLiteral("Note: ") + note);
+        if (!parser.isSet(QStringLiteral("no-analyze"))) {
+            AnalysisOptions options;
+            options.runId = summary.runId;
+            AnalysisPipeline(*project).run(options, *progress);
+        }
+        return Ok;
+    } catch (const Error &error) {
+        printError(QStringLiteral("loupe-cli import-run: the project was not changed.\n") + error.message());
+        return Failure;
+    }
+}
+
+int runDemoRetrain(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Retrain the Fashion-MNIST demo model on PROJECT's current labels (after your "
+                       "corrections) and write a run "
+                       "folder DIR for `import-run`: the second half of the retraining loop, for the demo."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The demo project."));
+    parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("Where to write the run's files."));
+    parser.addOption(
+        {QStringLiteral("epochs"), QStringLiteral("Training epochs per fold."), QStringLiteral("E")});
+    parser.addOption({QStringLiteral("folds"), QStringLiteral("Cross-validation folds (default 5)."),
+                      QStringLiteral("K"), QStringLiteral("5")});
+    parser.addOption({QStringLiteral("seed"),
+                      QStringLiteral("The model's seed (another seed, another model)."),
+                      QStringLiteral("S")});
+    int exitCode = Ok;
+    if (!parseCommand(parser, QStringLiteral("demo-retrain"), arguments, 2, exitCode))
+        return exitCode;
+    DemoOptions options;
+    options.folds = std::max(2, parser.value(QStringLiteral("folds")).toInt());
+    if (parser.isSet(QStringLiteral("epochs")))
+        options.model.epochs = std::max(1, parser.value(QStringLiteral("epochs")).toInt());
+    if (parser.isSet(QStringLiteral("seed")))
+        options.model.seed = parser.value(QStringLiteral("seed")).toULongLong();
+    try {
+        auto progress = stderrProgress();
+        const RetrainResult result = retrainFashionMnistDemo(
+            parser.positionalArguments().at(0), parser.positionalArguments().at(1), options, *progress);
+        printError(QStringLiteral("Retrained on %1 samples: out-of-fold accuracy %2 on the current labels.\n"
+                                  "Next: loupe-cli import-run %3 %4 --name retrained")
+                       .arg(result.samples)
+                       .arg(percent(result.accuracyOnCurrentLabels), parser.positionalArguments().at(0),
+                            result.runFolder));
+        return Ok;
+    } catch (const Error &error) {
+        printError(QStringLiteral("loupe-cli demo-retrain: ") + error.message());
+        return Failure;
+    }
+}
+
+int runCompare(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Compare two runs on the same samples and current labels: metric changes overall and "
+                       "per class, error-rate "
+                       "changes per failure cluster and slice, samples fixed and regressed, label issues no "
+                       "longer flagged."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
+    parser.addPositionalArgument(QStringLiteral("RUN_A"), QStringLiteral("The run before (name or id)."));
+    parser.addPositionalArgument(QStringLiteral("RUN_B"), QStringLiteral("The run after (name or id)."));
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON instead of text.")});
+    int exitCode = Ok;
+    if (!parseCommand(parser, QStringLiteral("compare"), arguments, 3, exitCode))
+        return exitCode;
+    try {
+        auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
+        const int before = findRun(*project, parser.positionalArguments().at(1)).id;
+        const int after = findRun(*project, parser.positionalArguments().at(2)).id;
+        const RunComparison comparison = RunComparison::compute(*project, before, after);
+        const QStringList ids = SampleTable::load(*project, before).ids;
+        if (parser.isSet(QStringLiteral("json")))
+            printOut(
+                QString::fromUtf8(QJsonDocument(comparison.toJson(ids)).toJson(QJsonDocument::Indented)));
+        else
+            printOut(comparisonText(comparison, ids));
+        return Ok;
+    } catch (const Error &error) {
+        printError(QStringLiteral("loupe-cli compare: ") + error.message());
+        return Failure;
+    }
+}
+
+} // namespace loupe::cli

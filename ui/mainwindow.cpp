@@ -14,12 +14,14 @@
 #include "learningcurveview.h"
 #include "newprojectdialog.h"
 #include "panels/clusterspanel.h"
+#include "panels/comparepanel.h"
 #include "panels/detailpanel.h"
 #include "panels/mappanel.h"
 #include "panels/similarpanel.h"
 #include "panels/slicespanel.h"
 #include "progress.h"
 #include "project.h"
+#include "runimporter.h"
 #include "projectsession.h"
 #include "reportpanel.h"
 #include "samplegridmodel.h"
@@ -35,6 +37,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -79,9 +82,9 @@ MainWindow::MainWindow(QWidget *parent)
       m_confusion(new ConfusionMatrixView(this)), m_map(new MapPanel(*m_session, this)),
       m_clusters(new ClustersPanel(*m_session, this)), m_slices(new SlicesPanel(*m_session, this)),
       m_similar(new SimilarPanel(*m_session, this)), m_learningCurve(new LearningCurveView(this)),
-      m_details(new DetailPanel(*m_session, this)), m_order(new QComboBox(this)), m_status(new QLabel(this)),
-      m_filterStatus(new QLabel(this)), m_task(new BackgroundTask(this)),
-      m_taskProgress(new TaskProgressWidget(*m_task, this))
+      m_details(new DetailPanel(*m_session, this)), m_compare(new ComparePanel(*m_session, this)),
+      m_order(new QComboBox(this)), m_status(new QLabel(this)), m_filterStatus(new QLabel(this)),
+      m_task(new BackgroundTask(this)), m_taskProgress(new TaskProgressWidget(*m_task, this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
@@ -188,6 +191,11 @@ void MainWindow::createDocks()
     curveDock->setObjectName(QStringLiteral("learningCurveDock"));
     curveDock->setWidget(m_learningCurve);
     tabifyDockWidget(confusionDock, curveDock);
+    confusionDock->raise();
+    auto *compareDock = new QDockWidget(tr("Compare runs"), this);
+    compareDock->setObjectName(QStringLiteral("compareDock"));
+    compareDock->setWidget(m_compare);
+    tabifyDockWidget(curveDock, compareDock);
     confusionDock->raise();
     const auto showHistory = [this] {
         m_learningCurve->setHistory(m_session->analysis().history);
@@ -315,6 +323,11 @@ void MainWindow::createMenus()
     m_analyzeAction->setToolTip(
         tr("Run the analysis engine again: label issues, map, clusters, slices (Ctrl+R)"));
     m_analyzeAction->setEnabled(false);
+    m_importRunAction = file->addAction(tr("Import &Run…"), this, &MainWindow::chooseRunToImport);
+    m_importRunAction->setToolTip(
+        tr("Add the predictions of another model (e.g. retrained) for the same samples, "
+           "to compare runs"));
+    m_importRunAction->setEnabled(false);
     file->addSeparator();
     m_exportLabelsAction = file->addAction(tr("Export &Labels…"), this, &MainWindow::exportLabelsCsv);
     m_exportLabelsAction->setToolTip(
@@ -895,6 +908,44 @@ bool MainWindow::analyzeProject()
     return started;
 }
 
+void MainWindow::chooseRunToImport()
+{
+    if (!m_session->isOpen())
+        return;
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, tr("Import Run: the folder with predictions.npy (and samples.csv ids)"),
+        QFileInfo(m_session->project()->path()).absolutePath());
+    if (folder.isEmpty())
+        return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Import Run"), tr("Name of the run:"),
+                                               QLineEdit::Normal, QFileInfo(folder).fileName(), &ok);
+    if (ok && !name.trimmed().isEmpty())
+        importRun(folder, name.trimmed());
+}
+
+bool MainWindow::importRun(const QString &folder, const QString &name)
+{
+    if (!m_session->isOpen() || m_session->isReadOnly())
+        return false;
+    const QString path = m_session->project()->path();
+    const bool started =
+        m_task->start(tr("Importing run %1").arg(name), [path, folder, name](Progress &progress) {
+            auto project = Project::open(path);
+            const RunImportSummary summary = loupe::importRun(*project, folder, name, progress);
+            AnalysisOptions options;
+            options.runId = summary.runId;
+            AnalysisPipeline(*project).run(options, progress);
+        });
+    if (started) {
+        // The new run is the project's latest, the one the panels show: open it afresh.
+        m_onTaskSuccess = [this, path] {
+            openProject(path);
+        };
+    }
+    return started;
+}
+
 void MainWindow::onTaskFinished(bool cancelled, const QString &error)
 {
     const QString title = m_task->title();
@@ -923,6 +974,7 @@ void MainWindow::updateTaskActions()
     m_newProjectAction->setEnabled(!busy);
     m_analyzeAction->setEnabled(!busy && m_session->isOpen() && !m_session->isReadOnly() &&
                                 m_session->table().hasPredictions());
+    m_importRunAction->setEnabled(!busy && m_session->isOpen() && !m_session->isReadOnly());
 }
 
 } // namespace loupe

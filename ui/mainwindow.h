@@ -18,6 +18,7 @@ namespace loupe {
 
 class BackgroundTask;
 class ClustersPanel;
+class ComparePanel;
 class ConfusionMatrixView;
 class DetailPanel;
 class LearningCurveView;
@@ -62,6 +63,11 @@ public:
                        bool analyze, bool replace = false);
     /** Runs the analysis engine on the open project in the background, then shows the new results. */
     bool analyzeProject();
+    /**
+     * Adds another model run from folder to the open project in the background, analyses
+     * it, and reopens the project on it (the newest run is the one shown).
+     */
+    bool importRun(const QString &folder, const QString &name);
     /** Writes the current labels as a class-folder tree into folder (new or empty) in the background. */
     bool exportClassFolderTree(const QString &folder, bool symlink);
     /** The long work of the window (import, analysis): one at a time, with progress and cancel. */
@@ -79,6 +85,7 @@ public:
     SimilarPanel *similarPanel() const { return m_similar; }
     LearningCurveView *learningCurve() const { return m_learningCurve; }
     DetailPanel *detailPanel() const { return m_details; }
+    ComparePanel *comparePanel() const { return m_compare; }
 
 Q_SIGNALS:
     void projectOpened();
@@ -116,6 +123,7 @@ private:
     void exportLabelsCsv();
     void exportSuspectsCsv();
     void chooseClassFolderExport();
+    void chooseRunToImport();
     void filterWhere(const QString &description, const std::function<bool(size_t)> &keep);
     void addRecentProject(const QString &path);
     void rebuildRecentMenu();
@@ -134,6 +142,7 @@ private:
     SimilarPanel *m_similar;
     LearningCurveView *m_learningCurve;
     DetailPanel *m_details;
+    ComparePanel *m_compare;
     QComboBox *m_order;
     QLabel *m_status;
     QLabel *m_filterStatus;
@@ -150,6 +159,7 @@ private:
     QAction *m_closeAction = nullptr;
     QAction *m_newProjectAction = nullptr;
     QAction *m_analyzeAction = nullptr;
+    QAction *m_importRunAction = nullptr;
     QAction *m_exportLabelsAction = nullptr;
     QAction *m_exportSuspectsAction = nullptr;
     QAction *m_exportFoldersAction = nullptr;

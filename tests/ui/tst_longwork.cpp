@@ -6,6 +6,8 @@
 #include "backgroundtask.h"
 #include "demo/fashionmnistdemo.h"
 #include "mainwindow.h"
+#include "panels/comparepanel.h"
+#include "project.h"
 #include "newprojectdialog.h"
 #include "progress.h"
 #include "projectsession.h"
@@ -20,6 +22,8 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QComboBox>
+#include <QTableView>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -43,6 +47,7 @@ private Q_SLOTS:
     void importErrorIsReportedAndNothingWritten();
     void closingDuringWorkCancelsFirst();
     void exportsClassFoldersInTheBackground();
+    void importsARunAndComparesIt();
 
 private:
     /** Waits for the window's long work to end; returns (cancelled, error). */
@@ -262,6 +267,54 @@ void TestLongWork::exportsClassFoldersInTheBackground()
     QCOMPARE(splits, window.session().table().splitNames);
     QCOMPARE(QDir(tree).entryList({}, QDir::Dirs | QDir::NoDotAndDotDot).size(), splits.size());
     QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("Wrote")));
+}
+
+void TestLongWork::importsARunAndComparesIt()
+{
+    const QString path = m_dir.filePath(QStringLiteral("loop.loupe"));
+    QVERIFY(QFile::copy(m_demo.projectPath, path));
+    // The demo model trained again with another seed: a second run of the same samples.
+    DemoOptions options;
+    options.folds = 2;
+    options.model.epochs = 2;
+    options.model.seed = 99;
+    Progress progress;
+    const QString runFolder = m_dir.filePath(QStringLiteral("run2"));
+    retrainFashionMnistDemo(path, runFolder, options, progress);
+
+    MainWindow window;
+    window.show();
+    window.openProject(path);
+    QVERIFY(window.waitForOpen());
+    ComparePanel *compare = window.comparePanel();
+    QVERIFY(!compare->fixedButton()->isEnabled());
+    QCOMPARE(compare->beforeBox()->count(), 1);
+
+    QSignalSpy finished(&window, &MainWindow::taskFinished);
+    QSignalSpy opened(&window, &MainWindow::projectOpened);
+    QVERIFY(window.importRun(runFolder, QStringLiteral("seed-99")));
+    const auto [cancelled, error] = waitForTask(window, finished);
+    QVERIFY2(error.isEmpty() && !cancelled, qPrintable(error));
+    QTRY_COMPARE(opened.count(), 1);
+    QVERIFY(window.waitForOpen());
+    QCOMPARE(window.session().project()->runs().size(), 2);
+    QCOMPARE(window.session().table().runId, window.session().project()->latestRunId());
+    QVERIFY(window.session().analysis().hasIssueScores()); // the new run was analysed
+
+    // The newest run against the one before, preselected.
+    QCOMPARE(compare->beforeBox()->count(), 2);
+    QCOMPARE(compare->afterBox()->currentIndex(), 1);
+    compare->compare();
+    compare->waitForComparison();
+    QVERIFY(compare->hasComparison());
+    QCOMPARE(compare->comparison().after.name, QStringLiteral("seed-99"));
+    QCOMPARE(compare->classTable()->model()->rowCount(), 10);
+    QVERIFY(compare->summaryText().contains(QStringLiteral("accuracy")));
+    QVERIFY(compare->fixedButton()->isEnabled());
+    compare->fixedButton()->click();
+    QVERIFY(window.session().filterDescription().contains(QStringLiteral("fixed in seed-99")));
+    QCOMPARE(window.session().filteredCount(), qint64(compare->comparison().fixed.size()));
+    QCOMPARE(window.gridModel()->rowCount(), int(compare->comparison().fixed.size()));
 }
 
 QTEST_MAIN(TestLongWork)

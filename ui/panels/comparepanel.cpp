@@ -1,0 +1,251 @@
+#include "comparepanel.h"
+
+#include "error.h"
+#include "project.h"
+#include "projectsession.h"
+#include "rankingtable.h"
+
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace loupe {
+
+namespace {
+
+QString percent(double value)
+{
+    return QStringLiteral("%1%").arg(value * 100.0, 0, 'f', 1);
+}
+
+QString signedPoints(double change)
+{
+    return QStringLiteral("%1%2")
+        .arg(change >= 0 ? QStringLiteral("+") : QString())
+        .arg(change * 100.0, 0, 'f', 1);
+}
+
+/** A change cell: green when it got better, red when worse (lowerIsBetter for error rates). */
+QStandardItem *changeItem(double change, bool lowerIsBetter, const QString &text)
+{
+    QStandardItem *item = rankingtable::numberItem(change, text);
+    const double better = lowerIsBetter ? -change : change;
+    if (std::abs(change) > 1e-9)
+        item->setForeground(better > 0 ? QColor(39, 174, 96) : QColor(214, 69, 65));
+    return item;
+}
+
+} // namespace
+
+ComparePanel::ComparePanel(ProjectSession &session, QWidget *parent)
+    : QWidget(parent), m_session(session), m_before(new QComboBox(this)), m_after(new QComboBox(this)),
+      m_compare(new QPushButton(tr("Compare"), this)), m_summary(new QLabel(this)),
+      m_classModel(new QStandardItemModel(this)), m_classTable(new QTableView(this)),
+      m_groupModel(new QStandardItemModel(this)), m_groupTable(new QTableView(this)),
+      m_showFixed(new QPushButton(this)), m_showRegressed(new QPushButton(this)),
+      m_showResolved(new QPushButton(this))
+{
+    auto *runs = new QHBoxLayout;
+    runs->addWidget(new QLabel(tr("Before:"), this));
+    runs->addWidget(m_before, 1);
+    runs->addWidget(new QLabel(tr("After:"), this));
+    runs->addWidget(m_after, 1);
+    runs->addWidget(m_compare);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_showFixed);
+    buttons->addWidget(m_showRegressed);
+    buttons->addWidget(m_showResolved);
+    buttons->addStretch(1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(runs);
+    layout->addWidget(m_summary);
+    layout->addLayout(buttons);
+    layout->addWidget(m_classTable, 1);
+    layout->addWidget(m_groupTable, 2);
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::RichText);
+    rankingtable::setUp(m_classTable, m_classModel);
+    rankingtable::setUp(m_groupTable, m_groupModel);
+    m_showFixed->setToolTip(tr("Samples the before run got wrong and the after run gets right"));
+    m_showRegressed->setToolTip(tr("Samples the before run got right and the after run gets wrong"));
+    m_showResolved->setToolTip(
+        tr("Likely label errors of the before run that the after run no longer flags"));
+
+    connect(m_compare, &QPushButton::clicked, this, &ComparePanel::compare);
+    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, &ComparePanel::onComparisonFinished);
+    connect(m_showFixed, &QPushButton::clicked, this,
+            [this] { showSamples(tr("fixed in %1").arg(m_comparison->after.name), m_comparison->fixed); });
+    connect(m_showRegressed, &QPushButton::clicked, this, [this] {
+        showSamples(tr("regressed in %1").arg(m_comparison->after.name), m_comparison->regressed);
+    });
+    connect(m_showResolved, &QPushButton::clicked, this, [this] {
+        showSamples(tr("label issues resolved in %1").arg(m_comparison->after.name),
+                    m_comparison->issuesResolved);
+    });
+    connect(&session, &ProjectSession::opened, this, &ComparePanel::refreshRuns);
+    connect(&session, &ProjectSession::closed, this, &ComparePanel::refreshRuns);
+    // A relabel changes what "right" means for both runs: the figures are stale.
+    connect(&session, &ProjectSession::labelsChanged, this, [this] {
+        if (m_comparison)
+            m_summary->setText(summaryText() + tr("<br><i>Labels changed since: press Compare again.</i>"));
+    });
+    refreshRuns();
+}
+
+ComparePanel::~ComparePanel()
+{
+    m_watcher.waitForFinished();
+}
+
+void ComparePanel::refreshRuns()
+{
+    m_comparison.reset();
+    m_before->clear();
+    m_after->clear();
+    m_classModel->clear();
+    m_groupModel->clear();
+    const QList<RunInfo> runs = m_session.isOpen() ? m_session.project()->runs() : QList<RunInfo>();
+    for (const RunInfo &run : runs) {
+        const QString text = QStringLiteral("%1  (%2)").arg(run.name, run.created.left(10));
+        m_before->addItem(text, run.id);
+        m_after->addItem(text, run.id);
+    }
+    // The natural question: the newest run against the one before it.
+    m_before->setCurrentIndex(std::max(0, int(runs.size()) - 2));
+    m_after->setCurrentIndex(int(runs.size()) - 1);
+    m_compare->setEnabled(runs.size() >= 2);
+    m_summary->setText(runs.size() >= 2
+                           ? tr("Pick two runs and press Compare.")
+                           : tr("Import a second run (File > Import Run, or loupe-cli import-run) "
+                                "to measure what retraining changed."));
+    updateButtons();
+}
+
+void ComparePanel::compare()
+{
+    if (!m_session.isOpen() || m_watcher.isRunning() || m_before->currentIndex() < 0)
+        return;
+    const QString path = m_session.project()->path();
+    const int before = m_before->currentData().toInt();
+    const int after = m_after->currentData().toInt();
+    m_compare->setEnabled(false);
+    m_summary->setText(tr("Comparing…"));
+    // Its own read-only connection: SQLite connections stay on one thread.
+    m_watcher.setFuture(QtConcurrent::run([path, before, after] {
+        Outcome outcome;
+        try {
+            auto project = Project::open(path, Project::Access::ReadOnly);
+            outcome.comparison =
+                std::make_shared<RunComparison>(RunComparison::compute(*project, before, after));
+        } catch (const Error &error) {
+            outcome.error = error.message();
+        }
+        return outcome;
+    }));
+}
+
+void ComparePanel::waitForComparison()
+{
+    m_watcher.waitForFinished();
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
+}
+
+void ComparePanel::onComparisonFinished()
+{
+    const Outcome outcome = m_watcher.result();
+    m_compare->setEnabled(true);
+    m_comparison = outcome.comparison;
+    if (!m_comparison) {
+        m_summary->setText(tr("Cannot compare: %1").arg(outcome.error.toHtmlEscaped()));
+        updateButtons();
+        return;
+    }
+    m_summary->setText(summaryText());
+    showClasses();
+    showGroups();
+    updateButtons();
+}
+
+QString ComparePanel::summaryText() const
+{
+    if (!m_comparison)
+        return m_summary->text();
+    const RunComparison &c = *m_comparison;
+    QString text = tr("<b>%1 → %2</b> on %3 labelled samples: accuracy %4 → %5 (%6 pt), macro F1 %7 → %8")
+                       .arg(c.before.name.toHtmlEscaped(), c.after.name.toHtmlEscaped())
+                       .arg(QLocale().toString(c.reportBefore.samples))
+                       .arg(percent(c.reportBefore.accuracy), percent(c.reportAfter.accuracy),
+                            signedPoints(c.reportAfter.accuracy - c.reportBefore.accuracy))
+                       .arg(c.reportBefore.macroF1, 0, 'f', 3)
+                       .arg(c.reportAfter.macroF1, 0, 'f', 3);
+    if (c.issuesBefore >= 0 && c.issuesAfter >= 0)
+        text += tr("<br>Likely label errors %1 → %2").arg(c.issuesBefore).arg(c.issuesAfter);
+    return text;
+}
+
+void ComparePanel::showClasses()
+{
+    m_classModel->clear();
+    m_classModel->setHorizontalHeaderLabels({tr("Class"), tr("Support"), tr("F1 before"), tr("F1 after"),
+                                             tr("Change"), tr("Recall before"), tr("Recall after")});
+    const RunComparison &c = *m_comparison;
+    for (size_t k = 0; k < c.reportBefore.perClass.size() && k < c.reportAfter.perClass.size(); ++k) {
+        const ClassMetrics &before = c.reportBefore.perClass[k];
+        const ClassMetrics &after = c.reportAfter.perClass[k];
+        m_classModel->appendRow(
+            {rankingtable::textItem(before.name),
+             rankingtable::numberItem(double(before.support), QString::number(before.support)),
+             rankingtable::numberItem(before.f1, QString::number(before.f1, 'f', 3)),
+             rankingtable::numberItem(after.f1, QString::number(after.f1, 'f', 3)),
+             changeItem(after.f1 - before.f1, false, QString::number(after.f1 - before.f1, 'f', 3)),
+             rankingtable::numberItem(before.recall, QString::number(before.recall, 'f', 3)),
+             rankingtable::numberItem(after.recall, QString::number(after.recall, 'f', 3))});
+    }
+    m_classTable->resizeColumnsToContents();
+}
+
+void ComparePanel::showGroups()
+{
+    m_groupModel->clear();
+    m_groupModel->setHorizontalHeaderLabels(
+        {tr("Cluster or slice"), tr("Size"), tr("Error rate before"), tr("After"), tr("Change (pt)")});
+    const RunComparison &c = *m_comparison;
+    for (const std::vector<GroupDelta> *groups : {&c.clusters, &c.slices}) {
+        for (const GroupDelta &group : *groups) {
+            m_groupModel->appendRow(
+                {rankingtable::textItem(group.name),
+                 rankingtable::numberItem(double(group.size), QString::number(group.size)),
+                 rankingtable::numberItem(group.rateBefore(), percent(group.rateBefore())),
+                 rankingtable::numberItem(group.rateAfter(), percent(group.rateAfter())),
+                 changeItem(group.rateChange(), true, signedPoints(group.rateChange()))});
+        }
+    }
+    m_groupTable->resizeColumnsToContents();
+}
+
+void ComparePanel::showSamples(const QString &description, const std::vector<qint64> &samples)
+{
+    m_session.setFilter(description, samples);
+}
+
+void ComparePanel::updateButtons()
+{
+    const RunComparison *c = m_comparison.get();
+    m_showFixed->setText(tr("Show fixed (%1)").arg(c ? qint64(c->fixed.size()) : 0));
+    m_showRegressed->setText(tr("Show regressed (%1)").arg(c ? qint64(c->regressed.size()) : 0));
+    m_showResolved->setText(tr("Show resolved issues (%1)").arg(c ? qint64(c->issuesResolved.size()) : 0));
+    m_showFixed->setEnabled(c && !c->fixed.empty());
+    m_showRegressed->setEnabled(c && !c->regressed.empty());
+    m_showResolved->setEnabled(c && !c->issuesResolved.empty());
+    m_showResolved->setVisible(!c || c->issuesBefore >= 0);
+}
+
+} // namespace loupe

@@ -2,7 +2,11 @@
 
 #include "csvwriter.h"
 #include "error.h"
+#include "project.h"
 #include "sampletable.h"
+#include "sqlitedatabase.h"
+
+#include <QDir>
 
 #include <algorithm>
 #include <cmath>
@@ -87,6 +91,51 @@ void exportLabels(const SampleTable &table, const QString &path)
                          className(table, table.originalLabels[i]),
                          table.isEdited(sample) ? QStringLiteral("1") : QStringLiteral("0"),
                          i < table.review.size() ? reviewStatusName(table.review[i]) : QString()});
+    }
+    writer.commit();
+}
+
+void exportSampleList(const SampleTable &table, const QString &datasetRoot,
+                      const std::vector<qint64> &samples, const std::vector<float> &issueScores,
+                      const QString &path)
+{
+    const QDir root(datasetRoot);
+    CsvWriter writer(path);
+    writer.writeRow({QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("image_path"),
+                     QStringLiteral("label"), QStringLiteral("predicted"), QStringLiteral("confidence"),
+                     QStringLiteral("loss"), QStringLiteral("issue_score"), QStringLiteral("review")});
+    for (const qint64 sample : samples) {
+        const auto i = size_t(sample);
+        writer.writeRow({table.ids.at(sample), table.images.at(sample),
+                         QDir::cleanPath(root.absoluteFilePath(table.images.at(sample))),
+                         className(table, table.labels[i]), className(table, table.predicted[i]),
+                         number(table.confidence[i]), number(table.loss[i]),
+                         i < issueScores.size() ? number(issueScores[i]) : QString(),
+                         i < table.review.size() ? reviewStatusName(table.review[i]) : QString()});
+    }
+    writer.commit();
+}
+
+void exportEditLog(Project &project, const QString &path)
+{
+    auto query = project.database().prepare(QStringLiteral(R"sql(
+SELECT e.time, e.user, e.source, s.id, 'label', oc.name, nc.name, e.note, e.edit_id
+FROM label_edits AS e JOIN samples AS s USING (sample_index)
+LEFT JOIN classes AS oc ON oc.class_index = e.old_label
+LEFT JOIN classes AS nc ON nc.class_index = e.new_label
+UNION ALL
+SELECT r.time, r.user, r.source, s.id, 'review', r.old_status, r.new_status, '', r.edit_id
+FROM review_edits AS r JOIN samples AS s USING (sample_index)
+ORDER BY 1, 5, 9)sql"));
+    CsvWriter writer(path);
+    writer.writeRow({QStringLiteral("time"), QStringLiteral("user"), QStringLiteral("source"),
+                     QStringLiteral("id"), QStringLiteral("kind"), QStringLiteral("old"),
+                     QStringLiteral("new"), QStringLiteral("note")});
+    while (query.step()) {
+        QStringList row;
+        for (int column = 0; column < 8; ++column)
+            row << (query.isNull(column) ? QString() : query.columnText(column));
+        writer.writeRow(row);
     }
     writer.commit();
 }

@@ -6,6 +6,7 @@
 
 namespace loupe {
 
+class Project;
 struct SampleTable;
 
 /** Per-sample label-issue verdicts: from the analysis engine, or the loss-based fallback. */
@@ -32,5 +33,21 @@ void exportSuspects(const SampleTable &table, const SuspectScores &scores, const
 
 /** Writes id,image,label,original_label,edited,review (the reviewer's mark or empty) for every sample. */
 void exportLabels(const SampleTable &table, const QString &path);
+
+/**
+ * Writes samples (in the given order) with the absolute path of each image, for
+ * labelling tools and targeted collection: id,image,image_path,label,predicted,
+ * confidence,loss,issue_score,review. issueScores may be empty (not analysed).
+ */
+void exportSampleList(const SampleTable &table, const QString &datasetRoot,
+                      const std::vector<qint64> &samples, const std::vector<float> &issueScores,
+                      const QString &path);
+
+/**
+ * Writes the project's edit log, oldest first, for review: time,user,source,id,kind,old,new,note,
+ * where kind is "label" (old and new are class names, empty = unlabeled) or "review"
+ * (old and new are review marks, empty = unmarked).
+ */
+void exportEditLog(Project &project, const QString &path);
 
 } // namespace loupe

@@ -7,6 +7,7 @@
 #include "samplescores.h"
 #include "sqlitedatabase.h"
 #include "sqlitetransaction.h"
+#include "username.h"
 
 #include <QDateTime>
 
@@ -36,7 +37,8 @@ QList<LabelChange> LabelRepository::apply(const QList<LabelChange> &targets, con
     AnalysisUpdater analysis(m_project);
     auto update = db.prepare(QStringLiteral("UPDATE samples SET label = ? WHERE sample_index = ?"));
     auto audit = db.prepare(QStringLiteral("INSERT INTO label_edits(sample_index, old_label, new_label, "
-                                           "time, note, source) VALUES (?, ?, ?, ?, ?, ?)"));
+                                           "time, note, source, user) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    const QString user = currentUserName();
     const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
     for (const LabelChange &target : targets) {
         if (target.newLabel < -1 || target.newLabel >= classCount)
@@ -54,7 +56,7 @@ QList<LabelChange> LabelRepository::apply(const QList<LabelChange> &targets, con
         audit.bind(1, target.sample);
         oldLabel < 0 ? audit.bindNull(2) : audit.bind(2, oldLabel);
         target.newLabel < 0 ? audit.bindNull(3) : audit.bind(3, target.newLabel);
-        audit.bind(4, now).bind(5, note).bind(6, source).execute();
+        audit.bind(4, now).bind(5, note).bind(6, source).bind(7, user).execute();
         updateScores(target.sample, target.newLabel);
         analysis.afterChange({target.sample, oldLabel, target.newLabel});
         changes.append({target.sample, oldLabel, target.newLabel});
@@ -97,14 +99,14 @@ void LabelRepository::updateScores(qint64 sample, int label)
 QList<LabelEdit> LabelRepository::history(qint64 sample) const
 {
     auto query = m_project.database().prepare(QStringLiteral(
-        "SELECT edit_id, sample_index, old_label, new_label, time, note, source FROM label_edits "
+        "SELECT edit_id, sample_index, old_label, new_label, time, note, source, user FROM label_edits "
         "WHERE ?1 < 0 OR sample_index = ?1 ORDER BY edit_id"));
     query.bind(1, sample);
     QList<LabelEdit> edits;
     while (query.step()) {
         edits.append({query.columnInt64(0), query.columnInt64(1), query.isNull(2) ? -1 : query.columnInt(2),
                       query.isNull(3) ? -1 : query.columnInt(3), query.columnText(4), query.columnText(5),
-                      query.columnText(6)});
+                      query.columnText(6), query.columnText(7)});
     }
     return edits;
 }

@@ -26,6 +26,7 @@ struct LabelEdit
     QString time; // ISO 8601, UTC, milliseconds
     QString note;
     QString source; // "app", "cli", "undo", ...
+    QString user;   // the operating-system account that made the edit; empty before format 4
 };
 
 /**

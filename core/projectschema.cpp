@@ -235,6 +235,12 @@ CREATE TRIGGER review_edits_are_never_changed BEFORE UPDATE ON review_edits
 BEGIN SELECT RAISE(ABORT, 'review_edits is an audit trail: rows are never changed'); END;
 )sql";
 
+// Version 4: who made each edit (the operating-system user), for the edit log.
+const char *const kSchemaV4 = R"sql(
+ALTER TABLE label_edits ADD COLUMN user TEXT NOT NULL DEFAULT '';
+ALTER TABLE review_edits ADD COLUMN user TEXT NOT NULL DEFAULT '';
+)sql";
+
 bool hasTable(SqliteDatabase &db, const QString &name)
 {
     auto query =
@@ -267,6 +273,7 @@ const std::vector<Migration> &migrations()
             db.exec(QString::fromUtf8(kSchemaV3));
             recreateSampleView(db, storedMetadataColumns(db));
         },
+        [](SqliteDatabase &db) { db.exec(QString::fromUtf8(kSchemaV4)); },
     };
     return steps;
 }
@@ -285,7 +292,7 @@ void migrate(SqliteDatabase &db)
 
 void migrateTo(SqliteDatabase &db, int target)
 {
-    static_assert(kCurrentVersion == 3, "add a migration step for every new schema version");
+    static_assert(kCurrentVersion == 4, "add a migration step for every new schema version");
     const int from = version(db);
     if (from >= target)
         return;

@@ -4,6 +4,7 @@
 #include "project.h"
 #include "sqlitedatabase.h"
 #include "sqlitetransaction.h"
+#include "username.h"
 
 #include <QDateTime>
 
@@ -59,7 +60,8 @@ QList<ReviewChange> ReviewRepository::apply(const QList<ReviewChange> &targets, 
         "ON CONFLICT(sample_index) DO UPDATE SET status = excluded.status, time = excluded.time"));
     auto remove = db.prepare(QStringLiteral("DELETE FROM sample_reviews WHERE sample_index = ?"));
     auto audit = db.prepare(QStringLiteral("INSERT INTO review_edits(sample_index, old_status, new_status, "
-                                           "time, source) VALUES (?, ?, ?, ?, ?)"));
+                                           "time, source, user) VALUES (?, ?, ?, ?, ?, ?)"));
+    const QString user = currentUserName();
     const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
     const qint64 samples = m_project.sampleCount();
     QList<ReviewChange> changes;
@@ -76,7 +78,7 @@ QList<ReviewChange> ReviewRepository::apply(const QList<ReviewChange> &targets, 
         audit.bind(1, target.sample);
         bindStatus(audit, 2, old);
         bindStatus(audit, 3, target.newStatus);
-        audit.bind(4, now).bind(5, source).execute();
+        audit.bind(4, now).bind(5, source).bind(6, user).execute();
         changes.append({target.sample, old, target.newStatus});
     }
     transaction.commit();
@@ -106,14 +108,15 @@ std::vector<ReviewStatus> ReviewRepository::statuses(qint64 samples) const
 
 QList<ReviewEdit> ReviewRepository::history(qint64 sample) const
 {
-    auto query = m_project.database().prepare(
-        QStringLiteral("SELECT edit_id, sample_index, old_status, new_status, time, source FROM review_edits "
-                       "WHERE ?1 < 0 OR sample_index = ?1 ORDER BY edit_id"));
+    auto query = m_project.database().prepare(QStringLiteral(
+        "SELECT edit_id, sample_index, old_status, new_status, time, source, user FROM review_edits "
+        "WHERE ?1 < 0 OR sample_index = ?1 ORDER BY edit_id"));
     query.bind(1, sample);
     QList<ReviewEdit> edits;
     while (query.step()) {
         edits.append({query.columnInt64(0), query.columnInt64(1), reviewStatusFromName(query.columnText(2)),
-                      reviewStatusFromName(query.columnText(3)), query.columnText(4), query.columnText(5)});
+                      reviewStatusFromName(query.columnText(3)), query.columnText(4), query.columnText(5),
+                      query.columnText(6)});
     }
     return edits;
 }

@@ -40,6 +40,7 @@ struct ReviewEdit
     ReviewStatus newStatus = ReviewStatus::None;
     QString time; // ISO 8601, UTC, milliseconds
     QString source;
+    QString user; // the operating-system account that made the mark
 };
 
 /**

@@ -340,6 +340,18 @@ void MainWindow::createMenus()
         file->addAction(tr("Export Class &Folders…"), this, &MainWindow::chooseClassFolderExport);
     m_exportFoldersAction->setToolTip(tr(
         "The corrected labels as <split>/<class>/<image> folders for a training pipeline (copies or links)"));
+    QAction *exportShown =
+        file->addAction(tr("Export S&hown Samples…"), this, &MainWindow::exportShownSamples);
+    exportShown->setToolTip(
+        tr("The samples of the active filter (a cluster, a slice, a lasso, similar samples), "
+           "with image paths, for labelling tools and targeted collection (CSV)"));
+    QAction *exportEdits = file->addAction(tr("Export &Edit Log…"), this, &MainWindow::exportEditLogCsv);
+    exportEdits->setToolTip(tr("Every label change and review mark: when, who, old, new, note (CSV)"));
+    for (QAction *action : {exportShown, exportEdits}) {
+        action->setEnabled(false);
+        connect(m_session, &ProjectSession::opened, action, [action] { action->setEnabled(true); });
+        connect(m_session, &ProjectSession::closed, action, [action] { action->setEnabled(false); });
+    }
     m_exportLabelsAction->setEnabled(false);
     m_exportSuspectsAction->setEnabled(false);
     m_exportFoldersAction->setEnabled(false);
@@ -629,6 +641,43 @@ void MainWindow::exportSuspectsCsv()
                                : lossBasedSuspects(m_session->table());
     try {
         exportSuspects(m_session->table(), scores, path);
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
+    } catch (const Error &error) {
+        QMessageBox::warning(this, tr("Export failed"), error.message());
+    }
+}
+
+void MainWindow::exportShownSamples()
+{
+    if (!m_session->isOpen())
+        return;
+    const QString path = chooseCsvPath(tr("Export Shown Samples"), QStringLiteral("samples.csv"));
+    if (path.isEmpty())
+        return;
+    // In the grid's order: most suspicious first, or as sorted.
+    std::vector<qint64> samples;
+    samples.reserve(size_t(m_gridModel->rowCount()));
+    for (int row = 0; row < m_gridModel->rowCount(); ++row)
+        samples.push_back(m_gridModel->sampleAt(row));
+    try {
+        exportSampleList(m_session->table(), m_session->project()->datasetRoot(), samples,
+                         m_session->analysis().issueScore, path);
+        statusBar()->showMessage(tr("Wrote %n sample(s) to %1", nullptr, int(samples.size())).arg(path),
+                                 5000);
+    } catch (const Error &error) {
+        QMessageBox::warning(this, tr("Export failed"), error.message());
+    }
+}
+
+void MainWindow::exportEditLogCsv()
+{
+    if (!m_session->isOpen())
+        return;
+    const QString path = chooseCsvPath(tr("Export Edit Log"), QStringLiteral("edit-log.csv"));
+    if (path.isEmpty())
+        return;
+    try {
+        exportEditLog(*m_session->project(), path);
         statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
     } catch (const Error &error) {
         QMessageBox::warning(this, tr("Export failed"), error.message());

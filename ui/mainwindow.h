@@ -124,6 +124,8 @@ private:
     void exportSuspectsCsv();
     void chooseClassFolderExport();
     void chooseRunToImport();
+    void exportShownSamples();
+    void exportEditLogCsv();
     void filterWhere(const QString &description, const std::function<bool(size_t)> &keep);
     void addRecentProject(const QString &path);
     void rebuildRecentMenu();

@@ -160,15 +160,19 @@ int runExport(const QStringList &arguments)
          QStringLiteral("Write the current labels as a class-folder tree DIR/<split>/<class>/<id> "
                         "(DIR must be new or empty; unlabeled and excluded samples are left out)."),
          QStringLiteral("DIR")});
+    parser.addOption(
+        {QStringLiteral("edits"),
+         QStringLiteral("Write the edit log (time,user,source,id,kind,old,new,note), oldest first."),
+         QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("symlink"),
                       QStringLiteral("With --class-folders: link to the images instead of copying them.")});
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("export"), arguments, 1, exitCode))
         return exitCode;
     if (!parser.isSet(QStringLiteral("suspects")) && !parser.isSet(QStringLiteral("labels")) &&
-        !parser.isSet(QStringLiteral("class-folders"))) {
-        printError(
-            QStringLiteral("loupe-cli export: give --suspects FILE, --labels FILE or --class-folders DIR"));
+        !parser.isSet(QStringLiteral("class-folders")) && !parser.isSet(QStringLiteral("edits"))) {
+        printError(QStringLiteral(
+            "loupe-cli export: give --suspects FILE, --labels FILE, --edits FILE or --class-folders DIR"));
         return Usage;
     }
     try {
@@ -178,6 +182,8 @@ int runExport(const QStringList &arguments)
             exportSuspects(table, suspectScores(*project, table), parser.value(QStringLiteral("suspects")));
         if (parser.isSet(QStringLiteral("labels")))
             exportLabels(table, parser.value(QStringLiteral("labels")));
+        if (parser.isSet(QStringLiteral("edits")))
+            exportEditLog(*project, parser.value(QStringLiteral("edits")));
         if (parser.isSet(QStringLiteral("class-folders")))
             exportClassFolderTree(*project, table, parser.value(QStringLiteral("class-folders")),
                                   parser.isSet(QStringLiteral("symlink")));

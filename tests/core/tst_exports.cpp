@@ -8,8 +8,10 @@
 #include "project.h"
 #include "reviewrepository.h"
 #include "sampletable.h"
+#include "username.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -37,6 +39,8 @@ private Q_SLOTS:
     void suspectsAreRankedByLoss();
     void labelsShowEdits();
     void suspectsNeedPredictions();
+    void editLogListsLabelAndReviewEditsWithTheirUser();
+    void sampleListHasAbsoluteImagePaths();
 };
 
 void TestExports::suspectsAreRankedByLoss()
@@ -99,6 +103,60 @@ void TestExports::suspectsNeedPredictions()
     QVERIFY_THROWS_EXCEPTION(
         Error, exportSuspects(table, lossBasedSuspects(table), dir.filePath(QStringLiteral("s.csv"))));
     QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("s.csv"))));
+}
+
+void TestExports::editLogListsLabelAndReviewEditsWithTheirUser()
+{
+    QTemporaryDir dir;
+    auto project =
+        Project::open(test::importFixture(dir.path(), test::smallFixtureClasses(), test::smallFixture()));
+    LabelRepository labels(*project);
+    labels.relabel({1}, 1, QStringLiteral("looks like a dog"), QStringLiteral("app"));
+    ReviewRepository(*project).apply({{3, ReviewStatus::None, ReviewStatus::Ambiguous}},
+                                     QStringLiteral("app"));
+    labels.relabel({1}, 0, QStringLiteral("undo"), QStringLiteral("app-undo"));
+    const QString out = dir.filePath(QStringLiteral("edits.csv"));
+    exportEditLog(*project, out);
+    const auto rows = readCsv(out);
+    QCOMPARE(rows.size(), size_t(4));
+    QCOMPARE(rows[0],
+             (std::vector<QString>{QStringLiteral("time"), QStringLiteral("user"), QStringLiteral("source"),
+                                   QStringLiteral("id"), QStringLiteral("kind"), QStringLiteral("old"),
+                                   QStringLiteral("new"), QStringLiteral("note")}));
+    QCOMPARE(rows[1][3], QStringLiteral("b"));
+    QCOMPARE(rows[1][4], QStringLiteral("label"));
+    QCOMPARE(rows[1][5], QStringLiteral("cat"));
+    QCOMPARE(rows[1][6], QStringLiteral("dog"));
+    QCOMPARE(rows[1][7], QStringLiteral("looks like a dog"));
+    QVERIFY(!rows[1][1].isEmpty()); // who: the account running the test
+    QCOMPARE(rows[1][1], currentUserName());
+    // Oldest first, across both trails (same-millisecond edits keep their order within a trail).
+    QVERIFY(rows[1][0] <= rows[2][0] && rows[2][0] <= rows[3][0]);
+    const auto review = std::find_if(rows.begin(), rows.end(),
+                                     [](const auto &row) { return row[4] == QStringLiteral("review"); });
+    QVERIFY(review != rows.end());
+    QCOMPARE((*review)[3], QStringLiteral("d"));
+    QCOMPARE((*review)[5], QString());
+    QCOMPARE((*review)[6], QStringLiteral("ambiguous"));
+}
+
+void TestExports::sampleListHasAbsoluteImagePaths()
+{
+    QTemporaryDir dir;
+    auto project =
+        Project::open(test::importFixture(dir.path(), test::smallFixtureClasses(), test::smallFixture()));
+    const SampleTable table = SampleTable::load(*project);
+    const QString out = dir.filePath(QStringLiteral("list.csv"));
+    exportSampleList(table, project->datasetRoot(), {3, 1}, {}, out);
+    const auto rows = readCsv(out);
+    QCOMPARE(rows.size(), size_t(3));
+    QCOMPARE(rows[1][0], QStringLiteral("d"));
+    QCOMPARE(rows[1][1], QStringLiteral("images/d.png"));
+    QCOMPARE(rows[1][2], QDir(project->datasetRoot()).absoluteFilePath(QStringLiteral("images/d.png")));
+    QVERIFY(QFileInfo::exists(rows[1][2]));
+    QCOMPARE(rows[2][3], QStringLiteral("cat"));
+    QCOMPARE(rows[2][4], QStringLiteral("dog"));
+    QCOMPARE(rows[2][7], QString()); // not analysed
 }
 
 QTEST_APPLESS_MAIN(TestExports)

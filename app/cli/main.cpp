@@ -20,7 +20,8 @@ Commands:
                             Add another model run (e.g. retrained) for the same samples
   compare PROJECT RUN_A RUN_B [--json]
                             What changed between two runs: metrics, clusters, fixed and regressed
-  report PROJECT [--json]   Classification report and confusion matrix, per split
+  report PROJECT [--json] [--html FILE]
+                            Classification report and confusion matrix, per split; or a shareable HTML page
   export PROJECT --suspects FILE | --labels FILE | --class-folders DIR
                             Export the most suspicious labels, the current labels, or a class-folder tree
   relabel PROJECT ID CLASS  Change one sample's label (with --note TEXT)

@@ -3,9 +3,12 @@
 #include "clisupport.h"
 #include "commands.h"
 #include "error.h"
+#include "htmlreport.h"
+#include "progress.h"
 #include "project.h"
 #include "sampletable.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -264,6 +267,15 @@ QJsonObject reportJson(Project &project, const SampleTable &table)
     return json;
 }
 
+/** `report --html OUT`: the shareable, self-contained page (HtmlReport). */
+int writeHtml(Project &project, const QString &path)
+{
+    const auto progress = stderrProgress();
+    HtmlReport(project).write(path, *progress);
+    printOut(QStringLiteral("Wrote %1 (%2 KB)\n").arg(path).arg((QFileInfo(path).size() + 1023) / 1024));
+    return Ok;
+}
+
 } // namespace
 
 int runReport(const QStringList &arguments)
@@ -273,11 +285,17 @@ int runReport(const QStringList &arguments)
         "Print the classification report and confusion matrix of a project, overall and per split."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON instead of text.")});
+    parser.addOption({QStringLiteral("html"),
+                      QStringLiteral("Write a self-contained HTML report (metrics, clusters with thumbnails, "
+                                     "label issues, run comparison) to FILE instead."),
+                      QStringLiteral("FILE")});
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("report"), arguments, 1, exitCode))
         return exitCode;
     try {
         auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
+        if (parser.isSet(QStringLiteral("html")))
+            return writeHtml(*project, parser.value(QStringLiteral("html")));
         const SampleTable table = SampleTable::load(*project);
         if (parser.isSet(QStringLiteral("json"))) {
             printOut(QString::fromUtf8(

@@ -1,5 +1,7 @@
 #include "analysis/duplicateimagescan.h"
 
+#include "imageheader.h"
+
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -92,52 +94,12 @@ bool readFile(const QString &path, QByteArray &bytes, QString &error)
 #endif
 }
 
-// Images with more pixels are not decoded. A header can claim any size in a few bytes,
-// and OpenCV allocates what it claims before decoding; its own limit (2^30 pixels, 8 GiB
-// as 16-bit RGBA) is far too generous for images decoded on every core at once. 2^27
-// pixels (11585 x 11585) is 1 GiB at worst and beyond any classification dataset.
-constexpr qint64 kMaxPixels = qint64(1) << 27;
-
-quint32 bigEndian32(const uchar *p)
-{
-    return (quint32(p[0]) << 24) | (quint32(p[1]) << 16) | (quint32(p[2]) << 8) | p[3];
-}
-
-int bigEndian16(const uchar *p)
-{
-    return (p[0] << 8) | p[1];
-}
-
-/** Width and height from a PNG or JPEG header, without decoding; {0, 0} when not found. */
-std::pair<qint64, qint64> headerSize(const QByteArray &bytes)
-{
-    const auto *data = reinterpret_cast<const uchar *>(bytes.constData());
-    const qsizetype size = bytes.size();
-    if (bytes.startsWith("\x89PNG\r\n\x1a\n") && size >= 24 && bytes.mid(12, 4) == "IHDR")
-        return {bigEndian32(data + 16), bigEndian32(data + 20)};
-    if (!bytes.startsWith("\xFF\xD8"))
-        return {0, 0};
-    // JPEG: walk the marker segments up to the first start-of-frame, which holds the size.
-    qsizetype pos = 2;
-    while (pos + 9 <= size && data[pos] == 0xFF) {
-        const uchar marker = data[pos + 1];
-        const bool startOfFrame =
-            marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-        if (startOfFrame)
-            return {bigEndian16(data + pos + 7), bigEndian16(data + pos + 5)};
-        if (marker == 0xDA)
-            break;
-        pos += 2 + bigEndian16(data + pos + 2);
-    }
-    return {0, 0};
-}
-
 // libjpeg decodes a JPEG cut off mid-scan with a warning and grey rows, so OpenCV
 // returns an image; the cut shows as no end-of-image marker after the last
 // start-of-scan (neither marker can occur inside entropy-coded data).
 bool isTruncatedJpeg(const QByteArray &bytes)
 {
-    if (!bytes.startsWith("\xFF\xD8"))
+    if (!isJpeg(bytes))
         return false;
     const qsizetype lastScan = bytes.lastIndexOf("\xFF\xDA");
     return lastScan > 0 && bytes.indexOf("\xFF\xD9", lastScan) < 0;
@@ -148,12 +110,12 @@ QString refusalBeforeDecoding(const QByteArray &bytes)
 {
     if (isTruncatedJpeg(bytes))
         return QStringLiteral("the JPEG file is truncated (no end-of-image marker)");
-    const auto [width, height] = headerSize(bytes);
-    if (width * height > kMaxPixels)
+    const auto [width, height] = imageHeaderSize(bytes);
+    if (width * height > kMaxDecodedPixels)
         return QStringLiteral("the header claims %1 x %2 pixels; images over %3 megapixels are not decoded")
             .arg(width)
             .arg(height)
-            .arg(kMaxPixels / 1000000);
+            .arg(kMaxDecodedPixels / 1000000);
     return {};
 }
 

@@ -1,6 +1,7 @@
 #include "screenshots.h"
 
 #include "mainwindow.h"
+#include "panels/comparepanel.h"
 #include "panels/clusterspanel.h"
 #include "panels/similarpanel.h"
 #include "projectsession.h"
@@ -8,6 +9,7 @@
 #include "samplegridview.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
@@ -100,6 +102,16 @@ int takeScreenshots(MainWindow &window, const QString &project, const QString &f
         dock->raise();
         settle(1500);
         ok &= save(dock, out.filePath(QStringLiteral("details.png")));
+    }
+    // Two runs compared, when the project has them.
+    if (QDockWidget *dock = dockNamed(window, QStringLiteral("compareDock"));
+        dock && window.comparePanel()->beforeBox()->count() >= 2) {
+        dock->show();
+        dock->raise();
+        window.comparePanel()->compare();
+        window.comparePanel()->waitForComparison();
+        settle(300);
+        ok &= save(dock, out.filePath(QStringLiteral("compare.png")));
     }
     ok &= save(window.grid(), out.filePath(QStringLiteral("grid.png")));
     return ok ? 0 : 1;

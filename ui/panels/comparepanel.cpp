@@ -73,6 +73,9 @@ ComparePanel::ComparePanel(ProjectSession &session, QWidget *parent)
     m_summary->setTextFormat(Qt::RichText);
     rankingtable::setUp(m_classTable, m_classModel);
     rankingtable::setUp(m_groupTable, m_groupModel);
+    // Rows come ranked (classes in class order, groups by the size of their change): keep that order.
+    m_classTable->setSortingEnabled(false);
+    m_groupTable->setSortingEnabled(false);
     m_showFixed->setToolTip(tr("Samples the before run got wrong and the after run gets right"));
     m_showRegressed->setToolTip(tr("Samples the before run got right and the after run gets wrong"));
     m_showResolved->setToolTip(

@@ -87,7 +87,13 @@ Project::Project(const QString &path, std::unique_ptr<SqliteDatabase> db, QStrin
 
 Project::~Project() = default;
 
-std::unique_ptr<Project> Project::open(const QString &path, Access access)
+void Project::verifyIntegrity(const QString &path)
+{
+    SqliteDatabase db(path, SqliteDatabase::Mode::ReadOnly);
+    checkIntegrity(db, path);
+}
+
+std::unique_ptr<Project> Project::open(const QString &path, Access access, IntegrityCheck check)
 {
     checkSqliteHeader(path);
     QString reason = access == Access::ReadOnly ? QStringLiteral("opened read-only") : unwritableReason(path);
@@ -101,8 +107,10 @@ std::unique_ptr<Project> Project::open(const QString &path, Access access)
         throw Error(projectError(path, QStringLiteral("not a Loupe project (unreadable database)")));
     }
     // Read-only opens are the app's secondary connections (panels, workers) to a project
-    // its main read-write connection has already checked.
-    if (access == Access::ReadWrite)
+    // its main read-write connection has already checked. A migration writes, so an older
+    // file is checked first even when the caller defers the check.
+    const bool migrates = ProjectSchema::version(*db) < ProjectSchema::kCurrentVersion;
+    if (access == Access::ReadWrite && (check == IntegrityCheck::OnOpen || migrates))
         checkIntegrity(*db, path);
     if (ProjectSchema::version(*db) < ProjectSchema::kCurrentVersion) {
         if (!reason.isEmpty())

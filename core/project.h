@@ -37,7 +37,20 @@ class Project
 public:
     enum class Access { ReadWrite, ReadOnly };
 
-    static std::unique_ptr<Project> open(const QString &path, Access access = Access::ReadWrite);
+    /** When a read-write open checks the file for damage (PRAGMA quick_check). */
+    enum class IntegrityCheck {
+        OnOpen,   // before open returns: nothing can write to a damaged file
+        Deferred, // the caller runs verifyIntegrity() itself and writes nothing before it passes
+    };
+
+    static std::unique_ptr<Project> open(const QString &path, Access access = Access::ReadWrite,
+                                         IntegrityCheck check = IntegrityCheck::OnOpen);
+    /**
+     * Checks path for damage on a connection of its own (any thread); throws loupe::Error
+     * naming the file and the damage. Reads every page: about 0.1 s for the 70,000-sample
+     * demo, one to three seconds for a million samples.
+     */
+    static void verifyIntegrity(const QString &path);
     /** Creates a new, empty project file; fails if the file exists. */
     static std::unique_ptr<Project> create(const QString &path);
     ~Project();

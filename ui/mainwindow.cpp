@@ -136,6 +136,7 @@ MainWindow::MainWindow(QWidget *parent)
             [this](const QString &message) { QMessageBox::warning(this, tr("Label not changed"), message); });
     connect(&m_openWatcher, &QFutureWatcher<std::shared_ptr<LoadedProject>>::finished, this,
             &MainWindow::onOpenFinished);
+    connect(&m_verifyWatcher, &QFutureWatcher<QString>::finished, this, &MainWindow::onVerifyFinished);
     connect(m_task, &BackgroundTask::started, this, &MainWindow::updateTaskActions);
     connect(m_task, &BackgroundTask::finished, this, &MainWindow::onTaskFinished);
 
@@ -153,6 +154,7 @@ MainWindow::~MainWindow()
     m_task->cancel();
     m_task->waitForFinished();
     m_openWatcher.waitForFinished();
+    m_verifyWatcher.waitForFinished();
     m_thumbnails->waitForDone();
 }
 
@@ -755,7 +757,10 @@ void MainWindow::openProject(const QString &path)
     m_openWatcher.setFuture(QtConcurrent::run([path]() {
         auto loaded = std::make_shared<LoadedProject>();
         try {
-            loaded->project = Project::open(path);
+            // The damage check reads every page (seconds at a million samples): it runs after
+            // the project is on screen, with edits held until it passes (onVerifyFinished).
+            loaded->project =
+                Project::open(path, Project::Access::ReadWrite, Project::IntegrityCheck::Deferred);
             loaded->table = SampleTable::load(*loaded->project);
             loaded->analysis =
                 AnalysisResults::load(*loaded->project, loaded->table.runId, loaded->table.size());
@@ -772,6 +777,9 @@ bool MainWindow::waitForOpen()
     m_openWatcher.waitForFinished();
     QCoreApplication::sendPostedEvents();
     QCoreApplication::processEvents();
+    m_verifyWatcher.waitForFinished();
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
     return m_session->isOpen();
 }
 
@@ -786,8 +794,35 @@ void MainWindow::onOpenFinished()
         return;
     }
     m_session->adopt(std::move(loaded->project), std::move(loaded->table), std::move(loaded->analysis));
+    if (!m_session->isReadOnly()) {
+        m_session->setVerifying(true);
+        const QString path = m_session->project()->path();
+        m_verifyWatcher.setFuture(QtConcurrent::run([path] {
+            try {
+                Project::verifyIntegrity(path);
+                return QString();
+            } catch (const Error &error) {
+                return error.message();
+            }
+        }));
+    }
     addRecentProject(m_openingPath);
     Q_EMIT projectOpened();
+}
+
+void MainWindow::onVerifyFinished()
+{
+    const QString problem = m_verifyWatcher.result();
+    if (!m_session->isOpen() || !m_session->isVerifying())
+        return; // closed, or another project opened, meanwhile
+    if (problem.isEmpty()) {
+        m_session->setVerifying(false);
+        return;
+    }
+    // Nothing was written: edits were held. Close it before anything can be.
+    m_session->close();
+    QMessageBox::warning(this, tr("The project file is damaged"), problem);
+    Q_EMIT openFailed(problem);
 }
 
 void MainWindow::addRecentProject(const QString &path)

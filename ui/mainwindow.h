@@ -106,6 +106,7 @@ private:
     void createDocks();
     void chooseProject();
     void onOpenFinished();
+    void onVerifyFinished();
     void onTaskFinished(bool cancelled, const QString &error);
     void updateTaskActions();
     void relabelSelection(int classIndex);
@@ -167,6 +168,7 @@ private:
     QAction *m_exportFoldersAction = nullptr;
     QList<QAction *> m_relabelActions;
     QFutureWatcher<std::shared_ptr<LoadedProject>> m_openWatcher;
+    QFutureWatcher<QString> m_verifyWatcher; // the damage check of the project just opened
     QString m_openingPath;
 };
 

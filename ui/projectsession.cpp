@@ -44,6 +44,7 @@ void ProjectSession::close()
     if (!m_project)
         return;
     m_undoStack->clear();
+    m_verifying = false;
     m_labels.reset();
     m_reviews.reset();
     m_project.reset();
@@ -64,6 +65,21 @@ void ProjectSession::reloadAnalysis(AnalysisResults analysis)
     Q_EMIT analysisReloaded();
 }
 
+void ProjectSession::setVerifying(bool verifying)
+{
+    m_verifying = verifying && m_project;
+}
+
+bool ProjectSession::refuseWhileVerifying()
+{
+    if (!m_verifying)
+        return false;
+    Q_EMIT editFailed(
+        QStringLiteral("The project file is still being checked for damage; edits are possible in a "
+                       "moment."));
+    return true;
+}
+
 bool ProjectSession::isReadOnly() const
 {
     return m_project && m_project->isReadOnly();
@@ -77,6 +93,8 @@ bool ProjectSession::relabel(const QList<qint64> &samples, int newLabel)
         Q_EMIT editFailed(QStringLiteral("Labels cannot be changed: %1.").arg(m_project->readOnlyReason()));
         return false;
     }
+    if (refuseWhileVerifying())
+        return false;
     QList<LabelChange> changes;
     for (qint64 sample : samples) {
         const int old = m_table.labels[size_t(sample)];
@@ -98,6 +116,8 @@ bool ProjectSession::setReview(const QList<qint64> &samples, ReviewStatus status
         Q_EMIT editFailed(QStringLiteral("Samples cannot be marked: %1.").arg(m_project->readOnlyReason()));
         return false;
     }
+    if (refuseWhileVerifying())
+        return false;
     QList<ReviewChange> changes;
     for (qint64 sample : samples) {
         const ReviewStatus old = m_table.review[size_t(sample)];

@@ -47,6 +47,13 @@ public:
     const AnalysisResults &analysis() const { return m_analysis; }
     QUndoStack *undoStack() const { return m_undoStack; }
     bool isReadOnly() const;
+    /**
+     * While the project file is checked for damage in the background (a large project
+     * opens before its check ends), edits are refused with a message: nothing is written to
+     * a file that may be damaged.
+     */
+    void setVerifying(bool verifying);
+    bool isVerifying() const { return m_verifying; }
 
     /** Pushes an undoable relabel of samples to newLabel. Returns false when nothing would change. */
     bool relabel(const QList<qint64> &samples, int newLabel);
@@ -91,6 +98,7 @@ Q_SIGNALS:
 private:
     void applyToTable(const QList<LabelChange> &changes);
     void applyReviews(const QList<ReviewChange> &changes);
+    bool refuseWhileVerifying();
     void refreshAnalysis(const QList<LabelChange> &changes);
 
     std::unique_ptr<Project> m_project;
@@ -103,6 +111,7 @@ private:
     std::vector<uint8_t> m_filterMask; // per sample; empty = no filter
     qint64 m_filterCount = 0;
     QList<qint64> m_selection;
+    bool m_verifying = false;
 };
 
 } // namespace loupe

@@ -12,7 +12,9 @@
 #include "samplegridmodel.h"
 #include "samplegridview.h"
 #include "sampletable.h"
+#include "sqlitedatabase.h"
 
+#include <QFile>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QStandardItemModel>
@@ -62,6 +64,7 @@ private Q_SLOTS:
     void excludedSamplesLeaveTheReport();
     void classPickerFindsAndRelabels();
     void appearanceSwitchesPaletteAndIsRemembered();
+    void damagedProjectIsReportedAndNotWritten();
 
 private:
     QTemporaryDir m_dir;
@@ -278,6 +281,48 @@ void TestMainWindow::appearanceSwitchesPaletteAndIsRemembered()
     QCOMPARE(savedAppearance(), Appearance::Dark);
     saveAppearance(Appearance::System);
     QCOMPARE(savedAppearance(), Appearance::System);
+}
+
+void TestMainWindow::damagedProjectIsReportedAndNotWritten()
+{
+    // Garbage over every page after the schema page: the app opens fast and checks the file
+    // in the background, so the damage is found either while loading or by that check.
+    const QString path = m_dir.filePath(QStringLiteral("damaged.loupe"));
+    {
+        auto project = Project::open(m_path, Project::Access::ReadOnly);
+        project->database().exec(QStringLiteral("VACUUM INTO '%1'").arg(path));
+    }
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    const qint64 pages = file.size() / 4096;
+    QVERIFY(pages > 4);
+    for (qint64 page = 1; page < pages; ++page) {
+        file.seek(page * 4096);
+        file.write(QByteArray(4096, char(0xA5)));
+    }
+    file.close();
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray before = file.readAll();
+    file.close();
+
+    MainWindow window;
+    QSignalSpy failed(&window, &MainWindow::openFailed);
+    QTimer closer;
+    connect(&closer, &QTimer::timeout, this, [] {
+        for (QWidget *widget : QApplication::topLevelWidgets()) {
+            if (auto *box = qobject_cast<QMessageBox *>(widget))
+                box->accept();
+        }
+    });
+    closer.start(50);
+    window.openProject(path);
+    window.waitForOpen();
+    QTRY_COMPARE(failed.count(), 1);
+    QVERIFY2(failed.first().first().toString().contains(QStringLiteral("damaged")),
+             qPrintable(failed.first().first().toString()));
+    QVERIFY(!window.session().isOpen());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), before);
 }
 
 QTEST_MAIN(TestMainWindow)

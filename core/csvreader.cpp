@@ -10,8 +10,13 @@ namespace loupe {
 
 namespace {
 
-// Large enough that read() calls and their bookkeeping vanish in the profile.
+// Large enough that read() calls and their bookkeeping vanish in the profile. The fuzz
+// build (fuzz/CMakeLists.txt) makes it tiny so that short inputs cross buffer refills.
+#ifdef LOUPE_CSV_BUFFER_SIZE
+constexpr qsizetype kBufferSize = LOUPE_CSV_BUFFER_SIZE;
+#else
 constexpr qsizetype kBufferSize = qsizetype(1) << 20;
+#endif
 // No real cell is this long; a field that grows past it is almost always a missing
 // closing quote swallowing the rest of the file, and stopping keeps memory bounded.
 constexpr qsizetype kMaxFieldSize = qsizetype(256) << 20;

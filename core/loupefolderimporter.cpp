@@ -155,6 +155,10 @@ public:
     {
         if (path.isEmpty())
             return QStringLiteral("empty image path");
+        // The file system would see only the part before the NUL: "a.png<NUL>x" must not pass as a.png.
+        if (path.contains(QChar(0)))
+            return QStringLiteral("image path \"%1\" contains a NUL character")
+                .arg(QString(path).replace(QChar(0), QStringLiteral("\\0")));
         if (QDir::isAbsolutePath(path) || path.startsWith(QLatin1Char('\\')))
             return QStringLiteral(
                        "image path \"%1\" is absolute; paths must be relative to the dataset folder")

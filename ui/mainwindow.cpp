@@ -132,8 +132,13 @@ MainWindow::MainWindow(QWidget *parent)
         if (!m_session->filterDescription().contains(tr("cluster")))
             m_map->outline({}, {});
     });
-    connect(m_session, &ProjectSession::editFailed, this,
-            [this](const QString &message) { QMessageBox::warning(this, tr("Label not changed"), message); });
+    connect(m_session, &ProjectSession::editFailed, this, [this](const QString &message) {
+        // Held while the damage check runs: a passing moment, not worth a dialog.
+        if (m_session->isVerifying())
+            statusBar()->showMessage(message, 4000);
+        else
+            QMessageBox::warning(this, tr("Label not changed"), message);
+    });
     connect(&m_openWatcher, &QFutureWatcher<std::shared_ptr<LoadedProject>>::finished, this,
             &MainWindow::onOpenFinished);
     connect(&m_verifyWatcher, &QFutureWatcher<QString>::finished, this, &MainWindow::onVerifyFinished);

@@ -5,6 +5,17 @@
 #include <queue>
 #include <stdexcept>
 
+// hnswlib 0.6.2's SSE path prefetches the neighbour after the last one, reading 4 bytes past
+// the link list (nmslib/hnswlib#107, #578; harmless, but AddressSanitizer stops on it). The
+// sanitizer builds take hnswlib's scalar path, which has no prefetches; this is the only
+// file that includes hnswlib, so its template code stays consistent within a build.
+#if defined(__SANITIZE_ADDRESS__)
+#define NO_MANUAL_VECTORIZATION
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NO_MANUAL_VECTORIZATION
+#endif
+#endif
 #include <hnswlib/hnswlib.h>
 
 #include <QFile>

@@ -89,6 +89,7 @@ void TestPanels::init()
     QSignalSpy opened(m_window.get(), &MainWindow::projectOpened);
     m_window->openProject(m_demo.projectPath);
     QTRY_COMPARE(opened.count(), 1);
+    QVERIFY(m_window->waitForOpen()); // and its damage check: edits are held until it passes
 }
 
 void TestPanels::cleanup()

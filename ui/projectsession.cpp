@@ -217,7 +217,8 @@ qint64 ProjectSession::filteredCount() const
 
 void ProjectSession::setSelection(const QList<qint64> &samples, const QObject *origin)
 {
-    if (samples == m_selection)
+    // Sizes first: Qt 6.4's QList == passes a null pointer to memcmp for two empty lists (UBSan).
+    if (samples.size() == m_selection.size() && (samples.isEmpty() || samples == m_selection))
         return;
     m_selection = samples;
     Q_EMIT selectionChanged(origin);

@@ -92,7 +92,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     loupe::fuzz::removePath(project);
     QDir().mkpath(root);
 
-    const QList<QByteArray> lines = QByteArray(reinterpret_cast<const char *>(data), qsizetype(size)).split('\n');
+    const QList<QByteArray> lines =
+        QByteArray(reinterpret_cast<const char *>(data), qsizetype(size)).split('\n');
     for (int i = 0; i < lines.size() && i < kMaxEntries; ++i)
         makeEntry(root, lines.at(i));
 

@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         qint64 previousLine = 0;
         while (reader.readRecord(fields)) {
             // Invariants every caller relies on.
-            if (fields.empty() || reader.recordLine() <= previousLine || reader.bytesRead() > reader.fileSize())
+            if (fields.empty() || reader.recordLine() <= previousLine ||
+                reader.bytesRead() > reader.fileSize())
                 __builtin_trap();
             previousLine = reader.recordLine();
         }

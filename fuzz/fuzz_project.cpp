@@ -1,6 +1,6 @@
 // libFuzzer target: the project opener on arbitrary bytes written as a .loupe file,
-// opened read-only, loaded the way every view loads it and summarised in a report. Expected outcomes: a loaded
-// table, or a loupe::Error naming the file.
+// opened read-only, loaded the way every view loads it and summarised in a report. Expected outcomes: a
+// loaded table, or a loupe::Error naming the file.
 
 #include <cstddef>
 #include <cstdint>

@@ -4,11 +4,11 @@
 // time and its recall, and peak memory. Same input, same run, so the ratios are fair.
 //   loupe-knn-bench EMBEDDINGS.npy [--methods clustered,hnsw,exact] [-k 15] [--runs 3]
 
-#include "analysis/knnexact.h"
-#include "analysis/nearestneighbors.h"
-#include "error.h"
-#include "npyfile.h"
-#include "progress.h"
+#include "analysis/neighbours/knnexact.h"
+#include "analysis/neighbours/nearestneighbors.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "formats/npyfile.h"
 
 #include "benchstats.h"
 

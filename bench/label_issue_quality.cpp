@@ -6,14 +6,14 @@
 // Prints a Markdown table: AUROC, average precision, precision and recall at K (K = number of
 // flips) for each ranking, and precision / recall / F1 for each flagged set.
 
-#include "analysis/confidentlearning.h"
-#include "analysis/labelissueevaluation.h"
-#include "analysis/labelissuefinder.h"
-#include "analysis/nearestneighbors.h"
-#include "csvreader.h"
-#include "error.h"
-#include "npyfile.h"
-#include "progress.h"
+#include "analysis/labels/confidentlearning.h"
+#include "analysis/labels/labelissueevaluation.h"
+#include "analysis/labels/labelissuefinder.h"
+#include "analysis/neighbours/nearestneighbors.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "formats/csvreader.h"
+#include "formats/npyfile.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

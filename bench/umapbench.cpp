@@ -3,11 +3,11 @@
 // example umap-learn's) with the very same query points, so the two are compared paired.
 // bench/umap-vs-umap-learn drives it.
 
-#include "analysis/embeddingquality.h"
-#include "analysis/umap.h"
-#include "error.h"
-#include "npyfile.h"
-#include "progress.h"
+#include "analysis/maps/embeddingquality.h"
+#include "analysis/maps/umap.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "formats/npyfile.h"
 
 #include "benchstats.h"
 

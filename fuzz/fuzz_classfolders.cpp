@@ -16,10 +16,10 @@
 #include <QFileInfo>
 #include <QString>
 
-#include "classfolderimporter.h"
+#include "common/progress.h"
 #include "fuzzsupport.h"
-#include "loupefolderimporter.h"
-#include "progress.h"
+#include "import/classfolderimporter.h"
+#include "import/loupefolderimporter.h"
 
 namespace {
 

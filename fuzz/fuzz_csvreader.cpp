@@ -7,7 +7,7 @@
 
 #include <QString>
 
-#include "csvreader.h"
+#include "formats/csvreader.h"
 #include "fuzzsupport.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

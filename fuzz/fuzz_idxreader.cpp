@@ -6,8 +6,8 @@
 
 #include <QString>
 
+#include "formats/idxreader.h"
 #include "fuzzsupport.h"
-#include "idxreader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

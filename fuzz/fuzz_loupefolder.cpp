@@ -13,9 +13,9 @@
 #include <QFile>
 #include <QString>
 
-#include "datasetimport.h"
+#include "common/progress.h"
 #include "fuzzsupport.h"
-#include "progress.h"
+#include "import/datasetimport.h"
 
 namespace {
 

@@ -8,9 +8,9 @@
 
 #include <QString>
 
-#include "error.h"
+#include "common/error.h"
+#include "formats/npyfile.h"
 #include "fuzzsupport.h"
-#include "npyfile.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

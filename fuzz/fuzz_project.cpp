@@ -7,10 +7,11 @@
 
 #include <QString>
 
-#include "classificationreport.h"
+#include "dataset/sampletable.h"
 #include "fuzzsupport.h"
-#include "project.h"
-#include "sampletable.h"
+#include "metrics/classificationreport.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -24,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         project->runs();
         project->metadataColumns();
         project->datasetRoot();
-        const loupe::SampleTable table = loupe::SampleTable::load(*project);
+        const loupe::SampleTable table = loupe::loadSampleTable(*project);
         for (qint64 i = 0; i < table.size(); ++i)
             table.isEdited(i);
         // The first thing every view computes: labels and predictions out of range must be skipped.

@@ -9,8 +9,8 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 
-#include "error.h"
-#include "progress.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 namespace loupe::fuzz {
 

@@ -1,7 +1,7 @@
 #include "backgroundtask.h"
 
-#include "error.h"
-#include "progress.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 #include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>

@@ -1,17 +1,20 @@
 #include "mainwindow.h"
 
-#include "analysispipeline.h"
+#include "analysis/pipeline/analysispipeline.h"
 #include "appearance.h"
 #include "backgroundtask.h"
-#include "classfolderexport.h"
-#include "classificationreport.h"
 #include "classpickerdialog.h"
+#include "common/error.h"
+#include "common/progress.h"
 #include "confusionmatrixview.h"
+#include "dataset/sampletable.h"
 #include "embeddingmapview.h"
-#include "datasetimport.h"
-#include "error.h"
-#include "exports.h"
+#include "export/classfolderexport.h"
+#include "export/exports.h"
+#include "import/datasetimport.h"
+#include "import/runimporter.h"
 #include "learningcurveview.h"
+#include "metrics/classificationreport.h"
 #include "newprojectdialog.h"
 #include "panels/clusterspanel.h"
 #include "panels/comparepanel.h"
@@ -19,14 +22,12 @@
 #include "panels/mappanel.h"
 #include "panels/similarpanel.h"
 #include "panels/slicespanel.h"
-#include "progress.h"
-#include "project.h"
-#include "runimporter.h"
 #include "projectsession.h"
 #include "reportpanel.h"
 #include "samplegridmodel.h"
 #include "samplegridview.h"
-#include "sampletable.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
 #include "taskprogresswidget.h"
 #include "thumbnailcache.h"
 
@@ -766,7 +767,7 @@ void MainWindow::openProject(const QString &path)
             // the project is on screen, with edits held until it passes (onVerifyFinished).
             loaded->project =
                 Project::open(path, Project::Access::ReadWrite, Project::IntegrityCheck::Deferred);
-            loaded->table = SampleTable::load(*loaded->project);
+            loaded->table = loadSampleTable(*loaded->project);
             loaded->analysis =
                 AnalysisResults::load(*loaded->project, loaded->table.runId, loaded->table.size());
         } catch (const Error &error) {

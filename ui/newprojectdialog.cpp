@@ -1,6 +1,6 @@
 #include "newprojectdialog.h"
 
-#include "datasetimport.h"
+#include "import/datasetimport.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

@@ -1,11 +1,12 @@
 #include "projectsession.h"
 
-#include "arraystore.h"
-#include "error.h"
-#include "project.h"
+#include "common/error.h"
+#include "metrics/samplescores.h"
 #include "relabelcommand.h"
 #include "reviewcommand.h"
-#include "samplescores.h"
+#include "storage/arraystore.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
 
 #include <QUndoStack>
 
@@ -18,7 +19,7 @@ ProjectSession::~ProjectSession() = default;
 void ProjectSession::open(const QString &path)
 {
     auto project = Project::open(path);
-    SampleTable table = SampleTable::load(*project);
+    SampleTable table = loadSampleTable(*project);
     AnalysisResults analysis = AnalysisResults::load(*project, table.runId, table.size());
     adopt(std::move(project), std::move(table), std::move(analysis));
 }

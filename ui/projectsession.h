@@ -1,9 +1,9 @@
 #pragma once
 
-#include "analysisresults.h"
-#include "labelrepository.h"
-#include "reviewrepository.h"
-#include "sampletable.h"
+#include "analysis/pipeline/analysisresults.h"
+#include "dataset/sampletable.h"
+#include "edits/labelrepository.h"
+#include "edits/reviewrepository.h"
 
 #include <QObject>
 #include <QString>

@@ -1,6 +1,6 @@
 #include "relabelcommand.h"
 
-#include "error.h"
+#include "common/error.h"
 
 #include <QCoreApplication>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "labelrepository.h"
+#include "edits/labelrepository.h"
 
 #include <QUndoCommand>
 

@@ -1,6 +1,6 @@
 #include "reportpanel.h"
 
-#include "classificationreport.h"
+#include "metrics/classificationreport.h"
 #include "projectsession.h"
 
 #include <QComboBox>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "classificationreport.h"
+#include "metrics/classificationreport.h"
 
 #include <QWidget>
 

@@ -1,6 +1,6 @@
 #include "reviewcommand.h"
 
-#include "error.h"
+#include "common/error.h"
 
 #include <QCoreApplication>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "reviewrepository.h"
+#include "edits/reviewrepository.h"
 
 #include <QUndoCommand>
 

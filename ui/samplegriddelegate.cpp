@@ -1,6 +1,6 @@
 #include "samplegriddelegate.h"
 
-#include "reviewrepository.h"
+#include "edits/reviewrepository.h"
 #include "samplegridmodel.h"
 
 #include <QApplication>

@@ -11,10 +11,10 @@
 #include <QMutexLocker>
 #include <QStandardPaths>
 
-#include "error.h"
-#include "sqlitedatabase.h"
-#include "sqlitestatement.h"
-#include "sqlitetransaction.h"
+#include "common/error.h"
+#include "storage/sqlitedatabase.h"
+#include "storage/sqlitestatement.h"
+#include "storage/sqlitetransaction.h"
 
 namespace loupe {
 

@@ -1,17 +1,18 @@
-#include "analysispipeline.h"
-#include "analysisstore.h"
-#include "analysis/nearestneighbors.h"
-#include "analysis/similaritysearch.h"
-#include "analysis/sqlfilter.h"
-#include "arraystore.h"
+#include "analysis/neighbours/nearestneighbors.h"
+#include "analysis/neighbours/similaritysearch.h"
+#include "analysis/pipeline/analysispipeline.h"
 #include "clisupport.h"
 #include "commands.h"
-#include "csvwriter.h"
-#include "error.h"
-#include "progress.h"
-#include "project.h"
-#include "sampletable.h"
-#include "sqlitedatabase.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
+#include "formats/csvwriter.h"
+#include "storage/analysisstore.h"
+#include "storage/arraystore.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
+#include "storage/sqlfilter.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QFile>
 
@@ -141,7 +142,7 @@ int runQuery(const QStringList &arguments)
         if (condition.startsWith(QLatin1String("where "), Qt::CaseInsensitive))
             condition = condition.mid(6);
         auto project = Project::open(path, Project::Access::ReadOnly);
-        const SampleTable table = SampleTable::load(*project);
+        const SampleTable table = loadSampleTable(*project);
         const SqlFilterResult result = SqlFilter(path).run(condition);
         if (parser.isSet(QStringLiteral("count"))) {
             printOut(QStringLiteral("%1\n").arg(result.sampleIndices.size()));
@@ -197,7 +198,7 @@ int runSimilar(const QStringList &arguments)
     }
     try {
         auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
-        const SampleTable table = SampleTable::load(*project);
+        const SampleTable table = loadSampleTable(*project);
         ArrayStore arrays(project->database());
         const auto shape = arrays.shape(table.runId, QStringLiteral("embeddings"));
         if (!shape)
@@ -259,7 +260,7 @@ int runDuplicates(const QStringList &arguments)
         return exitCode;
     try {
         auto project = Project::open(parser.positionalArguments().at(0));
-        const SampleTable table = SampleTable::load(*project);
+        const SampleTable table = loadSampleTable(*project);
         AnalysisStore store(project->database());
         if (!store.stepSummary(table.runId, QStringLiteral("duplicates"))) {
             auto progress = stderrProgress();

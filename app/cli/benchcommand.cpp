@@ -1,17 +1,18 @@
 // loupe-cli bench: times every analysis step on a project, medians of several runs and peak memory.
 
-#include "analysis/nearestneighbors.h"
-#include "analysis/pca.h"
-#include "analysispipeline.h"
-#include "arraystore.h"
-#include "classificationreport.h"
+#include "analysis/neighbours/nearestneighbors.h"
+#include "analysis/neighbours/pca.h"
+#include "analysis/pipeline/analysispipeline.h"
 #include "clisupport.h"
 #include "commands.h"
-#include "error.h"
-#include "loupefolderimporter.h"
-#include "progress.h"
-#include "project.h"
-#include "sampletable.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
+#include "import/loupefolderimporter.h"
+#include "metrics/classificationreport.h"
+#include "storage/arraystore.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -160,7 +161,7 @@ void timeBasics(const QString &path, Timings &timings)
     QElapsedTimer timer;
     timer.start();
     auto project = Project::open(path);
-    const SampleTable table = SampleTable::load(*project);
+    const SampleTable table = loadSampleTable(*project);
     const ClassificationReport report = ClassificationReport::compute(table);
     timings.add(QStringLiteral("open + basics (scores, report)"), secondsOf(timer));
     if (report.perClass.empty())
@@ -171,7 +172,7 @@ void timeBasics(const QString &path, Timings &timings)
 void timeSearchKernels(const QString &path, int queries, Timings &timings)
 {
     auto project = Project::open(path);
-    const SampleTable table = SampleTable::load(*project);
+    const SampleTable table = loadSampleTable(*project);
     ArrayStore arrays(project->database());
     const auto shape = arrays.shape(table.runId, QStringLiteral("embeddings"));
     if (!shape)

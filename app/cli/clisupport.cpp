@@ -1,7 +1,7 @@
 #include "clisupport.h"
 
 #include "commands.h"
-#include "progress.h"
+#include "common/progress.h"
 
 #include <cstdio>
 #include <unistd.h>

@@ -1,15 +1,16 @@
-#include "analysisstore.h"
-#include "classfolderexport.h"
 #include "clisupport.h"
 #include "commands.h"
-#include "csvreader.h"
-#include "error.h"
-#include "exports.h"
-#include "labelrepository.h"
-#include "progress.h"
-#include "project.h"
-#include "sampletable.h"
-#include "sqlitedatabase.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
+#include "edits/labelrepository.h"
+#include "export/classfolderexport.h"
+#include "export/exports.h"
+#include "formats/csvreader.h"
+#include "storage/analysisstore.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QHash>
 
@@ -76,7 +77,7 @@ void exportClassFolderTree(const Project &project, const SampleTable &table, con
 QList<LabelChange> readRelabelCsv(Project &project, const QString &path)
 {
     const QStringList classes = project.classNames();
-    const SampleTable table = SampleTable::load(project);
+    const SampleTable table = loadSampleTable(project);
     QHash<QString, qint64> samples;
     for (qint64 i = 0; i < table.size(); ++i)
         samples.insert(table.ids.at(i), i);
@@ -177,7 +178,7 @@ int runExport(const QStringList &arguments)
     }
     try {
         auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
-        const SampleTable table = SampleTable::load(*project);
+        const SampleTable table = loadSampleTable(*project);
         if (parser.isSet(QStringLiteral("suspects")))
             exportSuspects(table, suspectScores(*project, table), parser.value(QStringLiteral("suspects")));
         if (parser.isSet(QStringLiteral("labels")))

@@ -1,12 +1,12 @@
-#include "analysispipeline.h"
-#include "datasetimport.h"
+#include "analysis/pipeline/analysispipeline.h"
 #include "clisupport.h"
 #include "commands.h"
+#include "common/error.h"
+#include "common/progress.h"
 #include "demo/fashionmnistdemo.h"
 #include "demo/syntheticdataset.h"
-#include "error.h"
-#include "progress.h"
-#include "project.h"
+#include "import/datasetimport.h"
+#include "storage/project.h"
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -1,12 +1,13 @@
-#include "analysisstore.h"
-#include "classificationreport.h"
 #include "clisupport.h"
 #include "commands.h"
-#include "error.h"
-#include "htmlreport.h"
-#include "progress.h"
-#include "project.h"
-#include "sampletable.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
+#include "metrics/classificationreport.h"
+#include "report/htmlreport.h"
+#include "storage/analysisstore.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -296,7 +297,7 @@ int runReport(const QStringList &arguments)
         auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
         if (parser.isSet(QStringLiteral("html")))
             return writeHtml(*project, parser.value(QStringLiteral("html")));
-        const SampleTable table = SampleTable::load(*project);
+        const SampleTable table = loadSampleTable(*project);
         if (parser.isSet(QStringLiteral("json"))) {
             printOut(QString::fromUtf8(
                 QJsonDocument(reportJson(*project, table)).toJson(QJsonDocument::Indented)));

@@ -1,15 +1,16 @@
 // `import-run` and `compare`: a second model run into a project, and what changed between two runs.
 
-#include "analysispipeline.h"
+#include "analysis/pipeline/analysispipeline.h"
 #include "clisupport.h"
 #include "commands.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
 #include "demo/fashionmnistdemo.h"
-#include "error.h"
-#include "progress.h"
-#include "project.h"
-#include "runcomparison.h"
-#include "runimporter.h"
-#include "sampletable.h"
+#include "import/runimporter.h"
+#include "report/runcomparison.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
 
 #include <QJsonDocument>
 
@@ -212,7 +213,7 @@ int runCompare(const QStringList &arguments)
         const int before = findRun(*project, parser.positionalArguments().at(1)).id;
         const int after = findRun(*project, parser.positionalArguments().at(2)).id;
         const RunComparison comparison = RunComparison::compute(*project, before, after);
-        const QStringList ids = SampleTable::load(*project, before).ids;
+        const QStringList ids = loadSampleTable(*project, before).ids;
         if (parser.isSet(QStringLiteral("json")))
             printOut(
                 QString::fromUtf8(QJsonDocument(comparison.toJson(ids)).toJson(QJsonDocument::Indented)));

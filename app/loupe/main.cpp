@@ -1,11 +1,11 @@
 // loupe: the desktop app. Thin on purpose: everything lives in loupe_ui and loupe_core.
 
 #include "appearance.h"
+#include "dataset/sampletable.h"
 #include "mainwindow.h"
 #include "projectsession.h"
 #include "screenshots.h"
 #include "startupbenchmark.h"
-#include "sampletable.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "progress.h"
+#include "common/progress.h"
 
 #include <QtGlobal>
 

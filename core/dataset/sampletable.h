@@ -1,6 +1,6 @@
 #pragma once
 
-#include "reviewrepository.h"
+#include "dataset/reviewstatus.h"
 
 #include <QString>
 #include <QStringList>
@@ -9,12 +9,19 @@
 
 namespace loupe {
 
-class Project;
-
 /**
  * An in-memory, column-oriented snapshot of a project's samples and one run's
  * derived scores: what the metrics, the CLI and the thumbnail grid work from.
  * Indexed by sample_index. About 100 bytes a sample, so a million samples fit easily.
+ *
+ * It is also the one definition of what a sample's state means, which every surface
+ * (grid, status bar, reports, comparison, exports, CLI) asks instead of testing the
+ * columns itself:
+ * - labelled: it has a label (unlabeled samples are -1);
+ * - excluded: a reviewer marked it "excluded"; it leaves the metrics;
+ * - evaluated: labelled, predicted by the run, and not excluded: it counts in the metrics;
+ * - error: evaluated, and the prediction differs from the label.
+ * The SQL twin of isError() is sample_view.is_error (SampleMeaning::isErrorSql()).
  */
 struct SampleTable
 {
@@ -35,16 +42,27 @@ struct SampleTable
 
     qint64 size() const { return qint64(labels.size()); }
     bool hasPredictions() const { return runId >= 0; }
+
+    bool isLabelled(qint64 sample) const { return labels[size_t(sample)] >= 0; }
     bool isExcluded(qint64 sample) const
     {
         return !review.empty() && review[size_t(sample)] == ReviewStatus::Excluded;
     }
+    bool isReviewed(qint64 sample) const
+    {
+        return !review.empty() && review[size_t(sample)] != ReviewStatus::None;
+    }
+    bool isEvaluated(qint64 sample) const
+    {
+        return isLabelled(sample) && predicted[size_t(sample)] >= 0 && !isExcluded(sample);
+    }
+    bool isError(qint64 sample) const
+    {
+        return isEvaluated(sample) && predicted[size_t(sample)] != labels[size_t(sample)];
+    }
     bool isEdited(qint64 sample) const { return labels[size_t(sample)] != originalLabels[size_t(sample)]; }
     /** The sample whose dataset id is id, or -1. Linear: for occasional look-ups. */
     qint64 findId(const QString &id) const;
-
-    /** Loads the samples and the scores of runId (the latest run when -1). */
-    static SampleTable load(Project &project, int runId = -1);
 };
 
 } // namespace loupe

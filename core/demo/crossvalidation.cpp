@@ -11,8 +11,8 @@
 #include <omp.h>
 #endif
 
-#include "error.h"
-#include "progress.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 namespace loupe {
 

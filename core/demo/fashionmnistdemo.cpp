@@ -1,14 +1,15 @@
 #include "demo/fashionmnistdemo.h"
 
-#include "csvwriter.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
 #include "demo/crossvalidation.h"
-#include "error.h"
-#include "idxreader.h"
-#include "loupefolderimporter.h"
-#include "npyfile.h"
-#include "progress.h"
-#include "project.h"
-#include "sampletable.h"
+#include "formats/csvwriter.h"
+#include "formats/idxreader.h"
+#include "formats/npyfile.h"
+#include "import/loupefolderimporter.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
 
 #include <QDir>
 #include <QFile>
@@ -254,7 +255,7 @@ RetrainResult retrainFashionMnistDemo(const QString &projectPath, const QString 
                                       const DemoOptions &options, Progress &progress)
 {
     auto project = Project::open(projectPath, Project::Access::ReadOnly);
-    const SampleTable table = SampleTable::load(*project);
+    const SampleTable table = loadSampleTable(*project);
     if (std::any_of(table.labels.begin(), table.labels.end(), [](int label) { return label < 0; }))
         throw Error(
             QStringLiteral("%1: every sample needs a label to retrain the demo model").arg(projectPath));

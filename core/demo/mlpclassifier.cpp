@@ -5,8 +5,8 @@
 #include <numeric>
 #include <random>
 
-#include "error.h"
-#include "progress.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 namespace loupe {
 

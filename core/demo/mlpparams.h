@@ -1,6 +1,6 @@
 #pragma once
 
-#include "epochloss.h"
+#include "dataset/epochloss.h"
 
 #include <cstdint>
 

@@ -1,8 +1,8 @@
 #include "demo/syntheticdataset.h"
 
-#include "error.h"
-#include "npyfile.h"
-#include "progress.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "formats/npyfile.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,11 +1,11 @@
-#include "analysisupdater.h"
+#include "edits/analysisupdater.h"
 
-#include "analysis/confidentlearning.h"
-#include "analysis/labelissuefinder.h"
-#include "analysisstore.h"
-#include "arraystore.h"
-#include "project.h"
-#include "sqlitedatabase.h"
+#include "analysis/labels/confidentlearning.h"
+#include "analysis/labels/labelissuefinder.h"
+#include "storage/analysisstore.h"
+#include "storage/arraystore.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QJsonArray>
 

@@ -1,13 +1,13 @@
-#include "labelrepository.h"
+#include "edits/labelrepository.h"
 
-#include "analysisupdater.h"
-#include "arraystore.h"
-#include "error.h"
-#include "project.h"
-#include "samplescores.h"
-#include "sqlitedatabase.h"
-#include "sqlitetransaction.h"
-#include "username.h"
+#include "common/error.h"
+#include "edits/analysisupdater.h"
+#include "edits/username.h"
+#include "metrics/samplescores.h"
+#include "storage/arraystore.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
+#include "storage/sqlitetransaction.h"
 
 #include <QDateTime>
 

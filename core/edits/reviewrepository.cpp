@@ -1,10 +1,10 @@
-#include "reviewrepository.h"
+#include "edits/reviewrepository.h"
 
-#include "error.h"
-#include "project.h"
-#include "sqlitedatabase.h"
-#include "sqlitetransaction.h"
-#include "username.h"
+#include "common/error.h"
+#include "edits/username.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
+#include "storage/sqlitetransaction.h"
 
 #include <QDateTime>
 
@@ -21,30 +21,6 @@ void bindStatus(SqliteStatement &statement, int index, ReviewStatus status)
 }
 
 } // namespace
-
-QString reviewStatusName(ReviewStatus status)
-{
-    switch (status) {
-    case ReviewStatus::Reviewed:
-        return QStringLiteral("reviewed");
-    case ReviewStatus::Ambiguous:
-        return QStringLiteral("ambiguous");
-    case ReviewStatus::Excluded:
-        return QStringLiteral("excluded");
-    case ReviewStatus::None:
-        break;
-    }
-    return {};
-}
-
-ReviewStatus reviewStatusFromName(const QString &name)
-{
-    for (ReviewStatus status : {ReviewStatus::Reviewed, ReviewStatus::Ambiguous, ReviewStatus::Excluded}) {
-        if (name == reviewStatusName(status))
-            return status;
-    }
-    return ReviewStatus::None;
-}
 
 ReviewRepository::ReviewRepository(Project &project) : m_project(project) {}
 
@@ -91,19 +67,6 @@ ReviewStatus ReviewRepository::status(qint64 sample) const
         QStringLiteral("SELECT status FROM sample_reviews WHERE sample_index = ?"));
     query.bind(1, sample);
     return query.step() ? reviewStatusFromName(query.columnText(0)) : ReviewStatus::None;
-}
-
-std::vector<ReviewStatus> ReviewRepository::statuses(qint64 samples) const
-{
-    std::vector<ReviewStatus> result(static_cast<size_t>(samples), ReviewStatus::None);
-    auto query =
-        m_project.database().prepare(QStringLiteral("SELECT sample_index, status FROM sample_reviews"));
-    while (query.step()) {
-        const qint64 sample = query.columnInt64(0);
-        if (sample >= 0 && sample < samples)
-            result[size_t(sample)] = reviewStatusFromName(query.columnText(1));
-    }
-    return result;
 }
 
 QList<ReviewEdit> ReviewRepository::history(qint64 sample) const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "dataset/reviewstatus.h"
+
 #include <QList>
 #include <QString>
 
@@ -9,19 +11,6 @@
 namespace loupe {
 
 class Project;
-
-/**
- * A reviewer's verdict on a sample, kept apart from its label: "reviewed" (looked at,
- * label confirmed), "ambiguous" (no single class fits; a labelling-guide question) and
- * "excluded" (should not be used: corrupt, out of scope). Excluded samples leave the
- * classification report.
- */
-enum class ReviewStatus : std::uint8_t { None = 0, Reviewed, Ambiguous, Excluded };
-
-/** "reviewed", "ambiguous", "excluded"; empty for None. The names stored in the project. */
-QString reviewStatusName(ReviewStatus status);
-/** The inverse of reviewStatusName(); None for anything else. */
-ReviewStatus reviewStatusFromName(const QString &name);
 
 /** One sample's review change. */
 struct ReviewChange
@@ -57,8 +46,6 @@ public:
     QList<ReviewChange> apply(const QList<ReviewChange> &targets, const QString &source);
 
     ReviewStatus status(qint64 sample) const;
-    /** Every sample's status, indexed by sample (samples entries). */
-    std::vector<ReviewStatus> statuses(qint64 samples) const;
     /** The audit trail of one sample, oldest first; of all samples with sample = -1. */
     QList<ReviewEdit> history(qint64 sample = -1) const;
 

@@ -1,4 +1,4 @@
-#include "username.h"
+#include "edits/username.h"
 
 #include <pwd.h>
 #include <unistd.h>

@@ -1,8 +1,8 @@
-#include "classfolderexport.h"
+#include "export/classfolderexport.h"
 
-#include "error.h"
-#include "progress.h"
-#include "sampletable.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,10 +1,10 @@
-#include "exports.h"
+#include "export/exports.h"
 
-#include "csvwriter.h"
-#include "error.h"
-#include "project.h"
-#include "sampletable.h"
-#include "sqlitedatabase.h"
+#include "common/error.h"
+#include "dataset/sampletable.h"
+#include "formats/csvwriter.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QDir>
 

@@ -1,10 +1,10 @@
-#include "csvreader.h"
+#include "formats/csvreader.h"
 
 #include <cstring>
 
 #include <QFileInfo>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace loupe {
 

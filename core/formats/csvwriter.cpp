@@ -1,6 +1,6 @@
-#include "csvwriter.h"
+#include "formats/csvwriter.h"
 
-#include "error.h"
+#include "common/error.h"
 
 namespace loupe {
 

@@ -1,4 +1,4 @@
-#include "idxreader.h"
+#include "formats/idxreader.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -14,7 +14,7 @@
 #include <QtEndian>
 #include <QtNumeric>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace loupe {
 

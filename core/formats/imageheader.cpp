@@ -1,4 +1,4 @@
-#include "imageheader.h"
+#include "formats/imageheader.h"
 
 namespace loupe {
 

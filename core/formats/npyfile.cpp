@@ -1,4 +1,4 @@
-#include "npyfile.h"
+#include "formats/npyfile.h"
 
 #include <algorithm>
 #include <bit>
@@ -11,7 +11,7 @@
 #include <QtEndian>
 #include <QtNumeric>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace loupe {
 

@@ -1,6 +1,6 @@
-#include "thumbnailencoder.h"
+#include "formats/thumbnailencoder.h"
 
-#include "imageheader.h"
+#include "formats/imageheader.h"
 
 #include <algorithm>
 #include <utility>

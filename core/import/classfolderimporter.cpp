@@ -1,11 +1,11 @@
-#include "classfolderimporter.h"
+#include "import/classfolderimporter.h"
 
-#include "error.h"
-#include "loupefolderimporter.h"
-#include "progress.h"
-#include "project.h"
-#include "projectwriter.h"
-#include "sqlitedatabase.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "import/loupefolderimporter.h"
+#include "import/projectwriter.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QDir>
 #include <QDirIterator>

@@ -1,7 +1,7 @@
-#include "datasetimport.h"
+#include "import/datasetimport.h"
 
-#include "classfolderimporter.h"
-#include "error.h"
+#include "common/error.h"
+#include "import/classfolderimporter.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "loupefolderimporter.h"
+#include "import/loupefolderimporter.h"
 
 #include <QString>
 

@@ -1,6 +1,6 @@
-#include "importproblems.h"
+#include "import/importproblems.h"
 
-#include "error.h"
+#include "common/error.h"
 
 namespace loupe {
 

@@ -1,14 +1,15 @@
-#include "loupefolderimporter.h"
+#include "import/loupefolderimporter.h"
 
-#include "csvreader.h"
-#include "error.h"
-#include "importproblems.h"
-#include "npyfile.h"
-#include "progress.h"
-#include "project.h"
-#include "projectwriter.h"
-#include "runfiles.h"
-#include "sqlitedatabase.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "common/sqlidentifier.h"
+#include "formats/csvreader.h"
+#include "formats/npyfile.h"
+#include "import/importproblems.h"
+#include "import/projectwriter.h"
+#include "import/runfiles.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QDir>
 #include <QFile>
@@ -399,7 +400,7 @@ void writeSamples(const QString &folder, const SamplesScan &scan, SqliteDatabase
     QString metadataSql = QStringLiteral("INSERT INTO sample_metadata(sample_index");
     QString placeholders = QStringLiteral("?");
     for (const MetadataColumn &column : layout.metadata) {
-        metadataSql += QStringLiteral(", ") + ProjectSchema::quoteIdentifier(column.name);
+        metadataSql += QStringLiteral(", ") + quoteSqlIdentifier(column.name);
         placeholders += QStringLiteral(", ?");
     }
     auto insertMetadata =

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "projectschema.h"
+#include "storage/projectschema.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,9 +1,10 @@
-#include "projectwriter.h"
+#include "import/projectwriter.h"
 
-#include "error.h"
-#include "progress.h"
-#include "project.h"
-#include "sqlitedatabase.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "common/sqlidentifier.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -115,7 +116,7 @@ void ProjectWriter::writeMetadataColumns(const QList<MetadataColumn> &columns)
         const MetadataColumn &column = columns.at(i);
         const QString type = metadataTypeName(column.type);
         db.exec(QStringLiteral("ALTER TABLE sample_metadata ADD COLUMN %1 %2")
-                    .arg(ProjectSchema::quoteIdentifier(column.name), type.toUpper()));
+                    .arg(quoteSqlIdentifier(column.name), type.toUpper()));
         insert.bind(1, column.name).bind(2, type).bind(3, i).execute();
     }
     ProjectSchema::recreateSampleView(db, columns);
@@ -135,7 +136,7 @@ void ProjectWriter::dropBulkIndexes()
         m_deferredIndexes << indexes.columnText(1);
     }
     for (const QString &name : names)
-        db.exec(QStringLiteral("DROP INDEX %1").arg(ProjectSchema::quoteIdentifier(name)));
+        db.exec(QStringLiteral("DROP INDEX %1").arg(quoteSqlIdentifier(name)));
 }
 
 void ProjectWriter::commit()

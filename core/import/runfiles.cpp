@@ -1,13 +1,13 @@
-#include "runfiles.h"
+#include "import/runfiles.h"
 
-#include "arraystore.h"
-#include "csvreader.h"
-#include "error.h"
-#include "importproblems.h"
-#include "npyfile.h"
-#include "progress.h"
-#include "samplescores.h"
-#include "sqlitedatabase.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "formats/csvreader.h"
+#include "formats/npyfile.h"
+#include "import/importproblems.h"
+#include "metrics/samplescores.h"
+#include "storage/arraystore.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QDateTime>
 #include <QDir>

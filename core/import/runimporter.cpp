@@ -1,14 +1,14 @@
-#include "runimporter.h"
+#include "import/runimporter.h"
 
-#include "csvreader.h"
-#include "error.h"
-#include "importproblems.h"
-#include "npyfile.h"
-#include "progress.h"
-#include "project.h"
-#include "runfiles.h"
-#include "sqlitedatabase.h"
-#include "sqlitetransaction.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "formats/csvreader.h"
+#include "formats/npyfile.h"
+#include "import/importproblems.h"
+#include "import/runfiles.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
+#include "storage/sqlitetransaction.h"
 
 #include <QDir>
 #include <QFileInfo>

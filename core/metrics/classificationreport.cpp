@@ -1,6 +1,6 @@
-#include "classificationreport.h"
+#include "metrics/classificationreport.h"
 
-#include "sampletable.h"
+#include "dataset/sampletable.h"
 
 #include <QJsonArray>
 

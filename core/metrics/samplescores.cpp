@@ -1,4 +1,4 @@
-#include "samplescores.h"
+#include "metrics/samplescores.h"
 
 #include <algorithm>
 

@@ -1,13 +1,14 @@
-#include "htmlcomparisonsection.h"
+#include "report/htmlcomparisonsection.h"
 
 #include <algorithm>
 
-#include "htmldocument.h"
-#include "progress.h"
-#include "project.h"
-#include "runcomparison.h"
-#include "sampletable.h"
-#include "thumbnailencoder.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
+#include "formats/thumbnailencoder.h"
+#include "report/htmldocument.h"
+#include "report/runcomparison.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
 
 namespace loupe {
 
@@ -51,8 +52,8 @@ void HtmlComparisonSection::write(HtmlDocument &doc, int before, int after, Prog
 {
     progress.setStep(QStringLiteral("Comparing the runs"));
     const RunComparison comparison = RunComparison::compute(m_project, before, after);
-    const SampleTable tableBefore = SampleTable::load(m_project, before);
-    const SampleTable tableAfter = SampleTable::load(m_project, after);
+    const SampleTable tableBefore = loadSampleTable(m_project, before);
+    const SampleTable tableAfter = loadSampleTable(m_project, after);
     progress.throwIfCancelled();
     doc.beginSection(QStringLiteral("comparison"));
     doc.heading(2, QStringLiteral("Latest run against the previous one"));

@@ -1,4 +1,4 @@
-#include "htmldocument.h"
+#include "report/htmldocument.h"
 
 #include <cmath>
 

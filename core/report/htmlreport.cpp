@@ -1,4 +1,4 @@
-#include "htmlreport.h"
+#include "report/htmlreport.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,15 +8,16 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
-#include "analysisresults.h"
-#include "classificationreport.h"
-#include "error.h"
-#include "htmlcomparisonsection.h"
-#include "htmldocument.h"
-#include "progress.h"
-#include "project.h"
-#include "runcomparison.h"
-#include "sampletable.h"
+#include "analysis/pipeline/analysisresults.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
+#include "metrics/classificationreport.h"
+#include "report/htmlcomparisonsection.h"
+#include "report/htmldocument.h"
+#include "report/runcomparison.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
 
 namespace loupe {
 
@@ -121,7 +122,7 @@ QString HtmlReport::render(Progress &progress)
 {
     progress.setStep(QStringLiteral("Reading the project"));
     Inputs in;
-    in.table = SampleTable::load(m_project);
+    in.table = loadSampleTable(m_project);
     in.runs = m_project.runs();
     for (const RunInfo &run : in.runs) {
         if (run.id == in.table.runId)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "thumbnailencoder.h"
+#include "formats/thumbnailencoder.h"
 
 #include <QString>
 

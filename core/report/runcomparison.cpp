@@ -1,9 +1,10 @@
-#include "runcomparison.h"
+#include "report/runcomparison.h"
 
-#include "analysis/sqlfilter.h"
-#include "analysisresults.h"
-#include "error.h"
-#include "sampletable.h"
+#include "analysis/pipeline/analysisresults.h"
+#include "common/error.h"
+#include "dataset/sampletable.h"
+#include "storage/sampletableloader.h"
+#include "storage/sqlfilter.h"
 
 #include <QJsonArray>
 
@@ -177,8 +178,8 @@ RunComparison RunComparison::compute(Project &project, int before, int after)
     RunComparison comparison;
     comparison.before = findRun(project, QString::number(before));
     comparison.after = findRun(project, QString::number(after));
-    const SampleTable tableBefore = SampleTable::load(project, before);
-    const SampleTable tableAfter = SampleTable::load(project, after);
+    const SampleTable tableBefore = loadSampleTable(project, before);
+    const SampleTable tableAfter = loadSampleTable(project, after);
     comparison.reportBefore = ClassificationReport::compute(tableBefore);
     comparison.reportAfter = ClassificationReport::compute(tableAfter);
     const AnalysisResults analysisBefore = AnalysisResults::load(project, before, tableBefore.size());

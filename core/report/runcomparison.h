@@ -1,7 +1,7 @@
 #pragma once
 
-#include "classificationreport.h"
-#include "project.h"
+#include "metrics/classificationreport.h"
+#include "storage/project.h"
 
 #include <QJsonObject>
 #include <QString>

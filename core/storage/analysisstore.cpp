@@ -1,7 +1,7 @@
-#include "analysisstore.h"
+#include "storage/analysisstore.h"
 
-#include "error.h"
-#include "sqlitedatabase.h"
+#include "common/error.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

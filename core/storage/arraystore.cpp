@@ -1,8 +1,8 @@
-#include "arraystore.h"
+#include "storage/arraystore.h"
 
-#include "error.h"
-#include "progress.h"
-#include "sqlitedatabase.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "storage/sqlitedatabase.h"
 
 #include <sqlite3.h>
 

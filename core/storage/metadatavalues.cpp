@@ -1,8 +1,9 @@
-#include "metadatavalues.h"
+#include "storage/metadatavalues.h"
 
-#include "error.h"
-#include "project.h"
-#include "sqlitedatabase.h"
+#include "common/error.h"
+#include "common/sqlidentifier.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QHash>
 
@@ -18,7 +19,7 @@ void loadNumbers(SqliteDatabase &db, const QString &column, qint64 samples, Meta
     values.numbers.assign(size_t(samples), NAN);
     auto statement =
         db.prepare(QStringLiteral("SELECT sample_index, %1 FROM sample_metadata WHERE %1 IS NOT NULL")
-                       .arg(ProjectSchema::quoteIdentifier(column)));
+                       .arg(quoteSqlIdentifier(column)));
     while (statement.step()) {
         const qint64 sample = statement.columnInt64(0);
         if (sample >= 0 && sample < samples)
@@ -33,7 +34,7 @@ void loadCategories(SqliteDatabase &db, const QString &column, qint64 samples, i
     auto counts =
         db.prepare(QStringLiteral("SELECT %1, count(*) AS n FROM sample_metadata WHERE %1 IS NOT NULL "
                                   "GROUP BY %1 ORDER BY n DESC, %1 LIMIT ?")
-                       .arg(ProjectSchema::quoteIdentifier(column)));
+                       .arg(quoteSqlIdentifier(column)));
     counts.bind(1, maxCategories);
     QHash<QString, int> index;
     while (counts.step()) {
@@ -42,7 +43,7 @@ void loadCategories(SqliteDatabase &db, const QString &column, qint64 samples, i
     }
     values.categories.assign(size_t(samples), -1);
     auto rows = db.prepare(QStringLiteral("SELECT sample_index, %1 FROM sample_metadata WHERE %1 IS NOT NULL")
-                               .arg(ProjectSchema::quoteIdentifier(column)));
+                               .arg(quoteSqlIdentifier(column)));
     while (rows.step()) {
         const qint64 sample = rows.columnInt64(0);
         if (sample >= 0 && sample < samples)

@@ -1,7 +1,7 @@
-#include "project.h"
+#include "storage/project.h"
 
-#include "error.h"
-#include "sqlitedatabase.h"
+#include "common/error.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,35 +1,14 @@
-#include "projectschema.h"
+#include "storage/projectschema.h"
 
-#include "error.h"
-#include "sqlitedatabase.h"
-#include "sqlitetransaction.h"
+#include "common/error.h"
+#include "common/sqlidentifier.h"
+#include "storage/sqlitedatabase.h"
+#include "storage/sqlitetransaction.h"
 
 #include <functional>
 #include <vector>
 
 namespace loupe {
-
-QString metadataTypeName(MetadataColumn::Type type)
-{
-    switch (type) {
-    case MetadataColumn::Type::Integer:
-        return QStringLiteral("integer");
-    case MetadataColumn::Type::Real:
-        return QStringLiteral("real");
-    case MetadataColumn::Type::Text:
-        break;
-    }
-    return QStringLiteral("text");
-}
-
-MetadataColumn::Type metadataTypeFromName(const QString &name)
-{
-    if (name == QLatin1String("integer"))
-        return MetadataColumn::Type::Integer;
-    if (name == QLatin1String("real"))
-        return MetadataColumn::Type::Real;
-    return MetadataColumn::Type::Text;
-}
 
 namespace ProjectSchema {
 
@@ -331,18 +310,11 @@ QStringList reservedColumnNames()
             QStringLiteral("review_status")};
 }
 
-QString quoteIdentifier(const QString &name)
-{
-    QString quoted = name;
-    quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
-}
-
 void recreateSampleView(SqliteDatabase &db, const QList<MetadataColumn> &metadata)
 {
     QString metadataColumns;
     for (const MetadataColumn &column : metadata)
-        metadataColumns += QStringLiteral(",\n    m.") + quoteIdentifier(column.name);
+        metadataColumns += QStringLiteral(",\n    m.") + quoteSqlIdentifier(column.name);
     // Older schema versions (reachable through migrateTo() only) have no review marks.
     const bool reviews = hasTable(db, QStringLiteral("sample_reviews"));
     const QString reviewColumn = reviews ? QStringLiteral(",\n    r.status AS review_status") : QString();

@@ -1,22 +1,14 @@
 #pragma once
 
+#include "dataset/metadatacolumn.h"
+
+#include <QList>
 #include <QString>
 #include <QStringList>
 
 namespace loupe {
 
 class SqliteDatabase;
-
-/** A typed metadata column of the samples (see docs/project-format.md). */
-struct MetadataColumn
-{
-    enum class Type { Integer, Real, Text };
-    QString name;
-    Type type = Type::Text;
-};
-
-QString metadataTypeName(MetadataColumn::Type type);
-MetadataColumn::Type metadataTypeFromName(const QString &name);
 
 /**
  * Creates and migrates the project schema. The version lives in PRAGMA user_version
@@ -43,9 +35,6 @@ QStringList reservedColumnNames();
  * its metadata and its latest run's prediction and scores.
  */
 void recreateSampleView(SqliteDatabase &db, const QList<MetadataColumn> &metadata);
-
-/** Quotes an SQL identifier ("name", with embedded quotes doubled). */
-QString quoteIdentifier(const QString &name);
 
 } // namespace ProjectSchema
 } // namespace loupe

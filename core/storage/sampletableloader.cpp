@@ -1,20 +1,29 @@
-#include "sampletable.h"
+#include "storage/sampletableloader.h"
 
-#include "reviewrepository.h"
-
-#include "project.h"
-#include "sqlitedatabase.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
 
 #include <cmath>
 
 namespace loupe {
 
-qint64 SampleTable::findId(const QString &id) const
+namespace {
+
+std::vector<ReviewStatus> readReviewStatuses(SqliteDatabase &db, qint64 samples)
 {
-    return ids.indexOf(id);
+    std::vector<ReviewStatus> statuses(size_t(samples), ReviewStatus::None);
+    auto query = db.prepare(QStringLiteral("SELECT sample_index, status FROM sample_reviews"));
+    while (query.step()) {
+        const qint64 sample = query.columnInt64(0);
+        if (sample >= 0 && sample < samples)
+            statuses[size_t(sample)] = reviewStatusFromName(query.columnText(1));
+    }
+    return statuses;
 }
 
-SampleTable SampleTable::load(Project &project, int runId)
+} // namespace
+
+SampleTable loadSampleTable(Project &project, int runId)
 {
     SampleTable table;
     SqliteDatabase &db = project.database();
@@ -44,7 +53,7 @@ SampleTable SampleTable::load(Project &project, int runId)
     }
 
     const size_t n = table.labels.size();
-    table.review = ReviewRepository(project).statuses(qint64(n));
+    table.review = readReviewStatuses(db, qint64(n));
     table.predicted.assign(n, -1);
     table.confidence.assign(n, NAN);
     table.loss.assign(n, NAN);

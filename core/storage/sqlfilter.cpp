@@ -1,13 +1,13 @@
-#include "sqlfilter.h"
+#include "storage/sqlfilter.h"
 
 #include <sqlite3.h>
 
 #include <QRegularExpression>
 #include <QSet>
 
-#include "error.h"
-#include "progress.h"
-#include "sqlitedatabase.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "storage/sqlitedatabase.h"
 
 namespace loupe {
 

@@ -1,6 +1,6 @@
-#include "sqlitedatabase.h"
+#include "storage/sqlitedatabase.h"
 
-#include "error.h"
+#include "common/error.h"
 
 #include <QFileInfo>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sqlitestatement.h"
+#include "storage/sqlitestatement.h"
 
 #include <QString>
 

@@ -1,6 +1,6 @@
-#include "sqlitestatement.h"
+#include "storage/sqlitestatement.h"
 
-#include "error.h"
+#include "common/error.h"
 
 #include <sqlite3.h>
 

@@ -1,6 +1,6 @@
-#include "sqlitetransaction.h"
+#include "storage/sqlitetransaction.h"
 
-#include "sqlitedatabase.h"
+#include "storage/sqlitedatabase.h"
 
 namespace loupe {
 

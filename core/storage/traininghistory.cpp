@@ -1,7 +1,7 @@
-#include "traininghistory.h"
+#include "storage/traininghistory.h"
 
-#include "project.h"
-#include "sqlitedatabase.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
 
 namespace loupe {
 

@@ -9,10 +9,10 @@
 //
 // Exit code 0 on success; 1 with the error on stderr.
 
-#include "error.h"
-#include "labelrepository.h"
-#include "project.h"
-#include "sqlitedatabase.h"
+#include "common/error.h"
+#include "edits/labelrepository.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QCoreApplication>
 #include <QThread>

@@ -1,7 +1,7 @@
 // loupe-cli as a script sees it: exit codes, messages, files.
 
 #include "fixturedataset.h"
-#include "npyfile.h"
+#include "formats/npyfile.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -2,10 +2,10 @@
 // leaves no project or the old one, a confirmed relabel survives kill -9, two writers keep
 // every edit, and a busy project makes a writer wait, then report.
 
+#include "edits/labelrepository.h"
 #include "fixturedataset.h"
-#include "labelrepository.h"
-#include "project.h"
-#include "sqlitedatabase.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QDir>
 #include <QElapsedTimer>

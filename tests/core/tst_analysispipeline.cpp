@@ -1,18 +1,19 @@
 // The analysis pipeline end to end on a fixed-seed subset of the real Fashion-MNIST demo:
 // every step stores its results, and the label-issue ranking keeps its quality.
 
-#include "analysis/labelissueevaluation.h"
-#include "analysispipeline.h"
-#include "analysisstore.h"
-#include "arraystore.h"
-#include "csvreader.h"
-#include "error.h"
-#include "labelrepository.h"
+#include "analysis/labels/labelissueevaluation.h"
+#include "analysis/pipeline/analysispipeline.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
 #include "demo/fashionmnistdemo.h"
-#include "progress.h"
-#include "project.h"
-#include "sampletable.h"
-#include "sqlitedatabase.h"
+#include "edits/labelrepository.h"
+#include "formats/csvreader.h"
+#include "storage/analysisstore.h"
+#include "storage/arraystore.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -72,7 +73,7 @@ void TestAnalysisPipeline::storesEveryStep()
 void TestAnalysisPipeline::labelIssueRankingFindsPlantedFlips()
 {
     auto project = Project::open(m_demo.projectPath, Project::Access::ReadOnly);
-    const SampleTable table = SampleTable::load(*project);
+    const SampleTable table = loadSampleTable(*project);
     CsvReader truthFile(QDir(m_demo.datasetFolder).filePath(QStringLiteral("truth.csv")));
     std::vector<QString> row;
     truthFile.readRecord(row);

@@ -32,17 +32,18 @@
 #include <QTest>
 #include <QtEndian>
 
-#include "analysis/duplicateimagescan.h"
-#include "arraystore.h"
-#include "csvreader.h"
-#include "datasetimport.h"
-#include "error.h"
-#include "exports.h"
-#include "progress.h"
-#include "project.h"
-#include "projectschema.h"
-#include "sampletable.h"
-#include "sqlitedatabase.h"
+#include "analysis/quality/duplicateimagescan.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
+#include "export/exports.h"
+#include "formats/csvreader.h"
+#include "import/datasetimport.h"
+#include "storage/arraystore.h"
+#include "storage/project.h"
+#include "storage/projectschema.h"
+#include "storage/sampletableloader.h"
+#include "storage/sqlitedatabase.h"
 
 using loupe::DuplicateImageScan;
 using loupe::ImageFacts;
@@ -842,7 +843,7 @@ void TestBadInput::formulaCellsStayTextThroughExport()
                      formulas[1] + QStringLiteral("|=1+1|text"), formulas[2] + QStringLiteral("|\t=1|text"),
                      formulas[3] + QStringLiteral("|-1|text")}));
 
-    const loupe::SampleTable table = loupe::SampleTable::load(*project);
+    const loupe::SampleTable table = loupe::loadSampleTable(*project);
     const QString labelsCsv = QDir(outputFolder()).filePath(QStringLiteral("labels.csv"));
     const QString suspectsCsv = QDir(outputFolder()).filePath(QStringLiteral("suspects.csv"));
     loupe::exportLabels(table, labelsCsv);

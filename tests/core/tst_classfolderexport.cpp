@@ -2,15 +2,16 @@
 // unlabeled, excluded and missing images left out, refusal to write into a non-empty
 // folder, nothing left behind on cancel, and a round trip through the class-folder importer.
 
-#include "classfolderexport.h"
-#include "datasetimport.h"
-#include "error.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
+#include "edits/labelrepository.h"
+#include "edits/reviewrepository.h"
+#include "export/classfolderexport.h"
 #include "fixturedataset.h"
-#include "labelrepository.h"
-#include "progress.h"
-#include "project.h"
-#include "reviewrepository.h"
-#include "sampletable.h"
+#include "import/datasetimport.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
 
 #include <QDirIterator>
 #include <QFile>
@@ -68,7 +69,7 @@ void TestClassFolderExport::copiesIntoSplitAndClassFolders()
     const QString out = m_dir->filePath(QStringLiteral("tree"));
     Progress progress;
     const ClassFolderExportSummary summary =
-        exportClassFolders(SampleTable::load(*m_project), m_root, out, ClassFolderMode::Copy, progress);
+        exportClassFolders(loadSampleTable(*m_project), m_root, out, ClassFolderMode::Copy, progress);
     QCOMPARE(summary.written, qint64(5));
     QCOMPARE(summary.unlabeled, qint64(1)); // f
     QCOMPARE(filesUnder(out),
@@ -89,7 +90,7 @@ void TestClassFolderExport::symlinksPointAtTheDataset()
 {
     const QString out = m_dir->filePath(QStringLiteral("links"));
     Progress progress;
-    exportClassFolders(SampleTable::load(*m_project), m_root, out, ClassFolderMode::Symlink, progress);
+    exportClassFolders(loadSampleTable(*m_project), m_root, out, ClassFolderMode::Symlink, progress);
     const QFileInfo link(QDir(out).filePath(QStringLiteral("train/cat/a.png")));
     QVERIFY(link.isSymLink());
     QCOMPARE(link.symLinkTarget(), QDir(m_root).absoluteFilePath(QStringLiteral("images/a.png")));
@@ -103,7 +104,7 @@ void TestClassFolderExport::leavesOutExcludedAndMissingImages()
     const QString out = m_dir->filePath(QStringLiteral("tree"));
     Progress progress;
     const ClassFolderExportSummary summary =
-        exportClassFolders(SampleTable::load(*m_project), m_root, out, ClassFolderMode::Copy, progress);
+        exportClassFolders(loadSampleTable(*m_project), m_root, out, ClassFolderMode::Copy, progress);
     QCOMPARE(summary.excluded, qint64(1));
     QCOMPARE(summary.missing, QStringList{QStringLiteral("images/c.png")});
     QCOMPARE(summary.written, qint64(3));
@@ -120,7 +121,7 @@ void TestClassFolderExport::refusesNonEmptyFolderAndTouchesNothing()
     keep.close();
     Progress progress;
     try {
-        exportClassFolders(SampleTable::load(*m_project), m_root, out, ClassFolderMode::Copy, progress);
+        exportClassFolders(loadSampleTable(*m_project), m_root, out, ClassFolderMode::Copy, progress);
         QFAIL("a non-empty folder was written to");
     } catch (const Error &error) {
         QVERIFY2(error.message().contains(QStringLiteral("not empty")), qPrintable(error.message()));
@@ -130,7 +131,7 @@ void TestClassFolderExport::refusesNonEmptyFolderAndTouchesNothing()
     // An empty folder that exists is fine: it becomes the tree.
     const QString empty = m_dir->filePath(QStringLiteral("empty"));
     QVERIFY(QDir().mkpath(empty));
-    exportClassFolders(SampleTable::load(*m_project), m_root, empty, ClassFolderMode::Copy, progress);
+    exportClassFolders(loadSampleTable(*m_project), m_root, empty, ClassFolderMode::Copy, progress);
     QCOMPARE(filesUnder(empty).size(), 5);
 }
 
@@ -139,7 +140,7 @@ void TestClassFolderExport::cancelLeavesNothingBehind()
     const QString out = m_dir->filePath(QStringLiteral("cancelled"));
     Progress progress;
     progress.cancel();
-    QVERIFY_THROWS_EXCEPTION(Cancelled, exportClassFolders(SampleTable::load(*m_project), m_root, out,
+    QVERIFY_THROWS_EXCEPTION(Cancelled, exportClassFolders(loadSampleTable(*m_project), m_root, out,
                                                            ClassFolderMode::Copy, progress));
     QVERIFY(!QFileInfo::exists(out));
     QCOMPARE(QDir(m_dir->path())
@@ -153,12 +154,12 @@ void TestClassFolderExport::roundTripsThroughTheClassFolderImporter()
     LabelRepository(*m_project).relabel({3}, 2, {}, QStringLiteral("test")); // d: dog -> fox
     const QString out = m_dir->filePath(QStringLiteral("tree"));
     Progress progress;
-    exportClassFolders(SampleTable::load(*m_project), m_root, out, ClassFolderMode::Copy, progress);
+    exportClassFolders(loadSampleTable(*m_project), m_root, out, ClassFolderMode::Copy, progress);
     QCOMPARE(detectDatasetFormat(out), DatasetFormat::ClassFolders);
     const QString reimported = m_dir->filePath(QStringLiteral("reimported.loupe"));
     importDataset(out, reimported, ImportOptions(), progress);
     auto project = Project::open(reimported);
-    const SampleTable table = SampleTable::load(*project);
+    const SampleTable table = loadSampleTable(*project);
     QCOMPARE(table.size(), qint64(5));
     QCOMPARE(table.classNames, test::smallFixtureClasses());
     const qint64 d = table.findId(QStringLiteral("test/fox/d.png"));

@@ -6,12 +6,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "classfolderimporter.h"
-#include "error.h"
-#include "loupefolderimporter.h"
-#include "progress.h"
-#include "project.h"
-#include "sqlitedatabase.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "import/classfolderimporter.h"
+#include "import/loupefolderimporter.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
 
 using loupe::ClassFolderImporter;
 using loupe::ImportOptions;

@@ -1,9 +1,10 @@
 // Classification report and confusion matrix against values worked out by hand.
 
-#include "classificationreport.h"
+#include "dataset/sampletable.h"
 #include "fixturedataset.h"
-#include "project.h"
-#include "sampletable.h"
+#include "metrics/classificationreport.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
 
 #include <QJsonArray>
 #include <QTemporaryDir>
@@ -78,7 +79,7 @@ void TestClassificationReport::perSplitFromProject()
     QTemporaryDir dir;
     const QString path = test::importFixture(dir.path(), test::smallFixtureClasses(), test::smallFixture());
     auto project = Project::open(path);
-    const SampleTable table = SampleTable::load(*project);
+    const SampleTable table = loadSampleTable(*project);
     QCOMPARE(table.splitNames, (QStringList{QStringLiteral("test"), QStringLiteral("train")}));
     const auto all = ClassificationReport::compute(table);
     QCOMPARE(all.samples, 5); // the unlabeled sample is not evaluated

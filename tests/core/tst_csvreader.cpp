@@ -3,8 +3,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "csvreader.h"
-#include "error.h"
+#include "common/error.h"
+#include "formats/csvreader.h"
 
 using loupe::CsvReader;
 

@@ -1,14 +1,15 @@
 // CSV exports: suspects ranking and the labels file.
 
-#include "csvreader.h"
-#include "error.h"
-#include "exports.h"
+#include "common/error.h"
+#include "dataset/sampletable.h"
+#include "edits/labelrepository.h"
+#include "edits/reviewrepository.h"
+#include "edits/username.h"
+#include "export/exports.h"
 #include "fixturedataset.h"
-#include "labelrepository.h"
-#include "project.h"
-#include "reviewrepository.h"
-#include "sampletable.h"
-#include "username.h"
+#include "formats/csvreader.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -49,7 +50,7 @@ void TestExports::suspectsAreRankedByLoss()
     auto project =
         Project::open(test::importFixture(dir.path(), test::smallFixtureClasses(), test::smallFixture()));
     const QString out = dir.filePath(QStringLiteral("suspects.csv"));
-    const SampleTable table = SampleTable::load(*project);
+    const SampleTable table = loadSampleTable(*project);
     exportSuspects(table, lossBasedSuspects(table), out);
     const auto rows = readCsv(out);
     QCOMPARE(rows.size(), size_t(6)); // header + 5 labelled samples
@@ -81,7 +82,7 @@ void TestExports::labelsShowEdits()
     ReviewRepository(*project).apply({{1, ReviewStatus::None, ReviewStatus::Reviewed}},
                                      QStringLiteral("test"));
     const QString out = dir.filePath(QStringLiteral("labels.csv"));
-    exportLabels(SampleTable::load(*project), out);
+    exportLabels(loadSampleTable(*project), out);
     const auto rows = readCsv(out);
     QCOMPARE(rows.size(), size_t(7));
     QCOMPARE(rows[2],
@@ -99,7 +100,7 @@ void TestExports::suspectsNeedPredictions()
     for (auto &sample : samples)
         sample.probabilities.clear();
     auto project = Project::open(test::importFixture(dir.path(), test::smallFixtureClasses(), samples));
-    const SampleTable table = SampleTable::load(*project);
+    const SampleTable table = loadSampleTable(*project);
     QVERIFY_THROWS_EXCEPTION(
         Error, exportSuspects(table, lossBasedSuspects(table), dir.filePath(QStringLiteral("s.csv"))));
     QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("s.csv"))));
@@ -145,7 +146,7 @@ void TestExports::sampleListHasAbsoluteImagePaths()
     QTemporaryDir dir;
     auto project =
         Project::open(test::importFixture(dir.path(), test::smallFixtureClasses(), test::smallFixture()));
-    const SampleTable table = SampleTable::load(*project);
+    const SampleTable table = loadSampleTable(*project);
     const QString out = dir.filePath(QStringLiteral("list.csv"));
     exportSampleList(table, project->datasetRoot(), {3, 1}, {}, out);
     const auto rows = readCsv(out);

@@ -1,15 +1,16 @@
 // The demo end to end on a subset of the real Fashion-MNIST package.
 
-#include "classificationreport.h"
-#include "csvreader.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
 #include "demo/fashionmnistdemo.h"
-#include "labelrepository.h"
-#include "progress.h"
-#include "runcomparison.h"
-#include "runimporter.h"
-#include "project.h"
-#include "sampletable.h"
-#include "sqlitedatabase.h"
+#include "edits/labelrepository.h"
+#include "formats/csvreader.h"
+#include "import/runimporter.h"
+#include "metrics/classificationreport.h"
+#include "report/runcomparison.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QDir>
 #include <QHash>
@@ -74,7 +75,7 @@ void TestFashionMnistDemo::buildsAProjectWithNoiseTruthAndOutOfFoldPredictions()
     QCOMPARE(project->sampleCount(), 2000);
     QCOMPARE(project->classNames().size(), 10);
     QCOMPARE(project->runs().size(), 1);
-    const SampleTable table = SampleTable::load(*project);
+    const SampleTable table = loadSampleTable(*project);
     const auto report = ClassificationReport::compute(table);
     QVERIFY(std::abs(report.accuracy - m_result.accuracyOnGivenLabels) < 1e-9);
     QCOMPARE(table.splitNames, (QStringList{QStringLiteral("test"), QStringLiteral("train")}));
@@ -110,7 +111,7 @@ void TestFashionMnistDemo::retrainsOnCorrectedLabelsAsASecondRun()
     // The retraining loop: correct the flipped labels, retrain on them, import the run, compare.
     {
         auto project = Project::open(m_result.projectPath);
-        const SampleTable table = SampleTable::load(*project);
+        const SampleTable table = loadSampleTable(*project);
         const QHash<QString, int> truth = trueLabels(m_result.datasetFolder);
         QList<LabelChange> corrections;
         for (qint64 i = 0; i < table.size(); ++i) {

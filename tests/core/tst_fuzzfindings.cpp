@@ -7,9 +7,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "datasetimport.h"
-#include "error.h"
-#include "progress.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "import/datasetimport.h"
 
 namespace {
 

@@ -2,15 +2,15 @@
 // (a class named <script>...), thumbnails embedded or replaced by a placeholder, the run
 // comparison with two runs, and an atomic write that leaves no partial file behind.
 
-#include "analysisstore.h"
-#include "error.h"
+#include "common/error.h"
+#include "common/progress.h"
 #include "fixturedataset.h"
-#include "htmlreport.h"
-#include "npyfile.h"
-#include "progress.h"
-#include "project.h"
-#include "runimporter.h"
-#include "thumbnailencoder.h"
+#include "formats/npyfile.h"
+#include "formats/thumbnailencoder.h"
+#include "import/runimporter.h"
+#include "report/htmlreport.h"
+#include "storage/analysisstore.h"
+#include "storage/project.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>

@@ -8,8 +8,8 @@
 #include <QTest>
 #include <QtEndian>
 
-#include "error.h"
-#include "idxreader.h"
+#include "common/error.h"
+#include "formats/idxreader.h"
 
 using loupe::IdxArray;
 using loupe::readIdxFile;

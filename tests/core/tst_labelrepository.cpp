@@ -1,11 +1,12 @@
 // Relabelling: labels, audit trail, recomputed scores, undo as a new edit.
 
-#include "error.h"
+#include "common/error.h"
+#include "dataset/sampletable.h"
+#include "edits/labelrepository.h"
 #include "fixturedataset.h"
-#include "labelrepository.h"
-#include "project.h"
-#include "sampletable.h"
-#include "sqlitedatabase.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -62,7 +63,7 @@ void TestLabelRepository::relabelUpdatesLabelAuditAndScores()
     QCOMPARE(history.first().source, QStringLiteral("test"));
     QVERIFY(history.first().time.endsWith(QLatin1Char('Z')));
 
-    const SampleTable table = SampleTable::load(*project);
+    const SampleTable table = loadSampleTable(*project);
     QVERIFY(std::abs(table.loss[1] - -std::log(0.7f)) < 1e-5);
     QVERIFY(std::abs(table.margin[1] - (0.7f - 0.2f)) < 1e-5);
     QVERIFY(table.isEdited(1));
@@ -85,7 +86,7 @@ void TestLabelRepository::undoIsAnotherAuditedEdit()
     QCOMPARE(history.at(1).oldLabel, 1);
     QCOMPARE(history.at(1).newLabel, 0);
     QCOMPARE(history.at(1).source, QStringLiteral("app-undo"));
-    const SampleTable table = SampleTable::load(*project);
+    const SampleTable table = loadSampleTable(*project);
     QVERIFY(!table.isEdited(1));
     QVERIFY(std::abs(table.loss[1] - -std::log(0.2f)) < 1e-5);
 }
@@ -101,7 +102,7 @@ void TestLabelRepository::multiSelectionIsOneTransaction()
     QCOMPARE(labels.currentLabel(5), 2); // an unlabeled sample gets a label, and a loss
     QCOMPARE(labels.history().size(), 3);
     QCOMPARE(labels.history().at(2).oldLabel, -1);
-    const SampleTable table = SampleTable::load(*project);
+    const SampleTable table = loadSampleTable(*project);
     QVERIFY(std::abs(table.loss[5] - -std::log(0.3f)) < 1e-5);
 }
 

@@ -11,13 +11,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "arraystore.h"
-#include "error.h"
-#include "loupefolderimporter.h"
-#include "npyfile.h"
-#include "progress.h"
-#include "project.h"
-#include "sqlitedatabase.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "formats/npyfile.h"
+#include "import/loupefolderimporter.h"
+#include "storage/arraystore.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
 
 using loupe::ImportOptions;
 using loupe::ImportSummary;

@@ -6,10 +6,10 @@
 
 #include <QTest>
 
+#include "common/error.h"
+#include "common/progress.h"
 #include "demo/crossvalidation.h"
 #include "demo/mlpclassifier.h"
-#include "error.h"
-#include "progress.h"
 
 using loupe::MlpClassifier;
 using loupe::MlpParams;

@@ -10,8 +10,8 @@
 #include <QtEndian>
 #include <QFloat16>
 
-#include "error.h"
-#include "npyfile.h"
+#include "common/error.h"
+#include "formats/npyfile.h"
 
 using loupe::NpyFile;
 

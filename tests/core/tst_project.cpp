@@ -1,11 +1,11 @@
 // Project files: creation, identity checks, migration, read-only opening.
 
-#include "error.h"
+#include "common/error.h"
+#include "edits/labelrepository.h"
 #include "fixturedataset.h"
-#include "labelrepository.h"
-#include "project.h"
-#include "projectschema.h"
-#include "sqlitedatabase.h"
+#include "storage/project.h"
+#include "storage/projectschema.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QCryptographicHash>
 #include <QDir>

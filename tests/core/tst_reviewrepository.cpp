@@ -1,13 +1,14 @@
 // Review marks: reviewed, ambiguous and excluded samples, written in one transaction with
 // an audit trail, shown in sample_view, and excluded samples leave the classification report.
 
-#include "classificationreport.h"
-#include "error.h"
+#include "common/error.h"
+#include "dataset/sampletable.h"
+#include "edits/reviewrepository.h"
 #include "fixturedataset.h"
-#include "project.h"
-#include "reviewrepository.h"
-#include "sampletable.h"
-#include "sqlitedatabase.h"
+#include "metrics/classificationreport.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -83,7 +84,7 @@ void TestReviewRepository::marksAreStoredAuditedAndShownInTheView()
     // A reopened project (a new SampleTable) sees the marks.
     project.reset();
     auto reopened = Project::open(m_path);
-    const SampleTable table = SampleTable::load(*reopened);
+    const SampleTable table = loadSampleTable(*reopened);
     QCOMPARE(table.review.size(), size_t(6));
     QCOMPARE(table.review[3], ReviewStatus::Ambiguous);
     QCOMPARE(table.review[0], ReviewStatus::None);
@@ -138,10 +139,10 @@ void TestReviewRepository::readOnlyProjectRefusesMarks()
 void TestReviewRepository::excludedSamplesLeaveTheReport()
 {
     auto project = Project::open(m_path);
-    const ClassificationReport before = ClassificationReport::compute(SampleTable::load(*project));
+    const ClassificationReport before = ClassificationReport::compute(loadSampleTable(*project));
     // b (cat predicted dog) and d (dog predicted fox) are the two errors: excluding b leaves one.
     ReviewRepository(*project).apply({mark(1, ReviewStatus::Excluded)}, QStringLiteral("app"));
-    const SampleTable table = SampleTable::load(*project);
+    const SampleTable table = loadSampleTable(*project);
     QVERIFY(table.isExcluded(1));
     const ClassificationReport after = ClassificationReport::compute(table);
     QCOMPARE(after.samples, before.samples - 1);

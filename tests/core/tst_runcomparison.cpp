@@ -2,16 +2,17 @@
 // touching the project, and the comparison finds the fixed and regressed samples and the
 // error-rate change of each failure cluster and slice.
 
-#include "analysisstore.h"
-#include "error.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
 #include "fixturedataset.h"
-#include "npyfile.h"
-#include "progress.h"
-#include "project.h"
-#include "runcomparison.h"
-#include "runimporter.h"
-#include "sampletable.h"
-#include "sqlitedatabase.h"
+#include "formats/npyfile.h"
+#include "import/runimporter.h"
+#include "report/runcomparison.h"
+#include "storage/analysisstore.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -107,13 +108,13 @@ void TestRunComparison::importRunMatchesRowsById()
     auto project = Project::open(m_path);
     QCOMPARE(project->runs().size(), 2);
     QCOMPARE(project->latestRunId(), run);
-    const SampleTable table = SampleTable::load(*project, run);
+    const SampleTable table = loadSampleTable(*project, run);
     QCOMPARE(table.predicted, (std::vector<int>{1, 0, 1, 1, 2, 2}));
     QCOMPARE(table.confidence[1], 0.8f);
     QVERIFY(std::abs(table.loss[0] - -std::log(0.2f)) < 1e-5f); // against a's current label, cat
     QVERIFY(std::isnan(table.loss[5]));                         // f is unlabeled
     // The first run is untouched.
-    const SampleTable first = SampleTable::load(*project, project->runs().first().id);
+    const SampleTable first = loadSampleTable(*project, project->runs().first().id);
     QCOMPARE(first.predicted, (std::vector<int>{0, 1, 1, 2, 2, 1}));
 }
 

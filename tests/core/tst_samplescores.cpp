@@ -1,6 +1,6 @@
 // Per-sample derived values: predicted class, confidence, loss, normalized margin.
 
-#include "samplescores.h"
+#include "metrics/samplescores.h"
 
 #include <QtTest>
 

@@ -1,9 +1,9 @@
 #include "fixturedataset.h"
 
-#include "error.h"
-#include "loupefolderimporter.h"
-#include "npyfile.h"
-#include "progress.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "formats/npyfile.h"
+#include "import/loupefolderimporter.h"
 
 #include <QDir>
 #include <QFile>

@@ -3,16 +3,16 @@
 // undo in the history, selects a clicked neighbour, drops stale loads, and names a missing or
 // unreadable image file. A screenshot goes to /tmp for the README.
 
-#include "analysispipeline.h"
-#include "arraystore.h"
+#include "analysis/pipeline/analysispipeline.h"
+#include "common/progress.h"
 #include "demo/fashionmnistdemo.h"
 #include "fixturedataset.h"
 #include "panels/detailpanel.h"
 #include "panels/probabilitybars.h"
-#include "progress.h"
-#include "project.h"
 #include "projectsession.h"
-#include "sqlitedatabase.h"
+#include "storage/arraystore.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QApplication>
 #include <QDir>

@@ -4,14 +4,14 @@
 // closing the window during work cancels it before the window goes.
 
 #include "backgroundtask.h"
+#include "common/progress.h"
 #include "demo/fashionmnistdemo.h"
 #include "mainwindow.h"
-#include "panels/comparepanel.h"
-#include "project.h"
 #include "newprojectdialog.h"
-#include "progress.h"
+#include "panels/comparepanel.h"
 #include "projectsession.h"
 #include "samplegridmodel.h"
+#include "storage/project.h"
 #include "taskprogresswidget.h"
 
 #include <QCheckBox>

@@ -2,17 +2,17 @@
 
 #include "appearance.h"
 #include "classpickerdialog.h"
+#include "dataset/sampletable.h"
+#include "edits/labelrepository.h"
+#include "edits/reviewrepository.h"
 #include "fixturedataset.h"
-#include "labelrepository.h"
 #include "mainwindow.h"
-#include "project.h"
 #include "projectsession.h"
-#include "reviewrepository.h"
 #include "reportpanel.h"
 #include "samplegridmodel.h"
 #include "samplegridview.h"
-#include "sampletable.h"
-#include "sqlitedatabase.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QFile>
 #include <QLineEdit>

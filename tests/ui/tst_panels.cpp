@@ -2,25 +2,25 @@
 // slices, confusion matrix, map and similar panels filter and select through the one
 // shared session, the SQL filter refuses writes, and "accept suggestion" is undoable.
 
-#include "analysispipeline.h"
+#include "analysis/pipeline/analysispipeline.h"
+#include "common/error.h"
+#include "common/progress.h"
 #include "confusionmatrixview.h"
 #include "demo/fashionmnistdemo.h"
 #include "embeddingmapview.h"
-#include "error.h"
 #include "learningcurveview.h"
 #include "mainwindow.h"
-#include "metadatavalues.h"
 #include "panels/clusterspanel.h"
 #include "panels/mappanel.h"
 #include "panels/similarpanel.h"
 #include "panels/slicespanel.h"
-#include "progress.h"
-#include "reportpanel.h"
-#include "project.h"
 #include "projectsession.h"
+#include "reportpanel.h"
 #include "samplegridmodel.h"
 #include "samplegridview.h"
-#include "sqlitedatabase.h"
+#include "storage/metadatavalues.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
 
 #include <QLabel>
 #include <QRegularExpression>

@@ -20,8 +20,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "sqlitedatabase.h"
-#include "sqlitestatement.h"
+#include "storage/sqlitedatabase.h"
+#include "storage/sqlitestatement.h"
 
 using namespace loupe;
 

@@ -1,9 +1,9 @@
 #include "comparepanel.h"
 
-#include "error.h"
-#include "project.h"
+#include "common/error.h"
 #include "projectsession.h"
 #include "rankingtable.h"
+#include "storage/project.h"
 
 #include <QComboBox>
 #include <QCoreApplication>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runcomparison.h"
+#include "report/runcomparison.h"
 
 #include <QFutureWatcher>
 #include <QWidget>

@@ -19,16 +19,17 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
-#include "analysisresults.h"
-#include "arraystore.h"
-#include "error.h"
-#include "labelrepository.h"
+#include "analysis/pipeline/analysisresults.h"
+#include "common/error.h"
+#include "common/sqlidentifier.h"
+#include "dataset/sampletable.h"
+#include "edits/labelrepository.h"
 #include "panels/probabilitybars.h"
-#include "project.h"
-#include "projectschema.h"
 #include "projectsession.h"
-#include "sampletable.h"
-#include "sqlitedatabase.h"
+#include "storage/arraystore.h"
+#include "storage/project.h"
+#include "storage/projectschema.h"
+#include "storage/sqlitedatabase.h"
 
 namespace loupe {
 
@@ -151,7 +152,7 @@ QList<std::pair<QString, QString>> readMetadata(Project &project, qint64 sample)
         return {};
     QStringList names;
     for (const MetadataColumn &column : columns)
-        names << ProjectSchema::quoteIdentifier(column.name);
+        names << quoteSqlIdentifier(column.name);
     auto row =
         project.database().prepare(QStringLiteral("SELECT %1 FROM sample_metadata WHERE sample_index = ?1")
                                        .arg(names.join(QStringLiteral(", "))));

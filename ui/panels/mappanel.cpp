@@ -1,12 +1,12 @@
 #include "mappanel.h"
 
 #include "colormaps.h"
+#include "common/error.h"
 #include "embeddingmapview.h"
 #include "maplegend.h"
-#include "error.h"
-#include "metadatavalues.h"
-#include "project.h"
 #include "projectsession.h"
+#include "storage/metadatavalues.h"
+#include "storage/project.h"
 
 #include <QButtonGroup>
 #include <QComboBox>

@@ -1,12 +1,12 @@
 #include "similarpanel.h"
 
-#include "analysis/similaritysearch.h"
-#include "arraystore.h"
-#include "csvwriter.h"
-#include "error.h"
-#include "progress.h"
-#include "project.h"
+#include "analysis/neighbours/similaritysearch.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "formats/csvwriter.h"
 #include "projectsession.h"
+#include "storage/arraystore.h"
+#include "storage/project.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -3,7 +3,7 @@
 #include <QFutureWatcher>
 #include <QWidget>
 
-#include "analysis/nearestneighbors.h"
+#include "analysis/neighbours/nearestneighbors.h"
 
 #include <memory>
 #include <vector>

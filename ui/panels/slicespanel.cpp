@@ -1,11 +1,11 @@
 #include "slicespanel.h"
 
-#include "analysis/sqlfilter.h"
-#include "error.h"
-#include "progress.h"
-#include "project.h"
+#include "common/error.h"
+#include "common/progress.h"
 #include "projectsession.h"
 #include "rankingtable.h"
+#include "storage/project.h"
+#include "storage/sqlfilter.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

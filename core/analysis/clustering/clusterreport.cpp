@@ -1,12 +1,12 @@
-#include "clusterreport.h"
+#include "analysis/clustering/clusterreport.h"
 
 #include <algorithm>
 #include <map>
 
 #include <QJsonArray>
 
-#include "error.h"
-#include "sampletable.h"
+#include "common/error.h"
+#include "dataset/sampletable.h"
 
 namespace loupe {
 

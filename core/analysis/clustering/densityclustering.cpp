@@ -1,4 +1,4 @@
-#include "densityclustering.h"
+#include "analysis/clustering/densityclustering.h"
 
 #include <algorithm>
 #include <atomic>
@@ -10,8 +10,8 @@
 
 #include <QString>
 
-#include "error.h"
-#include "progress.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 namespace loupe {
 

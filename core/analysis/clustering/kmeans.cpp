@@ -1,4 +1,4 @@
-#include "kmeans.h"
+#include "analysis/clustering/kmeans.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,8 +10,8 @@
 
 #include <QString>
 
-#include "error.h"
-#include "progress.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 namespace loupe {
 

@@ -1,12 +1,12 @@
-#include "confidentlearning.h"
+#include "analysis/labels/confidentlearning.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
 
-#include "error.h"
-#include "progress.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 namespace loupe {
 

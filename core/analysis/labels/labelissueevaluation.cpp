@@ -1,10 +1,10 @@
-#include "labelissueevaluation.h"
+#include "analysis/labels/labelissueevaluation.h"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace loupe {
 

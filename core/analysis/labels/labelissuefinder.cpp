@@ -1,12 +1,12 @@
-#include "labelissuefinder.h"
+#include "analysis/labels/labelissuefinder.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "analysis/labelneighbourhood.h"
-#include "analysis/nearestneighbors.h"
-#include "error.h"
-#include "progress.h"
+#include "analysis/labels/labelneighbourhood.h"
+#include "analysis/neighbours/nearestneighbors.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 namespace loupe {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "analysis/confidentlearning.h"
+#include "analysis/labels/confidentlearning.h"
 
 #include <QtGlobal>
 

@@ -1,8 +1,8 @@
-#include "labelneighbourhood.h"
+#include "analysis/labels/labelneighbourhood.h"
 
 #include <algorithm>
 
-#include "analysis/nearestneighbors.h"
+#include "analysis/neighbours/nearestneighbors.h"
 
 namespace loupe {
 

@@ -1,4 +1,4 @@
-#include "embeddingquality.h"
+#include "analysis/maps/embeddingquality.h"
 
 #include <algorithm>
 #include <atomic>
@@ -12,8 +12,8 @@
 #include <nanoflann.hpp>
 #include <omp.h>
 
-#include "error.h"
-#include "progress.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 namespace loupe {
 

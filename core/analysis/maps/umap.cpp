@@ -1,4 +1,4 @@
-#include "umap.h"
+#include "analysis/maps/umap.h"
 
 #include <algorithm>
 #include <chrono>
@@ -9,11 +9,11 @@
 
 #include <omp.h>
 
-#include "analysis/pca.h"
-#include "analysis/umapgraph.h"
-#include "analysis/umapplacement.h"
-#include "error.h"
-#include "progress.h"
+#include "analysis/maps/umapgraph.h"
+#include "analysis/maps/umapplacement.h"
+#include "analysis/neighbours/pca.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 namespace loupe {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "analysis/nearestneighbors.h"
-#include "analysis/umaplayout.h"
+#include "analysis/maps/umaplayout.h"
+#include "analysis/neighbours/nearestneighbors.h"
 
 #include <QtGlobal>
 

@@ -1,4 +1,4 @@
-#include "umapgraph.h"
+#include "analysis/maps/umapgraph.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,8 +7,8 @@
 
 #include <omp.h>
 
-#include "analysis/nearestneighbors.h"
-#include "progress.h"
+#include "analysis/neighbours/nearestneighbors.h"
+#include "common/progress.h"
 
 namespace loupe {
 

@@ -1,4 +1,4 @@
-#include "umaplayout.h"
+#include "analysis/maps/umaplayout.h"
 
 #include <algorithm>
 #include <atomic>
@@ -11,9 +11,9 @@
 #include <emmintrin.h>
 #endif
 
-#include "analysis/umapgraph.h"
-#include "analysis/umapschedule.h"
-#include "progress.h"
+#include "analysis/maps/umapgraph.h"
+#include "analysis/maps/umapschedule.h"
+#include "common/progress.h"
 
 namespace loupe {
 

@@ -1,4 +1,4 @@
-#include "umapplacement.h"
+#include "analysis/maps/umapplacement.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,10 +6,10 @@
 
 #include <omp.h>
 
-#include "analysis/umapgraph.h"
-#include "analysis/umaplayout.h"
-#include "analysis/parallelfor.h"
-#include "progress.h"
+#include "analysis/maps/umapgraph.h"
+#include "analysis/maps/umaplayout.h"
+#include "common/parallelfor.h"
+#include "common/progress.h"
 
 namespace loupe {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "analysis/nearestneighbors.h"
-#include "analysis/umap.h"
+#include "analysis/maps/umap.h"
+#include "analysis/neighbours/nearestneighbors.h"
 
 #include <QtGlobal>
 

@@ -1,8 +1,8 @@
-#include "umapschedule.h"
+#include "analysis/maps/umapschedule.h"
 
 #include <algorithm>
 
-#include "analysis/umapgraph.h"
+#include "analysis/maps/umapgraph.h"
 
 namespace loupe {
 

@@ -1,13 +1,13 @@
-#include "analysis/knnclustered.h"
+#include "analysis/neighbours/knnclustered.h"
 
 #include <algorithm>
 #include <limits>
 #include <numeric>
 
-#include "analysis/kmeans.h"
-#include "analysis/knnexact.h"
-#include "analysis/parallelfor.h"
-#include "progress.h"
+#include "analysis/clustering/kmeans.h"
+#include "analysis/neighbours/knnexact.h"
+#include "common/parallelfor.h"
+#include "common/progress.h"
 
 namespace loupe {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "analysis/nearestneighbors.h"
+#include "analysis/neighbours/nearestneighbors.h"
 
 #include <QtGlobal>
 

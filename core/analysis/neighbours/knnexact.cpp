@@ -1,4 +1,4 @@
-#include "analysis/knnexact.h"
+#include "analysis/neighbours/knnexact.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include <Eigen/Dense>
 
-#include "analysis/parallelfor.h"
+#include "common/parallelfor.h"
 
 namespace loupe {
 

@@ -1,4 +1,4 @@
-#include "analysis/knnhnswindex.h"
+#include "analysis/neighbours/knnhnswindex.h"
 
 #include <cmath>
 #include <cstring>
@@ -21,8 +21,8 @@
 #include <QFile>
 #include <QTemporaryFile>
 
-#include "analysis/parallelfor.h"
-#include "error.h"
+#include "common/error.h"
+#include "common/parallelfor.h"
 
 namespace loupe {
 

@@ -1,4 +1,4 @@
-#include "analysis/nearestneighbors.h"
+#include "analysis/neighbours/nearestneighbors.h"
 
 #include <cstring>
 #include <limits>
@@ -8,12 +8,12 @@
 #include <QDataStream>
 #include <QIODevice>
 
-#include "analysis/knnclustered.h"
-#include "analysis/knnexact.h"
-#include "analysis/knnhnswindex.h"
-#include "analysis/parallelfor.h"
-#include "error.h"
-#include "progress.h"
+#include "analysis/neighbours/knnclustered.h"
+#include "analysis/neighbours/knnexact.h"
+#include "analysis/neighbours/knnhnswindex.h"
+#include "common/error.h"
+#include "common/parallelfor.h"
+#include "common/progress.h"
 
 namespace loupe {
 

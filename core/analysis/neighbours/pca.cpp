@@ -1,4 +1,4 @@
-#include "pca.h"
+#include "analysis/neighbours/pca.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,9 +8,9 @@
 #include <Eigen/Dense>
 #include <omp.h>
 
-#include "analysis/parallelfor.h"
-#include "error.h"
-#include "progress.h"
+#include "common/error.h"
+#include "common/parallelfor.h"
+#include "common/progress.h"
 
 namespace loupe {
 

@@ -1,9 +1,9 @@
-#include "analysis/similaritysearch.h"
+#include "analysis/neighbours/similaritysearch.h"
 
 #include <algorithm>
 
-#include "error.h"
-#include "sampletable.h"
+#include "common/error.h"
+#include "dataset/sampletable.h"
 
 namespace loupe {
 

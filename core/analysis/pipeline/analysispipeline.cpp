@@ -1,21 +1,23 @@
-#include "analysispipeline.h"
+#include "analysis/pipeline/analysispipeline.h"
 
-#include "analysis/clusterreport.h"
-#include "analysis/densityclustering.h"
-#include "analysis/embeddingquality.h"
-#include "analysis/fitdiagnosis.h"
-#include "analysis/labelneighbourhood.h"
-#include "analysis/slicefinder.h"
-#include "analysisstore.h"
-#include "arraystore.h"
-#include "classificationreport.h"
-#include "error.h"
-#include "progress.h"
-#include "project.h"
-#include "sampletable.h"
-#include "sqlitedatabase.h"
-#include "traininghistory.h"
-#include "sqlitetransaction.h"
+#include "analysis/clustering/clusterreport.h"
+#include "analysis/clustering/densityclustering.h"
+#include "analysis/labels/labelneighbourhood.h"
+#include "analysis/maps/embeddingquality.h"
+#include "analysis/quality/fitdiagnosis.h"
+#include "analysis/slices/slicefinder.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
+#include "metrics/classificationreport.h"
+#include "storage/analysisstore.h"
+#include "storage/arraystore.h"
+#include "storage/metadatareader.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
+#include "storage/sqlitedatabase.h"
+#include "storage/sqlitetransaction.h"
+#include "storage/traininghistory.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -50,7 +52,7 @@ struct AnalysisContext
 
 AnalysisContext loadContext(Project &project, int runId)
 {
-    AnalysisContext context(project, SampleTable::load(project, runId));
+    AnalysisContext context(project, loadSampleTable(project, runId));
     if (!context.table.hasPredictions())
         throw Error(
             QStringLiteral("%1: no predictions to analyse: import predictions.npy or logits.npy first")
@@ -220,7 +222,8 @@ QJsonObject runMapClusters(AnalysisContext &context, const AnalysisOptions &, Pr
 QJsonObject runSlices(AnalysisContext &context, const AnalysisOptions &, Progress &progress)
 {
     progress.setStep(QStringLiteral("Ranking metadata slices"));
-    const std::vector<Slice> slices = SliceFinder().run(context.project, context.table, progress);
+    const std::vector<Slice> slices =
+        SliceFinder().run(context.table, readSampleMetadata(context.project), progress);
     std::vector<SliceRecord> records;
     for (const Slice &s : slices) {
         records.push_back({s.column, s.value, s.condition, s.count, s.errors, s.errorRate, s.lift,

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "analysis/duplicatefinder.h"
-#include "analysis/kmeans.h"
-#include "analysis/labelissuefinder.h"
-#include "analysis/nearestneighbors.h"
-#include "analysis/umap.h"
+#include "analysis/clustering/kmeans.h"
+#include "analysis/labels/labelissuefinder.h"
+#include "analysis/maps/umap.h"
+#include "analysis/neighbours/nearestneighbors.h"
+#include "analysis/quality/duplicatefinder.h"
 
 #include <QJsonObject>
 #include <QStringList>

@@ -1,9 +1,9 @@
-#include "analysisresults.h"
+#include "analysis/pipeline/analysisresults.h"
 
-#include "arraystore.h"
-#include "project.h"
-#include "sqlitedatabase.h"
-#include "traininghistory.h"
+#include "storage/arraystore.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
+#include "storage/traininghistory.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "analysisstore.h"
-#include "epochloss.h"
+#include "dataset/epochloss.h"
+#include "storage/analysisstore.h"
 
 #include <QString>
 

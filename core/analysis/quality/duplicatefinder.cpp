@@ -1,4 +1,4 @@
-#include "analysis/duplicatefinder.h"
+#include "analysis/quality/duplicatefinder.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,10 +7,10 @@
 #include <optional>
 #include <tuple>
 
-#include "analysis/duplicateimagescan.h"
-#include "analysis/parallelfor.h"
-#include "error.h"
-#include "progress.h"
+#include "analysis/quality/duplicateimagescan.h"
+#include "common/error.h"
+#include "common/parallelfor.h"
+#include "common/progress.h"
 
 namespace loupe {
 

@@ -1,6 +1,6 @@
-#include "analysis/duplicateimagescan.h"
+#include "analysis/quality/duplicateimagescan.h"
 
-#include "imageheader.h"
+#include "formats/imageheader.h"
 
 #include <cerrno>
 #include <cstring>
@@ -19,7 +19,7 @@
 #include <QFile>
 #include <QHash>
 
-#include "analysis/parallelfor.h"
+#include "common/parallelfor.h"
 
 namespace loupe {
 

@@ -1,4 +1,4 @@
-#include "fitdiagnosis.h"
+#include "analysis/quality/fitdiagnosis.h"
 
 #include <algorithm>
 

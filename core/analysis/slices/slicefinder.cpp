@@ -1,4 +1,4 @@
-#include "slicefinder.h"
+#include "analysis/slices/slicefinder.h"
 
 #include <algorithm>
 #include <numeric>
@@ -9,12 +9,11 @@
 #include <QLocale>
 #include <QRegularExpression>
 
-#include "clusterreport.h"
-#include "error.h"
-#include "progress.h"
-#include "project.h"
-#include "sampletable.h"
-#include "sqlitedatabase.h"
+#include "analysis/clustering/clusterreport.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "common/sqlidentifier.h"
+#include "dataset/sampletable.h"
 
 namespace loupe {
 
@@ -99,7 +98,7 @@ QString sqlIdentifier(const QString &name)
     const QByteArray utf8 = name.toUtf8();
     if (plain.match(name).hasMatch() && !sqlite3_keyword_check(utf8.constData(), int(utf8.size())))
         return name;
-    return ProjectSchema::quoteIdentifier(name);
+    return quoteSqlIdentifier(name);
 }
 
 QString sqlText(const QString &value)
@@ -139,7 +138,7 @@ Grouping namedGrouping(const QString &column, const std::vector<int> &indexOf, c
 }
 
 /** A text column: one group for each of its maxValues most frequent values, and NULL. */
-Grouping textGrouping(const SliceColumn &column, int maxValues)
+Grouping textGrouping(const SampleMetadataColumn &column, int maxValues)
 {
     std::vector<qint64> frequency(size_t(column.categories.size()), 0);
     for (const int code : column.codes)
@@ -226,7 +225,7 @@ QStringList readableEdges(const std::vector<double> &sorted, int bins, MetadataC
 }
 
 /** A numeric column: one group per value when it has few, else quantile bins; and NULL. */
-Grouping numericGrouping(const SliceColumn &column, const SliceFinderParams &params)
+Grouping numericGrouping(const SampleMetadataColumn &column, const SliceFinderParams &params)
 {
     const QString name = sqlIdentifier(column.name);
     Grouping grouping;
@@ -344,16 +343,12 @@ QJsonValue number(double value)
 
 SliceFinder::SliceFinder(SliceFinderParams params) : m_params(params) {}
 
-std::vector<Slice> SliceFinder::run(Project &project, const SampleTable &table, Progress &progress) const
-{
-    return run(table, readMetadata(project), progress);
-}
-
-std::vector<Slice> SliceFinder::run(const SampleTable &table, const std::vector<SliceColumn> &metadata,
+std::vector<Slice> SliceFinder::run(const SampleTable &table,
+                                    const std::vector<SampleMetadataColumn> &metadata,
                                     Progress &progress) const
 {
     const size_t n = size_t(table.size());
-    for (const SliceColumn &column : metadata)
+    for (const SampleMetadataColumn &column : metadata)
         if ((column.type == MetadataColumn::Type::Text ? column.codes.size() : column.numbers.size()) != n)
             throw Error(QStringLiteral("slices: metadata column \"%1\" does not have one value per sample")
                             .arg(column.name));
@@ -370,7 +365,7 @@ std::vector<Slice> SliceFinder::run(const SampleTable &table, const std::vector<
     progress.setProgress(3, steps);
     for (size_t c = 0; c < metadata.size(); ++c) {
         progress.throwIfCancelled();
-        const SliceColumn &column = metadata[c];
+        const SampleMetadataColumn &column = metadata[c];
         appendSlices(column.type == MetadataColumn::Type::Text ? textGrouping(column, m_params.maxTextValues)
                                                                : numericGrouping(column, m_params),
                      facts, m_params, slices);
@@ -384,52 +379,6 @@ std::vector<Slice> SliceFinder::run(const SampleTable &table, const std::vector<
         return a.pValue < b.pValue;
     });
     return slices;
-}
-
-std::vector<SliceColumn> SliceFinder::readMetadata(Project &project)
-{
-    const QList<MetadataColumn> columns = project.metadataColumns();
-    const qint64 n = project.sampleCount();
-    std::vector<SliceColumn> result;
-    if (columns.isEmpty())
-        return result;
-    QString sql = QStringLiteral("SELECT sample_index");
-    std::vector<QHash<QString, int>> codeOf(size_t(columns.size()));
-    for (const MetadataColumn &column : columns) {
-        sql += QStringLiteral(", ") + ProjectSchema::quoteIdentifier(column.name);
-        SliceColumn slice;
-        slice.name = column.name;
-        slice.type = column.type;
-        if (column.type == MetadataColumn::Type::Text)
-            slice.codes.assign(size_t(n), -1);
-        else
-            slice.numbers.assign(size_t(n), NAN);
-        result.push_back(std::move(slice));
-    }
-    auto statement = project.database().prepare(sql + QStringLiteral(" FROM sample_metadata"));
-    while (statement.step()) {
-        const qint64 sample = statement.columnInt64(0);
-        if (sample < 0 || sample >= n)
-            continue;
-        for (size_t c = 0; c < result.size(); ++c) {
-            const int field = int(c) + 1;
-            if (statement.isNull(field))
-                continue;
-            SliceColumn &column = result[c];
-            if (column.type != MetadataColumn::Type::Text) {
-                column.numbers[size_t(sample)] = statement.columnDouble(field);
-                continue;
-            }
-            const QString text = statement.columnText(field);
-            auto it = codeOf[c].constFind(text);
-            if (it == codeOf[c].cend()) {
-                it = codeOf[c].insert(text, int(column.categories.size()));
-                column.categories << text;
-            }
-            column.codes[size_t(sample)] = it.value();
-        }
-    }
-    return result;
 }
 
 QJsonObject SliceFinder::toJson(const Slice &slice)

@@ -6,23 +6,12 @@
 #include <cmath>
 #include <vector>
 
-#include "projectschema.h"
+#include "dataset/samplemetadatacolumn.h"
 
 namespace loupe {
 
 class Progress;
-class Project;
 struct SampleTable;
-
-/** One metadata column's values for every sample, as SliceFinder reads them. */
-struct SliceColumn
-{
-    QString name;
-    MetadataColumn::Type type = MetadataColumn::Type::Text;
-    std::vector<double> numbers; ///< Integer and Real: per sample, NaN for NULL
-    std::vector<int> codes;      ///< Text: per sample, an index into categories or -1 for NULL
-    QStringList categories;      ///< Text: the distinct values
-};
 
 /** A group of samples defined by one condition, with its error figures. */
 struct Slice
@@ -92,14 +81,12 @@ class SliceFinder
 public:
     explicit SliceFinder(SliceFinderParams params = {});
 
-    /** Slices of the project's samples: errors from table, metadata read with readMetadata(). */
-    std::vector<Slice> run(Project &project, const SampleTable &table, Progress &progress) const;
-    /** The same from metadata already in memory (each column has one value per sample of table). */
-    std::vector<Slice> run(const SampleTable &table, const std::vector<SliceColumn> &metadata,
+    /**
+     * Slices of table's samples by split, label, predicted class and each metadata column
+     * (one value per sample of table; readSampleMetadata() reads a project's).
+     */
+    std::vector<Slice> run(const SampleTable &table, const std::vector<SampleMetadataColumn> &metadata,
                            Progress &progress) const;
-
-    /** Every metadata column of the project (Project::metadataColumns()), read from sample_metadata. */
-    static std::vector<SliceColumn> readMetadata(Project &project);
 
     /** For `report --json`. */
     static QJsonObject toJson(const Slice &slice);

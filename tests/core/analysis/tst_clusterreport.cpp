@@ -2,15 +2,15 @@
 // A planted high-error pocket ranks first, a big cluster of a hard class at its class's
 // usual error rate does not, and 500 errors in 1,000 outrank 500 in 10,000.
 
-#include "analysis/clusterreport.h"
+#include "analysis/clustering/clusterreport.h"
 
 #include <QJsonArray>
 #include <QtTest>
 
 #include <cmath>
 
-#include "error.h"
-#include "sampletable.h"
+#include "common/error.h"
+#include "dataset/sampletable.h"
 
 using namespace loupe;
 

@@ -1,9 +1,9 @@
 // Confident learning: thresholds, confident joint, calibration and pruning on a hand-computed
 // 3-class example, and a planted mislabeled set found with high precision.
 
-#include "analysis/confidentlearning.h"
-#include "analysis/labelissueevaluation.h"
-#include "progress.h"
+#include "analysis/labels/confidentlearning.h"
+#include "analysis/labels/labelissueevaluation.h"
+#include "common/progress.h"
 
 #include <QtTest>
 

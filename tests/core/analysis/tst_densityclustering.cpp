@@ -2,7 +2,7 @@
 // noise (-1), odd shapes k-means cannot separate are separated, and the automatic
 // parameters follow their documented rule.
 
-#include "analysis/densityclustering.h"
+#include "analysis/clustering/densityclustering.h"
 
 #include <QtTest>
 
@@ -10,8 +10,8 @@
 #include <map>
 #include <random>
 
-#include "error.h"
-#include "progress.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 using namespace loupe;
 

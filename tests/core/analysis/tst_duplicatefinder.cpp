@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <random>
 
-#include "analysis/duplicatefinder.h"
-#include "analysis/nearestneighbors.h"
-#include "error.h"
-#include "progress.h"
+#include "analysis/neighbours/nearestneighbors.h"
+#include "analysis/quality/duplicatefinder.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 using namespace loupe;
 

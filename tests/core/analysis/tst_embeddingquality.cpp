@@ -1,6 +1,6 @@
-#include "analysis/embeddingquality.h"
-#include "error.h"
-#include "progress.h"
+#include "analysis/maps/embeddingquality.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
 // Is the model over- or underfitting: each diagnosis on a history and split metrics with a known answer.
 
-#include "analysis/fitdiagnosis.h"
+#include "analysis/quality/fitdiagnosis.h"
 
 #include <QtTest>
 

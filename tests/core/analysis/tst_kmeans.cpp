@@ -1,7 +1,7 @@
 // k-means with k-means++ seeding: planted blobs are recovered, results are seeded and
 // deterministic, the sample-fit path labels every row, and the automatic k follows its rule.
 
-#include "analysis/kmeans.h"
+#include "analysis/clustering/kmeans.h"
 
 #include <QtTest>
 
@@ -9,8 +9,8 @@
 #include <map>
 #include <random>
 
-#include "error.h"
-#include "progress.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 using namespace loupe;
 

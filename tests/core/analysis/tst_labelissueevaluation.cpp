@@ -1,6 +1,6 @@
 // AUROC, average precision, precision and recall at K on tiny hand-worked rankings.
 
-#include "analysis/labelissueevaluation.h"
+#include "analysis/labels/labelissueevaluation.h"
 
 #include <QtTest>
 

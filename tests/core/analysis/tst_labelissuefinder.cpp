@@ -1,11 +1,11 @@
 // Label issues: the model's view blended with the labels of nearest neighbours; a planted
 // mislabeled set in planted clusters, hand-computed neighbour distributions, relabel updates.
 
-#include "analysis/labelissueevaluation.h"
-#include "analysis/labelissuefinder.h"
-#include "analysis/labelneighbourhood.h"
-#include "analysis/nearestneighbors.h"
-#include "progress.h"
+#include "analysis/labels/labelissueevaluation.h"
+#include "analysis/labels/labelissuefinder.h"
+#include "analysis/labels/labelneighbourhood.h"
+#include "analysis/neighbours/nearestneighbors.h"
+#include "common/progress.h"
 
 #include <QtTest>
 

@@ -5,9 +5,9 @@
 #include <limits>
 #include <random>
 
-#include "analysis/nearestneighbors.h"
-#include "error.h"
-#include "progress.h"
+#include "analysis/neighbours/nearestneighbors.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 using namespace loupe;
 

@@ -1,6 +1,6 @@
-#include "analysis/pca.h"
-#include "error.h"
-#include "progress.h"
+#include "analysis/neighbours/pca.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 #include <Eigen/Dense>
 

@@ -5,11 +5,11 @@
 #include <numeric>
 #include <random>
 
-#include "analysis/nearestneighbors.h"
-#include "analysis/similaritysearch.h"
-#include "error.h"
-#include "progress.h"
-#include "sampletable.h"
+#include "analysis/neighbours/nearestneighbors.h"
+#include "analysis/neighbours/similaritysearch.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
 
 using namespace loupe;
 

@@ -2,7 +2,8 @@
 // bin rank first, 500 errors in 1,000 outrank 500 in 10,000, bins have readable edges, and
 // every slice's SQL condition selects exactly its samples in a real project.
 
-#include "analysis/slicefinder.h"
+#include "analysis/slices/slicefinder.h"
+#include "storage/metadatareader.h"
 
 #include <QDir>
 #include <QFile>
@@ -11,13 +12,14 @@
 
 #include <random>
 
-#include "analysis/sqlfilter.h"
-#include "error.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "dataset/sampletable.h"
 #include "fixturedataset.h"
-#include "loupefolderimporter.h"
-#include "progress.h"
-#include "project.h"
-#include "sampletable.h"
+#include "import/loupefolderimporter.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
+#include "storage/sqlfilter.h"
 
 using namespace loupe;
 
@@ -46,9 +48,9 @@ void makeError(SampleTable &table, size_t i)
     table.loss[i] = 2.0f;
 }
 
-SliceColumn textColumn(const QString &name, const std::vector<QString> &values)
+SampleMetadataColumn textColumn(const QString &name, const std::vector<QString> &values)
 {
-    SliceColumn column;
+    SampleMetadataColumn column;
     column.name = name;
     column.type = MetadataColumn::Type::Text;
     for (const QString &value : values) {
@@ -66,9 +68,9 @@ SliceColumn textColumn(const QString &name, const std::vector<QString> &values)
     return column;
 }
 
-SliceColumn numericColumn(const QString &name, MetadataColumn::Type type, std::vector<double> values)
+SampleMetadataColumn numericColumn(const QString &name, MetadataColumn::Type type, std::vector<double> values)
 {
-    SliceColumn column;
+    SampleMetadataColumn column;
     column.name = name;
     column.type = type;
     column.numbers = std::move(values);
@@ -362,7 +364,7 @@ void TestSliceFinder::classAdjustedRanking()
             makeError(table, size_t(i));
     }
     Progress progress;
-    const std::vector<SliceColumn> metadata = {textColumn(QStringLiteral("scanner"), scanner)};
+    const std::vector<SampleMetadataColumn> metadata = {textColumn(QStringLiteral("scanner"), scanner)};
     const std::vector<Slice> raw = SliceFinder().run(table, metadata, progress);
     QVERIFY(rankOf(raw, QStringLiteral("scanner = 'old'")) < rankOf(raw, QStringLiteral("scanner = 'new'")));
     SliceFinderParams params;
@@ -416,10 +418,10 @@ void TestSliceFinder::conditionsSelectExactlyTheSliceInAProject()
     LoupeFolderImporter(data).run(projectPath, ImportOptions(), progress);
 
     auto project = Project::open(projectPath, Project::Access::ReadOnly);
-    const SampleTable table = SampleTable::load(*project);
-    const std::vector<SliceColumn> metadata = SliceFinder::readMetadata(*project);
+    const SampleTable table = loadSampleTable(*project);
+    const std::vector<SampleMetadataColumn> metadata = readSampleMetadata(*project);
     QCOMPARE(metadata.size(), size_t(4)); // weight (from the fixture), camera, brightness, batch
-    const std::vector<Slice> slices = SliceFinder().run(*project, table, progress);
+    const std::vector<Slice> slices = SliceFinder().run(table, metadata, progress);
     QCOMPARE(slices.front().condition, QStringLiteral("camera = 'night'"));
 
     SqlFilter filter(projectPath);

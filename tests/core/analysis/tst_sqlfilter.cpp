@@ -3,7 +3,7 @@
 // bomb, broken quoting, comments) are refused with a clear message while the project file
 // stays byte-identical.
 
-#include "analysis/sqlfilter.h"
+#include "storage/sqlfilter.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -12,10 +12,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "error.h"
+#include "common/error.h"
+#include "common/progress.h"
 #include "fixturedataset.h"
-#include "progress.h"
-#include "project.h"
+#include "storage/project.h"
 
 using namespace loupe;
 

@@ -1,11 +1,11 @@
-#include "analysis/embeddingquality.h"
-#include "analysis/nearestneighbors.h"
-#include "analysis/umap.h"
-#include "analysis/umapgraph.h"
-#include "analysis/umaplayout.h"
-#include "analysis/umapschedule.h"
-#include "error.h"
-#include "progress.h"
+#include "analysis/maps/embeddingquality.h"
+#include "analysis/maps/umap.h"
+#include "analysis/maps/umapgraph.h"
+#include "analysis/maps/umaplayout.h"
+#include "analysis/maps/umapschedule.h"
+#include "analysis/neighbours/nearestneighbors.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 #include <QTest>
 

@@ -1,17 +1,8 @@
 #pragma once
 
-#include "edits/reviewrepository.h"
-
-#include <QFutureWatcher>
 #include <QMainWindow>
 
-#include <functional>
-#include <memory>
-#include <vector>
-
-class QAction;
-class QComboBox;
-class QLabel;
+class QDockWidget;
 class QMenu;
 
 namespace loupe {
@@ -21,23 +12,30 @@ class ClustersPanel;
 class ComparePanel;
 class ConfusionMatrixView;
 class DetailPanel;
+class EditController;
+class ExportController;
+class FilterController;
+class GridController;
 class LearningCurveView;
 class MapPanel;
-class Project;
+class ProjectOpener;
 class ProjectSession;
-class SimilarPanel;
-class SlicesPanel;
 class ReportPanel;
-class TaskProgressWidget;
 class SampleGridModel;
 class SampleGridView;
+class SimilarPanel;
+class SlicesPanel;
+class StatusController;
+class TaskProgressWidget;
+class TaskRunner;
 class ThumbnailCache;
-struct SampleTable;
+class WorkflowController;
 
 /**
- * Loupe's main window: the thumbnail grid in the centre, the classification report
- * in a dock, File/Edit/View/Help menus. It wires panels to the shared
- * ProjectSession; it owns no data and runs no SQL.
+ * Loupe's main window. It only wires: the thumbnail grid in the centre, the panels in
+ * docks, the menus assembled from the controllers' actions (opening projects, long
+ * workflows, exports, edits, filters, the status bar), all around one ProjectSession.
+ * It owns no data and runs no SQL.
  */
 class MainWindow final : public QMainWindow
 {
@@ -53,28 +51,15 @@ public:
     /** Blocks until a background open has finished (tests, --self-test). */
     bool waitForOpen();
 
-    /** Asks for a dataset folder (prefilled with folder) and imports it into a new project. */
-    void newProject(const QString &folder = {});
-    /**
-     * Imports folder into a new project at projectPath in the background, analyses it
-     * when analyze is set, then opens it. False when other long work is running.
-     */
-    bool importDataset(const QString &folder, const QString &projectPath, const QString &runName,
-                       bool analyze, bool replace = false);
-    /** Runs the analysis engine on the open project in the background, then shows the new results. */
-    bool analyzeProject();
-    /**
-     * Adds another model run from folder to the open project in the background, analyses
-     * it, and reopens the project on it (the newest run is the one shown).
-     */
-    bool importRun(const QString &folder, const QString &name);
-    /** Writes the current labels as a class-folder tree into folder (new or empty) in the background. */
-    bool exportClassFolderTree(const QString &folder, bool symlink);
-    /** The long work of the window (import, analysis): one at a time, with progress and cancel. */
+    ProjectSession &session() const { return *m_session; }
+    ProjectOpener &projects() const { return *m_opener; }
+    WorkflowController &workflows() const { return *m_workflows; }
+    ExportController &exports() const { return *m_exports; }
+    EditController &edits() const { return *m_edits; }
+    /** The long work of the window (import, analysis, export): one at a time, with progress and cancel. */
     BackgroundTask *task() const { return m_task; }
     TaskProgressWidget *taskProgress() const { return m_taskProgress; }
 
-    ProjectSession &session() const { return *m_session; }
     SampleGridView *grid() const { return m_grid; }
     SampleGridModel *gridModel() const { return m_gridModel; }
     ReportPanel *reportPanel() const { return m_report; }
@@ -99,39 +84,13 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
-    struct LoadedProject;
-
-    void createActions();
-    void createMenus();
+    QDockWidget *addDock(const QString &title, const QString &name, QWidget *panel, Qt::DockWidgetArea area,
+                         QDockWidget *tabWith = nullptr);
     void createDocks();
-    void chooseProject();
-    void onOpenFinished();
-    void onVerifyFinished();
-    void onTaskFinished(bool cancelled, const QString &error);
-    void updateTaskActions();
-    void relabelSelection(int classIndex);
-    void pickClassForSelection();
-    void markSelection(ReviewStatus status);
-    void moveToNextTile();
-    void acceptSuggestedLabels();
-    void filterToConfusionCell(int given, int predicted);
-    void filterToMapSelection(const std::vector<qint64> &points);
-    void showSessionSelection(const QObject *origin);
+    void createMenus();
+    void createViewMenu();
+    void connectPanels();
     void showDock(QWidget *panel);
-    void rebuildRelabelActions();
-    void rebuildFilterMenu();
-    QString chooseCsvPath(const QString &title, const QString &suggestedName);
-    void exportLabelsCsv();
-    void exportSuspectsCsv();
-    void chooseClassFolderExport();
-    void chooseRunToImport();
-    void exportShownSamples();
-    void exportEditLogCsv();
-    void filterWhere(const QString &description, const std::function<bool(size_t)> &keep);
-    void addRecentProject(const QString &path);
-    void rebuildRecentMenu();
-    void updateStatus();
-    void updateTitle();
 
     ProjectSession *m_session;
     ThumbnailCache *m_thumbnails;
@@ -146,30 +105,18 @@ private:
     LearningCurveView *m_learningCurve;
     DetailPanel *m_details;
     ComparePanel *m_compare;
-    QComboBox *m_order;
-    QLabel *m_status;
-    QLabel *m_filterStatus;
     BackgroundTask *m_task;
     TaskProgressWidget *m_taskProgress;
-    /** What to do when m_task succeeds (open the imported project, show new results). */
-    std::function<void()> m_onTaskSuccess;
-    bool m_closeWhenTaskEnds = false;
-    QAction *m_acceptSuggestion = nullptr;
-    QMenu *m_recentMenu = nullptr;
-    QMenu *m_relabelMenu = nullptr;
-    QMenu *m_viewMenu = nullptr;
-    QMenu *m_filterMenu = nullptr;
-    QAction *m_closeAction = nullptr;
-    QAction *m_newProjectAction = nullptr;
-    QAction *m_analyzeAction = nullptr;
-    QAction *m_importRunAction = nullptr;
-    QAction *m_exportLabelsAction = nullptr;
-    QAction *m_exportSuspectsAction = nullptr;
-    QAction *m_exportFoldersAction = nullptr;
-    QList<QAction *> m_relabelActions;
-    QFutureWatcher<std::shared_ptr<LoadedProject>> m_openWatcher;
-    QFutureWatcher<QString> m_verifyWatcher; // the damage check of the project just opened
-    QString m_openingPath;
+    QMenu *m_recentMenu;
+    QMenu *m_filterMenu;
+    StatusController *m_status;
+    TaskRunner *m_tasks;
+    ProjectOpener *m_opener;
+    WorkflowController *m_workflows;
+    ExportController *m_exports;
+    EditController *m_edits;
+    FilterController *m_filters;
+    GridController *m_gridControl;
 };
 
 } // namespace loupe

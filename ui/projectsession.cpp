@@ -1,16 +1,43 @@
 #include "projectsession.h"
 
+#include "analysis/pipeline/filterselection.h"
+#include "changesamplevalues.h"
 #include "common/error.h"
-#include "metrics/samplescores.h"
-#include "relabelcommand.h"
-#include "reviewcommand.h"
-#include "storage/arraystore.h"
 #include "storage/project.h"
 #include "storage/sampletableloader.h"
+#include "storage/sqlitedatabase.h"
 
+#include <QCoreApplication>
 #include <QUndoStack>
 
+#include <cmath>
+
 namespace loupe {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ProjectSession", text);
+}
+
+QString relabelText(const QList<LabelChange> &changes, const QStringList &classNames)
+{
+    const QString target = classNames.value(changes.first().newValue, tr("(unlabeled)"));
+    if (changes.size() == 1)
+        return tr("Relabel as %1").arg(target);
+    return tr("Relabel %1 samples as %2").arg(changes.size()).arg(target);
+}
+
+QString reviewText(const QList<ReviewChange> &changes)
+{
+    const ReviewStatus status = changes.first().newValue;
+    const QString what =
+        status == ReviewStatus::None ? tr("Clear mark") : tr("Mark %1").arg(reviewStatusName(status));
+    return changes.size() == 1 ? what : tr("%1 of %2 samples").arg(what).arg(changes.size());
+}
+
+} // namespace
 
 ProjectSession::ProjectSession(QObject *parent) : QObject(parent), m_undoStack(new QUndoStack(this)) {}
 
@@ -32,11 +59,6 @@ void ProjectSession::adopt(std::unique_ptr<Project> project, SampleTable table, 
     m_analysis = std::move(analysis);
     m_labels = std::make_unique<LabelRepository>(*m_project);
     m_reviews = std::make_unique<ReviewRepository>(*m_project);
-    connect(m_labels.get(), &LabelRepository::labelsChanged, this, [this](const QList<LabelChange> &changes) {
-        applyToTable(changes);
-        refreshAnalysis(changes);
-        Q_EMIT labelsChanged(changes);
-    });
     Q_EMIT opened();
 }
 
@@ -45,13 +67,13 @@ void ProjectSession::close()
     if (!m_project)
         return;
     m_undoStack->clear();
-    m_verifying = false;
+    m_editHolds.clear();
     m_labels.reset();
     m_reviews.reset();
     m_project.reset();
     m_table = SampleTable();
     m_analysis = AnalysisResults();
-    m_filterDescription.clear();
+    m_filter = SampleFilter();
     m_filterMask.clear();
     m_filterCount = 0;
     m_selection.clear();
@@ -66,19 +88,15 @@ void ProjectSession::reloadAnalysis(AnalysisResults analysis)
     Q_EMIT analysisReloaded();
 }
 
-void ProjectSession::setVerifying(bool verifying)
+void ProjectSession::holdEdits(const QString &reason)
 {
-    m_verifying = verifying && m_project;
+    if (m_project)
+        m_editHolds.append(reason);
 }
 
-bool ProjectSession::refuseWhileVerifying()
+void ProjectSession::releaseEdits(const QString &reason)
 {
-    if (!m_verifying)
-        return false;
-    Q_EMIT editFailed(
-        QStringLiteral("The project file is still being checked for damage; edits are possible in a "
-                       "moment."));
-    return true;
+    m_editHolds.removeOne(reason);
 }
 
 bool ProjectSession::isReadOnly() const
@@ -86,97 +104,124 @@ bool ProjectSession::isReadOnly() const
     return m_project && m_project->isReadOnly();
 }
 
-bool ProjectSession::relabel(const QList<qint64> &samples, int newLabel)
+bool ProjectSession::mayEdit(const QString &what)
 {
     if (!m_project)
         return false;
     if (m_project->isReadOnly()) {
-        Q_EMIT editFailed(QStringLiteral("Labels cannot be changed: %1.").arg(m_project->readOnlyReason()));
+        Q_EMIT editFailed(tr("%1 cannot be changed: %2.").arg(what, m_project->readOnlyReason()));
         return false;
     }
-    if (refuseWhileVerifying())
+    if (!m_editHolds.isEmpty()) {
+        Q_EMIT editFailed(m_editHolds.first());
+        return false;
+    }
+    return true;
+}
+
+bool ProjectSession::relabel(const QList<qint64> &samples, int newLabel)
+{
+    if (!mayEdit(tr("Labels")))
         return false;
     QList<LabelChange> changes;
-    for (qint64 sample : samples) {
+    for (const qint64 sample : samples) {
         const int old = m_table.labels[size_t(sample)];
         if (old != newLabel)
             changes.append({sample, old, newLabel});
     }
     if (changes.isEmpty())
         return false;
-    m_undoStack->push(new RelabelCommand(*m_labels, changes, m_table.classNames,
-                                         [this](const QString &message) { Q_EMIT editFailed(message); }));
+    m_undoStack->push(new ChangeSampleValues<LabelField, ProjectSession>(
+        *this, changes, relabelText(changes, m_table.classNames)));
     return true;
 }
 
 bool ProjectSession::setReview(const QList<qint64> &samples, ReviewStatus status)
 {
-    if (!m_project)
-        return false;
-    if (m_project->isReadOnly()) {
-        Q_EMIT editFailed(QStringLiteral("Samples cannot be marked: %1.").arg(m_project->readOnlyReason()));
-        return false;
-    }
-    if (refuseWhileVerifying())
+    if (!mayEdit(tr("Samples")))
         return false;
     QList<ReviewChange> changes;
-    for (qint64 sample : samples) {
+    for (const qint64 sample : samples) {
         const ReviewStatus old = m_table.review[size_t(sample)];
         if (old != status)
             changes.append({sample, old, status});
     }
     if (changes.isEmpty())
         return false;
-    m_undoStack->push(new ReviewCommand(
-        *m_reviews, changes, [this](const QList<ReviewChange> &written) { applyReviews(written); },
-        [this](const QString &message) { Q_EMIT editFailed(message); }));
+    m_undoStack->push(
+        new ChangeSampleValues<ReviewField, ProjectSession>(*this, changes, reviewText(changes)));
     return true;
 }
 
-void ProjectSession::applyReviews(const QList<ReviewChange> &changes)
+template<> EditRepository<LabelField> &ProjectSession::repository<LabelField>()
 {
-    QList<qint64> samples;
-    for (const ReviewChange &change : changes) {
-        m_table.review[size_t(change.sample)] = change.newStatus;
-        samples.append(change.sample);
-    }
-    Q_EMIT reviewsChanged(samples);
+    return *m_labels;
 }
 
-void ProjectSession::applyToTable(const QList<LabelChange> &changes)
+template<> EditRepository<ReviewField> &ProjectSession::repository<ReviewField>()
 {
-    // The repository has recomputed the scores in the project; mirror them for the run in view.
-    ArrayStore arrays(m_project->database());
-    const bool haveProbabilities =
-        m_table.hasPredictions() && arrays.shape(m_table.runId, QStringLiteral("probabilities")).has_value();
-    for (const LabelChange &change : changes) {
+    return *m_reviews;
+}
+
+template<> void ProjectSession::mirror<LabelField>(const EditResult<int> &result)
+{
+    // The repository recomputed the edited samples' scores in every run; read back the run in view.
+    auto scores = m_project->database().prepare(
+        QStringLiteral("SELECT loss, margin FROM predictions WHERE run_id = ? AND sample_index = ?"));
+    for (const LabelChange &change : result.changes) {
         const auto i = size_t(change.sample);
-        m_table.labels[i] = change.newLabel;
-        if (!haveProbabilities)
+        m_table.labels[i] = change.newValue;
+        if (!m_table.hasPredictions())
             continue;
-        const std::vector<float> row =
-            arrays.readRow(m_table.runId, QStringLiteral("probabilities"), change.sample);
-        const SampleScores scores = computeSampleScores(row.data(), int(row.size()), change.newLabel);
-        m_table.loss[i] = float(scores.loss);
-        m_table.margin[i] = float(scores.margin);
+        scores.reset();
+        scores.bind(1, m_table.runId).bind(2, change.sample);
+        if (scores.step()) {
+            m_table.loss[i] = scores.isNull(0) ? NAN : float(scores.columnDouble(0));
+            m_table.margin[i] = scores.isNull(1) ? NAN : float(scores.columnDouble(1));
+        }
     }
 }
 
-} // namespace loupe
-
-namespace loupe {
-
-void ProjectSession::refreshAnalysis(const QList<LabelChange> &changes)
+template<> void ProjectSession::mirror<ReviewField>(const EditResult<ReviewStatus> &result)
 {
-    // The repository's AnalysisUpdater has rewritten these samples' scores and the cluster
-    // and slice counts in the same transaction; read back only what changed.
-    std::vector<qint64> samples;
-    for (const LabelChange &change : changes)
-        samples.push_back(change.sample);
-    m_analysis.refresh(*m_project, samples);
+    for (const ReviewChange &change : result.changes)
+        m_table.review[size_t(change.sample)] = change.newValue;
 }
 
-void ProjectSession::setFilter(const QString &description, std::vector<qint64> samples)
+template<typename Field>
+bool ProjectSession::applyEdit(const QList<SampleChange<typename Field::Value>> &targets,
+                               const EditStamp &stamp)
+{
+    if (!m_project)
+        return false;
+    EditResult<typename Field::Value> result;
+    try {
+        result = repository<Field>().apply(targets, stamp);
+    } catch (const Error &error) {
+        Q_EMIT editFailed(error.message());
+        return false;
+    }
+    if (result.isEmpty())
+        return true;
+    mirror<Field>(result);
+    std::vector<qint64> touched = result.editedSamples();
+    touched.insert(touched.end(), result.rescored.begin(), result.rescored.end());
+    // The edit hooks rewrote these samples' stored analysis and the ranked tables in the
+    // edit's transaction; read back only what changed.
+    m_analysis.refresh(*m_project, touched);
+    Q_EMIT samplesEdited(QList<qint64>(touched.begin(), touched.end()));
+    return true;
+}
+
+template bool ProjectSession::applyEdit<LabelField>(const QList<LabelChange> &, const EditStamp &);
+template bool ProjectSession::applyEdit<ReviewField>(const QList<ReviewChange> &, const EditStamp &);
+
+void ProjectSession::setFilter(const SampleFilter &filter)
+{
+    setFilter(filter, selectSamples(filter, m_table, m_analysis));
+}
+
+void ProjectSession::setFilter(const SampleFilter &filter, std::vector<qint64> samples)
 {
     m_filterMask.assign(size_t(m_table.size()), 0);
     m_filterCount = 0;
@@ -186,7 +231,10 @@ void ProjectSession::setFilter(const QString &description, std::vector<qint64> s
             ++m_filterCount;
         }
     }
-    m_filterDescription = description.isEmpty() ? QStringLiteral("filter") : description;
+    m_filter = filter;
+    Q_ASSERT(filter.kind != SampleFilter::Kind::None); // clearFilter() shows all samples
+    if (m_filter.description.isEmpty())
+        m_filter.description = tr("filter");
     Q_EMIT filterChanged();
 }
 
@@ -194,7 +242,7 @@ void ProjectSession::clearFilter()
 {
     if (!hasFilter())
         return;
-    m_filterDescription.clear();
+    m_filter = SampleFilter();
     m_filterMask.clear();
     m_filterCount = 0;
     Q_EMIT filterChanged();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/pipeline/analysisresults.h"
+#include "dataset/samplefilter.h"
 #include "dataset/sampletable.h"
 #include "edits/labelrepository.h"
 #include "edits/reviewrepository.h"
@@ -17,12 +18,15 @@ namespace loupe {
 class Project;
 
 /**
- * The open project as the panels see it: the Project, its LabelRepository, an
- * in-memory SampleTable and AnalysisResults kept in step with every label change, the
- * undo stack, and the state every panel shares: one active filter (the samples every
- * panel shows) and one selection. Panels read from the table and change labels only
- * through relabel() (undoable); they change the filter and the selection only here, so
- * that whatever is filtered or selected in one panel shows in all.
+ * The open project as the panels see it: the Project, an in-memory SampleTable and
+ * AnalysisResults kept in step with every edit, the undo stack, and the state every
+ * panel shares: one active filter (the samples every panel shows) and one selection.
+ *
+ * Panels read from the table and change samples only through relabel() and setReview(),
+ * which push a ChangeSampleValues command; every edit, undo and redo goes through
+ * applyEdit(), the one edit path (EditRepository), and ends in one notification,
+ * samplesEdited(). They change the filter and the selection only here, so that whatever
+ * is filtered or selected in one panel shows in all.
  */
 class ProjectSession final : public QObject
 {
@@ -48,12 +52,14 @@ public:
     QUndoStack *undoStack() const { return m_undoStack; }
     bool isReadOnly() const;
     /**
-     * While the project file is checked for damage in the background (a large project
-     * opens before its check ends), edits are refused with a message: nothing is written to
-     * a file that may be damaged.
+     * Holds edits while something else must not see the project change: the damage check
+     * of a project opened before its check ended (nothing may be written to a file that
+     * may be damaged), the app's own analysis (which writes results computed from the
+     * labels it started with). Edits are refused meanwhile with reason; holds stack.
      */
-    void setVerifying(bool verifying);
-    bool isVerifying() const { return m_verifying; }
+    void holdEdits(const QString &reason);
+    void releaseEdits(const QString &reason);
+    bool areEditsHeld() const { return !m_editHolds.isEmpty(); }
 
     /** Pushes an undoable relabel of samples to newLabel. Returns false when nothing would change. */
     bool relabel(const QList<qint64> &samples, int newLabel);
@@ -64,13 +70,26 @@ public:
     bool setReview(const QList<qint64> &samples, ReviewStatus status);
 
     /**
-     * Shows only samples (any order, duplicates ignored) in every panel; description
-     * says what the filter is for the status bar, e.g. "cluster 12" or "SQL: split = 'test'".
+     * Writes targets' new values through Field's repository (one transaction with audit
+     * rows), mirrors them into the table and the analysis results, and emits samplesEdited().
+     * What ChangeSampleValues calls for redo and undo. Returns false, after editFailed(),
+     * when the project refuses the write; nothing is written then.
      */
-    void setFilter(const QString &description, std::vector<qint64> samples);
+    template<typename Field>
+    bool applyEdit(const QList<SampleChange<typename Field::Value>> &targets, const EditStamp &stamp);
+
+    /**
+     * Shows only samples (any order, duplicates ignored) in every panel; filter says what
+     * they are (its kind for the panels, its description for the status bar, e.g.
+     * "cluster 12" or "SQL: split = 'test'").
+     */
+    void setFilter(const SampleFilter &filter, std::vector<qint64> samples);
+    /** Shows the samples filter selects by itself (selectSamples(): errors, a class, a cluster, ...). */
+    void setFilter(const SampleFilter &filter);
     void clearFilter();
-    bool hasFilter() const { return !m_filterDescription.isEmpty(); }
-    QString filterDescription() const { return m_filterDescription; }
+    bool hasFilter() const { return m_filter.kind != SampleFilter::Kind::None; }
+    const SampleFilter &filter() const { return m_filter; }
+    QString filterDescription() const { return m_filter.description; }
     /** Whether sample passes the active filter (always true without one). */
     bool isInFilter(qint64 sample) const { return m_filterMask.empty() || m_filterMask[size_t(sample)]; }
     /** The samples passing the filter, ascending; all samples without a filter. */
@@ -86,20 +105,23 @@ Q_SIGNALS:
     void closed();
     /** The analysis results were replaced by reloadAnalysis(). */
     void analysisReloaded();
-    /** Labels changed (by an edit, undo or redo); the table is already updated. */
-    void labelsChanged(const QList<loupe::LabelChange> &changes);
-    /** Review marks changed (by a mark, undo or redo); the table is already updated. */
-    void reviewsChanged(const QList<qint64> &samples);
+    /**
+     * Samples were edited (a label or a review mark, by an edit, undo or redo): the edited
+     * ones and those whose stored analysis the edit changed (an issue score moved with its
+     * neighbours' labels). The table and the analysis results are already updated.
+     */
+    void samplesEdited(const QList<qint64> &samples);
     /** An edit could not be written; the message names the reason. */
     void editFailed(const QString &message);
     void filterChanged();
     void selectionChanged(const QObject *origin);
 
 private:
-    void applyToTable(const QList<LabelChange> &changes);
-    void applyReviews(const QList<ReviewChange> &changes);
-    bool refuseWhileVerifying();
-    void refreshAnalysis(const QList<LabelChange> &changes);
+    /** Whether an edit may start now; emits editFailed() with the reason when not. */
+    bool mayEdit(const QString &what);
+    template<typename Field> EditRepository<Field> &repository();
+    /** Copies what a written edit changed into the table. */
+    template<typename Field> void mirror(const EditResult<typename Field::Value> &result);
 
     std::unique_ptr<Project> m_project;
     std::unique_ptr<LabelRepository> m_labels;
@@ -107,11 +129,11 @@ private:
     SampleTable m_table;
     AnalysisResults m_analysis;
     QUndoStack *m_undoStack = nullptr;
-    QString m_filterDescription;
+    SampleFilter m_filter;
     std::vector<uint8_t> m_filterMask; // per sample; empty = no filter
     qint64 m_filterCount = 0;
     QList<qint64> m_selection;
-    bool m_verifying = false;
+    QStringList m_editHolds; // why edits are refused now; empty: edits allowed
 };
 
 } // namespace loupe

@@ -1,5 +1,6 @@
 #include "reportpanel.h"
 
+#include "analysis/steps/diagnosisstep.h"
 #include "metrics/classificationreport.h"
 #include "projectsession.h"
 
@@ -69,9 +70,9 @@ ReportPanel::ReportPanel(ProjectSession &session, QWidget *parent)
 
     connect(&session, &ProjectSession::opened, this, &ReportPanel::refreshScopes);
     connect(&session, &ProjectSession::closed, this, &ReportPanel::refreshScopes);
-    connect(&session, &ProjectSession::labelsChanged, this, &ReportPanel::refresh);
+    connect(&session, &ProjectSession::samplesEdited, this,
+            &ReportPanel::refresh); // labels and excluded samples
     connect(&session, &ProjectSession::analysisReloaded, this, &ReportPanel::refresh);
-    connect(&session, &ProjectSession::reviewsChanged, this, &ReportPanel::refresh); // excluded samples
     connect(m_scope, &QComboBox::currentIndexChanged, this, &ReportPanel::refresh);
     refreshScopes();
 }
@@ -111,8 +112,9 @@ void ReportPanel::refresh()
     const auto excluded = std::count(table.review.begin(), table.review.end(), ReviewStatus::Excluded);
     if (excluded > 0)
         summary += tr(" · %n excluded sample(s) left out", nullptr, int(excluded));
-    if (!m_session.analysis().diagnosis.isEmpty())
-        summary += QStringLiteral("<br>") + m_session.analysis().diagnosis.toHtmlEscaped();
+    const QString &diagnosis = m_session.analysis().get<DiagnosisResults>().sentence;
+    if (!diagnosis.isEmpty())
+        summary += QStringLiteral("<br>") + diagnosis.toHtmlEscaped();
     m_summary->setText(summary);
     for (const ClassMetrics &m : report.perClass)
         m_model->appendRow(reportRow(m.name, m.precision, m.recall, m.f1, m.support, false));

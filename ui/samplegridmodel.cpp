@@ -1,5 +1,6 @@
 #include "samplegridmodel.h"
 
+#include "analysis/steps/labelissuesstep.h"
 #include "projectsession.h"
 #include "thumbnailcache.h"
 
@@ -15,8 +16,7 @@ SampleGridModel::SampleGridModel(ProjectSession &session, ThumbnailCache &thumbn
     connect(&session, &ProjectSession::closed, this, &SampleGridModel::rebuild);
     connect(&session, &ProjectSession::analysisReloaded, this, &SampleGridModel::rebuild);
     connect(&session, &ProjectSession::filterChanged, this, &SampleGridModel::rebuild);
-    connect(&session, &ProjectSession::labelsChanged, this, &SampleGridModel::onLabelsChanged);
-    connect(&session, &ProjectSession::reviewsChanged, this, &SampleGridModel::onReviewsChanged);
+    connect(&session, &ProjectSession::samplesEdited, this, &SampleGridModel::onSamplesEdited);
     connect(&thumbnails, &ThumbnailCache::thumbnailReady, this, &SampleGridModel::onThumbnailReady);
     rebuild();
 }
@@ -58,20 +58,17 @@ QVariant SampleGridModel::data(const QModelIndex &index, int role) const
     case LossRole:
         return double(table.loss[i]);
     case IsErrorRole:
-        return label >= 0 && predicted >= 0 && label != predicted;
+        return table.isError(sample);
     case EditedRole:
         return table.isEdited(sample);
     case IssueScoreRole: {
-        const auto &scores = m_session.analysis().issueScore;
+        const auto &scores = issues().issueScore;
         return i < scores.size() ? double(scores[i]) : qQNaN();
     }
-    case IsIssueRole: {
-        const auto &flags = m_session.analysis().isIssue;
-        return i < flags.size() && flags[i] == 1;
-    }
+    case IsIssueRole:
+        return issues().isFlagged(sample);
     case SuggestedRole: {
-        const auto &suggested = m_session.analysis().suggestedLabel;
-        const int suggestion = i < suggested.size() ? suggested[i] : -1;
+        const int suggestion = issues().suggestion(sample);
         return suggestion >= 0 && suggestion != label ? table.classNames.value(suggestion) : QString();
     }
     case ReviewRole:
@@ -109,7 +106,7 @@ void SampleGridModel::rebuild()
         };
     };
     // Without issue scores (the analysis has not run) the loss is the next best ranking.
-    const std::vector<float> &issueScores = m_session.analysis().issueScore;
+    const std::vector<float> &issueScores = issues().issueScore;
     const Order order = m_order == Order::IssueScore && issueScores.empty() ? Order::Loss : m_order;
     if (order == Order::IssueScore)
         std::stable_sort(m_rows.begin(), m_rows.end(), descendingNaNLast(issueScores));
@@ -123,23 +120,19 @@ void SampleGridModel::rebuild()
     endResetModel();
 }
 
-void SampleGridModel::onLabelsChanged(const QList<LabelChange> &changes)
+void SampleGridModel::onSamplesEdited(const QList<qint64> &samples)
 {
     // Rows keep their place after an edit, so the tile under the user's eyes does not jump.
-    for (const LabelChange &change : changes) {
-        const int row = rowOf(change.sample);
+    for (const qint64 sample : samples) {
+        const int row = rowOf(sample);
         if (row >= 0)
             Q_EMIT dataChanged(index(row), index(row));
     }
 }
 
-void SampleGridModel::onReviewsChanged(const QList<qint64> &samples)
+const LabelIssueResults &SampleGridModel::issues() const
 {
-    for (const qint64 sample : samples) {
-        const int row = rowOf(sample);
-        if (row >= 0)
-            Q_EMIT dataChanged(index(row), index(row), {ReviewRole});
-    }
+    return m_session.analysis().get<LabelIssueResults>();
 }
 
 void SampleGridModel::onThumbnailReady(qint64 sample)

@@ -1,13 +1,12 @@
 #pragma once
 
-#include "edits/labelrepository.h"
-
 #include <QAbstractListModel>
 
 #include <vector>
 
 namespace loupe {
 
+struct LabelIssueResults;
 class ProjectSession;
 class ThumbnailCache;
 
@@ -28,7 +27,7 @@ public:
         PredictedRole,                 // QString, empty without predictions
         ConfidenceRole,                // double, NaN without predictions
         LossRole,                      // double, NaN when unlabeled or without predictions
-        IsErrorRole,                   // bool: predicted differs from label
+        IsErrorRole,                   // bool: a model error (SampleState::isError)
         EditedRole,                    // bool: label differs from the imported one
         IssueScoreRole,                // double in [0, 1], NaN when not analysed
         IsIssueRole,                   // bool: flagged as a likely label error
@@ -50,9 +49,9 @@ public:
 
 private:
     void rebuild();
-    void onLabelsChanged(const QList<loupe::LabelChange> &changes);
-    void onReviewsChanged(const QList<qint64> &samples);
+    void onSamplesEdited(const QList<qint64> &samples);
     void onThumbnailReady(qint64 sample);
+    const LabelIssueResults &issues() const;
 
     ProjectSession &m_session;
     ThumbnailCache &m_thumbnails;

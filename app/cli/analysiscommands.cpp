@@ -1,6 +1,7 @@
 #include "analysis/neighbours/nearestneighbors.h"
 #include "analysis/neighbours/similaritysearch.h"
 #include "analysis/pipeline/analysispipeline.h"
+#include "analysis/pipeline/analysisregistry.h"
 #include "clisupport.h"
 #include "commands.h"
 #include "common/error.h"
@@ -82,7 +83,7 @@ int runAnalyze(const QStringList &arguments)
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
     parser.addOption({QStringLiteral("only"),
                       QStringLiteral("Run only these steps (comma-separated): %1.")
-                          .arg(AnalysisOptions::allSteps().join(QStringLiteral(", "))),
+                          .arg(analysisStepNames().join(QStringLiteral(", "))),
                       QStringLiteral("STEPS")});
     parser.addOption({QStringLiteral("seed"), QStringLiteral("Seed of the random steps."),
                       QStringLiteral("N"), QStringLiteral("42")});
@@ -91,33 +92,27 @@ int runAnalyze(const QStringList &arguments)
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("analyze"), arguments, 1, exitCode))
         return exitCode;
-    try {
-        auto project = Project::open(parser.positionalArguments().at(0));
-        AnalysisOptions options;
-        if (parser.isSet(QStringLiteral("only")))
-            options.steps = parser.value(QStringLiteral("only")).split(QLatin1Char(','), Qt::SkipEmptyParts);
-        const quint64 seed = parser.value(QStringLiteral("seed")).toULongLong();
-        options.umap.seed = seed;
-        options.kmeans.seed = seed;
-        options.knn.seed = seed;
-        auto progress = stderrProgress();
-        const AnalysisSummary summary = AnalysisPipeline(*project).run(options, *progress);
-        if (parser.isSet(QStringLiteral("json"))) {
-            printOut(
-                QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("seconds"), summary.seconds},
-                                                            {QStringLiteral("steps"), summary.summaries}})
-                                      .toJson()));
-        } else {
-            for (const QString &step : summary.stepsRun)
-                printError(QStringLiteral("%1: %2 s")
-                               .arg(step, -14)
-                               .arg(summary.seconds.value(step).toDouble(), 0, 'f', 2));
-        }
-        return Ok;
-    } catch (const Error &error) {
-        printError(QStringLiteral("loupe-cli analyze: ") + error.message());
-        return Failure;
+    auto project = Project::open(parser.positionalArguments().at(0));
+    AnalysisOptions options;
+    if (parser.isSet(QStringLiteral("only")))
+        options.steps = parser.value(QStringLiteral("only")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    const quint64 seed = parser.value(QStringLiteral("seed")).toULongLong();
+    options.umap.seed = seed;
+    options.kmeans.seed = seed;
+    options.knn.seed = seed;
+    auto progress = stderrProgress();
+    const AnalysisSummary summary = AnalysisPipeline(*project).run(options, *progress);
+    if (parser.isSet(QStringLiteral("json"))) {
+        printOut(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("seconds"), summary.seconds},
+                                                             {QStringLiteral("steps"), summary.summaries}})
+                                       .toJson()));
+    } else {
+        for (const QString &step : summary.stepsRun)
+            printError(QStringLiteral("%1: %2 s")
+                           .arg(step, -14)
+                           .arg(summary.seconds.value(step).toDouble(), 0, 'f', 2));
     }
+    return Ok;
 }
 
 int runQuery(const QStringList &arguments)
@@ -136,36 +131,30 @@ int runQuery(const QStringList &arguments)
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("query"), arguments, 2, exitCode))
         return exitCode;
-    try {
-        const QString path = parser.positionalArguments().at(0);
-        QString condition = parser.positionalArguments().at(1).trimmed();
-        if (condition.startsWith(QLatin1String("where "), Qt::CaseInsensitive))
-            condition = condition.mid(6);
-        auto project = Project::open(path, Project::Access::ReadOnly);
-        const SampleTable table = loadSampleTable(*project);
-        const SqlFilterResult result = SqlFilter(path).run(condition);
-        if (parser.isSet(QStringLiteral("count"))) {
-            printOut(QStringLiteral("%1\n").arg(result.sampleIndices.size()));
-            return Ok;
-        }
-        const QStringList header{QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
-                                 QStringLiteral("predicted"), QStringLiteral("loss")};
-        std::vector<QStringList> rows;
-        for (qint64 sample : result.sampleIndices) {
-            const auto i = size_t(sample);
-            rows.push_back({table.ids.at(sample), table.images.at(sample),
-                            table.classNames.value(table.labels[i]),
-                            table.classNames.value(table.predicted[i]),
-                            std::isnan(table.loss[i]) ? QString() : QString::number(table.loss[i], 'g', 6)});
-        }
-        writeRows(parser.value(QStringLiteral("csv")), header, rows);
-        if (result.truncated)
-            printError(QStringLiteral("loupe-cli query: stopped at the row limit"));
+    const QString path = parser.positionalArguments().at(0);
+    QString condition = parser.positionalArguments().at(1).trimmed();
+    if (condition.startsWith(QLatin1String("where "), Qt::CaseInsensitive))
+        condition = condition.mid(6);
+    auto project = Project::open(path, Project::Access::ReadOnly);
+    const SampleTable table = loadSampleTable(*project);
+    const SqlFilterResult result = SqlFilter(path).run(condition);
+    if (parser.isSet(QStringLiteral("count"))) {
+        printOut(QStringLiteral("%1\n").arg(result.sampleIndices.size()));
         return Ok;
-    } catch (const Error &error) {
-        printError(QStringLiteral("loupe-cli query: ") + error.message());
-        return Failure;
     }
+    const QStringList header{QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
+                             QStringLiteral("predicted"), QStringLiteral("loss")};
+    std::vector<QStringList> rows;
+    for (qint64 sample : result.sampleIndices) {
+        const auto i = size_t(sample);
+        rows.push_back({table.ids.at(sample), table.images.at(sample),
+                        table.classNames.value(table.labels[i]), table.classNames.value(table.predicted[i]),
+                        std::isnan(table.loss[i]) ? QString() : QString::number(table.loss[i], 'g', 6)});
+    }
+    writeRows(parser.value(QStringLiteral("csv")), header, rows);
+    if (result.truncated)
+        printError(QStringLiteral("loupe-cli query: stopped at the row limit"));
+    return Ok;
 }
 
 int runSimilar(const QStringList &arguments)
@@ -196,54 +185,49 @@ int runSimilar(const QStringList &arguments)
         printError(QStringLiteral("loupe-cli similar: give --id ID or --ids FILE"));
         return Usage;
     }
-    try {
-        auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
-        const SampleTable table = loadSampleTable(*project);
-        ArrayStore arrays(project->database());
-        const auto shape = arrays.shape(table.runId, QStringLiteral("embeddings"));
-        if (!shape)
+    auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
+    const SampleTable table = loadSampleTable(*project);
+    ArrayStore arrays(project->database());
+    const auto shape = arrays.shape(table.runId, QStringLiteral("embeddings"));
+    if (!shape)
+        throw Error(
+            QStringLiteral("the run has no embeddings: import embeddings.npy to search by similarity"));
+    KnnParams params;
+    params.method = KnnParams::Method::Exact; // one query: a scan beats building an index
+    Progress progress;
+    const NearestNeighbors index(arrays.readAll(table.runId, QStringLiteral("embeddings")), shape->rows,
+                                 int(shape->cols), params, progress);
+    const std::vector<qint64> query =
+        parser.isSet(QStringLiteral("id"))
+            ? std::vector<qint64>{sampleOfId(*project, parser.value(QStringLiteral("id")))}
+            : samplesOfIdFile(*project, parser.value(QStringLiteral("ids")));
+    int splitIndex = -1;
+    if (parser.isSet(QStringLiteral("split"))) {
+        splitIndex = int(table.splitNames.indexOf(parser.value(QStringLiteral("split"))));
+        if (splitIndex < 0)
             throw Error(
-                QStringLiteral("the run has no embeddings: import embeddings.npy to search by similarity"));
-        KnnParams params;
-        params.method = KnnParams::Method::Exact; // one query: a scan beats building an index
-        Progress progress;
-        const NearestNeighbors index(arrays.readAll(table.runId, QStringLiteral("embeddings")), shape->rows,
-                                     int(shape->cols), params, progress);
-        const std::vector<qint64> query =
-            parser.isSet(QStringLiteral("id"))
-                ? std::vector<qint64>{sampleOfId(*project, parser.value(QStringLiteral("id")))}
-                : samplesOfIdFile(*project, parser.value(QStringLiteral("ids")));
-        int splitIndex = -1;
-        if (parser.isSet(QStringLiteral("split"))) {
-            splitIndex = int(table.splitNames.indexOf(parser.value(QStringLiteral("split"))));
-            if (splitIndex < 0)
-                throw Error(QStringLiteral("no split \"%1\"; the splits are: %2")
-                                .arg(parser.value(QStringLiteral("split")),
-                                     table.splitNames.join(QStringLiteral(", "))));
-        }
-        const auto accept =
-            SimilaritySearch::restrictTo(table, splitIndex, parser.isSet(QStringLiteral("unlabeled")));
-        const std::vector<Neighbor> found = SimilaritySearch(index).findSimilar(
-            query, std::max(1, parser.value(QStringLiteral("k")).toInt()), accept);
-
-        const QStringList header{QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
-                                 QStringLiteral("split"), QStringLiteral("distance")};
-        auto rowOf = [&](const Neighbor &n) {
-            const auto i = size_t(n.sample);
-            return QStringList{table.ids.at(n.sample), table.images.at(n.sample),
-                               table.labels[i] < 0 ? QString() : table.classNames.at(table.labels[i]),
-                               table.splitIndex[i] < 0 ? QString() : table.splitNames.at(table.splitIndex[i]),
-                               QString::number(n.distance, 'g', 6)};
-        };
-        std::vector<QStringList> rows;
-        for (const Neighbor &n : found)
-            rows.push_back(rowOf(n));
-        writeRows(parser.value(QStringLiteral("csv")), header, rows);
-        return Ok;
-    } catch (const Error &error) {
-        printError(QStringLiteral("loupe-cli similar: ") + error.message());
-        return Failure;
+                QStringLiteral("no split \"%1\"; the splits are: %2")
+                    .arg(parser.value(QStringLiteral("split")), table.splitNames.join(QStringLiteral(", "))));
     }
+    const auto accept =
+        SimilaritySearch::restrictTo(table, splitIndex, parser.isSet(QStringLiteral("unlabeled")));
+    const std::vector<Neighbor> found = SimilaritySearch(index).findSimilar(
+        query, std::max(1, parser.value(QStringLiteral("k")).toInt()), accept);
+
+    const QStringList header{QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
+                             QStringLiteral("split"), QStringLiteral("distance")};
+    auto rowOf = [&](const Neighbor &n) {
+        const auto i = size_t(n.sample);
+        return QStringList{table.ids.at(n.sample), table.images.at(n.sample),
+                           table.labels[i] < 0 ? QString() : table.classNames.at(table.labels[i]),
+                           table.splitIndex[i] < 0 ? QString() : table.splitNames.at(table.splitIndex[i]),
+                           QString::number(n.distance, 'g', 6)};
+    };
+    std::vector<QStringList> rows;
+    for (const Neighbor &n : found)
+        rows.push_back(rowOf(n));
+    writeRows(parser.value(QStringLiteral("csv")), header, rows);
+    return Ok;
 }
 
 int runDuplicates(const QStringList &arguments)
@@ -258,32 +242,27 @@ int runDuplicates(const QStringList &arguments)
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("duplicates"), arguments, 1, exitCode))
         return exitCode;
-    try {
-        auto project = Project::open(parser.positionalArguments().at(0));
-        const SampleTable table = loadSampleTable(*project);
-        AnalysisStore store(project->database());
-        if (!store.stepSummary(table.runId, QStringLiteral("duplicates"))) {
-            auto progress = stderrProgress();
-            AnalysisOptions options;
-            options.steps = {QStringLiteral("duplicates")};
-            AnalysisPipeline(*project).run(options, *progress);
-        }
-        const QStringList header{QStringLiteral("kind"), QStringLiteral("id_a"), QStringLiteral("id_b"),
-                                 QStringLiteral("distance"), QStringLiteral("cross_split")};
-        std::vector<QStringList> rows;
-        for (const DuplicateRecord &pair : store.duplicates(table.runId)) {
-            rows.push_back({pair.kind, table.ids.at(pair.sampleA), table.ids.at(pair.sampleB),
-                            QString::number(pair.distance, 'g', 6),
-                            pair.crossSplit ? QStringLiteral("1") : QStringLiteral("0")});
-        }
-        for (const auto &[sample, problem] : store.imageProblems())
-            rows.push_back({QStringLiteral("broken"), table.ids.at(sample), QString(), QString(), problem});
-        writeRows(parser.value(QStringLiteral("csv")), header, rows);
-        return Ok;
-    } catch (const Error &error) {
-        printError(QStringLiteral("loupe-cli duplicates: ") + error.message());
-        return Failure;
+    auto project = Project::open(parser.positionalArguments().at(0));
+    const SampleTable table = loadSampleTable(*project);
+    AnalysisStore store(project->database());
+    if (!store.stepSummary(table.runId, QStringLiteral("duplicates"))) {
+        auto progress = stderrProgress();
+        AnalysisOptions options;
+        options.steps = {QStringLiteral("duplicates")};
+        AnalysisPipeline(*project).run(options, *progress);
     }
+    const QStringList header{QStringLiteral("kind"), QStringLiteral("id_a"), QStringLiteral("id_b"),
+                             QStringLiteral("distance"), QStringLiteral("cross_split")};
+    std::vector<QStringList> rows;
+    for (const DuplicateRecord &pair : store.duplicates(table.runId)) {
+        rows.push_back({pair.kind, table.ids.at(pair.sampleA), table.ids.at(pair.sampleB),
+                        QString::number(pair.distance, 'g', 6),
+                        pair.crossSplit ? QStringLiteral("1") : QStringLiteral("0")});
+    }
+    for (const auto &[sample, problem] : store.imageProblems())
+        rows.push_back({QStringLiteral("broken"), table.ids.at(sample), QString(), QString(), problem});
+    writeRows(parser.value(QStringLiteral("csv")), header, rows);
+    return Ok;
 }
 
 } // namespace loupe::cli

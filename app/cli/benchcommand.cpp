@@ -3,6 +3,7 @@
 #include "analysis/neighbours/nearestneighbors.h"
 #include "analysis/neighbours/pca.h"
 #include "analysis/pipeline/analysispipeline.h"
+#include "analysis/pipeline/analysisregistry.h"
 #include "clisupport.h"
 #include "commands.h"
 #include "common/error.h"
@@ -219,7 +220,7 @@ void timePipeline(const QString &path, Timings &timings)
     Progress quiet;
     double total = 0.0;
     double peak = 0.0;
-    for (const QString &step : AnalysisOptions::allSteps()) {
+    for (const QString &step : analysisStepNames()) {
         AnalysisOptions options;
         options.steps = {step};
         Timings::resetPeak();
@@ -258,35 +259,30 @@ int runBench(const QStringList &arguments)
         printError(QStringLiteral("loupe-cli bench: --runs must be at least 1"));
         return Usage;
     }
-    try {
-        Project::open(source); // fails early, with the reason, on a bad project
-        QTemporaryDir scratch;
-        if (!scratch.isValid())
-            throw Error(QStringLiteral("cannot create a temporary folder: %1").arg(scratch.errorString()));
-        const QString copy = scratch.filePath(QStringLiteral("bench.loupe"));
-        Timings timings;
-        for (int run = 1; run <= runs; ++run) {
-            printError(QStringLiteral("bench: run %1 of %2").arg(run).arg(runs));
-            if (parser.isSet(QStringLiteral("import")))
-                timeImport(parser.value(QStringLiteral("import")),
-                           scratch.filePath(QStringLiteral("import.loupe")), timings);
-            QFile::remove(copy);
-            if (!QFile::copy(source, copy))
-                throw Error(QStringLiteral("cannot copy %1 to %2").arg(source, copy));
-            timeBasics(copy, timings);
-            timeSearchKernels(copy, parser.value(QStringLiteral("queries")).toInt(), timings);
-            timePipeline(copy, timings);
-        }
-        if (parser.isSet(QStringLiteral("json")))
-            printOut(QString::fromUtf8(QJsonDocument(timings.toJson()).toJson()));
-        else
-            printOut(timings.toMarkdown() + QStringLiteral("\npeak memory of the largest step: %1 MiB\n")
-                                                .arg(timings.largestPeakMiB(), 0, 'f', 0));
-        return Ok;
-    } catch (const Error &error) {
-        printError(QStringLiteral("loupe-cli bench: ") + error.message());
-        return Failure;
+    Project::open(source); // fails early, with the reason, on a bad project
+    QTemporaryDir scratch;
+    if (!scratch.isValid())
+        throw Error(QStringLiteral("cannot create a temporary folder: %1").arg(scratch.errorString()));
+    const QString copy = scratch.filePath(QStringLiteral("bench.loupe"));
+    Timings timings;
+    for (int run = 1; run <= runs; ++run) {
+        printError(QStringLiteral("bench: run %1 of %2").arg(run).arg(runs));
+        if (parser.isSet(QStringLiteral("import")))
+            timeImport(parser.value(QStringLiteral("import")),
+                       scratch.filePath(QStringLiteral("import.loupe")), timings);
+        QFile::remove(copy);
+        if (!QFile::copy(source, copy))
+            throw Error(QStringLiteral("cannot copy %1 to %2").arg(source, copy));
+        timeBasics(copy, timings);
+        timeSearchKernels(copy, parser.value(QStringLiteral("queries")).toInt(), timings);
+        timePipeline(copy, timings);
     }
+    if (parser.isSet(QStringLiteral("json")))
+        printOut(QString::fromUtf8(QJsonDocument(timings.toJson()).toJson()));
+    else
+        printOut(timings.toMarkdown() + QStringLiteral("\npeak memory of the largest step: %1 MiB\n")
+                                            .arg(timings.largestPeakMiB(), 0, 'f', 0));
+    return Ok;
 }
 
 } // namespace loupe::cli

@@ -5,8 +5,10 @@
 
 #include <memory>
 
+#include "common/progress.h"
+
 namespace loupe {
-class Progress;
+struct AnalysisOutcome;
 }
 
 namespace loupe::cli {
@@ -22,7 +24,29 @@ void printOut(const QString &text);
 bool parseCommand(QCommandLineParser &parser, const QString &command, const QStringList &arguments,
                   int positionalCount, int &exitCode);
 
-/** A Progress that reports to stderr: a live line on a terminal, one line per step otherwise. */
-std::unique_ptr<Progress> stderrProgress();
+/**
+ * A Progress that reports to stderr (a live line on a terminal, one line per step
+ * otherwise) and that Ctrl+C cancels: while it lives, SIGINT asks the work to stop at its
+ * next cancellation point (it throws Cancelled, its transaction rolls back) instead of
+ * killing the process; a second Ctrl+C kills it as usual.
+ */
+class CliProgress final : public Progress
+{
+public:
+    CliProgress();
+    ~CliProgress();
+    CliProgress(const CliProgress &) = delete;
+    CliProgress &operator=(const CliProgress &) = delete;
+};
+
+std::unique_ptr<CliProgress> stderrProgress();
+
+/**
+ * Reports how the analysis after an import ended (import, import-run): the import is
+ * committed either way, so a failed or cancelled analysis says what the file holds and
+ * how to finish. Returns the command's exit code.
+ */
+int reportAnalysis(const QString &command, const AnalysisOutcome &analysis, const QString &imported,
+                   const QString &project);
 
 } // namespace loupe::cli

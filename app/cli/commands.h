@@ -5,7 +5,7 @@
 namespace loupe::cli {
 
 /** Exit codes of loupe-cli. */
-enum ExitCode { Ok = 0, Failure = 1, Usage = 2 };
+enum ExitCode { Ok = 0, Failure = 1, Usage = 2, Interrupted = 130 };
 
 /** Each command gets its arguments without the program and command names. */
 int runImport(const QStringList &arguments);

@@ -1,3 +1,4 @@
+#include "analysis/pipeline/analysisresults.h"
 #include "clisupport.h"
 #include "commands.h"
 #include "common/error.h"
@@ -7,7 +8,6 @@
 #include "export/classfolderexport.h"
 #include "export/exports.h"
 #include "formats/csvreader.h"
-#include "storage/analysisstore.h"
 #include "storage/project.h"
 #include "storage/sampletableloader.h"
 #include "storage/sqlitedatabase.h"
@@ -32,17 +32,9 @@ int resolveClass(const QStringList &classes, const QString &text)
 }
 
 /** The analysis engine's verdicts when `analyze` has run, else the loss-based fallback. */
-SuspectScores suspectScores(Project &project, const SampleTable &table)
+SuspectScores suspectScoresOf(Project &project, const SampleTable &table)
 {
-    AnalysisStore store(project.database());
-    if (!table.hasPredictions() || !store.stepSummary(table.runId, QStringLiteral("label_issues")))
-        return lossBasedSuspects(table);
-    SuspectScores scores;
-    scores.score = store.readSampleColumn(table.runId, QStringLiteral("issue_score"), table.size());
-    scores.isIssue = store.readSampleIntColumn(table.runId, QStringLiteral("is_issue"), table.size(), 0);
-    scores.suggested =
-        store.readSampleIntColumn(table.runId, QStringLiteral("suggested_label"), table.size());
-    return scores;
+    return suspectScores(table, AnalysisResults::load(project, table.runId, table.size()));
 }
 
 qint64 findSample(Project &project, const QString &id)
@@ -128,19 +120,21 @@ int runRelabelCsv(const QStringList &arguments)
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("relabel-csv"), arguments, 2, exitCode))
         return exitCode;
+    auto project = Project::open(parser.positionalArguments().at(0));
+    QList<LabelChange> changes;
+    QList<LabelChange> targets;
     try {
-        auto project = Project::open(parser.positionalArguments().at(0));
-        const QList<LabelChange> targets = readRelabelCsv(*project, parser.positionalArguments().at(1));
-        const QList<LabelChange> changes = LabelRepository(*project).apply(
-            targets, parser.value(QStringLiteral("note")), QStringLiteral("cli"));
-        printError(QStringLiteral("Relabelled %1 samples (%2 already had the label)")
-                       .arg(changes.size())
-                       .arg(targets.size() - changes.size()));
-        return Ok;
+        targets = readRelabelCsv(*project, parser.positionalArguments().at(1));
+        changes = LabelRepository(*project)
+                      .apply(targets, {QStringLiteral("cli"), parser.value(QStringLiteral("note"))})
+                      .changes;
     } catch (const Error &error) {
-        printError(QStringLiteral("loupe-cli relabel-csv: nothing was changed.\n") + error.message());
-        return Failure;
+        throw Error(QStringLiteral("nothing was changed.\n") + error.message());
     }
+    printError(QStringLiteral("Relabelled %1 samples (%2 already had the label)")
+                   .arg(changes.size())
+                   .arg(targets.size() - changes.size()));
+    return Ok;
 }
 
 int runExport(const QStringList &arguments)
@@ -176,23 +170,18 @@ int runExport(const QStringList &arguments)
             "loupe-cli export: give --suspects FILE, --labels FILE, --edits FILE or --class-folders DIR"));
         return Usage;
     }
-    try {
-        auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
-        const SampleTable table = loadSampleTable(*project);
-        if (parser.isSet(QStringLiteral("suspects")))
-            exportSuspects(table, suspectScores(*project, table), parser.value(QStringLiteral("suspects")));
-        if (parser.isSet(QStringLiteral("labels")))
-            exportLabels(table, parser.value(QStringLiteral("labels")));
-        if (parser.isSet(QStringLiteral("edits")))
-            exportEditLog(*project, parser.value(QStringLiteral("edits")));
-        if (parser.isSet(QStringLiteral("class-folders")))
-            exportClassFolderTree(*project, table, parser.value(QStringLiteral("class-folders")),
-                                  parser.isSet(QStringLiteral("symlink")));
-        return Ok;
-    } catch (const Error &error) {
-        printError(QStringLiteral("loupe-cli export: ") + error.message());
-        return Failure;
-    }
+    auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
+    const SampleTable table = loadSampleTable(*project);
+    if (parser.isSet(QStringLiteral("suspects")))
+        exportSuspects(table, suspectScoresOf(*project, table), parser.value(QStringLiteral("suspects")));
+    if (parser.isSet(QStringLiteral("labels")))
+        exportLabels(table, parser.value(QStringLiteral("labels")));
+    if (parser.isSet(QStringLiteral("edits")))
+        exportEditLog(*project, parser.value(QStringLiteral("edits")));
+    if (parser.isSet(QStringLiteral("class-folders")))
+        exportClassFolderTree(*project, table, parser.value(QStringLiteral("class-folders")),
+                              parser.isSet(QStringLiteral("symlink")));
+    return Ok;
 }
 
 int runRelabel(const QStringList &arguments)
@@ -211,32 +200,27 @@ int runRelabel(const QStringList &arguments)
     if (!parseCommand(parser, QStringLiteral("relabel"), arguments, 3, exitCode))
         return exitCode;
     const QStringList positional = parser.positionalArguments();
-    try {
-        auto project = Project::open(positional.at(0));
-        const QStringList classes = project->classNames();
-        const int label = resolveClass(classes, positional.at(2));
-        if (label < 0)
-            throw Error(QStringLiteral("unknown class \"%1\"; the classes are: %2")
-                            .arg(positional.at(2), classes.join(QStringLiteral(", "))));
-        const qint64 sample = findSample(*project, positional.at(1));
-        if (sample < 0)
-            throw Error(QStringLiteral("no sample has id \"%1\"").arg(positional.at(1)));
-        LabelRepository labels(*project);
-        const QList<LabelChange> changes =
-            labels.relabel({sample}, label, parser.value(QStringLiteral("note")), QStringLiteral("cli"));
-        if (changes.isEmpty()) {
-            printError(QStringLiteral("%1 is already labelled %2").arg(positional.at(1), classes.at(label)));
-        } else {
-            const int old = changes.first().oldLabel;
-            printError(QStringLiteral("%1: %2 -> %3")
-                           .arg(positional.at(1), old < 0 ? QStringLiteral("(unlabeled)") : classes.at(old),
-                                classes.at(label)));
-        }
-        return Ok;
-    } catch (const Error &error) {
-        printError(QStringLiteral("loupe-cli relabel: ") + error.message());
-        return Failure;
+    auto project = Project::open(positional.at(0));
+    const QStringList classes = project->classNames();
+    const int label = resolveClass(classes, positional.at(2));
+    if (label < 0)
+        throw Error(QStringLiteral("unknown class \"%1\"; the classes are: %2")
+                        .arg(positional.at(2), classes.join(QStringLiteral(", "))));
+    const qint64 sample = findSample(*project, positional.at(1));
+    if (sample < 0)
+        throw Error(QStringLiteral("no sample has id \"%1\"").arg(positional.at(1)));
+    LabelRepository labels(*project);
+    const QList<LabelChange> changes =
+        labels.relabel({sample}, label, parser.value(QStringLiteral("note")), QStringLiteral("cli"));
+    if (changes.isEmpty()) {
+        printError(QStringLiteral("%1 is already labelled %2").arg(positional.at(1), classes.at(label)));
+    } else {
+        const int old = changes.first().oldValue;
+        printError(QStringLiteral("%1: %2 -> %3")
+                       .arg(positional.at(1), old < 0 ? QStringLiteral("(unlabeled)") : classes.at(old),
+                            classes.at(label)));
     }
+    return Ok;
 }
 
 } // namespace loupe::cli

@@ -6,11 +6,13 @@
 #include "demo/fashionmnistdemo.h"
 #include "demo/syntheticdataset.h"
 #include "import/datasetimport.h"
+#include "import/importworkflow.h"
 #include "storage/project.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QJsonObject>
 
 namespace loupe::cli {
 
@@ -41,24 +43,6 @@ void printSummary(const ImportSummary &summary, const QString &project, qint64 m
     for (const QString &note : summary.notes)
         text += QStringLiteral("Note: ") + note + QLatin1Char('\n');
     printError(text.trimmed());
-}
-
-/** The project is in place by now: an analysis failure is reported but keeps it. */
-int analyzeImported(const QString &path, Progress &progress)
-{
-    try {
-        auto project = Project::open(path);
-        QElapsedTimer timer;
-        timer.start();
-        AnalysisPipeline(*project).run(AnalysisOptions(), progress);
-        printError(QStringLiteral("Analysed in %1 s").arg(double(timer.elapsed()) / 1000.0, 0, 'f', 2));
-        return Ok;
-    } catch (const Error &error) {
-        printError(QStringLiteral("loupe-cli import: the project was imported, but the analysis failed (run "
-                                  "`loupe-cli analyze` to retry):\n") +
-                   error.message());
-        return Failure;
-    }
 }
 
 } // namespace
@@ -93,19 +77,18 @@ int runImport(const QStringList &arguments)
     ImportOptions options;
     options.runName = parser.value(QStringLiteral("run-name"));
     options.overwrite = parser.isSet(QStringLiteral("force"));
+    auto progress = stderrProgress();
+    QElapsedTimer timer;
+    timer.start();
+    DatasetImportResult result;
     try {
-        auto progress = stderrProgress();
-        QElapsedTimer timer;
-        timer.start();
-        const ImportSummary summary = importDataset(folder, project, options, *progress);
-        printSummary(summary, project, timer.elapsed());
-        if (summary.hasPredictions && !parser.isSet(QStringLiteral("no-analyze")))
-            return analyzeImported(project, *progress);
-        return Ok;
+        result = importAndAnalyseDataset(folder, project, options,
+                                         !parser.isSet(QStringLiteral("no-analyze")), *progress);
     } catch (const Error &error) {
-        printError(QStringLiteral("loupe-cli import: failed; no project was written.\n") + error.message());
-        return Failure;
+        throw Error(QStringLiteral("failed; no project was written.\n") + error.message());
     }
+    printSummary(result.imported, project, timer.elapsed());
+    return reportAnalysis(QStringLiteral("import"), result.analysis, QStringLiteral("the dataset"), project);
 }
 
 int runDemo(const QStringList &arguments)
@@ -142,28 +125,24 @@ int runDemo(const QStringList &arguments)
     options.overwrite = parser.isSet(QStringLiteral("force"));
     if (parser.isSet(QStringLiteral("epochs")))
         options.model.epochs = std::max(1, parser.value(QStringLiteral("epochs")).toInt());
-    try {
-        auto progress = stderrProgress();
-        QElapsedTimer timer;
-        timer.start();
-        const DemoResult result =
-            buildFashionMnistDemo(parser.positionalArguments().at(0), options, *progress);
-        printError(
-            QStringLiteral("\nDemo ready in %1 s: %2 samples, %3 labels flipped; out-of-fold accuracy %4 on "
-                           "the given labels, %5 on the true labels.\nProject: %6")
-                .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1)
-                .arg(result.samples)
-                .arg(result.flipped)
-                .arg(result.accuracyOnGivenLabels, 0, 'f', 4)
-                .arg(result.accuracyOnTrueLabels, 0, 'f', 4)
-                .arg(result.projectPath));
-        if (!parser.isSet(QStringLiteral("no-analyze")))
-            return analyzeImported(result.projectPath, *progress);
+    auto progress = stderrProgress();
+    QElapsedTimer timer;
+    timer.start();
+    const DemoResult result = buildFashionMnistDemo(parser.positionalArguments().at(0), options, *progress);
+    printError(
+        QStringLiteral("\nDemo ready in %1 s: %2 samples, %3 labels flipped; out-of-fold accuracy %4 on "
+                       "the given labels, %5 on the true labels.\nProject: %6")
+            .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1)
+            .arg(result.samples)
+            .arg(result.flipped)
+            .arg(result.accuracyOnGivenLabels, 0, 'f', 4)
+            .arg(result.accuracyOnTrueLabels, 0, 'f', 4)
+            .arg(result.projectPath));
+    if (parser.isSet(QStringLiteral("no-analyze")))
         return Ok;
-    } catch (const Error &error) {
-        printError(QStringLiteral("loupe-cli demo: ") + error.message());
-        return Failure;
-    }
+    auto project = Project::open(result.projectPath);
+    return reportAnalysis(QStringLiteral("demo"), analyseImported(*project, -1, *progress),
+                          QStringLiteral("the demo"), result.projectPath);
 }
 
 int runSynth(const QStringList &arguments)
@@ -188,14 +167,9 @@ int runSynth(const QStringList &arguments)
     options.classes = std::max(2, parser.value(QStringLiteral("classes")).toInt());
     options.dimensions = std::max(1, parser.value(QStringLiteral("dim")).toInt());
     options.seed = parser.value(QStringLiteral("seed")).toULongLong();
-    try {
-        auto progress = stderrProgress();
-        writeSyntheticDataset(parser.positionalArguments().at(0), options, *progress);
-        return Ok;
-    } catch (const Error &error) {
-        printError(QStringLiteral("loupe-cli synth: ") + error.message());
-        return Failure;
-    }
+    auto progress = stderrProgress();
+    writeSyntheticDataset(parser.positionalArguments().at(0), options, *progress);
+    return Ok;
 }
 
 } // namespace loupe::cli

@@ -2,6 +2,8 @@
 
 #include "clisupport.h"
 #include "commands.h"
+#include "common/error.h"
+#include "common/progress.h"
 
 #include <QCoreApplication>
 
@@ -39,8 +41,35 @@ Options:
   -h, --help                This help; COMMAND --help for a command's options
   -v, --version             Loupe's version
 
-Exit codes: 0 success, 1 bad input or failure (the reason is on stderr), 2 usage error.
+Exit codes: 0 success, 1 bad input or failure (the reason is on stderr), 2 usage error,
+130 cancelled with Ctrl+C (the project is as it was: every write is one transaction).
 )";
+
+/**
+ * The one error boundary of every command: whatever a command throws ends here as a
+ * message naming the command, and an exit code. Commands add context by rethrowing.
+ */
+int runCommand(const QString &command, const std::function<int(const QStringList &)> &run,
+               const QStringList &arguments)
+{
+    using namespace loupe::cli;
+    const QString prefix = QStringLiteral("loupe-cli %1: ").arg(command);
+    try {
+        return run(arguments);
+    } catch (const loupe::Cancelled &) {
+        printError(QStringLiteral("\n") + prefix +
+                   QStringLiteral("cancelled (Ctrl+C); every write is one transaction, so nothing of what "
+                                  "this command was writing reached the project"));
+        return Interrupted;
+    } catch (const loupe::Error &error) {
+        printError(prefix + error.message());
+    } catch (const std::bad_alloc &) {
+        printError(prefix + QStringLiteral("out of memory; nothing was written"));
+    } catch (const std::exception &error) {
+        printError(prefix + QStringLiteral("internal error: %1").arg(QString::fromLocal8Bit(error.what())));
+    }
+    return Failure;
+}
 
 } // namespace
 
@@ -89,5 +118,5 @@ int main(int argc, char *argv[])
                    QString::fromUtf8(kUsage));
         return Usage;
     }
-    return it->second(arguments);
+    return runCommand(command, it->second, arguments);
 }

@@ -1,12 +1,12 @@
 // `import-run` and `compare`: a second model run into a project, and what changed between two runs.
 
-#include "analysis/pipeline/analysispipeline.h"
 #include "clisupport.h"
 #include "commands.h"
 #include "common/error.h"
 #include "common/progress.h"
 #include "dataset/sampletable.h"
 #include "demo/fashionmnistdemo.h"
+#include "import/importworkflow.h"
 #include "import/runimporter.h"
 #include "report/runcomparison.h"
 #include "storage/project.h"
@@ -128,28 +128,27 @@ int runImportRun(const QStringList &arguments)
         printError(QStringLiteral("loupe-cli import-run: --name NAME is required"));
         return Usage;
     }
+    const QString path = parser.positionalArguments().at(0);
+    auto project = Project::open(path);
+    auto progress = stderrProgress();
+    RunImportResult result;
     try {
-        auto project = Project::open(parser.positionalArguments().at(0));
-        auto progress = stderrProgress();
-        const RunImportSummary summary = importRun(*project, parser.positionalArguments().at(1),
-                                                   parser.value(QStringLiteral("name")), *progress);
-        printError(QStringLiteral("Imported run \"%1\" (id %2) for %3 samples%4")
-                       .arg(summary.name)
-                       .arg(summary.runId)
-                       .arg(summary.samples)
-                       .arg(summary.hasEmbeddings ? QStringLiteral(", with embeddings") : QString()));
-        for (const QString &note : summary.notes)
-            printError(QStringLiteral("Note: ") + note);
-        if (!parser.isSet(QStringLiteral("no-analyze"))) {
-            AnalysisOptions options;
-            options.runId = summary.runId;
-            AnalysisPipeline(*project).run(options, *progress);
-        }
-        return Ok;
+        result = importAndAnalyseRun(*project, parser.positionalArguments().at(1),
+                                     parser.value(QStringLiteral("name")),
+                                     !parser.isSet(QStringLiteral("no-analyze")), *progress);
     } catch (const Error &error) {
-        printError(QStringLiteral("loupe-cli import-run: the project was not changed.\n") + error.message());
-        return Failure;
+        throw Error(QStringLiteral("the project was not changed.\n") + error.message());
     }
+    const RunImportSummary &summary = result.imported;
+    printError(QStringLiteral("Imported run \"%1\" (id %2) for %3 samples%4")
+                   .arg(summary.name)
+                   .arg(summary.runId)
+                   .arg(summary.samples)
+                   .arg(summary.hasEmbeddings ? QStringLiteral(", with embeddings") : QString()));
+    for (const QString &note : summary.notes)
+        printError(QStringLiteral("Note: ") + note);
+    return reportAnalysis(QStringLiteral("import-run"), result.analysis,
+                          QStringLiteral("the run \"%1\"").arg(summary.name), path);
 }
 
 int runDemoRetrain(const QStringList &arguments)
@@ -177,20 +176,15 @@ int runDemoRetrain(const QStringList &arguments)
         options.model.epochs = std::max(1, parser.value(QStringLiteral("epochs")).toInt());
     if (parser.isSet(QStringLiteral("seed")))
         options.model.seed = parser.value(QStringLiteral("seed")).toULongLong();
-    try {
-        auto progress = stderrProgress();
-        const RetrainResult result = retrainFashionMnistDemo(
-            parser.positionalArguments().at(0), parser.positionalArguments().at(1), options, *progress);
-        printError(QStringLiteral("Retrained on %1 samples: out-of-fold accuracy %2 on the current labels.\n"
-                                  "Next: loupe-cli import-run %3 %4 --name retrained")
-                       .arg(result.samples)
-                       .arg(percent(result.accuracyOnCurrentLabels), parser.positionalArguments().at(0),
-                            result.runFolder));
-        return Ok;
-    } catch (const Error &error) {
-        printError(QStringLiteral("loupe-cli demo-retrain: ") + error.message());
-        return Failure;
-    }
+    auto progress = stderrProgress();
+    const RetrainResult result = retrainFashionMnistDemo(
+        parser.positionalArguments().at(0), parser.positionalArguments().at(1), options, *progress);
+    printError(QStringLiteral("Retrained on %1 samples: out-of-fold accuracy %2 on the current labels.\n"
+                              "Next: loupe-cli import-run %3 %4 --name retrained")
+                   .arg(result.samples)
+                   .arg(percent(result.accuracyOnCurrentLabels), parser.positionalArguments().at(0),
+                        result.runFolder));
+    return Ok;
 }
 
 int runCompare(const QStringList &arguments)
@@ -208,22 +202,16 @@ int runCompare(const QStringList &arguments)
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("compare"), arguments, 3, exitCode))
         return exitCode;
-    try {
-        auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
-        const int before = findRun(*project, parser.positionalArguments().at(1)).id;
-        const int after = findRun(*project, parser.positionalArguments().at(2)).id;
-        const RunComparison comparison = RunComparison::compute(*project, before, after);
-        const QStringList ids = loadSampleTable(*project, before).ids;
-        if (parser.isSet(QStringLiteral("json")))
-            printOut(
-                QString::fromUtf8(QJsonDocument(comparison.toJson(ids)).toJson(QJsonDocument::Indented)));
-        else
-            printOut(comparisonText(comparison, ids));
-        return Ok;
-    } catch (const Error &error) {
-        printError(QStringLiteral("loupe-cli compare: ") + error.message());
-        return Failure;
-    }
+    auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
+    const int before = findRun(*project, parser.positionalArguments().at(1)).id;
+    const int after = findRun(*project, parser.positionalArguments().at(2)).id;
+    const RunComparison comparison = RunComparison::compute(*project, before, after);
+    const QStringList ids = loadSampleTable(*project, before).ids;
+    if (parser.isSet(QStringLiteral("json")))
+        printOut(QString::fromUtf8(QJsonDocument(comparison.toJson(ids)).toJson(QJsonDocument::Indented)));
+    else
+        printOut(comparisonText(comparison, ids));
+    return Ok;
 }
 
 } // namespace loupe::cli

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "dataset/reviewstatus.h"
+#include "dataset/samplestate.h"
 
 #include <QString>
 #include <QStringList>
@@ -14,14 +15,8 @@ namespace loupe {
  * derived scores: what the metrics, the CLI and the thumbnail grid work from.
  * Indexed by sample_index. About 100 bytes a sample, so a million samples fit easily.
  *
- * It is also the one definition of what a sample's state means, which every surface
- * (grid, status bar, reports, comparison, exports, CLI) asks instead of testing the
- * columns itself:
- * - labelled: it has a label (unlabeled samples are -1);
- * - excluded: a reviewer marked it "excluded"; it leaves the metrics;
- * - evaluated: labelled, predicted by the run, and not excluded: it counts in the metrics;
- * - error: evaluated, and the prediction differs from the label.
- * The SQL twin of isError() is sample_view.is_error (SampleMeaning::isErrorSql()).
+ * What a sample's state means (labelled, excluded, evaluated, error) is SampleState's
+ * definition; state(sample) and the shortcuts below ask it.
  */
 struct SampleTable
 {
@@ -43,22 +38,18 @@ struct SampleTable
     qint64 size() const { return qint64(labels.size()); }
     bool hasPredictions() const { return runId >= 0; }
 
-    bool isLabelled(qint64 sample) const { return labels[size_t(sample)] >= 0; }
-    bool isExcluded(qint64 sample) const
+    SampleState state(qint64 sample) const
     {
-        return !review.empty() && review[size_t(sample)] == ReviewStatus::Excluded;
+        const auto i = size_t(sample);
+        return {labels[i], predicted[i], !review.empty() && review[i] == ReviewStatus::Excluded};
     }
+    bool isLabelled(qint64 sample) const { return labels[size_t(sample)] >= 0; }
+    bool isExcluded(qint64 sample) const { return state(sample).excluded; }
+    bool isEvaluated(qint64 sample) const { return state(sample).isEvaluated(); }
+    bool isError(qint64 sample) const { return state(sample).isError(); }
     bool isReviewed(qint64 sample) const
     {
         return !review.empty() && review[size_t(sample)] != ReviewStatus::None;
-    }
-    bool isEvaluated(qint64 sample) const
-    {
-        return isLabelled(sample) && predicted[size_t(sample)] >= 0 && !isExcluded(sample);
-    }
-    bool isError(qint64 sample) const
-    {
-        return isEvaluated(sample) && predicted[size_t(sample)] != labels[size_t(sample)];
     }
     bool isEdited(qint64 sample) const { return labels[size_t(sample)] != originalLabels[size_t(sample)]; }
     /** The sample whose dataset id is id, or -1. Linear: for occasional look-ups. */

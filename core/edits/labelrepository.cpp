@@ -1,92 +1,58 @@
 #include "edits/labelrepository.h"
 
-#include "common/error.h"
-#include "edits/analysisupdater.h"
-#include "edits/username.h"
 #include "metrics/samplescores.h"
-#include "storage/arraystore.h"
-#include "storage/project.h"
+#include "storage/runarrays.h"
 #include "storage/sqlitedatabase.h"
-#include "storage/sqlitetransaction.h"
 
-#include <QDateTime>
+#include <cmath>
 
 namespace loupe {
 
-LabelRepository::LabelRepository(Project &project, QObject *parent) : QObject(parent), m_project(project) {}
-
-QList<LabelChange> LabelRepository::relabel(const QList<qint64> &samples, int newLabel, const QString &note,
-                                            const QString &source)
+void LabelField::check(Project &project, int label)
 {
-    QList<LabelChange> targets;
-    for (qint64 sample : samples)
-        targets.append({sample, -1, newLabel});
-    return apply(targets, note, source);
+    if (label < -1 || label >= project.classNames().size())
+        throw Error(QStringLiteral("class index %1 does not exist").arg(label));
 }
 
-QList<LabelChange> LabelRepository::apply(const QList<LabelChange> &targets, const QString &note,
-                                          const QString &source)
+int LabelField::read(SqliteDatabase &db, qint64 sample)
 {
-    if (m_project.isReadOnly())
-        throw Error(QStringLiteral("%1: cannot change labels: %2")
-                        .arg(m_project.fileName(), m_project.readOnlyReason()));
-    const qint64 classCount = qint64(m_project.classNames().size());
-    SqliteDatabase &db = m_project.database();
-    QList<LabelChange> changes;
-    SqliteTransaction transaction(db);
-    AnalysisUpdater analysis(m_project);
-    auto update = db.prepare(QStringLiteral("UPDATE samples SET label = ? WHERE sample_index = ?"));
-    auto audit = db.prepare(QStringLiteral("INSERT INTO label_edits(sample_index, old_label, new_label, "
-                                           "time, note, source, user) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    const QString user = currentUserName();
-    const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-    for (const LabelChange &target : targets) {
-        if (target.newLabel < -1 || target.newLabel >= classCount)
-            throw Error(QStringLiteral("class index %1 does not exist").arg(target.newLabel));
-        const int oldLabel = currentLabel(target.sample);
-        if (oldLabel == target.newLabel)
-            continue;
-        analysis.beforeChange(target.sample);
-        if (target.newLabel < 0)
-            update.bindNull(1);
-        else
-            update.bind(1, target.newLabel);
-        update.bind(2, target.sample).execute();
-
-        audit.bind(1, target.sample);
-        oldLabel < 0 ? audit.bindNull(2) : audit.bind(2, oldLabel);
-        target.newLabel < 0 ? audit.bindNull(3) : audit.bind(3, target.newLabel);
-        audit.bind(4, now).bind(5, note).bind(6, source).bind(7, user).execute();
-        updateScores(target.sample, target.newLabel);
-        analysis.afterChange({target.sample, oldLabel, target.newLabel});
-        changes.append({target.sample, oldLabel, target.newLabel});
-    }
-    transaction.commit();
-    if (!changes.isEmpty())
-        Q_EMIT labelsChanged(changes);
-    return changes;
-}
-
-int LabelRepository::currentLabel(qint64 sample) const
-{
-    auto query =
-        m_project.database().prepare(QStringLiteral("SELECT label FROM samples WHERE sample_index = ?"));
+    auto query = db.prepare(QStringLiteral("SELECT label FROM samples WHERE sample_index = ?"));
     query.bind(1, sample);
     if (!query.step())
         throw Error(QStringLiteral("sample %1 does not exist").arg(sample));
     return query.isNull(0) ? -1 : query.columnInt(0);
 }
 
-void LabelRepository::updateScores(qint64 sample, int label)
+void LabelField::write(SqliteDatabase &db, qint64 sample, int label)
 {
-    SqliteDatabase &db = m_project.database();
-    ArrayStore arrays(db);
-    auto update = db.prepare(QStringLiteral("UPDATE predictions SET given_probability = ?, loss = ?, margin "
-                                            "= ? WHERE run_id = ? AND sample_index = ?"));
-    for (const RunInfo &run : m_project.runs()) {
-        if (!arrays.shape(run.id, QStringLiteral("probabilities")))
+    auto update = db.prepare(QStringLiteral("UPDATE samples SET label = ? WHERE sample_index = ?"));
+    label < 0 ? update.bindNull(1) : update.bind(1, label);
+    update.bind(2, sample).execute();
+}
+
+void LabelField::audit(SqliteDatabase &db, const LabelChange &change, const EditStamp &stamp,
+                       const QString &user, const QString &time)
+{
+    auto audit =
+        db.prepare(QStringLiteral("INSERT INTO label_edits(sample_index, old_label, new_label, time, note, "
+                                  "source, user) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    audit.bind(1, change.sample);
+    change.oldValue < 0 ? audit.bindNull(2) : audit.bind(2, change.oldValue);
+    change.newValue < 0 ? audit.bindNull(3) : audit.bind(3, change.newValue);
+    audit.bind(4, time).bind(5, stamp.note).bind(6, stamp.source).bind(7, user).execute();
+}
+
+void LabelField::afterWrite(Project &project, qint64 sample, int label)
+{
+    SqliteDatabase &db = project.database();
+    auto update =
+        db.prepare(QStringLiteral("UPDATE predictions SET given_probability = ?, loss = ?, margin = ? "
+                                  "WHERE run_id = ? AND sample_index = ?"));
+    for (const RunInfo &run : project.runs()) {
+        const RunArrays arrays(db, run.id);
+        if (!arrays.has(RunArray::Probabilities))
             continue;
-        const std::vector<float> row = arrays.readRow(run.id, QStringLiteral("probabilities"), sample);
+        const std::vector<float> row = arrays.readRow(RunArray::Probabilities, sample);
         const SampleScores scores = computeSampleScores(row.data(), int(row.size()), label);
         if (std::isnan(scores.loss))
             update.bindNull(1).bindNull(2).bindNull(3);
@@ -94,6 +60,14 @@ void LabelRepository::updateScores(qint64 sample, int label)
             update.bind(1, scores.givenProbability).bind(2, scores.loss).bind(3, scores.margin);
         update.bind(4, run.id).bind(5, sample).execute();
     }
+}
+
+LabelRepository::LabelRepository(Project &project) : EditRepository<LabelField>(project) {}
+
+QList<LabelChange> LabelRepository::relabel(const QList<qint64> &samples, int newLabel, const QString &note,
+                                            const QString &source)
+{
+    return set(samples, newLabel, {source, note}).changes;
 }
 
 QList<LabelEdit> LabelRepository::history(qint64 sample) const

@@ -1,5 +1,7 @@
 #include "export/exports.h"
 
+#include "analysis/pipeline/analysisresults.h"
+#include "analysis/steps/labelissuesstep.h"
 #include "common/error.h"
 #include "dataset/sampletable.h"
 #include "formats/csvwriter.h"
@@ -39,10 +41,24 @@ SuspectScores lossBasedSuspects(const SampleTable &table)
         if (!std::isfinite(table.loss[i]))
             continue;
         suspects.score[i] = 1.0f - std::exp(-table.loss[i]);
-        suspects.isIssue[i] = table.predicted[i] != table.labels[i];
+        suspects.isIssue[i] = table.isError(qint64(i));
         suspects.suggested[i] = suspects.isIssue[i] ? table.predicted[i] : -1;
     }
     return suspects;
+}
+
+SuspectScores suspectScores(const SampleTable &table, const AnalysisResults &analysis)
+{
+    const LabelIssueResults &issues = analysis.get<LabelIssueResults>();
+    if (!table.hasPredictions() || !issues.hasScores())
+        return lossBasedSuspects(table);
+    SuspectScores scores;
+    scores.score = issues.issueScore;
+    scores.isIssue.resize(size_t(table.size()));
+    for (qint64 i = 0; i < table.size(); ++i)
+        scores.isIssue[size_t(i)] = issues.isFlagged(i) ? 1 : 0;
+    scores.suggested = issues.suggestedLabel;
+    return scores;
 }
 
 std::vector<qint64> rankBySuspicion(const SuspectScores &scores)

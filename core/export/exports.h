@@ -6,6 +6,7 @@
 
 namespace loupe {
 
+class AnalysisResults;
 class Project;
 struct SampleTable;
 
@@ -23,6 +24,9 @@ struct SuspectScores
  * the prediction as the suggestion.
  */
 SuspectScores lossBasedSuspects(const SampleTable &table);
+
+/** The analysis's label-issue verdicts when the label_issues step ran, else lossBasedSuspects(). */
+SuspectScores suspectScores(const SampleTable &table, const AnalysisResults &analysis);
 
 /** Sample indices with a score, most suspicious first (ties by sample index). */
 std::vector<qint64> rankBySuspicion(const SuspectScores &scores);

@@ -2,10 +2,11 @@
 
 #include <algorithm>
 
+#include "common/numberformat.h"
 #include "common/progress.h"
 #include "dataset/sampletable.h"
+#include "formats/htmldocument.h"
 #include "formats/thumbnailencoder.h"
-#include "report/htmldocument.h"
 #include "report/runcomparison.h"
 #include "storage/project.h"
 #include "storage/sampletableloader.h"
@@ -37,7 +38,7 @@ QString countDeltaCell(qint64 change, bool higherIsBetter)
     const bool better = (change > 0) == higherIsBetter;
     return QStringLiteral("<span class=\"%1\">%2%3</span>")
         .arg(better ? QStringLiteral("good") : QStringLiteral("bad"),
-             change > 0 ? QStringLiteral("+") : QString(), HtmlDocument::number(change));
+             change > 0 ? QStringLiteral("+") : QString(), format::count(change));
 }
 
 } // namespace
@@ -69,30 +70,29 @@ void HtmlComparisonSection::writeHeadline(HtmlDocument &doc, const RunComparison
 {
     doc.paragraph(
         QStringLiteral("Before: %1 %2 after: %3, on the same %4 labelled samples and the current labels.")
-            .arg(runLabel(c.before), kArrow, runLabel(c.after), HtmlDocument::number(c.reportBefore.samples)),
+            .arg(runLabel(c.before), kArrow, runLabel(c.after), format::count(c.reportBefore.samples)),
         QStringLiteral("note"));
     std::vector<std::pair<QString, QString>> cards = {
-        {QStringLiteral("fixed (wrong → right)"), HtmlDocument::number(qint64(c.fixed.size()))},
-        {QStringLiteral("regressed (right → wrong)"), HtmlDocument::number(qint64(c.regressed.size()))},
+        {QStringLiteral("fixed (wrong → right)"), format::count(qint64(c.fixed.size()))},
+        {QStringLiteral("regressed (right → wrong)"), format::count(qint64(c.regressed.size()))},
     };
     if (c.issuesBefore >= 0 && c.issuesAfter >= 0)
         cards.emplace_back(QStringLiteral("label issues no longer flagged"),
-                           HtmlDocument::number(qint64(c.issuesResolved.size())));
+                           format::count(qint64(c.issuesResolved.size())));
     doc.summaryCards(cards);
     doc.beginTable({QString(), QStringLiteral("before"), QStringLiteral("after"), QStringLiteral("change")},
                    QStringLiteral("lrrr"));
     const ClassificationReport &b = c.reportBefore, &a = c.reportAfter;
-    doc.tableRowHtml({QStringLiteral("accuracy"), HtmlDocument::percent(b.accuracy, 2),
-                      HtmlDocument::percent(a.accuracy, 2),
-                      HtmlDocument::deltaCell(a.accuracy - b.accuracy)});
+    doc.tableRowHtml({QStringLiteral("accuracy"), format::percent(b.accuracy, 2),
+                      format::percent(a.accuracy, 2), HtmlDocument::deltaCell(a.accuracy - b.accuracy)});
     doc.tableRowHtml({QStringLiteral("macro F1"), fixed3(b.macroF1), fixed3(a.macroF1),
                       HtmlDocument::deltaCell(a.macroF1 - b.macroF1, true, false)});
     doc.tableRowHtml({QStringLiteral("mean loss"), QString::number(b.meanLoss, 'f', 4),
                       QString::number(a.meanLoss, 'f', 4),
                       HtmlDocument::deltaCell(a.meanLoss - b.meanLoss, false, false)});
     if (c.issuesBefore >= 0 && c.issuesAfter >= 0)
-        doc.tableRowHtml({QStringLiteral("likely label errors"), HtmlDocument::number(c.issuesBefore),
-                          HtmlDocument::number(c.issuesAfter),
+        doc.tableRowHtml({QStringLiteral("likely label errors"), format::count(c.issuesBefore),
+                          format::count(c.issuesAfter),
                           countDeltaCell(c.issuesAfter - c.issuesBefore, false)});
     doc.endTable();
 }
@@ -105,8 +105,8 @@ void HtmlComparisonSection::writePerClass(HtmlDocument &doc, const RunComparison
                    QStringLiteral("lrrrr"));
     for (size_t i = 0; i < c.reportBefore.perClass.size() && i < c.reportAfter.perClass.size(); ++i) {
         const ClassMetrics &b = c.reportBefore.perClass[i], &a = c.reportAfter.perClass[i];
-        doc.tableRowHtml({HtmlDocument::escape(b.name), HtmlDocument::number(b.support), fixed3(b.f1),
-                          fixed3(a.f1), HtmlDocument::deltaCell(a.f1 - b.f1, true, false)});
+        doc.tableRowHtml({HtmlDocument::escape(b.name), format::count(b.support), fixed3(b.f1), fixed3(a.f1),
+                          HtmlDocument::deltaCell(a.f1 - b.f1, true, false)});
     }
     doc.endTable();
 }
@@ -124,12 +124,12 @@ void HtmlComparisonSection::writeSamples(HtmlDocument &doc, const RunComparison 
         QStringLiteral("note"));
     if (!fixed.empty()) {
         doc.heading(3, QStringLiteral("Fixed: wrong before, right after (%1)")
-                           .arg(HtmlDocument::number(qint64(c.fixed.size()))));
+                           .arg(format::count(qint64(c.fixed.size()))));
         doc.gallery(fixed);
     }
     if (!regressed.empty()) {
         doc.heading(3, QStringLiteral("Regressed: right before, wrong after (%1)")
-                           .arg(HtmlDocument::number(qint64(c.regressed.size()))));
+                           .arg(format::count(qint64(c.regressed.size()))));
         doc.gallery(regressed);
     }
 }
@@ -149,8 +149,8 @@ void HtmlComparisonSection::writeGroups(HtmlDocument &doc, const QString &title,
                     QStringLiteral("error rate after"), QStringLiteral("change")},
                    QStringLiteral("lrrrr"));
     for (const GroupDelta *g : shown)
-        doc.tableRowHtml({HtmlDocument::escape(g->name), HtmlDocument::number(g->size),
-                          HtmlDocument::percent(g->rateBefore()), HtmlDocument::percent(g->rateAfter()),
+        doc.tableRowHtml({HtmlDocument::escape(g->name), format::count(g->size),
+                          format::percent(g->rateBefore()), format::percent(g->rateAfter()),
                           HtmlDocument::deltaCell(g->rateChange(), false)});
     doc.endTable();
 }

@@ -1,70 +1,37 @@
 #include "report/htmlreport.h"
 
-#include <algorithm>
-#include <cmath>
-#include <map>
+#include "analysis/pipeline/analysisregistry.h"
+#include "analysis/pipeline/analysisresults.h"
+#include "analysis/pipeline/analysisstep.h"
+#include "analysis/pipeline/reportcontext.h"
+#include "analysis/steps/labelissuesstep.h"
+#include "common/error.h"
+#include "common/numberformat.h"
+#include "common/progress.h"
+#include "dataset/samplecounts.h"
+#include "dataset/sampletable.h"
+#include "formats/htmldocument.h"
+#include "metrics/classificationreport.h"
+#include "report/htmlcomparisonsection.h"
+#include "storage/project.h"
+#include "storage/sampletableloader.h"
 
 #include <QDateTime>
 #include <QFileInfo>
 #include <QSaveFile>
 
-#include "analysis/pipeline/analysisresults.h"
-#include "common/error.h"
-#include "common/progress.h"
-#include "dataset/sampletable.h"
-#include "metrics/classificationreport.h"
-#include "report/htmlcomparisonsection.h"
-#include "report/htmldocument.h"
-#include "report/runcomparison.h"
-#include "storage/project.h"
-#include "storage/sampletableloader.h"
+#include <algorithm>
+#include <cmath>
 
 namespace loupe {
-
-struct HtmlReport::Inputs
-{
-    SampleTable table;
-    AnalysisResults analysis;
-    ClassificationReport report;
-    QList<RunInfo> runs;
-    QString runName;
-};
 
 namespace {
 
 const QChar kArrow(0x2192);
 
-QString className(const SampleTable &table, int index)
-{
-    return index < 0 ? QStringLiteral("–") : table.classNames.value(index, QStringLiteral("?"));
-}
-
-QString pair(const SampleTable &table, int given, int shown)
-{
-    return className(table, given) + QLatin1Char(' ') + kArrow + QLatin1Char(' ') + className(table, shown);
-}
-
 QString fixed3(double value)
 {
-    return QString::number(value, 'f', 3);
-}
-
-bool isError(const SampleTable &table, qint64 sample)
-{
-    const auto i = size_t(sample);
-    return table.labels[i] >= 0 && table.predicted[i] >= 0 && table.labels[i] != table.predicted[i] &&
-           !table.isExcluded(sample);
-}
-
-/** "split = test", "brightness in [0.21, 0.34)", "brightness >= 0.5" (as `report` prints them). */
-QString sliceName(const SliceRecord &slice)
-{
-    const QChar first = slice.value.isEmpty() ? QChar() : slice.value.front();
-    if (first == QLatin1Char('[') || first == QLatin1Char('('))
-        return slice.column + QStringLiteral(" in ") + slice.value;
-    if (first == QLatin1Char('<') || first == QLatin1Char('>'))
-        return slice.column + QLatin1Char(' ') + slice.value;
-    return slice.column + QStringLiteral(" = ") + slice.value;
+    return format::fixed(value, 3);
 }
 
 /**
@@ -83,35 +50,64 @@ QString cellStyle(double share, bool diagonal, bool &dark)
         .arg(alpha, 0, 'f', 3);
 }
 
-/** Members of each shown cluster: errors with the highest loss first, then the rest by loss. */
-std::vector<std::vector<qint64>> clusterExamples(const SampleTable &table, const AnalysisResults &analysis,
-                                                 const std::vector<int> &clusterIds, int perCluster)
+/** The steps with an HTML section, in report order. */
+std::vector<const AnalysisStep *> htmlSteps()
 {
-    std::map<int, size_t> slot;
-    for (size_t i = 0; i < clusterIds.size(); ++i)
-        slot[clusterIds[i]] = i;
-    std::vector<std::vector<qint64>> members(clusterIds.size());
-    for (size_t s = 0; s < analysis.cluster.size(); ++s) {
-        const auto it = slot.find(analysis.cluster[s]);
-        if (it != slot.end() && !table.isExcluded(qint64(s)))
-            members[it->second].push_back(qint64(s));
+    std::vector<const AnalysisStep *> steps;
+    for (const AnalysisStep *step : analysisSteps()) {
+        if (!step->htmlSection().anchor.isEmpty())
+            steps.push_back(step);
     }
-    const auto worseFirst = [&](qint64 a, qint64 b) {
-        const bool errorA = isError(table, a), errorB = isError(table, b);
-        if (errorA != errorB)
-            return errorA;
-        const float lossA = table.loss[size_t(a)], lossB = table.loss[size_t(b)];
-        return (std::isnan(lossB) && !std::isnan(lossA)) || lossA > lossB;
-    };
-    for (std::vector<qint64> &m : members) {
-        const size_t keep = std::min(m.size(), size_t(std::max(0, perCluster)));
-        std::partial_sort(m.begin(), m.begin() + qsizetype(keep), m.end(), worseFirst);
-        m.resize(keep);
-    }
-    return members;
+    std::stable_sort(steps.begin(), steps.end(), [](const AnalysisStep *a, const AnalysisStep *b) {
+        return a->reportOrder() < b->reportOrder();
+    });
+    return steps;
 }
 
+// Where the built-in sections go among the steps' (AnalysisStep::reportOrder()).
+constexpr int kMetricsOrder = 20;
+constexpr int kComparisonOrder = 90;
+
 } // namespace
+
+struct HtmlReport::Inputs
+{
+    SampleTable table;
+    AnalysisResults analysis;
+    ClassificationReport report;
+    SampleCounts counts;
+    QList<RunInfo> runs;
+    QString runName;
+};
+
+/** The page and the thumbnails, as the steps' sections see them. */
+class HtmlReport::Writer final : public HtmlReportWriter
+{
+public:
+    Writer(const HtmlReport &report, const Inputs &in, HtmlDocument &doc)
+        : m_report(report), m_in(in), m_doc(doc)
+    {
+    }
+
+    HtmlDocument &document() override { return m_doc; }
+    const HtmlReportOptions &options() const override { return m_report.m_options; }
+    HtmlThumbnail thumbnail(qint64 sample, const QString &caption, bool flagged) const override
+    {
+        const QString image = m_in.table.images.value(sample);
+        HtmlThumbnail t;
+        t.dataUri = image.isEmpty() ? QString()
+                                    : m_report.m_encoder.dataUri(m_report.m_project.absoluteImagePath(image));
+        t.title = m_in.table.ids.value(sample);
+        t.caption = caption;
+        t.flagged = flagged;
+        return t;
+    }
+
+private:
+    const HtmlReport &m_report;
+    const Inputs &m_in;
+    HtmlDocument &m_doc;
+};
 
 HtmlReport::HtmlReport(Project &project, HtmlReportOptions options)
     : m_project(project), m_options(options), m_encoder(options.thumbnailSize)
@@ -132,19 +128,25 @@ QString HtmlReport::render(Progress &progress)
         in.analysis = AnalysisResults::load(m_project, in.table.runId, in.table.size());
         in.report = ClassificationReport::compute(in.table);
     }
+    in.counts = SampleCounts::of(in.table, in.analysis.get<LabelIssueResults>().isIssue);
     progress.throwIfCancelled();
 
     HtmlDocument doc(QStringLiteral("Loupe report: ") + m_project.fileName());
     writeHeader(doc, in);
     if (in.table.hasPredictions()) {
-        writeDiagnosis(doc, in);
-        doc.appendHtml(QStringLiteral("<div class=\"pair\">\n")); // side by side when they fit
-        writeMetrics(doc, in);
-        writeConfusion(doc, in);
-        doc.appendHtml(QStringLiteral("</div>\n"));
-        writeClusters(doc, in, progress);
-        writeSlices(doc, in);
-        writeLabelIssues(doc, in, progress);
+        const ReportContext context{m_project, in.table, in.analysis};
+        Writer writer(*this, in, doc);
+        bool metricsWritten = false;
+        for (const AnalysisStep *step : htmlSteps()) {
+            if (!metricsWritten && step->reportOrder() > kMetricsOrder) {
+                writeMetricsPair(doc, in);
+                metricsWritten = true;
+            }
+            step->writeHtml(context, writer, progress);
+            progress.throwIfCancelled();
+        }
+        if (!metricsWritten)
+            writeMetricsPair(doc, in);
         writeComparison(doc, in, progress);
     } else {
         doc.beginSection(QStringLiteral("metrics"));
@@ -156,6 +158,14 @@ QString HtmlReport::render(Progress &progress)
     doc.appendHtml(QStringLiteral("<footer>Made with Loupe %1 · loupe-cli report --html</footer>\n")
                        .arg(HtmlDocument::escape(QStringLiteral(LOUPE_VERSION_STRING))));
     return doc.toHtml();
+}
+
+void HtmlReport::writeMetricsPair(HtmlDocument &doc, const Inputs &in) const
+{
+    doc.appendHtml(QStringLiteral("<div class=\"pair\">\n")); // side by side when they fit
+    writeMetrics(doc, in);
+    writeConfusion(doc, in);
+    doc.appendHtml(QStringLiteral("</div>\n"));
 }
 
 void HtmlReport::write(const QString &path, Progress &progress)
@@ -173,54 +183,48 @@ void HtmlReport::write(const QString &path, Progress &progress)
 void HtmlReport::writeHeader(HtmlDocument &doc, const Inputs &in) const
 {
     const SampleTable &t = in.table;
-    QString subtitle = in.table.hasPredictions() ? QStringLiteral("Run “%1”").arg(in.runName)
-                                                 : QStringLiteral("No prediction run");
+    const SampleCounts &counts = in.counts;
+    QString subtitle =
+        t.hasPredictions() ? QStringLiteral("Run “%1”").arg(in.runName) : QStringLiteral("No prediction run");
     subtitle += QStringLiteral(" · generated %1")
                     .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
     doc.appendHtml(QStringLiteral("<header><h1>%1</h1><p>%2</p></header>\n")
                        .arg(HtmlDocument::escape(m_project.fileName()), HtmlDocument::escape(subtitle)));
-    qint64 edited = 0;
-    for (qint64 i = 0; i < t.size(); ++i)
-        edited += t.isEdited(i);
     std::vector<std::pair<QString, QString>> cards = {
-        {QStringLiteral("samples"), HtmlDocument::number(t.size())},
-        {QStringLiteral("classes"), HtmlDocument::number(t.classNames.size())},
-        {QStringLiteral("runs"), HtmlDocument::number(in.runs.size())},
+        {QStringLiteral("samples"), format::count(counts.samples)},
+        {QStringLiteral("classes"), format::count(t.classNames.size())},
+        {QStringLiteral("runs"), format::count(in.runs.size())},
     };
+    if (counts.unlabeled > 0)
+        cards.emplace_back(QStringLiteral("unlabeled"), format::count(counts.unlabeled));
+    if (counts.excluded > 0)
+        cards.emplace_back(QStringLiteral("excluded"), format::count(counts.excluded));
     if (t.hasPredictions()) {
-        cards.emplace_back(QStringLiteral("accuracy"), HtmlDocument::percent(in.report.accuracy));
+        cards.emplace_back(QStringLiteral("evaluated"), format::count(counts.evaluated));
+        cards.emplace_back(QStringLiteral("errors"), format::count(counts.errors));
+        cards.emplace_back(QStringLiteral("accuracy"), format::percent(in.report.accuracy));
         cards.emplace_back(QStringLiteral("macro F1"), fixed3(in.report.macroF1));
     }
-    if (!in.analysis.isIssue.empty())
-        cards.emplace_back(
-            QStringLiteral("likely label errors"),
-            HtmlDocument::number(std::count(in.analysis.isIssue.begin(), in.analysis.isIssue.end(), 1)));
-    cards.emplace_back(QStringLiteral("edited labels"), HtmlDocument::number(edited));
+    if (counts.flagged >= 0)
+        cards.emplace_back(QStringLiteral("likely label errors"), format::count(counts.flagged));
+    cards.emplace_back(QStringLiteral("edited labels"), format::count(counts.edited));
     doc.summaryCards(cards);
     if (!t.hasPredictions())
         return;
-    std::vector<std::pair<QString, QString>> links = {
-        {QStringLiteral("diagnosis"), QStringLiteral("Diagnosis")},
-        {QStringLiteral("metrics"), QStringLiteral("Metrics")},
-        {QStringLiteral("confusion"), QStringLiteral("Confusion matrix")},
-        {QStringLiteral("clusters"), QStringLiteral("Failure clusters")},
-        {QStringLiteral("slices"), QStringLiteral("Slices")},
-        {QStringLiteral("label-issues"), QStringLiteral("Label issues")}};
+    std::vector<std::pair<int, std::pair<QString, QString>>> sections = {
+        {kMetricsOrder, {QStringLiteral("metrics"), QStringLiteral("Metrics")}},
+        {kMetricsOrder, {QStringLiteral("confusion"), QStringLiteral("Confusion matrix")}}};
+    for (const AnalysisStep *step : htmlSteps())
+        sections.push_back({step->reportOrder(), {step->htmlSection().anchor, step->htmlSection().title}});
     if (in.runs.size() >= 2)
-        links.emplace_back(QStringLiteral("comparison"), QStringLiteral("Run comparison"));
+        sections.push_back(
+            {kComparisonOrder, {QStringLiteral("comparison"), QStringLiteral("Run comparison")}});
+    std::stable_sort(sections.begin(), sections.end(),
+                     [](const auto &a, const auto &b) { return a.first < b.first; });
+    std::vector<std::pair<QString, QString>> links;
+    for (const auto &section : sections)
+        links.push_back(section.second);
     doc.navigation(links);
-}
-
-void HtmlReport::writeDiagnosis(HtmlDocument &doc, const Inputs &in) const
-{
-    doc.beginSection(QStringLiteral("diagnosis"));
-    doc.heading(2, QStringLiteral("Fit diagnosis"));
-    if (in.analysis.diagnosis.isEmpty())
-        doc.paragraph(QStringLiteral("Not analysed yet: run `loupe-cli analyze` for the diagnosis."),
-                      QStringLiteral("note"));
-    else
-        doc.paragraph(in.analysis.diagnosis, QStringLiteral("diagnosis"));
-    doc.endSection();
 }
 
 void HtmlReport::writeMetrics(HtmlDocument &doc, const Inputs &in) const
@@ -228,22 +232,20 @@ void HtmlReport::writeMetrics(HtmlDocument &doc, const Inputs &in) const
     const ClassificationReport &r = in.report;
     doc.beginSection(QStringLiteral("metrics"));
     doc.heading(2, QStringLiteral("Metrics"));
-    doc.paragraph(
-        QStringLiteral("Accuracy %1, macro F1 %2 on %3 labelled samples; mean loss %4. Samples "
-                       "excluded in review are left out.")
-            .arg(HtmlDocument::percent(r.accuracy, 2), fixed3(r.macroF1), HtmlDocument::number(r.samples))
-            .arg(r.meanLoss, 0, 'f', 4));
+    doc.paragraph(QStringLiteral("Accuracy %1, macro F1 %2 on %3 labelled samples; mean loss %4. Samples "
+                                 "excluded in review are left out.")
+                      .arg(format::percent(r.accuracy, 2), fixed3(r.macroF1), format::count(r.samples))
+                      .arg(r.meanLoss, 0, 'f', 4));
     doc.beginTable({QStringLiteral("class"), QStringLiteral("precision"), QStringLiteral("recall"),
                     QStringLiteral("F1"), QStringLiteral("support")},
                    QStringLiteral("lrrrr"));
     for (const ClassMetrics &m : r.perClass)
-        doc.tableRow(
-            {m.name, fixed3(m.precision), fixed3(m.recall), fixed3(m.f1), HtmlDocument::number(m.support)});
+        doc.tableRow({m.name, fixed3(m.precision), fixed3(m.recall), fixed3(m.f1), format::count(m.support)});
     doc.tableRow({QStringLiteral("macro avg"), fixed3(r.macroPrecision), fixed3(r.macroRecall),
-                  fixed3(r.macroF1), HtmlDocument::number(r.samples)},
+                  fixed3(r.macroF1), format::count(r.samples)},
                  QStringLiteral("total"));
     doc.tableRow({QStringLiteral("weighted avg"), fixed3(r.weightedPrecision), fixed3(r.weightedRecall),
-                  fixed3(r.weightedF1), HtmlDocument::number(r.samples)});
+                  fixed3(r.weightedF1), format::count(r.samples)});
     doc.endTable();
     if (in.table.splitNames.size() > 1) {
         doc.heading(3, QStringLiteral("Per split"));
@@ -252,8 +254,8 @@ void HtmlReport::writeMetrics(HtmlDocument &doc, const Inputs &in) const
                        QStringLiteral("lrrrr"));
         for (int s = 0; s < in.table.splitNames.size(); ++s) {
             const ClassificationReport split = ClassificationReport::compute(in.table, s);
-            doc.tableRow({in.table.splitNames.at(s), HtmlDocument::number(split.samples),
-                          HtmlDocument::percent(split.accuracy, 2), fixed3(split.macroF1),
+            doc.tableRow({in.table.splitNames.at(s), format::count(split.samples),
+                          format::percent(split.accuracy, 2), fixed3(split.macroF1),
                           QString::number(split.meanLoss, 'f', 4)});
         }
         doc.endTable();
@@ -286,161 +288,15 @@ void HtmlReport::writeConfusion(HtmlDocument &doc, const Inputs &in) const
             bool dark = false;
             const QString style = cellStyle(share, i == j, dark);
             const QString tip = QStringLiteral("%1 %2 %3: %4 (%5 of the row)")
-                                    .arg(r.perClass[i].name, kArrow, r.perClass[j].name,
-                                         HtmlDocument::number(count), HtmlDocument::percent(share));
+                                    .arg(r.perClass[i].name, kArrow, r.perClass[j].name, format::count(count),
+                                         format::percent(share));
             html += QStringLiteral("<td%1%2 title=\"%3\">%4</td>")
                         .arg(dark ? QStringLiteral(" class=\"dark\"") : QString(), style,
-                             HtmlDocument::escape(tip), count == 0 ? QString() : HtmlDocument::number(count));
+                             HtmlDocument::escape(tip), count == 0 ? QString() : format::count(count));
         }
         html += QStringLiteral("</tr>\n");
     }
     doc.appendHtml(html + QStringLiteral("</tbody></table></div>\n"));
-    doc.endSection();
-}
-
-void HtmlReport::writeClusters(HtmlDocument &doc, const Inputs &in, Progress &progress) const
-{
-    doc.beginSection(QStringLiteral("clusters"));
-    doc.heading(2, QStringLiteral("Failure clusters"));
-    const std::vector<ClusterRecord> &all = in.analysis.clusters;
-    if (all.empty()) {
-        doc.paragraph(QStringLiteral("Not analysed yet: run `loupe-cli analyze` to find failure clusters."),
-                      QStringLiteral("note"));
-        doc.endSection();
-        return;
-    }
-    const size_t shown = std::min(all.size(), size_t(std::max(0, m_options.clusters)));
-    doc.paragraph(
-        QStringLiteral("Groups of similar samples (k-means on the embeddings) where the model fails "
-                       "more than their class mix predicts; the %1 most severe of %2, each with its "
-                       "worst errors (caption: given %3 predicted).")
-            .arg(shown)
-            .arg(all.size())
-            .arg(kArrow),
-        QStringLiteral("note"));
-    std::vector<int> ids;
-    for (size_t c = 0; c < shown; ++c)
-        ids.push_back(all[c].cluster);
-    const std::vector<std::vector<qint64>> examples =
-        clusterExamples(in.table, in.analysis, ids, m_options.examplesPerCluster);
-    progress.setStep(QStringLiteral("Embedding cluster thumbnails"));
-    for (size_t c = 0; c < shown; ++c) {
-        const ClusterRecord &r = all[c];
-        const double expected = r.labelled > 0 ? r.expectedErrors / double(r.labelled) : 0.0;
-        doc.appendHtml(QStringLiteral("<div class=\"cluster\">"));
-        // "Shirt → T-shirt/top" when the cluster is mostly one class taken for another.
-        const QString mostly = r.dominantLabel == r.dominantPredicted
-                                   ? className(in.table, r.dominantLabel)
-                                   : pair(in.table, r.dominantLabel, r.dominantPredicted);
-        doc.heading(3, QStringLiteral("Cluster %1 · %2").arg(r.cluster).arg(mostly));
-        doc.paragraph(
-            QStringLiteral("%1 samples · %2 errors · error rate %3 vs %4 expected · mostly %5 (%6), "
-                           "predicted as %7 (%8)")
-                .arg(HtmlDocument::number(r.size), HtmlDocument::number(r.errors),
-                     HtmlDocument::percent(r.errorRate), HtmlDocument::percent(expected),
-                     className(in.table, r.dominantLabel), HtmlDocument::percent(r.dominantLabelShare, 0),
-                     className(in.table, r.dominantPredicted),
-                     HtmlDocument::percent(r.dominantPredictedShare, 0)),
-            QStringLiteral("stats"));
-        std::vector<HtmlThumbnail> thumbs;
-        for (const qint64 s : examples[c])
-            thumbs.push_back(
-                thumbnail(in, s, pair(in.table, in.table.labels[size_t(s)], in.table.predicted[size_t(s)]),
-                          isError(in.table, s)));
-        doc.gallery(thumbs);
-        doc.appendHtml(QStringLiteral("</div>\n"));
-        progress.setProgress(qint64(c + 1), qint64(shown));
-        progress.throwIfCancelled();
-    }
-    doc.endSection();
-}
-
-void HtmlReport::writeSlices(HtmlDocument &doc, const Inputs &in) const
-{
-    doc.beginSection(QStringLiteral("slices"));
-    doc.heading(2, QStringLiteral("Slices"));
-    const std::vector<SliceRecord> &slices = in.analysis.slices;
-    if (slices.empty()) {
-        doc.paragraph(QStringLiteral("No slice stands out, or the analysis has not run yet."),
-                      QStringLiteral("note"));
-        doc.endSection();
-        return;
-    }
-    doc.paragraph(
-        QStringLiteral("Metadata values and bins where the error rate is highest against the overall "
-                       "rate (lift), with a 95% confidence interval."),
-        QStringLiteral("note"));
-    doc.beginTable({QStringLiteral("slice"), QStringLiteral("samples"), QStringLiteral("errors"),
-                    QStringLiteral("error rate"), QStringLiteral("95% CI"), QStringLiteral("lift")},
-                   QStringLiteral("lrrrrr"), QStringLiteral("wide"));
-    for (size_t i = 0; i < slices.size() && i < size_t(std::max(0, m_options.slices)); ++i) {
-        const SliceRecord &s = slices[i];
-        doc.tableRow(
-            {sliceName(s), HtmlDocument::number(s.count), HtmlDocument::number(s.errors),
-             HtmlDocument::percent(s.errorRate),
-             HtmlDocument::percent(s.ciLow) + QStringLiteral(" – ") + HtmlDocument::percent(s.ciHigh),
-             QString::number(s.lift, 'f', 2) + QChar(0x00D7)});
-    }
-    doc.endTable();
-    doc.endSection();
-}
-
-void HtmlReport::writeLabelIssues(HtmlDocument &doc, const Inputs &in, Progress &progress) const
-{
-    doc.beginSection(QStringLiteral("label-issues"));
-    doc.heading(2, QStringLiteral("Label issues"));
-    const AnalysisResults &a = in.analysis;
-    if (!a.hasIssueScores()) {
-        doc.paragraph(
-            QStringLiteral("Not analysed yet: run `loupe-cli analyze` to find likely label errors."),
-            QStringLiteral("note"));
-        doc.endSection();
-        return;
-    }
-    std::vector<qint64> flagged;
-    qint64 labelled = 0;
-    std::map<std::pair<int, int>, qint64> pairs; // (given, suggested) -> count among flagged
-    for (qint64 s = 0; s < in.table.size(); ++s) {
-        labelled += in.table.labels[size_t(s)] >= 0;
-        if (a.isIssue.size() > size_t(s) && a.isIssue[size_t(s)] == 1) {
-            flagged.push_back(s);
-            ++pairs[{in.table.labels[size_t(s)],
-                     a.suggestedLabel.empty() ? -1 : a.suggestedLabel[size_t(s)]}];
-        }
-    }
-    doc.paragraph(
-        QStringLiteral("%1 samples (%2 of the labelled ones) are flagged as likely mislabeled "
-                       "(confident learning on out-of-sample predictions). `loupe-cli export --suspects` "
-                       "lists them all for relabeling.")
-            .arg(HtmlDocument::number(qint64(flagged.size())),
-                 HtmlDocument::percent(labelled > 0 ? double(flagged.size()) / double(labelled) : 0.0)));
-    std::vector<std::pair<std::pair<int, int>, qint64>> common(pairs.begin(), pairs.end());
-    std::stable_sort(common.begin(), common.end(),
-                     [](const auto &x, const auto &y) { return x.second > y.second; });
-    if (!common.empty()) {
-        doc.beginTable({QStringLiteral("given → suggested"), QStringLiteral("samples")},
-                       QStringLiteral("lr"));
-        for (size_t i = 0; i < common.size() && i < 5; ++i)
-            doc.tableRow({pair(in.table, common[i].first.first, common[i].first.second),
-                          HtmlDocument::number(common[i].second)});
-        doc.endTable();
-    }
-    const size_t top = std::min(flagged.size(), size_t(std::max(0, m_options.labelIssueExamples)));
-    std::partial_sort(flagged.begin(), flagged.begin() + qsizetype(top), flagged.end(),
-                      [&](qint64 x, qint64 y) { return a.issueScore[size_t(x)] > a.issueScore[size_t(y)]; });
-    progress.setStep(QStringLiteral("Embedding label-issue thumbnails"));
-    std::vector<HtmlThumbnail> thumbs;
-    for (size_t i = 0; i < top; ++i) {
-        const auto s = size_t(flagged[i]);
-        thumbs.push_back(thumbnail(
-            in, flagged[i],
-            pair(in.table, in.table.labels[s], a.suggestedLabel.empty() ? -1 : a.suggestedLabel[s]), true));
-        progress.throwIfCancelled();
-    }
-    if (!thumbs.empty()) {
-        doc.heading(3, QStringLiteral("Most suspicious (caption: given %1 suggested)").arg(kArrow));
-        doc.gallery(thumbs);
-    }
     doc.endSection();
 }
 
@@ -454,18 +310,6 @@ void HtmlReport::writeComparison(HtmlDocument &doc, const Inputs &in, Progress &
     const int before = in.runs.at(in.runs.size() - 2).id;
     HtmlComparisonSection(m_project, m_encoder, m_options.comparisonExamples, m_options.comparisonGroups)
         .write(doc, before, after, progress);
-}
-
-HtmlThumbnail HtmlReport::thumbnail(const Inputs &in, qint64 sample, const QString &caption,
-                                    bool flagged) const
-{
-    const QString image = in.table.images.value(sample);
-    HtmlThumbnail t;
-    t.dataUri = image.isEmpty() ? QString() : m_encoder.dataUri(m_project.absoluteImagePath(image));
-    t.title = in.table.ids.value(sample);
-    t.caption = caption;
-    t.flagged = flagged;
-    return t;
 }
 
 } // namespace loupe

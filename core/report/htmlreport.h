@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/pipeline/htmlreportwriter.h"
 #include "formats/thumbnailencoder.h"
 
 #include <QString>
@@ -11,19 +12,6 @@ namespace loupe {
 class HtmlDocument;
 class Progress;
 class Project;
-struct HtmlThumbnail;
-
-/** How much the HTML report shows; the defaults keep a 70k-sample project's report near 300 KB. */
-struct HtmlReportOptions
-{
-    int thumbnailSize = 64;      // long side of the embedded thumbnails, in pixels
-    int clusters = 8;            // failure clusters shown, most severe first
-    int examplesPerCluster = 8;  // thumbnails per cluster: its worst errors first
-    int slices = 10;             // metadata slices shown, best ranked first
-    int labelIssueExamples = 24; // most suspicious labels shown
-    int comparisonExamples = 8;  // fixed and regressed samples shown, each
-    int comparisonGroups = 8;    // clusters whose error rate changed most
-};
 
 /**
  * The shareable report of a project (`loupe-cli report --html`): one self-contained HTML
@@ -54,18 +42,13 @@ public:
 
 private:
     struct Inputs; // the latest run's samples, analysis and metrics (htmlreport.cpp)
+    class Writer;  // what the steps' sections write into
 
     void writeHeader(HtmlDocument &doc, const Inputs &in) const;
+    void writeMetricsPair(HtmlDocument &doc, const Inputs &in) const;
     void writeMetrics(HtmlDocument &doc, const Inputs &in) const;
     void writeConfusion(HtmlDocument &doc, const Inputs &in) const;
-    void writeDiagnosis(HtmlDocument &doc, const Inputs &in) const;
-    void writeClusters(HtmlDocument &doc, const Inputs &in, Progress &progress) const;
-    void writeSlices(HtmlDocument &doc, const Inputs &in) const;
-    void writeLabelIssues(HtmlDocument &doc, const Inputs &in, Progress &progress) const;
     void writeComparison(HtmlDocument &doc, const Inputs &in, Progress &progress) const;
-
-    /** The thumbnail of one sample (an index into the table), titled with its id. */
-    HtmlThumbnail thumbnail(const Inputs &in, qint64 sample, const QString &caption, bool flagged) const;
 
     Project &m_project;
     HtmlReportOptions m_options;

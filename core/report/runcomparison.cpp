@@ -1,6 +1,9 @@
 #include "report/runcomparison.h"
 
 #include "analysis/pipeline/analysisresults.h"
+#include "analysis/steps/kmeansstep.h"
+#include "analysis/steps/labelissuesstep.h"
+#include "analysis/steps/slicesstep.h"
 #include "common/error.h"
 #include "dataset/sampletable.h"
 #include "storage/sampletableloader.h"
@@ -15,14 +18,10 @@ namespace loupe {
 
 namespace {
 
-bool counts(const SampleTable &table, size_t i)
+/** Whether sample counts in the comparison: evaluated (SampleState) in both runs. */
+bool comparable(const SampleTable &before, const SampleTable &after, qint64 sample)
 {
-    return table.labels[i] >= 0 && !table.isExcluded(qint64(i));
-}
-
-bool isError(const SampleTable &table, size_t i)
-{
-    return table.predicted[i] >= 0 && table.predicted[i] != table.labels[i];
+    return before.isEvaluated(sample) && after.isEvaluated(sample);
 }
 
 GroupDelta groupDelta(const QString &name, const std::vector<qint64> &members, const SampleTable &before,
@@ -32,12 +31,11 @@ GroupDelta groupDelta(const QString &name, const std::vector<qint64> &members, c
     delta.name = name;
     delta.size = qint64(members.size());
     for (const qint64 sample : members) {
-        const auto i = size_t(sample);
-        if (!counts(before, i) || before.predicted[i] < 0 || after.predicted[i] < 0)
+        if (!comparable(before, after, sample))
             continue;
         ++delta.labelled;
-        delta.errorsBefore += isError(before, i);
-        delta.errorsAfter += isError(after, i);
+        delta.errorsBefore += before.isError(sample);
+        delta.errorsAfter += after.isError(sample);
     }
     return delta;
 }
@@ -52,9 +50,10 @@ void sortByChange(std::vector<GroupDelta> &groups)
 std::vector<GroupDelta> clusterDeltas(const AnalysisResults &analysis, const SampleTable &before,
                                       const SampleTable &after)
 {
+    const std::vector<int> &assignment = analysis.get<EmbeddingClusters>().assignment;
     std::vector<std::vector<qint64>> members;
-    for (size_t i = 0; i < analysis.cluster.size(); ++i) {
-        const int cluster = analysis.cluster[i];
+    for (size_t i = 0; i < assignment.size(); ++i) {
+        const int cluster = assignment[i];
         if (cluster < 0)
             continue;
         if (size_t(cluster) >= members.size())
@@ -77,12 +76,11 @@ std::vector<GroupDelta> sliceDeltas(Project &project, const AnalysisResults &ana
     // over the predicted class would mean a different group in each run, so it is skipped.
     SqlFilter filter(project.path());
     std::vector<GroupDelta> deltas;
-    for (const SliceRecord &slice : analysis.slices) {
+    for (const SliceRecord &slice : analysis.get<SliceResults>().slices) {
         if (slice.column == QLatin1String("predicted"))
             continue;
         const SqlFilterResult members = filter.run(slice.condition);
-        deltas.push_back(groupDelta(QStringLiteral("%1 = %2").arg(slice.column, slice.value),
-                                    members.sampleIndices, before, after));
+        deltas.push_back(groupDelta(sliceName(slice), members.sampleIndices, before, after));
     }
     sortByChange(deltas);
     return deltas;
@@ -90,11 +88,11 @@ std::vector<GroupDelta> sliceDeltas(Project &project, const AnalysisResults &ana
 
 void findChangedSamples(const SampleTable &before, const SampleTable &after, RunComparison &comparison)
 {
-    for (size_t i = 0; i < before.labels.size(); ++i) {
-        if (!counts(before, i) || before.predicted[i] < 0 || after.predicted[i] < 0)
+    for (qint64 i = 0; i < before.size(); ++i) {
+        if (!comparable(before, after, i))
             continue;
-        const bool wrongBefore = isError(before, i);
-        const bool wrongAfter = isError(after, i);
+        const bool wrongBefore = before.isError(i);
+        const bool wrongAfter = after.isError(i);
         if (wrongBefore && !wrongAfter)
             comparison.fixed.push_back(qint64(i));
         else if (!wrongBefore && wrongAfter)
@@ -117,12 +115,14 @@ qint64 countFlags(const std::vector<int> &flags)
 
 void compareIssues(const AnalysisResults &before, const AnalysisResults &after, RunComparison &comparison)
 {
-    comparison.issuesBefore = countFlags(before.isIssue);
-    comparison.issuesAfter = countFlags(after.isIssue);
-    if (before.isIssue.empty() || after.isIssue.empty())
+    const std::vector<int> &flagsBefore = before.get<LabelIssueResults>().isIssue;
+    const std::vector<int> &flagsAfter = after.get<LabelIssueResults>().isIssue;
+    comparison.issuesBefore = countFlags(flagsBefore);
+    comparison.issuesAfter = countFlags(flagsAfter);
+    if (flagsBefore.empty() || flagsAfter.empty())
         return;
-    for (size_t i = 0; i < before.isIssue.size() && i < after.isIssue.size(); ++i) {
-        if (before.isIssue[i] == 1 && after.isIssue[i] == 0)
+    for (size_t i = 0; i < flagsBefore.size() && i < flagsAfter.size(); ++i) {
+        if (flagsBefore[i] == 1 && flagsAfter[i] == 0)
             comparison.issuesResolved.push_back(qint64(i));
     }
 }

@@ -3,6 +3,7 @@
 
 #include "analysis/labels/labelissueevaluation.h"
 #include "analysis/pipeline/analysispipeline.h"
+#include "analysis/pipeline/analysisregistry.h"
 #include "common/error.h"
 #include "common/progress.h"
 #include "dataset/sampletable.h"
@@ -53,11 +54,10 @@ void TestAnalysisPipeline::initTestCase()
 
 void TestAnalysisPipeline::storesEveryStep()
 {
-    QCOMPARE(m_summary.stepsRun, AnalysisOptions::allSteps());
+    QCOMPARE(m_summary.stepsRun, analysisStepNames());
     auto project = Project::open(m_demo.projectPath, Project::Access::ReadOnly);
     SqliteDatabase &db = project->database();
-    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM analysis_steps")),
-             AnalysisOptions::allSteps().size());
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM analysis_steps")), analysisStepNames().size());
     QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE issue_score IS NOT NULL")),
              3000);
     QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE cluster IS NOT NULL")), 3000);

@@ -99,7 +99,7 @@ void TestClassFolderExport::symlinksPointAtTheDataset()
 void TestClassFolderExport::leavesOutExcludedAndMissingImages()
 {
     ReviewRepository(*m_project)
-        .apply({{0, ReviewStatus::None, ReviewStatus::Excluded}}, QStringLiteral("test"));
+        .mark({{0, ReviewStatus::None, ReviewStatus::Excluded}}, QStringLiteral("test"));
     QVERIFY(QFile::remove(QDir(m_root).filePath(QStringLiteral("images/c.png"))));
     const QString out = m_dir->filePath(QStringLiteral("tree"));
     Progress progress;

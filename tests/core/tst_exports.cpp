@@ -79,8 +79,8 @@ void TestExports::labelsShowEdits()
     auto project =
         Project::open(test::importFixture(dir.path(), test::smallFixtureClasses(), test::smallFixture()));
     LabelRepository(*project).relabel({1}, 1, {}, QStringLiteral("test"));
-    ReviewRepository(*project).apply({{1, ReviewStatus::None, ReviewStatus::Reviewed}},
-                                     QStringLiteral("test"));
+    ReviewRepository(*project).mark({{1, ReviewStatus::None, ReviewStatus::Reviewed}},
+                                    QStringLiteral("test"));
     const QString out = dir.filePath(QStringLiteral("labels.csv"));
     exportLabels(loadSampleTable(*project), out);
     const auto rows = readCsv(out);
@@ -113,8 +113,8 @@ void TestExports::editLogListsLabelAndReviewEditsWithTheirUser()
         Project::open(test::importFixture(dir.path(), test::smallFixtureClasses(), test::smallFixture()));
     LabelRepository labels(*project);
     labels.relabel({1}, 1, QStringLiteral("looks like a dog"), QStringLiteral("app"));
-    ReviewRepository(*project).apply({{3, ReviewStatus::None, ReviewStatus::Ambiguous}},
-                                     QStringLiteral("app"));
+    ReviewRepository(*project).mark({{3, ReviewStatus::None, ReviewStatus::Ambiguous}},
+                                    QStringLiteral("app"));
     labels.relabel({1}, 0, QStringLiteral("undo"), QStringLiteral("app-undo"));
     const QString out = dir.filePath(QStringLiteral("edits.csv"));
     exportEditLog(*project, out);

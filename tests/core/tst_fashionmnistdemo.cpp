@@ -120,7 +120,7 @@ void TestFashionMnistDemo::retrainsOnCorrectedLabelsAsASecondRun()
                 corrections.append({i, table.labels[size_t(i)], label});
         }
         QCOMPARE(corrections.size(), 60);
-        LabelRepository(*project).apply(corrections, {}, QStringLiteral("test"));
+        LabelRepository(*project).apply(corrections, {QStringLiteral("test"), {}});
     }
     DemoOptions options;
     options.folds = 3;

@@ -45,14 +45,12 @@ void TestLabelRepository::relabelUpdatesLabelAuditAndScores()
 {
     auto project = Project::open(m_path);
     LabelRepository labels(*project);
-    QSignalSpy spy(&labels, &LabelRepository::labelsChanged);
     // Sample b is labelled cat, the model says dog with 0.7.
     const QList<LabelChange> changes =
         labels.relabel({1}, 1, QStringLiteral("model is right"), QStringLiteral("test"));
     QCOMPARE(changes.size(), 1);
-    QCOMPARE(changes.first().oldLabel, 0);
-    QCOMPARE(changes.first().newLabel, 1);
-    QCOMPARE(spy.count(), 1);
+    QCOMPARE(changes.first().oldValue, 0);
+    QCOMPARE(changes.first().newValue, 1);
     QCOMPARE(labels.currentLabel(1), 1);
 
     const QList<LabelEdit> history = labels.history(1);
@@ -78,8 +76,8 @@ void TestLabelRepository::undoIsAnotherAuditedEdit()
     const QList<LabelChange> changes = labels.relabel({1}, 1, {}, QStringLiteral("app"));
     QList<LabelChange> undo;
     for (const LabelChange &change : changes)
-        undo.append({change.sample, change.newLabel, change.oldLabel});
-    labels.apply(undo, QStringLiteral("undo"), QStringLiteral("app-undo"));
+        undo.append(change.reversed());
+    labels.apply(undo, {QStringLiteral("app-undo"), QStringLiteral("undo")});
     QCOMPARE(labels.currentLabel(1), 0);
     const QList<LabelEdit> history = labels.history(1);
     QCOMPARE(history.size(), 2);
@@ -95,10 +93,7 @@ void TestLabelRepository::multiSelectionIsOneTransaction()
 {
     auto project = Project::open(m_path);
     LabelRepository labels(*project);
-    QSignalSpy spy(&labels, &LabelRepository::labelsChanged);
-    labels.relabel({0, 1, 5}, 2, {}, QStringLiteral("test"));
-    QCOMPARE(spy.count(), 1);
-    QCOMPARE(spy.first().first().value<QList<LabelChange>>().size(), 3);
+    QCOMPARE(labels.relabel({0, 1, 5}, 2, {}, QStringLiteral("test")).size(), 3);
     QCOMPARE(labels.currentLabel(5), 2); // an unlabeled sample gets a label, and a loss
     QCOMPARE(labels.history().size(), 3);
     QCOMPARE(labels.history().at(2).oldLabel, -1);
@@ -110,9 +105,7 @@ void TestLabelRepository::unchangedSamplesAreSkipped()
 {
     auto project = Project::open(m_path);
     LabelRepository labels(*project);
-    QSignalSpy spy(&labels, &LabelRepository::labelsChanged);
     QVERIFY(labels.relabel({0}, 0, {}, QStringLiteral("test")).isEmpty());
-    QCOMPARE(spy.count(), 0);
     QVERIFY(labels.history().isEmpty());
 }
 

@@ -58,16 +58,16 @@ void TestReviewRepository::marksAreStoredAuditedAndShownInTheView()
 {
     auto project = Project::open(m_path);
     ReviewRepository reviews(*project);
-    const QList<ReviewChange> changes = reviews.apply(
+    const QList<ReviewChange> changes = reviews.mark(
         {mark(0, ReviewStatus::Reviewed), mark(3, ReviewStatus::Ambiguous)}, QStringLiteral("app"));
     QCOMPARE(changes.size(), 2);
-    QCOMPARE(changes.at(1).oldStatus, ReviewStatus::None);
-    QCOMPARE(changes.at(1).newStatus, ReviewStatus::Ambiguous);
+    QCOMPARE(changes.at(1).oldValue, ReviewStatus::None);
+    QCOMPARE(changes.at(1).newValue, ReviewStatus::Ambiguous);
     QCOMPARE(reviews.status(0), ReviewStatus::Reviewed);
     QCOMPARE(reviews.status(1), ReviewStatus::None);
 
     // Clearing a mark removes it; the trail keeps all three changes.
-    reviews.apply({{0, ReviewStatus::Reviewed, ReviewStatus::None}}, QStringLiteral("app-undo"));
+    reviews.mark({{0, ReviewStatus::Reviewed, ReviewStatus::None}}, QStringLiteral("app-undo"));
     QCOMPARE(reviews.status(0), ReviewStatus::None);
     const QList<ReviewEdit> trail = reviews.history();
     QCOMPARE(trail.size(), 3);
@@ -94,8 +94,8 @@ void TestReviewRepository::unchangedMarksAreSkipped()
 {
     auto project = Project::open(m_path);
     ReviewRepository reviews(*project);
-    reviews.apply({mark(2, ReviewStatus::Excluded)}, QStringLiteral("app"));
-    const QList<ReviewChange> again = reviews.apply(
+    reviews.mark({mark(2, ReviewStatus::Excluded)}, QStringLiteral("app"));
+    const QList<ReviewChange> again = reviews.mark(
         {mark(2, ReviewStatus::Excluded), mark(4, ReviewStatus::Excluded)}, QStringLiteral("app"));
     QCOMPARE(again.size(), 1);
     QCOMPARE(again.first().sample, qint64(4));
@@ -106,9 +106,9 @@ void TestReviewRepository::unknownSampleChangesNothing()
 {
     auto project = Project::open(m_path);
     ReviewRepository reviews(*project);
-    QVERIFY_THROWS_EXCEPTION(
-        Error, reviews.apply({mark(0, ReviewStatus::Reviewed), mark(99, ReviewStatus::Reviewed)},
-                             QStringLiteral("app")));
+    QVERIFY_THROWS_EXCEPTION(Error,
+                             reviews.mark({mark(0, ReviewStatus::Reviewed), mark(99, ReviewStatus::Reviewed)},
+                                          QStringLiteral("app")));
     // One transaction: the valid first mark was rolled back too.
     QCOMPARE(reviews.status(0), ReviewStatus::None);
     QVERIFY(reviews.history().isEmpty());
@@ -117,7 +117,7 @@ void TestReviewRepository::unknownSampleChangesNothing()
 void TestReviewRepository::auditTrailCannotBeDeletedOrChanged()
 {
     auto project = Project::open(m_path);
-    ReviewRepository(*project).apply({mark(1, ReviewStatus::Reviewed)}, QStringLiteral("app"));
+    ReviewRepository(*project).mark({mark(1, ReviewStatus::Reviewed)}, QStringLiteral("app"));
     SqliteDatabase &db = project->database();
     QVERIFY_THROWS_EXCEPTION(Error, db.exec(QStringLiteral("DELETE FROM review_edits")));
     QVERIFY_THROWS_EXCEPTION(Error,
@@ -133,7 +133,7 @@ void TestReviewRepository::readOnlyProjectRefusesMarks()
     auto project = Project::open(m_path, Project::Access::ReadOnly);
     QVERIFY(project->isReadOnly());
     ReviewRepository reviews(*project);
-    QVERIFY_THROWS_EXCEPTION(Error, reviews.apply({mark(0, ReviewStatus::Reviewed)}, QStringLiteral("app")));
+    QVERIFY_THROWS_EXCEPTION(Error, reviews.mark({mark(0, ReviewStatus::Reviewed)}, QStringLiteral("app")));
 }
 
 void TestReviewRepository::excludedSamplesLeaveTheReport()
@@ -141,7 +141,7 @@ void TestReviewRepository::excludedSamplesLeaveTheReport()
     auto project = Project::open(m_path);
     const ClassificationReport before = ClassificationReport::compute(loadSampleTable(*project));
     // b (cat predicted dog) and d (dog predicted fox) are the two errors: excluding b leaves one.
-    ReviewRepository(*project).apply({mark(1, ReviewStatus::Excluded)}, QStringLiteral("app"));
+    ReviewRepository(*project).mark({mark(1, ReviewStatus::Excluded)}, QStringLiteral("app"));
     const SampleTable table = loadSampleTable(*project);
     QVERIFY(table.isExcluded(1));
     const ClassificationReport after = ClassificationReport::compute(table);

@@ -4,7 +4,12 @@
 // unreadable image file. A screenshot goes to /tmp for the README.
 
 #include "analysis/pipeline/analysispipeline.h"
+#include "analysis/steps/kmeansstep.h"
+#include "analysis/steps/labelissuesstep.h"
+#include "analysis/steps/mapstep.h"
 #include "common/progress.h"
+#include "controllers/exportcontroller.h"
+#include "controllers/workflowcontroller.h"
 #include "demo/fashionmnistdemo.h"
 #include "fixturedataset.h"
 #include "panels/detailpanel.h"
@@ -353,7 +358,7 @@ void TestDetailPanel::closeShowsPlaceholder()
 void TestDetailPanel::screenshot()
 {
     // The likeliest label error: the header, the bars and the neighbours all have a story.
-    const std::vector<float> &scores = m_session->analysis().issueScore;
+    const std::vector<float> &scores = m_session->analysis().get<LabelIssueResults>().issueScore;
     qint64 sample = 0;
     for (size_t i = 0; i < scores.size(); ++i) {
         if (scores[i] > scores[size_t(sample)])
@@ -364,7 +369,8 @@ void TestDetailPanel::screenshot()
     QVERIFY(!light.isNull());
     QVERIFY(light.save(QStringLiteral("/tmp/loupe-detailpanel.png")));
     // An edit and its undo, so the History tab has rows to show.
-    QVERIFY(m_session->relabel({sample}, m_session->analysis().suggestedLabel[size_t(sample)]));
+    QVERIFY(m_session->relabel(
+        {sample}, m_session->analysis().get<LabelIssueResults>().suggestedLabel[size_t(sample)]));
     m_session->undoStack()->undo();
     QTRY_COMPARE(m_panel->historyModel()->rowCount(), 2);
     QTRY_VERIFY(!m_panel->isLoading());

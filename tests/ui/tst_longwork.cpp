@@ -3,8 +3,13 @@
 // old ones without losing the undo history, cancelling leaves no project behind, and
 // closing the window during work cancels it before the window goes.
 
+#include "analysis/steps/kmeansstep.h"
+#include "analysis/steps/labelissuesstep.h"
+#include "analysis/steps/mapstep.h"
 #include "backgroundtask.h"
 #include "common/progress.h"
+#include "controllers/exportcontroller.h"
+#include "controllers/workflowcontroller.h"
 #include "demo/fashionmnistdemo.h"
 #include "mainwindow.h"
 #include "newprojectdialog.h"
@@ -117,12 +122,12 @@ void TestLongWork::newProjectImportsAnalysesAndOpens()
     QSignalSpy progressed(window.task(), &BackgroundTask::progressed);
     QSignalSpy opened(&window, &MainWindow::projectOpened);
     const QString path = m_dir.filePath(QStringLiteral("imported.loupe"));
-    QVERIFY(window.importDataset(m_demo.datasetFolder, path, QStringLiteral("mlp"), true));
+    QVERIFY(window.workflows().importDataset(m_demo.datasetFolder, path, QStringLiteral("mlp"), true));
     QVERIFY(window.task()->isRunning());
     QVERIFY(window.taskProgress()->isVisible());
     QVERIFY(window.taskProgress()->text().startsWith(QStringLiteral("Importing dataset")));
     // One task at a time: a second start is refused, not queued behind the first.
-    QVERIFY(!window.importDataset(m_demo.datasetFolder, path, QStringLiteral("again"), false));
+    QVERIFY(!window.workflows().importDataset(m_demo.datasetFolder, path, QStringLiteral("again"), false));
 
     const auto [cancelled, error] = waitForTask(window, finished);
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -131,8 +136,8 @@ void TestLongWork::newProjectImportsAnalysesAndOpens()
     QVERIFY(window.waitForOpen());
     QCOMPARE(opened.count(), 1);
     QCOMPARE(window.session().table().size(), m_demo.samples);
-    QVERIFY(window.session().analysis().hasIssueScores());
-    QVERIFY(window.session().analysis().hasMap());
+    QVERIFY(window.session().analysis().get<LabelIssueResults>().hasScores());
+    QVERIFY(window.session().analysis().get<MapResults>().hasMap());
     QVERIFY(!window.taskProgress()->isVisible());
 }
 
@@ -142,30 +147,31 @@ void TestLongWork::analyseFromTheAppKeepsUndoHistory()
     {
         MainWindow importer;
         QSignalSpy finished(&importer, &MainWindow::taskFinished);
-        QVERIFY(importer.importDataset(m_demo.datasetFolder, path, QStringLiteral("mlp"), false));
+        QVERIFY(importer.workflows().importDataset(m_demo.datasetFolder, path, QStringLiteral("mlp"), false));
         QVERIFY(waitForTask(importer, finished).second.isEmpty());
     }
     MainWindow window;
     window.show();
     window.openProject(path);
     QVERIFY(window.waitForOpen());
-    QVERIFY(!window.session().analysis().hasIssueScores());
+    QVERIFY(!window.session().analysis().get<LabelIssueResults>().hasScores());
     QVERIFY(window.session().relabel({0}, (window.session().table().labels[0] + 1) % 10));
 
     QSignalSpy reloaded(&window.session(), &ProjectSession::analysisReloaded);
     QSignalSpy finished(&window, &MainWindow::taskFinished);
-    QVERIFY(window.analyzeProject());
+    QVERIFY(window.workflows().analyseProject());
     const auto [cancelled, error] = waitForTask(window, finished);
     QVERIFY2(error.isEmpty() && !cancelled, qPrintable(error));
     QCOMPARE(reloaded.count(), 1);
     const AnalysisResults &analysis = window.session().analysis();
-    QVERIFY(analysis.hasIssueScores());
-    QVERIFY(!analysis.clusters.empty());
+    QVERIFY(analysis.get<LabelIssueResults>().hasScores());
+    QVERIFY(!analysis.get<EmbeddingClusters>().clusters.empty());
     // The grid now leads with the likeliest label error.
     const qint64 first = window.gridModel()->sampleAt(0);
-    const float top = *std::max_element(analysis.issueScore.begin(), analysis.issueScore.end(),
+    const float top = *std::max_element(analysis.get<LabelIssueResults>().issueScore.begin(),
+                                        analysis.get<LabelIssueResults>().issueScore.end(),
                                         [](float a, float b) { return !(a >= b) && !std::isnan(b); });
-    QCOMPARE(analysis.issueScore[size_t(first)], top);
+    QCOMPARE(analysis.get<LabelIssueResults>().issueScore[size_t(first)], top);
     // The edit made before the analysis can still be undone.
     QCOMPARE(window.session().undoStack()->count(), 1);
     window.session().undoStack()->undo();
@@ -178,7 +184,7 @@ void TestLongWork::cancelledImportLeavesNoProject()
     QSignalSpy finished(&window, &MainWindow::taskFinished);
     QSignalSpy opened(&window, &MainWindow::projectOpened);
     const QString path = m_dir.filePath(QStringLiteral("cancelled.loupe"));
-    QVERIFY(window.importDataset(m_demo.datasetFolder, path, QStringLiteral("mlp"), true));
+    QVERIFY(window.workflows().importDataset(m_demo.datasetFolder, path, QStringLiteral("mlp"), true));
     window.taskProgress()->cancelButton()->click();
     QVERIFY(window.taskProgress()->text().startsWith(QStringLiteral("Cancelling")));
     const auto [cancelled, error] = waitForTask(window, finished);
@@ -218,7 +224,7 @@ void TestLongWork::importErrorIsReportedAndNothingWritten()
     });
     timer.start(50);
     const QString path = m_dir.filePath(QStringLiteral("broken.loupe"));
-    QVERIFY(window.importDataset(folder, path, QStringLiteral("mlp"), true));
+    QVERIFY(window.workflows().importDataset(folder, path, QStringLiteral("mlp"), true));
     const auto [cancelled, error] = waitForTask(window, finished);
     QVERIFY(!cancelled);
     QVERIFY2(error.contains(QStringLiteral("samples.csv")) && error.contains(QStringLiteral("cow")),
@@ -235,7 +241,7 @@ void TestLongWork::closingDuringWorkCancelsFirst()
     window->show();
     QSignalSpy finished(window, &MainWindow::taskFinished);
     const QString path = m_dir.filePath(QStringLiteral("closed.loupe"));
-    QVERIFY(window->importDataset(m_demo.datasetFolder, path, QStringLiteral("mlp"), true));
+    QVERIFY(window->workflows().importDataset(m_demo.datasetFolder, path, QStringLiteral("mlp"), true));
     QVERIFY(!window->close()); // refused for now: the work is cancelled first
     QVERIFY(window->isVisible());
     QTRY_VERIFY_WITH_TIMEOUT(guard.isNull(), 60000); // then the window closes by itself
@@ -252,7 +258,7 @@ void TestLongWork::exportsClassFoldersInTheBackground()
     QVERIFY(window.waitForOpen());
     QSignalSpy finished(&window, &MainWindow::taskFinished);
     const QString tree = m_dir.filePath(QStringLiteral("tree"));
-    QVERIFY(window.exportClassFolderTree(tree, true));
+    QVERIFY(window.exports().exportClassFolderTree(tree, true));
     const auto [cancelled, error] = waitForTask(window, finished);
     QVERIFY2(error.isEmpty() && !cancelled, qPrintable(error));
     qint64 files = 0;
@@ -292,14 +298,14 @@ void TestLongWork::importsARunAndComparesIt()
 
     QSignalSpy finished(&window, &MainWindow::taskFinished);
     QSignalSpy opened(&window, &MainWindow::projectOpened);
-    QVERIFY(window.importRun(runFolder, QStringLiteral("seed-99")));
+    QVERIFY(window.workflows().importRun(runFolder, QStringLiteral("seed-99")));
     const auto [cancelled, error] = waitForTask(window, finished);
     QVERIFY2(error.isEmpty() && !cancelled, qPrintable(error));
     QTRY_COMPARE(opened.count(), 1);
     QVERIFY(window.waitForOpen());
     QCOMPARE(window.session().project()->runs().size(), 2);
     QCOMPARE(window.session().table().runId, window.session().project()->latestRunId());
-    QVERIFY(window.session().analysis().hasIssueScores()); // the new run was analysed
+    QVERIFY(window.session().analysis().get<LabelIssueResults>().hasScores()); // the new run was analysed
 
     // The newest run against the one before, preselected.
     QCOMPARE(compare->beforeBox()->count(), 2);

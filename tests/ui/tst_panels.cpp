@@ -3,6 +3,8 @@
 // shared session, the SQL filter refuses writes, and "accept suggestion" is undoable.
 
 #include "analysis/pipeline/analysispipeline.h"
+#include "analysis/steps/diagnosisstep.h"
+#include "analysis/steps/mapstep.h"
 #include "common/error.h"
 #include "common/progress.h"
 #include "confusionmatrixview.h"
@@ -111,9 +113,9 @@ void TestPanels::panelsShowTheAnalysis()
     QCOMPARE(m_window->mapPanel()->view()->pointCount(), 1200);
     QCOMPARE(m_window->confusionMatrix()->classCount(), 10);
     // The fit diagnosis the analysis stored heads the report.
-    QVERIFY(!m_window->session().analysis().diagnosis.isEmpty());
+    QVERIFY(!m_window->session().analysis().get<DiagnosisResults>().sentence.isEmpty());
     QVERIFY(m_window->reportPanel()->summaryText().contains(
-        m_window->session().analysis().diagnosis.toHtmlEscaped()));
+        m_window->session().analysis().get<DiagnosisResults>().sentence.toHtmlEscaped()));
     QCOMPARE(m_window->gridModel()->rowCount(), 1200);
     // Most likely label errors first.
     const double first = m_window->gridModel()->index(0).data(SampleGridModel::IssueScoreRole).toDouble();
@@ -137,7 +139,7 @@ void TestPanels::clusterClickFiltersGrid()
     // The cluster is outlined on the map: every member lies inside (or on) its hull.
     const QList<MapOutline> &outlines = m_window->mapPanel()->view()->outlines();
     QCOMPARE(outlines.size(), 1);
-    const std::vector<float> &map = m_window->session().analysis().map;
+    const std::vector<float> &map = m_window->session().analysis().get<MapResults>().coordinates;
     for (const qint64 sample : m_window->session().filteredSamples()) {
         const QPointF p(map[size_t(2 * sample)], map[size_t(2 * sample + 1)]);
         const QRectF box = outlines.first().polygon.boundingRect().adjusted(-1e-3, -1e-3, 1e-3, 1e-3);

@@ -1,5 +1,7 @@
 #include "clusterspanel.h"
 
+#include "analysis/steps/kmeansstep.h"
+#include "analysis/steps/mapclustersstep.h"
 #include "projectsession.h"
 #include "rankingtable.h"
 
@@ -60,7 +62,7 @@ ClustersPanel::ClustersPanel(ProjectSession &session, QWidget *parent)
     connect(&session, &ProjectSession::opened, this, &ClustersPanel::rebuild);
     connect(&session, &ProjectSession::closed, this, &ClustersPanel::rebuild);
     connect(&session, &ProjectSession::analysisReloaded, this, &ClustersPanel::rebuild);
-    connect(&session, &ProjectSession::labelsChanged, this, &ClustersPanel::rebuild);
+    connect(&session, &ProjectSession::samplesEdited, this, &ClustersPanel::rebuild);
     rebuild();
 }
 
@@ -69,10 +71,16 @@ QString ClustersPanel::method() const
     return m_method->currentData().toString();
 }
 
+const ClusterResults &ClustersPanel::clusters() const
+{
+    if (method() == QLatin1String("kmeans"))
+        return m_session.analysis().get<EmbeddingClusters>();
+    return m_session.analysis().get<MapClusters>();
+}
+
 void ClustersPanel::rebuild()
 {
-    const bool kmeans = method() == QLatin1String("kmeans");
-    const auto &records = kmeans ? m_session.analysis().clusters : m_session.analysis().mapClusters;
+    const auto &records = clusters().clusters;
     const QStringList &classes = m_session.table().classNames;
     m_model->clear();
     m_model->setHorizontalHeaderLabels({tr("Cluster"), tr("Size"), tr("Errors"), tr("Error rate"),
@@ -109,14 +117,11 @@ void ClustersPanel::activateRow(int row)
         return;
     const int cluster = index.data(kClusterRole).toInt();
     const bool kmeans = method() == QLatin1String("kmeans");
-    const std::vector<int> &membership =
-        kmeans ? m_session.analysis().cluster : m_session.analysis().mapCluster;
-    std::vector<qint64> samples;
-    for (size_t i = 0; i < membership.size(); ++i) {
-        if (membership[i] == cluster)
-            samples.push_back(qint64(i));
-    }
-    m_session.setFilter((kmeans ? tr("cluster %1") : tr("map cluster %1")).arg(cluster), std::move(samples));
+    SampleFilter filter;
+    filter.kind = kmeans ? SampleFilter::Kind::Cluster : SampleFilter::Kind::MapCluster;
+    filter.value = cluster;
+    filter.description = (kmeans ? tr("cluster %1") : tr("map cluster %1")).arg(cluster);
+    m_session.setFilter(filter);
     Q_EMIT clusterActivated(method(), cluster);
 }
 

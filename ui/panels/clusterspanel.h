@@ -10,6 +10,7 @@ class QTableView;
 namespace loupe {
 
 class ProjectSession;
+struct ClusterResults;
 
 /**
  * The failure clusters the analysis ranked (k-means on the embeddings, or density
@@ -37,6 +38,7 @@ private:
     enum Column { Cluster, Size, Errors, ErrorRate, Expected, Severity, PValue, Given, Predicted, Columns };
 
     QString method() const;
+    const ClusterResults &clusters() const;
     void rebuild();
 
     ProjectSession &m_session;

@@ -1,6 +1,7 @@
 #include "comparepanel.h"
 
 #include "common/error.h"
+#include "common/numberformat.h"
 #include "projectsession.h"
 #include "rankingtable.h"
 #include "storage/project.h"
@@ -19,18 +20,6 @@
 namespace loupe {
 
 namespace {
-
-QString percent(double value)
-{
-    return QStringLiteral("%1%").arg(value * 100.0, 0, 'f', 1);
-}
-
-QString signedPoints(double change)
-{
-    return QStringLiteral("%1%2")
-        .arg(change >= 0 ? QStringLiteral("+") : QString())
-        .arg(change * 100.0, 0, 'f', 1);
-}
 
 /** A change cell: green when it got better, red when worse (lowerIsBetter for error rates). */
 QStandardItem *changeItem(double change, bool lowerIsBetter, const QString &text)
@@ -95,7 +84,7 @@ ComparePanel::ComparePanel(ProjectSession &session, QWidget *parent)
     connect(&session, &ProjectSession::opened, this, &ComparePanel::refreshRuns);
     connect(&session, &ProjectSession::closed, this, &ComparePanel::refreshRuns);
     // A relabel changes what "right" means for both runs: the figures are stale.
-    connect(&session, &ProjectSession::labelsChanged, this, [this] {
+    connect(&session, &ProjectSession::samplesEdited, this, [this] {
         if (m_comparison)
             m_summary->setText(summaryText() + tr("<br><i>Labels changed since: press Compare again.</i>"));
     });
@@ -185,8 +174,8 @@ QString ComparePanel::summaryText() const
     QString text = tr("<b>%1 → %2</b> on %3 labelled samples: accuracy %4 → %5 (%6 pt), macro F1 %7 → %8")
                        .arg(c.before.name.toHtmlEscaped(), c.after.name.toHtmlEscaped())
                        .arg(QLocale().toString(c.reportBefore.samples))
-                       .arg(percent(c.reportBefore.accuracy), percent(c.reportAfter.accuracy),
-                            signedPoints(c.reportAfter.accuracy - c.reportBefore.accuracy))
+                       .arg(format::percent(c.reportBefore.accuracy), format::percent(c.reportAfter.accuracy),
+                            format::signedPoints(c.reportAfter.accuracy - c.reportBefore.accuracy))
                        .arg(c.reportBefore.macroF1, 0, 'f', 3)
                        .arg(c.reportAfter.macroF1, 0, 'f', 3);
     if (c.issuesBefore >= 0 && c.issuesAfter >= 0)
@@ -226,9 +215,9 @@ void ComparePanel::showGroups()
             m_groupModel->appendRow(
                 {rankingtable::textItem(group.name),
                  rankingtable::numberItem(double(group.size), QString::number(group.size)),
-                 rankingtable::numberItem(group.rateBefore(), percent(group.rateBefore())),
-                 rankingtable::numberItem(group.rateAfter(), percent(group.rateAfter())),
-                 changeItem(group.rateChange(), true, signedPoints(group.rateChange()))});
+                 rankingtable::numberItem(group.rateBefore(), format::percent(group.rateBefore())),
+                 rankingtable::numberItem(group.rateAfter(), format::percent(group.rateAfter())),
+                 changeItem(group.rateChange(), true, format::signedPoints(group.rateChange()))});
         }
     }
     m_groupTable->resizeColumnsToContents();
@@ -236,7 +225,10 @@ void ComparePanel::showGroups()
 
 void ComparePanel::showSamples(const QString &description, const std::vector<qint64> &samples)
 {
-    m_session.setFilter(description, samples);
+    SampleFilter filter;
+    filter.kind = SampleFilter::Kind::Comparison;
+    filter.description = description;
+    m_session.setFilter(filter, samples);
 }
 
 void ComparePanel::updateButtons()

@@ -20,6 +20,7 @@
 #include <QtConcurrent>
 
 #include "analysis/pipeline/analysisresults.h"
+#include "analysis/steps/labelissuesstep.h"
 #include "common/error.h"
 #include "common/sqlidentifier.h"
 #include "dataset/sampletable.h"
@@ -240,16 +241,16 @@ QString analysisRows(const AnalysisResults &analysis, const SampleTable &table, 
 {
     const auto i = size_t(sample);
     QString rows;
-    if (i < analysis.issueScore.size() && std::isfinite(analysis.issueScore[i])) {
-        QString score = QString::number(double(analysis.issueScore[i]), 'f', 3);
-        if (i < analysis.isIssue.size() && analysis.isIssue[i] == 1)
+    const LabelIssueResults &issues = analysis.get<LabelIssueResults>();
+    if (i < issues.issueScore.size() && std::isfinite(issues.issueScore[i])) {
+        QString score = QString::number(double(issues.issueScore[i]), 'f', 3);
+        if (issues.isFlagged(sample))
             score += QStringLiteral(" ") + colored(DetailPanel::tr("likely label error"), kAmber);
         rows += headerRow(DetailPanel::tr("Issue score"), score);
     }
-    if (i < analysis.suggestedLabel.size() && analysis.suggestedLabel[i] >= 0 &&
-        analysis.suggestedLabel[i] != table.labels[i])
-        rows += headerRow(DetailPanel::tr("Suggested"),
-                          className(table, analysis.suggestedLabel[i]).toHtmlEscaped());
+    const int suggestion = issues.suggestion(sample);
+    if (suggestion >= 0 && suggestion != table.labels[i])
+        rows += headerRow(DetailPanel::tr("Suggested"), className(table, suggestion).toHtmlEscaped());
     return rows;
 }
 
@@ -300,7 +301,7 @@ DetailPanel::DetailPanel(ProjectSession &session, QWidget *parent)
 
     connect(&m_loader, &QFutureWatcher<std::shared_ptr<Details>>::finished, this, &DetailPanel::onLoaded);
     connect(&session, &ProjectSession::selectionChanged, this, &DetailPanel::followSelection);
-    connect(&session, &ProjectSession::labelsChanged, this, &DetailPanel::onLabelsChanged);
+    connect(&session, &ProjectSession::samplesEdited, this, &DetailPanel::onSamplesEdited);
     connect(&session, &ProjectSession::opened, this, &DetailPanel::onOpenedOrClosed);
     connect(&session, &ProjectSession::closed, this, &DetailPanel::onOpenedOrClosed);
     connect(m_neighbourView, &QListView::clicked, this,
@@ -435,15 +436,13 @@ void DetailPanel::followSelection()
     reload();
 }
 
-void DetailPanel::onLabelsChanged(const QList<LabelChange> &changes)
+void DetailPanel::onSamplesEdited(const QList<qint64> &samples)
 {
     if (m_current < 0)
         return;
     showHeader();
     updateNeighbourCaptions();
-    const bool mine = std::any_of(changes.begin(), changes.end(),
-                                  [this](const LabelChange &change) { return change.sample == m_current; });
-    if (mine)
+    if (samples.contains(m_current))
         reload(); // the history gained a row
 }
 

@@ -18,7 +18,6 @@ namespace loupe {
 
 class ProbabilityBars;
 class ProjectSession;
-struct LabelChange;
 
 /**
  * Everything about one sample: the image scaled to fit (tiny images enlarged by whole
@@ -79,7 +78,7 @@ private:
     QWidget *createContent();
     QWidget *createTabs();
     void followSelection();
-    void onLabelsChanged(const QList<LabelChange> &changes);
+    void onSamplesEdited(const QList<qint64> &samples);
     void onOpenedOrClosed();
     void showPlaceholder(const QString &text);
     void reload();

@@ -1,5 +1,8 @@
 #include "mappanel.h"
 
+#include "analysis/steps/kmeansstep.h"
+#include "analysis/steps/labelissuesstep.h"
+#include "analysis/steps/mapstep.h"
 #include "colormaps.h"
 #include "common/error.h"
 #include "embeddingmapview.h"
@@ -133,7 +136,7 @@ MapPanel::MapPanel(ProjectSession &session, QWidget *parent)
     connect(&session, &ProjectSession::closed, this, &MapPanel::reload);
     connect(&session, &ProjectSession::analysisReloaded, this, &MapPanel::reload);
     connect(&session, &ProjectSession::filterChanged, this, &MapPanel::recolor);
-    connect(&session, &ProjectSession::labelsChanged, this, &MapPanel::recolor);
+    connect(&session, &ProjectSession::samplesEdited, this, &MapPanel::recolor);
     connect(&session, &ProjectSession::selectionChanged, this, &MapPanel::onSessionSelection);
     reload();
 }
@@ -145,7 +148,7 @@ void MapPanel::setColorBy(ColorBy colorBy)
 
 void MapPanel::outline(const std::vector<qint64> &samples, const QString &label)
 {
-    const std::vector<float> &map = m_session.analysis().map;
+    const std::vector<float> &map = m_session.analysis().get<MapResults>().coordinates;
     std::vector<QPointF> points;
     for (const qint64 sample : samples) {
         if (sample >= 0 && size_t(2 * sample + 1) < map.size())
@@ -197,7 +200,7 @@ void MapPanel::onMetadataLoaded()
 
 void MapPanel::reload()
 {
-    const std::vector<float> &map = m_session.analysis().map;
+    const std::vector<float> &map = m_session.analysis().get<MapResults>().coordinates;
     m_stack->setCurrentWidget(map.empty() ? static_cast<QWidget *>(m_placeholder) : m_view);
     m_view->setPoints(map);
     m_view->setOutlines({});
@@ -215,7 +218,7 @@ void MapPanel::reload()
 
 void MapPanel::recolor()
 {
-    if (!m_session.isOpen() || !m_session.analysis().hasMap())
+    if (!m_session.isOpen() || !m_session.analysis().get<MapResults>().hasMap())
         return;
     const SampleTable &table = m_session.table();
     const AnalysisResults &analysis = m_session.analysis();
@@ -224,10 +227,8 @@ void MapPanel::recolor()
     case ColorBy::Error: {
         std::vector<int> category(static_cast<size_t>(n), -1);
         for (qint64 i = 0; i < n; ++i) {
-            const int label = table.labels[size_t(i)];
-            const int predicted = table.predicted[size_t(i)];
-            if (label >= 0 && predicted >= 0)
-                category[size_t(i)] = label == predicted ? 0 : 1;
+            if (table.isEvaluated(i))
+                category[size_t(i)] = table.isError(i) ? 1 : 0;
         }
         colorCategories(std::move(category), {tr("correct"), tr("error")});
         break;
@@ -236,7 +237,7 @@ void MapPanel::recolor()
         colorScalar(table.loss, tr("loss"));
         break;
     case ColorBy::IssueScore:
-        colorScalar(analysis.issueScore, tr("issue score"));
+        colorScalar(analysis.get<LabelIssueResults>().issueScore, tr("issue score"));
         break;
     case ColorBy::Label:
         colorCategories(table.labels, table.classNames);
@@ -247,11 +248,12 @@ void MapPanel::recolor()
     case ColorBy::Cluster: {
         QStringList names;
         int clusters = 0;
-        for (const int c : analysis.cluster)
+        const std::vector<int> &assignment = analysis.get<EmbeddingClusters>().assignment;
+        for (const int c : assignment)
             clusters = std::max(clusters, c + 1);
         for (int c = 0; c < clusters; ++c)
             names << tr("cluster %1").arg(c);
-        colorCategories(analysis.cluster, names);
+        colorCategories(assignment, names);
         break;
     }
     case ColorBy::Metadata:
@@ -331,7 +333,7 @@ QString MapPanel::toolTipFor(qint64 sample) const
         text += tr("<br>predicted: %1 (%2%)")
                     .arg(table.classNames.value(predicted).toHtmlEscaped())
                     .arg(double(table.confidence[size_t(sample)]) * 100.0, 0, 'f', 0);
-    const auto &scores = m_session.analysis().issueScore;
+    const auto &scores = m_session.analysis().get<LabelIssueResults>().issueScore;
     if (size_t(sample) < scores.size() && std::isfinite(scores[size_t(sample)]))
         text += tr("<br>issue score: %1").arg(double(scores[size_t(sample)]), 0, 'f', 2);
     return text;

@@ -84,7 +84,10 @@ SimilarPanel::SimilarPanel(ProjectSession &session, QWidget *parent)
         std::vector<qint64> samples;
         for (const Neighbor &neighbor : m_results)
             samples.push_back(neighbor.sample);
-        m_session.setFilter(tr("similar to %n selected", nullptr, int(m_querySize)), std::move(samples));
+        SampleFilter filter;
+        filter.kind = SampleFilter::Kind::Similar;
+        filter.description = tr("similar to %n selected", nullptr, int(m_querySize));
+        m_session.setFilter(filter, std::move(samples));
     });
     connect(m_export, &QPushButton::clicked, this, &SimilarPanel::chooseExportFile);
     connect(&m_search, &QFutureWatcher<std::shared_ptr<Search>>::finished, this,

@@ -1,6 +1,8 @@
 #include "slicespanel.h"
 
+#include "analysis/steps/slicesstep.h"
 #include "common/error.h"
+#include "common/numberformat.h"
 #include "common/progress.h"
 #include "projectsession.h"
 #include "rankingtable.h"
@@ -22,18 +24,6 @@ namespace {
 
 constexpr int kConditionRole = Qt::UserRole + 1;
 using rankingtable::numberItem;
-
-/** "label = Shirt", or "brightness >= 0.41" and "weight in [0.2, 0.4)" for numeric bins. */
-QString sliceTitle(const SliceRecord &slice)
-{
-    const QString column =
-        slice.column == QLatin1String("predicted") ? QStringLiteral("predicted class") : slice.column;
-    if (slice.value.startsWith(QLatin1Char('<')) || slice.value.startsWith(QLatin1Char('>')))
-        return column + QLatin1Char(' ') + slice.value;
-    if (slice.value.startsWith(QLatin1Char('[')) || slice.value.startsWith(QLatin1Char('(')))
-        return column + QStringLiteral(" in ") + slice.value;
-    return column + QStringLiteral(" = ") + slice.value;
-}
 
 } // namespace
 
@@ -79,7 +69,7 @@ SlicesPanel::SlicesPanel(ProjectSession &session, QWidget *parent)
     connect(&session, &ProjectSession::opened, this, &SlicesPanel::rebuild);
     connect(&session, &ProjectSession::closed, this, &SlicesPanel::rebuild);
     connect(&session, &ProjectSession::analysisReloaded, this, &SlicesPanel::rebuild);
-    connect(&session, &ProjectSession::labelsChanged, this, &SlicesPanel::rebuild);
+    connect(&session, &ProjectSession::samplesEdited, this, &SlicesPanel::rebuild);
     rebuild();
 }
 
@@ -94,15 +84,15 @@ void SlicesPanel::rebuild()
     m_model->setHorizontalHeaderLabels(
         {tr("Slice"), tr("Count"), tr("Errors"), tr("Error rate"), tr("Lift"), tr("95% interval"), tr("p")});
     m_model->horizontalHeaderItem(Lift)->setToolTip(tr("Error rate of the slice divided by the overall one"));
-    for (const SliceRecord &slice : m_session.analysis().slices) {
+    for (const SliceRecord &slice : m_session.analysis().get<SliceResults>().slices) {
         QList<QStandardItem *> row;
-        auto *name = new QStandardItem(sliceTitle(slice));
+        auto *name = new QStandardItem(sliceName(slice));
         name->setData(name->text(), rankingtable::kSortRole);
         name->setData(slice.condition, kConditionRole);
         name->setToolTip(slice.condition);
         row << name << numberItem(double(slice.count), QString::number(slice.count))
             << numberItem(double(slice.errors), QString::number(slice.errors))
-            << numberItem(slice.errorRate, QStringLiteral("%1%").arg(slice.errorRate * 100.0, 0, 'f', 1))
+            << numberItem(slice.errorRate, format::percent(slice.errorRate))
             << numberItem(slice.lift, QStringLiteral("%1x").arg(slice.lift, 0, 'f', 2))
             << numberItem(slice.ciLow, QStringLiteral("%1-%2%")
                                            .arg(slice.ciLow * 100.0, 0, 'f', 1)
@@ -170,7 +160,11 @@ void SlicesPanel::onQueryFinished()
         return;
     }
     const qint64 matched = qint64(result->samples.size());
-    m_session.setFilter(QStringLiteral("SQL: ") + m_runningCondition, std::move(result->samples));
+    SampleFilter filter;
+    filter.kind = SampleFilter::Kind::Sql;
+    filter.text = m_runningCondition;
+    filter.description = QStringLiteral("SQL: ") + m_runningCondition;
+    m_session.setFilter(filter, std::move(result->samples));
     showMessage(tr("%n sample(s) match%1.", nullptr, int(matched))
                     .arg(result->truncated ? tr(" (the list was cut at the row limit)") : QString()),
                 false);

@@ -225,8 +225,13 @@ ClusterReport ClusterReport::compute(const std::vector<int> &clusterOf, const st
 ClusterReport ClusterReport::compute(const std::vector<int> &clusterOf, const SampleTable &table,
                                      const ClusterReportParams &params)
 {
-    return compute(clusterOf, table.labels, table.predicted, table.loss, int(table.classNames.size()),
-                   params);
+    // Excluded samples leave the metrics (SampleState): they count as members, not as evaluated.
+    std::vector<int> labels = table.labels;
+    for (qint64 i = 0; i < table.size(); ++i) {
+        if (table.isExcluded(i))
+            labels[size_t(i)] = -1;
+    }
+    return compute(clusterOf, labels, table.predicted, table.loss, int(table.classNames.size()), params);
 }
 
 QJsonObject ClusterReport::toJson(const QStringList &classNames) const

@@ -120,24 +120,16 @@ LabelIssues LabelIssueFinder::run(const float *probabilities, qint64 rows, int n
     return issues;
 }
 
-std::vector<qint64> LabelIssueFinder::update(const float *probabilities, qint64 rows, int numClasses,
-                                             const std::vector<int> &labels, const KnnGraph *graph,
-                                             const std::vector<qint64> &changed, LabelIssues &issues) const
+std::vector<qint64> LabelIssueFinder::affectedBy(const KnnGraph *graph, qint64 rows,
+                                                 const std::vector<qint64> &changed, bool neighbours) const
 {
-    checkInputs(rows, numClasses, labels, graph);
-    if (qint64(issues.issueScore.size()) != rows)
-        throw Error(QStringLiteral("label issues: the stored results have %1 rows, not %2")
-                        .arg(issues.issueScore.size())
-                        .arg(rows));
     std::vector<uint8_t> isChanged(size_t(rows), 0);
     for (qint64 sample : changed) {
         if (sample >= 0 && sample < rows)
             isChanged[size_t(sample)] = 1;
     }
-    // Affected: the changed samples and every sample with a changed one among its voters.
     std::vector<qint64> affected;
-    const bool neighbours = issues.usedNeighbours && usesNeighbours(graph, rows);
-    const int voters = neighbours ? std::min(m_params.neighbours, graph->k) : 0;
+    const int voters = neighbours && graph ? std::min(m_params.neighbours, graph->k) : 0;
     for (qint64 r = 0; r < rows; ++r) {
         bool hit = isChanged[size_t(r)] != 0;
         for (int j = 0; !hit && j < voters; ++j) {
@@ -147,27 +139,62 @@ std::vector<qint64> LabelIssueFinder::update(const float *probabilities, qint64 
         if (hit)
             affected.push_back(r);
     }
+    return affected;
+}
 
-    const LabelNeighbourhood neighbourhood(m_params.neighbours, m_params.neighbourSmoothing);
+LabelIssueFinder::SampleIssue
+LabelIssueFinder::rescore(const float *p, const KnnGraph *graph, bool neighbours, qint64 sample,
+                          const std::vector<int> &labels, const std::vector<double> &prior, int numClasses,
+                          bool changed, bool wasFlagged, float flagThreshold) const
+{
+    const auto c = size_t(numClasses);
+    std::vector<float> q(c), evidence(c);
+    if (neighbours)
+        LabelNeighbourhood(m_params.neighbours, m_params.neighbourSmoothing)
+            .distributionOf(*graph, sample, labels, prior, q.data());
+    blend(p, neighbours ? q.data() : nullptr, numClasses, m_params.neighbourWeight, evidence.data());
+    const int label = labels[size_t(sample)];
+    SampleIssue issue;
+    const int best = argmax(evidence.data(), numClasses);
+    issue.suggested = best;
+    if (!isLabelled(label, numClasses))
+        return issue;
+    issue.score = float(1.0 - ConfidentLearning::normalizedMargin(evidence.data(), numClasses, label));
+    const bool disagrees = best != label;
+    issue.flagged = disagrees && (changed ? issue.score >= flagThreshold : wasFlagged);
+    return issue;
+}
+
+std::vector<qint64> LabelIssueFinder::update(const float *probabilities, qint64 rows, int numClasses,
+                                             const std::vector<int> &labels, const KnnGraph *graph,
+                                             const std::vector<qint64> &changed, LabelIssues &issues) const
+{
+    checkInputs(rows, numClasses, labels, graph);
+    if (qint64(issues.issueScore.size()) != rows)
+        throw Error(QStringLiteral("label issues: the stored results have %1 rows, not %2")
+                        .arg(issues.issueScore.size())
+                        .arg(rows));
+    const bool neighbours = issues.usedNeighbours && usesNeighbours(graph, rows);
+    const std::vector<qint64> affected = affectedBy(graph, rows, changed, neighbours);
+    std::vector<uint8_t> isChanged(size_t(rows), 0);
+    for (qint64 sample : changed) {
+        if (sample >= 0 && sample < rows)
+            isChanged[size_t(sample)] = 1;
+    }
     const std::vector<double> prior = LabelNeighbourhood::labelPrior(labels, numClasses);
+    const LabelNeighbourhood neighbourhood(m_params.neighbours, m_params.neighbourSmoothing);
     const auto c = size_t(numClasses);
     std::vector<float> q(c), evidence(c);
     for (qint64 r : affected) {
         const float *p = probabilities + size_t(r) * c;
+        const SampleIssue issue =
+            rescore(p, graph, neighbours, r, labels, prior, numClasses, isChanged[size_t(r)] != 0,
+                    issues.isIssue[size_t(r)] != 0, issues.flagThreshold);
         if (neighbours)
             neighbourhood.distributionOf(*graph, r, labels, prior, q.data());
         blend(p, neighbours ? q.data() : nullptr, numClasses, m_params.neighbourWeight, evidence.data());
-        const int label = labels[size_t(r)];
-        bool flagged = false;
-        if (isLabelled(label, numClasses)) {
-            const bool disagrees = argmax(evidence.data(), numClasses) != label;
-            const double score =
-                1.0 - ConfidentLearning::normalizedMargin(evidence.data(), numClasses, label);
-            flagged = disagrees &&
-                      (isChanged[size_t(r)] ? score >= issues.flagThreshold : issues.isIssue[size_t(r)] != 0);
-        }
-        scoreSample(evidence.data(), p, neighbours ? q.data() : nullptr, numClasses, label, flagged, r,
-                    issues);
+        scoreSample(evidence.data(), p, neighbours ? q.data() : nullptr, numClasses, labels[size_t(r)],
+                    issue.flagged, r, issues);
     }
     return affected;
 }

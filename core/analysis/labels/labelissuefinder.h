@@ -4,6 +4,7 @@
 
 #include <QtGlobal>
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -99,8 +100,35 @@ public:
     /** e = (1 - w) p + w q for one sample (q may be null: e = p). */
     static void blend(const float *p, const float *q, int numClasses, double weight, float *out);
 
-private:
+    /**
+     * The samples whose results a change of the changed samples' labels can move: those
+     * samples, and every sample that has one of them among its voting neighbours (when
+     * neighbours is set), ascending. O(rows * k).
+     */
+    std::vector<qint64> affectedBy(const KnnGraph *graph, qint64 rows, const std::vector<qint64> &changed,
+                                   bool neighbours) const;
+
+    /** One sample's result, as update() computes it. */
+    struct SampleIssue
+    {
+        float score = NAN; // NaN when unlabelled
+        bool flagged = false;
+        int suggested = -1;
+    };
+    /**
+     * Rescores sample from its probability row p and, when neighbours is set, its neighbours'
+     * labels (labels: every sample's current label; prior: LabelNeighbourhood::labelPrior).
+     * A changed sample is flagged when the evidence's argmax differs from its label and the
+     * score reaches flagThreshold (the last run's cut); an unchanged one keeps its flag
+     * (wasFlagged) unless the evidence now agrees with its label.
+     */
+    SampleIssue rescore(const float *p, const KnnGraph *graph, bool neighbours, qint64 sample,
+                        const std::vector<int> &labels, const std::vector<double> &prior, int numClasses,
+                        bool changed, bool wasFlagged, float flagThreshold) const;
+
     bool usesNeighbours(const KnnGraph *graph, qint64 rows) const;
+
+private:
     void scoreSample(const float *evidence, const float *model, const float *neighbourhood, int numClasses,
                      int label, bool flagged, qint64 sample, LabelIssues &issues) const;
 

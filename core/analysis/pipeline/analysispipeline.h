@@ -1,10 +1,6 @@
 #pragma once
 
-#include "analysis/clustering/kmeans.h"
-#include "analysis/labels/labelissuefinder.h"
-#include "analysis/maps/umap.h"
-#include "analysis/neighbours/nearestneighbors.h"
-#include "analysis/quality/duplicatefinder.h"
+#include "analysis/pipeline/analysisoptions.h"
 
 #include <QJsonObject>
 #include <QStringList>
@@ -13,22 +9,6 @@ namespace loupe {
 
 class Progress;
 class Project;
-
-/** What `loupe-cli analyze` and the app's Analyze action run, with every parameter explicit. */
-struct AnalysisOptions
-{
-    /** Steps to run, in this order when present; empty: all of allSteps(). */
-    QStringList steps;
-    int runId = -1; // -1: the latest run
-    int neighbors = 15;
-    KnnParams knn;
-    LabelIssueParams labelIssues;
-    UmapParams umap;
-    KMeansParams kmeans;
-    DuplicateParams duplicates;
-
-    static QStringList allSteps();
-};
 
 /** How long each step took, and the summaries they stored. */
 struct AnalysisSummary
@@ -40,17 +20,18 @@ struct AnalysisSummary
 };
 
 /**
- * Runs the analysis engine over one prediction run and stores every result in the
- * project (docs/project-format.md): the kNN graph, label issues, the 2-D map (UMAP, or
- * coordinates imported with the run), k-means clusters of the embeddings, density
- * clusters of the map, metadata slices ranked by significance, duplicates and leaks, and the fit diagnosis.
- * Each step writes in its own transaction, so a cancelled run keeps the steps it finished.
+ * Runs the registered analysis steps (analysisregistry.h) over one prediction run and
+ * stores every result in the project (docs/project-format.md). Each step writes in its
+ * own transaction, so a cancelled run keeps the steps it finished; the run data the steps
+ * need is loaded once, and what a step provides (the kNN graph, the map) passes on to the
+ * steps after it.
  */
 class AnalysisPipeline
 {
 public:
     explicit AnalysisPipeline(Project &project);
 
+    /** Throws loupe::Error (an unknown step, a read-only project, no predictions) or Cancelled. */
     AnalysisSummary run(const AnalysisOptions &options, Progress &progress);
 
 private:

@@ -1,4 +1,4 @@
-#include "report/htmldocument.h"
+#include "formats/htmldocument.h"
 
 #include <cmath>
 
@@ -121,21 +121,6 @@ QString HtmlDocument::escape(const QString &text)
         }
     }
     return out;
-}
-
-QString HtmlDocument::number(qint64 value)
-{
-    // Digits grouped by a narrow no-break space ("70 000"), independent of the machine's
-    // locale so reports from CI and laptops look alike.
-    QString digits = QString::number(std::abs(value));
-    for (qsizetype i = digits.size() - 3; i > 0; i -= 3)
-        digits.insert(i, QChar(0x202F));
-    return value < 0 ? QChar(0x2212) + digits : digits;
-}
-
-QString HtmlDocument::percent(double value, int decimals)
-{
-    return QString::number(100.0 * value, 'f', decimals) + QLatin1Char('%');
 }
 
 QString HtmlDocument::deltaCell(double change, bool higherIsBetter, bool asPoints)

@@ -31,9 +31,6 @@ public:
 
     /** Escapes &, <, >, " and ' for use in element content and double-quoted attributes. */
     static QString escape(const QString &text);
-    static QString number(qint64 value);
-    /** value in [0, 1] as "12.34%". */
-    static QString percent(double value, int decimals = 1);
     /**
      * A signed change as markup, green when it went the good way: in percentage points
      * ("+1.2 pp", for rates in [0, 1]) or as a plain number ("+0.012", for F1 and loss).

@@ -1,0 +1,52 @@
+#include "analysis/pipeline/analysiscontext.h"
+
+#include "common/error.h"
+#include "storage/project.h"
+#include "storage/runarrays.h"
+#include "storage/sampletableloader.h"
+
+namespace loupe {
+
+AnalysisContext::AnalysisContext(Project &project, const AnalysisOptions &options)
+    : m_project(project), m_options(options), m_table(loadSampleTable(project, options.runId))
+{
+    if (!m_table.hasPredictions())
+        throw Error(
+            QStringLiteral("%1: no predictions to analyse: import predictions.npy or logits.npy first")
+                .arg(project.fileName()));
+}
+
+RunArrays AnalysisContext::arrays() const
+{
+    return RunArrays(m_project.database(), runId());
+}
+
+void AnalysisContext::prepare(StepDataSet needed, StepDataSet provided)
+{
+    const RunArrays stored = arrays();
+    if (needed & StepData::Probabilities)
+        m_probabilities = stored.read(RunArray::Probabilities);
+    // Steps that use embeddings skip themselves without them; the map step needs to know
+    // whether there are any even when it finds imported coordinates.
+    if (needed & StepData::Embeddings) {
+        if (const auto shape = stored.shape(RunArray::Embeddings)) {
+            m_embeddings = stored.read(RunArray::Embeddings);
+            m_dimensions = int(shape->cols);
+        }
+    }
+    if (stored.has(RunArray::ImportedCoords)) {
+        m_map = stored.read(RunArray::ImportedCoords);
+        m_mapImported = true;
+    }
+    if ((needed & StepData::KnnGraph) && !(provided & StepData::KnnGraph))
+        reloadGraph();
+    if ((needed & StepData::Map) && !(provided & StepData::Map) && m_map.empty())
+        m_map = stored.read(RunArray::UmapCoords);
+}
+
+void AnalysisContext::reloadGraph()
+{
+    m_graph = arrays().knnGraph(samples());
+}
+
+} // namespace loupe

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "analysis/pipeline/analysisoptions.h"
+#include "analysis/pipeline/analysisstep.h"
+#include "dataset/knngraph.h"
+#include "dataset/sampletable.h"
+
+#include <optional>
+#include <vector>
+
+namespace loupe {
+
+class Project;
+class RunArrays;
+
+/**
+ * What the steps of one analysis run share: the project, the run's samples, the options,
+ * and the run data they read (loaded once, on demand of the steps that need it) or pass
+ * on (the kNN graph of the knn step, the map of the map step).
+ */
+class AnalysisContext
+{
+public:
+    /** Loads the run's samples (the latest run when options.runId is -1); throws loupe::Error without
+     * predictions. */
+    AnalysisContext(Project &project, const AnalysisOptions &options);
+
+    Project &project() const { return m_project; }
+    const SampleTable &table() const { return m_table; }
+    const AnalysisOptions &options() const { return m_options; }
+    int runId() const { return m_table.runId; }
+    qint64 samples() const { return m_table.size(); }
+    int classes() const { return int(m_table.classNames.size()); }
+    RunArrays arrays() const;
+
+    /** Loads what steps will need and no earlier step provides (the pipeline calls it once). */
+    void prepare(StepDataSet needed, StepDataSet provided);
+
+    /** samples x classes, row-major. */
+    const std::vector<float> &probabilities() const { return m_probabilities; }
+    bool hasEmbeddings() const { return !m_embeddings.empty(); }
+    /** samples x dimensions, row-major; empty when the run has none. */
+    const std::vector<float> &embeddings() const { return m_embeddings; }
+    int dimensions() const { return m_dimensions; }
+
+    /** The graph of this run's knn step or the stored one; null when there is none. */
+    const KnnGraph *graph() const { return m_graph ? &*m_graph : nullptr; }
+    void setGraph(KnnGraph graph) { m_graph = std::move(graph); }
+    /** Drops the graph from memory (a step that does not need it lowers its peak) ... */
+    void releaseGraph() { m_graph.reset(); }
+    /** ... and reads the stored one back. */
+    void reloadGraph();
+
+    /** samples x 2: imported coordinates, the map step's UMAP, or the stored one; empty when none. */
+    const std::vector<float> &map() const { return m_map; }
+    /** Whether map() holds coordinates imported with the run (coords.npy). */
+    bool mapIsImported() const { return m_mapImported; }
+    void setMap(std::vector<float> map) { m_map = std::move(map); }
+
+private:
+    Project &m_project;
+    AnalysisOptions m_options;
+    SampleTable m_table;
+    std::vector<float> m_probabilities;
+    std::vector<float> m_embeddings;
+    int m_dimensions = 0;
+    std::optional<KnnGraph> m_graph;
+    std::vector<float> m_map;
+    bool m_mapImported = false;
+};
+
+} // namespace loupe

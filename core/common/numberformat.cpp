@@ -1,0 +1,31 @@
+#include "common/numberformat.h"
+
+#include <cstdlib>
+
+namespace loupe::format {
+
+QString percent(double share, int decimals)
+{
+    return QString::number(100.0 * share, 'f', decimals) + QLatin1Char('%');
+}
+
+QString signedPoints(double change, int decimals)
+{
+    return (change >= 0 ? QStringLiteral("+") : QString()) + QString::number(change * 100.0, 'f', decimals) +
+           QStringLiteral(" pt");
+}
+
+QString count(qint64 value)
+{
+    QString digits = QString::number(std::llabs(value));
+    for (qsizetype i = digits.size() - 3; i > 0; i -= 3)
+        digits.insert(i, QChar(0x202F));
+    return value < 0 ? QChar(0x2212) + digits : digits;
+}
+
+QString fixed(double value, int decimals)
+{
+    return QString::number(value, 'f', decimals);
+}
+
+} // namespace loupe::format

@@ -281,8 +281,8 @@ QJsonObject runDiagnosis(AnalysisContext &context, const AnalysisOptions &, Prog
         const ClassificationReport report = ClassificationReport::compute(context.table, s);
         splits.push_back({context.table.splitNames.at(s), report.samples, report.accuracy, report.meanLoss});
     }
-    const FitDiagnosis diagnosis = FitDiagnosis::compute(
-        splits, readTrainingHistory(context.project, context.table.runId), {}, context.classes);
+    const FitDiagnosis diagnosis =
+        FitDiagnosis::compute(splits, readTrainingHistory(context.project, context.table.runId));
     return diagnosis.toJson();
 }
 

@@ -68,6 +68,20 @@ void checkIntegrity(SqliteDatabase &db, const QString &path)
                       .arg(result)));
 }
 
+// SQLite keeps a WAL-mode project's write-ahead log in "<file>-wal" and opens it even to
+// read, so anything there that is not a file stops every reader. Left to SQLite, that
+// surfaces as "unable to open database file" with no file named.
+void checkWriteAheadLog(const QString &path)
+{
+    const QFileInfo wal(path + QStringLiteral("-wal"));
+    if (wal.exists() && !wal.isFile())
+        throw Error(
+            projectError(path, QStringLiteral("cannot be opened: %1, where SQLite keeps the project's "
+                                              "write-ahead log, is %2; move it out of the way")
+                                   .arg(wal.fileName(), wal.isDir() ? QStringLiteral("a folder")
+                                                                    : QStringLiteral("not a file"))));
+}
+
 QString unwritableReason(const QString &path)
 {
     const QFileInfo info(path);
@@ -75,6 +89,15 @@ QString unwritableReason(const QString &path)
         return QStringLiteral("the file is read-only on disk");
     if (!QFileInfo(info.absolutePath()).isWritable())
         return QStringLiteral("its folder is read-only, so SQLite cannot write its journal");
+    // A "<file>-shm" SQLite cannot write (a folder, or another user's file) makes SQLite treat
+    // the WAL index as read-only and refuse every write, whatever the mode bits of the project
+    // and even for root; open read-only and say so instead of failing at the first edit.
+    const QFileInfo shm(path + QStringLiteral("-shm"));
+    if (shm.exists() && !(shm.isFile() && shm.isWritable()))
+        return QStringLiteral("SQLite cannot write its shared-memory file %1 (%2)")
+            .arg(shm.fileName(), shm.isDir()    ? QStringLiteral("a folder")
+                                 : shm.isFile() ? QStringLiteral("read-only")
+                                                : QStringLiteral("not a file"));
     return {};
 }
 
@@ -96,6 +119,7 @@ void Project::verifyIntegrity(const QString &path)
 std::unique_ptr<Project> Project::open(const QString &path, Access access, IntegrityCheck check)
 {
     checkSqliteHeader(path);
+    checkWriteAheadLog(path);
     QString reason = access == Access::ReadOnly ? QStringLiteral("opened read-only") : unwritableReason(path);
     const auto mode = reason.isEmpty() ? SqliteDatabase::Mode::ReadWrite : SqliteDatabase::Mode::ReadOnly;
     auto db = std::make_unique<SqliteDatabase>(path, mode);

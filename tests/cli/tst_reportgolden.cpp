@@ -1,6 +1,7 @@
 // `loupe-cli report --json` on a fixed demo must not change when the code behind it is
 // reorganised: the analysis steps, their storage and their report sections. The golden
-// file was written by the code before the analysis steps became plug-ins (issue 11).
+// file was written by the code before the analysis steps became plug-ins (issue 11); its
+// diagnosis section since changed on purpose, with the underfitting rule (issue 11).
 //
 // The demo (3,000 Fashion-MNIST images, 3 folds, 4 epochs) is deterministic, and so is the
 // analysis with one OpenMP thread (UMAP's Hogwild SGD and the PCA sums depend on thread

@@ -1,5 +1,7 @@
 #include "analysis/quality/fitdiagnosis.h"
 
+#include <QJsonArray>
+
 #include <algorithm>
 
 namespace loupe {
@@ -44,7 +46,7 @@ void readSplits(const std::vector<SplitFit> &splits, const FitDiagnosisParams &p
     d.accuracyGap = d.trainAccuracy - d.validationAccuracy; // NaN unless both exist
 }
 
-void readHistory(std::vector<EpochLoss> history, FitDiagnosis &d)
+void readHistory(std::vector<EpochLoss> history, const FitDiagnosisParams &params, FitDiagnosis &d)
 {
     history.erase(std::remove_if(history.begin(), history.end(),
                                  [](const EpochLoss &e) {
@@ -68,27 +70,58 @@ void readHistory(std::vector<EpochLoss> history, FitDiagnosis &d)
     d.lastValidationLoss = last.validationLoss;
     d.lastTrainLoss = last.trainLoss;
     d.epochsSinceBest = last.epoch - best->epoch;
+    d.firstEpoch = history.front().epoch;
+    d.firstTrainLoss = history.front().trainLoss;
     if (history.size() >= 2) {
         const EpochLoss &previous = history[history.size() - 2];
         d.previousValidationLoss = previous.validationLoss;
         d.previousTrainLoss = previous.trainLoss;
     }
+    const int window = std::max(params.plateauEpochs, 2);
+    if (d.epochs >= window) {
+        const EpochLoss &start = history[history.size() - size_t(window)];
+        d.plateauFirstEpoch = start.epoch;
+        d.plateauStartTrainLoss = start.trainLoss;
+        // Losses are non-negative; a zero start leaves the shares undefined (NaN), which no rule accepts.
+        if (start.trainLoss > 0)
+            d.trainLossPlateauDrop = (start.trainLoss - last.trainLoss) / start.trainLoss;
+        if (d.firstTrainLoss > 0)
+            d.trainLossShareOfFirst = last.trainLoss / d.firstTrainLoss;
+        if (last.trainLoss > 0)
+            d.validationOverTrainLoss = last.validationLoss / last.trainLoss - 1.0;
+    }
 }
 
-void judge(const FitDiagnosisParams &params, int numClasses, FitDiagnosis &d)
+bool gapJudged(const FitDiagnosis &d)
 {
-    d.overfitting = d.epochs >= 2 && d.epochsSinceBest >= params.minEpochsSinceBest &&
+    return std::isfinite(d.accuracyGap);
+}
+
+bool curveJudged(const FitDiagnosis &d)
+{
+    return d.epochs >= 2;
+}
+
+bool underfittingJudged(const FitDiagnosis &d)
+{
+    return std::isfinite(d.trainLossPlateauDrop);
+}
+
+void judge(const FitDiagnosisParams &params, FitDiagnosis &d)
+{
+    d.overfitting = curveJudged(d) && d.epochsSinceBest >= params.minEpochsSinceBest &&
                     d.lastValidationLoss > d.bestValidationLoss * (1.0 + params.overfitRise) &&
                     d.lastTrainLoss < d.trainLossAtBest;
-    d.notConverged = d.epochs >= 2 && d.previousValidationLoss - d.lastValidationLoss >
-                                          params.convergenceTolerance * d.previousValidationLoss;
-    d.largeGap = std::isfinite(d.accuracyGap) && d.accuracyGap > params.maxAccuracyGap;
-    if (std::isfinite(d.trainAccuracy))
-        d.underfitting = !d.largeGap && d.trainAccuracy < params.minTrainAccuracy;
-    else if (d.epochs > 0 && numClasses >= 2)
-        d.underfitting = d.lastTrainLoss > params.maxTrainLossShareOfChance * std::log(double(numClasses));
+    d.notConverged = curveJudged(d) && d.previousValidationLoss - d.lastValidationLoss >
+                                           params.convergenceTolerance * d.previousValidationLoss;
+    d.largeGap = gapJudged(d) && d.accuracyGap > params.maxAccuracyGap;
+    // Only from the curve (see FitDiagnosisParams): a run whose validation loss still falls
+    // is not converged rather than underfitted, and comparisons with NaN are false, so a
+    // history too short for the window never counts.
+    d.underfitting = !d.notConverged && !d.largeGap && d.trainLossPlateauDrop < params.plateauDrop &&
+                     d.trainLossShareOfFirst >= params.minRemainingLossShare &&
+                     d.validationOverTrainLoss <= params.maxUnderfitLossGap;
 
-    const bool anything = d.epochs > 0 || std::isfinite(d.trainAccuracy);
     if (d.overfitting)
         d.verdict = FitVerdict::Overfitting;
     else if (d.notConverged)
@@ -98,7 +131,27 @@ void judge(const FitDiagnosisParams &params, int numClasses, FitDiagnosis &d)
     else if (d.underfitting)
         d.verdict = FitVerdict::Underfitting;
     else
-        d.verdict = anything ? FitVerdict::Healthy : FitVerdict::Unknown;
+        d.verdict = curveJudged(d) || gapJudged(d) ? FitVerdict::Healthy : FitVerdict::Unknown;
+
+    const QString curve = QStringLiteral("learning_curve"), splits = QStringLiteral("splits");
+    switch (d.verdict) {
+    case FitVerdict::Overfitting:
+    case FitVerdict::NotConverged:
+        d.basis = {curve};
+        break;
+    case FitVerdict::LargeGap:
+        d.basis = {splits};
+        break;
+    case FitVerdict::Underfitting:
+    case FitVerdict::Healthy:
+        if (curveJudged(d))
+            d.basis << curve;
+        if (gapJudged(d))
+            d.basis << splits;
+        break;
+    case FitVerdict::Unknown:
+        break;
+    }
 }
 
 /** "; train accuracy 99.1% vs validation 88.0%", or the one split there is. */
@@ -116,22 +169,56 @@ QString accuracyClause(const FitDiagnosis &d)
     return {};
 }
 
-QString underfittingText(const FitDiagnosisParams &params, int numClasses, const FitDiagnosis &d)
+/** "down 0.7%" for a fall of 0.7 % (share 0.007), "up 0.3%" for a rise. */
+QString change(double fall)
 {
-    if (std::isfinite(d.trainAccuracy)) {
-        QString text = QStringLiteral("Underfitting: %1 accuracy is only %2, below the %3 reference")
-                           .arg(d.trainSplit, percent(d.trainAccuracy), percent(params.minTrainAccuracy));
-        if (std::isfinite(d.validationAccuracy))
-            text += QStringLiteral(", and %1 is no better (%2)")
-                        .arg(d.validationSplit, percent(d.validationAccuracy));
-        return text + QStringLiteral("; the model does not fit even the data it was trained on");
-    }
-    return QStringLiteral("Underfitting: training loss ended at %1, above %2 of a uniform guess's %3")
-        .arg(lossText(d.lastTrainLoss), percent(params.maxTrainLossShareOfChance),
-             lossText(std::log(double(numClasses))));
+    return (fall < 0 ? QStringLiteral("up ") : QStringLiteral("down ")) + percent(std::abs(fall));
 }
 
-QString headline(const FitDiagnosisParams &params, int numClasses, const FitDiagnosis &d)
+QString underfittingText(const FitDiagnosis &d)
+{
+    return QStringLiteral(
+               "Underfitting: training loss has stopped falling while still high, and validation "
+               "loss stays close to it, so the model fits the data it was trained on no better than "
+               "new data; a larger model or less regularisation should help, unless the labels "
+               "are this ambiguous (based on the learning curve: training loss %1 -> %2 over "
+               "epochs %3-%4, %5, still %6 of epoch %7's %8; validation loss %9, %10 %11 "
+               "training)")
+               .arg(lossText(d.plateauStartTrainLoss), lossText(d.lastTrainLoss))
+               .arg(d.plateauFirstEpoch)
+               .arg(d.lastEpoch)
+               .arg(change(d.trainLossPlateauDrop), percent(d.trainLossShareOfFirst))
+               .arg(d.firstEpoch)
+               .arg(lossText(d.firstTrainLoss), lossText(d.lastValidationLoss),
+                    percent(std::abs(d.validationOverTrainLoss)),
+                    d.validationOverTrainLoss < 0 ? QStringLiteral("below") : QStringLiteral("above")) +
+           accuracyClause(d);
+}
+
+/** Nothing found: says what was looked at, and what could not be judged. */
+QString healthyText(const FitDiagnosisParams &params, const FitDiagnosis &d)
+{
+    if (!curveJudged(d))
+        return QStringLiteral("No large train/validation gap (%1 accuracy %2 vs %3 %4); %5, so convergence "
+                              "and underfitting are not judged")
+            .arg(d.trainSplit, percent(d.trainAccuracy), d.validationSplit, percent(d.validationAccuracy),
+                 d.epochs == 0 ? QStringLiteral("there is no training history")
+                               : QStringLiteral("there is only one epoch of training history"));
+    const QString levelled = QStringLiteral("validation loss levelled off at %1 (best at epoch %2 of %3)")
+                                 .arg(lossText(d.bestValidationLoss))
+                                 .arg(d.bestEpoch)
+                                 .arg(d.lastEpoch);
+    if (!underfittingJudged(d))
+        return QStringLiteral("No sign of overfitting: %1; %2 epochs are too few to judge underfitting "
+                              "(it needs %3)")
+                   .arg(levelled)
+                   .arg(d.epochs)
+                   .arg(std::max(params.plateauEpochs, 2)) +
+               accuracyClause(d);
+    return QStringLiteral("No sign of over- or underfitting: ") + levelled + accuracyClause(d);
+}
+
+QString headline(const FitDiagnosisParams &params, const FitDiagnosis &d)
 {
     switch (d.verdict) {
     case FitVerdict::Overfitting:
@@ -159,22 +246,22 @@ QString headline(const FitDiagnosisParams &params, int numClasses, const FitDiag
                  QString::number(100.0 * d.accuracyGap, 'f', 1), lossText(d.trainLoss),
                  lossText(d.validationLoss));
     case FitVerdict::Underfitting:
-        return underfittingText(params, numClasses, d);
-    case FitVerdict::Healthy: {
-        QString text = QStringLiteral("No sign of over- or underfitting");
-        if (d.epochs > 0)
-            text += QStringLiteral(": validation loss levelled off at %1 (best at epoch %2 of %3)")
-                        .arg(lossText(d.bestValidationLoss))
-                        .arg(d.bestEpoch)
-                        .arg(d.lastEpoch);
-        return text + accuracyClause(d);
-    }
+        return underfittingText(d);
+    case FitVerdict::Healthy:
+        return healthyText(params, d);
     case FitVerdict::Unknown:
         break;
     }
-    QString text = QStringLiteral("No diagnosis: there is no \"%1\" split and no training history")
-                       .arg(params.trainSplit);
-    if (std::isfinite(d.validationAccuracy))
+    QString text = QStringLiteral("No diagnosis: ");
+    if (!std::isfinite(d.trainAccuracy))
+        text += QStringLiteral("there is no \"%1\" split").arg(params.trainSplit);
+    else
+        text += QStringLiteral("there is no held-out split to compare \"%1\" with").arg(d.trainSplit);
+    text += d.epochs == 0 ? QStringLiteral(" and no training history")
+                          : QStringLiteral(" and only one epoch of training history");
+    if (std::isfinite(d.trainAccuracy))
+        text += QStringLiteral(" (%1 accuracy %2)").arg(d.trainSplit, percent(d.trainAccuracy));
+    else if (std::isfinite(d.validationAccuracy))
         text += QStringLiteral(" (%1 accuracy %2)").arg(d.validationSplit, percent(d.validationAccuracy));
     return text;
 }
@@ -187,13 +274,13 @@ QJsonValue number(double value)
 } // namespace
 
 FitDiagnosis FitDiagnosis::compute(const std::vector<SplitFit> &splits, const std::vector<EpochLoss> &history,
-                                   const FitDiagnosisParams &params, int numClasses)
+                                   const FitDiagnosisParams &params)
 {
     FitDiagnosis d;
     readSplits(splits, params, d);
-    readHistory(history, d);
-    judge(params, numClasses, d);
-    d.sentence = headline(params, numClasses, d) + QLatin1Char('.');
+    readHistory(history, params, d);
+    judge(params, d);
+    d.sentence = headline(params, d) + QLatin1Char('.');
     return d;
 }
 
@@ -230,17 +317,24 @@ QJsonObject FitDiagnosis::toJson() const
                      {QStringLiteral("validation_accuracy"), number(validationAccuracy)},
                      {QStringLiteral("train_loss"), number(trainLoss)},
                      {QStringLiteral("validation_loss"), number(validationLoss)},
-                     {QStringLiteral("accuracy_gap"), number(accuracyGap)}};
+                     {QStringLiteral("accuracy_gap"), number(accuracyGap)},
+                     {QStringLiteral("basis"), QJsonArray::fromStringList(basis)}};
     if (epochs > 0) {
-        json.insert(QStringLiteral("history"),
-                    QJsonObject{{QStringLiteral("epochs"), epochs},
-                                {QStringLiteral("best_epoch"), bestEpoch},
-                                {QStringLiteral("last_epoch"), lastEpoch},
-                                {QStringLiteral("epochs_since_best"), epochsSinceBest},
-                                {QStringLiteral("best_validation_loss"), number(bestValidationLoss)},
-                                {QStringLiteral("last_validation_loss"), number(lastValidationLoss)},
-                                {QStringLiteral("train_loss_at_best"), number(trainLossAtBest)},
-                                {QStringLiteral("last_train_loss"), number(lastTrainLoss)}});
+        json.insert(
+            QStringLiteral("history"),
+            QJsonObject{{QStringLiteral("epochs"), epochs},
+                        {QStringLiteral("best_epoch"), bestEpoch},
+                        {QStringLiteral("last_epoch"), lastEpoch},
+                        {QStringLiteral("epochs_since_best"), epochsSinceBest},
+                        {QStringLiteral("best_validation_loss"), number(bestValidationLoss)},
+                        {QStringLiteral("last_validation_loss"), number(lastValidationLoss)},
+                        {QStringLiteral("train_loss_at_best"), number(trainLossAtBest)},
+                        {QStringLiteral("last_train_loss"), number(lastTrainLoss)},
+                        {QStringLiteral("first_train_loss"), number(firstTrainLoss)},
+                        {QStringLiteral("plateau_first_epoch"), plateauFirstEpoch},
+                        {QStringLiteral("train_loss_plateau_drop"), number(trainLossPlateauDrop)},
+                        {QStringLiteral("train_loss_share_of_first"), number(trainLossShareOfFirst)},
+                        {QStringLiteral("validation_over_train_loss"), number(validationOverTrainLoss)}});
     }
     return json;
 }

@@ -50,17 +50,35 @@ struct FitDiagnosisParams
      */
     double maxAccuracyGap = 0.05;
     /**
-     * Underfitting: the model does not even fit its training data: train accuracy below this
-     * (80 %) with no large gap. The reference is a default for image classification, where
-     * a model that cannot reach 80 % on the data it was trained on is short of capacity or
-     * training, or the labels are very noisy; a team sets its own target here.
+     * Underfitting is read from the learning curve alone, because what accuracy a task allows
+     * differs (label noise, classes that overlap): the fixed 80 % train-accuracy reference this
+     * replaces called the 1M synthetic set underfitted at 69.9 %, an accuracy its generator
+     * sets, not a capacity limit. The curve shows underfitting when training has stopped
+     * improving while its loss is still high and the model fits the data it was trained on no
+     * better than new data; all three must hold.
+     *
+     * Stopped improving: training loss fell by less than plateauDrop (2 %) across the last
+     * plateauEpochs (3) epochs, i.e. under about 1 % an epoch, the noise floor
+     * convergenceTolerance uses for validation loss. A curve falling faster is still
+     * learning, and the remedy is more training, not a larger model.
      */
-    double minTrainAccuracy = 0.80;
+    int plateauEpochs = 3;
+    double plateauDrop = 0.02;
     /**
-     * Underfitting from the history alone (no train split metrics): the last training loss
-     * is above this share (50 %) of ln(numClasses), the loss of a uniform guess.
+     * Still high: the last training loss is at least this share (50 %) of the first epoch's.
+     * The first epoch's mean is the curve's own starting point, already well below a uniform
+     * guess as it averages the whole first pass. A model that fits its data ends far below
+     * half of it (the full demo's MLP is at 62 % after 8 epochs and still falling); one that
+     * stalls above has learned little after its first pass.
      */
-    double maxTrainLossShareOfChance = 0.5;
+    double minRemainingLossShare = 0.5;
+    /**
+     * No gap: the last validation loss is at most this share (5 %) above the last training
+     * loss, and train accuracy is not a large gap above validation's. Epoch-to-epoch noise
+     * in validation loss is a few percent, while a model with capacity to spare fits its
+     * training data visibly better than new data (the full demo: 11 %).
+     */
+    double maxUnderfitLossGap = 0.05;
 };
 
 /** The headline of the diagnosis, most urgent first when several apply. */
@@ -68,7 +86,9 @@ enum class FitVerdict { Unknown, Overfitting, NotConverged, LargeGap, Underfitti
 
 /**
  * The findings behind the sentence. Every finding that applies is set; verdict is the most
- * urgent of them (overfitting, then not converged, large gap, underfitting).
+ * urgent of them (overfitting, then not converged, large gap, underfitting). Overfitting and
+ * not converged need two epochs of history, underfitting plateauEpochs, the gap a train and
+ * a held-out split; what cannot be judged is not claimed, and the sentence says so.
  */
 struct FitDiagnosis
 {
@@ -91,6 +111,17 @@ struct FitDiagnosis
     int epochsSinceBest = 0;
     double bestValidationLoss = NAN, lastValidationLoss = NAN, previousValidationLoss = NAN;
     double trainLossAtBest = NAN, lastTrainLoss = NAN, previousTrainLoss = NAN;
+    int firstEpoch = 0;
+    double firstTrainLoss = NAN;
+    // The underfitting rule's numbers (NaN with fewer than plateauEpochs epochs).
+    int plateauFirstEpoch = 0;            // first epoch of the plateau window
+    double plateauStartTrainLoss = NAN;   // training loss at plateauFirstEpoch
+    double trainLossPlateauDrop = NAN;    // relative fall across the window (negative: rose)
+    double trainLossShareOfFirst = NAN;   // last / first epoch's training loss
+    double validationOverTrainLoss = NAN; // last validation / last training loss - 1
+
+    /** What the verdict rests on: "learning_curve", "splits", both, or neither (Unknown). */
+    QStringList basis;
 
     /** One plain sentence with the numbers, e.g. for `report`. */
     QString sentence;
@@ -98,10 +129,10 @@ struct FitDiagnosis
     /**
      * Is the model over- or underfitting? Reads per-split accuracy and mean loss and, when
      * there is one, the training history (history.csv; may be empty), and states the answer
-     * in one sentence. numClasses (0 = unknown) only enables the loss-based underfitting rule.
+     * in one sentence with the numbers it rests on.
      */
     static FitDiagnosis compute(const std::vector<SplitFit> &splits, const std::vector<EpochLoss> &history,
-                                const FitDiagnosisParams &params = {}, int numClasses = 0);
+                                const FitDiagnosisParams &params = {});
 
     QJsonObject toJson() const;
 };

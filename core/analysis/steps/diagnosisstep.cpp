@@ -23,8 +23,8 @@ QJsonObject DiagnosisStep::run(AnalysisContext &context, Progress &progress) con
         const ClassificationReport report = ClassificationReport::compute(table, s);
         splits.push_back({table.splitNames.at(s), report.samples, report.accuracy, report.meanLoss});
     }
-    const FitDiagnosis diagnosis = FitDiagnosis::compute(
-        splits, readTrainingHistory(context.project(), context.runId()), {}, context.classes());
+    const FitDiagnosis diagnosis =
+        FitDiagnosis::compute(splits, readTrainingHistory(context.project(), context.runId()));
     return diagnosis.toJson();
 }
 

@@ -111,6 +111,16 @@ int runDemo(const QStringList &arguments)
                       QStringLiteral("RATE"), QStringLiteral("0.03")});
     parser.addOption({QStringLiteral("source"), QStringLiteral("Folder with the Fashion-MNIST .gz files."),
                       QStringLiteral("DIR"), DemoOptions().sourceFolder});
+    // Another seed gives another demo of the same kind: data to choose parameters on that
+    // the figures reported on the standard demo were not measured on.
+    parser.addOption(
+        {QStringLiteral("seed"),
+         QStringLiteral("Seed of the subset and the label noise (default %1).").arg(DemoOptions().seed),
+         QStringLiteral("S"), QString::number(DemoOptions().seed)});
+    parser.addOption({QStringLiteral("model-seed"),
+                      QStringLiteral("Seed of the model's initialisation and batches (default %1).")
+                          .arg(DemoOptions().model.seed),
+                      QStringLiteral("S"), QString::number(DemoOptions().model.seed)});
     parser.addOption({QStringLiteral("force"), QStringLiteral("Replace an existing demo project.")});
     parser.addOption(
         {QStringLiteral("no-analyze"), QStringLiteral("Do not run the analysis engine on the demo.")});
@@ -125,6 +135,13 @@ int runDemo(const QStringList &arguments)
     options.overwrite = parser.isSet(QStringLiteral("force"));
     if (parser.isSet(QStringLiteral("epochs")))
         options.model.epochs = std::max(1, parser.value(QStringLiteral("epochs")).toInt());
+    bool seedOk = false, modelSeedOk = false;
+    options.seed = parser.value(QStringLiteral("seed")).toULongLong(&seedOk);
+    options.model.seed = parser.value(QStringLiteral("model-seed")).toULongLong(&modelSeedOk);
+    if (!seedOk || !modelSeedOk) {
+        printError(QStringLiteral("loupe-cli demo: --seed and --model-seed take a non-negative integer"));
+        return Usage;
+    }
     auto progress = stderrProgress();
     QElapsedTimer timer;
     timer.start();

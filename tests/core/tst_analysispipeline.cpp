@@ -1,6 +1,7 @@
 // The analysis pipeline end to end on a fixed-seed subset of the real Fashion-MNIST demo:
 // every step stores its results, and the label-issue ranking keeps its quality.
 
+#include "analysis/labels/confidentlearning.h"
 #include "analysis/labels/labelissueevaluation.h"
 #include "analysis/pipeline/analysispipeline.h"
 #include "analysis/pipeline/analysisregistry.h"
@@ -83,10 +84,37 @@ void TestAnalysisPipeline::labelIssueRankingFindsPlantedFlips()
     const std::vector<float> scores =
         AnalysisStore(project->database())
             .readSampleColumn(table.runId, QStringLiteral("issue_score"), table.size());
-    const RankingQuality quality = LabelIssueEvaluation::evaluateRanking(scores, flipped);
-    // Guards against regressions; measured 0.93-0.95 AUROC on this subset (90 flips, a 4-epoch model).
-    QVERIFY2(quality.auroc > 0.88, qPrintable(QString::number(quality.auroc)));
-    QVERIFY2(quality.averagePrecision > 0.25, qPrintable(QString::number(quality.averagePrecision)));
+    const RankingQuality blend = LabelIssueEvaluation::evaluateRanking(scores, flipped);
+
+    // The model alone on the same fixture: 1 - normalized margin of its probabilities.
+    const std::vector<float> probabilities =
+        ArrayStore(project->database()).readAll(table.runId, QStringLiteral("probabilities"));
+    const int classes = int(table.classNames.size());
+    QCOMPARE(qint64(probabilities.size()), table.size() * classes);
+    std::vector<float> modelScores(size_t(table.size()));
+    for (qint64 i = 0; i < table.size(); ++i)
+        modelScores[size_t(i)] =
+            float(1.0 - ConfidentLearning::normalizedMargin(probabilities.data() + i * classes, classes,
+                                                            table.labels[size_t(i)]));
+    const RankingQuality model = LabelIssueEvaluation::evaluateRanking(modelScores, flipped);
+    const QString figures = QStringLiteral("blend AUROC %1 AP %2, model alone AUROC %3 AP %4")
+                                .arg(blend.auroc)
+                                .arg(blend.averagePrecision)
+                                .arg(model.auroc)
+                                .arg(model.averagePrecision);
+
+    // The neighbours must earn their place: the blend ranks the planted flips better than the
+    // model it is built on. Measured with the default parameters on this fixture (3,000
+    // images, 90 flips, 3 folds of a 4-epoch model) for 11 seeds, blend minus model AP:
+    // noise seed 20261128 (this one) +0.050, seeds 1-7 +0.067 +0.089 +0.088 +0.085 +0.069
+    // +0.109 +0.055, model seeds 1-3 +0.054 +0.049 +0.032; AUROC +0.009 to +0.021. The
+    // required 0.02 is under two thirds of the smallest.
+    QVERIFY2(blend.averagePrecision > model.averagePrecision + 0.02, qPrintable(figures));
+    QVERIFY2(blend.auroc > model.auroc, qPrintable(figures));
+    // Floors against a broken model or evaluation: this fixture gives AUROC 0.946 and AP
+    // 0.573; over the 11 seeds above, 0.929-0.954 and 0.434-0.592.
+    QVERIFY2(blend.auroc > 0.90, qPrintable(figures));
+    QVERIFY2(blend.averagePrecision > 0.40, qPrintable(figures));
 }
 
 void TestAnalysisPipeline::clustersAreRankedBySeverity()

@@ -4,6 +4,7 @@
 #include "analysis/pipeline/analysisresults.h"
 #include "analysis/pipeline/analysisstep.h"
 #include "analysis/pipeline/reportcontext.h"
+#include "analysis/steps/labelissuesstep.h"
 #include "dataset/samplecounts.h"
 #include "dataset/sampletable.h"
 #include "metrics/classificationreport.h"
@@ -13,10 +14,27 @@
 
 namespace loupe {
 
+namespace {
+
+QJsonObject countsJson(const SampleCounts &counts)
+{
+    QJsonObject json{{QStringLiteral("samples"), counts.samples},     {QStringLiteral("labelled"), counts.labelled},
+                     {QStringLiteral("unlabeled"), counts.unlabeled}, {QStringLiteral("excluded"), counts.excluded},
+                     {QStringLiteral("evaluated"), counts.evaluated}, {QStringLiteral("errors"), counts.errors},
+                     {QStringLiteral("edited"), counts.edited},       {QStringLiteral("reviewed"), counts.reviewed}};
+    json.insert(QStringLiteral("flagged"), counts.flagged >= 0 ? QJsonValue(counts.flagged) : QJsonValue());
+    return json;
+}
+
+} // namespace
+
 QJsonObject reportJson(Project &project, const SampleTable &table)
 {
+    AnalysisResults analysis;
+    if (table.hasPredictions())
+        analysis = AnalysisResults::load(project, table.runId, table.size());
     const ClassificationReport overall = ClassificationReport::compute(table);
-    const SampleCounts counts = SampleCounts::of(table);
+    const SampleCounts counts = SampleCounts::of(table, analysis.get<LabelIssueResults>().isIssue);
     QJsonObject json = overall.toJson();
     json.remove(QStringLiteral("scope"));
     json.insert(QStringLiteral("project"), project.path());
@@ -24,6 +42,7 @@ QJsonObject reportJson(Project &project, const SampleTable &table)
     json.insert(QStringLiteral("evaluated_samples"), overall.samples);
     json.insert(QStringLiteral("classes"), QJsonArray::fromStringList(table.classNames));
     json.insert(QStringLiteral("edited_labels"), counts.edited);
+    json.insert(QStringLiteral("counts"), countsJson(counts));
     QString runName;
     for (const RunInfo &run : project.runs()) {
         if (run.id == table.runId)
@@ -36,7 +55,6 @@ QJsonObject reportJson(Project &project, const SampleTable &table)
     json.insert(QStringLiteral("splits"), splits);
     if (!table.hasPredictions())
         return json;
-    const AnalysisResults analysis = AnalysisResults::load(project, table.runId, table.size());
     const ReportContext context{project, table, analysis};
     for (const AnalysisStep *step : analysisSteps())
         step->addReportJson(context, json);

@@ -51,6 +51,16 @@ std::vector<int> currentLabels(SqliteDatabase &db)
     return labels;
 }
 
+/** The parameters the run's label issues were computed with (the defaults for a summary without them). */
+LabelIssueParams paramsOf(const QJsonObject &summary)
+{
+    LabelIssueParams params;
+    params.neighbourWeight = summary.value(QStringLiteral("neighbour_weight")).toDouble(params.neighbourWeight);
+    params.neighbours = summary.value(QStringLiteral("neighbours")).toInt(params.neighbours);
+    params.neighbourSmoothing = summary.value(QStringLiteral("neighbour_smoothing")).toDouble(params.neighbourSmoothing);
+    return params;
+}
+
 int labelOf(SqliteDatabase &db, qint64 sample)
 {
     auto query = db.prepare(QStringLiteral("SELECT label FROM samples WHERE sample_index = ?"));
@@ -100,7 +110,7 @@ private:
         std::optional<KnnGraph> graph;
         if (summary->value(QStringLiteral("used_neighbours")).toBool())
             graph = arrays.knnGraph(rows);
-        const LabelIssueFinder finder{LabelIssueParams()};
+        const LabelIssueFinder finder{paramsOf(*summary)};
         const bool neighbours = graph && finder.usesNeighbours(&*graph, rows);
         const int classes = int(arrays.shape(RunArray::Probabilities)->cols);
         const std::vector<double> prior = LabelNeighbourhood::labelPrior(labels, classes);
@@ -153,7 +163,11 @@ QJsonObject LabelIssuesStep::run(AnalysisContext &context, Progress &progress) c
     store.writeSampleColumn(table.runId, kIsIssue, flags);
     store.writeSampleColumn(table.runId, kSuggestedLabel, issues.suggestedLabel);
     const ConfidentLearningResult &cl = issues.confidentLearning;
+    const LabelIssueParams &params = context.options().labelIssues;
     return {{QStringLiteral("flagged"), qint64(std::count(flags.begin(), flags.end(), 1))},
+            {QStringLiteral("neighbour_weight"), params.neighbourWeight},
+            {QStringLiteral("neighbours"), params.neighbours},
+            {QStringLiteral("neighbour_smoothing"), params.neighbourSmoothing},
             {QStringLiteral("used_neighbours"), issues.usedNeighbours},
             {QStringLiteral("label_prior"),
              jsonArray(LabelNeighbourhood::labelPrior(table.labels, context.classes()))},

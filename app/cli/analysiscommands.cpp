@@ -9,8 +9,8 @@
 #include "dataset/sampletable.h"
 #include "formats/csvwriter.h"
 #include "storage/analysisstore.h"
-#include "storage/arraystore.h"
 #include "storage/project.h"
+#include "storage/runarrays.h"
 #include "storage/sampletableloader.h"
 #include "storage/sqlfilter.h"
 #include "storage/sqlitedatabase.h"
@@ -187,16 +187,16 @@ int runSimilar(const QStringList &arguments)
     }
     auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
     const SampleTable table = loadSampleTable(*project);
-    ArrayStore arrays(project->database());
-    const auto shape = arrays.shape(table.runId, QStringLiteral("embeddings"));
+    const RunArrays arrays(project->database(), table.runId);
+    const auto shape = arrays.shape(RunArray::Embeddings);
     if (!shape)
         throw Error(
             QStringLiteral("the run has no embeddings: import embeddings.npy to search by similarity"));
     KnnParams params;
     params.method = KnnParams::Method::Exact; // one query: a scan beats building an index
     Progress progress;
-    const NearestNeighbors index(arrays.readAll(table.runId, QStringLiteral("embeddings")), shape->rows,
-                                 int(shape->cols), params, progress);
+    const NearestNeighbors index(arrays.read(RunArray::Embeddings), shape->rows, int(shape->cols), params,
+                                 progress);
     const std::vector<qint64> query =
         parser.isSet(QStringLiteral("id"))
             ? std::vector<qint64>{sampleOfId(*project, parser.value(QStringLiteral("id")))}

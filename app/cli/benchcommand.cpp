@@ -11,8 +11,8 @@
 #include "dataset/sampletable.h"
 #include "import/loupefolderimporter.h"
 #include "metrics/classificationreport.h"
-#include "storage/arraystore.h"
 #include "storage/project.h"
+#include "storage/runarrays.h"
 #include "storage/sampletableloader.h"
 
 #include <QDir>
@@ -174,11 +174,11 @@ void timeSearchKernels(const QString &path, int queries, Timings &timings)
 {
     auto project = Project::open(path);
     const SampleTable table = loadSampleTable(*project);
-    ArrayStore arrays(project->database());
-    const auto shape = arrays.shape(table.runId, QStringLiteral("embeddings"));
+    const RunArrays arrays(project->database(), table.runId);
+    const auto shape = arrays.shape(RunArray::Embeddings);
     if (!shape)
         return;
-    std::vector<float> embeddings = arrays.readAll(table.runId, QStringLiteral("embeddings"));
+    std::vector<float> embeddings = arrays.read(RunArray::Embeddings);
     const qint64 n = shape->rows;
     const int d = int(shape->cols);
     Progress quiet;

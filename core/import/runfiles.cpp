@@ -6,7 +6,7 @@
 #include "formats/npyfile.h"
 #include "import/importproblems.h"
 #include "metrics/samplescores.h"
-#include "storage/arraystore.h"
+#include "storage/runarrays.h"
 #include "storage/sqlitedatabase.h"
 
 #include <QDateTime>
@@ -240,7 +240,7 @@ void writeProbabilities(SqliteDatabase &db, int runId, qint64 rows, int numClass
             insert.execute();
         }
     };
-    ArrayStore(db).write(runId, QStringLiteral("probabilities"), {rows, numClasses}, deriving, &progress);
+    RunArrays(db, runId).write(RunArray::Probabilities, {rows, numClasses}, deriving, &progress);
 }
 
 void writeHistory(SqliteDatabase &db, int runId, const TrainingHistoryTable &history)
@@ -325,13 +325,13 @@ int RunFiles::write(SqliteDatabase &db, const QString &runName, int classes, con
                        probabilityRows(*scores(), usesLogits(), fileRows), progress);
     if (m_embeddings) {
         progress.setStep(QStringLiteral("Writing embeddings"));
-        ArrayStore(db).write(runId, QStringLiteral("embeddings"), {samples, m_embeddings->cols()},
-                             plainRows(*m_embeddings, fileRows), &progress);
+        RunArrays(db, runId).write(RunArray::Embeddings, {samples, m_embeddings->cols()},
+                                   plainRows(*m_embeddings, fileRows), &progress);
     }
     if (m_coords) {
         progress.setStep(QStringLiteral("Writing coordinates"));
-        ArrayStore(db).write(runId, QStringLiteral("coords"), {samples, 2}, plainRows(*m_coords, fileRows),
-                             &progress);
+        RunArrays(db, runId).write(RunArray::ImportedCoords, {samples, 2}, plainRows(*m_coords, fileRows),
+                                   &progress);
     }
     if (m_history)
         writeHistory(db, runId, *m_history);

@@ -1,22 +1,20 @@
 // The sample detail view on a small analysed Fashion-MNIST project, offscreen: it shows the
 // selected sample's header, its stored probabilities and kNN neighbours, follows relabel and
 // undo in the history, selects a clicked neighbour, drops stale loads, and names a missing or
-// unreadable image file. A screenshot goes to /tmp for the README.
+// unreadable image file, and refreshes its analysis rows after the analysis ran again. A
+// screenshot goes to /tmp for the README.
 
 #include "analysis/pipeline/analysispipeline.h"
-#include "analysis/steps/kmeansstep.h"
+#include "analysis/pipeline/analysisresults.h"
 #include "analysis/steps/labelissuesstep.h"
-#include "analysis/steps/mapstep.h"
 #include "common/progress.h"
-#include "controllers/exportcontroller.h"
-#include "controllers/workflowcontroller.h"
 #include "demo/fashionmnistdemo.h"
 #include "fixturedataset.h"
 #include "panels/detailpanel.h"
 #include "panels/probabilitybars.h"
 #include "projectsession.h"
-#include "storage/arraystore.h"
 #include "storage/project.h"
+#include "storage/runarrays.h"
 #include "storage/sqlitedatabase.h"
 
 #include <QApplication>
@@ -57,12 +55,13 @@ private Q_SLOTS:
     void staleLoadIsDropped();
     void missingImageAndNoKnnGraphAreExplained();
     void closeShowsPlaceholder();
+    void reanalysisRefreshesTheAnalysisRows();
     void screenshot();
 
 private:
     void select(qint64 sample);
     QString headerText() const;
-    std::vector<float> storedRow(const QString &array, qint64 sample) const;
+    std::vector<float> storedRow(RunArray array, qint64 sample) const;
     /** A sample the model disagrees with, so the header and bars have two classes to mark. */
     qint64 disputedSample() const;
 
@@ -115,10 +114,10 @@ QString TestDetailPanel::headerText() const
     return document.toPlainText();
 }
 
-std::vector<float> TestDetailPanel::storedRow(const QString &array, qint64 sample) const
+std::vector<float> TestDetailPanel::storedRow(RunArray array, qint64 sample) const
 {
     auto project = Project::open(m_demo.projectPath, Project::Access::ReadOnly);
-    return ArrayStore(project->database()).readRow(m_session->table().runId, array, sample);
+    return RunArrays(project->database(), m_session->table().runId).readRow(array, sample);
 }
 
 qint64 TestDetailPanel::disputedSample() const
@@ -174,7 +173,7 @@ void TestDetailPanel::barsHoldStoredProbabilities()
 {
     const qint64 sample = disputedSample();
     select(sample);
-    const std::vector<float> stored = storedRow(QStringLiteral("probabilities"), sample);
+    const std::vector<float> stored = storedRow(RunArray::Probabilities, sample);
     const ProbabilityBars *bars = m_panel->probabilityBars();
     QCOMPARE(bars->probabilities(), stored);
     // Ten classes: all shown, most probable first, the top one the predicted class.
@@ -245,7 +244,7 @@ void TestDetailPanel::neighboursEqualStoredKnnRow()
     const qint64 sample = 7;
     select(sample);
     std::vector<qint64> expected;
-    for (const float index : storedRow(QStringLiteral("knn_indices"), sample)) {
+    for (const float index : storedRow(RunArray::KnnIndices, sample)) {
         if (index >= 0)
             expected.push_back(qint64(index));
     }
@@ -353,6 +352,33 @@ void TestDetailPanel::closeShowsPlaceholder()
     m_session->close();
     QCOMPARE(m_panel->currentSample(), -1);
     QVERIFY(!m_panel->header()->isVisible());
+}
+
+void TestDetailPanel::reanalysisRefreshesTheAnalysisRows()
+{
+    const qint64 sample = disputedSample();
+    select(sample);
+    const auto analyse = [this](double neighbourWeight) {
+        auto project = Project::open(m_demo.projectPath);
+        AnalysisOptions options;
+        options.steps = {QStringLiteral("label_issues")};
+        options.labelIssues.neighbourWeight = neighbourWeight;
+        Progress progress;
+        AnalysisPipeline(*project).run(options, progress);
+        return AnalysisResults::load(*project, m_session->table().runId, m_session->table().size());
+    };
+    const float before = m_session->analysis().get<LabelIssueResults>().issueScore[size_t(sample)];
+    // The label issues again without the neighbours' vote (what File > Analyse Project does,
+    // with other parameters so that the score moves): the header must show the new score.
+    QSignalSpy shown(m_panel.get(), &DetailPanel::detailsShown);
+    m_session->reloadAnalysis(analyse(0.0));
+    const float after = m_session->analysis().get<LabelIssueResults>().issueScore[size_t(sample)];
+    QVERIFY2(std::abs(after - before) > 1e-3f, qPrintable(QStringLiteral("%1 %2").arg(before).arg(after)));
+    QVERIFY2(headerText().contains(QString::number(double(after), 'f', 3)), qPrintable(headerText()));
+    QVERIFY(!headerText().contains(QString::number(double(before), 'f', 3)));
+    QVERIFY(shown.wait(5000)); // and the stored rows (neighbours, history) were read again
+    QCOMPARE(shown.first().first().toLongLong(), sample);
+    m_session->reloadAnalysis(analyse(LabelIssueParams().neighbourWeight)); // as the other tests expect
 }
 
 void TestDetailPanel::screenshot()

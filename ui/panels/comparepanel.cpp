@@ -15,7 +15,6 @@
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace loupe {
 
@@ -39,7 +38,10 @@ ComparePanel::ComparePanel(ProjectSession &session, QWidget *parent)
       m_classModel(new QStandardItemModel(this)), m_classTable(new QTableView(this)),
       m_groupModel(new QStandardItemModel(this)), m_groupTable(new QTableView(this)),
       m_showFixed(new QPushButton(this)), m_showRegressed(new QPushButton(this)),
-      m_showResolved(new QPushButton(this))
+      m_showResolved(new QPushButton(this)),
+      m_query(
+          this, [this](std::shared_ptr<RunComparison> &comparison) { onComparisonFinished(comparison); },
+          [this](const QString &error) { onComparisonFailed(error); })
 {
     auto *runs = new QHBoxLayout;
     runs->addWidget(new QLabel(tr("Before:"), this));
@@ -71,7 +73,6 @@ ComparePanel::ComparePanel(ProjectSession &session, QWidget *parent)
         tr("Likely label errors of the before run that the after run no longer flags"));
 
     connect(m_compare, &QPushButton::clicked, this, &ComparePanel::compare);
-    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, &ComparePanel::onComparisonFinished);
     connect(m_showFixed, &QPushButton::clicked, this,
             [this] { showSamples(tr("fixed in %1").arg(m_comparison->after.name), m_comparison->fixed); });
     connect(m_showRegressed, &QPushButton::clicked, this, [this] {
@@ -91,13 +92,11 @@ ComparePanel::ComparePanel(ProjectSession &session, QWidget *parent)
     refreshRuns();
 }
 
-ComparePanel::~ComparePanel()
-{
-    m_watcher.waitForFinished();
-}
+ComparePanel::~ComparePanel() = default;
 
 void ComparePanel::refreshRuns()
 {
+    m_query.invalidate();
     m_comparison.reset();
     m_before->clear();
     m_after->clear();
@@ -122,44 +121,34 @@ void ComparePanel::refreshRuns()
 
 void ComparePanel::compare()
 {
-    if (!m_session.isOpen() || m_watcher.isRunning() || m_before->currentIndex() < 0)
+    if (!m_session.isOpen() || m_before->currentIndex() < 0)
         return;
-    const QString path = m_session.project()->path();
     const int before = m_before->currentData().toInt();
     const int after = m_after->currentData().toInt();
     m_compare->setEnabled(false);
     m_summary->setText(tr("Comparing…"));
-    // Its own read-only connection: SQLite connections stay on one thread.
-    m_watcher.setFuture(QtConcurrent::run([path, before, after] {
-        Outcome outcome;
-        try {
-            auto project = Project::open(path, Project::Access::ReadOnly);
-            outcome.comparison =
-                std::make_shared<RunComparison>(RunComparison::compute(*project, before, after));
-        } catch (const Error &error) {
-            outcome.error = error.message();
-        }
-        return outcome;
-    }));
+    m_query.request(m_session.project()->path(), [before, after](ProjectReader &reader) {
+        return std::make_shared<RunComparison>(RunComparison::compute(reader.project(), before, after));
+    });
 }
 
 void ComparePanel::waitForComparison()
 {
-    m_watcher.waitForFinished();
-    QCoreApplication::sendPostedEvents();
-    QCoreApplication::processEvents();
+    m_query.waitForIdle();
 }
 
-void ComparePanel::onComparisonFinished()
+void ComparePanel::onComparisonFailed(const QString &error)
 {
-    const Outcome outcome = m_watcher.result();
     m_compare->setEnabled(true);
-    m_comparison = outcome.comparison;
-    if (!m_comparison) {
-        m_summary->setText(tr("Cannot compare: %1").arg(outcome.error.toHtmlEscaped()));
-        updateButtons();
-        return;
-    }
+    m_comparison.reset();
+    m_summary->setText(tr("Cannot compare: %1").arg(error.toHtmlEscaped()));
+    updateButtons();
+}
+
+void ComparePanel::onComparisonFinished(std::shared_ptr<RunComparison> &comparison)
+{
+    m_compare->setEnabled(true);
+    m_comparison = comparison;
     m_summary->setText(summaryText());
     showClasses();
     showGroups();

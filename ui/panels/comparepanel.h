@@ -2,7 +2,8 @@
 
 #include "report/runcomparison.h"
 
-#include <QFutureWatcher>
+#include "panelquery.h"
+
 #include <QWidget>
 
 #include <memory>
@@ -48,14 +49,9 @@ public:
     QPushButton *resolvedButton() const { return m_showResolved; }
 
 private:
-    struct Outcome
-    {
-        std::shared_ptr<RunComparison> comparison;
-        QString error;
-    };
-
     void refreshRuns();
-    void onComparisonFinished();
+    void onComparisonFinished(std::shared_ptr<RunComparison> &comparison);
+    void onComparisonFailed(const QString &error);
     void showClasses();
     void showGroups();
     void showSamples(const QString &description, const std::vector<qint64> &samples);
@@ -74,7 +70,7 @@ private:
     QPushButton *m_showRegressed;
     QPushButton *m_showResolved;
     std::shared_ptr<RunComparison> m_comparison;
-    QFutureWatcher<Outcome> m_watcher;
+    PanelQuery<std::shared_ptr<RunComparison>> m_query;
 };
 
 } // namespace loupe

@@ -17,7 +17,6 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 #include "analysis/pipeline/analysisresults.h"
 #include "analysis/steps/labelissuesstep.h"
@@ -27,9 +26,9 @@
 #include "edits/labelrepository.h"
 #include "panels/probabilitybars.h"
 #include "projectsession.h"
-#include "storage/arraystore.h"
 #include "storage/project.h"
 #include "storage/projectschema.h"
+#include "storage/runarrays.h"
 #include "storage/sqlitedatabase.h"
 
 namespace loupe {
@@ -37,7 +36,6 @@ namespace loupe {
 /** Read on the worker thread, applied on the UI thread. */
 struct DetailPanel::Details
 {
-    quint64 generation = 0;
     qint64 sample = -1;
     QImage image;
     QString imageMessage; // set instead of image when the file is missing or unreadable
@@ -48,14 +46,10 @@ struct DetailPanel::Details
     QList<QImage> thumbnails; // per neighbour; null when unreadable
     QList<LabelEdit> history; // oldest first, as the repository returns it
     QList<std::pair<QString, QString>> metadata;
-    QString error;
 };
 
 namespace {
 
-const QString kProbabilities = QStringLiteral("probabilities");
-const QString kKnnIndices = QStringLiteral("knn_indices");
-const QString kKnnDistances = QStringLiteral("knn_distances");
 // Larger images are decoded smaller: the panel never shows more, and scaling stays cheap on resize.
 constexpr int kMaxImageSide = 1600;
 constexpr int kThumbnailSide = 64;
@@ -65,9 +59,7 @@ const QColor kAmber(226, 140, 36);
 /** The worker's inputs, copied on the UI thread (QStringList copies share, so this is cheap). */
 struct Request
 {
-    quint64 generation = 0;
     qint64 sample = -1;
-    QString projectPath;
     int runId = -1;
     QStringList images;
 };
@@ -112,13 +104,13 @@ QImage readThumbnail(const QString &path)
 
 void readNeighbours(Project &project, const Request &request, DetailPanel::Details &details)
 {
-    ArrayStore arrays(project.database());
-    const auto shape = arrays.shape(request.runId, kKnnIndices);
+    const RunArrays arrays(project.database(), request.runId);
+    const auto shape = arrays.shape(RunArray::KnnIndices);
     details.hasKnnGraph = shape && shape->rows > request.sample;
     if (!details.hasKnnGraph)
         return;
-    const std::vector<float> indices = arrays.readRow(request.runId, kKnnIndices, request.sample);
-    const std::vector<float> distances = arrays.readRow(request.runId, kKnnDistances, request.sample);
+    const std::vector<float> indices = arrays.readRow(RunArray::KnnIndices, request.sample);
+    const std::vector<float> distances = arrays.readRow(RunArray::KnnDistances, request.sample);
     for (size_t k = 0; k < indices.size(); ++k) {
         const auto neighbour = qint64(indices[k]);
         if (neighbour < 0 || neighbour >= request.images.size())
@@ -165,25 +157,20 @@ QList<std::pair<QString, QString>> readMetadata(Project &project, qint64 sample)
     return values;
 }
 
-std::shared_ptr<DetailPanel::Details> loadDetails(const Request &request)
+/** Runs on the query's worker thread; throws loupe::Error when the project cannot be read. */
+DetailPanel::Details loadDetails(Project &project, const Request &request)
 {
-    auto details = std::make_shared<DetailPanel::Details>();
-    details->generation = request.generation;
-    details->sample = request.sample;
-    try {
-        auto project = Project::open(request.projectPath, Project::Access::ReadOnly);
-        details->image = readImage(project->absoluteImagePath(request.images.at(request.sample)),
-                                   kMaxImageSide, &details->imageMessage);
-        ArrayStore arrays(project->database());
-        if (request.runId >= 0 && arrays.shape(request.runId, kProbabilities))
-            details->probabilities = arrays.readRow(request.runId, kProbabilities, request.sample);
-        if (request.runId >= 0)
-            readNeighbours(*project, request, *details);
-        details->history = LabelRepository(*project).history(request.sample);
-        details->metadata = readMetadata(*project, request.sample);
-    } catch (const Error &error) {
-        details->error = error.message();
-    }
+    DetailPanel::Details details;
+    details.sample = request.sample;
+    details.image = readImage(project.absoluteImagePath(request.images.at(request.sample)), kMaxImageSide,
+                              &details.imageMessage);
+    const RunArrays arrays(project.database(), request.runId);
+    if (request.runId >= 0 && arrays.has(RunArray::Probabilities))
+        details.probabilities = arrays.readRow(RunArray::Probabilities, request.sample);
+    if (request.runId >= 0)
+        readNeighbours(project, request, details);
+    details.history = LabelRepository(project).history(request.sample);
+    details.metadata = readMetadata(project, request.sample);
     return details;
 }
 
@@ -282,7 +269,10 @@ DetailPanel::DetailPanel(ProjectSession &session, QWidget *parent)
       m_bars(new ProbabilityBars(this)), m_tabs(new QTabWidget(this)), m_neighbourView(new QListView(this)),
       m_neighbourMessage(new QLabel(this)), m_neighbourModel(new QStandardItemModel(this)),
       m_metadataModel(new QStandardItemModel(this)), m_metadataView(createTable(m_metadataModel, this)),
-      m_historyModel(new QStandardItemModel(this)), m_historyView(createTable(m_historyModel, this))
+      m_historyModel(new QStandardItemModel(this)), m_historyView(createTable(m_historyModel, this)),
+      m_query(
+          this, [this](Details &details) { apply(details); },
+          [this](const QString &message) { onLoadFailed(message); })
 {
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setWordWrap(true);
@@ -299,9 +289,10 @@ DetailPanel::DetailPanel(ProjectSession &session, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_pages);
 
-    connect(&m_loader, &QFutureWatcher<std::shared_ptr<Details>>::finished, this, &DetailPanel::onLoaded);
     connect(&session, &ProjectSession::selectionChanged, this, &DetailPanel::followSelection);
     connect(&session, &ProjectSession::samplesEdited, this, &DetailPanel::onSamplesEdited);
+    // A new analysis changes the issue score, the suggestion and the neighbours.
+    connect(&session, &ProjectSession::analysisReloaded, this, &DetailPanel::onAnalysisReloaded);
     connect(&session, &ProjectSession::opened, this, &DetailPanel::onOpenedOrClosed);
     connect(&session, &ProjectSession::closed, this, &DetailPanel::onOpenedOrClosed);
     connect(m_neighbourView, &QListView::clicked, this,
@@ -311,10 +302,7 @@ DetailPanel::DetailPanel(ProjectSession &session, QWidget *parent)
     onOpenedOrClosed();
 }
 
-DetailPanel::~DetailPanel()
-{
-    m_loader.waitForFinished();
-}
+DetailPanel::~DetailPanel() = default;
 
 QWidget *DetailPanel::createContent()
 {
@@ -396,7 +384,7 @@ bool DetailPanel::eventFilter(QObject *watched, QEvent *event)
 void DetailPanel::changeEvent(QEvent *event)
 {
     // The header's rich text bakes in palette colours.
-    if (event->type() == QEvent::PaletteChange && m_current >= 0 && m_loaded == m_generation)
+    if (event->type() == QEvent::PaletteChange && m_current >= 0 && !isLoading())
         showHeader();
     QWidget::changeEvent(event);
 }
@@ -404,8 +392,7 @@ void DetailPanel::changeEvent(QEvent *event)
 void DetailPanel::onOpenedOrClosed()
 {
     m_current = -1;
-    ++m_generation;
-    m_loaded = m_generation;
+    m_query.invalidate();
     if (!m_session.isOpen()) {
         showPlaceholder(tr("No project is open."));
         return;
@@ -428,8 +415,7 @@ void DetailPanel::followSelection()
     m_current = sample;
     if (sample < 0 || sample >= m_session.table().size()) {
         m_current = -1;
-        ++m_generation;
-        m_loaded = m_generation;
+        m_query.invalidate();
         showPlaceholder(tr("Select a sample to see its image, probabilities, neighbours and history."));
         return;
     }
@@ -446,41 +432,39 @@ void DetailPanel::onSamplesEdited(const QList<qint64> &samples)
         reload(); // the history gained a row
 }
 
+void DetailPanel::onAnalysisReloaded()
+{
+    if (m_current < 0)
+        return;
+    showHeader();
+    reload();
+}
+
 void DetailPanel::reload()
 {
-    ++m_generation;
-    // One load at a time: a running one is dropped when it lands and the current sample is loaded then.
-    if (!m_loader.isRunning())
-        startLoad();
-}
-
-void DetailPanel::startLoad()
-{
     Request request;
-    request.generation = m_generation;
     request.sample = m_current;
-    request.projectPath = m_session.project()->path();
     request.runId = m_session.table().runId;
     request.images = m_session.table().images;
-    m_loader.setFuture(QtConcurrent::run([request] { return loadDetails(request); }));
+    m_query.request(m_session.project()->path(),
+                    [request](ProjectReader &reader) { return loadDetails(reader.project(), request); });
 }
 
-void DetailPanel::onLoaded()
+void DetailPanel::waitForLoad()
 {
-    const std::shared_ptr<Details> details = m_loader.result();
-    if (details->generation == m_generation) {
-        apply(*details);
-        return;
-    }
-    if (m_loaded != m_generation && m_current >= 0 && m_session.isOpen())
-        startLoad();
+    m_query.waitForIdle();
+}
+
+void DetailPanel::onLoadFailed(const QString &message)
+{
+    m_status->setText(message);
+    m_status->setVisible(true);
 }
 
 void DetailPanel::apply(const Details &details)
 {
-    m_loaded = details.generation;
-    m_status->setText(details.error);
-    m_status->setVisible(!details.error.isEmpty());
+    m_status->clear();
+    m_status->setVisible(false);
     showHeader();
     showImage(details);
     showProbabilities(details);

@@ -3,7 +3,8 @@
 #include <memory>
 #include <vector>
 
-#include <QFutureWatcher>
+#include "panelquery.h"
+
 #include <QImage>
 #include <QWidget>
 
@@ -28,9 +29,9 @@ class ProjectSession;
  *
  * Shows the first sample of the session's selection. The image, the neighbours'
  * thumbnails and the per-sample rows (probabilities, neighbours, history, metadata) are
- * read on a worker thread through its own read-only connection; one load runs at a time
- * and a load finished for a sample no longer current is dropped (and the current one
- * started), so scrolling through the grid never queues a backlog.
+ * read through a PanelQuery (a worker thread, its own read-only connection, stale loads
+ * dropped), so scrolling through the grid never queues a backlog. It reloads after an
+ * edit of the sample and after the analysis ran again.
  */
 class DetailPanel final : public QWidget
 {
@@ -47,7 +48,9 @@ public:
     /** The sample shown (or being loaded); -1 without a selection. */
     qint64 currentSample() const { return m_current; }
     /** Whether a load for the current sample is still on its way. */
-    bool isLoading() const { return m_loaded != m_generation; }
+    bool isLoading() const { return m_query.isBusy(); }
+    /** Blocks until the current sample's details are on screen (tests). */
+    void waitForLoad();
 
     QLabel *header() const { return m_header; }
     ProbabilityBars *probabilityBars() const { return m_bars; }
@@ -81,9 +84,9 @@ private:
     void onSamplesEdited(const QList<qint64> &samples);
     void onOpenedOrClosed();
     void showPlaceholder(const QString &text);
+    void onAnalysisReloaded();
     void reload();
-    void startLoad();
-    void onLoaded();
+    void onLoadFailed(const QString &message);
     void apply(const Details &details);
     void showHeader();
     void showImage(const Details &details);
@@ -110,13 +113,11 @@ private:
     QTableView *m_metadataView;
     QStandardItemModel *m_historyModel;
     QTableView *m_historyView;
-    QFutureWatcher<std::shared_ptr<Details>> m_loader;
     QImage m_fullImage;
     std::vector<qint64> m_neighbours;
     std::vector<float> m_distances;
     qint64 m_current = -1;
-    quint64 m_generation = 0; // bumped by every change that makes shown details stale
-    quint64 m_loaded = 0;     // the generation on screen
+    PanelQuery<Details> m_query;
 };
 
 } // namespace loupe

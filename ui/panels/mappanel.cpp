@@ -19,7 +19,6 @@
 #include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 #include <algorithm>
 #include <cmath>
@@ -67,7 +66,10 @@ QPolygonF convexHull(std::vector<QPointF> points)
 
 MapPanel::MapPanel(ProjectSession &session, QWidget *parent)
     : QWidget(parent), m_session(session), m_colorBy(new QComboBox(this)), m_placeholder(new QLabel(this)),
-      m_stack(new QStackedLayout), m_view(new EmbeddingMapView(this))
+      m_stack(new QStackedLayout), m_view(new EmbeddingMapView(this)),
+      m_metadata(
+          this, [this](const MetadataValues &values) { onMetadataLoaded(values); },
+          [](const QString &) {}) // the column vanished with a reopened project: keep the old colors
 {
     m_colorBy->addItem(tr("Error"), int(ColorBy::Error));
     m_colorBy->addItem(tr("Loss"), int(ColorBy::Loss));
@@ -127,8 +129,6 @@ MapPanel::MapPanel(ProjectSession &session, QWidget *parent)
 
     m_view->setToolTipProvider([this](qint64 sample) { return toolTipFor(sample); });
     connect(m_colorBy, &QComboBox::currentIndexChanged, this, &MapPanel::recolor);
-    connect(&m_metadata, &QFutureWatcher<std::shared_ptr<MetadataValues>>::finished, this,
-            &MapPanel::onMetadataLoaded);
     connect(m_view, &EmbeddingMapView::selectionChanged, this, [this](const std::vector<qint64> &points) {
         m_session.setSelection(QList<qint64>(points.begin(), points.end()), this);
     });
@@ -172,34 +172,27 @@ void MapPanel::setColorByMetadata(const QString &column)
 
 void MapPanel::loadMetadata(const QString &column)
 {
-    m_metadata.waitForFinished();
-    const QString path = m_session.project()->path();
     const qint64 samples = m_session.table().size();
-    m_metadata.setFuture(QtConcurrent::run([path, column, samples]() -> std::shared_ptr<MetadataValues> {
-        try {
-            auto project = Project::open(path, Project::Access::ReadOnly);
-            return std::make_shared<MetadataValues>(MetadataValues::load(*project, column, samples));
-        } catch (const Error &) {
-            return nullptr; // the column vanished with a reopened project: keep the old colors
-        }
-    }));
+    m_metadata.request(m_session.project()->path(), [column, samples](ProjectReader &reader) {
+        return MetadataValues::load(reader.project(), column, samples);
+    });
 }
 
-void MapPanel::onMetadataLoaded()
+void MapPanel::onMetadataLoaded(const MetadataValues &values)
 {
-    const std::shared_ptr<MetadataValues> values = m_metadata.result();
-    if (!values || ColorBy(m_colorBy->currentData().toInt()) != ColorBy::Metadata ||
-        values->column.name != m_colorBy->currentData(kColumnRole).toString())
+    if (ColorBy(m_colorBy->currentData().toInt()) != ColorBy::Metadata ||
+        values.column.name != m_colorBy->currentData(kColumnRole).toString())
         return;
-    if (values->isNumeric())
-        colorScalar(values->numbers, values->column.name);
+    if (values.isNumeric())
+        colorScalar(values.numbers, values.column.name);
     else
-        colorCategories(values->categories, values->categoryNames);
+        colorCategories(values.categories, values.categoryNames);
     Q_EMIT colorByReady();
 }
 
 void MapPanel::reload()
 {
+    m_metadata.invalidate();
     const std::vector<float> &map = m_session.analysis().get<MapResults>().coordinates;
     m_stack->setCurrentWidget(map.empty() ? static_cast<QWidget *>(m_placeholder) : m_view);
     m_view->setPoints(map);

@@ -1,6 +1,8 @@
 #pragma once
 
-#include <QFutureWatcher>
+#include "panelquery.h"
+#include "storage/metadatavalues.h"
+
 #include <QWidget>
 
 #include <memory>
@@ -52,7 +54,7 @@ Q_SIGNALS:
 private:
     void reload();
     void loadMetadata(const QString &column);
-    void onMetadataLoaded();
+    void onMetadataLoaded(const MetadataValues &values);
     void recolor();
     void colorCategories(std::vector<int> category, const QStringList &names);
     void colorScalar(std::vector<float> values, const QString &title);
@@ -63,7 +65,7 @@ private:
     QLabel *m_placeholder;
     QStackedLayout *m_stack;
     EmbeddingMapView *m_view;
-    QFutureWatcher<std::shared_ptr<MetadataValues>> m_metadata;
+    PanelQuery<MetadataValues> m_metadata;
 };
 
 } // namespace loupe

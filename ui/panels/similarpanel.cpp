@@ -5,8 +5,8 @@
 #include "common/progress.h"
 #include "formats/csvwriter.h"
 #include "projectsession.h"
-#include "storage/arraystore.h"
 #include "storage/project.h"
+#include "storage/runarrays.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -19,25 +19,23 @@
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace loupe {
 
 namespace {
 
 /** Loads the run's embeddings and indexes them for exact search; throws loupe::Error. */
-std::shared_ptr<const NearestNeighbors> buildIndex(const QString &projectPath, int runId)
+std::shared_ptr<const NearestNeighbors> buildIndex(Project &project, int runId)
 {
-    auto project = Project::open(projectPath, Project::Access::ReadOnly);
-    ArrayStore arrays(project->database());
-    const auto shape = arrays.shape(runId, QStringLiteral("embeddings"));
+    const RunArrays arrays(project.database(), runId);
+    const auto shape = arrays.shape(RunArray::Embeddings);
     if (!shape)
         throw Error(QObject::tr("The run has no embeddings: import embeddings.npy to search by similarity."));
     KnnParams params;
     params.method = KnnParams::Method::Exact;
     Progress progress;
-    return std::make_shared<const NearestNeighbors>(arrays.readAll(runId, QStringLiteral("embeddings")),
-                                                    shape->rows, int(shape->cols), params, progress);
+    return std::make_shared<const NearestNeighbors>(arrays.read(RunArray::Embeddings), shape->rows,
+                                                    int(shape->cols), params, progress);
 }
 
 } // namespace
@@ -48,7 +46,10 @@ SimilarPanel::SimilarPanel(ProjectSession &session, QWidget *parent)
       m_unlabeledOnly(new QCheckBox(tr("Unlabeled only"), this)), m_message(new QLabel(this)),
       m_model(new QStandardItemModel(this)), m_table(new QTableView(this)),
       m_showInGrid(new QPushButton(tr("Show in Grid"), this)),
-      m_export(new QPushButton(tr("Export CSV…"), this))
+      m_export(new QPushButton(tr("Export CSV…"), this)),
+      m_search(
+          this, [this](Search &search) { onSearchFinished(search); },
+          [this](const QString &error) { onSearchFailed(error); })
 {
     m_find->setToolTip(tr("Samples most like the selection (its centroid in embedding space) — Ctrl+F"));
     m_count->setRange(1, 100000);
@@ -90,21 +91,16 @@ SimilarPanel::SimilarPanel(ProjectSession &session, QWidget *parent)
         m_session.setFilter(filter, std::move(samples));
     });
     connect(m_export, &QPushButton::clicked, this, &SimilarPanel::chooseExportFile);
-    connect(&m_search, &QFutureWatcher<std::shared_ptr<Search>>::finished, this,
-            &SimilarPanel::onSearchFinished);
     connect(&session, &ProjectSession::opened, this, &SimilarPanel::reset);
     connect(&session, &ProjectSession::closed, this, &SimilarPanel::reset);
     reset();
 }
 
-SimilarPanel::~SimilarPanel()
-{
-    m_search.waitForFinished();
-}
+SimilarPanel::~SimilarPanel() = default;
 
 void SimilarPanel::reset()
 {
-    m_search.waitForFinished();
+    m_search.invalidate(); // an index or a result of the project that was open is not for the next
     m_index.reset();
     m_results.clear();
     m_split->clear();
@@ -118,7 +114,7 @@ void SimilarPanel::reset()
 
 void SimilarPanel::findSimilar()
 {
-    if (!m_session.isOpen() || m_search.isRunning())
+    if (!m_session.isOpen())
         return;
     const QList<qint64> &selection = m_session.selection();
     if (selection.isEmpty()) {
@@ -129,7 +125,6 @@ void SimilarPanel::findSimilar()
     m_querySize = selection.size();
     m_find->setEnabled(false);
     m_message->setText(m_index ? tr("Searching…") : tr("Loading the embeddings and searching…"));
-    const QString path = m_session.project()->path();
     const int runId = m_session.table().runId;
     const int k = m_count->value();
     const int split = m_split->currentData().toInt();
@@ -142,41 +137,36 @@ void SimilarPanel::findSimilar()
             (*allowed)[i] = accept(qint64(i));
     }
     std::shared_ptr<const NearestNeighbors> index = m_index;
-    m_search.setFuture(QtConcurrent::run([=]() {
-        auto search = std::make_shared<Search>();
-        try {
-            search->index = index ? index : buildIndex(path, runId);
-            SimilaritySearch::Accept accept;
-            if (allowed)
-                accept = [allowed](qint64 sample) {
-                    return (*allowed)[size_t(sample)] != 0;
-                };
-            search->found = SimilaritySearch(*search->index).findSimilar(query, k, accept);
-        } catch (const Error &error) {
-            search->error = error.message();
-        }
+    m_search.request(m_session.project()->path(), [=](ProjectReader &reader) {
+        Search search;
+        search.index = index ? index : buildIndex(reader.project(), runId);
+        SimilaritySearch::Accept accept;
+        if (allowed)
+            accept = [allowed](qint64 sample) {
+                return (*allowed)[size_t(sample)] != 0;
+            };
+        search.found = SimilaritySearch(*search.index).findSimilar(query, k, accept);
         return search;
-    }));
+    });
 }
 
 void SimilarPanel::waitForSearch()
 {
-    m_search.waitForFinished();
-    QCoreApplication::sendPostedEvents();
-    QCoreApplication::processEvents();
+    m_search.waitForIdle();
 }
 
-void SimilarPanel::onSearchFinished()
+void SimilarPanel::onSearchFailed(const QString &error)
 {
     m_find->setEnabled(true);
-    const std::shared_ptr<Search> search = m_search.result();
-    if (!search->error.isEmpty()) {
-        m_message->setText(search->error);
-        Q_EMIT searchFinished(search->error);
-        return;
-    }
-    m_index = search->index;
-    m_results = std::move(search->found);
+    m_message->setText(error);
+    Q_EMIT searchFinished(error);
+}
+
+void SimilarPanel::onSearchFinished(Search &search)
+{
+    m_find->setEnabled(true);
+    m_index = search.index;
+    m_results = std::move(search.found);
     m_message->setText(tr("%n sample(s) like the %1 selected, nearest first.", nullptr, int(m_results.size()))
                            .arg(m_querySize));
     showResults();

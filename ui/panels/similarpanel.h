@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QFutureWatcher>
+#include "panelquery.h"
+
 #include <QWidget>
 
 #include "analysis/neighbours/nearestneighbors.h"
@@ -57,11 +58,11 @@ private:
     {
         std::shared_ptr<const NearestNeighbors> index;
         std::vector<Neighbor> found;
-        QString error;
     };
 
     void reset();
-    void onSearchFinished();
+    void onSearchFinished(Search &search);
+    void onSearchFailed(const QString &error);
     void showResults();
     void chooseExportFile();
 
@@ -75,7 +76,7 @@ private:
     QTableView *m_table;
     QPushButton *m_showInGrid;
     QPushButton *m_export;
-    QFutureWatcher<std::shared_ptr<Search>> m_search;
+    PanelQuery<Search> m_search;
     std::shared_ptr<const NearestNeighbors> m_index; // built on first use, dropped on close
     std::vector<Neighbor> m_results;
     qsizetype m_querySize = 0;

@@ -16,7 +16,6 @@
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace loupe {
 
@@ -30,7 +29,10 @@ using rankingtable::numberItem;
 SlicesPanel::SlicesPanel(ProjectSession &session, QWidget *parent)
     : QWidget(parent), m_session(session), m_condition(new QLineEdit(this)),
       m_apply(new QPushButton(tr("Filter"), this)), m_clear(new QPushButton(tr("Clear"), this)),
-      m_message(new QLabel(this)), m_model(new QStandardItemModel(this)), m_table(new QTableView(this))
+      m_message(new QLabel(this)), m_model(new QStandardItemModel(this)), m_table(new QTableView(this)),
+      m_query(
+          this, [this](QueryResult &result) { onQueryFinished(result); },
+          [this](const QString &error) { onQueryFailed(error); })
 {
     m_condition->setPlaceholderText(tr("SQL condition over sample_view, e.g. split = 'test' AND loss > 2"));
     m_condition->setClearButtonEnabled(true);
@@ -64,8 +66,9 @@ SlicesPanel::SlicesPanel(ProjectSession &session, QWidget *parent)
             [this](const QModelIndex &index) { activateRow(index.row()); });
     connect(m_table, &QTableView::clicked, this,
             [this](const QModelIndex &index) { activateRow(index.row()); });
-    connect(&m_query, &QFutureWatcher<std::shared_ptr<QueryResult>>::finished, this,
-            &SlicesPanel::onQueryFinished);
+    // A query's result is for the project it was asked of, not the next one.
+    connect(&session, &ProjectSession::opened, this, [this] { m_query.invalidate(); });
+    connect(&session, &ProjectSession::closed, this, [this] { m_query.invalidate(); });
     connect(&session, &ProjectSession::opened, this, &SlicesPanel::rebuild);
     connect(&session, &ProjectSession::closed, this, &SlicesPanel::rebuild);
     connect(&session, &ProjectSession::analysisReloaded, this, &SlicesPanel::rebuild);
@@ -73,10 +76,7 @@ SlicesPanel::SlicesPanel(ProjectSession &session, QWidget *parent)
     rebuild();
 }
 
-SlicesPanel::~SlicesPanel()
-{
-    m_query.waitForFinished();
-}
+SlicesPanel::~SlicesPanel() = default;
 
 void SlicesPanel::rebuild()
 {
@@ -123,50 +123,38 @@ void SlicesPanel::applyCondition(const QString &condition)
         showMessage(QString(), false);
         return;
     }
-    if (m_query.isRunning())
-        return; // the time limit ends a runaway query within seconds; ignore presses meanwhile
-    m_runningCondition = condition.trimmed();
     m_apply->setEnabled(false);
     showMessage(tr("Running…"), false);
-    const QString path = m_session.project()->path();
-    m_query.setFuture(QtConcurrent::run([path, condition]() {
-        auto result = std::make_shared<QueryResult>();
-        try {
-            SqlFilter filter(path);
-            SqlFilterResult matched = filter.run(condition);
-            result->samples = std::move(matched.sampleIndices);
-            result->truncated = matched.truncated;
-        } catch (const Error &error) {
-            result->error = error.message();
-        }
-        return result;
-    }));
+    // SqlFilter opens its own connection with the read-only authorizer and the time limit.
+    m_query.request(m_session.project()->path(), [condition = condition.trimmed()](ProjectReader &reader) {
+        SqlFilterResult matched = SqlFilter(reader.path()).run(condition);
+        return QueryResult{condition, std::move(matched.sampleIndices), matched.truncated};
+    });
 }
 
 void SlicesPanel::waitForQuery()
 {
-    m_query.waitForFinished();
-    QCoreApplication::sendPostedEvents();
-    QCoreApplication::processEvents();
+    m_query.waitForIdle();
 }
 
-void SlicesPanel::onQueryFinished()
+void SlicesPanel::onQueryFailed(const QString &error)
 {
     m_apply->setEnabled(true);
-    const std::shared_ptr<QueryResult> result = m_query.result();
-    if (!result->error.isEmpty()) {
-        showMessage(result->error, true);
-        Q_EMIT queryFinished(result->error);
-        return;
-    }
-    const qint64 matched = qint64(result->samples.size());
+    showMessage(error, true);
+    Q_EMIT queryFinished(error);
+}
+
+void SlicesPanel::onQueryFinished(QueryResult &result)
+{
+    m_apply->setEnabled(true);
+    const qint64 matched = qint64(result.samples.size());
     SampleFilter filter;
     filter.kind = SampleFilter::Kind::Sql;
-    filter.text = m_runningCondition;
-    filter.description = QStringLiteral("SQL: ") + m_runningCondition;
-    m_session.setFilter(filter, std::move(result->samples));
+    filter.text = result.condition;
+    filter.description = QStringLiteral("SQL: ") + result.condition;
+    m_session.setFilter(filter, std::move(result.samples));
     showMessage(tr("%n sample(s) match%1.", nullptr, int(matched))
-                    .arg(result->truncated ? tr(" (the list was cut at the row limit)") : QString()),
+                    .arg(result.truncated ? tr(" (the list was cut at the row limit)") : QString()),
                 false);
     Q_EMIT queryFinished(QString());
 }

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <QFutureWatcher>
+#include "panelquery.h"
+
 #include <QWidget>
 
-#include <memory>
 #include <vector>
 
 class QLabel;
@@ -20,8 +20,8 @@ class ProjectSession;
  * Patterns of failure in the metadata: the slices the analysis ranked (split, label,
  * predicted class, each metadata value or quantile bin) with count, errors, error rate,
  * lift and its confidence interval; and the SQL filter box. Activating a slice or
- * applying a condition filters every panel; the query runs read-only (SqlFilter) on a
- * worker thread, and its error shows inline under the box.
+ * applying a condition filters every panel; the query runs read-only (SqlFilter) through
+ * a PanelQuery, and its error shows inline under the box.
  */
 class SlicesPanel final : public QWidget
 {
@@ -49,14 +49,15 @@ Q_SIGNALS:
 private:
     struct QueryResult
     {
+        QString condition;
         std::vector<qint64> samples;
         bool truncated = false;
-        QString error;
     };
     enum Column { Slice, Count, Errors, ErrorRate, Lift, Interval, PValue, Columns };
 
     void rebuild();
-    void onQueryFinished();
+    void onQueryFinished(QueryResult &result);
+    void onQueryFailed(const QString &error);
     void showMessage(const QString &text, bool error);
 
     ProjectSession &m_session;
@@ -66,8 +67,7 @@ private:
     QLabel *m_message;
     QStandardItemModel *m_model;
     QTableView *m_table;
-    QFutureWatcher<std::shared_ptr<QueryResult>> m_query;
-    QString m_runningCondition;
+    PanelQuery<QueryResult> m_query;
 };
 
 } // namespace loupe

@@ -1,6 +1,7 @@
 #include "storage/projectschema.h"
 
 #include "common/error.h"
+#include "dataset/samplestate.h"
 #include "common/sqlidentifier.h"
 #include "storage/sqlitedatabase.h"
 #include "storage/sqlitetransaction.h"
@@ -253,6 +254,8 @@ const std::vector<Migration> &migrations()
             recreateSampleView(db, storedMetadataColumns(db));
         },
         [](SqliteDatabase &db) { db.exec(QString::fromUtf8(kSchemaV4)); },
+        // Version 5: sample_view.is_error is SampleState's definition (NULL for excluded samples).
+        [](SqliteDatabase &db) { recreateSampleView(db, storedMetadataColumns(db)); },
     };
     return steps;
 }
@@ -271,7 +274,7 @@ void migrate(SqliteDatabase &db)
 
 void migrateTo(SqliteDatabase &db, int target)
 {
-    static_assert(kCurrentVersion == 4, "add a migration step for every new schema version");
+    static_assert(kCurrentVersion == 5, "add a migration step for every new schema version");
     const int from = version(db);
     if (from >= target)
         return;
@@ -321,6 +324,10 @@ void recreateSampleView(SqliteDatabase &db, const QList<MetadataColumn> &metadat
     const QString reviewJoin =
         reviews ? QStringLiteral("LEFT JOIN sample_reviews AS r ON r.sample_index = s.sample_index\n")
                 : QString();
+    // The one definition of a model error, in SQL (SampleState::isError() in C++).
+    const QString isError =
+        SampleState::isErrorSql(QStringLiteral("s.label"), QStringLiteral("p.predicted"),
+                                reviews ? QStringLiteral("r.status") : QStringLiteral("NULL"));
 
     db.exec(QStringLiteral("DROP VIEW IF EXISTS sample_view"));
     db.exec(QStringLiteral(R"sql(
@@ -340,7 +347,8 @@ SELECT
     p.given_probability,
     p.loss,
     p.margin,
-    CASE WHEN s.label IS NULL OR p.predicted IS NULL THEN NULL ELSE p.predicted <> s.label END AS is_error,
+    )sql") + isError +
+            QStringLiteral(R"sql( AS is_error,
     p.run_id,
     a.issue_score,
     a.is_issue,

@@ -3,6 +3,9 @@
 
 #include "analysis/labels/confidentlearning.h"
 #include "analysis/labels/labelissueevaluation.h"
+#include "dataset/knngraph.h"
+#include "storage/runarrays.h"
+#include "analysis/labels/labelissuefinder.h"
 #include "analysis/pipeline/analysispipeline.h"
 #include "analysis/pipeline/analysisregistry.h"
 #include "common/error.h"
@@ -33,6 +36,7 @@ private Q_SLOTS:
     void labelIssueRankingFindsPlantedFlips();
     void clustersAreRankedBySeverity();
     void relabelUpdatesStoredResults();
+    void relabelRescoresTheSamplesItVotesFor();
     void unknownStepIsRefused();
 
 private:
@@ -160,6 +164,85 @@ void TestAnalysisPipeline::relabelUpdatesStoredResults()
     QVERIFY2(after.columnDouble(0) < scoreBefore - 0.3,
              qPrintable(QStringLiteral("%1 -> %2").arg(scoreBefore).arg(after.columnDouble(0))));
     QCOMPARE(db.queryInt(clusterErrors), errorsBefore - 1);
+}
+
+void TestAnalysisPipeline::relabelRescoresTheSamplesItVotesFor()
+{
+    auto project = Project::open(m_demo.projectPath);
+    SqliteDatabase &db = project->database();
+    const SampleTable table = loadSampleTable(*project);
+    const RunArrays arrays(db, table.runId);
+    const std::vector<float> probabilities = arrays.read(RunArray::Probabilities);
+    const std::optional<KnnGraph> graph = arrays.knnGraph(table.size());
+    QVERIFY(graph);
+    const int classes = int(table.classNames.size());
+
+    // The stored results as the finder holds them, to compute what a relabel should change.
+    AnalysisStore store(db);
+    LabelIssues issues;
+    issues.usedNeighbours = true;
+    issues.issueScore = store.readSampleColumn(table.runId, QStringLiteral("issue_score"), table.size());
+    const std::vector<int> flags =
+        store.readSampleIntColumn(table.runId, QStringLiteral("is_issue"), table.size(), 0);
+    issues.isIssue.assign(flags.begin(), flags.end());
+    issues.modelScore.assign(size_t(table.size()), NAN);
+    issues.neighbourAgreement.assign(size_t(table.size()), NAN);
+    issues.suggestedLabel =
+        store.readSampleIntColumn(table.runId, QStringLiteral("suggested_label"), table.size());
+    issues.flagThreshold = float(store.stepSummary(table.runId, QStringLiteral("label_issues"))
+                                     ->value(QStringLiteral("flag_threshold"))
+                                     .toDouble());
+
+    // A labelled sample that many others count among their voting neighbours.
+    const int voters = LabelIssueParams().neighbours;
+    std::vector<int> votesCast(size_t(table.size()), 0);
+    for (qint64 r = 0; r < table.size(); ++r) {
+        for (int j = 0; j < std::min(voters, graph->k); ++j) {
+            if (graph->neighbors(r)[j] >= 0)
+                ++votesCast[size_t(graph->neighbors(r)[j])];
+        }
+    }
+    qint64 sample = 0;
+    for (qint64 i = 0; i < table.size(); ++i) {
+        if (table.labels[size_t(i)] >= 0 && votesCast[size_t(i)] > votesCast[size_t(sample)])
+            sample = i;
+    }
+    QVERIFY(votesCast[size_t(sample)] >= 10);
+    const int newLabel = (table.labels[size_t(sample)] + 1) % classes;
+
+    std::vector<int> labels = table.labels;
+    labels[size_t(sample)] = newLabel;
+    LabelIssues expected = issues;
+    const std::vector<qint64> affected = LabelIssueFinder().update(
+        probabilities.data(), table.size(), classes, labels, &*graph, {sample}, expected);
+
+    const EditResult<int> result =
+        LabelRepository(*project).apply({{sample, -1, newLabel}}, {QStringLiteral("test"), {}});
+    QCOMPARE(result.changes.size(), 1);
+    std::vector<qint64> others;
+    for (const qint64 r : affected) {
+        if (r != sample)
+            others.push_back(r);
+    }
+    QCOMPARE(result.rescored, others); // the samples it votes for, and no other
+    QVERIFY(others.size() >= 10);
+
+    const std::vector<float> stored =
+        store.readSampleColumn(table.runId, QStringLiteral("issue_score"), table.size());
+    const std::vector<int> storedFlags =
+        store.readSampleIntColumn(table.runId, QStringLiteral("is_issue"), table.size(), 0);
+    int moved = 0;
+    for (const qint64 r : affected) {
+        const auto i = size_t(r);
+        QVERIFY2(std::abs(stored[i] - expected.issueScore[i]) < 1e-6f,
+                 qPrintable(QStringLiteral("sample %1: stored %2, expected %3")
+                                .arg(r)
+                                .arg(stored[i])
+                                .arg(expected.issueScore[i])));
+        QCOMPARE(storedFlags[i], int(expected.isIssue[i]));
+        moved += std::abs(stored[i] - issues.issueScore[i]) > 1e-6f;
+    }
+    QVERIFY2(moved > 1, qPrintable(QString::number(moved))); // more than the edited sample itself moved
 }
 
 void TestAnalysisPipeline::unknownStepIsRefused()

@@ -82,12 +82,12 @@ int runImport(const QStringList &arguments)
     timer.start();
     DatasetImportResult result;
     try {
-        result = importAndAnalyseDataset(folder, project, options,
-                                         !parser.isSet(QStringLiteral("no-analyze")), *progress);
+        result = importAndAnalyseDataset(
+            folder, project, options, !parser.isSet(QStringLiteral("no-analyze")), *progress,
+            [&](const ImportSummary &summary) { printSummary(summary, project, timer.elapsed()); });
     } catch (const Error &error) {
         throw Error(QStringLiteral("failed; no project was written.\n") + error.message());
     }
-    printSummary(result.imported, project, timer.elapsed());
     return reportAnalysis(QStringLiteral("import"), result.analysis, QStringLiteral("the dataset"), project);
 }
 

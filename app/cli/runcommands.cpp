@@ -131,22 +131,24 @@ int runImportRun(const QStringList &arguments)
     const QString path = parser.positionalArguments().at(0);
     auto project = Project::open(path);
     auto progress = stderrProgress();
+    const auto printImported = [](const RunImportSummary &summary) {
+        printError(QStringLiteral("Imported run \"%1\" (id %2) for %3 samples%4")
+                       .arg(summary.name)
+                       .arg(summary.runId)
+                       .arg(summary.samples)
+                       .arg(summary.hasEmbeddings ? QStringLiteral(", with embeddings") : QString()));
+        for (const QString &note : summary.notes)
+            printError(QStringLiteral("Note: ") + note);
+    };
     RunImportResult result;
     try {
         result = importAndAnalyseRun(*project, parser.positionalArguments().at(1),
                                      parser.value(QStringLiteral("name")),
-                                     !parser.isSet(QStringLiteral("no-analyze")), *progress);
+                                     !parser.isSet(QStringLiteral("no-analyze")), *progress, printImported);
     } catch (const Error &error) {
         throw Error(QStringLiteral("the project was not changed.\n") + error.message());
     }
     const RunImportSummary &summary = result.imported;
-    printError(QStringLiteral("Imported run \"%1\" (id %2) for %3 samples%4")
-                   .arg(summary.name)
-                   .arg(summary.runId)
-                   .arg(summary.samples)
-                   .arg(summary.hasEmbeddings ? QStringLiteral(", with embeddings") : QString()));
-    for (const QString &note : summary.notes)
-        printError(QStringLiteral("Note: ") + note);
     return reportAnalysis(QStringLiteral("import-run"), result.analysis,
                           QStringLiteral("the run \"%1\"").arg(summary.name), path);
 }

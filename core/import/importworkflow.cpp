@@ -26,10 +26,13 @@ AnalysisOutcome analyseImported(Project &project, int runId, Progress &progress)
 
 DatasetImportResult importAndAnalyseDataset(const QString &folder, const QString &projectPath,
                                             const ImportOptions &options, bool analyseAfter,
-                                            Progress &progress)
+                                            Progress &progress,
+                                            const std::function<void(const ImportSummary &)> &imported)
 {
     DatasetImportResult result;
     result.imported = importDataset(folder, projectPath, options, progress);
+    if (imported)
+        imported(result.imported);
     if (analyseAfter && result.imported.hasPredictions) {
         auto project = Project::open(projectPath);
         result.analysis = analyseImported(*project, -1, progress);
@@ -38,10 +41,13 @@ DatasetImportResult importAndAnalyseDataset(const QString &folder, const QString
 }
 
 RunImportResult importAndAnalyseRun(Project &project, const QString &folder, const QString &runName,
-                                    bool analyseAfter, Progress &progress)
+                                    bool analyseAfter, Progress &progress,
+                                    const std::function<void(const RunImportSummary &)> &imported)
 {
     RunImportResult result;
     result.imported = importRun(project, folder, runName, progress);
+    if (imported)
+        imported(result.imported);
     if (analyseAfter)
         result.analysis = analyseImported(project, result.imported.runId, progress);
     return result;

@@ -6,6 +6,8 @@
 
 #include <QString>
 
+#include <functional>
+
 namespace loupe {
 
 class Progress;
@@ -47,14 +49,17 @@ struct RunImportResult
  * The import is all or nothing: on a problem or a cancel it throws loupe::Error or
  * Cancelled and nothing was written. The analysis that follows (when analyse is set and
  * the data has predictions) runs in its own transaction: its failure or cancel is
- * returned in the result's analysis, with the import kept.
+ * returned in the result's analysis, with the import kept. imported, when given, hears what
+ * was committed before the analysis starts (a CLI prints it then).
  */
+DatasetImportResult importAndAnalyseDataset(const QString &folder, const QString &projectPath,
+                                            const ImportOptions &options, bool analyse, Progress &progress,
+                                            const std::function<void(const ImportSummary &)> &imported = {});
+RunImportResult importAndAnalyseRun(Project &project, const QString &folder, const QString &runName,
+                                    bool analyse, Progress &progress,
+                                    const std::function<void(const RunImportSummary &)> &imported = {});
+
 /** Analyses run runId (-1: the latest) of a project just imported; failure and cancel are returned. */
 AnalysisOutcome analyseImported(Project &project, int runId, Progress &progress);
-
-DatasetImportResult importAndAnalyseDataset(const QString &folder, const QString &projectPath,
-                                            const ImportOptions &options, bool analyse, Progress &progress);
-RunImportResult importAndAnalyseRun(Project &project, const QString &folder, const QString &runName,
-                                    bool analyse, Progress &progress);
 
 } // namespace loupe

@@ -1,6 +1,7 @@
 // `import-run` and `compare`: a second model run into a project, and what changed between two runs.
 
 #include "clisupport.h"
+#include "common/numberformat.h"
 #include "commands.h"
 #include "common/error.h"
 #include "common/progress.h"
@@ -19,18 +20,6 @@
 namespace loupe::cli {
 
 namespace {
-
-QString percent(double value)
-{
-    return QStringLiteral("%1%").arg(value * 100.0, 0, 'f', 2);
-}
-
-QString signedPoints(double change)
-{
-    return QStringLiteral("%1%2 pt")
-        .arg(change >= 0 ? QStringLiteral("+") : QString())
-        .arg(change * 100.0, 0, 'f', 2);
-}
 
 QString sampleList(const std::vector<qint64> &samples, const QStringList &ids, int limit = 10)
 {
@@ -73,9 +62,9 @@ QString groupTable(const QString &title, const std::vector<GroupDelta> &groups, 
         text += QStringLiteral("  %1 %2 samples  error rate %3 -> %4 (%5)\n")
                     .arg(group.name.left(40), -40)
                     .arg(group.size, 7)
-                    .arg(percent(group.rateBefore()), 8)
-                    .arg(percent(group.rateAfter()), 8)
-                    .arg(signedPoints(group.rateChange()));
+                    .arg(format::percent(group.rateBefore(), 2), 8)
+                    .arg(format::percent(group.rateAfter(), 2), 8)
+                    .arg(format::signedPoints(group.rateChange(), 2));
     }
     return text;
 }
@@ -85,11 +74,13 @@ QString comparisonText(const RunComparison &comparison, const QStringList &ids)
     QString text = QStringLiteral("%1 -> %2 on %3 labelled samples\n")
                        .arg(comparison.before.name, comparison.after.name)
                        .arg(comparison.reportBefore.samples);
-    text += QStringLiteral("accuracy %1 -> %2 (%3), macro F1 %4 -> %5\n\n")
-                .arg(percent(comparison.reportBefore.accuracy), percent(comparison.reportAfter.accuracy),
-                     signedPoints(comparison.reportAfter.accuracy - comparison.reportBefore.accuracy))
-                .arg(comparison.reportBefore.macroF1, 0, 'f', 3)
-                .arg(comparison.reportAfter.macroF1, 0, 'f', 3);
+    text +=
+        QStringLiteral("accuracy %1 -> %2 (%3), macro F1 %4 -> %5\n\n")
+            .arg(format::percent(comparison.reportBefore.accuracy, 2),
+                 format::percent(comparison.reportAfter.accuracy, 2),
+                 format::signedPoints(comparison.reportAfter.accuracy - comparison.reportBefore.accuracy, 2))
+            .arg(comparison.reportBefore.macroF1, 0, 'f', 3)
+            .arg(comparison.reportAfter.macroF1, 0, 'f', 3);
     text += classTable(comparison);
     text +=
         groupTable(QStringLiteral("Failure clusters of %1").arg(comparison.before.name), comparison.clusters);
@@ -184,8 +175,8 @@ int runDemoRetrain(const QStringList &arguments)
     printError(QStringLiteral("Retrained on %1 samples: out-of-fold accuracy %2 on the current labels.\n"
                               "Next: loupe-cli import-run %3 %4 --name retrained")
                    .arg(result.samples)
-                   .arg(percent(result.accuracyOnCurrentLabels), parser.positionalArguments().at(0),
-                        result.runFolder));
+                   .arg(format::percent(result.accuracyOnCurrentLabels, 2),
+                        parser.positionalArguments().at(0), result.runFolder));
     return Ok;
 }
 

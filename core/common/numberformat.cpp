@@ -28,4 +28,9 @@ QString fixed(double value, int decimals)
     return QString::number(value, 'f', decimals);
 }
 
+QString fixed3(double value)
+{
+    return fixed(value, 3);
+}
+
 } // namespace loupe::format

@@ -17,5 +17,7 @@ QString signedPoints(double change, int decimals = 1);
 QString count(qint64 value);
 /** A fixed-point number: fixed(0.12345, 3) -> "0.123". */
 QString fixed(double value, int decimals);
+/** Three decimals, the precision of F1 and AUROC figures: fixed3(0.91234) -> "0.912". */
+QString fixed3(double value);
 
 } // namespace loupe::format

@@ -25,11 +25,6 @@ QString runLabel(const RunInfo &run)
                            : run.created.left(16).replace(QLatin1Char('T'), QLatin1Char(' ')));
 }
 
-QString fixed3(double value)
-{
-    return QString::number(value, 'f', 3);
-}
-
 /** A signed count change, green when it went the good way. */
 QString countDeltaCell(qint64 change, bool higherIsBetter)
 {
@@ -85,7 +80,7 @@ void HtmlComparisonSection::writeHeadline(HtmlDocument &doc, const RunComparison
     const ClassificationReport &b = c.reportBefore, &a = c.reportAfter;
     doc.tableRowHtml({QStringLiteral("accuracy"), format::percent(b.accuracy, 2),
                       format::percent(a.accuracy, 2), HtmlDocument::deltaCell(a.accuracy - b.accuracy)});
-    doc.tableRowHtml({QStringLiteral("macro F1"), fixed3(b.macroF1), fixed3(a.macroF1),
+    doc.tableRowHtml({QStringLiteral("macro F1"), format::fixed3(b.macroF1), format::fixed3(a.macroF1),
                       HtmlDocument::deltaCell(a.macroF1 - b.macroF1, true, false)});
     doc.tableRowHtml({QStringLiteral("mean loss"), QString::number(b.meanLoss, 'f', 4),
                       QString::number(a.meanLoss, 'f', 4),
@@ -105,8 +100,8 @@ void HtmlComparisonSection::writePerClass(HtmlDocument &doc, const RunComparison
                    QStringLiteral("lrrrr"));
     for (size_t i = 0; i < c.reportBefore.perClass.size() && i < c.reportAfter.perClass.size(); ++i) {
         const ClassMetrics &b = c.reportBefore.perClass[i], &a = c.reportAfter.perClass[i];
-        doc.tableRowHtml({HtmlDocument::escape(b.name), format::count(b.support), fixed3(b.f1), fixed3(a.f1),
-                          HtmlDocument::deltaCell(a.f1 - b.f1, true, false)});
+        doc.tableRowHtml({HtmlDocument::escape(b.name), format::count(b.support), format::fixed3(b.f1),
+                          format::fixed3(a.f1), HtmlDocument::deltaCell(a.f1 - b.f1, true, false)});
     }
     doc.endTable();
 }

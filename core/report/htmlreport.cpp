@@ -29,11 +29,6 @@ namespace {
 
 const QChar kArrow(0x2192);
 
-QString fixed3(double value)
-{
-    return format::fixed(value, 3);
-}
-
 /**
  * Heatmap colour of a confusion cell from its share of the row: the diagonal in green
  * (how much of the class is right), errors in red. Errors are rare next to the diagonal,
@@ -203,7 +198,7 @@ void HtmlReport::writeHeader(HtmlDocument &doc, const Inputs &in) const
         cards.emplace_back(QStringLiteral("evaluated"), format::count(counts.evaluated));
         cards.emplace_back(QStringLiteral("errors"), format::count(counts.errors));
         cards.emplace_back(QStringLiteral("accuracy"), format::percent(in.report.accuracy));
-        cards.emplace_back(QStringLiteral("macro F1"), fixed3(in.report.macroF1));
+        cards.emplace_back(QStringLiteral("macro F1"), format::fixed3(in.report.macroF1));
     }
     if (counts.flagged >= 0)
         cards.emplace_back(QStringLiteral("likely label errors"), format::count(counts.flagged));
@@ -232,20 +227,22 @@ void HtmlReport::writeMetrics(HtmlDocument &doc, const Inputs &in) const
     const ClassificationReport &r = in.report;
     doc.beginSection(QStringLiteral("metrics"));
     doc.heading(2, QStringLiteral("Metrics"));
-    doc.paragraph(QStringLiteral("Accuracy %1, macro F1 %2 on %3 labelled samples; mean loss %4. Samples "
-                                 "excluded in review are left out.")
-                      .arg(format::percent(r.accuracy, 2), fixed3(r.macroF1), format::count(r.samples))
-                      .arg(r.meanLoss, 0, 'f', 4));
+    doc.paragraph(
+        QStringLiteral("Accuracy %1, macro F1 %2 on %3 labelled samples; mean loss %4. Samples "
+                       "excluded in review are left out.")
+            .arg(format::percent(r.accuracy, 2), format::fixed3(r.macroF1), format::count(r.samples))
+            .arg(r.meanLoss, 0, 'f', 4));
     doc.beginTable({QStringLiteral("class"), QStringLiteral("precision"), QStringLiteral("recall"),
                     QStringLiteral("F1"), QStringLiteral("support")},
                    QStringLiteral("lrrrr"));
     for (const ClassMetrics &m : r.perClass)
-        doc.tableRow({m.name, fixed3(m.precision), fixed3(m.recall), fixed3(m.f1), format::count(m.support)});
-    doc.tableRow({QStringLiteral("macro avg"), fixed3(r.macroPrecision), fixed3(r.macroRecall),
-                  fixed3(r.macroF1), format::count(r.samples)},
+        doc.tableRow({m.name, format::fixed3(m.precision), format::fixed3(m.recall), format::fixed3(m.f1),
+                      format::count(m.support)});
+    doc.tableRow({QStringLiteral("macro avg"), format::fixed3(r.macroPrecision),
+                  format::fixed3(r.macroRecall), format::fixed3(r.macroF1), format::count(r.samples)},
                  QStringLiteral("total"));
-    doc.tableRow({QStringLiteral("weighted avg"), fixed3(r.weightedPrecision), fixed3(r.weightedRecall),
-                  fixed3(r.weightedF1), format::count(r.samples)});
+    doc.tableRow({QStringLiteral("weighted avg"), format::fixed3(r.weightedPrecision),
+                  format::fixed3(r.weightedRecall), format::fixed3(r.weightedF1), format::count(r.samples)});
     doc.endTable();
     if (in.table.splitNames.size() > 1) {
         doc.heading(3, QStringLiteral("Per split"));
@@ -255,7 +252,7 @@ void HtmlReport::writeMetrics(HtmlDocument &doc, const Inputs &in) const
         for (int s = 0; s < in.table.splitNames.size(); ++s) {
             const ClassificationReport split = ClassificationReport::compute(in.table, s);
             doc.tableRow({in.table.splitNames.at(s), format::count(split.samples),
-                          format::percent(split.accuracy, 2), fixed3(split.macroF1),
+                          format::percent(split.accuracy, 2), format::fixed3(split.macroF1),
                           QString::number(split.meanLoss, 'f', 4)});
         }
         doc.endTable();

@@ -1,4 +1,5 @@
 #include "probabilitybars.h"
+#include "common/numberformat.h"
 
 #include <algorithm>
 #include <numeric>
@@ -107,13 +108,6 @@ QSize ProbabilityBars::minimumSizeHint() const
     return {160, sizeHint().height()};
 }
 
-QString ProbabilityBars::percent(float probability)
-{
-    if (probability > 0.0f && probability < 0.001f)
-        return QStringLiteral("<0.1%");
-    return QStringLiteral("%1%").arg(double(probability) * 100.0, 0, 'f', 1);
-}
-
 QColor ProbabilityBars::barColor(int classIndex) const
 {
     if (classIndex == m_predicted)
@@ -140,7 +134,7 @@ void ProbabilityBars::paintBar(QPainter &painter, int row, const Bar &bar) const
         QFontMetrics(font).elidedText(m_classNames.value(bar.classIndex), Qt::ElideRight, names);
     painter.drawText(nameRect, Qt::AlignRight | Qt::AlignVCenter, name);
     painter.setFont(this->font());
-    painter.drawText(valueRect, Qt::AlignRight | Qt::AlignVCenter, percent(bar.probability));
+    painter.drawText(valueRect, Qt::AlignRight | Qt::AlignVCenter, format::percent(double(bar.probability)));
 
     const QColor base = palette().color(QPalette::Base);
     painter.fillRect(track, mix(palette().color(QPalette::Text), base, 0.08));

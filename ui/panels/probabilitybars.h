@@ -59,7 +59,6 @@ private:
     QColor barColor(int classIndex) const;
     void paintBar(QPainter &painter, int row, const Bar &bar) const;
     void paintLegend(QPainter &painter, int top) const;
-    static QString percent(float probability);
 
     std::vector<float> m_probabilities;
     QStringList m_classNames;

@@ -1,5 +1,7 @@
 #include "analysis/quality/fitdiagnosis.h"
 
+#include "common/numberformat.h"
+
 #include <QJsonArray>
 
 #include <algorithm>
@@ -7,11 +9,6 @@
 namespace loupe {
 
 namespace {
-
-QString percent(double share)
-{
-    return QString::number(100.0 * share, 'f', 1) + QLatin1Char('%');
-}
 
 QString lossText(double loss)
 {
@@ -161,18 +158,20 @@ QString accuracyClause(const FitDiagnosis &d)
     const bool held = std::isfinite(d.validationAccuracy);
     if (train && held)
         return QStringLiteral("; %1 accuracy %2 vs %3 %4")
-            .arg(d.trainSplit, percent(d.trainAccuracy), d.validationSplit, percent(d.validationAccuracy));
+            .arg(d.trainSplit, format::percent(d.trainAccuracy), d.validationSplit,
+                 format::percent(d.validationAccuracy));
     if (train)
-        return QStringLiteral("; %1 accuracy %2").arg(d.trainSplit, percent(d.trainAccuracy));
+        return QStringLiteral("; %1 accuracy %2").arg(d.trainSplit, format::percent(d.trainAccuracy));
     if (held)
-        return QStringLiteral("; %1 accuracy %2").arg(d.validationSplit, percent(d.validationAccuracy));
+        return QStringLiteral("; %1 accuracy %2")
+            .arg(d.validationSplit, format::percent(d.validationAccuracy));
     return {};
 }
 
 /** "down 0.7%" for a fall of 0.7 % (share 0.007), "up 0.3%" for a rise. */
 QString change(double fall)
 {
-    return (fall < 0 ? QStringLiteral("up ") : QStringLiteral("down ")) + percent(std::abs(fall));
+    return (fall < 0 ? QStringLiteral("up ") : QStringLiteral("down ")) + format::percent(std::abs(fall));
 }
 
 QString underfittingText(const FitDiagnosis &d)
@@ -187,10 +186,10 @@ QString underfittingText(const FitDiagnosis &d)
                .arg(lossText(d.plateauStartTrainLoss), lossText(d.lastTrainLoss))
                .arg(d.plateauFirstEpoch)
                .arg(d.lastEpoch)
-               .arg(change(d.trainLossPlateauDrop), percent(d.trainLossShareOfFirst))
+               .arg(change(d.trainLossPlateauDrop), format::percent(d.trainLossShareOfFirst))
                .arg(d.firstEpoch)
                .arg(lossText(d.firstTrainLoss), lossText(d.lastValidationLoss),
-                    percent(std::abs(d.validationOverTrainLoss)),
+                    format::percent(std::abs(d.validationOverTrainLoss)),
                     d.validationOverTrainLoss < 0 ? QStringLiteral("below") : QStringLiteral("above")) +
            accuracyClause(d);
 }
@@ -201,7 +200,8 @@ QString healthyText(const FitDiagnosisParams &params, const FitDiagnosis &d)
     if (!curveJudged(d))
         return QStringLiteral("No large train/validation gap (%1 accuracy %2 vs %3 %4); %5, so convergence "
                               "and underfitting are not judged")
-            .arg(d.trainSplit, percent(d.trainAccuracy), d.validationSplit, percent(d.validationAccuracy),
+            .arg(d.trainSplit, format::percent(d.trainAccuracy), d.validationSplit,
+                 format::percent(d.validationAccuracy),
                  d.epochs == 0 ? QStringLiteral("there is no training history")
                                : QStringLiteral("there is only one epoch of training history"));
     const QString levelled = QStringLiteral("validation loss levelled off at %1 (best at epoch %2 of %3)")
@@ -235,16 +235,17 @@ QString headline(const FitDiagnosisParams &params, const FitDiagnosis &d)
         return QStringLiteral("Not converged: validation loss was still falling at the last epoch, %1 "
                               "(%2 -> %3, -%4), so more training should help")
                    .arg(d.lastEpoch)
-                   .arg(lossText(d.previousValidationLoss), lossText(d.lastValidationLoss), percent(drop)) +
+                   .arg(lossText(d.previousValidationLoss), lossText(d.lastValidationLoss),
+                        format::percent(drop)) +
                accuracyClause(d);
     }
     case FitVerdict::LargeGap:
         return QStringLiteral(
                    "Large train/validation gap: %1 accuracy %2 vs %3 %4 (%5 points; mean loss %6 vs %7), "
                    "the model does much better on the data it was trained on")
-            .arg(d.trainSplit, percent(d.trainAccuracy), d.validationSplit, percent(d.validationAccuracy),
-                 QString::number(100.0 * d.accuracyGap, 'f', 1), lossText(d.trainLoss),
-                 lossText(d.validationLoss));
+            .arg(d.trainSplit, format::percent(d.trainAccuracy), d.validationSplit,
+                 format::percent(d.validationAccuracy), QString::number(100.0 * d.accuracyGap, 'f', 1),
+                 lossText(d.trainLoss), lossText(d.validationLoss));
     case FitVerdict::Underfitting:
         return underfittingText(d);
     case FitVerdict::Healthy:
@@ -260,9 +261,10 @@ QString headline(const FitDiagnosisParams &params, const FitDiagnosis &d)
     text += d.epochs == 0 ? QStringLiteral(" and no training history")
                           : QStringLiteral(" and only one epoch of training history");
     if (std::isfinite(d.trainAccuracy))
-        text += QStringLiteral(" (%1 accuracy %2)").arg(d.trainSplit, percent(d.trainAccuracy));
+        text += QStringLiteral(" (%1 accuracy %2)").arg(d.trainSplit, format::percent(d.trainAccuracy));
     else if (std::isfinite(d.validationAccuracy))
-        text += QStringLiteral(" (%1 accuracy %2)").arg(d.validationSplit, percent(d.validationAccuracy));
+        text +=
+            QStringLiteral(" (%1 accuracy %2)").arg(d.validationSplit, format::percent(d.validationAccuracy));
     return text;
 }
 

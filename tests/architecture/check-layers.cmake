@@ -1,0 +1,60 @@
+# The layers of core/ (README, "Layout"), checked on every #include "folder/file.h" of
+# core/: a folder may include only the folders below it. Above all, the analysis
+# algorithms never reach into storage, storage never into analysis or edits, and nothing
+# in core includes ui/ (core links Qt::Core only, which the build enforces for Qt itself).
+#   cmake -DCORE_DIR=<core> -P check-layers.cmake
+
+cmake_minimum_required(VERSION 3.25)
+
+set(algorithms analysis/neighbours analysis/maps analysis/clustering analysis/labels analysis/slices
+    analysis/quality)
+set(pipeline analysis/pipeline analysis/steps)
+set(base common dataset formats metrics)
+
+set(allowed_common common)
+set(allowed_dataset common dataset)
+set(allowed_formats common dataset formats)
+set(allowed_metrics common dataset metrics)
+set(allowed_storage ${base} storage)
+foreach(folder IN LISTS algorithms)
+  string(REPLACE "/" "_" key "${folder}")
+  set(allowed_${key} ${base} ${algorithms})
+endforeach()
+foreach(folder IN LISTS pipeline)
+  string(REPLACE "/" "_" key "${folder}")
+  set(allowed_${key} ${base} storage ${algorithms} ${pipeline})
+endforeach()
+set(allowed_edits ${base} storage ${algorithms} ${pipeline} edits)
+set(allowed_import ${base} storage ${algorithms} ${pipeline} edits import)
+set(allowed_export ${base} storage ${algorithms} ${pipeline} edits export)
+set(allowed_report ${base} storage ${algorithms} ${pipeline} edits report)
+set(allowed_demo ${base} storage ${algorithms} ${pipeline} edits import export report demo)
+
+file(GLOB_RECURSE sources RELATIVE "${CORE_DIR}" "${CORE_DIR}/*.h" "${CORE_DIR}/*.cpp")
+set(violations "")
+foreach(source IN LISTS sources)
+  get_filename_component(folder "${source}" DIRECTORY)
+  string(REPLACE "/" "_" key "${folder}")
+  if(NOT DEFINED allowed_${key})
+    list(APPEND violations "${source}: core/${folder} is not a known layer; add it to check-layers.cmake")
+    continue()
+  endif()
+  file(STRINGS "${CORE_DIR}/${source}" includes REGEX "^#include \"")
+  foreach(line IN LISTS includes)
+    string(REGEX REPLACE "^#include \"([^\"]+)\".*" "\\1" header "${line}")
+    get_filename_component(target "${header}" DIRECTORY)
+    if(target STREQUAL "")
+      continue() # a generated or sibling file (e.g. a .moc)
+    endif()
+    if(NOT target IN_LIST allowed_${key})
+      list(APPEND violations "${source} includes ${header}: core/${folder} may not depend on core/${target}")
+    endif()
+  endforeach()
+endforeach()
+
+if(violations)
+  list(JOIN violations "\n  " text)
+  message(FATAL_ERROR "Layering violations in core/:\n  ${text}")
+endif()
+list(LENGTH sources count)
+message(STATUS "core/ layers hold: ${count} files checked")

@@ -126,13 +126,17 @@ bool WorkflowController::analyseProject()
             if (m_session.isOpen() && m_session.project()->path() == path && m_session.table().runId == runId)
                 m_session.reloadAnalysis(std::move(*results));
         });
-    if (started) {
-        m_session.holdEdits(analysisHold());
-        connect(
-            &m_tasks, &TaskRunner::finished, this, [this] { m_session.releaseEdits(analysisHold()); },
-            Qt::SingleShotConnection);
-    }
+    if (started)
+        holdEditsUntilDone();
     return started;
+}
+
+void WorkflowController::holdEditsUntilDone()
+{
+    m_session.holdEdits(analysisHold());
+    connect(
+        &m_tasks, &TaskRunner::finished, this, [this] { m_session.releaseEdits(analysisHold()); },
+        Qt::SingleShotConnection);
 }
 
 void WorkflowController::chooseRunToImport()
@@ -165,12 +169,8 @@ bool WorkflowController::importRun(const QString &folder, const QString &name)
         },
         // The new run is the project's latest, the one the panels show: open it afresh.
         [this, path] { m_opener.open(path); });
-    if (started) {
-        m_session.holdEdits(analysisHold());
-        connect(
-            &m_tasks, &TaskRunner::finished, this, [this] { m_session.releaseEdits(analysisHold()); },
-            Qt::SingleShotConnection);
-    }
+    if (started)
+        holdEditsUntilDone();
     return started;
 }
 

@@ -45,6 +45,8 @@ public:
 
 private:
     void updateActions();
+    /** Holds the session's edits until the running task ends: its analysis writes from the labels it read. */
+    void holdEditsUntilDone();
 
     ProjectSession &m_session;
     TaskRunner &m_tasks;

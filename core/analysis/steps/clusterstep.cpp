@@ -138,12 +138,20 @@ void ClusterStep::loadClusters(const RunScope &run, ClusterResults &results) con
     results.clusters = store.clusters(run.runId, methodName());
 }
 
-QJsonArray ClusterStep::clustersJson(const std::vector<ClusterRecord> &clusters, const QStringList &classes)
+void ClusterStep::refreshClusters(const RunScope &run, ClusterResults &results) const
+{
+    results.clusters = AnalysisStore(run.project.database()).clusters(run.runId, methodName());
+}
+
+void ClusterStep::addClustersJson(const std::vector<ClusterRecord> &clusters, const QStringList &classes,
+                                  QJsonObject &report) const
 {
     QJsonArray array;
     for (size_t i = 0; i < clusters.size() && i < 20; ++i)
         array.append(clusterJson(clusters[i], classes));
-    return array;
+    QJsonObject all = report.value(QStringLiteral("clusters")).toObject();
+    all.insert(methodName(), array);
+    report.insert(QStringLiteral("clusters"), all);
 }
 
 } // namespace loupe

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "analysis/pipeline/analysisresults.h"
 #include "analysis/pipeline/analysisstep.h"
+#include "analysis/pipeline/reportcontext.h"
+#include "dataset/sampletable.h"
 #include "storage/analysisstore.h"
 
 #include <vector>
@@ -45,8 +48,33 @@ protected:
 
     /** Reads the step's stored clustering into results. */
     void loadClusters(const RunScope &run, ClusterResults &results) const;
-    /** The clusters JSON array of `report --json` (the 20 most severe). */
-    static QJsonArray clustersJson(const std::vector<ClusterRecord> &clusters, const QStringList &classes);
+    /** Re-reads the ranked clusters (an edit changed their counts). */
+    void refreshClusters(const RunScope &run, ClusterResults &results) const;
+    /** Adds the 20 most severe clusters to `report --json` as clusters.<methodName()>. */
+    void addClustersJson(const std::vector<ClusterRecord> &clusters, const QStringList &classes,
+                         QJsonObject &report) const;
+};
+
+/** A ClusterStep whose results are of type Results (each clustering has its own, for AnalysisResults). */
+template<typename Results> class ClusterStepFor : public ClusterStep
+{
+public:
+    void loadResults(const RunScope &run, AnalysisResults &results) const override
+    {
+        Results clusters;
+        loadClusters(run, clusters);
+        results.put(std::move(clusters));
+    }
+    void refreshResults(const RunScope &run, const std::vector<qint64> &,
+                        AnalysisResults &results) const override
+    {
+        if (Results *clusters = results.find<Results>())
+            refreshClusters(run, *clusters);
+    }
+    void addReportJson(const ReportContext &context, QJsonObject &report) const override
+    {
+        addClustersJson(context.analysis.get<Results>().clusters, context.table.classNames, report);
+    }
 };
 
 } // namespace loupe

@@ -62,28 +62,6 @@ ClusterStep::Clustering KMeansStep::cluster(AnalysisContext &context, Progress &
     return {result.labels, {{QStringLiteral("k"), result.k}}, {}};
 }
 
-void KMeansStep::loadResults(const RunScope &run, AnalysisResults &results) const
-{
-    EmbeddingClusters clusters;
-    loadClusters(run, clusters);
-    results.put(std::move(clusters));
-}
-
-void KMeansStep::refreshResults(const RunScope &run, const std::vector<qint64> &,
-                                AnalysisResults &results) const
-{
-    if (EmbeddingClusters *clusters = results.find<EmbeddingClusters>())
-        clusters->clusters = AnalysisStore(run.project.database()).clusters(run.runId, methodName());
-}
-
-void KMeansStep::addReportJson(const ReportContext &context, QJsonObject &report) const
-{
-    QJsonObject clusters = report.value(QStringLiteral("clusters")).toObject();
-    clusters.insert(QStringLiteral("kmeans"), clustersJson(context.analysis.get<EmbeddingClusters>().clusters,
-                                                           context.table.classNames));
-    report.insert(QStringLiteral("clusters"), clusters);
-}
-
 QString KMeansStep::reportText(const ReportContext &context) const
 {
     const std::vector<ClusterRecord> &clusters = context.analysis.get<EmbeddingClusters>().clusters;

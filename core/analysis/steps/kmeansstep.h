@@ -14,15 +14,11 @@ struct EmbeddingClusters final : ClusterResults
  * embeddings, ranked by errors beyond their class mix (sample_analysis.cluster, and
  * `clusters` rows with method "kmeans").
  */
-class KMeansStep final : public ClusterStep
+class KMeansStep final : public ClusterStepFor<EmbeddingClusters>
 {
 public:
     QString name() const override { return QStringLiteral("kmeans"); }
     StepDataSet needs() const override { return StepData::Embeddings; }
-    void loadResults(const RunScope &run, AnalysisResults &results) const override;
-    void refreshResults(const RunScope &run, const std::vector<qint64> &samples,
-                        AnalysisResults &results) const override;
-    void addReportJson(const ReportContext &context, QJsonObject &report) const override;
     QString reportText(const ReportContext &context) const override;
     int reportOrder() const override { return 40; }
     HtmlSection htmlSection() const override;

@@ -25,26 +25,4 @@ ClusterStep::Clustering MapClustersStep::cluster(AnalysisContext &context, Progr
             {}};
 }
 
-void MapClustersStep::loadResults(const RunScope &run, AnalysisResults &results) const
-{
-    MapClusters clusters;
-    loadClusters(run, clusters);
-    results.put(std::move(clusters));
-}
-
-void MapClustersStep::refreshResults(const RunScope &run, const std::vector<qint64> &,
-                                     AnalysisResults &results) const
-{
-    if (MapClusters *clusters = results.find<MapClusters>())
-        clusters->clusters = AnalysisStore(run.project.database()).clusters(run.runId, methodName());
-}
-
-void MapClustersStep::addReportJson(const ReportContext &context, QJsonObject &report) const
-{
-    QJsonObject clusters = report.value(QStringLiteral("clusters")).toObject();
-    clusters.insert(QStringLiteral("density"),
-                    clustersJson(context.analysis.get<MapClusters>().clusters, context.table.classNames));
-    report.insert(QStringLiteral("clusters"), clusters);
-}
-
 } // namespace loupe

@@ -13,15 +13,11 @@ struct MapClusters final : ClusterResults
  * Failure clusters on the 2-D map: HDBSCAN on the map's points, ranked like the k-means
  * clusters (sample_analysis.map_cluster, and `clusters` rows with method "density").
  */
-class MapClustersStep final : public ClusterStep
+class MapClustersStep final : public ClusterStepFor<MapClusters>
 {
 public:
     QString name() const override { return QStringLiteral("map_clusters"); }
     StepDataSet needs() const override { return StepData::Map; }
-    void loadResults(const RunScope &run, AnalysisResults &results) const override;
-    void refreshResults(const RunScope &run, const std::vector<qint64> &samples,
-                        AnalysisResults &results) const override;
-    void addReportJson(const ReportContext &context, QJsonObject &report) const override;
 
 protected:
     QString methodName() const override { return QStringLiteral("density"); }

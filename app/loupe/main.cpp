@@ -41,7 +41,7 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("Loupe"));
     QApplication::setOrganizationDomain(QStringLiteral("loupe.example"));
     QApplication::setApplicationVersion(QStringLiteral(LOUPE_VERSION_STRING));
-    QApplication::setDesktopFileName(QStringLiteral("io.github.loupe.Loupe")); // resources/linux/
+    QApplication::setDesktopFileName(QStringLiteral("io.github.loupe.Loupe")); // packaging/linux/
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Find what is wrong with a vision model's data."));

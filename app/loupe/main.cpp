@@ -8,6 +8,7 @@
 #include "startupbenchmark.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QTimer>
@@ -20,6 +21,10 @@ namespace {
 // whole stack for CI and packaging (after Kate's --self-test idea).
 int runSelfTest(loupe::MainWindow &window, const QString &path)
 {
+    if (QApplication::windowIcon().availableSizes().size() < 6) {
+        std::fprintf(stderr, "loupe --self-test: the embedded window icon is missing\n");
+        return 1;
+    }
     window.openProject(path);
     if (!window.waitForOpen()) {
         std::fprintf(stderr, "loupe --self-test: could not open %s\n", qUtf8Printable(path));
@@ -42,6 +47,10 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationDomain(QStringLiteral("loupe.example"));
     QApplication::setApplicationVersion(QStringLiteral(LOUPE_VERSION_STRING));
     QApplication::setDesktopFileName(QStringLiteral("io.github.loupe.Loupe")); // packaging/linux/
+    QIcon icon;
+    for (const int size : {16, 32, 48, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/%1x%1/apps/io.github.loupe.Loupe.png").arg(size));
+    QApplication::setWindowIcon(icon);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Find what is wrong with a vision model's data."));

@@ -29,7 +29,7 @@ constexpr float kClip = 4.0f;
 // Added to the squared distance in the repulsive term, as umap-learn, to bound it near 0.
 constexpr float kRepulsionEpsilon = 0.001f;
 
-inline float clip(float v)
+[[maybe_unused]] inline float clip(float v)
 {
     return std::clamp(v, -kClip, kClip);
 }
@@ -38,7 +38,7 @@ inline float clip(float v)
  * log2 for positive normal floats: exponent from the bits, a degree-5 polynomial for the
  * mantissa in [1, 2) (least squares on Chebyshev nodes, max error 1.5e-5).
  */
-inline float fastLog2(float x)
+[[maybe_unused]] inline float fastLog2(float x)
 {
     const std::uint32_t bits = std::bit_cast<std::uint32_t>(x);
     const float exponent = float(int(bits >> 23) - 127);
@@ -53,7 +53,7 @@ inline float fastLog2(float x)
  * 2^y for y in [-126, 126]: the integer part goes into the exponent bits, a degree-4
  * polynomial covers the fraction (max relative error 4e-6).
  */
-inline float fastExp2(float y)
+[[maybe_unused]] inline float fastExp2(float y)
 {
     y = std::clamp(y, -126.0f, 126.0f);
     // floor without a libm call

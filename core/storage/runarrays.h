@@ -30,7 +30,7 @@ class RunArrays
 public:
     RunArrays(SqliteDatabase &db, int runId);
 
-    /** The name stored in `arrays.name`, e.g. "probabilities". */
+    /** The name stored in `arrays.name` (docs/project-format.md). */
     static QString name(RunArray array);
 
     int runId() const { return m_runId; }

@@ -92,7 +92,7 @@ void TestAnalysisPipeline::labelIssueRankingFindsPlantedFlips()
 
     // The model alone on the same fixture: 1 - normalized margin of its probabilities.
     const std::vector<float> probabilities =
-        ArrayStore(project->database()).readAll(table.runId, QStringLiteral("probabilities"));
+        RunArrays(project->database(), table.runId).read(RunArray::Probabilities);
     const int classes = int(table.classNames.size());
     QCOMPARE(qint64(probabilities.size()), table.size() * classes);
     std::vector<float> modelScores(size_t(table.size()));

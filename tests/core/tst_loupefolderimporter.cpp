@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "storage/runarrays.h"
 #include "common/error.h"
 #include "common/progress.h"
 #include "formats/npyfile.h"
@@ -408,25 +409,32 @@ void TestLoupeFolderImporter::importsACompleteFolder()
                                             "FROM sample_view ORDER BY sample_index")),
                  expectedScores, 1e-6);
 
-    // The arrays, through ArrayStore.
-    const loupe::ArrayStore arrays(db);
-    const auto probabilitiesShape = arrays.shape(runId, QStringLiteral("probabilities"));
+    // The arrays under the names docs/project-format.md documents, read through RunArrays.
+    QCOMPARE(textRows(db, QStringLiteral("SELECT name FROM arrays ORDER BY name")),
+             (QStringList{QStringLiteral("coords"), QStringLiteral("embeddings"),
+                          QStringLiteral("probabilities")}));
+    const loupe::RunArrays arrays(db, runId);
+    for (const auto array :
+         {loupe::RunArray::ImportedCoords, loupe::RunArray::Embeddings, loupe::RunArray::Probabilities})
+        QVERIFY(
+            textRows(db, QStringLiteral("SELECT name FROM arrays")).contains(loupe::RunArrays::name(array)));
+    const auto probabilitiesShape = arrays.shape(loupe::RunArray::Probabilities);
     QVERIFY(probabilitiesShape);
     QCOMPARE(probabilitiesShape->rows, 4);
     QCOMPARE(probabilitiesShape->cols, 3);
-    COMPARE_NEAR(arrays.readAll(runId, QStringLiteral("probabilities")), kProbabilities, 1e-6);
-    const auto embeddingsShape = arrays.shape(runId, QStringLiteral("embeddings"));
+    COMPARE_NEAR(arrays.read(loupe::RunArray::Probabilities), kProbabilities, 1e-6);
+    const auto embeddingsShape = arrays.shape(loupe::RunArray::Embeddings);
     QVERIFY(embeddingsShape);
     QCOMPARE(embeddingsShape->rows, 4);
     QCOMPARE(embeddingsShape->cols, 3);
-    QCOMPARE(arrays.readAll(runId, QStringLiteral("embeddings")), kEmbeddingValues);
-    QCOMPARE(arrays.readRow(runId, QStringLiteral("embeddings"), 3), (std::vector<float>{0.0f, 1e-3f, 1e6f}));
-    const auto coordsShape = arrays.shape(runId, QStringLiteral("coords"));
+    QCOMPARE(arrays.read(loupe::RunArray::Embeddings), kEmbeddingValues);
+    QCOMPARE(arrays.readRow(loupe::RunArray::Embeddings, 3), (std::vector<float>{0.0f, 1e-3f, 1e6f}));
+    const auto coordsShape = arrays.shape(loupe::RunArray::ImportedCoords);
     QVERIFY(coordsShape);
     QCOMPARE(coordsShape->rows, 4);
     QCOMPARE(coordsShape->cols, 2);
-    QCOMPARE(arrays.readAll(runId, QStringLiteral("coords")), kCoordValues);
-    QCOMPARE(arrays.readRow(runId, QStringLiteral("coords"), 2), (std::vector<float>{4.0f, -5.0f}));
+    QCOMPARE(arrays.read(loupe::RunArray::ImportedCoords), kCoordValues);
+    QCOMPARE(arrays.readRow(loupe::RunArray::ImportedCoords, 2), (std::vector<float>{4.0f, -5.0f}));
 
     // Training history: one row per epoch and metric; an empty cell is NULL.
     QCOMPARE(
@@ -468,7 +476,7 @@ void TestLoupeFolderImporter::appliesSoftmaxToLogits()
         e6 / (1 + 2 * e6),   1 / (1 + 2 * e6),    e6 / (1 + 2 * e6),   //
         1 / (1 + 2 * e10),   e10 / (1 + 2 * e10), e10 / (1 + 2 * e10), //
     };
-    COMPARE_NEAR(loupe::ArrayStore(db).readAll(runId, QStringLiteral("probabilities")), expectedProbabilities,
+    COMPARE_NEAR(loupe::RunArrays(db, runId).read(loupe::RunArray::Probabilities), expectedProbabilities,
                  1e-6);
 
     // A tie predicts the lowest class index.
@@ -502,8 +510,8 @@ void TestLoupeFolderImporter::renormalisesNearlyNormalisedRows()
     import(dataFolder());
 
     const auto project = Project::open(projectPath());
-    const std::vector<float> stored = loupe::ArrayStore(project->database())
-                                          .readAll(project->latestRunId(), QStringLiteral("probabilities"));
+    const std::vector<float> stored =
+        loupe::RunArrays(project->database(), project->latestRunId()).read(loupe::RunArray::Probabilities);
     std::vector<double> expected;
     for (size_t r = 0; r < 4; ++r) {
         const double sum = double(rows[3 * r]) + double(rows[3 * r + 1]) + double(rows[3 * r + 2]);

@@ -22,7 +22,7 @@ private Q_SLOTS:
 
 void TestSampleScores::scores_data()
 {
-    QTest::addColumn<QList<float>>("probabilities");
+    QTest::addColumn<QList<float>>("row");
     QTest::addColumn<int>("label");
     QTest::addColumn<int>("predicted");
     QTest::addColumn<double>("confidence");
@@ -36,7 +36,7 @@ void TestSampleScores::scores_data()
 
 void TestSampleScores::scores()
 {
-    QFETCH(QList<float>, probabilities);
+    QFETCH(QList<float>, row);
     QFETCH(int, label);
     const SampleScores s = computeSampleScores(probabilities.constData(), int(probabilities.size()), label);
     QTEST(s.predicted, "predicted");

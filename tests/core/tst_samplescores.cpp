@@ -38,7 +38,7 @@ void TestSampleScores::scores()
 {
     QFETCH(QList<float>, row);
     QFETCH(int, label);
-    const SampleScores s = computeSampleScores(probabilities.constData(), int(probabilities.size()), label);
+    const SampleScores s = computeSampleScores(row.constData(), int(row.size()), label);
     QTEST(s.predicted, "predicted");
     QFETCH(double, confidence);
     QFETCH(double, loss);

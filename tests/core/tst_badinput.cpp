@@ -740,38 +740,38 @@ void TestBadInput::npyConversions_data()
     const std::vector<double> &p = kProbabilities;
     const std::vector<double> embedding = {-3, 0, 1, 2, 7, -32768, 32767, 5};
     QTest::newRow("format 2.0") << kPredictions << npy(2, dict("<f4", "(4, 3)"), encode<float>(p))
-                                << int(RunArray::Probabilities) << p;
+                                << int(loupe::RunArray::Probabilities) << p;
     QTest::newRow("format 3.0") << kPredictions << npy(3, dict("<f4", "(4, 3)"), encode<float>(p))
-                                << int(RunArray::Probabilities) << p;
+                                << int(loupe::RunArray::Probabilities) << p;
     QTest::newRow("big-endian float32")
         << kPredictions << npy(1, dict(">f4", "(4, 3)"), encode<float>(p, true))
-        << int(RunArray::Probabilities) << p;
+        << int(loupe::RunArray::Probabilities) << p;
     QTest::newRow("big-endian float64")
         << kPredictions << npy(1, dict(">f8", "(4, 3)"), encode<double>(p, true))
-        << int(RunArray::Probabilities) << p;
+        << int(loupe::RunArray::Probabilities) << p;
     QTest::newRow("float16") << kPredictions << npy(1, dict("<f2", "(4, 3)"), encode<qfloat16>(p))
-                             << int(RunArray::Probabilities) << p;
+                             << int(loupe::RunArray::Probabilities) << p;
     QTest::newRow("float64") << kPredictions << npy(1, dict("<f8", "(4, 3)"), encode<double>(p))
-                             << int(RunArray::Probabilities) << p;
+                             << int(loupe::RunArray::Probabilities) << p;
     QTest::newRow("Fortran order") << kPredictions
                                    << npy(1, dict("<f4", "(4, 3)", true), encode<float>(transposed(p, 4, 3)))
-                                   << int(RunArray::Probabilities) << p;
+                                   << int(loupe::RunArray::Probabilities) << p;
     QTest::newRow("Fortran order, big-endian float64")
         << kPredictions << npy(1, dict(">f8", "(4, 3)", true), encode<double>(transposed(p, 4, 3), true))
-        << int(RunArray::Probabilities) << p;
+        << int(loupe::RunArray::Probabilities) << p;
     const std::vector<double> oneHot = {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0};
     QTest::newRow("uint8 one-hot predictions")
         << kPredictions << npy(1, dict("|u1", "(4, 3)"), encode<quint8>(oneHot))
-        << int(RunArray::Probabilities) << oneHot;
+        << int(loupe::RunArray::Probabilities) << oneHot;
     QTest::newRow("int16 embeddings")
         << kEmbeddings << npy(1, dict("<i2", "(4, 2)"), encode<qint16>(embedding))
-        << int(RunArray::Embeddings) << embedding;
+        << int(loupe::RunArray::Embeddings) << embedding;
     QTest::newRow("big-endian int64 embeddings")
         << kEmbeddings << npy(1, dict(">i8", "(4, 2)"), encode<qint64>(embedding, true))
-        << int(RunArray::Embeddings) << embedding;
+        << int(loupe::RunArray::Embeddings) << embedding;
     QTest::newRow("1-D embeddings are one column")
         << kEmbeddings << npy(1, dict("<f4", "(4,)"), encode<float>({1, 2, 3, 4}))
-        << int(RunArray::Embeddings) << std::vector<double>{1, 2, 3, 4};
+        << int(loupe::RunArray::Embeddings) << std::vector<double>{1, 2, 3, 4};
 }
 
 void TestBadInput::npyConversions()
@@ -786,7 +786,7 @@ void TestBadInput::npyConversions()
     QVERIFY2(message.isEmpty(), qPrintable(message));
     auto project = Project::open(projectPath(), Project::Access::ReadOnly);
     const std::vector<float> values =
-        RunArrays(project->database(), project->latestRunId()).read(RunArray(array));
+        loupe::RunArrays(project->database(), project->latestRunId()).read(loupe::RunArray(array));
     QCOMPARE(values.size(), expected.size());
     for (size_t i = 0; i < values.size(); ++i)
         QVERIFY2(

@@ -46,7 +46,7 @@ void TestSampleScores::scores()
     QVERIFY(std::abs(s.confidence - confidence) < 1e-6);
     QVERIFY(std::abs(s.loss - loss) < 1e-6);
     QVERIFY(std::abs(s.margin - margin) < 1e-6);
-    QVERIFY(std::abs(s.givenProbability - probabilities.at(label)) < 1e-7);
+    QVERIFY(std::abs(s.givenProbability - row.at(label)) < 1e-7);
 }
 
 void TestSampleScores::unlabeledHasNoLossOrMargin()

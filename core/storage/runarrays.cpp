@@ -57,7 +57,7 @@ void RunArrays::write(RunArray array, const std::vector<float> &values, qint64 c
         progress);
 }
 
-std::optional<KnnGraph> RunArrays::knnGraph(qint64 samples) const
+std::optional<KnnGraph> RunArrays::knnIndices(qint64 samples) const
 {
     const auto stored = shape(RunArray::KnnIndices);
     if (!stored || stored->rows != samples)
@@ -67,7 +67,14 @@ std::optional<KnnGraph> RunArrays::knnGraph(qint64 samples) const
     graph.k = int(stored->cols);
     const std::vector<float> indices = read(RunArray::KnnIndices);
     graph.indices.assign(indices.begin(), indices.end());
-    graph.distances = read(RunArray::KnnDistances);
+    return graph;
+}
+
+std::optional<KnnGraph> RunArrays::knnGraph(qint64 samples) const
+{
+    std::optional<KnnGraph> graph = knnIndices(samples);
+    if (graph)
+        graph->distances = read(RunArray::KnnDistances);
     return graph;
 }
 

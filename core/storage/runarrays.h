@@ -50,6 +50,8 @@ public:
      * Indices are stored as float32: exact below 2^24 (16.7 million) samples.
      */
     std::optional<KnnGraph> knnGraph(qint64 samples) const;
+    /** The same without the distances (half the reading), for who only needs who is whose neighbour. */
+    std::optional<KnnGraph> knnIndices(qint64 samples) const;
     void writeKnnGraph(const KnnGraph &graph, Progress *progress = nullptr);
     /** One sample's neighbours, nearest first, without the -1 padding. */
     std::vector<qint64> neighbours(qint64 sample) const;

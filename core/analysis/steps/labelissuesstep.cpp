@@ -109,7 +109,7 @@ private:
         const auto rows = qint64(labels.size());
         std::optional<KnnGraph> graph;
         if (summary->value(QStringLiteral("used_neighbours")).toBool())
-            graph = arrays.knnGraph(rows);
+            graph = arrays.knnIndices(rows); // who votes for whom; the distances are not needed
         const LabelIssueFinder finder{paramsOf(*summary)};
         const bool neighbours = graph && finder.usesNeighbours(&*graph, rows);
         const int classes = int(arrays.shape(RunArray::Probabilities)->cols);

@@ -160,9 +160,17 @@ void TestLongWork::analyseFromTheAppKeepsUndoHistory()
     QSignalSpy reloaded(&window.session(), &ProjectSession::analysisReloaded);
     QSignalSpy finished(&window, &MainWindow::taskFinished);
     QVERIFY(window.workflows().analyseProject());
+    // Edits wait while the analysis writes: one made now would be overwritten by results
+    // computed from the labels the analysis read when it started.
+    QSignalSpy refused(&window.session(), &ProjectSession::editFailed);
+    QVERIFY(!window.session().relabel({1}, (window.session().table().labels[1] + 1) % 10));
+    QCOMPARE(refused.count(), 1);
+    QVERIFY2(refused.first().first().toString().contains(QStringLiteral("analysis")),
+             qPrintable(refused.first().first().toString()));
     const auto [cancelled, error] = waitForTask(window, finished);
     QVERIFY2(error.isEmpty() && !cancelled, qPrintable(error));
     QCOMPARE(reloaded.count(), 1);
+    QVERIFY(!window.session().areEditsHeld());
     const AnalysisResults &analysis = window.session().analysis();
     QVERIFY(analysis.get<LabelIssueResults>().hasScores());
     QVERIFY(!analysis.get<EmbeddingClusters>().clusters.empty());

@@ -18,10 +18,11 @@ namespace {
 
 QJsonObject countsJson(const SampleCounts &counts)
 {
-    QJsonObject json{{QStringLiteral("samples"), counts.samples},     {QStringLiteral("labelled"), counts.labelled},
-                     {QStringLiteral("unlabeled"), counts.unlabeled}, {QStringLiteral("excluded"), counts.excluded},
-                     {QStringLiteral("evaluated"), counts.evaluated}, {QStringLiteral("errors"), counts.errors},
-                     {QStringLiteral("edited"), counts.edited},       {QStringLiteral("reviewed"), counts.reviewed}};
+    QJsonObject json{
+        {QStringLiteral("samples"), counts.samples},     {QStringLiteral("labelled"), counts.labelled},
+        {QStringLiteral("unlabeled"), counts.unlabeled}, {QStringLiteral("excluded"), counts.excluded},
+        {QStringLiteral("evaluated"), counts.evaluated}, {QStringLiteral("errors"), counts.errors},
+        {QStringLiteral("edited"), counts.edited},       {QStringLiteral("reviewed"), counts.reviewed}};
     json.insert(QStringLiteral("flagged"), counts.flagged >= 0 ? QJsonValue(counts.flagged) : QJsonValue());
     return json;
 }

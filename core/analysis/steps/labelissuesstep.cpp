@@ -55,9 +55,11 @@ std::vector<int> currentLabels(SqliteDatabase &db)
 LabelIssueParams paramsOf(const QJsonObject &summary)
 {
     LabelIssueParams params;
-    params.neighbourWeight = summary.value(QStringLiteral("neighbour_weight")).toDouble(params.neighbourWeight);
+    params.neighbourWeight =
+        summary.value(QStringLiteral("neighbour_weight")).toDouble(params.neighbourWeight);
     params.neighbours = summary.value(QStringLiteral("neighbours")).toInt(params.neighbours);
-    params.neighbourSmoothing = summary.value(QStringLiteral("neighbour_smoothing")).toDouble(params.neighbourSmoothing);
+    params.neighbourSmoothing =
+        summary.value(QStringLiteral("neighbour_smoothing")).toDouble(params.neighbourSmoothing);
     return params;
 }
 

@@ -26,6 +26,10 @@
 
 #include <sys/resource.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <map>
 #include <random>
@@ -55,10 +59,15 @@ public:
 
     /**
      * Starts a new peak-memory window: Linux resets the process's high-water mark (VmHWM)
-     * when "5" is written to /proc/self/clear_refs, so each step's peak is its own.
+     * when "5" is written to /proc/self/clear_refs, so each step's peak is its own. The
+     * reset sets it to the current resident size, so the heap an earlier step freed but
+     * malloc kept would count as the next step's; it is handed back to the system first.
      */
     static void resetPeak()
     {
+#ifdef __GLIBC__
+        malloc_trim(0);
+#endif
         QFile clear(QStringLiteral("/proc/self/clear_refs"));
         if (clear.open(QIODevice::WriteOnly))
             clear.write("5");

@@ -181,10 +181,12 @@ int runRepeatedStartupBenchmark(const QStringList &childArguments, int runs)
                          qUtf8Printable(child.errorString()));
             return 1;
         }
-        const QMap<QString, QString> pairs = parseSummaryLine(child.readAllStandardOutput());
+        const QByteArray output = child.readAllStandardOutput();
+        const QMap<QString, QString> pairs = parseSummaryLine(output);
         if (child.exitStatus() != QProcess::NormalExit || child.exitCode() != 0 || pairs.isEmpty()) {
-            std::fprintf(stderr, "loupe --startup-benchmark: run %d failed (exit code %d)\n", run,
-                         child.exitCode());
+            // The run's own lines say what it got to (e.g. a map that never painted).
+            std::fprintf(stderr, "%sloupe --startup-benchmark: run %d failed (exit code %d)\n",
+                         output.constData(), run, child.exitCode());
             return 1;
         }
         samples = pairs.value(QStringLiteral("samples")).toLongLong();

@@ -9,10 +9,14 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEvent>
+#include <QMap>
+#include <QProcess>
+#include <QProcessEnvironment>
 #include <QScrollBar>
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <vector>
 
 namespace loupe {
@@ -73,6 +77,44 @@ double medianScrollFrameMs(MainWindow &window)
     return frames[frames.size() / 2];
 }
 
+constexpr char kSummaryPrefix[] = "startup-benchmark: ";
+
+/** The figures of one run, as the summary line names them. */
+const char *const kFields[] = {"open_s", "grid_s", "map_s", "scroll_ms"};
+
+double median(std::vector<double> values)
+{
+    std::sort(values.begin(), values.end());
+    const size_t n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
+}
+
+void printSummaryLine(int runs, long long samples, const QMap<QString, double> &figures)
+{
+    std::printf("%sruns=%d samples=%lld open_s=%.3f grid_s=%.3f map_s=%.3f scroll_ms=%.2f\n", kSummaryPrefix,
+                runs, samples, figures.value(QStringLiteral("open_s")),
+                figures.value(QStringLiteral("grid_s")), figures.value(QStringLiteral("map_s")),
+                figures.value(QStringLiteral("scroll_ms")));
+    std::fflush(stdout);
+}
+
+/** The key=value pairs of a child's summary line; empty when it printed none. */
+QMap<QString, QString> parseSummaryLine(const QByteArray &output)
+{
+    QMap<QString, QString> pairs;
+    for (const QByteArray &line : output.split('\n')) {
+        if (!line.startsWith(kSummaryPrefix))
+            continue;
+        const QString text = QString::fromUtf8(line.mid(int(qstrlen(kSummaryPrefix))));
+        for (const QString &pair : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            const qsizetype equals = pair.indexOf(QLatin1Char('='));
+            if (equals > 0)
+                pairs.insert(pair.left(equals), pair.mid(equals + 1));
+        }
+    }
+    return pairs;
+}
+
 } // namespace
 
 int runStartupBenchmark(MainWindow &window, const QString &project, const QElapsedTimer &launch)
@@ -103,8 +145,68 @@ int runStartupBenchmark(MainWindow &window, const QString &project, const QElaps
                 "first map paint: %.3f s\n",
                 static_cast<long long>(window.session().table().size()), opened, grid.seconds(),
                 map.seconds());
-    std::printf("grid scroll frame (median of %d): %.2f ms\n", kScrollFrames, medianScrollFrameMs(window));
-    return grid.painted() && map.painted() ? 0 : 1;
+    const double scrollMs = medianScrollFrameMs(window);
+    std::printf("grid scroll frame (median of %d): %.2f ms\n", kScrollFrames, scrollMs);
+    if (!grid.painted() || !map.painted())
+        return 1; // no summary line: a run that never painted has no figures to take a median of
+    printSummaryLine(1, static_cast<long long>(window.session().table().size()),
+                     {{QStringLiteral("open_s"), opened},
+                      {QStringLiteral("grid_s"), grid.seconds()},
+                      {QStringLiteral("map_s"), map.seconds()},
+                      {QStringLiteral("scroll_ms"), scrollMs}});
+    return 0;
+}
+
+int runRepeatedStartupBenchmark(const QStringList &childArguments, int runs)
+{
+    // The children use this process's platform plugin: -platform was consumed by QApplication,
+    // so it goes in the environment (an inherited QT_QPA_PLATFORM naming it keeps its options).
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    const QString platform = QGuiApplication::platformName();
+    if (!environment.value(QStringLiteral("QT_QPA_PLATFORM")).startsWith(platform))
+        environment.insert(QStringLiteral("QT_QPA_PLATFORM"), platform);
+
+    std::map<QString, std::vector<double>> values;
+    long long samples = 0;
+    for (int run = 1; run <= runs; ++run) {
+        QProcess child;
+        child.setProcessEnvironment(environment);
+        child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        child.start(QCoreApplication::applicationFilePath(), childArguments);
+        // Generous: a run waits up to 60 s for its first paints, a large project takes a while to open.
+        if (!child.waitForFinished(10 * 60 * 1000)) {
+            child.kill();
+            child.waitForFinished();
+            std::fprintf(stderr, "loupe --startup-benchmark: run %d did not finish: %s\n", run,
+                         qUtf8Printable(child.errorString()));
+            return 1;
+        }
+        const QByteArray output = child.readAllStandardOutput();
+        const QMap<QString, QString> pairs = parseSummaryLine(output);
+        if (child.exitStatus() != QProcess::NormalExit || child.exitCode() != 0 || pairs.isEmpty()) {
+            // The run's own lines say what it got to (e.g. a map that never painted).
+            std::fprintf(stderr, "%sloupe --startup-benchmark: run %d failed (exit code %d)\n",
+                         output.constData(), run, child.exitCode());
+            return 1;
+        }
+        samples = pairs.value(QStringLiteral("samples")).toLongLong();
+        for (const char *field : kFields)
+            values[QLatin1String(field)].push_back(pairs.value(QLatin1String(field)).toDouble());
+        std::printf("run %d: project open %.3f s, first grid paint %.3f s, first map paint %.3f s, "
+                    "grid scroll frame %.2f ms\n",
+                    run, values[QStringLiteral("open_s")].back(), values[QStringLiteral("grid_s")].back(),
+                    values[QStringLiteral("map_s")].back(), values[QStringLiteral("scroll_ms")].back());
+        std::fflush(stdout);
+    }
+    QMap<QString, double> medians;
+    for (const char *field : kFields)
+        medians.insert(QLatin1String(field), median(values[QLatin1String(field)]));
+    std::printf("median of %d runs: project open %.3f s, first grid paint %.3f s, first map paint %.3f s, "
+                "grid scroll frame %.2f ms\n",
+                runs, medians.value(QStringLiteral("open_s")), medians.value(QStringLiteral("grid_s")),
+                medians.value(QStringLiteral("map_s")), medians.value(QStringLiteral("scroll_ms")));
+    printSummaryLine(runs, samples, medians);
+    return 0;
 }
 
 } // namespace loupe

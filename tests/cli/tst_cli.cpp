@@ -290,11 +290,24 @@ void TestCli::benchTimesStepsAndLeavesProjectAlone()
     }
     QVERIFY2(steps.contains(QStringLiteral("open + basics (scores, report)")), qPrintable(r.out));
     QVERIFY(steps.contains(QStringLiteral("analyze: label_issues")));
-    QVERIFY(steps.contains(QStringLiteral("analyze: all steps")));
+    QVERIFY(steps.contains(QStringLiteral("analyze: sum of the steps timed alone")));
+    // The whole analysis is timed end to end, not summed from the steps.
+    QVERIFY(steps.contains(QStringLiteral("whole analysis (open, load, every step, commit)")));
 
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), before);
     file.close();
+
+    // With --import: the import alone, and followed by the whole analysis as `import` runs it.
+    r = runCli({QStringLiteral("bench"), m_project, QStringLiteral("--runs"), QStringLiteral("1"),
+                QStringLiteral("--import"), m_dir.filePath(QStringLiteral("data")),
+                QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    steps.clear();
+    for (const QJsonValue &row : QJsonDocument::fromJson(r.out.toUtf8()).array())
+        steps << row[QStringLiteral("step")].toString();
+    QVERIFY2(steps.contains(QStringLiteral("import")), qPrintable(r.out));
+    QVERIFY(steps.contains(QStringLiteral("import + whole analysis")));
 
     r = runCli({QStringLiteral("bench"), m_project, QStringLiteral("--runs"), QStringLiteral("0")});
     QCOMPARE(r.exitCode, 2);

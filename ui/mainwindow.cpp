@@ -49,7 +49,7 @@ MainWindow::MainWindow(QWidget *parent)
       m_gridModel(new SampleGridModel(*m_session, *m_thumbnails, this)),
       m_grid(new SampleGridView(*m_thumbnails, this)), m_report(new ReportPanel(*m_session, this)),
       m_confusion(new ConfusionMatrixView(this)), m_map(new MapPanel(*m_session, this)),
-      m_clusters(new ClustersPanel(*m_session, this)), m_slices(new SlicesPanel(*m_session, this)),
+      m_clusters(new ClustersPanel(*m_session, *m_thumbnails, this)), m_slices(new SlicesPanel(*m_session, this)),
       m_similar(new SimilarPanel(*m_session, this)), m_learningCurve(new LearningCurveView(this)),
       m_details(new DetailPanel(*m_session, this)), m_compare(new ComparePanel(*m_session, this)),
       m_task(new BackgroundTask(this)), m_taskProgress(new TaskProgressWidget(*m_task, this)),

@@ -109,6 +109,16 @@ int runDemo(const QStringList &arguments)
                       QStringLiteral("K"), QStringLiteral("5")});
     parser.addOption({QStringLiteral("noise"), QStringLiteral("Share of labels flipped (default 0.03)."),
                       QStringLiteral("RATE"), QStringLiteral("0.03")});
+    parser.addOption(
+        {QStringLiteral("degrade"),
+         QStringLiteral("Degradation planted in a share of the images, recorded in truth.csv: %1 "
+                        "(default %2).")
+             .arg(degradationNames().join(QStringLiteral(", ")), degradationName(DemoOptions().degradation)),
+         QStringLiteral("NAME"), degradationName(DemoOptions().degradation)});
+    parser.addOption(
+        {QStringLiteral("degrade-rate"),
+         QStringLiteral("Share of images degraded (default %1).").arg(DemoOptions().degradedRate),
+         QStringLiteral("RATE"), QString::number(DemoOptions().degradedRate)});
     parser.addOption({QStringLiteral("source"), QStringLiteral("Folder with the Fashion-MNIST .gz files."),
                       QStringLiteral("DIR"), DemoOptions().sourceFolder});
     // Another seed gives another demo of the same kind: data to choose parameters on that
@@ -135,6 +145,17 @@ int runDemo(const QStringList &arguments)
     options.overwrite = parser.isSet(QStringLiteral("force"));
     if (parser.isSet(QStringLiteral("epochs")))
         options.model.epochs = std::max(1, parser.value(QStringLiteral("epochs")).toInt());
+    const std::optional<ImageDegradation> degradation =
+        degradationFromName(parser.value(QStringLiteral("degrade")));
+    bool rateOk = false;
+    options.degradedRate = parser.value(QStringLiteral("degrade-rate")).toDouble(&rateOk);
+    if (!degradation || !rateOk || options.degradedRate < 0.0 || options.degradedRate > 1.0) {
+        printError(
+            QStringLiteral("loupe-cli demo: --degrade takes one of %1, --degrade-rate a share in [0, 1]")
+                .arg(degradationNames().join(QStringLiteral(", "))));
+        return Usage;
+    }
+    options.degradation = *degradation;
     bool seedOk = false, modelSeedOk = false;
     options.seed = parser.value(QStringLiteral("seed")).toULongLong(&seedOk);
     options.model.seed = parser.value(QStringLiteral("model-seed")).toULongLong(&modelSeedOk);
@@ -147,11 +168,13 @@ int runDemo(const QStringList &arguments)
     timer.start();
     const DemoResult result = buildFashionMnistDemo(parser.positionalArguments().at(0), options, *progress);
     printError(
-        QStringLiteral("\nDemo ready in %1 s: %2 samples, %3 labels flipped; out-of-fold accuracy %4 on "
-                       "the given labels, %5 on the true labels.\nProject: %6")
+        QStringLiteral("\nDemo ready in %1 s: %2 samples, %3 labels flipped, %4 images degraded (%5); "
+                       "out-of-fold accuracy %6 on the given labels, %7 on the true labels.\nProject: %8")
             .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1)
             .arg(result.samples)
             .arg(result.flipped)
+            .arg(result.degraded)
+            .arg(degradationName(options.degradation))
             .arg(result.accuracyOnGivenLabels, 0, 'f', 4)
             .arg(result.accuracyOnTrueLabels, 0, 'f', 4)
             .arg(result.projectPath));

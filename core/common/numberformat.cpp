@@ -1,5 +1,7 @@
 #include "common/numberformat.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 namespace loupe::format {
@@ -26,6 +28,18 @@ QString count(qint64 value)
 QString fixed(double value, int decimals)
 {
     return QString::number(value, 'f', decimals);
+}
+
+QString significant(double value, int digits)
+{
+    if (!std::isfinite(value))
+        return QStringLiteral("n/a");
+    if (value == 0.0)
+        return QStringLiteral("0");
+    const int magnitude = int(std::floor(std::log10(std::abs(value))));
+    if (magnitude + 1 >= digits)
+        return count(std::llround(value));
+    return QString::number(value, 'f', std::min(9, digits - 1 - magnitude));
 }
 
 QString fixed3(double value)

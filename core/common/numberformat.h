@@ -17,6 +17,9 @@ QString signedPoints(double change, int decimals = 1);
 QString count(qint64 value);
 /** A fixed-point number: fixed(0.12345, 3) -> "0.123". */
 QString fixed(double value, int decimals);
+/** A measurement to `digits` significant digits, never in exponent form: 0.2134 -> "0.213", 4123.7 -> "4
+ * 124". */
+QString significant(double value, int digits = 3);
 /** Three decimals, the precision of F1 and AUROC figures: fixed3(0.91234) -> "0.912". */
 QString fixed3(double value);
 

@@ -22,6 +22,7 @@ struct SampleFilter
         Split,         ///< value: an index into SampleTable::splitNames
         Cluster,       ///< value: a k-means cluster
         MapCluster,    ///< value: a density cluster of the map
+        Pattern,       ///< value: a failure pattern across classes
         ConfusionCell, ///< value: given label, second: predicted class, split: a split or -1 for all
         Sql,           ///< text: the condition over sample_view
         MapSelection,  ///< a rectangle or lasso on the map
@@ -37,7 +38,10 @@ struct SampleFilter
     /** What the status bar says, e.g. "cluster 12" or "SQL: split = 'test'". */
     QString description;
 
-    bool isCluster() const { return kind == Kind::Cluster || kind == Kind::MapCluster; }
+    bool isCluster() const
+    {
+        return kind == Kind::Cluster || kind == Kind::MapCluster || kind == Kind::Pattern;
+    }
 };
 
 } // namespace loupe

@@ -82,6 +82,33 @@ std::vector<SourceImage> selectImages(const SourceData &data, qint64 limit, std:
     return all;
 }
 
+/**
+ * Gives round(rate * n) images, chosen by their own seeded stream (so the label noise drawn
+ * from rng is the same with or without them), the degradation: their pixels move into
+ * storage and the image points at the degraded copy. Returns which images were degraded.
+ */
+std::vector<bool> degradeImages(std::vector<SourceImage> &images, ImageDegradation degradation, double rate,
+                                uint64_t seed, std::vector<std::vector<uint8_t>> &storage)
+{
+    std::vector<bool> degraded(images.size(), false);
+    if (degradation == ImageDegradation::None || rate <= 0.0)
+        return degraded;
+    std::mt19937_64 rng(seed ^ 0x9e3779b97f4a7c15ull);
+    std::vector<size_t> order(images.size());
+    std::iota(order.begin(), order.end(), size_t(0));
+    std::shuffle(order.begin(), order.end(), rng);
+    const auto count = std::min(images.size(), size_t(std::llround(rate * double(images.size()))));
+    storage.resize(count);
+    for (size_t k = 0; k < count; ++k) {
+        SourceImage &image = images[order[k]];
+        storage[k].assign(image.pixels, image.pixels + kPixels);
+        degradeImage(storage[k].data(), kSide, kSide, degradation, seed + order[k]);
+        image.pixels = storage[k].data();
+        degraded[order[k]] = true;
+    }
+    return degraded;
+}
+
 /** Flips round(rate * n) labels, chosen by the seeded rng, to each class's confusable partner. */
 std::vector<int> noisyLabels(const std::vector<SourceImage> &images, double rate, std::mt19937_64 &rng,
                              qint64 &flipped)
@@ -176,15 +203,17 @@ void writeSamplesCsv(const QDir &dataset, const std::vector<SourceImage> &images
 }
 
 void writeTruthCsv(const QDir &dataset, const std::vector<SourceImage> &images,
-                   const std::vector<int> &labels, const QStringList &classes)
+                   const std::vector<int> &labels, const QStringList &classes,
+                   const std::vector<bool> &degraded, ImageDegradation degradation)
 {
     CsvWriter writer(dataset.filePath(QStringLiteral("truth.csv")));
     writer.writeRow({QStringLiteral("id"), QStringLiteral("true_label"), QStringLiteral("given_label"),
-                     QStringLiteral("flipped")});
+                     QStringLiteral("flipped"), QStringLiteral("degradation")});
     for (size_t i = 0; i < images.size(); ++i) {
         const bool flipped = labels[i] != images[i].trueLabel;
         writer.writeRow({sampleId(images[i]), classes.at(images[i].trueLabel), classes.at(labels[i]),
-                         flipped ? QStringLiteral("1") : QStringLiteral("0")});
+                         flipped ? QStringLiteral("1") : QStringLiteral("0"),
+                         degraded[i] ? degradationName(degradation) : QString()});
     }
     writer.commit();
 }
@@ -310,16 +339,20 @@ DemoResult buildFashionMnistDemo(const QString &directory, const DemoOptions &op
 
     progress.setStep(QStringLiteral("Reading Fashion-MNIST"));
     const SourceData source = readSource(options.sourceFolder);
-    const std::vector<SourceImage> images = selectImages(source, options.limit, rng);
+    std::vector<SourceImage> images = selectImages(source, options.limit, rng);
     DemoResult result;
     result.samples = qint64(images.size());
     const std::vector<int> labels = noisyLabels(images, options.noiseRate, rng, result.flipped);
+    std::vector<std::vector<uint8_t>> degradedPixels;
+    const std::vector<bool> degraded =
+        degradeImages(images, options.degradation, options.degradedRate, options.seed, degradedPixels);
+    result.degraded = std::count(degraded.begin(), degraded.end(), true);
 
     progress.setStep(QStringLiteral("Writing %1 images").arg(images.size()));
     writeImages(dataset, images, progress);
     writeClassesTxt(dataset, classes);
     writeSamplesCsv(dataset, images, labels, classes);
-    writeTruthCsv(dataset, images, labels, classes);
+    writeTruthCsv(dataset, images, labels, classes, degraded, options.degradation);
 
     progress.setStep(QStringLiteral("Training the demo model (%1-fold)").arg(options.folds));
     const CrossValidatedPredictions cv =

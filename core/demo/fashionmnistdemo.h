@@ -1,5 +1,6 @@
 #pragma once
 
+#include "demo/imagedegradation.h"
 #include "demo/mlpparams.h"
 
 #include <QString>
@@ -15,6 +16,9 @@ struct DemoOptions
     QString sourceFolder = QStringLiteral("/usr/share/datasets/fashion-mnist");
     qint64 limit = 0;        // 0: all 70,000 images; else a seeded random subset of this size
     double noiseRate = 0.03; // share of samples whose label is flipped to a confusable class
+    /** A class-independent degradation planted in degradedRate of the images (drawn independently of the noise). */
+    ImageDegradation degradation = ImageDegradation::MotionBlur;
+    double degradedRate = 0.03;
     uint64_t seed = 20261128;
     int folds = 5;
     MlpParams model;
@@ -27,6 +31,7 @@ struct DemoResult
     QString projectPath;
     qint64 samples = 0;
     qint64 flipped = 0;
+    qint64 degraded = 0;
     double accuracyOnGivenLabels = 0.0; // out-of-fold
     double accuracyOnTrueLabels = 0.0;  // out-of-fold
 };
@@ -35,7 +40,8 @@ struct DemoResult
  * Builds the demo from Debian's dataset-fashion-mnist package: DIR/dataset is a Loupe
  * folder (PNG images, samples.csv with split and metadata, classes.txt, out-of-fold
  * predictions.npy and embeddings.npy from a small MLP trained here with k-fold
- * cross-validation, history.csv, and truth.csv recording the seeded label noise), and
+ * cross-validation, history.csv, and truth.csv recording the seeded label noise and the
+ * images given the planted degradation: the answer keys), and
  * DIR/fashion-mnist.loupe is the project imported from it.
  */
 DemoResult buildFashionMnistDemo(const QString &directory, const DemoOptions &options, Progress &progress);

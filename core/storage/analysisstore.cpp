@@ -16,7 +16,24 @@ namespace {
 // sample_analysis columns a step may write; the allow-list keeps column names out of user input.
 const QStringList kSampleColumns = {QStringLiteral("issue_score"),     QStringLiteral("is_issue"),
                                     QStringLiteral("suggested_label"), QStringLiteral("cluster"),
-                                    QStringLiteral("map_cluster"),     QStringLiteral("outlier_score")};
+                                    QStringLiteral("map_cluster"),     QStringLiteral("outlier_score"),
+                                    QStringLiteral("pattern")};
+
+QString joinSamples(const std::vector<qint64> &samples)
+{
+    QStringList parts;
+    for (const qint64 s : samples)
+        parts << QString::number(s);
+    return parts.join(QLatin1Char(','));
+}
+
+std::vector<qint64> splitSamples(const QString &text)
+{
+    std::vector<qint64> samples;
+    for (const QStringView part : QStringView(text).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        samples.push_back(part.toLongLong());
+    return samples;
+}
 
 void checkColumn(const QString &column)
 {
@@ -137,7 +154,8 @@ void AnalysisStore::writeClusters(int runId, const QString &method,
     auto insert = m_db.prepare(QStringLiteral(
         "INSERT INTO clusters(run_id, method, cluster, size, labelled, errors, error_rate, expected_errors, "
         "mean_loss, severity, p_value, dominant_label, dominant_label_share, dominant_predicted, "
-        "dominant_predicted_share) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "dominant_predicted_share, description, examples) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (const ClusterRecord &c : clusters) {
         insert.bind(1, runId)
             .bind(2, method)
@@ -151,7 +169,8 @@ void AnalysisStore::writeClusters(int runId, const QString &method,
         bindOptional(insert, 10, c.severity);
         bindOptional(insert, 11, c.pValue);
         insert.bind(12, c.dominantLabel).bind(13, c.dominantLabelShare);
-        insert.bind(14, c.dominantPredicted).bind(15, c.dominantPredictedShare);
+        insert.bind(14, c.dominantPredicted).bind(15, c.dominantPredictedShare).bind(16, c.description);
+        insert.bind(17, joinSamples(c.examples));
         insert.execute();
     }
 }
@@ -160,7 +179,9 @@ std::vector<ClusterRecord> AnalysisStore::clusters(int runId, const QString &met
 {
     auto query = m_db.prepare(QStringLiteral(
         "SELECT cluster, size, labelled, errors, error_rate, expected_errors, mean_loss, severity, p_value, "
-        "dominant_label, dominant_label_share, dominant_predicted, dominant_predicted_share FROM clusters "
+        "dominant_label, dominant_label_share, dominant_predicted, dominant_predicted_share, description, "
+        "examples "
+        "FROM clusters "
         "WHERE run_id = ? AND method = ? ORDER BY severity DESC, cluster"));
     query.bind(1, runId).bind(2, method);
     std::vector<ClusterRecord> result;
@@ -169,7 +190,7 @@ std::vector<ClusterRecord> AnalysisStore::clusters(int runId, const QString &met
                           query.columnInt64(3), query.columnDouble(4), query.columnDouble(5),
                           query.columnDouble(6), query.columnDouble(7), query.columnDouble(8),
                           query.columnInt(9), query.columnDouble(10), query.columnInt(11),
-                          query.columnDouble(12)});
+                          query.columnDouble(12), query.columnText(13), splitSamples(query.columnText(14))});
     }
     return result;
 }

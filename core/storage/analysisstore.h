@@ -26,6 +26,8 @@ struct ClusterRecord
     double dominantLabelShare = 0.0;
     int dominantPredicted = -1;
     double dominantPredictedShare = 0.0;
+    QString description; // what sets it apart from the rest of its classes (ClusterDescription); may be empty
+    std::vector<qint64> examples; // samples that show it: the most typical members, then the worst errors
 };
 
 /** One row of `slices`. */

@@ -221,11 +221,29 @@ ALTER TABLE label_edits ADD COLUMN user TEXT NOT NULL DEFAULT '';
 ALTER TABLE review_edits ADD COLUMN user TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 6: what the data says without user metadata and patterns across classes: metadata
+// columns computed from the images (flagged, so a re-analysis rewrites them and never a user's
+// column), each sample's failure pattern, and a one-line description of every cluster with the
+// samples that show it (comma-separated sample indexes).
+const char *const kSchemaV6 = R"sql(
+ALTER TABLE metadata_columns ADD COLUMN computed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sample_analysis ADD COLUMN pattern INTEGER;
+ALTER TABLE clusters ADD COLUMN description TEXT NOT NULL DEFAULT '';
+ALTER TABLE clusters ADD COLUMN examples TEXT NOT NULL DEFAULT '';
+)sql";
+
 bool hasTable(SqliteDatabase &db, const QString &name)
 {
     auto query =
         db.prepare(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?"));
     query.bind(1, name);
+    return query.step() && query.columnInt(0) > 0;
+}
+
+bool hasColumn(SqliteDatabase &db, const QString &table, const QString &column)
+{
+    auto query = db.prepare(QStringLiteral("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?"));
+    query.bind(1, table).bind(2, column);
     return query.step() && query.columnInt(0) > 0;
 }
 
@@ -256,6 +274,10 @@ const std::vector<Migration> &migrations()
         [](SqliteDatabase &db) { db.exec(QString::fromUtf8(kSchemaV4)); },
         // Version 5: sample_view.is_error is SampleState's definition (NULL for excluded samples).
         [](SqliteDatabase &db) { recreateSampleView(db, storedMetadataColumns(db)); },
+        [](SqliteDatabase &db) {
+            db.exec(QString::fromUtf8(kSchemaV6));
+            recreateSampleView(db, storedMetadataColumns(db));
+        },
     };
     return steps;
 }
@@ -274,7 +296,7 @@ void migrate(SqliteDatabase &db)
 
 void migrateTo(SqliteDatabase &db, int target)
 {
-    static_assert(kCurrentVersion == 5, "add a migration step for every new schema version");
+    static_assert(kCurrentVersion == 6, "add a migration step for every new schema version");
     const int from = version(db);
     if (from >= target)
         return;
@@ -310,6 +332,7 @@ QStringList reservedColumnNames()
             QStringLiteral("cluster"),
             QStringLiteral("map_cluster"),
             QStringLiteral("outlier_score"),
+            QStringLiteral("pattern"),
             QStringLiteral("review_status")};
 }
 
@@ -356,6 +379,9 @@ SELECT
     a.cluster,
     a.map_cluster,
     a.outlier_score)sql") +
+            (hasColumn(db, QStringLiteral("sample_analysis"), QStringLiteral("pattern"))
+                 ? QStringLiteral(",\n    a.pattern")
+                 : QString()) +
             reviewColumn + metadataColumns + QStringLiteral(R"sql(
 FROM samples AS s
 LEFT JOIN classes AS lc ON lc.class_index = s.label

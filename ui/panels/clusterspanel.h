@@ -1,22 +1,30 @@
 #pragma once
 
+#include <QSet>
 #include <QWidget>
 
 class QComboBox;
 class QLabel;
 class QStandardItemModel;
 class QTableView;
+class QTimer;
 
 namespace loupe {
 
+class ClusterStripDelegate;
 class ProjectSession;
+class ThumbnailCache;
+struct ClusterRecord;
 struct ClusterResults;
 
 /**
- * The failure clusters the analysis ranked (k-means on the embeddings, or density
- * clusters of the map), most severe first: size, errors, error rate against the rate the
- * cluster's class mix predicts, severity, p-value and dominant classes. Activating a row
- * filters every panel to that cluster's samples.
+ * What the failures share, most severe first: the failure patterns across classes and the
+ * failure clusters (k-means on the embeddings, or density clusters of the map). Each row shows
+ * a strip of its images (most typical members, then worst errors), its size, errors, error
+ * rate against what its class mix predicts, severity, p-value, dominant classes and what sets
+ * it apart from the rest of its classes. The default view puts the significant patterns above
+ * the k-means clusters. Activating a row filters every panel to that group's samples (the map
+ * highlights them).
  */
 class ClustersPanel final : public QWidget
 {
@@ -24,28 +32,54 @@ class ClustersPanel final : public QWidget
     Q_DISABLE_COPY_MOVE(ClustersPanel)
 
 public:
-    explicit ClustersPanel(ProjectSession &session, QWidget *parent = nullptr);
+    ClustersPanel(ProjectSession &session, ThumbnailCache &thumbnails, QWidget *parent = nullptr);
 
     QTableView *table() const { return m_table; }
-    /** Filters to the cluster shown in row (of the current method); for tests and keyboard use. */
+    /** Filters to the group shown in row; for tests and keyboard use. */
     void activateRow(int row);
+    /** Shows "all" (patterns, then clusters), "pattern", "kmeans" or "density". */
+    void setView(const QString &view);
+
+    /** The group in row: its method ("pattern", "kmeans", "density") and id. */
+    QString methodAt(int row) const;
+    int clusterAt(int row) const;
 
 Q_SIGNALS:
-    /** The user picked a cluster (method "kmeans" or "density"); its samples are now the filter. */
+    /** The user picked a group (method "pattern", "kmeans" or "density"); its samples are now the filter. */
     void clusterActivated(const QString &method, int cluster);
 
 private:
-    enum Column { Cluster, Size, Errors, ErrorRate, Expected, Severity, PValue, Given, Predicted, Columns };
+    enum Column {
+        Rank,
+        Group,
+        Images,
+        Size,
+        Errors,
+        ErrorRate,
+        Expected,
+        Severity,
+        PValue,
+        Given,
+        Predicted,
+        Apart,
+        Columns
+    };
 
-    QString method() const;
-    const ClusterResults &clusters() const;
+    QString view() const;
+    const ClusterResults &results(const QString &method) const;
     void rebuild();
+    void appendRow(const QString &method, const ClusterRecord &record);
+    void onThumbnailReady(qint64 sample);
 
     ProjectSession &m_session;
-    QComboBox *m_method;
+    ThumbnailCache &m_thumbnails;
+    QComboBox *m_view;
     QLabel *m_summary;
     QStandardItemModel *m_model;
     QTableView *m_table;
+    ClusterStripDelegate *m_strips;
+    QSet<qint64> m_stripSamples;
+    QTimer *m_repaint; // coalesces thumbnail arrivals, and retries strips still decoding
 };
 
 } // namespace loupe

@@ -1,6 +1,7 @@
 #include "analysis/pipeline/analysiscontext.h"
 
 #include "common/error.h"
+#include "storage/metadatareader.h"
 #include "storage/project.h"
 #include "storage/runarrays.h"
 #include "storage/sampletableloader.h"
@@ -47,6 +48,13 @@ void AnalysisContext::prepare(StepDataSet needed, StepDataSet provided)
 void AnalysisContext::reloadGraph()
 {
     m_graph = arrays().knnGraph(samples());
+}
+
+const std::vector<SampleMetadataColumn> &AnalysisContext::metadata()
+{
+    if (!m_metadata)
+        m_metadata = readSampleMetadata(m_project);
+    return *m_metadata;
 }
 
 } // namespace loupe

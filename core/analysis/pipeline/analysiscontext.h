@@ -2,7 +2,9 @@
 
 #include "analysis/pipeline/analysisoptions.h"
 #include "analysis/pipeline/analysisstep.h"
+#include "analysis/quality/duplicateimagescan.h"
 #include "dataset/knngraph.h"
+#include "dataset/samplemetadatacolumn.h"
 #include "dataset/sampletable.h"
 
 #include <optional>
@@ -51,6 +53,17 @@ public:
     /** ... and reads the stored one back. */
     void reloadGraph();
 
+    /** Every metadata column, imported and computed, read on first use. */
+    const std::vector<SampleMetadataColumn> &metadata();
+    /** A step wrote metadata columns: the next metadata() reads them again. */
+    void metadataChanged() { m_metadata.reset(); }
+
+    /** What the images step's decode found, one per sample; empty when it did not run. */
+    const std::vector<ImageFacts> &imageFacts() const { return m_imageFacts; }
+    void setImageFacts(std::vector<ImageFacts> facts) { m_imageFacts = std::move(facts); }
+    /** Frees them (the duplicates step is their last reader). */
+    void releaseImageFacts() { std::vector<ImageFacts>().swap(m_imageFacts); }
+
     /** samples x 2: imported coordinates, the map step's UMAP, or the stored one; empty when none. */
     const std::vector<float> &map() const { return m_map; }
     /** Whether map() holds coordinates imported with the run (coords.npy). */
@@ -67,6 +80,8 @@ private:
     std::optional<KnnGraph> m_graph;
     std::vector<float> m_map;
     bool m_mapImported = false;
+    std::vector<ImageFacts> m_imageFacts;
+    std::optional<std::vector<SampleMetadataColumn>> m_metadata;
 };
 
 } // namespace loupe

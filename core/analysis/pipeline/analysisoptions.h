@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/clustering/kmeans.h"
+#include "analysis/clustering/residualpatterns.h"
 #include "analysis/labels/labelissuefinder.h"
 #include "analysis/maps/umap.h"
 #include "analysis/neighbours/nearestneighbors.h"
@@ -25,6 +26,7 @@ struct AnalysisOptions
     LabelIssueParams labelIssues;
     UmapParams umap;
     KMeansParams kmeans;
+    ResidualPatternParams patterns;
     DuplicateParams duplicates;
 };
 

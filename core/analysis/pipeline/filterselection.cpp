@@ -4,6 +4,7 @@
 #include "analysis/steps/kmeansstep.h"
 #include "analysis/steps/labelissuesstep.h"
 #include "analysis/steps/mapclustersstep.h"
+#include "analysis/steps/patternsstep.h"
 #include "dataset/samplefilter.h"
 #include "dataset/sampletable.h"
 
@@ -53,6 +54,8 @@ std::vector<qint64> selectSamples(const SampleFilter &filter, const SampleTable 
         return analysis.get<EmbeddingClusters>().members(value);
     case Kind::MapCluster:
         return analysis.get<MapClusters>().members(value);
+    case Kind::Pattern:
+        return analysis.get<FailurePatterns>().members(value);
     case Kind::ConfusionCell:
         return where(table, [&](qint64 i) {
             return table.isEvaluated(i) && table.labels[size_t(i)] == value &&

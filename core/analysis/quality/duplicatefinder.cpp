@@ -232,6 +232,8 @@ void checkInput(const DuplicateInput &input)
         throw mismatch(QStringLiteral("the image list"), input.imagePaths.size());
     if (!input.split.empty() && qint64(input.split.size()) != input.samples)
         throw mismatch(QStringLiteral("the split list"), qint64(input.split.size()));
+    if (input.imageFacts && qint64(input.imageFacts->size()) != input.samples)
+        throw mismatch(QStringLiteral("the image facts"), qint64(input.imageFacts->size()));
     if (input.embeddings && input.dimensions < 1)
         throw Error(QStringLiteral("Duplicates: the embeddings have no dimensions."));
     if (input.graph && input.graph->n != input.samples)
@@ -275,15 +277,17 @@ DuplicateFinder::DuplicateFinder(const DuplicateParams &params) : m_params(param
 DuplicateReport DuplicateFinder::run(const DuplicateInput &input, Progress &progress) const
 {
     checkInput(input);
-    const bool hasImages = !input.imagePaths.isEmpty();
+    const bool hasImages = !input.imagePaths.isEmpty() || input.imageFacts;
     const bool hasEmbeddings = input.embeddings != nullptr || input.graph != nullptr;
     // Decoding small images is cheaper than the kNN graph; 0.3 matches the demo's split.
     const double imageShare = hasImages ? (hasEmbeddings ? 0.3 : 1.0) : 0.0;
 
     DuplicateReport report;
-    std::vector<ImageFacts> facts;
+    std::vector<ImageFacts> scanned;
+    if (hasImages && !input.imageFacts)
+        scanned = DuplicateImageScan::run(input.imagePaths, progress, 0.0, imageShare);
+    const std::vector<ImageFacts> &facts = input.imageFacts ? *input.imageFacts : scanned;
     if (hasImages) {
-        facts = DuplicateImageScan::run(input.imagePaths, progress, 0.0, imageShare);
         report.pairs = exactPairs(facts, input.split);
         report.malformed = malformedImages(facts, m_params.majorityShare);
     }

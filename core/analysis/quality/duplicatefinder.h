@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/neighbours/nearestneighbors.h"
+#include "analysis/quality/duplicateimagescan.h"
 
 #include <QString>
 #include <QStringList>
@@ -91,6 +92,9 @@ struct DuplicateInput
     qint64 samples = 0;
     /** Absolute image path per sample (empty entry: no image); an empty list skips the image checks. */
     QStringList imagePaths;
+    /** What an earlier decode of imagePaths found (the images step's scan), one per sample; null: scan here.
+     */
+    const std::vector<ImageFacts> *imageFacts = nullptr;
     /** samples x dimensions, row-major; null skips near-duplicates and outliers. */
     const float *embeddings = nullptr;
     int dimensions = 0;

@@ -135,6 +135,7 @@ ImageFacts DuplicateImageScan::scan(const QString &path)
         facts.status = ImageFacts::Status::Empty;
         return facts;
     }
+    facts.fileBytes = bytes.size();
     facts.error = refusalBeforeDecoding(bytes);
     if (!facts.error.isEmpty()) {
         facts.status = ImageFacts::Status::Undecodable;
@@ -160,6 +161,7 @@ ImageFacts DuplicateImageScan::scan(const QString &path)
     facts.depth = image.depth();
     facts.constant = isConstant(image);
     hashPixels(image, facts.hash);
+    facts.statistics = measureImageStatistics(image);
     return facts;
 }
 

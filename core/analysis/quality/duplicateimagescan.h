@@ -1,5 +1,7 @@
 #pragma once
 
+#include "analysis/quality/imagestatistics.h"
+
 #include <QString>
 #include <QStringList>
 #include <QtGlobal>
@@ -26,9 +28,11 @@ struct ImageFacts
     int width = 0;
     int height = 0;
     int channels = 0;
-    int depth = 0;        // OpenCV depth (CV_8U = 0, CV_16U = 2, ...)
-    quint64 hash[2] = {}; // 128-bit hash of the decoded pixels and their shape
-    QString error;        // why Missing or Undecodable
+    int depth = 0;              // OpenCV depth (CV_8U = 0, CV_16U = 2, ...)
+    quint64 hash[2] = {};       // 128-bit hash of the decoded pixels and their shape
+    qint64 fileBytes = 0;       // the file's size
+    ImageStatistics statistics; // brightness, contrast, sharpness, ... of the decoded pixels
+    QString error;              // why Missing or Undecodable
 
     bool sameContent(const ImageFacts &other) const
     {
@@ -40,7 +44,8 @@ struct ImageFacts
 /**
  * Decodes every image once (OpenCV, IMREAD_UNCHANGED, on the OpenMP threads) and
  * records what the duplicate and malformed-image checks need: a hash of the decoded
- * pixels plus width, height, channels and depth, and whether the image is constant.
+ * pixels plus width, height, channels and depth, and whether the image is constant;
+ * and, in the same pass, the image statistics the images step stores as metadata.
  *
  * Hashing decoded pixels, not file bytes, is the point: a PNG re-saved as BMP, or
  * written with other compression settings or metadata, hashes the same. A lossy

@@ -1,7 +1,12 @@
 #include "analysis/steps/clusterstep.h"
 
+#include "analysis/clustering/clusterdescription.h"
 #include "analysis/clustering/clusterreport.h"
 #include "analysis/pipeline/analysiscontext.h"
+#include "analysis/pipeline/htmlreportwriter.h"
+#include "common/numberformat.h"
+#include "common/progress.h"
+#include "formats/htmldocument.h"
 #include "dataset/sampletable.h"
 #include "storage/project.h"
 #include "storage/samplestatereader.h"
@@ -10,6 +15,9 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
+#include <optional>
 
 namespace loupe {
 
@@ -19,9 +27,21 @@ std::vector<ClusterRecord> clusterRecords(const ClusterReport &report)
 {
     std::vector<ClusterRecord> records;
     for (const ClusterStats &c : report.clusters) {
-        records.push_back({c.cluster, c.size, c.evaluated, c.errors, c.errorRate, c.expectedErrors,
-                           c.meanLoss, c.severity, c.pValue, c.dominantLabel, c.dominantLabelShare,
-                           c.dominantPredicted, c.dominantPredictedShare});
+        records.push_back({c.cluster,
+                           c.size,
+                           c.evaluated,
+                           c.errors,
+                           c.errorRate,
+                           c.expectedErrors,
+                           c.meanLoss,
+                           c.severity,
+                           c.pValue,
+                           c.dominantLabel,
+                           c.dominantLabelShare,
+                           c.dominantPredicted,
+                           c.dominantPredictedShare,
+                           {},
+                           {}});
     }
     return records;
 }
@@ -39,7 +59,143 @@ QJsonObject clusterJson(const ClusterRecord &c, const QStringList &classes)
             {QStringLiteral("dominant_label"), classes.value(c.dominantLabel)},
             {QStringLiteral("dominant_label_share"), c.dominantLabelShare},
             {QStringLiteral("dominant_predicted"), classes.value(c.dominantPredicted)},
-            {QStringLiteral("dominant_predicted_share"), c.dominantPredictedShare}};
+            {QStringLiteral("dominant_predicted_share"), c.dominantPredictedShare},
+            {QStringLiteral("description"), c.description}};
+}
+
+/** Each sample's class for the descriptions: its label, or its prediction when unlabeled; -1 when excluded.
+ */
+std::vector<int> describedClasses(const SampleTable &table)
+{
+    std::vector<int> classOf(size_t(table.size()), -1);
+    for (qint64 s = 0; s < table.size(); ++s) {
+        if (!table.isExcluded(s))
+            classOf[size_t(s)] =
+                table.labels[size_t(s)] >= 0 ? table.labels[size_t(s)] : table.predicted[size_t(s)];
+    }
+    return classOf;
+}
+
+/** Keeps the `keep` entries with the smallest key. */
+class SmallestEntries
+{
+public:
+    explicit SmallestEntries(size_t keep = 0) : m_keep(keep) {}
+    void offer(double key, qint64 sample)
+    {
+        if (m_entries.size() < m_keep) {
+            m_entries.emplace_back(key, sample);
+            std::push_heap(m_entries.begin(), m_entries.end());
+        } else if (!m_entries.empty() && key < m_entries.front().first) {
+            std::pop_heap(m_entries.begin(), m_entries.end());
+            m_entries.back() = {key, sample};
+            std::push_heap(m_entries.begin(), m_entries.end());
+        }
+    }
+    std::vector<qint64> sorted() const
+    {
+        auto entries = m_entries;
+        std::sort_heap(entries.begin(), entries.end());
+        std::vector<qint64> samples;
+        for (const auto &entry : entries)
+            samples.push_back(entry.second);
+        return samples;
+    }
+
+private:
+    size_t m_keep;
+    std::vector<std::pair<double, qint64>> m_entries; // max-heap on the key
+};
+
+/** The points the typical members are measured in: the embeddings, else the map. */
+struct MemberSpace
+{
+    const float *data = nullptr;
+    int dims = 0;
+};
+
+MemberSpace memberSpace(const AnalysisContext &context)
+{
+    if (context.hasEmbeddings())
+        return {context.embeddings().data(), context.dimensions()};
+    if (!context.map().empty())
+        return {context.map().data(), 2};
+    return {};
+}
+
+/**
+ * The samples a cluster's strip shows: its most typical members (nearest its mean), then its
+ * worst errors (highest loss), kExamples / 2 of each when it has them. Excluded samples are left out.
+ */
+void addExamples(const AnalysisContext &context, const std::vector<int> &assignment,
+                 std::vector<ClusterRecord> &records)
+{
+    constexpr size_t kExamples = 8;
+    const SampleTable &table = context.table();
+    std::map<int, size_t> slot;
+    for (size_t r = 0; r < records.size(); ++r)
+        slot[records[r].cluster] = r;
+    const auto slotOf = [&](qint64 s) -> std::optional<size_t> {
+        const auto it = slot.find(assignment[size_t(s)]);
+        if (assignment[size_t(s)] < 0 || it == slot.end() || table.isExcluded(s))
+            return std::nullopt;
+        return it->second;
+    };
+    const MemberSpace space = memberSpace(context);
+    std::vector<SmallestEntries> typical(records.size(), SmallestEntries(kExamples / 2));
+    std::vector<SmallestEntries> worst(records.size(), SmallestEntries(kExamples));
+    std::vector<double> means(records.size() * size_t(space.dims), 0.0);
+    std::vector<qint64> counts(records.size(), 0);
+    for (qint64 s = 0; s < table.size() && space.data; ++s) {
+        if (const auto r = slotOf(s)) {
+            ++counts[*r];
+            for (int d = 0; d < space.dims; ++d)
+                means[*r * size_t(space.dims) + size_t(d)] +=
+                    space.data[size_t(s) * size_t(space.dims) + size_t(d)];
+        }
+    }
+    for (size_t r = 0; r < records.size() && space.data; ++r) {
+        for (int d = 0; d < space.dims; ++d)
+            means[r * size_t(space.dims) + size_t(d)] /= double(std::max<qint64>(1, counts[r]));
+    }
+    for (qint64 s = 0; s < table.size(); ++s) {
+        const auto r = slotOf(s);
+        if (!r)
+            continue;
+        if (table.isError(s))
+            worst[*r].offer(-double(table.loss[size_t(s)]), s);
+        if (!space.data)
+            continue;
+        double distance = 0.0;
+        for (int d = 0; d < space.dims; ++d) {
+            const double delta = space.data[size_t(s) * size_t(space.dims) + size_t(d)] -
+                                 means[*r * size_t(space.dims) + size_t(d)];
+            distance += delta * delta;
+        }
+        typical[*r].offer(distance, s);
+    }
+    for (size_t r = 0; r < records.size(); ++r) {
+        std::vector<qint64> examples = typical[r].sorted();
+        for (const qint64 s : worst[r].sorted()) {
+            if (examples.size() < kExamples &&
+                std::find(examples.begin(), examples.end(), s) == examples.end())
+                examples.push_back(s);
+        }
+        records[r].examples = std::move(examples);
+    }
+}
+
+/** Names what sets each cluster apart from the rest of its classes (ClusterDescription). */
+void addDescriptions(AnalysisContext &context, const std::vector<int> &assignment,
+                     std::vector<ClusterRecord> &records)
+{
+    const std::map<int, std::vector<ClusterTrait>> traits = ClusterDescription().describe(
+        assignment, describedClasses(context.table()), context.classes(), context.metadata());
+    for (ClusterRecord &record : records) {
+        const auto it = traits.find(record.cluster);
+        if (it != traits.end())
+            record.description = ClusterDescription::summary(it->second);
+    }
 }
 
 /**
@@ -95,6 +251,34 @@ private:
     std::vector<SampleState> m_before; // per run, of the sample being changed
 };
 
+/** Members of each shown cluster: errors with the highest loss first, then the rest by loss. */
+std::vector<std::vector<qint64>> clusterExamples(const SampleTable &table, const std::vector<int> &assignment,
+                                                 const std::vector<int> &clusterIds, int perCluster)
+{
+    std::map<int, size_t> slot;
+    for (size_t i = 0; i < clusterIds.size(); ++i)
+        slot[clusterIds[i]] = i;
+    std::vector<std::vector<qint64>> members(clusterIds.size());
+    for (size_t s = 0; s < assignment.size(); ++s) {
+        const auto it = slot.find(assignment[s]);
+        if (it != slot.end() && !table.isExcluded(qint64(s)))
+            members[it->second].push_back(qint64(s));
+    }
+    const auto worseFirst = [&](qint64 a, qint64 b) {
+        const bool errorA = table.isError(a), errorB = table.isError(b);
+        if (errorA != errorB)
+            return errorA;
+        const float lossA = table.loss[size_t(a)], lossB = table.loss[size_t(b)];
+        return (std::isnan(lossB) && !std::isnan(lossA)) || lossA > lossB;
+    };
+    for (std::vector<qint64> &m : members) {
+        const size_t keep = std::min(m.size(), size_t(std::max(0, perCluster)));
+        std::partial_sort(m.begin(), m.begin() + qsizetype(keep), m.end(), worseFirst);
+        m.resize(keep);
+    }
+    return members;
+}
+
 } // namespace
 
 std::vector<qint64> ClusterResults::members(int cluster) const
@@ -113,9 +297,13 @@ QJsonObject ClusterStep::run(AnalysisContext &context, Progress &progress) const
     if (!clustering.skipped.isEmpty())
         return {{QStringLiteral("skipped"), clustering.skipped}};
     const ClusterReport report = ClusterReport::compute(clustering.assignment, context.table());
+    std::vector<ClusterRecord> records = clusterRecords(report);
+    progress.setStep(QStringLiteral("Describing the clusters"));
+    addDescriptions(context, clustering.assignment, records);
+    addExamples(context, clustering.assignment, records);
     AnalysisStore store(context.project().database());
     store.writeSampleColumn(context.runId(), columnName(), clustering.assignment, 0);
-    store.writeClusters(context.runId(), methodName(), clusterRecords(report));
+    store.writeClusters(context.runId(), methodName(), records);
     QJsonObject summary = clustering.summary;
     summary.insert(QStringLiteral("clusters"), qint64(report.clusters.size()));
     summary.insert(QStringLiteral("significant"),
@@ -152,6 +340,94 @@ void ClusterStep::addClustersJson(const std::vector<ClusterRecord> &clusters, co
     QJsonObject all = report.value(QStringLiteral("clusters")).toObject();
     all.insert(methodName(), array);
     report.insert(QStringLiteral("clusters"), all);
+}
+
+QString ClusterStep::clusterTableText(const QString &title, const std::vector<ClusterRecord> &clusters,
+                                      const QStringList &classNames)
+{
+    if (clusters.empty())
+        return {};
+    QString text = QStringLiteral("\n%1:\n").arg(title);
+    text += QStringLiteral("%1 %2 %3 %4 %5  %6\n")
+                .arg(QStringLiteral("cluster"), 7)
+                .arg(QStringLiteral("size"), 7)
+                .arg(QStringLiteral("errors"), 7)
+                .arg(QStringLiteral("rate"), 7)
+                .arg(QStringLiteral("expected"), 9)
+                .arg(QStringLiteral("mostly (given -> predicted)"));
+    for (size_t i = 0; i < clusters.size() && i < 10; ++i) {
+        const ClusterRecord &c = clusters[i];
+        text += QStringLiteral("%1 %2 %3 %4 %5  %6 -> %7\n")
+                    .arg(c.cluster, 7)
+                    .arg(c.size, 7)
+                    .arg(c.errors, 7)
+                    .arg(format::percent(c.errorRate, 2), 7)
+                    .arg(c.expectedErrors, 9, 'f', 1)
+                    .arg(classNames.value(c.dominantLabel), classNames.value(c.dominantPredicted));
+        if (!c.description.isEmpty())
+            text += QStringLiteral("%1  %2\n").arg(QString(), 39).arg(c.description);
+    }
+    return text;
+}
+
+void ClusterStep::writeClusterSection(const ReportContext &context, HtmlReportWriter &writer,
+                                      Progress &progress, const ClusterResults &results,
+                                      const QString &intro) const
+{
+    HtmlDocument &doc = writer.document();
+    const SampleTable &table = context.table;
+    const HtmlSection section = htmlSection();
+    doc.beginSection(section.anchor);
+    doc.heading(2, section.title);
+    const std::vector<ClusterRecord> &all = results.clusters;
+    if (all.empty()) {
+        doc.paragraph(QStringLiteral("Not analysed yet, or nothing found: run `loupe-cli analyze`."),
+                      QStringLiteral("note"));
+        doc.endSection();
+        return;
+    }
+    const size_t shown = std::min(all.size(), size_t(std::max(0, writer.options().clusters)));
+    doc.paragraph(QStringLiteral("%1; the %2 most severe of %3, each with its worst errors (caption: given → "
+                                 "predicted).")
+                      .arg(intro)
+                      .arg(shown)
+                      .arg(all.size()),
+                  QStringLiteral("note"));
+    std::vector<int> ids;
+    for (size_t c = 0; c < shown; ++c)
+        ids.push_back(all[c].cluster);
+    const std::vector<std::vector<qint64>> examples =
+        clusterExamples(table, results.assignment, ids, writer.options().examplesPerCluster);
+    progress.setStep(QStringLiteral("Embedding cluster thumbnails"));
+    for (size_t c = 0; c < shown; ++c) {
+        const ClusterRecord &r = all[c];
+        const double expected = r.labelled > 0 ? r.expectedErrors / double(r.labelled) : 0.0;
+        doc.appendHtml(QStringLiteral("<div class=\"cluster\">"));
+        // "Shirt → T-shirt/top" when the cluster is mostly one class taken for another.
+        const QString mostly = r.dominantLabel == r.dominantPredicted
+                                   ? context.className(r.dominantLabel)
+                                   : context.classPair(r.dominantLabel, r.dominantPredicted);
+        doc.heading(3, QStringLiteral("Cluster %1 · %2").arg(r.cluster).arg(mostly));
+        doc.paragraph(
+            QStringLiteral("%1 samples · %2 errors · error rate %3 vs %4 expected · mostly %5 (%6), "
+                           "predicted as %7 (%8)")
+                .arg(format::count(r.size), format::count(r.errors), format::percent(r.errorRate),
+                     format::percent(expected), context.className(r.dominantLabel),
+                     format::percent(r.dominantLabelShare, 0), context.className(r.dominantPredicted),
+                     format::percent(r.dominantPredictedShare, 0)),
+            QStringLiteral("stats"));
+        if (!r.description.isEmpty())
+            doc.paragraph(QStringLiteral("Sets it apart: ") + r.description, QStringLiteral("stats"));
+        std::vector<HtmlThumbnail> thumbs;
+        for (const qint64 s : examples[c])
+            thumbs.push_back(writer.thumbnail(
+                s, context.classPair(table.labels[size_t(s)], table.predicted[size_t(s)]), table.isError(s)));
+        doc.gallery(thumbs);
+        doc.appendHtml(QStringLiteral("</div>\n"));
+        progress.setProgress(qint64(c + 1), qint64(shown));
+        progress.throwIfCancelled();
+    }
+    doc.endSection();
 }
 
 } // namespace loupe

@@ -50,6 +50,13 @@ protected:
     void loadClusters(const RunScope &run, ClusterResults &results) const;
     /** Re-reads the ranked clusters (an edit changed their counts). */
     void refreshClusters(const RunScope &run, ClusterResults &results) const;
+    /** The text report's table of the 10 most severe clusters (with their descriptions) under title. */
+    static QString clusterTableText(const QString &title, const std::vector<ClusterRecord> &clusters,
+                                    const QStringList &classNames);
+    /** The HTML section (htmlSection()) of a clustering: intro, then the most severe clusters with their
+     * worst errors. */
+    void writeClusterSection(const ReportContext &context, HtmlReportWriter &writer, Progress &progress,
+                             const ClusterResults &results, const QString &intro) const;
     /** Adds the 20 most severe clusters to `report --json` as clusters.<methodName()>. */
     void addClustersJson(const std::vector<ClusterRecord> &clusters, const QStringList &classes,
                          QJsonObject &report) const;

@@ -35,7 +35,11 @@ QJsonObject DuplicatesStep::run(AnalysisContext &context, Progress &progress) co
     input.dimensions = context.dimensions();
     input.split = table.splitIndex;
     input.graph = context.graph();
+    // The images step decoded every image already; without it (analyze --only duplicates) the finder does.
+    if (!context.imageFacts().empty())
+        input.imageFacts = &context.imageFacts();
     const DuplicateReport report = DuplicateFinder(context.options().duplicates).run(input, progress);
+    context.releaseImageFacts();
 
     std::vector<DuplicateRecord> pairs;
     for (const DuplicatePair &pair : report.pairs)

@@ -126,7 +126,7 @@ QJsonObject SlicesStep::run(AnalysisContext &context, Progress &progress) const
 {
     progress.setStep(QStringLiteral("Ranking metadata slices"));
     const std::vector<Slice> slices =
-        SliceFinder().run(context.table(), readSampleMetadata(context.project()), progress);
+        SliceFinder().run(context.table(), context.metadata(), progress);
     std::vector<SliceRecord> records;
     for (const Slice &s : slices) {
         records.push_back({s.column, s.value, s.condition, s.count, s.errors, s.errorRate, s.lift,

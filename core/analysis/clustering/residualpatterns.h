@@ -1,0 +1,84 @@
+#pragma once
+
+#include <QtGlobal>
+
+#include <vector>
+
+namespace loupe {
+
+class Progress;
+
+/** Parameters of ResidualPatterns; the defaults are what `analyze` uses. */
+struct ResidualPatternParams
+{
+    /** Groups of the residuals (k-means); 0 picks ResidualPatterns::automaticK(rows). */
+    int k = 0;
+    /**
+     * A group with more than this share of one class is that class's own structure, which
+     * the per-class failure clusters already show, and is not reported as a pattern.
+     */
+    double maxClassShare = 0.8;
+    /** Seeds the k-means. */
+    quint64 seed = 1;
+};
+
+/** Each sample's pattern (-1: none) and how many patterns were kept. */
+struct ResidualPatternResult
+{
+    std::vector<int> assignment;
+    int groups = 0;   ///< k-means groups of the residuals
+    int patterns = 0; ///< groups spread over classes enough to be kept
+};
+
+/**
+ * Failure patterns that cut across classes: what is left of each embedding once its class
+ * is accounted for, grouped.
+ *
+ * A condition that affects images of every class (haze, blur, a sensor fault, a bad batch)
+ * moves their embeddings in a shared direction, but on top of very different class
+ * positions, so clustering the embeddings themselves splits it into one cluster per class,
+ * each at a different rank. Removing what the class explains first leaves the shared shift:
+ *
+ *   mu_c = mean of x_i over the samples of class c
+ *   r_i  = x_i - mu_{c(i)}                      (the residual)
+ *
+ * where c(i) is the given label, or the prediction for an unlabeled sample. A sample's own
+ * prediction would be the wrong reference: a degraded image the model gets wrong sits toward
+ * the wrong class, and its offset from that class would scatter the pattern by class pair.
+ * A mislabeled sample leaves a residual mu_true - mu_given, which gathers such samples by
+ * (given, true) pair: groups of one given class, dropped below (label errors are the
+ * label-issue step's business). The residuals are clustered with k-means, and groups
+ * dominated by one class are dropped (they are that class's own sub-structure). The
+ * survivors are ranked like any failure cluster, by ClusterReport's class-adjusted severity.
+ * Slice-discovery methods (Domino, Eyuboglu et al. 2022; Spotlight, d'Eon et al. 2022) search
+ * the embedding space for coherent groups with a high error rate; taking out the class first
+ * is what makes the groups cross classes instead of following them.
+ */
+class ResidualPatterns
+{
+public:
+    explicit ResidualPatterns(ResidualPatternParams params = {});
+
+    /**
+     * embeddings: rows x dims (row-major); classOf: each row's class in [0, classes) (its
+     * label, or its prediction when unlabeled; -1 none: measured from the overall mean).
+     */
+    ResidualPatternResult run(const float *embeddings, qint64 rows, int dims, const std::vector<int> &classOf,
+                              int classes, Progress &progress) const;
+
+    /** rows x dims residuals x_i - mu_{c(i)} (see the class comment). */
+    static std::vector<float> residuals(const float *embeddings, qint64 rows, int dims,
+                                        const std::vector<int> &classOf, int classes);
+
+    /**
+     * The default number of groups: round(sqrt(rows / 64)) clamped to [8, 128]: coarser than
+     * the per-class clusters (sqrt(rows / 2)), because a pattern spans classes and so holds
+     * several times the samples of a pocket inside one class.
+     */
+    static int automaticK(qint64 rows);
+
+private:
+    ResidualPatternParams m_params;
+};
+
+} // namespace loupe

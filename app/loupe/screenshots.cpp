@@ -80,7 +80,7 @@ int takeScreenshots(MainWindow &window, const QString &project, const QString &f
         ok &= save(dock, out.filePath(QString::fromLatin1(panel.file)));
     }
 
-    // The most severe failure cluster, outlined on the map with everything else grayed.
+    // The most severe failure cluster, highlighted on the map with everything else grayed and dimmed.
     window.clustersPanel()->activateRow(0);
     if (QDockWidget *dock = dockNamed(window, QStringLiteral("mapDock"))) {
         settle(300);

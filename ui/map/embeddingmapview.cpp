@@ -2,6 +2,8 @@
 
 #include "mappointindex.h"
 #include "maprasterizer.h"
+#include "mapthumbnaillayer.h"
+#include "mapthumbnailprovider.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +14,7 @@
 #include <QLocale>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPointer>
 #include <QThreadPool>
 #include <QToolTip>
 #include <QWheelEvent>
@@ -33,6 +36,30 @@ QRgb defaultColor()
     return colormaps::categorical().front().rgb();
 }
 
+/** A flag per point, set for points (in range). */
+std::vector<quint8> maskOf(const std::vector<qint64> &points, qint64 count)
+{
+    std::vector<quint8> mask;
+    if (!points.empty()) {
+        mask.assign(size_t(count), 0);
+        for (qint64 p : points)
+            mask[size_t(p)] = 1;
+    }
+    return mask;
+}
+
+/** In range, ascending and unique. */
+std::vector<qint64> cleanPoints(const std::vector<qint64> &points, qint64 count)
+{
+    std::vector<qint64> clean;
+    clean.reserve(points.size());
+    std::copy_if(points.begin(), points.end(), std::back_inserter(clean),
+                 [count](qint64 p) { return p >= 0 && p < count; });
+    std::sort(clean.begin(), clean.end());
+    clean.erase(std::unique(clean.begin(), clean.end()), clean.end());
+    return clean;
+}
+
 QRectF finiteBounds(const std::vector<float> &xy)
 {
     float minX = INFINITY, minY = INFINITY, maxX = -INFINITY, maxY = -INFINITY;
@@ -52,7 +79,7 @@ QRectF finiteBounds(const std::vector<float> &xy)
 
 EmbeddingMapView::EmbeddingMapView(QWidget *parent)
     : QWidget(parent), m_rasterizer(std::make_unique<MapRasterizer>()),
-      m_indexPool(std::make_unique<QThreadPool>())
+      m_thumbnails(std::make_unique<MapThumbnailLayer>()), m_indexPool(std::make_unique<QThreadPool>())
 {
     m_indexPool->setMaxThreadCount(1);
     setMouseTracking(true);
@@ -64,7 +91,12 @@ EmbeddingMapView::EmbeddingMapView(QWidget *parent)
 }
 
 // The pool's destructor waits for a running index build, which owns copies of what it reads.
-EmbeddingMapView::~EmbeddingMapView() = default;
+// A provider may outlive the view: it must not call back into it.
+EmbeddingMapView::~EmbeddingMapView()
+{
+    if (m_thumbnails->provider())
+        m_thumbnails->provider()->setReadyCallback({});
+}
 
 void EmbeddingMapView::setPoints(std::vector<float> xy)
 {
@@ -73,10 +105,16 @@ void EmbeddingMapView::setPoints(std::vector<float> xy)
     m_points = std::make_shared<const std::vector<float>>(std::move(xy));
     if (m_colors.size() != size_t(pointCount()))
         m_colors.resize(size_t(pointCount()), defaultColor());
+    if (m_priority.size() != size_t(pointCount()))
+        m_priority.clear();
     buildIndex();
     const bool hadSelection = !m_selection.empty();
     m_selection.clear();
     m_selectedMask.clear();
+    m_highlight.clear();
+    m_highlightMask.clear();
+    m_unionMask.clear();
+    m_thumbnails->clear();
     setHovered(-1);
     fitToContents();
     invalidate();
@@ -141,10 +179,108 @@ void EmbeddingMapView::setLegend(const QList<MapLegendEntry> &entries, const QSt
     update();
 }
 
-void EmbeddingMapView::setOutlines(const QList<MapOutline> &outlines)
+void EmbeddingMapView::setHighlight(const std::vector<qint64> &points, const QString &label)
 {
-    m_outlines = outlines;
-    update();
+    std::vector<qint64> clean = cleanPoints(points, pointCount());
+    if (clean == m_highlight && label == m_highlightLabel)
+        return;
+    m_highlight = std::move(clean);
+    m_highlightMask = maskOf(m_highlight, pointCount());
+    updateUnionMask();
+    m_highlightLabel = m_highlight.empty() ? QString() : label;
+    invalidate();
+}
+
+bool EmbeddingMapView::isDimmed(qint64 point) const
+{
+    const std::span<const quint8> mask = emphasisMask();
+    return !mask.empty() && point >= 0 && point < pointCount() && mask[size_t(point)] == 0;
+}
+
+/** What stands out: the selected and the highlighted points (empty: nothing is dimmed). */
+std::span<const quint8> EmbeddingMapView::emphasisMask() const
+{
+    if (m_selectedMask.empty())
+        return m_highlightMask;
+    return m_highlightMask.empty() ? m_selectedMask : m_unionMask;
+}
+
+/**
+ * Both at once (a cluster highlighted and the grid's current sample selected in it): dimming
+ * either would hide the other, so both stand out.
+ */
+void EmbeddingMapView::updateUnionMask()
+{
+    m_unionMask.clear();
+    if (m_selectedMask.empty() || m_highlightMask.empty())
+        return;
+    m_unionMask.resize(m_selectedMask.size());
+    std::transform(m_selectedMask.begin(), m_selectedMask.end(), m_highlightMask.begin(), m_unionMask.begin(),
+                   [](quint8 a, quint8 b) { return quint8(a | b); });
+}
+
+void EmbeddingMapView::setPriorities(std::vector<float> perPoint)
+{
+    perPoint.resize(size_t(pointCount()), NAN);
+    m_priority = std::move(perPoint);
+    invalidate();
+}
+
+void EmbeddingMapView::setThumbnailProvider(std::shared_ptr<MapThumbnailProvider> provider)
+{
+    if (MapThumbnailProvider *old = m_thumbnails->provider())
+        old->setReadyCallback({});
+    if (provider) {
+        provider->setReadyCallback([view = QPointer<EmbeddingMapView>(this)](qint64 point) {
+            if (view)
+                view->thumbnailArrived(point);
+        });
+    }
+    m_thumbnails->setProvider(std::move(provider));
+    invalidate();
+}
+
+void EmbeddingMapView::setImageModeBudget(qint64 points)
+{
+    m_thumbnails->setBudget(points);
+    invalidate();
+}
+
+qint64 EmbeddingMapView::imageModeBudget() const
+{
+    return m_thumbnails->budget();
+}
+
+void EmbeddingMapView::setThumbnailCellSize(qreal logicalPixels)
+{
+    m_thumbnails->setCellSize(logicalPixels);
+    invalidate();
+}
+
+bool EmbeddingMapView::isImageMode() const
+{
+    return m_thumbnails->isActive();
+}
+
+std::vector<std::pair<qint64, QRectF>> EmbeddingMapView::thumbnailTiles() const
+{
+    std::vector<std::pair<qint64, QRectF>> tiles;
+    for (const MapThumbnailLayer::Tile &tile : m_thumbnails->tiles())
+        tiles.emplace_back(tile.point, tile.cell);
+    return tiles;
+}
+
+int EmbeddingMapView::loadedThumbnailCount() const
+{
+    return m_thumbnails->loadedCount();
+}
+
+/** Repaints a thumbnail that arrived, when it is on screen; others cost nothing. */
+void EmbeddingMapView::thumbnailArrived(qint64 point)
+{
+    const QRectF cell = m_thumbnails->cellOf(point);
+    if (!cell.isNull())
+        update(cell.toAlignedRect());
 }
 
 void EmbeddingMapView::setToolTipProvider(std::function<QString(qint64)> provider)
@@ -154,14 +290,7 @@ void EmbeddingMapView::setToolTipProvider(std::function<QString(qint64)> provide
 
 void EmbeddingMapView::setSelection(const std::vector<qint64> &points)
 {
-    std::vector<qint64> clean;
-    clean.reserve(points.size());
-    const qint64 n = pointCount();
-    std::copy_if(points.begin(), points.end(), std::back_inserter(clean),
-                 [n](qint64 p) { return p >= 0 && p < n; });
-    std::sort(clean.begin(), clean.end());
-    clean.erase(std::unique(clean.begin(), clean.end()), clean.end());
-    applySelection(std::move(clean));
+    applySelection(cleanPoints(points, pointCount()));
 }
 
 void EmbeddingMapView::clearSelection()
@@ -174,12 +303,8 @@ void EmbeddingMapView::applySelection(std::vector<qint64> points)
     if (points == m_selection)
         return;
     m_selection = std::move(points);
-    m_selectedMask.clear();
-    if (!m_selection.empty()) {
-        m_selectedMask.assign(size_t(pointCount()), 0);
-        for (qint64 p : m_selection)
-            m_selectedMask[size_t(p)] = 1;
-    }
+    m_selectedMask = maskOf(m_selection, pointCount());
+    updateUnionMask();
     invalidate();
     Q_EMIT selectionChanged(m_selection);
 }
@@ -228,6 +353,9 @@ void EmbeddingMapView::setPointRadius(qreal logicalPixels)
 
 qint64 EmbeddingMapView::pointAt(QPointF widgetPos)
 {
+    renderIfNeeded(); // the thumbnails' layout follows the view
+    if (m_thumbnails->isActive())
+        return m_thumbnails->pointAt(widgetPos);
     const MapPointIndex *points = index(true);
     return points ? points->nearest(mapToData(widgetPos), pickDistance() / m_scale) : -1;
 }
@@ -266,18 +394,29 @@ void EmbeddingMapView::invalidate()
     update();
 }
 
-/** Rasterises a new frame only when something it depends on changed since the cached one. */
+/**
+ * Rasterises a new frame only when something it depends on changed since the cached one. In
+ * image mode the thumbnails cover every visible point, so the frame is the background alone.
+ */
 void EmbeddingMapView::renderIfNeeded()
 {
     const qreal dpr = devicePixelRatioF();
     const QSize deviceSize(qRound(width() * dpr), qRound(height() * dpr));
     if (!m_imageDirty && m_image.size() == deviceSize && m_image.devicePixelRatio() == dpr)
         return;
+    m_thumbnails->setDevicePixelRatio(dpr);
+    layOutThumbnails();
+    m_imageDirty = false;
+    if (m_thumbnails->isActive()) {
+        m_image = blankFrame(deviceSize, dpr);
+        m_densityView = false;
+        return;
+    }
     MapFrame frame;
     if (m_points)
         frame.xy = *m_points;
     frame.colors = m_colors;
-    frame.selected = m_selectedMask;
+    frame.selected = emphasisMask();
     frame.deviceSize = deviceSize;
     frame.devicePixelRatio = dpr;
     frame.center = m_center;
@@ -287,7 +426,31 @@ void EmbeddingMapView::renderIfNeeded()
     frame.meanColors = m_meanColors;
     m_image = m_rasterizer->render(frame);
     m_densityView = m_rasterizer->lastStats().look == MapRasterizer::Look::Density;
-    m_imageDirty = false;
+}
+
+void EmbeddingMapView::layOutThumbnails()
+{
+    const MapPointIndex *points = index(false);
+    if (!m_thumbnails->provider() || !points || !m_points) {
+        m_thumbnails->clear();
+        return;
+    }
+    m_thumbnails->layOut(*points, *m_points, MapThumbnailView{m_center, m_scale, QSizeF(size())},
+                         MapThumbnailStyle{m_colors, emphasisMask(), m_selectedMask, m_priority});
+}
+
+const QImage &EmbeddingMapView::blankFrame(QSize deviceSize, qreal dpr)
+{
+    const QRgb background = palette().color(QPalette::Base).rgb();
+    if (deviceSize.isEmpty())
+        return m_blank = QImage();
+    if (m_blank.size() != deviceSize || m_blank.devicePixelRatio() != dpr ||
+        m_blank.pixel(0, 0) != background) {
+        m_blank = QImage(deviceSize, QImage::Format_RGB32);
+        m_blank.setDevicePixelRatio(dpr);
+        m_blank.fill(background);
+    }
+    return m_blank;
 }
 
 /** Small maps get their kd-tree at once; large ones on a worker, hovering waits for it. */
@@ -310,6 +473,8 @@ void EmbeddingMapView::takeIndex()
     if (m_index || future.isCanceled() || future.resultCount() == 0)
         return;
     m_index = future.result();
+    if (m_thumbnails->provider())
+        invalidate(); // image mode needs the index
     // A hover that came in while the index was being built.
     if (underMouse())
         updateHover(mapFromGlobal(QCursor::pos()));
@@ -333,8 +498,14 @@ double EmbeddingMapView::pickDistance() const
 
 void EmbeddingMapView::updateHover(QPointF pos)
 {
-    const MapPointIndex *points = index(false);
+    if (m_thumbnails->provider())
+        renderIfNeeded(); // after a zoom, the thumbnails under the cursor are the new view's
     const bool inside = rect().contains(pos.toPoint());
+    if (m_thumbnails->isActive()) {
+        setHovered(inside ? m_thumbnails->pointAt(pos) : -1);
+        return;
+    }
+    const MapPointIndex *points = index(false);
     setHovered(points && inside ? points->nearest(mapToData(pos), pickDistance() / m_scale) : -1);
 }
 
@@ -483,7 +654,31 @@ void EmbeddingMapView::finishSelectionDrag(QPointF releasePos)
             lasso << mapToData(releasePos);
         hits = mapselection::pointsInPolygon(*m_points, lasso);
     }
+    addThumbnailsInShape(hits, releasePos);
     applySelection(mapselection::combine(m_selection, hits, m_dragOp));
+}
+
+/**
+ * In image mode a thumbnail sits in its point's cell, not on the point: a shape drawn around the
+ * thumbnail (its centre inside) catches its point too. hits stays ascending and unique.
+ */
+void EmbeddingMapView::addThumbnailsInShape(std::vector<qint64> &hits, QPointF releasePos) const
+{
+    if (!m_thumbnails->isActive())
+        return;
+    const QRectF rectangle = QRectF(m_pressPos, releasePos).normalized();
+    QPolygonF lasso = m_dragPath;
+    lasso << releasePos;
+    std::vector<qint64> caught;
+    for (const MapThumbnailLayer::Tile &tile : m_thumbnails->tiles()) {
+        const QPointF centre = tile.cell.center();
+        const bool inside = m_drag == Drag::Rectangle ? rectangle.contains(centre)
+                                                      : lasso.containsPoint(centre, Qt::OddEvenFill);
+        if (inside)
+            caught.push_back(tile.point);
+    }
+    std::sort(caught.begin(), caught.end());
+    hits = mapselection::combine(hits, caught, SelectionOp::Add);
 }
 
 /** A click without a drag: select the point under the cursor; modifiers toggle or remove it. */
@@ -581,40 +776,35 @@ void EmbeddingMapView::paintEvent(QPaintEvent *)
         painter.setPen(palette().color(QPalette::PlaceholderText));
         painter.drawText(rect(), Qt::AlignCenter, tr("No map to show"));
     }
+    paintThumbnails(painter);
     painter.setRenderHint(QPainter::Antialiasing);
-    paintOutlines(painter);
     paintHover(painter);
     paintDragShape(painter);
     m_legend.paint(painter, rect(), palette());
     paintStatus(painter);
 }
 
-void EmbeddingMapView::paintOutlines(QPainter &painter) const
+void EmbeddingMapView::paintThumbnails(QPainter &painter)
 {
-    for (const MapOutline &outline : m_outlines) {
-        QPolygonF shape;
-        for (const QPointF &p : outline.polygon)
-            shape << mapFromData(p);
-        QColor stroke = outline.color, fill = outline.color;
-        stroke.setAlpha(220);
-        fill.setAlpha(24);
-        painter.setPen(QPen(stroke, 1.5));
-        painter.setBrush(fill);
-        painter.drawPolygon(shape);
-        if (!outline.label.isEmpty()) {
-            const QRectF box = shape.boundingRect();
-            const QRectF label(box.center().x() - 100, box.top() - painter.fontMetrics().height() - 2, 200,
-                               painter.fontMetrics().height());
-            painter.setPen(palette().color(QPalette::Text));
-            painter.drawText(label, Qt::AlignHCenter | Qt::AlignBottom, outline.label);
-        }
-    }
+    MapThumbnailStyle style{m_colors, emphasisMask(), m_selectedMask, m_priority};
+    style.background = palette().color(QPalette::Base).rgb();
+    style.selectionColor = palette().color(QPalette::Highlight).rgb();
+    m_thumbnails->paint(painter, style);
 }
 
 void EmbeddingMapView::paintHover(QPainter &painter) const
 {
     if (m_hovered < 0 || m_hovered >= pointCount())
         return;
+    if (m_thumbnails->isActive()) {
+        const QRectF cell = m_thumbnails->cellOf(m_hovered);
+        if (cell.isNull())
+            return;
+        painter.setPen(QPen(palette().color(QPalette::Text), 1.5));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(cell.adjusted(0.75, 0.75, -0.75, -0.75));
+        return;
+    }
     const QPointF at = mapFromData(QPointF((*m_points)[2 * m_hovered], (*m_points)[2 * m_hovered + 1]));
     painter.setPen(Qt::NoPen);
     painter.setBrush(QColor(m_colors[size_t(m_hovered)]));
@@ -641,11 +831,21 @@ void EmbeddingMapView::paintDragShape(QPainter &painter) const
 
 void EmbeddingMapView::paintStatus(QPainter &painter) const
 {
-    if (m_selection.empty())
+    if (m_selection.empty() && m_highlight.empty())
         return;
     const QLocale locale;
-    const QString text = tr("%1 of %2 selected")
-                             .arg(locale.toString(qint64(m_selection.size())), locale.toString(pointCount()));
+    QString text;
+    const QString total = locale.toString(pointCount());
+    if (!m_highlight.empty()) {
+        const QString count = locale.toString(qint64(m_highlight.size()));
+        text = m_highlightLabel.isEmpty() ? tr("%1 of %2 highlighted").arg(count, total)
+                                          : tr("%1: %2 of %3").arg(m_highlightLabel, count, total);
+    }
+    if (!m_selection.empty()) {
+        const QString count = locale.toString(qint64(m_selection.size()));
+        text = text.isEmpty() ? tr("%1 of %2 selected").arg(count, total)
+                              : tr("%1 · %2 selected").arg(text, count);
+    }
     const QFontMetrics fm = painter.fontMetrics();
     const QRect box(12, height() - 12 - fm.height() - 8, fm.horizontalAdvance(text) + 20, fm.height() + 8);
     QColor fill = palette().color(QPalette::Window);

@@ -1,5 +1,6 @@
 #include "embeddingmapview.h"
 
+#include "mapoverlays.h"
 #include "mappointindex.h"
 #include "maprasterizer.h"
 #include "mapthumbnaillayer.h"
@@ -29,35 +30,12 @@ constexpr double kMinZoom = 0.125;         // relative to the fitted scale
 constexpr double kMaxZoom = 1e5;
 constexpr double kWheelStep = 1.25; // zoom factor per wheel notch and per +/- key
 constexpr double kMinPickDistance = 6;
-constexpr qreal kLassoStep = 2; // logical pixels between recorded lasso vertices
+constexpr qreal kLassoStep = 2;             // logical pixels between recorded lasso vertices
+constexpr size_t kMaxHighlightRings = 3000; // QPainter rings cost ~2 us each, on every repaint
 
 QRgb defaultColor()
 {
     return colormaps::categorical().front().rgb();
-}
-
-/** A flag per point, set for points (in range). */
-std::vector<quint8> maskOf(const std::vector<qint64> &points, qint64 count)
-{
-    std::vector<quint8> mask;
-    if (!points.empty()) {
-        mask.assign(size_t(count), 0);
-        for (qint64 p : points)
-            mask[size_t(p)] = 1;
-    }
-    return mask;
-}
-
-/** In range, ascending and unique. */
-std::vector<qint64> cleanPoints(const std::vector<qint64> &points, qint64 count)
-{
-    std::vector<qint64> clean;
-    clean.reserve(points.size());
-    std::copy_if(points.begin(), points.end(), std::back_inserter(clean),
-                 [count](qint64 p) { return p >= 0 && p < count; });
-    std::sort(clean.begin(), clean.end());
-    clean.erase(std::unique(clean.begin(), clean.end()), clean.end());
-    return clean;
 }
 
 QRectF finiteBounds(const std::vector<float> &xy)
@@ -138,39 +116,17 @@ void EmbeddingMapView::setColors(std::vector<QRgb> perPoint)
 
 void EmbeddingMapView::setCategoricalColors(const std::vector<int> &category, const QList<QColor> &palette)
 {
-    const QList<QColor> colors = palette.isEmpty() ? colormaps::categorical() : palette;
-    std::vector<QRgb> table;
-    for (const QColor &color : colors)
-        table.push_back(color.rgb());
-    const QRgb missing = colormaps::missingColor().rgb();
-    std::vector<QRgb> perPoint(std::min(category.size(), size_t(pointCount())));
-    for (size_t i = 0; i < perPoint.size(); ++i)
-        perPoint[i] = category[i] < 0 ? missing : table[size_t(category[i]) % table.size()];
-    setColors(std::move(perPoint));
+    const size_t n = std::min(category.size(), size_t(pointCount()));
+    setColors(colormaps::byCategory(std::span(category).first(n), palette));
 }
 
 void EmbeddingMapView::setScalarColors(const std::vector<float> &values, Colormap map, float low, float high)
 {
-    if (std::isnan(low) || std::isnan(high)) {
-        float minValue = INFINITY, maxValue = -INFINITY;
-        for (float v : values) {
-            if (std::isfinite(v)) {
-                minValue = std::min(minValue, v);
-                maxValue = std::max(maxValue, v);
-            }
-        }
-        if (std::isnan(low))
-            low = minValue > maxValue ? 0.f : minValue;
-        if (std::isnan(high))
-            high = minValue > maxValue ? 1.f : maxValue;
-    }
-    const float range = high > low ? high - low : 1.f;
-    std::vector<QRgb> perPoint(std::min(values.size(), size_t(pointCount())));
-    for (size_t i = 0; i < perPoint.size(); ++i)
-        perPoint[i] = colormaps::sample(map, (values[i] - low) / range);
-    setColors(std::move(perPoint));
+    const auto [from, to] = colormaps::finiteRange(values, low, high);
+    const size_t n = std::min(values.size(), size_t(pointCount()));
+    setColors(colormaps::byValue(std::span(values).first(n), map, from, to));
     m_meanColors = true;
-    m_legend.setColorBar(map, low, high);
+    m_legend.setColorBar(map, from, to);
 }
 
 void EmbeddingMapView::setLegend(const QList<MapLegendEntry> &entries, const QString &title)
@@ -181,11 +137,11 @@ void EmbeddingMapView::setLegend(const QList<MapLegendEntry> &entries, const QSt
 
 void EmbeddingMapView::setHighlight(const std::vector<qint64> &points, const QString &label)
 {
-    std::vector<qint64> clean = cleanPoints(points, pointCount());
+    std::vector<qint64> clean = mapselection::normalized(points, pointCount());
     if (clean == m_highlight && label == m_highlightLabel)
         return;
     m_highlight = std::move(clean);
-    m_highlightMask = maskOf(m_highlight, pointCount());
+    m_highlightMask = mapselection::mask(m_highlight, pointCount());
     updateUnionMask();
     m_highlightLabel = m_highlight.empty() ? QString() : label;
     invalidate();
@@ -290,7 +246,7 @@ void EmbeddingMapView::setToolTipProvider(std::function<QString(qint64)> provide
 
 void EmbeddingMapView::setSelection(const std::vector<qint64> &points)
 {
-    applySelection(cleanPoints(points, pointCount()));
+    applySelection(mapselection::normalized(points, pointCount()));
 }
 
 void EmbeddingMapView::clearSelection()
@@ -303,7 +259,7 @@ void EmbeddingMapView::applySelection(std::vector<qint64> points)
     if (points == m_selection)
         return;
     m_selection = std::move(points);
-    m_selectedMask = maskOf(m_selection, pointCount());
+    m_selectedMask = mapselection::mask(m_selection, pointCount());
     updateUnionMask();
     invalidate();
     Q_EMIT selectionChanged(m_selection);
@@ -778,6 +734,7 @@ void EmbeddingMapView::paintEvent(QPaintEvent *)
     }
     paintThumbnails(painter);
     painter.setRenderHint(QPainter::Antialiasing);
+    paintHighlightRings(painter);
     paintHover(painter);
     paintDragShape(painter);
     m_legend.paint(painter, rect(), palette());
@@ -792,43 +749,52 @@ void EmbeddingMapView::paintThumbnails(QPainter &painter)
     m_thumbnails->paint(painter, style);
 }
 
+/**
+ * A small highlight (a failure cluster) gets a ring around each member on screen: a few hundred
+ * points in the receding "correct" color hardly stand out from the dimmed rest by color alone.
+ * Larger ones show as the dense region they make.
+ */
+/**
+ * A small highlight (a failure cluster) gets a ring around each member on screen: a few hundred
+ * points in the receding "correct" color hardly stand out from the dimmed rest by color alone.
+ * Larger ones show as the dense region they make.
+ */
+void EmbeddingMapView::paintHighlightRings(QPainter &painter) const
+{
+    if (m_highlight.empty() || m_highlight.size() > kMaxHighlightRings || m_thumbnails->isActive())
+        return;
+    const qreal reach = m_pointRadius + 4;
+    const QRectF area = QRectF(rect()).adjusted(-reach, -reach, reach, reach);
+    std::vector<mapoverlays::Mark> onScreen;
+    for (const qint64 p : m_highlight) {
+        const QPointF at = mapFromData(QPointF((*m_points)[size_t(2 * p)], (*m_points)[size_t(2 * p + 1)]));
+        if (area.contains(at))
+            onScreen.emplace_back(at, m_colors[size_t(p)]);
+    }
+    mapoverlays::paintRings(painter, onScreen, m_pointRadius, palette());
+}
+
 void EmbeddingMapView::paintHover(QPainter &painter) const
 {
     if (m_hovered < 0 || m_hovered >= pointCount())
         return;
     if (m_thumbnails->isActive()) {
-        const QRectF cell = m_thumbnails->cellOf(m_hovered);
-        if (cell.isNull())
-            return;
-        painter.setPen(QPen(palette().color(QPalette::Text), 1.5));
-        painter.setBrush(Qt::NoBrush);
-        painter.drawRect(cell.adjusted(0.75, 0.75, -0.75, -0.75));
+        if (const QRectF cell = m_thumbnails->cellOf(m_hovered); !cell.isNull())
+            mapoverlays::paintHoveredCell(painter, cell, palette());
         return;
     }
     const QPointF at = mapFromData(QPointF((*m_points)[2 * m_hovered], (*m_points)[2 * m_hovered + 1]));
-    painter.setPen(Qt::NoPen);
-    painter.setBrush(QColor(m_colors[size_t(m_hovered)]));
-    painter.drawEllipse(at, m_pointRadius + 1.5, m_pointRadius + 1.5);
-    painter.setPen(QPen(palette().color(QPalette::Text), 1.5));
-    painter.setBrush(Qt::NoBrush);
-    painter.drawEllipse(at, m_pointRadius + 4, m_pointRadius + 4);
+    mapoverlays::paintHoveredPoint(painter, {at, m_colors[size_t(m_hovered)]}, m_pointRadius, palette());
 }
 
 void EmbeddingMapView::paintDragShape(QPainter &painter) const
 {
     if (!m_dragMoved || (m_drag != Drag::Rectangle && m_drag != Drag::Lasso) || m_dragPath.isEmpty())
         return;
-    const QColor stroke = palette().color(QPalette::Highlight);
-    QColor fill = stroke;
-    fill.setAlpha(40);
-    painter.setPen(QPen(stroke, 1.5));
-    painter.setBrush(fill);
-    if (m_drag == Drag::Rectangle)
-        painter.drawRect(QRectF(m_dragPath.first(), m_dragPath.last()).normalized());
-    else
-        painter.drawPolygon(m_dragPath);
+    mapoverlays::paintDragShape(painter, m_dragPath, m_drag == Drag::Rectangle, palette());
 }
 
+/** The highlight's name and size, and the selection's, in a corner badge. */
 void EmbeddingMapView::paintStatus(QPainter &painter) const
 {
     if (m_selection.empty() && m_highlight.empty())
@@ -846,17 +812,7 @@ void EmbeddingMapView::paintStatus(QPainter &painter) const
         text = text.isEmpty() ? tr("%1 of %2 selected").arg(count, total)
                               : tr("%1 · %2 selected").arg(text, count);
     }
-    const QFontMetrics fm = painter.fontMetrics();
-    const QRect box(12, height() - 12 - fm.height() - 8, fm.horizontalAdvance(text) + 20, fm.height() + 8);
-    QColor fill = palette().color(QPalette::Window);
-    fill.setAlpha(225);
-    QColor border = palette().color(QPalette::Mid);
-    border.setAlpha(150);
-    painter.setPen(QPen(border, 1));
-    painter.setBrush(fill);
-    painter.drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6);
-    painter.setPen(palette().color(QPalette::WindowText));
-    painter.drawText(box, Qt::AlignCenter, text);
+    mapoverlays::paintBadge(painter, rect(), text, palette());
 }
 
 } // namespace loupe

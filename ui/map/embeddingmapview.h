@@ -177,6 +177,7 @@ private:
     void updateCursor();
     double pickDistance() const;
     void paintThumbnails(QPainter &painter);
+    void paintHighlightRings(QPainter &painter) const;
     void paintHover(QPainter &painter) const;
     void paintDragShape(QPainter &painter) const;
     void paintStatus(QPainter &painter) const;

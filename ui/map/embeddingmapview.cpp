@@ -309,10 +309,10 @@ void EmbeddingMapView::setPointRadius(qreal logicalPixels)
 
 qint64 EmbeddingMapView::pointAt(QPointF widgetPos)
 {
+    const MapPointIndex *points = index(true);
     renderIfNeeded(); // the thumbnails' layout follows the view
     if (m_thumbnails->isActive())
         return m_thumbnails->pointAt(widgetPos);
-    const MapPointIndex *points = index(true);
     return points ? points->nearest(mapToData(widgetPos), pickDistance() / m_scale) : -1;
 }
 
@@ -441,8 +441,11 @@ const MapPointIndex *EmbeddingMapView::index(bool wait)
     if (!m_index && wait) {
         QFuture<Index> future = m_indexWatcher.future();
         future.waitForFinished();
-        if (!future.isCanceled() && future.resultCount() > 0)
+        if (!future.isCanceled() && future.resultCount() > 0) {
             m_index = future.result();
+            if (m_thumbnails->provider())
+                invalidate(); // image mode needs the index
+        }
     }
     return m_index.get();
 }

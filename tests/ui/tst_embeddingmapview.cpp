@@ -193,6 +193,7 @@ private Q_SLOTS:
     void highDpiFrameIsInDevicePixels();
     void highlightDrawsMembersOverDimmedRest();
     void imageModeTurnsOnUnderBudgetAndOffWhenZoomedOut();
+    void zoomingOutGoesFromImagesToPointsToDensity();
     void thumbnailsArriveAsynchronouslyAndAreDrawn();
     void clickOnThumbnailSelectsItsSample();
     void selectedAndDimmedStatesShowOnThumbnails();
@@ -514,6 +515,35 @@ void TestEmbeddingMapView::imageModeTurnsOnUnderBudgetAndOffWhenZoomedOut()
     zoomAround(*m_view, gridPoint(44), 6);
     m_view->grab();
     QVERIFY(!m_view->isImageMode());
+}
+
+void TestEmbeddingMapView::zoomingOutGoesFromImagesToPointsToDensity()
+{
+    // 200,000 points in a blob: a density view when fitted, images when zoomed far in.
+    std::mt19937 random(11);
+    std::normal_distribution<float> gauss(0.f, 1.f);
+    std::vector<float> xy;
+    for (int i = 0; i < 200000; ++i)
+        xy.insert(xy.end(), {gauss(random), gauss(random)});
+    m_view->setPoints(xy);
+    m_view->setThumbnailProvider(std::make_shared<InstantProvider>());
+    m_view->pointAt(QPointF(0, 0)); // waits for the kd-tree, built on a worker at this size
+    const QPointF middle(200, 150);
+    for (int i = 0; i < 12; ++i) // 1.25^24: about a hundred points on screen
+        sendWheel(m_view.get(), middle, 240);
+    m_view->grab();
+    QVERIFY(m_view->isImageMode());
+    QVERIFY(m_view->thumbnailTiles().size() > 0);
+    // Out step by step: images, then points, then density, each kept until the next takes over.
+    QList<int> looks; // 0 images, 1 points, 2 density
+    for (int i = 0; i < 40; ++i) {
+        sendWheel(m_view.get(), middle, -120);
+        m_view->grab();
+        const int look = m_view->isImageMode() ? 0 : m_view->isDensityView() ? 2 : 1;
+        if (looks.isEmpty() || looks.last() != look)
+            looks << look;
+    }
+    QCOMPARE(looks, QList<int>({0, 1, 2}));
 }
 
 void TestEmbeddingMapView::thumbnailsArriveAsynchronouslyAndAreDrawn()

@@ -38,10 +38,11 @@ class MapThumbnailProvider;
  * Home fits the map to the widget, + and - zoom.
  *
  * While a selection or a highlight set (a failure cluster, say) exists, its points are drawn on
- * top and the others dimmed. When many points share a pixel the map turns
- * into a density view (see MapRasterizer). With a thumbnail provider, zooming in until at most
- * imageModeBudget() points are on screen turns the points into framed images (image mode, see
- * MapThumbnailLayer); hovering, clicking and selecting work on the images as on points.
+ * top and the others dimmed; a small highlight's members are ringed too. When many points share a
+ * pixel the map turns into a density view (see MapRasterizer). With a thumbnail provider,
+ * zooming in until at most imageModeBudget() points are on screen turns the points into framed
+ * images (image mode, see MapThumbnailLayer); hovering, clicking and selecting work on the images
+ * as on points.
  */
 class EmbeddingMapView final : public QWidget
 {

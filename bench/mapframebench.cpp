@@ -5,10 +5,14 @@
 //
 // Points: a shuffled mixture of 24 anisotropic Gaussian clusters in 10 categories plus 5 %
 // uniform noise. Views: fitted to the map (density view), fitted with 10 % selected, and 8x
-// zoomed into a cluster (sprites). Every figure is the median of R frames after one warm-up.
+// zoomed into a cluster (sprites). Then the widget in image mode: zoomed in until about 280
+// points are on screen, with thumbnails (synthetic 64x64 images from a provider that answers at
+// once, as a warm cache does), at 70,000 points and at N. Every figure is the median of R frames
+// after one warm-up.
 
 #include "embeddingmapview.h"
 #include "maprasterizer.h"
+#include "mapthumbnailprovider.h"
 
 #include "benchstats.h"
 
@@ -115,6 +119,94 @@ QImage naiveFrame(const MapFrame &frame, bool antialiased)
     return image;
 }
 
+/** A warm cache: every point's image is ready, one synthetic 64x64 picture per category. */
+class SyntheticThumbnails final : public MapThumbnailProvider
+{
+public:
+    explicit SyntheticThumbnails(const std::vector<int> &category) : m_category(category)
+    {
+        const QList<QColor> palette = colormaps::categorical();
+        for (int c = 0; c < 10; ++c) {
+            QImage image(64, 64, QImage::Format_ARGB32_Premultiplied);
+            image.fill(palette[c].lighter(150));
+            QPainter painter(&image);
+            painter.setBrush(palette[c].darker(150));
+            painter.drawEllipse(QRectF(12, 8 + c, 40, 48 - 2 * c));
+            m_images.push_back(image);
+        }
+    }
+    QImage thumbnail(qint64 point) override { return m_images[size_t(m_category[size_t(point)])]; }
+
+private:
+    const std::vector<int> &m_category;
+    std::vector<QImage> m_images;
+};
+
+qint64 pointsOnScreen(const EmbeddingMapView &widget, const std::vector<float> &xy)
+{
+    const QRectF area = QRectF(widget.mapToData(QPointF(0, 0)),
+                               widget.mapToData(QPointF(widget.size().width(), widget.size().height())))
+                            .normalized();
+    qint64 count = 0;
+    for (size_t i = 0; i + 1 < xy.size(); i += 2)
+        count += area.contains(QPointF(xy[i], xy[i + 1]));
+    return count;
+}
+
+/** Fits, then zooms in around at just far enough that at most target points are on screen. */
+void zoomToAbout(EmbeddingMapView &widget, const std::vector<float> &xy, QPointF at, qint64 target)
+{
+    double low = 1, high = 1e4; // zoom factors: too many points at low, at most target at high
+    const auto apply = [&](double factor) {
+        widget.fitToContents();
+        widget.zoomBy(factor, widget.mapFromData(at));
+    };
+    for (int i = 0; i < 40; ++i) {
+        const double middle = std::sqrt(low * high);
+        apply(middle);
+        (pointsOnScreen(widget, xy) > target ? low : high) = middle;
+    }
+    apply(high);
+}
+
+/** Image mode frames at n points: a zoom step (layout + paint + grab), a repaint, and the same view as
+ * points. */
+void imageModeRow(qint64 n, QSize size, int runs)
+{
+    const Map map = mixture(n, 42);
+    EmbeddingMapView widget;
+    widget.resize(size);
+    widget.setPoints(map.xy);
+    widget.setCategoricalColors(map.category);
+    widget.show();
+    widget.pointAt(QPointF(0, 0)); // waits for the kd-tree a large map builds on a worker
+    // Just under the budget (300), so that the timed zoom steps stay in image mode.
+    zoomToAbout(widget, map.xy, map.centers.front(), 280);
+    const qint64 onScreen = pointsOnScreen(widget, map.xy);
+    bool in = true;
+    const QPointF middle(size.width() / 2.0, size.height() / 2.0);
+    const auto zoomStep = [&] {
+        widget.zoomBy(in ? 1.001 : 1 / 1.001, middle);
+        in = !in;
+        widget.grab();
+    };
+    const double points = timeMedian(runs, zoomStep);
+    const auto provider = std::make_shared<SyntheticThumbnails>(map.category);
+    widget.setThumbnailProvider(provider);
+    const double images = timeMedian(runs, zoomStep);
+    // A new provider drops the images fitted to the tiles: every tile scales its 64x64 image once.
+    const double first = timeMedian(runs, [&] {
+        widget.setThumbnailProvider(provider);
+        widget.grab();
+    });
+    const bool imageMode = widget.isImageMode();
+    const int tiles = int(widget.thumbnailTiles().size()), loaded = widget.loadedThumbnailCount();
+    const double repaint = timeMedian(runs, [&] { widget.grab(); });
+    std::printf("%-9lld %9lld %7d %7d %-5s | %11.1f %9.1f %11.1f | %12.1f\n", n, onScreen, tiles, loaded,
+                imageMode ? "yes" : "NO", images, repaint, first, points);
+    std::fflush(stdout);
+}
+
 const char *lookName(MapRasterizer::Look look)
 {
     return look == MapRasterizer::Look::Density ? "density" : "sprites";
@@ -209,5 +301,12 @@ int main(int argc, char **argv)
     std::printf(
         "\nwidget frame (zoom step: rasterise + paint + grab): %.1f ms; repaint from cache: %.1f ms\n",
         widgetFrame, cached);
+
+    std::printf("\nimage mode: widget zoomed in to about 280 points on screen, thumbnails loaded (64x64 "
+                "synthetic), median ms\n");
+    std::printf("%-9s %9s %7s %7s %-5s | %11s %9s %11s | %12s\n", "points", "on screen", "tiles", "loaded",
+                "image", "zoom step", "repaint", "first (fit)", "as points");
+    for (const qint64 count : {std::min<qint64>(n, 70000), n})
+        imageModeRow(count, size, runs);
     return 0;
 }

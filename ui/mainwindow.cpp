@@ -133,7 +133,7 @@ void MainWindow::connectPanels()
     connect(m_map->view(), &EmbeddingMapView::selectionChanged, m_filters,
             &FilterController::filterToMapSelection);
     connect(m_clusters, &ClustersPanel::clusterActivated, m_filters,
-            [this](const QString &, int cluster) { m_filters->outlineCluster(cluster); });
+            [this](const QString &, int cluster) { m_filters->highlightCluster(cluster); });
     // Enter (or a double click) on a tile opens its details.
     connect(m_grid, &QAbstractItemView::activated, this, [this] { showDock(m_details); });
     connect(m_opener, &ProjectOpener::opening, m_status, &StatusController::showOpening);

@@ -1,8 +1,11 @@
 #include "screenshots.h"
 
+#include "analysis/steps/mapstep.h"
+#include "embeddingmapview.h"
 #include "mainwindow.h"
 #include "panels/comparepanel.h"
 #include "panels/clusterspanel.h"
+#include "panels/mappanel.h"
 #include "panels/similarpanel.h"
 #include "projectsession.h"
 #include "samplegridmodel.h"
@@ -40,6 +43,33 @@ bool save(QWidget *widget, const QString &path)
 QDockWidget *dockNamed(MainWindow &window, const QString &objectName)
 {
     return window.findChild<QDockWidget *>(objectName);
+}
+
+/**
+ * The map zoomed in on the likeliest label error (the grid's first sample) until it shows images,
+ * then one step further so that the tiles have room; nothing selected, so nothing is dimmed.
+ */
+bool saveMapImages(MainWindow &window, const QDir &out)
+{
+    QDockWidget *dock = dockNamed(window, QStringLiteral("mapDock"));
+    const std::vector<float> &map = window.session().analysis().get<MapResults>().coordinates;
+    if (!dock || map.empty() || window.gridModel()->rowCount() == 0)
+        return true;
+    dock->raise();
+    window.session().setSelection({});
+    EmbeddingMapView *view = window.mapPanel()->view();
+    const qint64 sample = window.gridModel()->sampleAt(0);
+    const QPointF at(map[size_t(2 * sample)], map[size_t(2 * sample + 1)]);
+    view->fitToContents();
+    for (int step = 0; step < 60 && !view->isImageMode(); ++step) {
+        view->zoomBy(1.25, view->mapFromData(at));
+        view->grab(); // lays the frame out, which decides the mode
+    }
+    view->zoomBy(1.25, view->mapFromData(at));
+    settle(2500); // the thumbnails decode on the map's pool and stream in
+    const bool saved = save(dock, out.filePath(QStringLiteral("map-images.png")));
+    view->fitToContents();
+    return saved;
 }
 
 } // namespace
@@ -80,13 +110,14 @@ int takeScreenshots(MainWindow &window, const QString &project, const QString &f
         ok &= save(dock, out.filePath(QString::fromLatin1(panel.file)));
     }
 
-    // The most severe failure cluster, outlined on the map with everything else grayed.
+    // The most severe failure cluster, highlighted on the map with everything else grayed and dimmed.
     window.clustersPanel()->activateRow(0);
     if (QDockWidget *dock = dockNamed(window, QStringLiteral("mapDock"))) {
         settle(300);
         ok &= save(dock, out.filePath(QStringLiteral("map-cluster.png")));
     }
     window.session().clearFilter();
+    ok &= saveMapImages(window, out);
 
     // "Find similar" for the most likely label error, as a user would start.
     window.grid()->setCurrentIndex(window.gridModel()->index(0));

@@ -1,14 +1,20 @@
 // The embedding map widget offscreen: lasso, rectangle and click selection, zoom around the
-// cursor, hover picking, and what the rasterised frame looks like.
+// cursor, hover picking, what the rasterised frame looks like, the highlight, and image mode.
 
 #include "embeddingmapview.h"
 #include "maprasterizer.h"
+#include "mapthumbnailprovider.h"
 
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QtTest>
 
+#include <atomic>
+#include <map>
 #include <random>
+#include <set>
 
 using namespace loupe;
 
@@ -86,6 +92,80 @@ std::vector<qint64> ids(std::initializer_list<qint64> list)
     return std::vector<qint64>(list);
 }
 
+/** The flat color of point i's test image: dark, and far from every frame and tint color. */
+QRgb imageColor(qint64 i)
+{
+    return qRgb(int(i % 7) * 8, 20, 30);
+}
+
+QImage flatImage(QSize size, QRgb color)
+{
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(color);
+    return image;
+}
+
+/** Answers at once, as a warm cache would. */
+class InstantProvider final : public MapThumbnailProvider
+{
+public:
+    QImage thumbnail(qint64 point) override { return flatImage(QSize(56, 56), imageColor(point)); }
+};
+
+/**
+ * Answers as the app's cache does: a miss starts the image on a worker thread, and the image is
+ * handed over (and announced) on the UI thread.
+ */
+class AsyncProvider final : public MapThumbnailProvider
+{
+public:
+    AsyncProvider() { m_pool.setMaxThreadCount(2); }
+    ~AsyncProvider() override { m_pool.waitForDone(); }
+
+    QImage thumbnail(qint64 point) override
+    {
+        if (const auto it = m_images.find(point); it != m_images.end())
+            return it->second;
+        if (m_requested.insert(point).second) {
+            QThread *ui = QThread::currentThread();
+            (void)QtConcurrent::run(&m_pool, [this, point, ui] {
+                if (QThread::currentThread() == ui)
+                    m_madeOnUiThread = true;
+                const QImage image = flatImage(m_size, imageColor(point));
+                QMetaObject::invokeMethod(
+                    &m_context, [this, point, image] { deliver(point, image); }, Qt::QueuedConnection);
+            });
+        }
+        return {};
+    }
+    void setImageSize(QSize devicePixels) override { m_size = devicePixels; }
+
+    int delivered() const { return int(m_images.size()); }
+    int requested() const { return int(m_requested.size()); }
+    bool madeOnUiThread() const { return m_madeOnUiThread; }
+
+private:
+    void deliver(qint64 point, const QImage &image)
+    {
+        m_images[point] = image;
+        notifyReady(point);
+    }
+
+    QObject m_context; // the UI thread's: delivery happens there
+    QThreadPool m_pool;
+    QSize m_size{56, 56};
+    std::map<qint64, QImage> m_images;
+    std::set<qint64> m_requested;
+    std::atomic_bool m_madeOnUiThread{false};
+};
+
+/** Zooms in around data point at by factor (wheel notches at its position). */
+void zoomAround(EmbeddingMapView &view, QPointF at, int notches)
+{
+    for (int i = 0; i < std::abs(notches); ++i)
+        sendWheel(&view, view.mapFromData(at), notches > 0 ? 120 : -120);
+}
+
 } // namespace
 
 class TestEmbeddingMapView : public QObject
@@ -111,6 +191,13 @@ private Q_SLOTS:
     void denseMapTurnsIntoDensityView();
     void frameDoesNotDependOnThreadCount();
     void highDpiFrameIsInDevicePixels();
+    void highlightDrawsMembersOverDimmedRest();
+    void imageModeTurnsOnUnderBudgetAndOffWhenZoomedOut();
+    void zoomingOutGoesFromImagesToPointsToDensity();
+    void thumbnailsArriveAsynchronouslyAndAreDrawn();
+    void clickOnThumbnailSelectsItsSample();
+    void selectedAndDimmedStatesShowOnThumbnails();
+    void crowdedCellShowsMostRelevantPoint();
 
 private:
     std::unique_ptr<EmbeddingMapView> m_view;
@@ -373,6 +460,208 @@ void TestEmbeddingMapView::highDpiFrameIsInDevicePixels()
     QCOMPARE(image.pixel(101, 80), qRgb(10, 20, 30)); // about 5 device pixels across
     QCOMPARE(image.pixel(99, 79), qRgb(10, 20, 30));
     QCOMPARE(image.pixel(100, 85), qRgb(255, 255, 255));
+}
+
+void TestEmbeddingMapView::highlightDrawsMembersOverDimmedRest()
+{
+    const QColor color(0x9467bd);
+    m_view->setColors(std::vector<QRgb>(kSide * kSide, color.rgb()));
+    m_view->setHighlight(ids({44, 46, 46, 999}), QStringLiteral("cluster 3"));
+    QCOMPARE(m_view->highlight(), ids({44, 46}));
+    QVERIFY(!m_view->isDimmed(44));
+    QVERIFY(m_view->isDimmed(45));
+    const QImage frame = m_view->grab().toImage();
+    const QRgb background = m_view->palette().color(QPalette::Base).rgb();
+    QCOMPARE(pixelAt(frame, m_view->mapFromData(gridPoint(44))), color.rgb());
+    const QRgb dimmed = pixelAt(frame, m_view->mapFromData(gridPoint(45)));
+    QVERIFY(colorDistance(dimmed, background) < colorDistance(color.rgb(), background) / 2);
+    // A selection stands out as well, without hiding the highlight (the grid selects in a cluster).
+    m_view->setSelection(ids({45}));
+    QVERIFY(!m_view->isDimmed(44));
+    QVERIFY(!m_view->isDimmed(45));
+    QVERIFY(m_view->isDimmed(47));
+    m_view->clearSelection();
+    QVERIFY(m_view->isDimmed(45));
+    m_view->setHighlight({});
+    QVERIFY(!m_view->isDimmed(47));
+}
+
+void TestEmbeddingMapView::imageModeTurnsOnUnderBudgetAndOffWhenZoomedOut()
+{
+    m_view->setImageModeBudget(20);
+    m_view->setThumbnailProvider(std::make_shared<InstantProvider>());
+    m_view->grab();
+    QVERIFY(!m_view->isImageMode()); // 100 points on screen
+    QVERIFY(m_view->thumbnailTiles().empty());
+    zoomAround(*m_view, gridPoint(44), 6); // about 4 x 3 points on screen
+    m_view->grab();
+    QVERIFY(m_view->isImageMode());
+    const auto tiles = m_view->thumbnailTiles();
+    QVERIFY(!tiles.empty() && tiles.size() <= 20);
+    // Every point on screen is under its thumbnail (one point per cell at this zoom).
+    for (qint64 i = 0; i < kSide * kSide; ++i) {
+        const QPointF at = m_view->mapFromData(gridPoint(i));
+        if (!m_view->rect().contains(at.toPoint()))
+            continue;
+        QVERIFY(std::any_of(tiles.begin(), tiles.end(),
+                            [&](const auto &tile) { return tile.first == i && tile.second.contains(at); }));
+    }
+    zoomAround(*m_view, gridPoint(44), -6);
+    m_view->grab();
+    QVERIFY(!m_view->isImageMode());
+    QVERIFY(!m_view->isDensityView()); // points again
+    // Without a provider there is no image mode, however far in.
+    m_view->setThumbnailProvider(nullptr);
+    zoomAround(*m_view, gridPoint(44), 6);
+    m_view->grab();
+    QVERIFY(!m_view->isImageMode());
+}
+
+void TestEmbeddingMapView::zoomingOutGoesFromImagesToPointsToDensity()
+{
+    // 200,000 points in a blob: a density view when fitted, images when zoomed far in.
+    std::mt19937 random(11);
+    std::normal_distribution<float> gauss(0.f, 1.f);
+    std::vector<float> xy;
+    for (int i = 0; i < 200000; ++i)
+        xy.insert(xy.end(), {gauss(random), gauss(random)});
+    m_view->setPoints(xy);
+    m_view->setThumbnailProvider(std::make_shared<InstantProvider>());
+    m_view->pointAt(QPointF(0, 0)); // waits for the kd-tree, built on a worker at this size
+    const QPointF middle(200, 150);
+    for (int i = 0; i < 12; ++i) // 1.25^24: about a hundred points on screen
+        sendWheel(m_view.get(), middle, 240);
+    m_view->grab();
+    QVERIFY(m_view->isImageMode());
+    QVERIFY(m_view->thumbnailTiles().size() > 0);
+    // Out step by step: images, then points, then density, each kept until the next takes over.
+    QList<int> looks; // 0 images, 1 points, 2 density
+    for (int i = 0; i < 40; ++i) {
+        sendWheel(m_view.get(), middle, -120);
+        m_view->grab();
+        const int look = m_view->isImageMode() ? 0 : m_view->isDensityView() ? 2 : 1;
+        if (looks.isEmpty() || looks.last() != look)
+            looks << look;
+    }
+    QCOMPARE(looks, QList<int>({0, 1, 2}));
+}
+
+void TestEmbeddingMapView::thumbnailsArriveAsynchronouslyAndAreDrawn()
+{
+    const QList<QColor> palette{QColor(0xd62728), QColor(0x2ca02c), QColor(0x1f77b4)};
+    std::vector<int> category;
+    for (int i = 0; i < kSide * kSide; ++i)
+        category.push_back(i % 3);
+    m_view->setCategoricalColors(category, palette);
+    auto provider = std::make_shared<AsyncProvider>();
+    m_view->setImageModeBudget(20);
+    m_view->setThumbnailProvider(provider);
+    zoomAround(*m_view, gridPoint(44), 6);
+    m_view->grab();
+    QVERIFY(m_view->isImageMode());
+    const auto tiles = m_view->thumbnailTiles();
+    QCOMPARE(m_view->loadedThumbnailCount(), 0); // nothing was ready: placeholders
+    QCOMPARE(provider->requested(), int(tiles.size()));
+    // They stream in without anyone asking again: the view repaints when one arrives.
+    QTRY_COMPARE(provider->delivered(), int(tiles.size()));
+    QTRY_COMPARE(m_view->loadedThumbnailCount(), int(tiles.size()));
+    QVERIFY(!provider->madeOnUiThread());
+    const QImage frame = m_view->grab().toImage();
+    for (const auto &[point, cell] : tiles) {
+        const QRectF visible = cell.intersected(m_view->rect());
+        if (visible.width() < cell.width() || visible.height() < cell.height())
+            continue; // cut by the widget's edge
+        // The frame (2 px in from the cell's edge, 3 px wide) has the point's color; the image its own.
+        QCOMPARE(pixelAt(frame, cell.topLeft() + QPointF(3.5, cell.height() / 2)),
+                 palette[int(point % 3)].rgb());
+        QCOMPARE(pixelAt(frame, cell.center()), imageColor(point));
+    }
+}
+
+void TestEmbeddingMapView::clickOnThumbnailSelectsItsSample()
+{
+    m_view->setImageModeBudget(20);
+    m_view->setThumbnailProvider(std::make_shared<InstantProvider>());
+    zoomAround(*m_view, gridPoint(44), 6);
+    m_view->grab();
+    QVERIFY(m_view->isImageMode());
+    // A tile's corner farthest from its point: the point itself is out of pick distance there.
+    const auto tiles = m_view->thumbnailTiles();
+    const auto tile = std::find_if(tiles.begin(), tiles.end(), [](const auto &t) { return t.first == 44; });
+    QVERIFY(tile != tiles.end());
+    const QPointF point = m_view->mapFromData(gridPoint(44));
+    const QRectF cell = tile->second;
+    const QPointF corner(point.x() < cell.center().x() ? cell.right() - 4 : cell.left() + 4,
+                         point.y() < cell.center().y() ? cell.bottom() - 4 : cell.top() + 4);
+    QVERIFY(QLineF(corner, point).length() > 20);
+    QTest::mouseMove(m_view.get(), corner.toPoint());
+    QCOMPARE(m_view->hoveredPoint(), qint64(44));
+    QTest::mouseClick(m_view.get(), Qt::LeftButton, Qt::NoModifier, corner.toPoint());
+    QCOMPARE(m_view->selection(), ids({44}));
+    // A rectangle around a thumbnail's centre catches it, wherever its point is in the cell.
+    m_view->clearSelection();
+    const QPoint from = (cell.center() - QPointF(8, 8)).toPoint(),
+                 to = (cell.center() + QPointF(8, 8)).toPoint();
+    drag(m_view.get(), Qt::ShiftModifier, {from, (from + to) / 2, to});
+    QVERIFY(std::binary_search(m_view->selection().begin(), m_view->selection().end(), qint64(44)));
+}
+
+void TestEmbeddingMapView::selectedAndDimmedStatesShowOnThumbnails()
+{
+    const QColor color(0x9467bd);
+    m_view->setColors(std::vector<QRgb>(kSide * kSide, color.rgb()));
+    m_view->setImageModeBudget(20);
+    m_view->setThumbnailProvider(std::make_shared<InstantProvider>());
+    zoomAround(*m_view, gridPoint(34), 6); // the wheel leaves 34 hovered, with its own ring
+    QCOMPARE(m_view->hoveredPoint(), qint64(34));
+    m_view->setSelection(ids({44}));
+    const QImage frame = m_view->grab().toImage();
+    QVERIFY(m_view->isImageMode());
+    const QRgb background = m_view->palette().color(QPalette::Base).rgb();
+    const QRgb highlight = m_view->palette().color(QPalette::Highlight).rgb();
+    bool sawSelected = false;
+    for (const auto &[point, cell] : m_view->thumbnailTiles()) {
+        if (!m_view->rect().contains(cell.toAlignedRect()) || point == 34)
+            continue;
+        const QRgb frameColor = pixelAt(frame, cell.topLeft() + QPointF(3.5, cell.height() / 2));
+        const QRgb ring = pixelAt(frame, cell.topLeft() + QPointF(0.5, cell.height() / 2));
+        const QRgb image = pixelAt(frame, cell.center());
+        if (point == 44) {
+            sawSelected = true;
+            QCOMPARE(frameColor, color.rgb());
+            QCOMPARE(ring, highlight); // the selection ring
+            QCOMPARE(image, imageColor(44));
+        } else {
+            QVERIFY(colorDistance(frameColor, background) < colorDistance(color.rgb(), background) / 2);
+            QCOMPARE(ring, background);
+            // The image is faded toward the background.
+            QVERIFY(colorDistance(image, background) < colorDistance(imageColor(point), background) / 2);
+        }
+    }
+    QVERIFY(sawSelected);
+}
+
+void TestEmbeddingMapView::crowdedCellShowsMostRelevantPoint()
+{
+    // Three points within a fraction of a cell, one far away: one thumbnail for the three.
+    m_view->setPoints({0.5f, 0.5f, 0.51f, 0.5f, 0.5f, 0.51f, 5.f, 5.f});
+    m_view->setThumbnailProvider(std::make_shared<InstantProvider>());
+    const auto shownNear = [this] {
+        m_view->grab();
+        for (const auto &[point, cell] : m_view->thumbnailTiles())
+            if (point != 3)
+                return point;
+        return qint64(-1);
+    };
+    QCOMPARE(shownNear(), qint64(0)); // ties: the lowest index
+    m_view->setPriorities({0.1f, 0.9f, NAN, 0.f});
+    QCOMPARE(shownNear(), qint64(1)); // the highest priority
+    m_view->setSelection(ids({2}));
+    QCOMPARE(shownNear(), qint64(2)); // the selected, whatever its priority
+    m_view->clearSelection();
+    m_view->setHighlight(ids({0}));
+    QCOMPARE(shownNear(), qint64(0)); // highlighted
+    QCOMPARE(m_view->thumbnailTiles().size(), size_t(2));
 }
 
 QTEST_MAIN(TestEmbeddingMapView)

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void gridSelectionShowsOnMap();
     void mapColorsByMetadataColumn();
     void mapTooltipShowsTheImage();
+    void zoomedMapShowsSampleImages();
     void findSimilarExcludesQueryAndFilters();
     void acceptSuggestedLabelIsUndoable();
     void filterMenuFiltersBySplitAndClass();
@@ -136,19 +137,23 @@ void TestPanels::clusterClickFiltersGrid()
     QVERIFY(size > 0);
     QCOMPARE(m_window->gridModel()->rowCount(), int(size));
     QVERIFY(m_window->session().hasFilter());
-    // The cluster is outlined on the map: every member lies inside (or on) its hull.
-    const QList<MapOutline> &outlines = m_window->mapPanel()->view()->outlines();
-    QCOMPARE(outlines.size(), 1);
-    const std::vector<float> &map = m_window->session().analysis().get<MapResults>().coordinates;
-    for (const qint64 sample : m_window->session().filteredSamples()) {
-        const QPointF p(map[size_t(2 * sample)], map[size_t(2 * sample + 1)]);
-        const QRectF box = outlines.first().polygon.boundingRect().adjusted(-1e-3, -1e-3, 1e-3, 1e-3);
-        QVERIFY(box.contains(p));
+    // The map highlights exactly the cluster's members and dims the rest (no hull, which could
+    // cover half the map for a cluster scattered in 2-D).
+    EmbeddingMapView *view = m_window->mapPanel()->view();
+    std::vector<qint64> members = m_window->session().filteredSamples();
+    std::sort(members.begin(), members.end());
+    QCOMPARE(view->highlight(), members);
+    // The grid's current sample (the selection) stands out too, wherever it is.
+    const std::vector<qint64> &selected = view->selection();
+    for (qint64 sample = 0; sample < view->pointCount(); ++sample) {
+        const bool shown = std::binary_search(members.begin(), members.end(), sample) ||
+                           std::binary_search(selected.begin(), selected.end(), sample);
+        QCOMPARE(view->isDimmed(sample), !shown);
     }
-    // The map grays out the rest; the filter lifts with Ctrl+Shift+A, and the outline with it.
+    // The filter lifts with Ctrl+Shift+A, and the highlight with it.
     QTest::keyClick(m_window.get(), Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
     QCOMPARE(m_window->gridModel()->rowCount(), 1200);
-    QVERIFY(m_window->mapPanel()->view()->outlines().isEmpty());
+    QVERIFY(view->highlight().empty());
 }
 
 void TestPanels::confusionCellFiltersGridMostConfidentFirst()
@@ -253,6 +258,32 @@ void TestPanels::mapTooltipShowsTheImage()
     document.setHtml(tip);
     const QVariant image = document.resource(QTextDocument::ImageResource, QUrl(src.captured(1)));
     QVERIFY2(image.isValid() && !image.value<QImage>().isNull(), qPrintable(src.captured(1)));
+}
+
+void TestPanels::zoomedMapShowsSampleImages()
+{
+    // Zoomed in on a sample until few are on screen, the map shows the samples' images, decoded
+    // by the panel's thumbnail cache off the UI thread and painted as they arrive.
+    EmbeddingMapView *view = m_window->mapPanel()->view();
+    const std::vector<float> &map = m_window->session().analysis().get<MapResults>().coordinates;
+    const QPointF sample(map[0], map[1]);
+    for (int i = 0; i < 30 && !view->isImageMode(); ++i) {
+        view->zoomBy(1.5, view->mapFromData(sample));
+        view->grab();
+    }
+    QVERIFY(view->isImageMode());
+    const size_t tiles = view->thumbnailTiles().size();
+    QVERIFY(tiles > 0 && tiles <= size_t(view->imageModeBudget()));
+    QTRY_VERIFY_WITH_TIMEOUT((view->grab(), view->loadedThumbnailCount() == int(tiles)), 10000);
+    // A click on a thumbnail selects its sample everywhere.
+    const auto shown = view->thumbnailTiles();
+    const auto inside = std::find_if(shown.begin(), shown.end(), [view](const auto &tile) {
+        return view->rect().contains(tile.second.toRect());
+    });
+    QVERIFY(inside != shown.end());
+    const auto [point, cell] = *inside;
+    QTest::mouseClick(view, Qt::LeftButton, Qt::NoModifier, cell.center().toPoint());
+    QCOMPARE(m_window->session().selection(), QList<qint64>{point});
 }
 
 void TestPanels::findSimilarExcludesQueryAndFilters()

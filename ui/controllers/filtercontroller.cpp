@@ -28,7 +28,7 @@ FilterController::FilterController(ProjectSession &session, MapPanel &map, QMenu
     connect(&session, &ProjectSession::closed, this, &FilterController::rebuildMenu);
     connect(&session, &ProjectSession::filterChanged, this, [this] {
         if (!m_session.filter().isCluster())
-            m_map.outline({}, {});
+            m_map.highlight({}, {});
     });
     rebuildMenu();
 }
@@ -87,9 +87,9 @@ void FilterController::filterToMapSelection(const std::vector<qint64> &points)
         m_session.clearFilter();
 }
 
-void FilterController::outlineCluster(int cluster)
+void FilterController::highlightCluster(int cluster)
 {
-    m_map.outline(m_session.filteredSamples(), tr("cluster %1").arg(cluster));
+    m_map.highlight(m_session.filteredSamples(), tr("cluster %1").arg(cluster));
 }
 
 } // namespace loupe

@@ -15,7 +15,7 @@ class ProjectSession;
  * View > Filter By and the filters other panels ask for: model errors, likely label
  * errors, edited labels, a review mark, a given or predicted class, a split (each a typed
  * SampleFilter whose samples core selects), a confusion-matrix cell, and the map's
- * selection. Keeps the map's cluster outline in step with the filter's kind.
+ * selection. Keeps the map's cluster highlight in step with the filter's kind.
  */
 class FilterController final : public QObject
 {
@@ -29,8 +29,8 @@ public:
     void filterToConfusionCell(int given, int predicted, int split);
     /** Shows what was selected on the map; an empty selection lifts a map-selection filter. */
     void filterToMapSelection(const std::vector<qint64> &points);
-    /** Outlines cluster's members on the map (the cluster the user picked). */
-    void outlineCluster(int cluster);
+    /** Highlights cluster's members on the map (the cluster the user picked), dimming the rest. */
+    void highlightCluster(int cluster);
 
 private:
     void rebuildMenu();

@@ -86,4 +86,43 @@ QRgb sample(Colormap map, float t)
     return table(map)[i];
 }
 
+std::vector<QRgb> byCategory(std::span<const int> category, const QList<QColor> &palette)
+{
+    std::vector<QRgb> table;
+    for (const QColor &color : palette.isEmpty() ? categorical() : palette)
+        table.push_back(color.rgb());
+    const QRgb missing = missingColor().rgb();
+    std::vector<QRgb> colors(category.size());
+    for (size_t i = 0; i < colors.size(); ++i)
+        colors[i] = category[i] < 0 ? missing : table[size_t(category[i]) % table.size()];
+    return colors;
+}
+
+std::pair<float, float> finiteRange(std::span<const float> values, float low, float high)
+{
+    if (!std::isnan(low) && !std::isnan(high))
+        return {low, high};
+    float minValue = INFINITY, maxValue = -INFINITY;
+    for (const float v : values) {
+        if (std::isfinite(v)) {
+            minValue = std::min(minValue, v);
+            maxValue = std::max(maxValue, v);
+        }
+    }
+    if (std::isnan(low))
+        low = minValue > maxValue ? 0.f : minValue;
+    if (std::isnan(high))
+        high = minValue > maxValue ? 1.f : maxValue;
+    return {low, high};
+}
+
+std::vector<QRgb> byValue(std::span<const float> values, Colormap map, float low, float high)
+{
+    const float range = high > low ? high - low : 1.f;
+    std::vector<QRgb> colors(values.size());
+    for (size_t i = 0; i < colors.size(); ++i)
+        colors[i] = sample(map, (values[i] - low) / range);
+    return colors;
+}
+
 } // namespace loupe::colormaps

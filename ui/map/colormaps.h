@@ -4,6 +4,9 @@
 #include <QList>
 
 #include <array>
+#include <span>
+#include <utility>
+#include <vector>
 
 namespace loupe {
 
@@ -32,6 +35,15 @@ const std::array<QRgb, 256> &table(Colormap map);
 
 /** The color of t in [0, 1] (clamped; NaN gives missingColor()). */
 QRgb sample(Colormap map, float t);
+
+/** One color per category index into palette (categorical() when empty); < 0 gives missingColor(). */
+std::vector<QRgb> byCategory(std::span<const int> category, const QList<QColor> &palette = {});
+
+/** low and high, each replaced by the finite values' minimum or maximum when NaN ([0, 1] without any). */
+std::pair<float, float> finiteRange(std::span<const float> values, float low, float high);
+
+/** One color per value through map over [low, high]; NaN gives missingColor(). */
+std::vector<QRgb> byValue(std::span<const float> values, Colormap map, float low, float high);
 
 } // namespace colormaps
 } // namespace loupe

@@ -1,7 +1,10 @@
 #include "embeddingmapview.h"
 
+#include "mapoverlays.h"
 #include "mappointindex.h"
 #include "maprasterizer.h"
+#include "mapthumbnaillayer.h"
+#include "mapthumbnailprovider.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +15,7 @@
 #include <QLocale>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPointer>
 #include <QThreadPool>
 #include <QToolTip>
 #include <QWheelEvent>
@@ -26,7 +30,8 @@ constexpr double kMinZoom = 0.125;         // relative to the fitted scale
 constexpr double kMaxZoom = 1e5;
 constexpr double kWheelStep = 1.25; // zoom factor per wheel notch and per +/- key
 constexpr double kMinPickDistance = 6;
-constexpr qreal kLassoStep = 2; // logical pixels between recorded lasso vertices
+constexpr qreal kLassoStep = 2;             // logical pixels between recorded lasso vertices
+constexpr size_t kMaxHighlightRings = 3000; // QPainter rings cost ~2 us each, on every repaint
 
 QRgb defaultColor()
 {
@@ -52,7 +57,7 @@ QRectF finiteBounds(const std::vector<float> &xy)
 
 EmbeddingMapView::EmbeddingMapView(QWidget *parent)
     : QWidget(parent), m_rasterizer(std::make_unique<MapRasterizer>()),
-      m_indexPool(std::make_unique<QThreadPool>())
+      m_thumbnails(std::make_unique<MapThumbnailLayer>()), m_indexPool(std::make_unique<QThreadPool>())
 {
     m_indexPool->setMaxThreadCount(1);
     setMouseTracking(true);
@@ -64,7 +69,12 @@ EmbeddingMapView::EmbeddingMapView(QWidget *parent)
 }
 
 // The pool's destructor waits for a running index build, which owns copies of what it reads.
-EmbeddingMapView::~EmbeddingMapView() = default;
+// A provider may outlive the view: it must not call back into it.
+EmbeddingMapView::~EmbeddingMapView()
+{
+    if (m_thumbnails->provider())
+        m_thumbnails->provider()->setReadyCallback({});
+}
 
 void EmbeddingMapView::setPoints(std::vector<float> xy)
 {
@@ -73,10 +83,16 @@ void EmbeddingMapView::setPoints(std::vector<float> xy)
     m_points = std::make_shared<const std::vector<float>>(std::move(xy));
     if (m_colors.size() != size_t(pointCount()))
         m_colors.resize(size_t(pointCount()), defaultColor());
+    if (m_priority.size() != size_t(pointCount()))
+        m_priority.clear();
     buildIndex();
     const bool hadSelection = !m_selection.empty();
     m_selection.clear();
     m_selectedMask.clear();
+    m_highlight.clear();
+    m_highlightMask.clear();
+    m_unionMask.clear();
+    m_thumbnails->clear();
     setHovered(-1);
     fitToContents();
     invalidate();
@@ -100,39 +116,17 @@ void EmbeddingMapView::setColors(std::vector<QRgb> perPoint)
 
 void EmbeddingMapView::setCategoricalColors(const std::vector<int> &category, const QList<QColor> &palette)
 {
-    const QList<QColor> colors = palette.isEmpty() ? colormaps::categorical() : palette;
-    std::vector<QRgb> table;
-    for (const QColor &color : colors)
-        table.push_back(color.rgb());
-    const QRgb missing = colormaps::missingColor().rgb();
-    std::vector<QRgb> perPoint(std::min(category.size(), size_t(pointCount())));
-    for (size_t i = 0; i < perPoint.size(); ++i)
-        perPoint[i] = category[i] < 0 ? missing : table[size_t(category[i]) % table.size()];
-    setColors(std::move(perPoint));
+    const size_t n = std::min(category.size(), size_t(pointCount()));
+    setColors(colormaps::byCategory(std::span(category).first(n), palette));
 }
 
 void EmbeddingMapView::setScalarColors(const std::vector<float> &values, Colormap map, float low, float high)
 {
-    if (std::isnan(low) || std::isnan(high)) {
-        float minValue = INFINITY, maxValue = -INFINITY;
-        for (float v : values) {
-            if (std::isfinite(v)) {
-                minValue = std::min(minValue, v);
-                maxValue = std::max(maxValue, v);
-            }
-        }
-        if (std::isnan(low))
-            low = minValue > maxValue ? 0.f : minValue;
-        if (std::isnan(high))
-            high = minValue > maxValue ? 1.f : maxValue;
-    }
-    const float range = high > low ? high - low : 1.f;
-    std::vector<QRgb> perPoint(std::min(values.size(), size_t(pointCount())));
-    for (size_t i = 0; i < perPoint.size(); ++i)
-        perPoint[i] = colormaps::sample(map, (values[i] - low) / range);
-    setColors(std::move(perPoint));
+    const auto [from, to] = colormaps::finiteRange(values, low, high);
+    const size_t n = std::min(values.size(), size_t(pointCount()));
+    setColors(colormaps::byValue(std::span(values).first(n), map, from, to));
     m_meanColors = true;
-    m_legend.setColorBar(map, low, high);
+    m_legend.setColorBar(map, from, to);
 }
 
 void EmbeddingMapView::setLegend(const QList<MapLegendEntry> &entries, const QString &title)
@@ -141,10 +135,108 @@ void EmbeddingMapView::setLegend(const QList<MapLegendEntry> &entries, const QSt
     update();
 }
 
-void EmbeddingMapView::setOutlines(const QList<MapOutline> &outlines)
+void EmbeddingMapView::setHighlight(const std::vector<qint64> &points, const QString &label)
 {
-    m_outlines = outlines;
-    update();
+    std::vector<qint64> clean = mapselection::normalized(points, pointCount());
+    if (clean == m_highlight && label == m_highlightLabel)
+        return;
+    m_highlight = std::move(clean);
+    m_highlightMask = mapselection::mask(m_highlight, pointCount());
+    updateUnionMask();
+    m_highlightLabel = m_highlight.empty() ? QString() : label;
+    invalidate();
+}
+
+bool EmbeddingMapView::isDimmed(qint64 point) const
+{
+    const std::span<const quint8> mask = emphasisMask();
+    return !mask.empty() && point >= 0 && point < pointCount() && mask[size_t(point)] == 0;
+}
+
+/** What stands out: the selected and the highlighted points (empty: nothing is dimmed). */
+std::span<const quint8> EmbeddingMapView::emphasisMask() const
+{
+    if (m_selectedMask.empty())
+        return m_highlightMask;
+    return m_highlightMask.empty() ? m_selectedMask : m_unionMask;
+}
+
+/**
+ * Both at once (a cluster highlighted and the grid's current sample selected in it): dimming
+ * either would hide the other, so both stand out.
+ */
+void EmbeddingMapView::updateUnionMask()
+{
+    m_unionMask.clear();
+    if (m_selectedMask.empty() || m_highlightMask.empty())
+        return;
+    m_unionMask.resize(m_selectedMask.size());
+    std::transform(m_selectedMask.begin(), m_selectedMask.end(), m_highlightMask.begin(), m_unionMask.begin(),
+                   [](quint8 a, quint8 b) { return quint8(a | b); });
+}
+
+void EmbeddingMapView::setPriorities(std::vector<float> perPoint)
+{
+    perPoint.resize(size_t(pointCount()), NAN);
+    m_priority = std::move(perPoint);
+    invalidate();
+}
+
+void EmbeddingMapView::setThumbnailProvider(std::shared_ptr<MapThumbnailProvider> provider)
+{
+    if (MapThumbnailProvider *old = m_thumbnails->provider())
+        old->setReadyCallback({});
+    if (provider) {
+        provider->setReadyCallback([view = QPointer<EmbeddingMapView>(this)](qint64 point) {
+            if (view)
+                view->thumbnailArrived(point);
+        });
+    }
+    m_thumbnails->setProvider(std::move(provider));
+    invalidate();
+}
+
+void EmbeddingMapView::setImageModeBudget(qint64 points)
+{
+    m_thumbnails->setBudget(points);
+    invalidate();
+}
+
+qint64 EmbeddingMapView::imageModeBudget() const
+{
+    return m_thumbnails->budget();
+}
+
+void EmbeddingMapView::setThumbnailCellSize(qreal logicalPixels)
+{
+    m_thumbnails->setCellSize(logicalPixels);
+    invalidate();
+}
+
+bool EmbeddingMapView::isImageMode() const
+{
+    return m_thumbnails->isActive();
+}
+
+std::vector<std::pair<qint64, QRectF>> EmbeddingMapView::thumbnailTiles() const
+{
+    std::vector<std::pair<qint64, QRectF>> tiles;
+    for (const MapThumbnailLayer::Tile &tile : m_thumbnails->tiles())
+        tiles.emplace_back(tile.point, tile.cell);
+    return tiles;
+}
+
+int EmbeddingMapView::loadedThumbnailCount() const
+{
+    return m_thumbnails->loadedCount();
+}
+
+/** Repaints a thumbnail that arrived, when it is on screen; others cost nothing. */
+void EmbeddingMapView::thumbnailArrived(qint64 point)
+{
+    const QRectF cell = m_thumbnails->cellOf(point);
+    if (!cell.isNull())
+        update(cell.toAlignedRect());
 }
 
 void EmbeddingMapView::setToolTipProvider(std::function<QString(qint64)> provider)
@@ -154,14 +246,7 @@ void EmbeddingMapView::setToolTipProvider(std::function<QString(qint64)> provide
 
 void EmbeddingMapView::setSelection(const std::vector<qint64> &points)
 {
-    std::vector<qint64> clean;
-    clean.reserve(points.size());
-    const qint64 n = pointCount();
-    std::copy_if(points.begin(), points.end(), std::back_inserter(clean),
-                 [n](qint64 p) { return p >= 0 && p < n; });
-    std::sort(clean.begin(), clean.end());
-    clean.erase(std::unique(clean.begin(), clean.end()), clean.end());
-    applySelection(std::move(clean));
+    applySelection(mapselection::normalized(points, pointCount()));
 }
 
 void EmbeddingMapView::clearSelection()
@@ -174,12 +259,8 @@ void EmbeddingMapView::applySelection(std::vector<qint64> points)
     if (points == m_selection)
         return;
     m_selection = std::move(points);
-    m_selectedMask.clear();
-    if (!m_selection.empty()) {
-        m_selectedMask.assign(size_t(pointCount()), 0);
-        for (qint64 p : m_selection)
-            m_selectedMask[size_t(p)] = 1;
-    }
+    m_selectedMask = mapselection::mask(m_selection, pointCount());
+    updateUnionMask();
     invalidate();
     Q_EMIT selectionChanged(m_selection);
 }
@@ -229,6 +310,9 @@ void EmbeddingMapView::setPointRadius(qreal logicalPixels)
 qint64 EmbeddingMapView::pointAt(QPointF widgetPos)
 {
     const MapPointIndex *points = index(true);
+    renderIfNeeded(); // the thumbnails' layout follows the view
+    if (m_thumbnails->isActive())
+        return m_thumbnails->pointAt(widgetPos);
     return points ? points->nearest(mapToData(widgetPos), pickDistance() / m_scale) : -1;
 }
 
@@ -266,18 +350,29 @@ void EmbeddingMapView::invalidate()
     update();
 }
 
-/** Rasterises a new frame only when something it depends on changed since the cached one. */
+/**
+ * Rasterises a new frame only when something it depends on changed since the cached one. In
+ * image mode the thumbnails cover every visible point, so the frame is the background alone.
+ */
 void EmbeddingMapView::renderIfNeeded()
 {
     const qreal dpr = devicePixelRatioF();
     const QSize deviceSize(qRound(width() * dpr), qRound(height() * dpr));
     if (!m_imageDirty && m_image.size() == deviceSize && m_image.devicePixelRatio() == dpr)
         return;
+    m_thumbnails->setDevicePixelRatio(dpr);
+    layOutThumbnails();
+    m_imageDirty = false;
+    if (m_thumbnails->isActive()) {
+        m_image = blankFrame(deviceSize, dpr);
+        m_densityView = false;
+        return;
+    }
     MapFrame frame;
     if (m_points)
         frame.xy = *m_points;
     frame.colors = m_colors;
-    frame.selected = m_selectedMask;
+    frame.selected = emphasisMask();
     frame.deviceSize = deviceSize;
     frame.devicePixelRatio = dpr;
     frame.center = m_center;
@@ -287,7 +382,31 @@ void EmbeddingMapView::renderIfNeeded()
     frame.meanColors = m_meanColors;
     m_image = m_rasterizer->render(frame);
     m_densityView = m_rasterizer->lastStats().look == MapRasterizer::Look::Density;
-    m_imageDirty = false;
+}
+
+void EmbeddingMapView::layOutThumbnails()
+{
+    const MapPointIndex *points = index(false);
+    if (!m_thumbnails->provider() || !points || !m_points) {
+        m_thumbnails->clear();
+        return;
+    }
+    m_thumbnails->layOut(*points, *m_points, MapThumbnailView{m_center, m_scale, QSizeF(size())},
+                         MapThumbnailStyle{m_colors, emphasisMask(), m_selectedMask, m_priority});
+}
+
+const QImage &EmbeddingMapView::blankFrame(QSize deviceSize, qreal dpr)
+{
+    const QRgb background = palette().color(QPalette::Base).rgb();
+    if (deviceSize.isEmpty())
+        return m_blank = QImage();
+    if (m_blank.size() != deviceSize || m_blank.devicePixelRatio() != dpr ||
+        m_blank.pixel(0, 0) != background) {
+        m_blank = QImage(deviceSize, QImage::Format_RGB32);
+        m_blank.setDevicePixelRatio(dpr);
+        m_blank.fill(background);
+    }
+    return m_blank;
 }
 
 /** Small maps get their kd-tree at once; large ones on a worker, hovering waits for it. */
@@ -310,6 +429,8 @@ void EmbeddingMapView::takeIndex()
     if (m_index || future.isCanceled() || future.resultCount() == 0)
         return;
     m_index = future.result();
+    if (m_thumbnails->provider())
+        invalidate(); // image mode needs the index
     // A hover that came in while the index was being built.
     if (underMouse())
         updateHover(mapFromGlobal(QCursor::pos()));
@@ -320,8 +441,11 @@ const MapPointIndex *EmbeddingMapView::index(bool wait)
     if (!m_index && wait) {
         QFuture<Index> future = m_indexWatcher.future();
         future.waitForFinished();
-        if (!future.isCanceled() && future.resultCount() > 0)
+        if (!future.isCanceled() && future.resultCount() > 0) {
             m_index = future.result();
+            if (m_thumbnails->provider())
+                invalidate(); // image mode needs the index
+        }
     }
     return m_index.get();
 }
@@ -333,8 +457,14 @@ double EmbeddingMapView::pickDistance() const
 
 void EmbeddingMapView::updateHover(QPointF pos)
 {
-    const MapPointIndex *points = index(false);
+    if (m_thumbnails->provider())
+        renderIfNeeded(); // after a zoom, the thumbnails under the cursor are the new view's
     const bool inside = rect().contains(pos.toPoint());
+    if (m_thumbnails->isActive()) {
+        setHovered(inside ? m_thumbnails->pointAt(pos) : -1);
+        return;
+    }
+    const MapPointIndex *points = index(false);
     setHovered(points && inside ? points->nearest(mapToData(pos), pickDistance() / m_scale) : -1);
 }
 
@@ -483,7 +613,31 @@ void EmbeddingMapView::finishSelectionDrag(QPointF releasePos)
             lasso << mapToData(releasePos);
         hits = mapselection::pointsInPolygon(*m_points, lasso);
     }
+    addThumbnailsInShape(hits, releasePos);
     applySelection(mapselection::combine(m_selection, hits, m_dragOp));
+}
+
+/**
+ * In image mode a thumbnail sits in its point's cell, not on the point: a shape drawn around the
+ * thumbnail (its centre inside) catches its point too. hits stays ascending and unique.
+ */
+void EmbeddingMapView::addThumbnailsInShape(std::vector<qint64> &hits, QPointF releasePos) const
+{
+    if (!m_thumbnails->isActive())
+        return;
+    const QRectF rectangle = QRectF(m_pressPos, releasePos).normalized();
+    QPolygonF lasso = m_dragPath;
+    lasso << releasePos;
+    std::vector<qint64> caught;
+    for (const MapThumbnailLayer::Tile &tile : m_thumbnails->tiles()) {
+        const QPointF centre = tile.cell.center();
+        const bool inside = m_drag == Drag::Rectangle ? rectangle.contains(centre)
+                                                      : lasso.containsPoint(centre, Qt::OddEvenFill);
+        if (inside)
+            caught.push_back(tile.point);
+    }
+    std::sort(caught.begin(), caught.end());
+    hits = mapselection::combine(hits, caught, SelectionOp::Add);
 }
 
 /** A click without a drag: select the point under the cursor; modifiers toggle or remove it. */
@@ -581,82 +735,87 @@ void EmbeddingMapView::paintEvent(QPaintEvent *)
         painter.setPen(palette().color(QPalette::PlaceholderText));
         painter.drawText(rect(), Qt::AlignCenter, tr("No map to show"));
     }
+    paintThumbnails(painter);
     painter.setRenderHint(QPainter::Antialiasing);
-    paintOutlines(painter);
+    paintHighlightRings(painter);
     paintHover(painter);
     paintDragShape(painter);
     m_legend.paint(painter, rect(), palette());
     paintStatus(painter);
 }
 
-void EmbeddingMapView::paintOutlines(QPainter &painter) const
+void EmbeddingMapView::paintThumbnails(QPainter &painter)
 {
-    for (const MapOutline &outline : m_outlines) {
-        QPolygonF shape;
-        for (const QPointF &p : outline.polygon)
-            shape << mapFromData(p);
-        QColor stroke = outline.color, fill = outline.color;
-        stroke.setAlpha(220);
-        fill.setAlpha(24);
-        painter.setPen(QPen(stroke, 1.5));
-        painter.setBrush(fill);
-        painter.drawPolygon(shape);
-        if (!outline.label.isEmpty()) {
-            const QRectF box = shape.boundingRect();
-            const QRectF label(box.center().x() - 100, box.top() - painter.fontMetrics().height() - 2, 200,
-                               painter.fontMetrics().height());
-            painter.setPen(palette().color(QPalette::Text));
-            painter.drawText(label, Qt::AlignHCenter | Qt::AlignBottom, outline.label);
-        }
+    MapThumbnailStyle style{m_colors, emphasisMask(), m_selectedMask, m_priority};
+    style.background = palette().color(QPalette::Base).rgb();
+    style.selectionColor = palette().color(QPalette::Highlight).rgb();
+    m_thumbnails->paint(painter, style);
+}
+
+/**
+ * A small highlight (a failure cluster) gets a ring around each member on screen: a few hundred
+ * points in the receding "correct" color hardly stand out from the dimmed rest by color alone.
+ * Larger ones show as the dense region they make.
+ */
+/**
+ * A small highlight (a failure cluster) gets a ring around each member on screen: a few hundred
+ * points in the receding "correct" color hardly stand out from the dimmed rest by color alone.
+ * Larger ones show as the dense region they make.
+ */
+void EmbeddingMapView::paintHighlightRings(QPainter &painter) const
+{
+    if (m_highlight.empty() || m_highlight.size() > kMaxHighlightRings || m_thumbnails->isActive())
+        return;
+    const qreal reach = m_pointRadius + 4;
+    const QRectF area = QRectF(rect()).adjusted(-reach, -reach, reach, reach);
+    std::vector<mapoverlays::Mark> onScreen;
+    for (const qint64 p : m_highlight) {
+        const QPointF at = mapFromData(QPointF((*m_points)[size_t(2 * p)], (*m_points)[size_t(2 * p + 1)]));
+        if (area.contains(at))
+            onScreen.emplace_back(at, m_colors[size_t(p)]);
     }
+    mapoverlays::paintRings(painter, onScreen, m_pointRadius, palette());
 }
 
 void EmbeddingMapView::paintHover(QPainter &painter) const
 {
     if (m_hovered < 0 || m_hovered >= pointCount())
         return;
+    if (m_thumbnails->isActive()) {
+        if (const QRectF cell = m_thumbnails->cellOf(m_hovered); !cell.isNull())
+            mapoverlays::paintHoveredCell(painter, cell, palette());
+        return;
+    }
     const QPointF at = mapFromData(QPointF((*m_points)[2 * m_hovered], (*m_points)[2 * m_hovered + 1]));
-    painter.setPen(Qt::NoPen);
-    painter.setBrush(QColor(m_colors[size_t(m_hovered)]));
-    painter.drawEllipse(at, m_pointRadius + 1.5, m_pointRadius + 1.5);
-    painter.setPen(QPen(palette().color(QPalette::Text), 1.5));
-    painter.setBrush(Qt::NoBrush);
-    painter.drawEllipse(at, m_pointRadius + 4, m_pointRadius + 4);
+    mapoverlays::paintHoveredPoint(painter, {at, m_colors[size_t(m_hovered)]}, m_pointRadius, palette());
 }
 
 void EmbeddingMapView::paintDragShape(QPainter &painter) const
 {
     if (!m_dragMoved || (m_drag != Drag::Rectangle && m_drag != Drag::Lasso) || m_dragPath.isEmpty())
         return;
-    const QColor stroke = palette().color(QPalette::Highlight);
-    QColor fill = stroke;
-    fill.setAlpha(40);
-    painter.setPen(QPen(stroke, 1.5));
-    painter.setBrush(fill);
-    if (m_drag == Drag::Rectangle)
-        painter.drawRect(QRectF(m_dragPath.first(), m_dragPath.last()).normalized());
-    else
-        painter.drawPolygon(m_dragPath);
+    mapoverlays::paintDragShape(painter, m_dragPath, m_drag == Drag::Rectangle, palette());
 }
 
+/** The highlight's name and size, and the selection's, in a corner badge. */
 void EmbeddingMapView::paintStatus(QPainter &painter) const
 {
-    if (m_selection.empty())
+    if (m_selection.empty() && m_highlight.empty())
         return;
     const QLocale locale;
-    const QString text = tr("%1 of %2 selected")
-                             .arg(locale.toString(qint64(m_selection.size())), locale.toString(pointCount()));
-    const QFontMetrics fm = painter.fontMetrics();
-    const QRect box(12, height() - 12 - fm.height() - 8, fm.horizontalAdvance(text) + 20, fm.height() + 8);
-    QColor fill = palette().color(QPalette::Window);
-    fill.setAlpha(225);
-    QColor border = palette().color(QPalette::Mid);
-    border.setAlpha(150);
-    painter.setPen(QPen(border, 1));
-    painter.setBrush(fill);
-    painter.drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6);
-    painter.setPen(palette().color(QPalette::WindowText));
-    painter.drawText(box, Qt::AlignCenter, text);
+    QString text;
+    const QString total = locale.toString(pointCount());
+    if (!m_highlight.empty()) {
+        const QString count = locale.toString(qint64(m_highlight.size()));
+        text = m_highlightLabel.isEmpty() ? tr("%1 of %2 highlighted").arg(count, total)
+                                          : tr("%1: %2 of %3").arg(m_highlightLabel, count, total);
+    }
+    if (!m_selection.empty()) {
+        const QString count = locale.toString(qint64(m_selection.size()));
+        text = text.isEmpty() ? tr("%1 of %2 selected").arg(count, total)
+                              : tr("%1 · %2 selected").arg(text, count);
+    }
+    mapoverlays::paintBadge(painter, rect(), text, palette());
 }
 
 } // namespace loupe

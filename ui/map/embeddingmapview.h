@@ -12,6 +12,8 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <span>
+#include <utility>
 #include <vector>
 
 class QThreadPool;
@@ -20,14 +22,8 @@ namespace loupe {
 
 class MapPointIndex;
 class MapRasterizer;
-
-/** An optional cluster outline on the map, in data coordinates. */
-struct MapOutline
-{
-    QPolygonF polygon;
-    QColor color;
-    QString label; ///< drawn at the outline's top; may be empty
-};
+class MapThumbnailLayer;
+class MapThumbnailProvider;
 
 /**
  * The embedding map: every point of a 2-D map (up to millions), rasterised on the CPU into a
@@ -41,8 +37,12 @@ struct MapOutline
  * point under the cursor (Ctrl or Shift toggles it); a click on empty space or Escape clears.
  * Home fits the map to the widget, + and - zoom.
  *
- * Unselected points are dimmed while a selection exists. When many points share a pixel the map
- * turns into a density view (see MapRasterizer).
+ * While a selection or a highlight set (a failure cluster, say) exists, its points are drawn on
+ * top and the others dimmed; a small highlight's members are ringed too. When many points share a
+ * pixel the map turns into a density view (see MapRasterizer). With a thumbnail provider,
+ * zooming in until at most imageModeBudget() points are on screen turns the points into framed
+ * images (image mode, see MapThumbnailLayer); hovering, clicking and selecting work on the images
+ * as on points.
  */
 class EmbeddingMapView final : public QWidget
 {
@@ -72,8 +72,17 @@ public:
                          float low = std::numeric_limits<float>::quiet_NaN(),
                          float high = std::numeric_limits<float>::quiet_NaN());
     void setLegend(const QList<MapLegendEntry> &entries, const QString &title = {});
-    void setOutlines(const QList<MapOutline> &outlines);
-    const QList<MapOutline> &outlines() const { return m_outlines; }
+    /**
+     * Points to stand out as the selection does (drawn over the others, which are dimmed), but
+     * kept apart from it: named by label in the corner, never announced. Empty removes it;
+     * out-of-range indices are dropped.
+     */
+    void setHighlight(const std::vector<qint64> &points, const QString &label = {});
+    const std::vector<qint64> &highlight() const { return m_highlight; }
+    /** Whether point is drawn dimmed: a selection or highlight exists and point is in neither. */
+    bool isDimmed(qint64 point) const;
+    /** Per point relevance (higher first, NaN last): which point a crowded thumbnail cell shows. */
+    void setPriorities(std::vector<float> perPoint);
     /** Text for the tooltip of a hovered point; none when unset or empty. */
     void setToolTipProvider(std::function<QString(qint64)> provider);
 
@@ -101,6 +110,23 @@ public:
     qint64 hoveredPoint() const { return m_hovered; }
     /** Whether the last frame was drawn as a density view rather than point sprites. */
     bool isDensityView() const { return m_densityView; }
+
+    /**
+     * Where image mode gets its images; none (the default) keeps image mode off. The view shares
+     * ownership and calls the provider on the UI thread only.
+     */
+    void setThumbnailProvider(std::shared_ptr<MapThumbnailProvider> provider);
+    /** The most points on screen that image mode shows as thumbnails (default 300). */
+    void setImageModeBudget(qint64 points);
+    qint64 imageModeBudget() const;
+    /** A thumbnail's cell edge in logical pixels (default 66: a 56 px image in a 3 px frame). */
+    void setThumbnailCellSize(qreal logicalPixels);
+    /** Whether the last frame was drawn in image mode. */
+    bool isImageMode() const;
+    /** The points shown as thumbnails in the last frame, and where (widget coordinates). */
+    std::vector<std::pair<qint64, QRectF>> thumbnailTiles() const;
+    /** Thumbnails the last frame drew with their image rather than a placeholder. */
+    int loadedThumbnailCount() const;
 
     QSize sizeHint() const override;
 
@@ -140,12 +166,19 @@ private:
     void updateHover(QPointF pos);
     void setHovered(qint64 point);
     void applySelection(std::vector<qint64> points);
+    std::span<const quint8> emphasisMask() const;
+    void updateUnionMask();
+    void layOutThumbnails();
+    const QImage &blankFrame(QSize deviceSize, qreal dpr);
+    void thumbnailArrived(qint64 point);
+    void addThumbnailsInShape(std::vector<qint64> &hits, QPointF releasePos) const;
     void beginDrag(QMouseEvent *event);
     void finishSelectionDrag(QPointF releasePos);
     void clickAt(QPointF pos, Qt::KeyboardModifiers modifiers);
     void updateCursor();
     double pickDistance() const;
-    void paintOutlines(QPainter &painter) const;
+    void paintThumbnails(QPainter &painter);
+    void paintHighlightRings(QPainter &painter) const;
     void paintHover(QPainter &painter) const;
     void paintDragShape(QPainter &painter) const;
     void paintStatus(QPainter &painter) const;
@@ -155,10 +188,15 @@ private:
     bool m_meanColors = false; // scalar colors average in the density view
     std::vector<qint64> m_selection;
     std::vector<quint8> m_selectedMask; // empty when nothing is selected
-    QRectF m_bounds;                    // of the finite points
-    QPointF m_center;                   // data point at the widget's centre
-    double m_scale = 1;                 // logical pixels per data unit
-    bool m_autoFit = true;              // refit on resize until the user moves the view
+    std::vector<qint64> m_highlight;
+    std::vector<quint8> m_highlightMask; // empty when nothing is highlighted
+    std::vector<quint8> m_unionMask;     // selected or highlighted, only while both exist
+    QString m_highlightLabel;
+    std::vector<float> m_priority; // empty, or one per point
+    QRectF m_bounds;               // of the finite points
+    QPointF m_center;              // data point at the widget's centre
+    double m_scale = 1;            // logical pixels per data unit
+    bool m_autoFit = true;         // refit on resize until the user moves the view
     qreal m_pointRadius = 1.3;
     Tool m_tool = Tool::Pan;
 
@@ -166,6 +204,8 @@ private:
     QImage m_image; // the cached frame
     bool m_imageDirty = true;
     bool m_densityView = false;
+    QImage m_blank; // the image mode's frame: background only, the thumbnails cover every point
+    std::unique_ptr<MapThumbnailLayer> m_thumbnails;
 
     std::unique_ptr<QThreadPool> m_indexPool; // private: the global pool may be busy with analysis
     QFutureWatcher<Index> m_indexWatcher;
@@ -173,7 +213,6 @@ private:
 
     qint64 m_hovered = -1;
     MapLegend m_legend;
-    QList<MapOutline> m_outlines;
     std::function<QString(qint64)> m_toolTip;
 
     Drag m_drag = Drag::None;

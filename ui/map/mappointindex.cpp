@@ -23,6 +23,44 @@ using KdTree =
     nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<float, Cloud>, Cloud, 2, quint32>;
 constexpr size_t kLeafSize = 16;
 
+/**
+ * A nanoflann result set for a radius search that keeps only the points inside a rectangle
+ * and stops the search once more than limit are found (addPoint() returning false).
+ */
+class RectResultSet
+{
+public:
+    RectResultSet(const Cloud &cloud, const QRectF &rect, float radiusSquared, qint64 limit,
+                  std::vector<qint64> &out)
+        : m_cloud(cloud), m_left(float(rect.left())), m_right(float(rect.right())), m_top(float(rect.top())),
+          m_bottom(float(rect.bottom())), m_radiusSquared(radiusSquared), m_limit(limit), m_out(out)
+    {
+    }
+    void init() {}
+    void clear() {}
+    size_t size() const { return size_t(m_found); }
+    bool full() const { return true; }
+    float worstDist() const { return m_radiusSquared; }
+    bool overflowed() const { return m_found > m_limit; }
+    bool addPoint(float, quint32 i)
+    {
+        const float x = m_cloud.xy[2 * i], y = m_cloud.xy[2 * i + 1];
+        if (x < m_left || x > m_right || y < m_top || y > m_bottom)
+            return true;
+        if (++m_found > m_limit)
+            return false;
+        m_out.push_back(m_cloud.original[i]);
+        return true;
+    }
+
+private:
+    const Cloud &m_cloud;
+    const float m_left, m_right, m_top, m_bottom, m_radiusSquared;
+    const qint64 m_limit;
+    std::vector<qint64> &m_out;
+    qint64 m_found = 0;
+};
+
 } // namespace
 
 struct MapPointIndex::Tree
@@ -61,6 +99,20 @@ qint64 MapPointIndex::nearest(QPointF position, double maxDistance) const
     if (double(distanceSquared) > maxDistance * maxDistance)
         return -1;
     return m_tree->cloud.original[found];
+}
+
+bool MapPointIndex::pointsInRect(const QRectF &rect, qint64 limit, std::vector<qint64> &out) const
+{
+    if (m_tree->cloud.original.empty() || rect.isEmpty())
+        return true;
+    const QPointF centre = rect.center();
+    const float query[2] = {float(centre.x()), float(centre.y())};
+    // The circle through the corners, a little larger so float rounding loses no corner point.
+    const double halfDiagonal = std::hypot(rect.width(), rect.height()) / 2;
+    const float radiusSquared = float(halfDiagonal * halfDiagonal * 1.0001);
+    RectResultSet found(m_tree->cloud, rect, radiusSquared, limit, out);
+    m_tree->tree->findNeighbors(found, query, nanoflann::SearchParams());
+    return !found.overflowed();
 }
 
 } // namespace loupe

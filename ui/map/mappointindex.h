@@ -2,8 +2,11 @@
 
 #include <QPointF>
 
+#include <QRectF>
+
 #include <memory>
 #include <span>
+#include <vector>
 
 namespace loupe {
 
@@ -23,6 +26,14 @@ public:
 
     /** The index (into xy) of the point nearest to position within maxDistance, or -1. */
     qint64 nearest(QPointF position, double maxDistance) const;
+
+    /**
+     * Appends to out the indices of the points inside rect (edges included), in no particular
+     * order, and returns true; returns false as soon as more than limit are found (out then
+     * holds an arbitrary part of them). Visits about the points in rect's circumscribed circle,
+     * not all points: cheap while few are inside, and bounded by limit when many are.
+     */
+    bool pointsInRect(const QRectF &rect, qint64 limit, std::vector<qint64> &out) const;
 
 private:
     struct Tree;

@@ -107,4 +107,26 @@ std::vector<qint64> combine(const std::vector<qint64> &current, const std::vecto
     return result;
 }
 
+std::vector<qint64> normalized(const std::vector<qint64> &points, qint64 count)
+{
+    std::vector<qint64> clean;
+    clean.reserve(points.size());
+    std::copy_if(points.begin(), points.end(), std::back_inserter(clean),
+                 [count](qint64 p) { return p >= 0 && p < count; });
+    std::sort(clean.begin(), clean.end());
+    clean.erase(std::unique(clean.begin(), clean.end()), clean.end());
+    return clean;
+}
+
+std::vector<quint8> mask(const std::vector<qint64> &points, qint64 count)
+{
+    std::vector<quint8> flags;
+    if (!points.empty()) {
+        flags.assign(size_t(count), 0);
+        for (const qint64 p : points)
+            flags[size_t(p)] = 1;
+    }
+    return flags;
+}
+
 } // namespace loupe::mapselection

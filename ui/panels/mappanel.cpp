@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "embeddingmapview.h"
 #include "maplegend.h"
+#include "mapthumbnailsource.h"
 #include "projectsession.h"
 #include "storage/metadatavalues.h"
 #include "storage/project.h"
@@ -36,37 +37,12 @@ const QColor kUneditedColor(150, 150, 150);
 constexpr int kFixedColorings = 7;
 constexpr int kColumnRole = Qt::UserRole + 1;
 
-/** The convex hull of points (Andrew's monotone chain), counter-clockwise. */
-QPolygonF convexHull(std::vector<QPointF> points)
-{
-    std::sort(points.begin(), points.end(),
-              [](QPointF a, QPointF b) { return a.x() < b.x() || (a.x() == b.x() && a.y() < b.y()); });
-    if (points.size() < 3)
-        return QPolygonF(QList<QPointF>(points.begin(), points.end()));
-    const auto cross = [](QPointF o, QPointF a, QPointF b) {
-        return (a.x() - o.x()) * (b.y() - o.y()) - (a.y() - o.y()) * (b.x() - o.x());
-    };
-    std::vector<QPointF> hull(2 * points.size());
-    size_t k = 0;
-    for (size_t i = 0; i < points.size(); ++i) { // lower hull
-        while (k >= 2 && cross(hull[k - 2], hull[k - 1], points[i]) <= 0)
-            --k;
-        hull[k++] = points[i];
-    }
-    for (size_t i = points.size() - 1, lower = k + 1; i-- > 0;) { // upper hull
-        while (k >= lower && cross(hull[k - 2], hull[k - 1], points[i]) <= 0)
-            --k;
-        hull[k++] = points[i];
-    }
-    hull.resize(k - 1);
-    return QPolygonF(QList<QPointF>(hull.begin(), hull.end()));
-}
-
 } // namespace
 
 MapPanel::MapPanel(ProjectSession &session, QWidget *parent)
     : QWidget(parent), m_session(session), m_colorBy(new QComboBox(this)), m_placeholder(new QLabel(this)),
       m_stack(new QStackedLayout), m_view(new EmbeddingMapView(this)),
+      m_thumbnails(std::make_shared<MapThumbnailSource>(session)),
       m_metadata(
           this, [this](const MetadataValues &values) { onMetadataLoaded(values); },
           [](const QString &) {}) // the column vanished with a reopened project: keep the old colors
@@ -128,6 +104,7 @@ MapPanel::MapPanel(ProjectSession &session, QWidget *parent)
     layout->addLayout(m_stack, 1);
 
     m_view->setToolTipProvider([this](qint64 sample) { return toolTipFor(sample); });
+    m_view->setThumbnailProvider(m_thumbnails);
     connect(m_colorBy, &QComboBox::currentIndexChanged, this, &MapPanel::recolor);
     connect(m_view, &EmbeddingMapView::selectionChanged, this, [this](const std::vector<qint64> &points) {
         m_session.setSelection(QList<qint64>(points.begin(), points.end()), this);
@@ -137,6 +114,7 @@ MapPanel::MapPanel(ProjectSession &session, QWidget *parent)
     connect(&session, &ProjectSession::analysisReloaded, this, &MapPanel::reload);
     connect(&session, &ProjectSession::filterChanged, this, &MapPanel::recolor);
     connect(&session, &ProjectSession::samplesEdited, this, &MapPanel::recolor);
+    connect(&session, &ProjectSession::samplesEdited, this, &MapPanel::updatePriorities);
     connect(&session, &ProjectSession::selectionChanged, this, &MapPanel::onSessionSelection);
     reload();
 }
@@ -146,20 +124,16 @@ void MapPanel::setColorBy(ColorBy colorBy)
     m_colorBy->setCurrentIndex(m_colorBy->findData(int(colorBy)));
 }
 
-void MapPanel::outline(const std::vector<qint64> &samples, const QString &label)
+void MapPanel::highlight(const std::vector<qint64> &samples, const QString &label)
 {
-    const std::vector<float> &map = m_session.analysis().get<MapResults>().coordinates;
-    std::vector<QPointF> points;
-    for (const qint64 sample : samples) {
-        if (sample >= 0 && size_t(2 * sample + 1) < map.size())
-            points.emplace_back(map[size_t(2 * sample)], map[size_t(2 * sample + 1)]);
-    }
-    if (points.empty()) {
-        m_view->setOutlines({});
-        return;
-    }
-    m_view->setOutlines(
-        {MapOutline{convexHull(std::move(points)), palette().color(QPalette::Highlight), label}});
+    m_view->setHighlight(samples, label);
+}
+
+/** Where thumbnails share a cell, the likeliest label error shows (the loss without an analysis). */
+void MapPanel::updatePriorities()
+{
+    const std::vector<float> &scores = m_session.analysis().get<LabelIssueResults>().issueScore;
+    m_view->setPriorities(scores.empty() ? m_session.table().loss : scores);
 }
 
 void MapPanel::setColorByMetadata(const QString &column)
@@ -196,7 +170,7 @@ void MapPanel::reload()
     const std::vector<float> &map = m_session.analysis().get<MapResults>().coordinates;
     m_stack->setCurrentWidget(map.empty() ? static_cast<QWidget *>(m_placeholder) : m_view);
     m_view->setPoints(map);
-    m_view->setOutlines({});
+    updatePriorities();
     const QSignalBlocker blocker(m_colorBy);
     while (m_colorBy->count() > kFixedColorings)
         m_colorBy->removeItem(kFixedColorings);

@@ -16,6 +16,7 @@ class QStackedLayout;
 namespace loupe {
 
 class EmbeddingMapView;
+class MapThumbnailSource;
 struct MetadataValues;
 class ProjectSession;
 
@@ -24,7 +25,7 @@ class ProjectSession;
  * sample as a point, colored by error, loss, issue score, given or predicted class,
  * cluster, edited state or any metadata column. Samples outside the active filter turn gray; a lasso or
  * rectangle selection becomes the shared selection, and a selection made elsewhere
- * shows here.
+ * shows here. Zoomed in, the samples show as their images (MapThumbnailSource).
  */
 class MapPanel final : public QWidget
 {
@@ -41,8 +42,12 @@ public:
     void setColorBy(ColorBy colorBy);
     /** Colors by a metadata column (loaded on a worker thread); colorByReady() follows. */
     void setColorByMetadata(const QString &column);
-    /** Outlines the samples' region (their convex hull) on the map, labelled; an empty list removes it. */
-    void outline(const std::vector<qint64> &samples, const QString &label);
+    /**
+     * Highlights the samples on the map (a failure cluster): drawn over the others, which are
+     * dimmed, and named by label; an empty list removes it. A selection, while there is one,
+     * is what stands out instead.
+     */
+    void highlight(const std::vector<qint64> &samples, const QString &label);
 
     /** The hover tooltip of a sample: its image, id, labels and issue score (rich text). */
     QString toolTipFor(qint64 sample) const;
@@ -59,12 +64,14 @@ private:
     void colorCategories(std::vector<int> category, const QStringList &names);
     void colorScalar(std::vector<float> values, const QString &title);
     void onSessionSelection(const QObject *origin);
+    void updatePriorities();
 
     ProjectSession &m_session;
     QComboBox *m_colorBy;
     QLabel *m_placeholder;
     QStackedLayout *m_stack;
     EmbeddingMapView *m_view;
+    std::shared_ptr<MapThumbnailSource> m_thumbnails; // shared with the view
     PanelQuery<MetadataValues> m_metadata;
 };
 

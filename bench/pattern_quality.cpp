@@ -2,6 +2,11 @@
 // planted in a demo (`loupe-cli demo DIR --degrade NAME`), measured against its truth.csv.
 //
 //   loupe-pattern-quality DIR/fashion-mnist.loupe [--truth DIR/dataset/truth.csv]
+//   loupe-pattern-quality DIR/fashion-mnist.loupe --grid [--weights 0,0.5,1,2] [--ks 0,16,32]
+//
+// --grid reruns the pattern search (not stored) for every condition weight and k and prints the
+// figures of each: the parameter search as one command. Run it on a demo built with another
+// seed than the one you report on (`loupe-cli demo DIR --seed S --model-seed M`).
 //
 // The project must be analysed. For the patterns (method "pattern") and, for comparison, the
 // per-class k-means clusters, prints the rank of the first group that holds the planted images
@@ -10,7 +15,12 @@
 // groups it takes to hold 90% of them, and whether its description names the statistic the
 // degradation changes (motion blur: lower image_sharpness; sensor noise: higher image_noise).
 
+#include "analysis/clustering/clusterreport.h"
+#include "analysis/clustering/residualpatterns.h"
 #include "common/error.h"
+#include "common/progress.h"
+#include "storage/metadatareader.h"
+#include "storage/runarrays.h"
 #include "dataset/sampletable.h"
 #include "formats/csvreader.h"
 #include "storage/analysisstore.h"
@@ -110,6 +120,56 @@ void printGroups(const QString &title, const std::vector<ClusterRecord> &ranked,
                 ranksFor90);
 }
 
+/** The rank, purity and coverage of the first group mostly planted, among groups ranked by severity. */
+void printGridRow(double weight, int k, const ResidualPatternResult &result, const SampleTable &table,
+                  const PlantedKey &key)
+{
+    const ClusterReport report = ClusterReport::compute(result.assignment, table);
+    std::map<int, qint64> planted;
+    for (size_t s = 0; s < result.assignment.size(); ++s) {
+        if (result.assignment[s] >= 0 && key.planted[s])
+            ++planted[result.assignment[s]];
+    }
+    for (size_t r = 0; r < report.clusters.size(); ++r) {
+        const ClusterStats &group = report.clusters[r];
+        const qint64 inGroup = planted[group.cluster];
+        if (2 * inGroup <= group.size)
+            continue;
+        std::printf("| %.2f | %d | %d | %d of %zu | %.3f | %.3f |\n", weight, k, result.groups, int(r + 1),
+                    report.clusters.size(), double(inGroup) / double(group.size),
+                    double(inGroup) / double(key.count));
+        return;
+    }
+    std::printf("| %.2f | %d | %d | none of %zu | | |\n", weight, k, result.groups, report.clusters.size());
+}
+
+void runGrid(Project &project, const SampleTable &table, const PlantedKey &key, const QStringList &weights,
+             const QStringList &ks)
+{
+    const RunArrays arrays(project.database(), table.runId);
+    const std::vector<float> embeddings = arrays.read(RunArray::Embeddings);
+    const qint64 dims = arrays.shape(RunArray::Embeddings).value().cols;
+    std::vector<int> classOf(size_t(table.size()));
+    for (size_t s = 0; s < classOf.size(); ++s)
+        classOf[s] = table.labels[s] >= 0 ? table.labels[s] : table.predicted[s];
+    const std::vector<SampleMetadataColumn> metadata = readSampleMetadata(project);
+    const std::vector<ConditionColumn> conditions = ResidualPatterns::imageConditions(metadata);
+    std::printf("| condition weight | k (0: automatic) | groups | rank of the first holding them | purity | "
+                "coverage |\n|---:|---:|---:|---|---:|---:|\n");
+    for (const QString &w : weights) {
+        for (const QString &k : ks) {
+            ResidualPatternParams params;
+            params.conditionWeight = w.toDouble();
+            params.k = k.toInt();
+            Progress progress;
+            const ResidualPatternResult result =
+                ResidualPatterns(params).run(embeddings.data(), table.size(), int(dims), classOf,
+                                             int(table.classNames.size()), conditions, progress);
+            printGridRow(params.conditionWeight, params.k, result, table, key);
+        }
+    }
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -122,6 +182,11 @@ int main(int argc, char *argv[])
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("An analysed demo project."));
     parser.addOption({QStringLiteral("truth"), QStringLiteral("The answer key (default: DATASET/truth.csv)."),
                       QStringLiteral("CSV")});
+    parser.addOption({QStringLiteral("grid"), QStringLiteral("Search the condition weight and k.")});
+    parser.addOption({QStringLiteral("weights"), QStringLiteral("Condition weights of the grid."),
+                      QStringLiteral("LIST"), QStringLiteral("0,0.5,1,2")});
+    parser.addOption({QStringLiteral("ks"), QStringLiteral("k of the grid (0: automatic)."),
+                      QStringLiteral("LIST"), QStringLiteral("0,16,32")});
     parser.process(app);
     if (parser.positionalArguments().size() != 1)
         parser.showHelp(2);
@@ -134,6 +199,11 @@ int main(int argc, char *argv[])
         const PlantedKey key = readPlanted(truth, table);
         std::printf("%lld of %lld images planted with %s\n\n", static_cast<long long>(key.count),
                     static_cast<long long>(table.size()), qPrintable(key.degradation));
+        if (parser.isSet(QStringLiteral("grid"))) {
+            runGrid(*project, table, key, parser.value(QStringLiteral("weights")).split(QLatin1Char(',')),
+                    parser.value(QStringLiteral("ks")).split(QLatin1Char(',')));
+            return 0;
+        }
         std::printf("| groups | rank of the first holding them | purity | coverage | size | severity | "
                     "names the statistic | description |\n|---|---|---:|---:|---:|---:|---|---|\n");
         AnalysisStore store(project->database());

@@ -1,5 +1,6 @@
 // loupe-cli: the headless face of loupe_core, for scripts, CI pipelines and benchmarks.
 
+#include "common/numericenvironment.h"
 #include "clisupport.h"
 #include "commands.h"
 #include "common/error.h"
@@ -76,6 +77,7 @@ int runCommand(const QString &command, const std::function<int(const QStringList
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    loupe::pinNumericalEnvironment();
     QCoreApplication::setApplicationName(QStringLiteral("loupe-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LOUPE_VERSION_STRING));
     using namespace loupe::cli;

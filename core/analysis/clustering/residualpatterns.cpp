@@ -1,6 +1,7 @@
 #include "analysis/clustering/residualpatterns.h"
 
 #include "analysis/clustering/kmeans.h"
+#include "analysis/quality/imagestatistics.h"
 #include "common/error.h"
 #include "common/progress.h"
 
@@ -31,6 +32,36 @@ std::vector<int> crossClassGroups(const std::vector<int> &groupOf, int groups,
             pattern[size_t(g)] = next++;
     }
     return pattern;
+}
+
+/** The sum of the squares of a block's values. */
+double squaredSum(const std::vector<float> &block)
+{
+    double sum = 0.0;
+    for (const float v : block)
+        sum += double(v) * double(v);
+    return sum;
+}
+
+/** [residual / its RMS norm, weight * conditions / their RMS norm], row by row. */
+std::vector<float> combinedFeatures(const std::vector<float> &residual, int dims,
+                                    const std::vector<float> &conditions, int conditionColumns, double weight)
+{
+    const size_t rows = residual.size() / size_t(std::max(1, dims));
+    const double residualNorm = squaredSum(residual) / double(std::max<size_t>(1, rows));
+    const double conditionNorm = squaredSum(conditions) / double(std::max<size_t>(1, rows));
+    const float residualScale = residualNorm > 0.0 ? float(1.0 / std::sqrt(residualNorm)) : 0.0f;
+    const float conditionScale = conditionNorm > 0.0 ? float(weight / std::sqrt(conditionNorm)) : 0.0f;
+    const size_t columns = size_t(dims + conditionColumns);
+    std::vector<float> features(rows * columns);
+    for (size_t i = 0; i < rows; ++i) {
+        float *row = features.data() + i * columns;
+        for (int d = 0; d < dims; ++d)
+            row[d] = residual[i * size_t(dims) + size_t(d)] * residualScale;
+        for (int k = 0; k < conditionColumns; ++k)
+            row[dims + k] = conditions[i * size_t(conditionColumns) + size_t(k)] * conditionScale;
+    }
+    return features;
 }
 
 } // namespace
@@ -79,8 +110,66 @@ std::vector<float> ResidualPatterns::residuals(const float *embeddings, qint64 r
     return result;
 }
 
+std::vector<ConditionColumn>
+ResidualPatterns::imageConditions(const std::vector<SampleMetadataColumn> &metadata)
+{
+    std::vector<ConditionColumn> conditions;
+    for (const ConditionStatistic &statistic : kConditionStatistics) {
+        for (const SampleMetadataColumn &column : metadata) {
+            if (column.name == QLatin1String(statistic.column) && column.type != MetadataColumn::Type::Text)
+                conditions.push_back({column.numbers, statistic.logScale});
+        }
+    }
+    return conditions;
+}
+
+std::vector<float> ResidualPatterns::standardisedConditions(const std::vector<ConditionColumn> &conditions,
+                                                            const std::vector<int> &classOf, int classes)
+{
+    const size_t rows = classOf.size(), columns = conditions.size();
+    std::vector<float> result(rows * columns, 0.0f);
+    for (size_t k = 0; k < columns; ++k) {
+        const ConditionColumn &column = conditions[k];
+        const auto value = [&](size_t i) {
+            const double v = column.values[i];
+            return column.logScale ? std::log1p(std::max(0.0, v)) : v;
+        };
+        // Values by class (index `classes`: samples without one, compared with everyone).
+        std::vector<std::vector<double>> byClass(size_t(classes) + 1);
+        for (size_t i = 0; i < rows; ++i) {
+            if (!std::isfinite(column.values[i]))
+                continue;
+            const int c = classOf[i];
+            if (c >= 0 && c < classes)
+                byClass[size_t(c)].push_back(value(i));
+            byClass[size_t(classes)].push_back(value(i));
+        }
+        std::vector<double> median(byClass.size(), 0.0), scale(byClass.size(), 0.0);
+        for (size_t c = 0; c < byClass.size(); ++c) {
+            std::vector<double> &v = byClass[c];
+            if (v.empty())
+                continue;
+            std::nth_element(v.begin(), v.begin() + qsizetype(v.size() / 2), v.end());
+            median[c] = v[v.size() / 2];
+            for (double &x : v)
+                x = std::abs(x - median[c]);
+            std::nth_element(v.begin(), v.begin() + qsizetype(v.size() / 2), v.end());
+            scale[c] = 1.4826 * v[v.size() / 2];
+        }
+        for (size_t i = 0; i < rows; ++i) {
+            const int c = classOf[i] >= 0 && classOf[i] < classes ? classOf[i] : classes;
+            if (!std::isfinite(column.values[i]) || !(scale[size_t(c)] > 0.0))
+                continue;
+            result[i * columns + k] =
+                float(std::clamp((value(i) - median[size_t(c)]) / scale[size_t(c)], -10.0, 10.0));
+        }
+    }
+    return result;
+}
+
 ResidualPatternResult ResidualPatterns::run(const float *embeddings, qint64 rows, int dims,
                                             const std::vector<int> &classOf, int classes,
+                                            const std::vector<ConditionColumn> &conditions,
                                             Progress &progress) const
 {
     if (qint64(classOf.size()) != rows)
@@ -90,13 +179,23 @@ ResidualPatternResult ResidualPatterns::run(const float *embeddings, qint64 rows
     result.assignment.assign(size_t(rows), -1);
     if (rows < 2 || dims < 1 || classes < 2)
         return result;
-    const std::vector<float> residual = residuals(embeddings, rows, dims, classOf, classes);
+    for (const ConditionColumn &column : conditions) {
+        if (qint64(column.values.size()) != rows)
+            throw Error(QStringLiteral("residual patterns: a condition has %1 values for %2 rows")
+                            .arg(column.values.size())
+                            .arg(rows));
+    }
+    const std::vector<float> features =
+        combinedFeatures(residuals(embeddings, rows, dims, classOf, classes), dims,
+                         standardisedConditions(conditions, classOf, classes), int(conditions.size()),
+                         m_params.conditionWeight);
+    const int columns = dims + int(conditions.size());
     progress.throwIfCancelled();
 
     KMeansParams params;
     params.k = m_params.k > 0 ? m_params.k : automaticK(rows);
     params.seed = m_params.seed;
-    const KMeansResult groups = KMeans(params).run(residual.data(), rows, dims, progress);
+    const KMeansResult groups = KMeans(params).run(features.data(), rows, columns, progress);
     result.groups = groups.k;
     const std::vector<int> pattern =
         crossClassGroups(groups.labels, groups.k, classOf, classes, m_params.maxClassShare);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "dataset/samplemetadatacolumn.h"
+
 #include <QtGlobal>
 
 #include <vector>
@@ -18,8 +20,24 @@ struct ResidualPatternParams
      * the per-class failure clusters already show, and is not reported as a pattern.
      */
     double maxClassShare = 0.8;
+    /**
+     * Weight of the image conditions against the embedding residual: each block is scaled
+     * to unit mean squared norm, then the conditions by this weight. Chosen on a demo built
+     * with another seed (`loupe-pattern-quality --grid`), see the README.
+     */
+    double conditionWeight = 1.0;
     /** Seeds the k-means. */
     quint64 seed = 1;
+};
+
+/**
+ * A per-sample measurement of how an image was taken (an image statistic such as sharpness or
+ * noise), NaN when unknown; logScale for a positive, skewed one.
+ */
+struct ConditionColumn
+{
+    std::vector<double> values;
+    bool logScale = false;
 };
 
 /** Each sample's pattern (-1: none) and how many patterns were kept. */
@@ -48,11 +66,16 @@ struct ResidualPatternResult
  * A mislabeled sample leaves a residual mu_true - mu_given, which gathers such samples by
  * (given, true) pair: groups of one given class, dropped below (label errors are the
  * label-issue step's business). The residuals are clustered with k-means, and groups
- * dominated by one class are dropped (they are that class's own sub-structure). The
- * survivors are ranked like any failure cluster, by ClusterReport's class-adjusted severity.
- * Slice-discovery methods (Domino, Eyuboglu et al. 2022; Spotlight, d'Eon et al. 2022) search
- * the embedding space for coherent groups with a high error rate; taking out the class first
- * is what makes the groups cross classes instead of following them.
+ * dominated by one class are dropped (they are that class's own sub-structure).
+ *
+ * The embedding of a model trained for the classes may keep little of a condition it learned
+ * to ignore, so the image statistics (ConditionColumn), which describe conditions and not
+ * content, join the residual: each is standardised within its class (median and MAD, so the
+ * same sharpness is typical of one class and low for another) and the two blocks are scaled
+ * to unit mean squared norm, the conditions times conditionWeight. The survivors are ranked like any failure
+ * cluster, by ClusterReport's class-adjusted severity. Slice-discovery methods (Domino, Eyuboglu et al. 2022;
+ * Spotlight, d'Eon et al. 2022) search the embedding space for coherent groups with a high error rate; taking
+ * out the class first is what makes the groups cross classes instead of following them.
  */
 class ResidualPatterns
 {
@@ -64,11 +87,21 @@ public:
      * label, or its prediction when unlabeled; -1 none: measured from the overall mean).
      */
     ResidualPatternResult run(const float *embeddings, qint64 rows, int dims, const std::vector<int> &classOf,
-                              int classes, Progress &progress) const;
+                              int classes, const std::vector<ConditionColumn> &conditions,
+                              Progress &progress) const;
 
     /** rows x dims residuals x_i - mu_{c(i)} (see the class comment). */
     static std::vector<float> residuals(const float *embeddings, qint64 rows, int dims,
                                         const std::vector<int> &classOf, int classes);
+
+    /** The image statistics the images step stored (kConditionStatistics) among metadata; none when it did
+     * not run. */
+    static std::vector<ConditionColumn> imageConditions(const std::vector<SampleMetadataColumn> &metadata);
+
+    /** Each condition standardised within its class: (v - median_c) / (1.4826 MAD_c), clipped to +-10; 0 when
+     * unknown. */
+    static std::vector<float> standardisedConditions(const std::vector<ConditionColumn> &conditions,
+                                                     const std::vector<int> &classOf, int classes);
 
     /**
      * The default number of groups: round(sqrt(rows / 64)) clamped to [8, 128]: coarser than

@@ -16,9 +16,10 @@ ClusterStep::Clustering PatternsStep::cluster(AnalysisContext &context, Progress
     std::vector<int> classOf(size_t(table.size()));
     for (size_t s = 0; s < classOf.size(); ++s)
         classOf[s] = table.labels[s] >= 0 ? table.labels[s] : table.predicted[s];
-    const ResidualPatternResult result = ResidualPatterns(context.options().patterns)
-                                             .run(context.embeddings().data(), context.samples(),
-                                                  context.dimensions(), classOf, context.classes(), progress);
+    const ResidualPatternResult result =
+        ResidualPatterns(context.options().patterns)
+            .run(context.embeddings().data(), context.samples(), context.dimensions(), classOf,
+                 context.classes(), ResidualPatterns::imageConditions(context.metadata()), progress);
     return {result.assignment,
             {{QStringLiteral("groups"), result.groups}, {QStringLiteral("patterns"), result.patterns}},
             {}};

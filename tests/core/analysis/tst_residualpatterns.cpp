@@ -119,7 +119,7 @@ private Q_SLOTS:
         const PlantedData data = plantedData(11);
         Progress progress;
         const ResidualPatternResult result =
-            ResidualPatterns().run(data.embeddings.data(), kRows, kDims, data.labels, kClasses, progress);
+            ResidualPatterns().run(data.embeddings.data(), kRows, kDims, data.labels, kClasses, {}, progress);
         QVERIFY(result.patterns >= 1);
         const Holding holding = bestHolding(result.assignment, data.planted);
         QVERIFY2(holding.purity >= 0.8, qPrintable(QString::number(holding.purity)));
@@ -154,7 +154,7 @@ private Q_SLOTS:
         ResidualPatternParams params;
         params.k = 5;
         const ResidualPatternResult result =
-            ResidualPatterns(params).run(x.data(), 600, 2, classOf, 3, progress);
+            ResidualPatterns(params).run(x.data(), 600, 2, classOf, 3, {}, progress);
         QCOMPARE(result.groups, 5);
         QCOMPARE(result.patterns, 0);
         QVERIFY(std::all_of(result.assignment.begin(), result.assignment.end(), [](int g) { return g < 0; }));

@@ -13,6 +13,7 @@
 #include "learningcurveview.h"
 #include "mainwindow.h"
 #include "panels/clusterspanel.h"
+#include "panels/clusterstripdelegate.h"
 #include "panels/mappanel.h"
 #include "panels/similarpanel.h"
 #include "panels/slicespanel.h"
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void cleanup();
     void panelsShowTheAnalysis();
     void clusterClickFiltersGrid();
+    void clusterRowsShowImagesAndWhatSetsThemApart();
     void confusionCellFiltersGridMostConfidentFirst();
     void sqlFilterFiltersAndRefusesWrites();
     void mapSelectionFiltersGrid();
@@ -132,8 +134,12 @@ void TestPanels::clusterClickFiltersGrid()
     const QRect cell = table->visualRect(table->model()->index(0, 0));
     QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
     QCOMPARE(activated.count(), 1);
+    // The first row is the most severe significant pattern across classes, or a k-means cluster.
+    const QString method = activated.first().at(0).toString();
     const int cluster = activated.first().at(1).toInt();
-    const qint64 size = countInProject(QStringLiteral("cluster = %1").arg(cluster));
+    const QString column =
+        method == QLatin1String("pattern") ? QStringLiteral("pattern") : QStringLiteral("cluster");
+    const qint64 size = countInProject(QStringLiteral("%1 = %2").arg(column).arg(cluster));
     QVERIFY(size > 0);
     QCOMPARE(m_window->gridModel()->rowCount(), int(size));
     QVERIFY(m_window->session().hasFilter());
@@ -154,6 +160,48 @@ void TestPanels::clusterClickFiltersGrid()
     QTest::keyClick(m_window.get(), Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
     QCOMPARE(m_window->gridModel()->rowCount(), 1200);
     QVERIFY(view->highlight().empty());
+}
+
+void TestPanels::clusterRowsShowImagesAndWhatSetsThemApart()
+{
+    ClustersPanel *panel = m_window->clustersPanel();
+    QTableView *table = panel->table();
+    // Patterns first: the default view lists the significant patterns above the k-means clusters.
+    panel->setView(QStringLiteral("all"));
+    bool seenCluster = false;
+    for (int row = 0; row < table->model()->rowCount(); ++row) {
+        const bool pattern = panel->methodAt(row) == QLatin1String("pattern");
+        QVERIFY2(!(pattern && seenCluster), "a pattern below a cluster");
+        seenCluster = seenCluster || !pattern;
+    }
+    // The pattern view lists every pattern, each a group the analysis stored.
+    panel->setView(QStringLiteral("pattern"));
+    {
+        auto project = Project::open(m_demo.projectPath, Project::Access::ReadOnly);
+        QCOMPARE(table->model()->rowCount(), int(project->database().queryInt(QStringLiteral(
+                                                 "SELECT count(*) FROM clusters WHERE method = 'pattern'"))));
+    }
+    panel->setView(QStringLiteral("kmeans"));
+    QVERIFY(table->model()->rowCount() > 0);
+    // Every row's strip holds members of its cluster: the most typical, then the worst errors (red).
+    for (int row = 0; row < std::min(5, table->model()->rowCount()); ++row) {
+        const QModelIndex strip = table->model()->index(row, 2);
+        const auto samples = strip.data(ClusterStripDelegate::kSamplesRole).value<QList<qint64>>();
+        const auto errors = strip.data(ClusterStripDelegate::kErrorsRole).value<QList<bool>>();
+        QVERIFY(!samples.isEmpty());
+        QCOMPARE(errors.size(), samples.size());
+        for (const qint64 sample : samples)
+            QCOMPARE(countInProject(QStringLiteral("sample_index = %1 AND cluster = %2")
+                                        .arg(sample)
+                                        .arg(panel->clusterAt(row))),
+                     qint64(1));
+        // The last column says what sets the cluster apart (or that nothing does).
+        QVERIFY(!table->model()->index(row, table->model()->columnCount() - 1).data().toString().isEmpty());
+    }
+    // The strips' thumbnails arrive from the decoder and are painted.
+    auto *delegate = qobject_cast<ClusterStripDelegate *>(table->itemDelegateForColumn(2));
+    QVERIFY(delegate);
+    QTRY_VERIFY_WITH_TIMEOUT((table->viewport()->repaint(), delegate->lastPaintComplete()), 10000);
 }
 
 void TestPanels::confusionCellFiltersGridMostConfidentFirst()

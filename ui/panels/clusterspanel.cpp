@@ -160,6 +160,7 @@ void ClustersPanel::rebuild()
 {
     m_model->clear();
     m_stripSamples.clear();
+    m_strips->forgetMissing();
     m_model->setHorizontalHeaderLabels({tr("#"), tr("Group"), tr("Images"), tr("Size"), tr("Errors"),
                                         tr("Error rate"), tr("Expected"), tr("Severity"), tr("p"),
                                         tr("Given"), tr("Predicted"), tr("What sets it apart")});

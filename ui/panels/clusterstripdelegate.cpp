@@ -25,9 +25,10 @@ void ClusterStripDelegate::paint(QPainter *painter, const QStyleOptionViewItem &
         const QRect tile(left, top, kTileSize, kTileSize);
         const QImage image = m_thumbnails.thumbnail(samples[i]);
         if (image.isNull()) {
-            m_complete = false;
+            m_missing.insert(samples[i]);
             painter->fillRect(tile, option.palette.midlight());
         } else {
+            m_missing.remove(samples[i]);
             const QSize fitted = image.size().scaled(tile.size(), Qt::KeepAspectRatio);
             const QRect target(tile.center() - QPoint(fitted.width() / 2, fitted.height() / 2), fitted);
             painter->fillRect(tile, Qt::black);

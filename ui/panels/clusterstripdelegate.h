@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSet>
 #include <QStyledItemDelegate>
 
 namespace loupe {
@@ -29,12 +30,15 @@ public:
                const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
-    /** Whether every thumbnail painted last time was there (false: some are still decoding). */
-    bool lastPaintComplete() const { return m_complete; }
+    /** Whether every thumbnail painted was there the last time it was painted (false: some are decoding). */
+    bool lastPaintComplete() const { return m_missing.isEmpty(); }
+
+    /** The rows changed: thumbnails missing from earlier rows no longer count. */
+    void forgetMissing() { m_missing.clear(); }
 
 private:
     ThumbnailCache &m_thumbnails;
-    mutable bool m_complete = true;
+    mutable QSet<qint64> m_missing;
 };
 
 } // namespace loupe

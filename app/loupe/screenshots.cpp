@@ -110,6 +110,17 @@ int takeScreenshots(MainWindow &window, const QString &project, const QString &f
         ok &= save(dock, out.filePath(QString::fromLatin1(panel.file)));
     }
 
+    // The failure patterns and clusters wide enough to read: image strips and what sets each apart.
+    if (QDockWidget *dock = dockNamed(window, QStringLiteral("clustersDock"))) {
+        dock->setFloating(true);
+        dock->resize(1640, 720);
+        dock->show();
+        dock->raise();
+        settle(2500); // the strips' thumbnails decode in the background
+        ok &= save(dock, out.filePath(QStringLiteral("cluster-strips.png")));
+        dock->setFloating(false);
+    }
+
     // The most severe failure cluster, highlighted on the map with everything else grayed and dimmed.
     window.clustersPanel()->activateRow(0);
     if (QDockWidget *dock = dockNamed(window, QStringLiteral("mapDock"))) {

@@ -34,34 +34,27 @@ std::vector<int> crossClassGroups(const std::vector<int> &groupOf, int groups,
     return pattern;
 }
 
-/** The sum of the squares of a block's values. */
-double squaredSum(const std::vector<float> &block)
+/**
+ * Scales, in rows x columns features whose first dims columns hold the residual and the rest
+ * the standardised conditions, each block to unit mean squared norm, the conditions times weight.
+ */
+void balanceBlocks(std::vector<float> &features, int dims, int columns, double weight)
 {
-    double sum = 0.0;
-    for (const float v : block)
-        sum += double(v) * double(v);
-    return sum;
-}
-
-/** [residual / its RMS norm, weight * conditions / their RMS norm], row by row. */
-std::vector<float> combinedFeatures(const std::vector<float> &residual, int dims,
-                                    const std::vector<float> &conditions, int conditionColumns, double weight)
-{
-    const size_t rows = residual.size() / size_t(std::max(1, dims));
-    const double residualNorm = squaredSum(residual) / double(std::max<size_t>(1, rows));
-    const double conditionNorm = squaredSum(conditions) / double(std::max<size_t>(1, rows));
-    const float residualScale = residualNorm > 0.0 ? float(1.0 / std::sqrt(residualNorm)) : 0.0f;
-    const float conditionScale = conditionNorm > 0.0 ? float(weight / std::sqrt(conditionNorm)) : 0.0f;
-    const size_t columns = size_t(dims + conditionColumns);
-    std::vector<float> features(rows * columns);
+    const size_t rows = features.size() / size_t(columns);
+    double residualSum = 0.0, conditionSum = 0.0;
     for (size_t i = 0; i < rows; ++i) {
-        float *row = features.data() + i * columns;
-        for (int d = 0; d < dims; ++d)
-            row[d] = residual[i * size_t(dims) + size_t(d)] * residualScale;
-        for (int k = 0; k < conditionColumns; ++k)
-            row[dims + k] = conditions[i * size_t(conditionColumns) + size_t(k)] * conditionScale;
+        const float *row = features.data() + i * size_t(columns);
+        for (int d = 0; d < columns; ++d)
+            (d < dims ? residualSum : conditionSum) += double(row[d]) * double(row[d]);
     }
-    return features;
+    const double n = double(std::max<size_t>(1, rows));
+    const float residualScale = residualSum > 0.0 ? float(1.0 / std::sqrt(residualSum / n)) : 0.0f;
+    const float conditionScale = conditionSum > 0.0 ? float(weight / std::sqrt(conditionSum / n)) : 0.0f;
+    for (size_t i = 0; i < rows; ++i) {
+        float *row = features.data() + i * size_t(columns);
+        for (int d = 0; d < columns; ++d)
+            row[d] *= d < dims ? residualScale : conditionScale;
+    }
 }
 
 } // namespace
@@ -76,6 +69,14 @@ int ResidualPatterns::automaticK(qint64 rows)
 
 std::vector<float> ResidualPatterns::residuals(const float *embeddings, qint64 rows, int dims,
                                                const std::vector<int> &classOf, int classes)
+{
+    std::vector<float> result(size_t(rows) * size_t(dims));
+    residualsInto(embeddings, rows, dims, classOf, classes, result.data(), dims);
+    return result;
+}
+
+void ResidualPatterns::residualsInto(const float *embeddings, qint64 rows, int dims,
+                                     const std::vector<int> &classOf, int classes, float *out, int stride)
 {
     // Class means in double (a million rows of float sums lose digits); row `classes` is the
     // overall mean, the reference of rows without a class.
@@ -98,16 +99,14 @@ std::vector<float> ResidualPatterns::residuals(const float *embeddings, qint64 r
             means[size_t(c) * size_t(dims) + size_t(d)] =
                 float(sums[size_t(c) * size_t(dims) + size_t(d)] / double(counts[size_t(c)]));
     }
-    std::vector<float> result(size_t(rows) * size_t(dims));
     for (qint64 i = 0; i < rows; ++i) {
         const int c = classOf[size_t(i)];
         const float *mean = means.data() + size_t(c >= 0 && c < classes ? c : classes) * size_t(dims);
         const float *x = embeddings + size_t(i) * size_t(dims);
-        float *r = result.data() + size_t(i) * size_t(dims);
+        float *r = out + size_t(i) * size_t(stride);
         for (int d = 0; d < dims; ++d)
             r[d] = x[d] - mean[d];
     }
-    return result;
 }
 
 std::vector<ConditionColumn>
@@ -185,11 +184,18 @@ ResidualPatternResult ResidualPatterns::run(const float *embeddings, qint64 rows
                             .arg(column.values.size())
                             .arg(rows));
     }
-    const std::vector<float> features =
-        combinedFeatures(residuals(embeddings, rows, dims, classOf, classes), dims,
-                         standardisedConditions(conditions, classOf, classes), int(conditions.size()),
-                         m_params.conditionWeight);
-    const int columns = dims + int(conditions.size());
+    // One rows x (dims + conditions) buffer: the residual and the conditions side by side, no copies.
+    const int extra = int(conditions.size());
+    const int columns = dims + extra;
+    std::vector<float> features(size_t(rows) * size_t(columns));
+    residualsInto(embeddings, rows, dims, classOf, classes, features.data(), columns);
+    {
+        const std::vector<float> standardised = standardisedConditions(conditions, classOf, classes);
+        for (qint64 i = 0; i < rows; ++i)
+            std::copy_n(standardised.data() + size_t(i) * size_t(extra), extra,
+                        features.data() + size_t(i) * size_t(columns) + dims);
+    }
+    balanceBlocks(features, dims, columns, m_params.conditionWeight);
     progress.throwIfCancelled();
 
     KMeansParams params;

@@ -111,6 +111,10 @@ public:
     static int automaticK(qint64 rows);
 
 private:
+    /** The residuals into out, row i at out + i * stride. */
+    static void residualsInto(const float *embeddings, qint64 rows, int dims, const std::vector<int> &classOf,
+                              int classes, float *out, int stride);
+
     ResidualPatternParams m_params;
 };
 

@@ -63,7 +63,7 @@ ResidualPatterns::ResidualPatterns(ResidualPatternParams params) : m_params(para
 
 int ResidualPatterns::automaticK(qint64 rows)
 {
-    const qint64 k = std::clamp<qint64>(qint64(std::llround(std::sqrt(double(rows) / 64.0))), 8, 128);
+    const qint64 k = std::clamp<qint64>(qint64(std::llround(std::sqrt(double(rows) / 1024.0))), 8, 64);
     return int(std::max<qint64>(1, std::min(k, rows / 10)));
 }
 

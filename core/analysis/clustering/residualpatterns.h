@@ -25,7 +25,7 @@ struct ResidualPatternParams
      * to unit mean squared norm, then the conditions by this weight. Chosen on a demo built
      * with another seed (`loupe-pattern-quality --grid`), see the README.
      */
-    double conditionWeight = 1.0;
+    double conditionWeight = 0.5;
     /** Seeds the k-means. */
     quint64 seed = 1;
 };
@@ -104,9 +104,11 @@ public:
                                                      const std::vector<int> &classOf, int classes);
 
     /**
-     * The default number of groups: round(sqrt(rows / 64)) clamped to [8, 128]: coarser than
-     * the per-class clusters (sqrt(rows / 2)), because a pattern spans classes and so holds
-     * several times the samples of a pocket inside one class.
+     * The default number of groups: round(sqrt(rows / 1024)) clamped to [8, 64] (8 at 70,000,
+     * 31 at a million): far coarser than the per-class clusters (sqrt(rows / 2)), because a
+     * pattern spans classes and so holds many times the samples of a pocket inside one class,
+     * and a finer cut splits one condition into several groups. Chosen with the weight on two
+     * tuning demos (README: the smallest k kept the planted condition whole on both).
      */
     static int automaticK(qint64 rows);
 

@@ -292,6 +292,18 @@ void TestPanels::mapColorsByMetadataColumn()
     QVERIFY(
         std::all_of(values.numbers.begin(), values.numbers.end(), [](float v) { return std::isfinite(v); }));
     QVERIFY_THROWS_EXCEPTION(Error, MetadataValues::load(*project, QStringLiteral("nope"), 1200));
+
+    // The images step's statistics color the map like imported metadata, with no user metadata.
+    const qsizetype before = ready.count();
+    panel->setColorByMetadata(QStringLiteral("image_sharpness"));
+    QTRY_VERIFY(ready.count() > before);
+    const MetadataValues sharpness = MetadataValues::load(*project, QStringLiteral("image_sharpness"), 1200);
+    QVERIFY(sharpness.isNumeric());
+    QVERIFY(
+        std::all_of(sharpness.numbers.begin(), sharpness.numbers.end(), [](float v) { return v >= 0.0f; }));
+    // Coloring by pattern grays every sample outside the patterns.
+    panel->setColorBy(MapPanel::ColorBy::Pattern);
+    QVERIFY(!panel->view()->grab().toImage().isNull());
 }
 
 void TestPanels::mapTooltipShowsTheImage()

@@ -1,6 +1,7 @@
 #include "mappanel.h"
 
 #include "analysis/steps/kmeansstep.h"
+#include "analysis/steps/patternsstep.h"
 #include "analysis/steps/labelissuesstep.h"
 #include "analysis/steps/mapstep.h"
 #include "colormaps.h"
@@ -34,7 +35,7 @@ const QColor kErrorColor(214, 69, 65);
 const QColor kEditedColor(46, 134, 222);
 const QColor kUneditedColor(150, 150, 150);
 // The combo's entries before the metadata columns, and the role holding a column's name.
-constexpr int kFixedColorings = 7;
+constexpr int kFixedColorings = 8;
 constexpr int kColumnRole = Qt::UserRole + 1;
 
 } // namespace
@@ -53,6 +54,7 @@ MapPanel::MapPanel(ProjectSession &session, QWidget *parent)
     m_colorBy->addItem(tr("Given label"), int(ColorBy::Label));
     m_colorBy->addItem(tr("Predicted class"), int(ColorBy::Predicted));
     m_colorBy->addItem(tr("Cluster"), int(ColorBy::Cluster));
+    m_colorBy->addItem(tr("Pattern across classes"), int(ColorBy::Pattern));
     m_colorBy->addItem(tr("Edited"), int(ColorBy::Edited));
 
     auto *tools = new QButtonGroup(this);
@@ -220,6 +222,18 @@ void MapPanel::recolor()
             clusters = std::max(clusters, c + 1);
         for (int c = 0; c < clusters; ++c)
             names << tr("cluster %1").arg(c);
+        colorCategories(assignment, names);
+        break;
+    }
+    case ColorBy::Pattern: {
+        // Samples in no pattern (most of them) stay gray, so the patterns stand out.
+        QStringList names;
+        int patterns = 0;
+        const std::vector<int> &assignment = analysis.get<FailurePatterns>().assignment;
+        for (const int p : assignment)
+            patterns = std::max(patterns, p + 1);
+        for (int p = 0; p < patterns; ++p)
+            names << tr("pattern %1").arg(p);
         colorCategories(assignment, names);
         break;
     }

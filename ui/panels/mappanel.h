@@ -33,7 +33,7 @@ class MapPanel final : public QWidget
     Q_DISABLE_COPY_MOVE(MapPanel)
 
 public:
-    enum class ColorBy { Error, Loss, IssueScore, Label, Predicted, Cluster, Edited, Metadata };
+    enum class ColorBy { Error, Loss, IssueScore, Label, Predicted, Cluster, Pattern, Edited, Metadata };
     Q_ENUM(ColorBy)
 
     explicit MapPanel(ProjectSession &session, QWidget *parent = nullptr);

@@ -16,12 +16,15 @@
 #include "formats/csvreader.h"
 #include "storage/analysisstore.h"
 #include "storage/arraystore.h"
+#include "storage/computedmetadata.h"
 #include "storage/project.h"
+#include "storage/sqlitetransaction.h"
 #include "storage/sampletableloader.h"
 #include "storage/sqlitedatabase.h"
 
 #include <QDir>
 #include <QTemporaryDir>
+#include <QSet>
 #include <QtTest>
 
 using namespace loupe;
@@ -38,6 +41,7 @@ private Q_SLOTS:
     void relabelUpdatesStoredResults();
     void relabelRescoresTheSamplesItVotesFor();
     void unknownStepIsRefused();
+    void imagesStepStoresComputedMetadata();
 
 private:
     QTemporaryDir m_dir;
@@ -252,6 +256,64 @@ void TestAnalysisPipeline::unknownStepIsRefused()
     options.steps = {QStringLiteral("telepathy")};
     Progress progress;
     QVERIFY_THROWS_EXCEPTION(Error, AnalysisPipeline(*project).run(options, progress));
+}
+
+void TestAnalysisPipeline::imagesStepStoresComputedMetadata()
+{
+    auto project = Project::open(m_demo.projectPath);
+    SqliteDatabase &db = project->database();
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM metadata_columns WHERE computed = 1 AND name "
+                                        "LIKE 'image\\_%' ESCAPE '\\'")),
+             9);
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT computed FROM metadata_columns WHERE name = 'brightness'")),
+             0);
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE image_sharpness > 0 AND "
+                                        "image_width = 28 AND image_file_size > 0")),
+             3000);
+
+    // The planted motion blur shows in the sharpness: the blurred images' median is far lower.
+    QSet<QString> blurred;
+    CsvReader truth(QDir(m_demo.datasetFolder).filePath(QStringLiteral("truth.csv")));
+    std::vector<QString> row;
+    truth.readRecord(row);
+    while (truth.readRecord(row)) {
+        if (row.size() > 4 && !row[4].isEmpty())
+            blurred.insert(row[0]);
+    }
+    QCOMPARE(blurred.size(), qsizetype(m_demo.degraded));
+    std::vector<double> planted, rest;
+    auto query = db.prepare(QStringLiteral("SELECT id, image_sharpness FROM sample_view"));
+    while (query.step())
+        (blurred.contains(query.columnText(0)) ? planted : rest).push_back(query.columnDouble(1));
+    const auto median = [](std::vector<double> v) {
+        std::nth_element(v.begin(), v.begin() + qsizetype(v.size() / 2), v.end());
+        return v[v.size() / 2];
+    };
+    QCOMPARE_LT(median(planted), 0.25 * median(rest));
+
+    // Running the step again rewrites its columns; an imported column of the same name is never touched.
+    Progress progress;
+    AnalysisOptions options;
+    options.steps = {QStringLiteral("images")};
+    AnalysisPipeline(*project).run(options, progress);
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM metadata_columns WHERE computed = 1")), 9);
+    const auto firstBrightness = [&db] {
+        auto first =
+            db.prepare(QStringLiteral("SELECT brightness FROM sample_metadata WHERE sample_index = 0"));
+        return first.step() ? first.columnDouble(0) : -1.0;
+    };
+    const double before = firstBrightness();
+    SqliteTransaction transaction(db);
+    const QStringList kept = writeComputedMetadata(
+        *project, {ComputedColumn{QStringLiteral("brightness"), MetadataColumn::Type::Real,
+                                  std::vector<double>(3000, 9.0)}});
+    transaction.commit();
+    QCOMPARE(kept, QStringList{QStringLiteral("brightness")});
+    QCOMPARE(firstBrightness(), before);
+
+    // The patterns step stored its groups and each sample's pattern.
+    QVERIFY(db.queryInt(QStringLiteral("SELECT count(*) FROM clusters WHERE method = 'pattern'")) > 0);
+    QVERIFY(db.queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE pattern IS NOT NULL")) > 0);
 }
 
 QTEST_APPLESS_MAIN(TestAnalysisPipeline)

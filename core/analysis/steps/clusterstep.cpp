@@ -1,6 +1,7 @@
 #include "analysis/steps/clusterstep.h"
 
 #include "analysis/clustering/clusterdescription.h"
+#include "analysis/clustering/clusterexamples.h"
 #include "analysis/clustering/clusterreport.h"
 #include "analysis/pipeline/analysiscontext.h"
 #include "analysis/pipeline/htmlreportwriter.h"
@@ -76,37 +77,6 @@ std::vector<int> describedClasses(const SampleTable &table)
     return classOf;
 }
 
-/** Keeps the `keep` entries with the smallest key. */
-class SmallestEntries
-{
-public:
-    explicit SmallestEntries(size_t keep = 0) : m_keep(keep) {}
-    void offer(double key, qint64 sample)
-    {
-        if (m_entries.size() < m_keep) {
-            m_entries.emplace_back(key, sample);
-            std::push_heap(m_entries.begin(), m_entries.end());
-        } else if (!m_entries.empty() && key < m_entries.front().first) {
-            std::pop_heap(m_entries.begin(), m_entries.end());
-            m_entries.back() = {key, sample};
-            std::push_heap(m_entries.begin(), m_entries.end());
-        }
-    }
-    std::vector<qint64> sorted() const
-    {
-        auto entries = m_entries;
-        std::sort_heap(entries.begin(), entries.end());
-        std::vector<qint64> samples;
-        for (const auto &entry : entries)
-            samples.push_back(entry.second);
-        return samples;
-    }
-
-private:
-    size_t m_keep;
-    std::vector<std::pair<double, qint64>> m_entries; // max-heap on the key
-};
-
 /** The points the typical members are measured in: the embeddings, else the map. */
 struct MemberSpace
 {
@@ -123,66 +93,15 @@ MemberSpace memberSpace(const AnalysisContext &context)
     return {};
 }
 
-/**
- * The samples a cluster's strip shows: its most typical members (nearest its mean), then its
- * worst errors (highest loss), kExamples / 2 of each when it has them. Excluded samples are left out.
- */
+/** The samples each cluster's strip shows (ClusterExamples). */
 void addExamples(const AnalysisContext &context, const std::vector<int> &assignment,
                  std::vector<ClusterRecord> &records)
 {
-    constexpr size_t kExamples = 8;
-    const SampleTable &table = context.table();
-    std::map<int, size_t> slot;
-    for (size_t r = 0; r < records.size(); ++r)
-        slot[records[r].cluster] = r;
-    const auto slotOf = [&](qint64 s) -> std::optional<size_t> {
-        const auto it = slot.find(assignment[size_t(s)]);
-        if (assignment[size_t(s)] < 0 || it == slot.end() || table.isExcluded(s))
-            return std::nullopt;
-        return it->second;
-    };
     const MemberSpace space = memberSpace(context);
-    std::vector<SmallestEntries> typical(records.size(), SmallestEntries(kExamples / 2));
-    std::vector<SmallestEntries> worst(records.size(), SmallestEntries(kExamples));
-    std::vector<double> means(records.size() * size_t(space.dims), 0.0);
-    std::vector<qint64> counts(records.size(), 0);
-    for (qint64 s = 0; s < table.size() && space.data; ++s) {
-        if (const auto r = slotOf(s)) {
-            ++counts[*r];
-            for (int d = 0; d < space.dims; ++d)
-                means[*r * size_t(space.dims) + size_t(d)] +=
-                    space.data[size_t(s) * size_t(space.dims) + size_t(d)];
-        }
-    }
-    for (size_t r = 0; r < records.size() && space.data; ++r) {
-        for (int d = 0; d < space.dims; ++d)
-            means[r * size_t(space.dims) + size_t(d)] /= double(std::max<qint64>(1, counts[r]));
-    }
-    for (qint64 s = 0; s < table.size(); ++s) {
-        const auto r = slotOf(s);
-        if (!r)
-            continue;
-        if (table.isError(s))
-            worst[*r].offer(-double(table.loss[size_t(s)]), s);
-        if (!space.data)
-            continue;
-        double distance = 0.0;
-        for (int d = 0; d < space.dims; ++d) {
-            const double delta = space.data[size_t(s) * size_t(space.dims) + size_t(d)] -
-                                 means[*r * size_t(space.dims) + size_t(d)];
-            distance += delta * delta;
-        }
-        typical[*r].offer(distance, s);
-    }
-    for (size_t r = 0; r < records.size(); ++r) {
-        std::vector<qint64> examples = typical[r].sorted();
-        for (const qint64 s : worst[r].sorted()) {
-            if (examples.size() < kExamples &&
-                std::find(examples.begin(), examples.end(), s) == examples.end())
-                examples.push_back(s);
-        }
-        records[r].examples = std::move(examples);
-    }
+    std::map<int, std::vector<qint64>> examples =
+        clusterExamples(assignment, context.table(), space.data, space.dims);
+    for (ClusterRecord &record : records)
+        record.examples = std::move(examples[record.cluster]);
 }
 
 /** Names what sets each cluster apart from the rest of its classes (ClusterDescription). */

@@ -16,7 +16,8 @@ struct DemoOptions
     QString sourceFolder = QStringLiteral("/usr/share/datasets/fashion-mnist");
     qint64 limit = 0;        // 0: all 70,000 images; else a seeded random subset of this size
     double noiseRate = 0.03; // share of samples whose label is flipped to a confusable class
-    /** A class-independent degradation planted in degradedRate of the images (drawn independently of the noise). */
+    /** A class-independent degradation planted in degradedRate of the images (drawn independently of the
+     * noise). */
     ImageDegradation degradation = ImageDegradation::MotionBlur;
     double degradedRate = 0.03;
     uint64_t seed = 20261128;

@@ -8,7 +8,6 @@
 #include "common/numberformat.h"
 #include "common/progress.h"
 #include "formats/htmldocument.h"
-#include "storage/metadatareader.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 
@@ -125,8 +124,7 @@ QString sliceName(const SliceRecord &slice)
 QJsonObject SlicesStep::run(AnalysisContext &context, Progress &progress) const
 {
     progress.setStep(QStringLiteral("Ranking metadata slices"));
-    const std::vector<Slice> slices =
-        SliceFinder().run(context.table(), context.metadata(), progress);
+    const std::vector<Slice> slices = SliceFinder().run(context.table(), context.metadata(), progress);
     std::vector<SliceRecord> records;
     for (const Slice &s : slices) {
         records.push_back({s.column, s.value, s.condition, s.count, s.errors, s.errorRate, s.lift,

@@ -151,7 +151,7 @@ void runGrid(Project &project, const SampleTable &table, const PlantedKey &key, 
     const qint64 dims = arrays.shape(RunArray::Embeddings).value().cols;
     std::vector<int> classOf(size_t(table.size()));
     for (size_t s = 0; s < classOf.size(); ++s)
-        classOf[s] = table.labels[s] >= 0 ? table.labels[s] : table.predicted[s];
+        classOf[s] = table.labelOrPrediction(qint64(s));
     const std::vector<SampleMetadataColumn> metadata = readSampleMetadata(project);
     const std::vector<ConditionColumn> conditions = ResidualPatterns::imageConditions(metadata);
     std::printf("| condition weight | k (0: automatic) | groups | rank of the first holding them | purity | "

@@ -44,6 +44,11 @@ struct SampleTable
         return {labels[i], predicted[i], !review.empty() && review[i] == ReviewStatus::Excluded};
     }
     bool isLabelled(qint64 sample) const { return labels[size_t(sample)] >= 0; }
+    /** The class a sample is taken to be: its label, or its prediction when unlabeled (-1: neither). */
+    int labelOrPrediction(qint64 sample) const
+    {
+        return isLabelled(sample) ? labels[size_t(sample)] : predicted[size_t(sample)];
+    }
     bool isExcluded(qint64 sample) const { return state(sample).excluded; }
     bool isEvaluated(qint64 sample) const { return state(sample).isEvaluated(); }
     bool isError(qint64 sample) const { return state(sample).isError(); }

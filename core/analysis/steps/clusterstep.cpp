@@ -70,8 +70,7 @@ std::vector<int> describedClasses(const SampleTable &table)
     std::vector<int> classOf(size_t(table.size()), -1);
     for (qint64 s = 0; s < table.size(); ++s) {
         if (!table.isExcluded(s))
-            classOf[size_t(s)] =
-                table.labels[size_t(s)] >= 0 ? table.labels[size_t(s)] : table.predicted[size_t(s)];
+            classOf[size_t(s)] = table.labelOrPrediction(s);
     }
     return classOf;
 }

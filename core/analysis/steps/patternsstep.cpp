@@ -15,7 +15,7 @@ ClusterStep::Clustering PatternsStep::cluster(AnalysisContext &context, Progress
     const SampleTable &table = context.table();
     std::vector<int> classOf(size_t(table.size()));
     for (size_t s = 0; s < classOf.size(); ++s)
-        classOf[s] = table.labels[s] >= 0 ? table.labels[s] : table.predicted[s];
+        classOf[s] = table.labelOrPrediction(qint64(s));
     const ResidualPatternResult result =
         ResidualPatterns(context.options().patterns)
             .run(context.embeddings().data(), context.samples(), context.dimensions(), classOf,

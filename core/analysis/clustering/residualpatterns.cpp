@@ -1,7 +1,7 @@
 #include "analysis/clustering/residualpatterns.h"
 
 #include "analysis/clustering/kmeans.h"
-#include "analysis/quality/imagestatistics.h"
+#include "analysis/quality/imagestatisticcolumns.h"
 #include "common/error.h"
 #include "common/progress.h"
 
@@ -113,9 +113,10 @@ std::vector<ConditionColumn>
 ResidualPatterns::imageConditions(const std::vector<SampleMetadataColumn> &metadata)
 {
     std::vector<ConditionColumn> conditions;
-    for (const ConditionStatistic &statistic : kConditionStatistics) {
+    for (const ImageStatisticColumn &statistic : imageStatisticColumns()) {
         for (const SampleMetadataColumn &column : metadata) {
-            if (column.name == QLatin1String(statistic.column) && column.type != MetadataColumn::Type::Text)
+            if (statistic.condition && column.name == QLatin1String(statistic.name) &&
+                column.type != MetadataColumn::Type::Text)
                 conditions.push_back({column.numbers, statistic.logScale});
         }
     }

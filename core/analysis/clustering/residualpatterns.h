@@ -94,8 +94,8 @@ public:
     static std::vector<float> residuals(const float *embeddings, qint64 rows, int dims,
                                         const std::vector<int> &classOf, int classes);
 
-    /** The image statistics the images step stored (kConditionStatistics) among metadata; none when it did
-     * not run. */
+    /** The image statistics the images step stored (imageStatisticColumns() marked as conditions) among
+     * metadata; none when it did not run. */
     static std::vector<ConditionColumn> imageConditions(const std::vector<SampleMetadataColumn> &metadata);
 
     /** Each condition standardised within its class: (v - median_c) / (1.4826 MAD_c), clipped to +-10; 0 when

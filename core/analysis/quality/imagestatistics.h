@@ -38,21 +38,6 @@ struct ImageStatistics
     float noise = NAN;
 };
 
-/**
- * The metadata columns the images step stores these in, and the file's size, that describe
- * how an image was taken rather than what it shows: what failure patterns are grouped by
- * beside the embedding (logScale: positive and skewed, compared on a log scale).
- */
-struct ConditionStatistic
-{
-    const char *column;
-    bool logScale;
-};
-inline constexpr ConditionStatistic kConditionStatistics[] = {
-    {"image_brightness", false},   {"image_contrast", false}, {"image_sharpness", true},
-    {"image_colorfulness", false}, {"image_noise", true},     {"image_file_size", true},
-};
-
 /** Statistics of a decoded image (any depth; 1, 2 (gray + alpha), 3 (BGR) or 4 (BGRA) channels). */
 ImageStatistics measureImageStatistics(const cv::Mat &image);
 

@@ -3,6 +3,7 @@
 #include "analysis/pipeline/analysiscontext.h"
 #include "analysis/pipeline/reportcontext.h"
 #include "analysis/quality/duplicateimagescan.h"
+#include "analysis/quality/imagestatisticcolumns.h"
 #include "common/progress.h"
 #include "storage/computedmetadata.h"
 #include "storage/project.h"
@@ -11,68 +12,15 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 
 namespace loupe {
 
 namespace {
 
-/** One computed column: its name, type and how it reads a decoded image's facts. */
-struct StatisticColumn
-{
-    const char *name;
-    MetadataColumn::Type type;
-    std::function<double(const ImageFacts &)> value;
-};
-
-const std::vector<StatisticColumn> &statisticColumns()
-{
-    using Type = MetadataColumn::Type;
-    static const std::vector<StatisticColumn> columns = {
-        {"image_brightness", Type::Real,
-         [](const ImageFacts &f) {
-             return f.statistics.brightness;
-         }},
-        {"image_contrast", Type::Real,
-         [](const ImageFacts &f) {
-             return f.statistics.contrast;
-         }},
-        {"image_sharpness", Type::Real,
-         [](const ImageFacts &f) {
-             return f.statistics.sharpness;
-         }},
-        {"image_colorfulness", Type::Real,
-         [](const ImageFacts &f) {
-             return f.statistics.colorfulness;
-         }},
-        {"image_noise", Type::Real,
-         [](const ImageFacts &f) {
-             return f.statistics.noise;
-         }},
-        {"image_width", Type::Integer,
-         [](const ImageFacts &f) {
-             return double(f.width);
-         }},
-        {"image_height", Type::Integer,
-         [](const ImageFacts &f) {
-             return double(f.height);
-         }},
-        {"image_aspect", Type::Real,
-         [](const ImageFacts &f) {
-             return double(f.width) / f.height;
-         }},
-        {"image_file_size", Type::Integer,
-         [](const ImageFacts &f) {
-             return double(f.fileBytes);
-         }},
-    };
-    return columns;
-}
-
 std::vector<ComputedColumn> computedColumns(const std::vector<ImageFacts> &facts)
 {
     std::vector<ComputedColumn> columns;
-    for (const StatisticColumn &statistic : statisticColumns()) {
+    for (const ImageStatisticColumn &statistic : imageStatisticColumns()) {
         ComputedColumn column{QString::fromLatin1(statistic.name), statistic.type,
                               std::vector<double>(facts.size(), NAN)};
         for (size_t s = 0; s < facts.size(); ++s) {
@@ -105,7 +53,7 @@ QJsonObject ImagesStep::run(AnalysisContext &context, Progress &progress) const
 
     QJsonObject summary{
         {QStringLiteral("decoded"), decoded},
-        {QStringLiteral("columns"), qint64(statisticColumns().size() - size_t(skipped.size()))}};
+        {QStringLiteral("columns"), qint64(imageStatisticColumns().size() - size_t(skipped.size()))}};
     if (!skipped.isEmpty())
         summary.insert(QStringLiteral("kept_imported_columns"), QJsonArray::fromStringList(skipped));
     return summary;

@@ -119,6 +119,12 @@ int runDemo(const QStringList &arguments)
         {QStringLiteral("degrade-rate"),
          QStringLiteral("Share of images degraded (default %1).").arg(DemoOptions().degradedRate),
          QStringLiteral("RATE"), QString::number(DemoOptions().degradedRate)});
+    parser.addOption({QStringLiteral("degrade-strength"),
+                      QStringLiteral("Strength of the degradation: the blur's length in pixels, the noise's sigma "
+                                     "of 255 (default: %1 px, %2).")
+                          .arg(defaultDegradationStrength(ImageDegradation::MotionBlur))
+                          .arg(defaultDegradationStrength(ImageDegradation::SensorNoise)),
+                      QStringLiteral("S")});
     parser.addOption({QStringLiteral("source"), QStringLiteral("Folder with the Fashion-MNIST .gz files."),
                       QStringLiteral("DIR"), DemoOptions().sourceFolder});
     // Another seed gives another demo of the same kind: data to choose parameters on that
@@ -149,9 +155,14 @@ int runDemo(const QStringList &arguments)
         degradationFromName(parser.value(QStringLiteral("degrade")));
     bool rateOk = false;
     options.degradedRate = parser.value(QStringLiteral("degrade-rate")).toDouble(&rateOk);
-    if (!degradation || !rateOk || options.degradedRate < 0.0 || options.degradedRate > 1.0) {
+    bool strengthOk = true;
+    if (parser.isSet(QStringLiteral("degrade-strength")))
+        options.degradedStrength = parser.value(QStringLiteral("degrade-strength")).toDouble(&strengthOk);
+    if (!degradation || !rateOk || options.degradedRate < 0.0 || options.degradedRate > 1.0 || !strengthOk ||
+        !(options.degradedStrength >= 0.0 && options.degradedStrength <= 255.0)) {
         printError(
-            QStringLiteral("loupe-cli demo: --degrade takes one of %1, --degrade-rate a share in [0, 1]")
+            QStringLiteral("loupe-cli demo: --degrade takes one of %1, --degrade-rate a share in [0, 1], "
+                           "--degrade-strength a number in [0, 255]")
                 .arg(degradationNames().join(QStringLiteral(", "))));
         return Usage;
     }

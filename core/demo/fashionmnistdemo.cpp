@@ -88,7 +88,7 @@ std::vector<SourceImage> selectImages(const SourceData &data, qint64 limit, std:
  * storage and the image points at the degraded copy. Returns which images were degraded.
  */
 std::vector<bool> degradeImages(std::vector<SourceImage> &images, ImageDegradation degradation, double rate,
-                                uint64_t seed, std::vector<std::vector<uint8_t>> &storage)
+                                double strength, uint64_t seed, std::vector<std::vector<uint8_t>> &storage)
 {
     std::vector<bool> degraded(images.size(), false);
     if (degradation == ImageDegradation::None || rate <= 0.0)
@@ -102,7 +102,7 @@ std::vector<bool> degradeImages(std::vector<SourceImage> &images, ImageDegradati
     for (size_t k = 0; k < count; ++k) {
         SourceImage &image = images[order[k]];
         storage[k].assign(image.pixels, image.pixels + kPixels);
-        degradeImage(storage[k].data(), kSide, kSide, degradation, seed + order[k]);
+        degradeImage(storage[k].data(), kSide, kSide, degradation, strength, seed + order[k]);
         image.pixels = storage[k].data();
         degraded[order[k]] = true;
     }
@@ -345,7 +345,8 @@ DemoResult buildFashionMnistDemo(const QString &directory, const DemoOptions &op
     const std::vector<int> labels = noisyLabels(images, options.noiseRate, rng, result.flipped);
     std::vector<std::vector<uint8_t>> degradedPixels;
     const std::vector<bool> degraded =
-        degradeImages(images, options.degradation, options.degradedRate, options.seed, degradedPixels);
+        degradeImages(images, options.degradation, options.degradedRate, options.degradedStrength,
+                      options.seed, degradedPixels);
     result.degraded = std::count(degraded.begin(), degraded.end(), true);
 
     progress.setStep(QStringLiteral("Writing %1 images").arg(images.size()));

@@ -20,6 +20,7 @@ struct DemoOptions
      * noise). */
     ImageDegradation degradation = ImageDegradation::MotionBlur;
     double degradedRate = 0.03;
+    double degradedStrength = 0.0; // blur length or noise sigma; 0: defaultDegradationStrength()
     uint64_t seed = 20261128;
     int folds = 5;
     MlpParams model;

@@ -3,25 +3,24 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 
 namespace loupe {
 
 namespace {
 
-constexpr int kBlurLength = 7;
-constexpr double kNoiseSigma = 45.0;
-
-void motionBlur(cv::Mat &image)
+void motionBlur(cv::Mat &image, int length)
 {
-    const cv::Mat kernel = cv::Mat::eye(kBlurLength, kBlurLength, CV_32F) / float(kBlurLength);
+    const cv::Mat kernel = cv::Mat::eye(length, length, CV_32F) / float(length);
     cv::filter2D(image, image, -1, kernel, cv::Point(-1, -1), 0.0, cv::BORDER_CONSTANT);
 }
 
-void sensorNoise(cv::Mat &image, uint64_t seed)
+void sensorNoise(cv::Mat &image, double sigma, uint64_t seed)
 {
     std::mt19937_64 rng(seed);
-    std::normal_distribution<double> noise(0.0, kNoiseSigma);
+    std::normal_distribution<double> noise(0.0, sigma);
     for (int r = 0; r < image.rows; ++r) {
         auto *row = image.ptr<uint8_t>(r);
         for (int c = 0; c < image.cols; ++c)
@@ -60,17 +59,33 @@ std::optional<ImageDegradation> degradationFromName(const QString &name)
     return std::nullopt;
 }
 
-void degradeImage(uint8_t *pixels, int rows, int cols, ImageDegradation degradation, uint64_t seed)
+double defaultDegradationStrength(ImageDegradation degradation)
+{
+    switch (degradation) {
+    case ImageDegradation::None:
+        return 0.0;
+    case ImageDegradation::MotionBlur:
+        return 7.0;
+    case ImageDegradation::SensorNoise:
+        return 45.0;
+    }
+    return 0.0;
+}
+
+void degradeImage(uint8_t *pixels, int rows, int cols, ImageDegradation degradation, double strength,
+                  uint64_t seed)
 {
     cv::Mat image(rows, cols, CV_8UC1, pixels);
+    if (!(strength > 0.0))
+        strength = defaultDegradationStrength(degradation);
     switch (degradation) {
     case ImageDegradation::None:
         return;
     case ImageDegradation::MotionBlur:
-        motionBlur(image);
+        motionBlur(image, std::max(2, int(std::lround(strength))));
         return;
     case ImageDegradation::SensorNoise:
-        sensorNoise(image, seed);
+        sensorNoise(image, strength, seed);
         return;
     }
 }

@@ -15,16 +15,23 @@ namespace loupe {
  */
 enum class ImageDegradation {
     None,
-    MotionBlur,  ///< a 7-pixel diagonal motion-blur kernel (camera shake)
-    SensorNoise, ///< additive Gaussian noise, sigma 45 of 255 (a failing sensor, high gain)
+    MotionBlur,  ///< a diagonal motion-blur kernel, strength its length in pixels (camera shake)
+    SensorNoise, ///< additive Gaussian noise, strength its sigma of 255 (a failing sensor, high gain)
 };
+
+/** The strength `loupe-cli demo` plants when none is given (see docs/demo.md for how it was chosen). */
+double defaultDegradationStrength(ImageDegradation degradation);
 
 /** "none", "motion_blur", "sensor_noise": the names in truth.csv and `loupe-cli demo --degrade`. */
 QString degradationName(ImageDegradation degradation);
 std::optional<ImageDegradation> degradationFromName(const QString &name);
 QStringList degradationNames();
 
-/** Degrades a rows x cols 8-bit grayscale image in place; seed makes the noise reproducible. */
-void degradeImage(uint8_t *pixels, int rows, int cols, ImageDegradation degradation, uint64_t seed);
+/**
+ * Degrades a rows x cols 8-bit grayscale image in place at strength (see ImageDegradation;
+ * 0 or less: the default); seed makes the noise reproducible.
+ */
+void degradeImage(uint8_t *pixels, int rows, int cols, ImageDegradation degradation, double strength,
+                  uint64_t seed);
 
 } // namespace loupe

@@ -114,33 +114,68 @@ void printGroups(const QString &title, const std::vector<ClusterRecord> &ranked,
                     !expected.isEmpty() && group.description.startsWith(expected) ? "yes" : "no",
                     qPrintable(group.description));
     }
-    if (firstRank < 0)
-        std::printf("| %s | none of %zu | | | | | no | |\n", qPrintable(title), ranked.size());
+    if (firstRank < 0) {
+        // None is mostly planted: show the group that holds the most of them.
+        size_t most = 0;
+        for (size_t r = 1; r < ranked.size(); ++r) {
+            if (planted[ranked[r].cluster] > planted[ranked[most].cluster])
+                most = r;
+        }
+        const ClusterRecord *group = ranked.empty() ? nullptr : &ranked[most];
+        if (group == nullptr || planted[group->cluster] == 0) {
+            std::printf("| %s | none of %zu | | | | | no | |\n", qPrintable(title), ranked.size());
+        } else {
+            const qint64 inGroup = planted[group->cluster];
+            std::printf(
+                "| %s | none of %zu mostly planted; most of them in rank %zu | %.3f | %.3f | %lld | %.1f | "
+                "%s | %s |\n",
+                qPrintable(title), ranked.size(), most + 1, double(inGroup) / double(group->size),
+                double(inGroup) / double(key.count), static_cast<long long>(group->size), group->severity,
+                group->description.startsWith(expectedTrait(key.degradation)) ? "yes" : "no",
+                qPrintable(group->description));
+        }
+    }
     std::printf("|   %s: most severe groups holding 90%% of the planted images | %d |\n", qPrintable(title),
                 ranksFor90);
 }
 
-/** The rank, purity and coverage of the first group mostly planted, among groups ranked by severity. */
+/** The rank of the first group mostly planted (0: none) in report's order, and that group. */
+std::pair<int, const ClusterStats *> firstPlanted(const ClusterReport &report, std::map<int, qint64> &planted)
+{
+    for (size_t r = 0; r < report.clusters.size(); ++r) {
+        const ClusterStats &group = report.clusters[r];
+        if (2 * planted[group.cluster] > group.size)
+            return {int(r + 1), &group};
+    }
+    return {0, nullptr};
+}
+
+/**
+ * The rank of the first group mostly planted, under each ClusterRanking (the patterns use
+ * ResidualPatterns::kRanking), with its purity and coverage.
+ */
 void printGridRow(double weight, int k, const ResidualPatternResult &result, const SampleTable &table,
                   const PlantedKey &key)
 {
-    const ClusterReport report = ClusterReport::compute(result.assignment, table);
     std::map<int, qint64> planted;
     for (size_t s = 0; s < result.assignment.size(); ++s) {
         if (result.assignment[s] >= 0 && key.planted[s])
             ++planted[result.assignment[s]];
     }
-    for (size_t r = 0; r < report.clusters.size(); ++r) {
-        const ClusterStats &group = report.clusters[r];
-        const qint64 inGroup = planted[group.cluster];
-        if (2 * inGroup <= group.size)
-            continue;
-        std::printf("| %.2f | %d | %d | %d of %zu | %.3f | %.3f |\n", weight, k, result.groups, int(r + 1),
-                    report.clusters.size(), double(inGroup) / double(group.size),
-                    double(inGroup) / double(key.count));
+    ClusterReportParams byErrors, byRate;
+    byRate.ranking = ClusterRanking::ExcessRate;
+    const ClusterReport errorsReport = ClusterReport::compute(result.assignment, table, byErrors);
+    const ClusterReport rateReport = ClusterReport::compute(result.assignment, table, byRate);
+    const auto [errorsRank, group] = firstPlanted(errorsReport, planted);
+    const int rateRank = firstPlanted(rateReport, planted).first;
+    if (group == nullptr) {
+        std::printf("| %.2f | %d | %d | none of %zu | none | | |\n", weight, k, result.groups,
+                    errorsReport.clusters.size());
         return;
     }
-    std::printf("| %.2f | %d | %d | none of %zu | | |\n", weight, k, result.groups, report.clusters.size());
+    std::printf("| %.2f | %d | %d | %d of %zu | %d | %.3f | %.3f |\n", weight, k, result.groups, errorsRank,
+                errorsReport.clusters.size(), rateRank, double(planted[group->cluster]) / double(group->size),
+                double(planted[group->cluster]) / double(key.count));
 }
 
 void runGrid(Project &project, const SampleTable &table, const PlantedKey &key, const QStringList &weights,
@@ -154,8 +189,9 @@ void runGrid(Project &project, const SampleTable &table, const PlantedKey &key, 
         classOf[s] = table.labelOrPrediction(qint64(s));
     const std::vector<SampleMetadataColumn> metadata = readSampleMetadata(project);
     const std::vector<ConditionColumn> conditions = ResidualPatterns::imageConditions(metadata);
-    std::printf("| condition weight | k (0: automatic) | groups | rank of the first holding them | purity | "
-                "coverage |\n|---:|---:|---:|---|---:|---:|\n");
+    std::printf(
+        "| condition weight | k (0: automatic) | groups | rank of the first holding them, by excess errors | "
+        "by excess rate | purity | coverage |\n|---:|---:|---:|---|---|---:|---:|\n");
     for (const QString &w : weights) {
         for (const QString &k : ks) {
             ResidualPatternParams params;

@@ -154,8 +154,9 @@ void AnalysisStore::writeClusters(int runId, const QString &method,
     auto insert = m_db.prepare(QStringLiteral(
         "INSERT INTO clusters(run_id, method, cluster, size, labelled, errors, error_rate, expected_errors, "
         "mean_loss, severity, p_value, dominant_label, dominant_label_share, dominant_predicted, "
-        "dominant_predicted_share, description, examples) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "dominant_predicted_share, description, examples, rank) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    qint64 rank = 0;
     for (const ClusterRecord &c : clusters) {
         insert.bind(1, runId)
             .bind(2, method)
@@ -170,7 +171,7 @@ void AnalysisStore::writeClusters(int runId, const QString &method,
         bindOptional(insert, 11, c.pValue);
         insert.bind(12, c.dominantLabel).bind(13, c.dominantLabelShare);
         insert.bind(14, c.dominantPredicted).bind(15, c.dominantPredictedShare).bind(16, c.description);
-        insert.bind(17, joinSamples(c.examples));
+        insert.bind(17, joinSamples(c.examples)).bind(18, rank++);
         insert.execute();
     }
 }
@@ -182,7 +183,7 @@ std::vector<ClusterRecord> AnalysisStore::clusters(int runId, const QString &met
         "dominant_label, dominant_label_share, dominant_predicted, dominant_predicted_share, description, "
         "examples "
         "FROM clusters "
-        "WHERE run_id = ? AND method = ? ORDER BY severity DESC, cluster"));
+        "WHERE run_id = ? AND method = ? ORDER BY rank, severity DESC, cluster"));
     query.bind(1, runId).bind(2, method);
     std::vector<ClusterRecord> result;
     while (query.step()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QtNumeric>
 #include <QString>
 
 #include <optional>
@@ -28,6 +29,10 @@ struct ClusterRecord
     double dominantPredictedShare = 0.0;
     QString description; // what sets it apart from the rest of its classes (ClusterDescription); may be empty
     std::vector<qint64> examples; // samples that show it: the most typical members, then the worst errors
+
+    /** severity per labelled member: how much worse than its class mix a member fares (NaN: none labelled).
+     */
+    double severityPerMember() const { return labelled > 0 ? severity / double(labelled) : qQNaN(); }
 };
 
 /** One row of `slices`. */
@@ -81,7 +86,9 @@ public:
     std::vector<int> readSampleIntColumn(int runId, const QString &column, qint64 samples,
                                          int nullValue = -1) const;
 
+    /** Replaces the clusters of (runId, method), in the given order: their rank. */
     void writeClusters(int runId, const QString &method, const std::vector<ClusterRecord> &clusters);
+    /** The clusters of (runId, method) in the order they were written. */
     std::vector<ClusterRecord> clusters(int runId, const QString &method) const;
 
     void writeSlices(int runId, const std::vector<SliceRecord> &slices);

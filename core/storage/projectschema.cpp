@@ -232,6 +232,13 @@ ALTER TABLE clusters ADD COLUMN description TEXT NOT NULL DEFAULT '';
 ALTER TABLE clusters ADD COLUMN examples TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 7: each clustering's own order (clusters.rank, 0 first): the failure patterns rank by
+// excess per member, the clusters by excess errors. Rows of older projects keep rank NULL and
+// are read in severity order, as before.
+const char *const kSchemaV7 = R"sql(
+ALTER TABLE clusters ADD COLUMN rank INTEGER;
+)sql";
+
 bool hasTable(SqliteDatabase &db, const QString &name)
 {
     auto query =
@@ -278,6 +285,7 @@ const std::vector<Migration> &migrations()
             db.exec(QString::fromUtf8(kSchemaV6));
             recreateSampleView(db, storedMetadataColumns(db));
         },
+        [](SqliteDatabase &db) { db.exec(QString::fromUtf8(kSchemaV7)); },
     };
     return steps;
 }
@@ -296,7 +304,7 @@ void migrate(SqliteDatabase &db)
 
 void migrateTo(SqliteDatabase &db, int target)
 {
-    static_assert(kCurrentVersion == 6, "add a migration step for every new schema version");
+    static_assert(kCurrentVersion == 7, "add a migration step for every new schema version");
     const int from = version(db);
     if (from >= target)
         return;

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "edits/labelrepository.h"
 #include "fixturedataset.h"
+#include "storage/analysisstore.h"
 #include "storage/project.h"
 #include "storage/projectschema.h"
 #include "storage/sqlitedatabase.h"
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void refusesNewerSchemaAndLeavesFileUntouched();
     void migratesEmptyVersionZeroDatabase();
     void migratesVersionOneKeepingData();
+    void clustersKeepTheirOrderAcrossVersionSeven();
     void usesWalAndForeignKeys();
     void sampleViewJoinsLabelsPredictionsAndMetadata();
     void datasetRootFollowsAMovedProject();
@@ -154,6 +156,34 @@ void TestProject::migratesVersionOneKeepingData()
     QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE issue_score IS NULL")), 1);
     QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM label_edits")), 1);
     QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM slices")), 0);
+}
+
+void TestProject::clustersKeepTheirOrderAcrossVersionSeven()
+{
+    // Before version 7 clusters were read by severity; after it in the order their step wrote
+    // them (the patterns rank per member). Old rows have no rank and keep the old order.
+    const QString path = m_dir.filePath(QStringLiteral("v6.loupe"));
+    {
+        SqliteDatabase db(path, SqliteDatabase::Mode::Create);
+        ProjectSchema::migrateTo(db, 6);
+        db.exec(
+            QStringLiteral("INSERT INTO runs VALUES (1, 'model', '2026-01-01T00:00:00Z', 2, '');"
+                           "INSERT INTO clusters(run_id, method, cluster, size, labelled, errors, severity) "
+                           "VALUES (1, 'kmeans', 0, 10, 10, 1, 0.5), (1, 'kmeans', 1, 10, 10, 5, 3.0)"));
+    }
+    auto project = Project::open(path);
+    AnalysisStore store(project->database());
+    std::vector<ClusterRecord> old = store.clusters(1, QStringLiteral("kmeans"));
+    QCOMPARE(old.size(), size_t(2));
+    QCOMPARE(old[0].cluster, 1); // by severity
+    QCOMPARE(old[1].cluster, 0);
+
+    // Written afresh, the given order is kept even against severity.
+    std::reverse(old.begin(), old.end());
+    store.writeClusters(1, QStringLiteral("pattern"), old);
+    const std::vector<ClusterRecord> ranked = store.clusters(1, QStringLiteral("pattern"));
+    QCOMPARE(ranked[0].cluster, 0);
+    QCOMPARE(ranked[1].cluster, 1);
 }
 
 void TestProject::usesWalAndForeignKeys()

@@ -148,8 +148,8 @@ void ClustersPanel::appendRow(const QString &method, const ClusterRecord &c)
     QList<QStandardItem *> row;
     row << numberItem(double(m_model->rowCount() + 1), 0) << textItem(groupName(method, c.cluster)) << images
         << numberItem(double(c.size), 0) << numberItem(double(c.errors), 0) << percentItem(c.errorRate)
-        << numberItem(c.expectedErrors, 1) << numberItem(c.severity, 1) << numberItem(c.pValue, 4)
-        << textItem(dominant(classes, c.dominantLabel, c.dominantLabelShare))
+        << numberItem(c.expectedErrors, 1) << percentItem(c.severityPerMember()) << numberItem(c.severity, 1)
+        << numberItem(c.pValue, 4) << textItem(dominant(classes, c.dominantLabel, c.dominantLabelShare))
         << textItem(dominant(classes, c.dominantPredicted, c.dominantPredictedShare)) << apart;
     row.first()->setData(method, kMethodRole);
     row.first()->setData(c.cluster, kClusterRole);
@@ -162,12 +162,16 @@ void ClustersPanel::rebuild()
     m_stripSamples.clear();
     m_strips->forgetMissing();
     m_model->setHorizontalHeaderLabels({tr("#"), tr("Group"), tr("Images"), tr("Size"), tr("Errors"),
-                                        tr("Error rate"), tr("Expected"), tr("Severity"), tr("p"),
-                                        tr("Given"), tr("Predicted"), tr("What sets it apart")});
+                                        tr("Error rate"), tr("Expected"), tr("Excess"), tr("Severity"),
+                                        tr("p"), tr("Given"), tr("Predicted"), tr("What sets it apart")});
     m_model->horizontalHeaderItem(Expected)->setToolTip(
         tr("Errors the group's mix of classes predicts at the overall per-class error rates"));
+    m_model->horizontalHeaderItem(ExcessPerImage)
+        ->setToolTip(
+            tr("How much higher the error rate is than the class mix predicts, at 95% confidence: patterns "
+               "rank by this (a condition is as bad as what it does to each image)"));
     m_model->horizontalHeaderItem(Severity)->setToolTip(
-        tr("How much worse than expected the model does here, weighted by confidence: most severe first"));
+        tr("Errors beyond what the class mix predicts, at 95% confidence: clusters rank by this"));
     m_model->horizontalHeaderItem(Apart)->setToolTip(
         tr("The metadata and image statistics that differ most from the rest of the group's classes"));
 
@@ -201,7 +205,7 @@ void ClustersPanel::rebuild()
                                .arg(patterns.size())
                                .arg(significantClusters)
                                .arg(clusterCount));
-    m_table->sortByColumn(Rank, Qt::AscendingOrder); // patterns first, then the most severe clusters
+    m_table->sortByColumn(Rank, Qt::AscendingOrder); // patterns first (worst per image), then clusters
     m_table->resizeColumnsToContents();
     m_table->setColumnWidth(Images, 8 * (ClusterStripDelegate::kTileSize + ClusterStripDelegate::kGap) +
                                         ClusterStripDelegate::kGap);

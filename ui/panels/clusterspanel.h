@@ -57,6 +57,7 @@ private:
         Errors,
         ErrorRate,
         Expected,
+        ExcessPerImage,
         Severity,
         PValue,
         Given,

@@ -1,6 +1,7 @@
 #include "analysis/clustering/clusterreport.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include <QJsonArray>
@@ -213,13 +214,21 @@ ClusterReport ClusterReport::compute(const std::vector<int> &clusterOf, const st
         }
         report.clusters.push_back(s);
     }
+    const auto key = [&params](const ClusterStats &c) {
+        return params.ranking == ClusterRanking::ExcessRate ? c.severityPerMember() : c.severity;
+    };
     std::stable_sort(report.clusters.begin(), report.clusters.end(),
-                     [](const ClusterStats &a, const ClusterStats &b) {
-                         if (a.severity != b.severity)
-                             return a.severity > b.severity;
+                     [&key](const ClusterStats &a, const ClusterStats &b) {
+                         if (key(a) != key(b))
+                             return key(a) > key(b);
                          return a.pValue < b.pValue;
                      });
     return report;
+}
+
+double ClusterStats::severityPerMember() const
+{
+    return evaluated > 0 ? severity / double(evaluated) : -std::numeric_limits<double>::infinity();
 }
 
 ClusterReport ClusterReport::compute(const std::vector<int> &clusterOf, const SampleTable &table,

@@ -70,11 +70,28 @@ struct ClusterStats
     double pValue = 1.0;            ///< binomialUpperTail(errors, evaluated, expectedErrorRate)
     bool significant = false;       ///< pValue below alpha / number of clusters (Bonferroni)
     double severity = 0.0;          ///< excessErrorScore(errors, evaluated, expectedErrorRate)
+
+    /** severity per evaluated member (ClusterRanking::ExcessRate); -infinity when none is evaluated. */
+    double severityPerMember() const;
+};
+
+/** What puts one cluster above another (ClusterReport). */
+enum class ClusterRanking {
+    /** severity: the errors in excess of the class mix, at 95% confidence; grows with size. */
+    ExcessErrors,
+    /**
+     * severity / evaluated: how much worse than its class mix each member fares, at 95%
+     * confidence. For groups whose size says little (ResidualPatterns cuts all samples into a
+     * few groups, and a wide one holds many errors by size alone); small groups still pay
+     * for their uncertainty through the Wilson bound.
+     */
+    ExcessRate,
 };
 
 /** Parameters of ClusterReport::compute. */
 struct ClusterReportParams
 {
+    ClusterRanking ranking = ClusterRanking::ExcessErrors;
     double z = 1.96;     ///< normal quantile of the Wilson bounds (95%)
     double alpha = 0.05; ///< family-wise error rate of `significant`
     /** Report the noise group (label -1 of a density clustering) as a cluster of its own. */
@@ -95,8 +112,8 @@ struct ClusterReportParams
  * condition cutting across classes. Why a lower bound times size: it ranks by errors we
  * are confident are in excess, so a large, clearly bad cluster outranks both a huge
  * cluster with a slightly raised rate and a tiny one with a perfect error record.
- * Clusters are sorted by severity (then p-value, then label); both the raw and the
- * class-adjusted rates are reported.
+ * Clusters are sorted by severity, or by severity per member (ClusterRanking), then by
+ * p-value, then label; both the raw and the class-adjusted rates are reported.
  */
 struct ClusterReport
 {

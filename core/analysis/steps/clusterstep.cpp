@@ -55,6 +55,7 @@ QJsonObject clusterJson(const ClusterRecord &c, const QStringList &classes)
             {QStringLiteral("expected_errors"), c.expectedErrors},
             {QStringLiteral("mean_loss"), c.meanLoss},
             {QStringLiteral("severity"), c.severity},
+            {QStringLiteral("severity_per_member"), c.severityPerMember()},
             {QStringLiteral("p_value"), c.pValue},
             {QStringLiteral("dominant_label"), classes.value(c.dominantLabel)},
             {QStringLiteral("dominant_label_share"), c.dominantLabelShare},
@@ -213,7 +214,9 @@ QJsonObject ClusterStep::run(AnalysisContext &context, Progress &progress) const
     const Clustering clustering = cluster(context, progress);
     if (!clustering.skipped.isEmpty())
         return {{QStringLiteral("skipped"), clustering.skipped}};
-    const ClusterReport report = ClusterReport::compute(clustering.assignment, context.table());
+    ClusterReportParams params;
+    params.ranking = ranking();
+    const ClusterReport report = ClusterReport::compute(clustering.assignment, context.table(), params);
     std::vector<ClusterRecord> records = clusterRecords(report);
     progress.setStep(QStringLiteral("Describing the clusters"));
     addDescriptions(context, clustering.assignment, records);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/clustering/clusterreport.h"
 #include "analysis/pipeline/analysisresults.h"
 #include "analysis/pipeline/analysisstep.h"
 #include "analysis/pipeline/reportcontext.h"
@@ -45,6 +46,8 @@ protected:
         QString skipped;     // non-empty: the step did not run, and why
     };
     virtual Clustering cluster(AnalysisContext &context, Progress &progress) const = 0;
+    /** What puts one cluster above another; by default the errors in excess of the class mix. */
+    virtual ClusterRanking ranking() const { return ClusterRanking::ExcessErrors; }
 
     /** Reads the step's stored clustering into results. */
     void loadClusters(const RunScope &run, ClusterResults &results) const;

@@ -12,7 +12,8 @@ struct FailurePatterns final : ClusterResults
 /**
  * Failure patterns that cut across classes (ResidualPatterns: k-means on what is left of
  * each embedding once its class is removed, groups spread over classes kept), ranked by
- * errors beyond their class mix like the failure clusters, and described by the metadata
+ * how much worse than their class mix their members fare (ClusterRanking::ExcessRate), and
+ * described by the metadata
  * and image statistics that set them apart (sample_analysis.pattern, `clusters` rows with
  * method "pattern"). One condition shared by many classes comes out as one pattern instead
  * of one cluster per class.
@@ -31,6 +32,12 @@ protected:
     QString methodName() const override { return QStringLiteral("pattern"); }
     QString columnName() const override { return QStringLiteral("pattern"); }
     Clustering cluster(AnalysisContext &context, Progress &progress) const override;
+    /**
+     * Per member, not in total: the patterns are a few groups that together hold every sample,
+     * so a wide group collects many errors by its size alone, while a condition is as bad as
+     * what it does to each image it touches (README, "Failure patterns on planted degradations").
+     */
+    ClusterRanking ranking() const override { return ClusterRanking::ExcessRate; }
 };
 
 } // namespace loupe

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void twoProportionPValue();
     void plantedPocketOutranksHardClass();
     void fiveHundredInThousandOutranksTenThousand();
+    void excessRateRanksAConditionAboveAWideGroup();
     void perClusterFigures();
     void noiseIsExcludedUnlessAsked();
     void fromSampleTable();
@@ -164,6 +165,42 @@ void TestClusterReport::fiveHundredInThousandOutranksTenThousand()
     QCOMPARE(report.clusters[size_t(s.rankOf(report, 1))].errors,
              report.clusters[0].errors);          // same raw count
     QVERIFY(report.clusters[0].severity > 300.0); // ~1000 * (0.469 - 0.065)
+}
+
+void TestClusterReport::excessRateRanksAConditionAboveAWideGroup()
+{
+    // The shape of the failure patterns: a few groups that together hold every sample. A wide
+    // group is a little worse than its class (14% on 20,000 against 12.1% overall), a condition
+    // much worse (25% on 2,000). In excess errors the wide one leads (about 280 against 220);
+    // per member the condition does (about 0.11 against 0.014).
+    Samples s;
+    s.add(0, 0, 20000, 2800, 1);
+    s.add(1, 0, 2000, 500, 1);
+    s.add(2, 0, 20000, 1800, 1); // the rest, 9%
+    ClusterReportParams byRate;
+    byRate.ranking = ClusterRanking::ExcessRate;
+    const ClusterReport errors = ClusterReport::compute(s.cluster, s.labels, s.predicted, s.loss, 2);
+    const ClusterReport rate = ClusterReport::compute(s.cluster, s.labels, s.predicted, s.loss, 2, byRate);
+
+    QCOMPARE(errors.clusters.front().cluster, 0);
+    QCOMPARE(rate.clusters.front().cluster, 1);
+    QCOMPARE(rate.clusters.back().cluster, 2);
+    // Same figures, another order: the key is the severity per evaluated member, which is the
+    // Wilson lower bound of the error rate minus the expected rate.
+    const ClusterStats &condition = rate.clusters.front();
+    QCOMPARE(errors.clusters[size_t(s.rankOf(errors, 1))].severity, condition.severity);
+    QVERIFY(std::abs(condition.severityPerMember() - (condition.errorRateLow - condition.expectedErrorRate)) <
+            1e-12);
+    QVERIFY(condition.severityPerMember() > 0.1);
+
+    // A tiny group, all wrong, pays for its uncertainty: 3 of 3 ranks by its bound (0.44), not 100%.
+    Samples tiny = s;
+    tiny.add(3, 0, 3, 3, 1);
+    const ClusterReport withTiny =
+        ClusterReport::compute(tiny.cluster, tiny.labels, tiny.predicted, tiny.loss, 2, byRate);
+    const ClusterStats &three = withTiny.clusters[size_t(tiny.rankOf(withTiny, 3))];
+    QVERIFY(three.errorRateLow < 0.5);
+    QVERIFY(std::abs(three.severityPerMember() - (three.errorRateLow - three.expectedErrorRate)) < 1e-12);
 }
 
 void TestClusterReport::perClusterFigures()

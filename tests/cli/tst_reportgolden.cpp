@@ -6,7 +6,8 @@
 // label_issues (the blend weight chosen on held-out demos, 0.4 -> 0.5, and the parameters
 // recorded in the summary), the new "counts" object, and issue 12: the demo's planted motion
 // blur, the images and patterns steps, and every cluster's description; then the patterns
-// ranked per member (ClusterRanking::ExcessRate) and every cluster's severity_per_member.
+// ranked per member (ClusterRanking::ExcessRate) and every cluster's severity_per_member; then
+// descriptions that name one measurement once (the demo's brightness and image_brightness).
 //
 // The figures were the same on another CPU only once Eigen's product blocking was pinned
 // (pinNumericalEnvironment): Eigen sized its blocks from the CPU's caches, and the order of

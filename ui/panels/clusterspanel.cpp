@@ -74,7 +74,8 @@ ClustersPanel::ClustersPanel(ProjectSession &session, ThumbnailCache &thumbnails
     m_table->setItemDelegateForColumn(Images, m_strips);
     m_table->verticalHeader()->setDefaultSectionSize(ClusterStripDelegate::kTileSize +
                                                      2 * ClusterStripDelegate::kGap);
-    m_table->setWordWrap(false);
+    // A row is as tall as its strip, room for two lines: the description's two traits both show.
+    m_table->setWordWrap(true);
     m_table->setTextElideMode(Qt::ElideRight);
     m_repaint->setSingleShot(true);
     m_repaint->setInterval(60);

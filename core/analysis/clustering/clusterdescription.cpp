@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <set>
 
 namespace loupe {
 
@@ -226,6 +227,45 @@ bool isNumeric(const SampleMetadataColumn &column)
     return column.type != MetadataColumn::Type::Text;
 }
 
+/** Pearson's r of two numeric columns over the samples where both are finite (0 when undefined). */
+double correlation(const std::vector<double> &a, const std::vector<double> &b)
+{
+    Moments x, y;
+    double products = 0.0;
+    for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+        if (!std::isfinite(a[i]) || !std::isfinite(b[i]))
+            continue;
+        x.add(a[i]);
+        y.add(b[i]);
+        products += a[i] * b[i];
+    }
+    if (x.n < 3.0)
+        return 0.0;
+    const double covariance = products / x.n - x.mean() * y.mean();
+    const double scale = std::sqrt(x.variance() * y.variance());
+    return scale > 0.0 ? covariance / scale : 0.0;
+}
+
+/**
+ * Pairs of numeric columns that are one measurement under two names (|r| >= threshold), such as
+ * an imported brightness and the computed image_brightness: a description names only one of them.
+ */
+std::set<std::pair<QString, QString>> sameMeasurements(const std::vector<SampleMetadataColumn> &metadata,
+                                                       double threshold)
+{
+    std::set<std::pair<QString, QString>> pairs;
+    for (size_t a = 0; a < metadata.size(); ++a) {
+        for (size_t b = a + 1; b < metadata.size() && isNumeric(metadata[a]); ++b) {
+            if (isNumeric(metadata[b]) &&
+                std::abs(correlation(metadata[a].numbers, metadata[b].numbers)) >= threshold) {
+                pairs.emplace(metadata[a].name, metadata[b].name);
+                pairs.emplace(metadata[b].name, metadata[a].name);
+            }
+        }
+    }
+    return pairs;
+}
+
 } // namespace
 
 QString ClusterTrait::text() const
@@ -272,6 +312,7 @@ ClusterDescription::describe(const std::vector<int> &clusterOf, const std::vecto
     }
 
     const double threshold = m_params.alpha / std::max(1.0, tests);
+    const std::set<std::pair<QString, QString>> same = sameMeasurements(metadata, m_params.sameMeasurement);
     std::map<int, std::vector<ClusterTrait>> result;
     for (int d = 0; d < clusters; ++d) {
         std::vector<ClusterTrait> &traits = candidates[size_t(d)];
@@ -281,6 +322,15 @@ ClusterDescription::describe(const std::vector<int> &clusterOf, const std::vecto
         std::sort(traits.begin(), traits.end(), [](const ClusterTrait &a, const ClusterTrait &b) {
             return std::abs(a.effect) > std::abs(b.effect);
         });
+        std::vector<ClusterTrait> kept;
+        for (ClusterTrait &trait : traits) {
+            const bool repeats = std::any_of(kept.begin(), kept.end(), [&](const ClusterTrait &k) {
+                return same.contains({k.column, trait.column});
+            });
+            if (!repeats)
+                kept.push_back(std::move(trait));
+        }
+        traits = std::move(kept);
         if (traits.size() > size_t(m_params.maxTraits))
             traits.resize(size_t(m_params.maxTraits));
         if (!traits.empty())

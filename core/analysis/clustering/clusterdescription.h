@@ -34,6 +34,11 @@ struct ClusterDescriptionParams
     int maxTraits = 2;
     /** Text columns with more distinct values than this (ids, paths) are not tested. */
     int maxCategories = 50;
+    /**
+     * Two numeric columns correlated at least this much (|Pearson r|) are one measurement under two
+     * names (an imported brightness and the computed image_brightness): only the stronger is named.
+     */
+    double sameMeasurement = 0.99;
 };
 
 /**

@@ -188,6 +188,32 @@ private Q_SLOTS:
         QVERIFY2(text.contains(QStringLiteral("camera = B (")), qPrintable(text));
     }
 
+    void descriptionNamesOneMeasurementOnce()
+    {
+        // An imported column that is the computed statistic under another name (rescaled) is
+        // named once; an unrelated trait takes the second place.
+        const PlantedData data = plantedData(5);
+        std::vector<int> groupOf(data.planted.size());
+        for (size_t i = 0; i < groupOf.size(); ++i)
+            groupOf[i] = data.planted[i] ? 1 : 0;
+        SampleMetadataColumn sharpness{
+            QStringLiteral("image_sharpness"), MetadataColumn::Type::Real, data.sharpness, {}, {}};
+        SampleMetadataColumn focus{QStringLiteral("focus"), MetadataColumn::Type::Real, {}, {}, {}};
+        SampleMetadataColumn exposure{QStringLiteral("exposure"), MetadataColumn::Type::Real, {}, {}, {}};
+        std::mt19937_64 rng(3);
+        std::normal_distribution<double> normal(0.0, 1.0);
+        for (size_t i = 0; i < groupOf.size(); ++i) {
+            focus.numbers.push_back(0.01 * data.sharpness[i] + 2.0);
+            exposure.numbers.push_back(normal(rng) + (data.planted[i] ? 1.0 : 0.0));
+        }
+        const auto traits =
+            ClusterDescription().describe(groupOf, data.labels, kClasses, {sharpness, focus, exposure});
+        QVERIFY(traits.count(1));
+        const QString text = ClusterDescription::summary(traits.at(1));
+        QCOMPARE(text.count(QStringLiteral("sharpness")) + text.count(QStringLiteral("focus")), 1);
+        QVERIFY2(text.contains(QStringLiteral("higher exposure")), qPrintable(text));
+    }
+
     void descriptionComparesWithinClasses()
     {
         // Sharpness differs by class only; a group of class 2 samples is ordinary for class 2.

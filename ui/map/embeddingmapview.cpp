@@ -30,7 +30,6 @@ constexpr double kMinZoom = 0.125;         // relative to the fitted scale
 constexpr double kMaxZoom = 1e5;
 constexpr double kWheelStep = 1.25; // zoom factor per wheel notch and per +/- key
 constexpr double kMinPickDistance = 6;
-constexpr qreal kLassoStep = 2;             // logical pixels between recorded lasso vertices
 constexpr size_t kMaxHighlightRings = 3000; // QPainter rings cost ~2 us each, on every repaint
 
 QRgb defaultColor()
@@ -514,83 +513,46 @@ void EmbeddingMapView::mousePressEvent(QMouseEvent *event)
         QWidget::mousePressEvent(event);
         return;
     }
-    beginDrag(event);
-    event->accept();
-}
-
-/** The drag's kind and how it combines are fixed at the press, from the tool and the modifiers. */
-void EmbeddingMapView::beginDrag(QMouseEvent *event)
-{
-    const Qt::KeyboardModifiers modifiers = event->modifiers();
-    const bool shift = modifiers & Qt::ShiftModifier, ctrl = modifiers & Qt::ControlModifier,
-               alt = modifiers & Qt::AltModifier;
-    m_pressPos = event->position();
+    const MapDrag::Kind tool = m_tool == Tool::Rectangle ? MapDrag::Kind::Rectangle
+                               : m_tool == Tool::Lasso   ? MapDrag::Kind::Lasso
+                                                         : MapDrag::Kind::Pan;
+    m_drag = MapDrag::press(event->position(), event->button(), event->modifiers(), tool);
     m_pressCenter = m_center;
-    m_pressModifiers = modifiers;
-    m_dragMoved = false;
-    m_dragPath = QPolygonF{m_pressPos};
-    m_dragOp = alt ? SelectionOp::Subtract : SelectionOp::Replace;
-    if (event->button() == Qt::MiddleButton) {
-        m_drag = Drag::Pan;
-    } else if (m_tool == Tool::Pan) {
-        m_drag = ctrl ? Drag::Lasso : shift ? Drag::Rectangle : Drag::Pan;
-        if (ctrl && shift && !alt)
-            m_dragOp = SelectionOp::Add;
-    } else {
-        m_drag = m_tool == Tool::Rectangle ? Drag::Rectangle : Drag::Lasso;
-        if ((shift || ctrl) && !alt)
-            m_dragOp = SelectionOp::Add;
-    }
     updateCursor();
+    event->accept();
 }
 
 void EmbeddingMapView::mouseMoveEvent(QMouseEvent *event)
 {
     const QPointF pos = event->position();
-    if (m_drag == Drag::None) {
+    if (!m_drag.isActive()) {
         updateHover(pos);
         return;
     }
-    if (!m_dragMoved && (pos - m_pressPos).manhattanLength() >= QApplication::startDragDistance()) {
-        m_dragMoved = true;
+    const bool wasMoving = m_drag.hasMoved();
+    const bool reshaped = m_drag.moveTo(pos, QApplication::startDragDistance());
+    if (!wasMoving && m_drag.hasMoved())
         setHovered(-1);
-    }
-    if (!m_dragMoved)
-        return;
-    switch (m_drag) {
-    case Drag::Pan: {
-        const QPointF moved = pos - m_pressPos;
+    if (m_drag.kind() == MapDrag::Kind::Pan && m_drag.hasMoved()) {
+        const QPointF moved = pos - m_drag.pressPos();
         m_autoFit = false;
         setView(m_pressCenter + QPointF(-moved.x() / m_scale, moved.y() / m_scale), m_scale);
-        break;
-    }
-    case Drag::Rectangle:
-        m_dragPath = QPolygonF{m_pressPos, pos};
+    } else if (reshaped) {
         update();
-        break;
-    case Drag::Lasso:
-        if (QLineF(m_dragPath.last(), pos).length() >= kLassoStep) {
-            m_dragPath << pos;
-            update();
-        }
-        break;
-    case Drag::None:
-        break;
     }
 }
 
 void EmbeddingMapView::mouseReleaseEvent(QMouseEvent *event)
 {
-    if (m_drag == Drag::None) {
+    if (!m_drag.isActive()) {
         QWidget::mouseReleaseEvent(event);
         return;
     }
-    if (!m_dragMoved && event->button() == Qt::LeftButton)
-        clickAt(event->position(), m_pressModifiers);
-    else if (m_dragMoved && (m_drag == Drag::Rectangle || m_drag == Drag::Lasso))
+    if (!m_drag.hasMoved() && event->button() == Qt::LeftButton)
+        clickAt(event->position(), m_drag.modifiers());
+    else if (m_drag.hasMoved() && m_drag.isSelecting())
         finishSelectionDrag(event->position());
-    m_drag = Drag::None;
-    m_dragPath.clear();
+    m_drag = {};
     updateCursor();
     update();
     updateHover(event->position());
@@ -602,19 +564,18 @@ void EmbeddingMapView::finishSelectionDrag(QPointF releasePos)
     if (!m_points)
         return;
     std::vector<qint64> hits;
-    if (m_drag == Drag::Rectangle) {
-        const QRectF area = QRectF(mapToData(m_pressPos), mapToData(releasePos)).normalized();
-        hits = mapselection::pointsInRect(*m_points, area);
+    if (m_drag.kind() == MapDrag::Kind::Rectangle) {
+        const QRectF area = m_drag.rectangle(releasePos);
+        hits = mapselection::pointsInRect(
+            *m_points, QRectF(mapToData(area.topLeft()), mapToData(area.bottomRight())).normalized());
     } else {
         QPolygonF lasso;
-        for (const QPointF &p : std::as_const(m_dragPath))
+        for (const QPointF &p : m_drag.lasso(releasePos))
             lasso << mapToData(p);
-        if (releasePos != m_dragPath.last())
-            lasso << mapToData(releasePos);
         hits = mapselection::pointsInPolygon(*m_points, lasso);
     }
     addThumbnailsInShape(hits, releasePos);
-    applySelection(mapselection::combine(m_selection, hits, m_dragOp));
+    applySelection(mapselection::combine(m_selection, hits, m_drag.op()));
 }
 
 /**
@@ -625,15 +586,9 @@ void EmbeddingMapView::addThumbnailsInShape(std::vector<qint64> &hits, QPointF r
 {
     if (!m_thumbnails->isActive())
         return;
-    const QRectF rectangle = QRectF(m_pressPos, releasePos).normalized();
-    QPolygonF lasso = m_dragPath;
-    lasso << releasePos;
     std::vector<qint64> caught;
     for (const MapThumbnailLayer::Tile &tile : m_thumbnails->tiles()) {
-        const QPointF centre = tile.cell.center();
-        const bool inside = m_drag == Drag::Rectangle ? rectangle.contains(centre)
-                                                      : lasso.containsPoint(centre, Qt::OddEvenFill);
-        if (inside)
+        if (m_drag.encloses(tile.cell.center(), releasePos))
             caught.push_back(tile.point);
     }
     std::sort(caught.begin(), caught.end());
@@ -684,9 +639,8 @@ void EmbeddingMapView::keyPressEvent(QKeyEvent *event)
     const QPointF middle(width() / 2.0, height() / 2.0);
     switch (event->key()) {
     case Qt::Key_Escape:
-        if (m_drag != Drag::None) {
-            m_drag = Drag::None; // cancel the drag in progress
-            m_dragPath.clear();
+        if (m_drag.isActive()) {
+            m_drag = {}; // cancel the drag in progress
             updateCursor();
             update();
         } else if (!m_selection.empty()) {
@@ -718,9 +672,9 @@ void EmbeddingMapView::leaveEvent(QEvent *event)
 
 void EmbeddingMapView::updateCursor()
 {
-    if (m_drag == Drag::Pan)
+    if (m_drag.kind() == MapDrag::Kind::Pan)
         setCursor(Qt::ClosedHandCursor);
-    else if (m_drag != Drag::None || m_tool != Tool::Pan)
+    else if (m_drag.isActive() || m_tool != Tool::Pan)
         setCursor(Qt::CrossCursor);
     else
         unsetCursor();
@@ -739,7 +693,7 @@ void EmbeddingMapView::paintEvent(QPaintEvent *)
     painter.setRenderHint(QPainter::Antialiasing);
     paintHighlightRings(painter);
     paintHover(painter);
-    paintDragShape(painter);
+    m_drag.paint(painter, palette());
     m_legend.paint(painter, rect(), palette());
     paintStatus(painter);
 }
@@ -788,13 +742,6 @@ void EmbeddingMapView::paintHover(QPainter &painter) const
     }
     const QPointF at = mapFromData(QPointF((*m_points)[2 * m_hovered], (*m_points)[2 * m_hovered + 1]));
     mapoverlays::paintHoveredPoint(painter, {at, m_colors[size_t(m_hovered)]}, m_pointRadius, palette());
-}
-
-void EmbeddingMapView::paintDragShape(QPainter &painter) const
-{
-    if (!m_dragMoved || (m_drag != Drag::Rectangle && m_drag != Drag::Lasso) || m_dragPath.isEmpty())
-        return;
-    mapoverlays::paintDragShape(painter, m_dragPath, m_drag == Drag::Rectangle, palette());
 }
 
 /** The highlight's name and size, and the selection's, in a corner badge. */

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "colormaps.h"
+#include "mapdrag.h"
 #include "maplegend.h"
 #include "mapselection.h"
 
@@ -153,7 +154,6 @@ protected:
     void leaveEvent(QEvent *event) override;
 
 private:
-    enum class Drag { None, Pan, Rectangle, Lasso };
     using Index = std::shared_ptr<const MapPointIndex>;
 
     void invalidate();
@@ -172,7 +172,6 @@ private:
     const QImage &blankFrame(QSize deviceSize, qreal dpr);
     void thumbnailArrived(qint64 point);
     void addThumbnailsInShape(std::vector<qint64> &hits, QPointF releasePos) const;
-    void beginDrag(QMouseEvent *event);
     void finishSelectionDrag(QPointF releasePos);
     void clickAt(QPointF pos, Qt::KeyboardModifiers modifiers);
     void updateCursor();
@@ -180,7 +179,6 @@ private:
     void paintThumbnails(QPainter &painter);
     void paintHighlightRings(QPainter &painter) const;
     void paintHover(QPainter &painter) const;
-    void paintDragShape(QPainter &painter) const;
     void paintStatus(QPainter &painter) const;
 
     std::shared_ptr<const std::vector<float>> m_points; // shared with a pending index build
@@ -215,13 +213,8 @@ private:
     MapLegend m_legend;
     std::function<QString(qint64)> m_toolTip;
 
-    Drag m_drag = Drag::None;
-    SelectionOp m_dragOp = SelectionOp::Replace;
-    Qt::KeyboardModifiers m_pressModifiers;
-    QPointF m_pressPos;
-    QPointF m_pressCenter;
-    QPolygonF m_dragPath; // widget coordinates: the rectangle's corners or the lasso
-    bool m_dragMoved = false;
+    MapDrag m_drag;
+    QPointF m_pressCenter; // the view's centre when the drag began (a pan moves it)
 };
 
 } // namespace loupe

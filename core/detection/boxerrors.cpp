@@ -11,7 +11,8 @@ namespace {
 
 /** The best IoU of box with the non-crowd objects that pass keep(index, annotation), and which. */
 template<typename Keep>
-std::pair<double, qint64> bestOverlap(const DetectionSet &set, const std::vector<qint64> &objects, const Box &box, Keep keep)
+std::pair<double, qint64> bestOverlap(const DetectionSet &set, const std::vector<qint64> &objects,
+                                      const Box &box, Keep keep)
 {
     std::pair<double, qint64> best{0.0, -1};
     for (const qint64 g : objects) {
@@ -68,10 +69,10 @@ void typeErrors(const DetectionSet &set, const std::vector<qint64> &objects, con
         if (outcome.error == BoxError::None || outcome.error == BoxError::Crowd)
             continue;
         const Detection &det = set.detections[size_t(d)];
-        const auto same =
-            bestOverlap(set, objects, det.box, [&](qint64, const Annotation &a) { return a.category == det.category; });
-        const auto other =
-            bestOverlap(set, objects, det.box, [&](qint64, const Annotation &a) { return a.category != det.category; });
+        const auto same = bestOverlap(
+            set, objects, det.box, [&](qint64, const Annotation &a) { return a.category == det.category; });
+        const auto other = bestOverlap(
+            set, objects, det.box, [&](qint64, const Annotation &a) { return a.category != det.category; });
         if (same.first >= params.foreground)
             outcome = {BoxError::Duplicate, same.first, same.second, true};
         else if (other.first >= params.foreground)

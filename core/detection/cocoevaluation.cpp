@@ -73,7 +73,9 @@ struct Accumulator
 void evaluateImage(const DetectionSet &set, const Group &group, std::pair<double, double> bounds,
                    const CocoEvaluationParams &params, Accumulator &into)
 {
-    const auto outside = [&bounds](double area) { return area < bounds.first || area > bounds.second; };
+    const auto outside = [&bounds](double area) {
+        return area < bounds.first || area > bounds.second;
+    };
     // Annotations that count first (stable), then the ignored ones: crowds and other sizes.
     std::vector<qint64> gts = group.annotations;
     std::vector<quint8> gtIgnored;
@@ -163,7 +165,8 @@ std::vector<double> interpolatedPrecision(const Accumulator &acc, const std::vec
         precision[r - 1] = std::max(precision[r - 1], precision[r]);
     std::vector<double> q(recallPoints.size(), 0.0);
     for (size_t p = 0; p < recallPoints.size(); ++p) {
-        const size_t at = size_t(std::lower_bound(recall.begin(), recall.end(), recallPoints[p]) - recall.begin());
+        const size_t at =
+            size_t(std::lower_bound(recall.begin(), recall.end(), recallPoints[p]) - recall.begin());
         if (at < n)
             q[p] = precision[at];
     }
@@ -172,7 +175,8 @@ std::vector<double> interpolatedPrecision(const Accumulator &acc, const std::vec
 
 double mean(const std::vector<double> &values)
 {
-    return values.empty() ? std::nan("") : std::accumulate(values.begin(), values.end(), 0.0) / double(values.size());
+    return values.empty() ? std::nan("")
+                          : std::accumulate(values.begin(), values.end(), 0.0) / double(values.size());
 }
 
 /** Mean over the values that are numbers; NaN when none is. */
@@ -194,14 +198,18 @@ void validate(const DetectionSet &set, const CocoEvaluationParams &params)
     if (params.iouThresholds.empty() || params.recallPoints < 2 || params.maxDetections < 1)
         throw Error(QStringLiteral("detection evaluation: need IoU thresholds, 2 or more recall points and "
                                    "at least one detection per image"));
-    const auto badCategory = [&set](int c) { return c < 0 || c >= set.categories; };
+    const auto badCategory = [&set](int c) {
+        return c < 0 || c >= set.categories;
+    };
     for (const Annotation &a : set.annotations) {
         if (badCategory(a.category))
-            throw Error(QStringLiteral("detection evaluation: annotation of unknown category %1").arg(a.category));
+            throw Error(
+                QStringLiteral("detection evaluation: annotation of unknown category %1").arg(a.category));
     }
     for (const Detection &d : set.detections) {
         if (badCategory(d.category))
-            throw Error(QStringLiteral("detection evaluation: detection of unknown category %1").arg(d.category));
+            throw Error(
+                QStringLiteral("detection evaluation: detection of unknown category %1").arg(d.category));
         if (!std::isfinite(d.score))
             throw Error(QStringLiteral("detection evaluation: a detection of image %1 has no finite score")
                             .arg(d.image));
@@ -277,8 +285,7 @@ CocoEvaluation CocoEvaluation::compute(const DetectionSet &set, const CocoEvalua
             std::vector<double> apPerThreshold;
             for (size_t k = 0; k < thresholds; ++k) {
                 double reached = 0.0;
-                const std::vector<double> q =
-                    interpolatedPrecision(acc, order, k, recallPoints, reached);
+                const std::vector<double> q = interpolatedPrecision(acc, order, k, recallPoints, reached);
                 apPerThreshold.push_back(q.empty() ? std::nan("") : mean(q));
                 if (r == int(AreaRange::All) && qint64(k) == at50) {
                     category.precisionAt50 = q;

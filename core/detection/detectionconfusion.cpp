@@ -16,7 +16,8 @@ struct Pair
 };
 
 /** A box on a crowd region of its own class: neither a prediction nor a miss. */
-bool onCrowd(const DetectionSet &set, const std::vector<qint64> &annotations, const Detection &d, double minIou)
+bool onCrowd(const DetectionSet &set, const std::vector<qint64> &annotations, const Detection &d,
+             double minIou)
 {
     return std::any_of(annotations.begin(), annotations.end(), [&](qint64 g) {
         const Annotation &a = set.annotations[size_t(g)];
@@ -26,13 +27,16 @@ bool onCrowd(const DetectionSet &set, const std::vector<qint64> &annotations, co
 
 } // namespace
 
-DetectionConfusion DetectionConfusion::compute(const DetectionSet &set, const DetectionConfusionParams &params)
+DetectionConfusion DetectionConfusion::compute(const DetectionSet &set,
+                                               const DetectionConfusionParams &params)
 {
     DetectionConfusion result;
     result.categories = set.categories;
     const int side = set.categories + 1, background = set.categories;
     result.counts.assign(size_t(side) * size_t(side), 0);
-    const auto add = [&](int row, int column) { ++result.counts[size_t(row) * size_t(side) + size_t(column)]; };
+    const auto add = [&](int row, int column) {
+        ++result.counts[size_t(row) * size_t(side) + size_t(column)];
+    };
 
     const BoxesByImage byImage(set);
     std::vector<Pair> pairs;
@@ -55,7 +59,8 @@ DetectionConfusion DetectionConfusion::compute(const DetectionSet &set, const De
             }
         }
         // Stable on (annotation, detection) order for equal IoU, so the result never depends on the sort.
-        std::stable_sort(pairs.begin(), pairs.end(), [](const Pair &a, const Pair &b) { return a.iou > b.iou; });
+        std::stable_sort(pairs.begin(), pairs.end(),
+                         [](const Pair &a, const Pair &b) { return a.iou > b.iou; });
         std::vector<qint64> objectTaken, boxTaken;
         for (const Pair &p : pairs) {
             if (std::find(objectTaken.begin(), objectTaken.end(), p.annotation) != objectTaken.end() ||

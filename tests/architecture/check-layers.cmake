@@ -13,7 +13,7 @@ set(base common dataset formats metrics detection)
 
 set(allowed_common common)
 set(allowed_dataset common dataset)
-set(allowed_formats common dataset formats)
+set(allowed_formats common dataset detection formats)
 set(allowed_metrics common dataset metrics)
 set(allowed_detection common dataset detection)
 set(allowed_storage ${base} storage)

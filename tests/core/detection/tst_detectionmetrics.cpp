@@ -224,7 +224,8 @@ void TestDetectionMetrics::errorTypes()
         box(0, 0, {0, 0, 10, 10}, 0.95),   // 0: true positive
         box(0, 0, {0, 0, 10, 9}, 0.90),    // 1: the cat again: duplicate
         box(0, 0, {100, 0, 10, 10}, 0.85), // 2: "cat" on the dog: classification
-        box(0, 1, {103, 0, 10, 10}, 0.60), // 3: dog box, but the dog... was not yet taken: true positive (IoU 0.538)
+        box(0, 1, {103, 0, 10, 10},
+            0.60), // 3: dog box, but the dog... was not yet taken: true positive (IoU 0.538)
         box(0, 0, {6, 0, 10, 10}, 0.50),   // 4: on the cat, IoU 4/16 = 0.25: localization
         box(0, 1, {6, 0, 10, 10}, 0.40),   // 5: "dog" half off the cat: both
         box(0, 1, {300, 300, 5, 5}, 0.30), // 6: on nothing: background
@@ -233,7 +234,9 @@ void TestDetectionMetrics::errorTypes()
     BoxErrorParams params;
     params.minScore = 0.05;
     const BoxErrors errors = BoxErrors::classify(set, params);
-    const auto type = [&](int d) { return errors.detections[size_t(d)].error; };
+    const auto type = [&](int d) {
+        return errors.detections[size_t(d)].error;
+    };
     QCOMPARE(type(0), BoxError::None);
     QCOMPARE(type(1), BoxError::Duplicate);
     QCOMPARE(type(2), BoxError::Classification);
@@ -264,7 +267,7 @@ void TestDetectionMetrics::missedOnlyWhenNoErrorExplainsIt()
     set.detections = {box(0, 1, {0, 0, 10, 10}, 0.9), box(1, 0, {52, 52, 5, 5}, 0.8)};
     const BoxErrors errors = BoxErrors::classify(set);
     QVERIFY(!errors.annotations[0].missed);
-    QVERIFY(errors.annotations[1].missed); // nothing near it
+    QVERIFY(errors.annotations[1].missed);  // nothing near it
     QVERIFY(!errors.annotations[2].missed); // a crowd is never missed
     QCOMPARE(errors.detections[1].error, BoxError::Crowd);
     QCOMPARE(errors.missed, qint64(1));

@@ -20,15 +20,25 @@ namespace {
 
 void printSummary(const ImportSummary &summary, const QString &project, qint64 milliseconds)
 {
+    const QString seconds = QString::number(double(milliseconds) / 1000.0, 'f', 2);
     QString text =
-        QStringLiteral(
-            "Imported %1 samples (%2 unlabeled), %3 classes, %4 metadata columns into %5 in %6 s\n")
-            .arg(summary.samples)
-            .arg(summary.unlabeled)
-            .arg(summary.classes)
-            .arg(summary.metadata.size())
-            .arg(project)
-            .arg(double(milliseconds) / 1000.0, 0, 'f', 2);
+        summary.task == ProjectTask::Detection
+            ? QStringLiteral(
+                  "Imported %1 images, %2 annotated boxes, %3 predicted boxes, %4 classes, %5 metadata "
+                  "columns into %6 in %7 s\n")
+                  .arg(summary.samples)
+                  .arg(summary.boxes)
+                  .arg(summary.predictedBoxes)
+                  .arg(summary.classes)
+                  .arg(summary.metadata.size())
+                  .arg(project, seconds)
+            : QStringLiteral(
+                  "Imported %1 samples (%2 unlabeled), %3 classes, %4 metadata columns into %5 in %6 s\n")
+                  .arg(summary.samples)
+                  .arg(summary.unlabeled)
+                  .arg(summary.classes)
+                  .arg(summary.metadata.size())
+                  .arg(project, seconds);
     QStringList parts;
     if (summary.hasPredictions)
         parts << QStringLiteral("predictions");
@@ -119,12 +129,13 @@ int runDemo(const QStringList &arguments)
         {QStringLiteral("degrade-rate"),
          QStringLiteral("Share of images degraded (default %1).").arg(DemoOptions().degradedRate),
          QStringLiteral("RATE"), QString::number(DemoOptions().degradedRate)});
-    parser.addOption({QStringLiteral("degrade-strength"),
-                      QStringLiteral("Strength of the degradation: the blur's length in pixels, the noise's sigma "
-                                     "of 255 (default: %1 px, %2).")
-                          .arg(defaultDegradationStrength(ImageDegradation::MotionBlur))
-                          .arg(defaultDegradationStrength(ImageDegradation::SensorNoise)),
-                      QStringLiteral("S")});
+    parser.addOption(
+        {QStringLiteral("degrade-strength"),
+         QStringLiteral("Strength of the degradation: the blur's length in pixels, the noise's sigma "
+                        "of 255 (default: %1 px, %2).")
+             .arg(defaultDegradationStrength(ImageDegradation::MotionBlur))
+             .arg(defaultDegradationStrength(ImageDegradation::SensorNoise)),
+         QStringLiteral("S")});
     parser.addOption({QStringLiteral("source"), QStringLiteral("Folder with the Fashion-MNIST .gz files."),
                       QStringLiteral("DIR"), DemoOptions().sourceFolder});
     // Another seed gives another demo of the same kind: data to choose parameters on that

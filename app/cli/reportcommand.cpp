@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/progress.h"
 #include "dataset/sampletable.h"
+#include "report/detectionreport.h"
 #include "report/htmlreport.h"
 #include "report/reportjson.h"
 #include "report/textreport.h"
@@ -42,6 +43,19 @@ int runReport(const QStringList &arguments)
     if (!parseCommand(parser, QStringLiteral("report"), arguments, 1, exitCode))
         return exitCode;
     auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
+    if (project->task() == ProjectTask::Detection) {
+        if (parser.isSet(QStringLiteral("html"))) {
+            printError(QStringLiteral("loupe-cli report: the HTML report covers classification projects; "
+                                      "use --json or the text report for %1")
+                           .arg(project->fileName()));
+            return Usage;
+        }
+        printOut(parser.isSet(QStringLiteral("json"))
+                     ? QString::fromUtf8(
+                           QJsonDocument(detectionReportJson(*project)).toJson(QJsonDocument::Indented))
+                     : detectionReportText(*project));
+        return Ok;
+    }
     if (parser.isSet(QStringLiteral("html")))
         return writeHtml(*project, parser.value(QStringLiteral("html")));
     const SampleTable table = loadSampleTable(*project);

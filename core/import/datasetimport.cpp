@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "import/classfolderimporter.h"
+#include "import/cocoimporter.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -14,6 +15,8 @@ DatasetFormat detectDatasetFormat(const QString &folder)
         return DatasetFormat::Unknown;
     if (QFileInfo::exists(QDir(folder).filePath(QStringLiteral("samples.csv"))))
         return DatasetFormat::LoupeFolder;
+    if (CocoImporter::isCocoFolder(folder))
+        return DatasetFormat::Coco;
     if (ClassFolderImporter::looksLikeClassFolders(folder))
         return DatasetFormat::ClassFolders;
     return DatasetFormat::Unknown;
@@ -28,10 +31,15 @@ QString datasetFormatDescription(DatasetFormat format)
     case DatasetFormat::ClassFolders:
         return QStringLiteral("A class-folder tree: one folder per class (optionally inside split folders); "
                               "labels only, no predictions.");
+    case DatasetFormat::Coco:
+        return QStringLiteral("A COCO folder (object detection): annotations.json with boxes, and a model's "
+                              "boxes in predictions.json when present.");
     case DatasetFormat::Unknown:
         break;
     }
-    return QStringLiteral("Neither a Loupe folder (no samples.csv) nor a tree of class folders.");
+    return QStringLiteral(
+        "Neither a Loupe folder (no samples.csv), a COCO folder (no annotations.json) nor a "
+        "tree of class folders.");
 }
 
 ImportSummary importDataset(const QString &folder, const QString &projectPath, const ImportOptions &options,
@@ -40,6 +48,8 @@ ImportSummary importDataset(const QString &folder, const QString &projectPath, c
     switch (detectDatasetFormat(folder)) {
     case DatasetFormat::ClassFolders:
         return ClassFolderImporter(folder).run(projectPath, options, progress);
+    case DatasetFormat::Coco:
+        return CocoImporter(folder).run(projectPath, options, progress);
     case DatasetFormat::LoupeFolder:
     case DatasetFormat::Unknown:
         break;

@@ -12,6 +12,7 @@ class Progress;
 enum class DatasetFormat {
     LoupeFolder,  // samples.csv, classes.txt and optional .npy files
     ClassFolders, // root/<class>/<image> or root/<split>/<class>/<image>
+    Coco,         // annotations.json (COCO instances) and optional predictions.json: object detection
     Unknown,
 };
 

@@ -33,7 +33,10 @@ DatasetImportResult importAndAnalyseDataset(const QString &folder, const QString
     result.imported = importDataset(folder, projectPath, options, progress);
     if (imported)
         imported(result.imported);
-    if (analyseAfter && result.imported.hasPredictions) {
+    if (analyseAfter && result.imported.hasPredictions &&
+        result.imported.task == ProjectTask::Classification) {
+        // The analysis steps are classification's; a detection project's metrics are computed by
+        // `report` from its boxes.
         auto project = Project::open(projectPath);
         result.analysis = analyseImported(*project, -1, progress);
     }

@@ -5,7 +5,10 @@
 #include "common/sqlidentifier.h"
 #include "formats/csvreader.h"
 #include "formats/npyfile.h"
+#include "import/imagecheckbatch.h"
+#include "import/imagepathchecker.h"
 #include "import/importproblems.h"
+#include "import/metadatatyping.h"
 #include "import/projectwriter.h"
 #include "import/runfiles.h"
 #include "storage/project.h"
@@ -18,14 +21,10 @@
 #include <QSet>
 #include <QStringDecoder>
 
-#include <cerrno>
 #include <cmath>
 #include <memory>
 #include <optional>
-#include <mutex>
 #include <unordered_map>
-
-#include <sys/stat.h>
 
 namespace loupe {
 
@@ -142,133 +141,6 @@ SamplesLayout parseHeader(const std::vector<QString> &header, ImportProblems &pr
     return layout;
 }
 
-/** Checks that an image path stays inside the dataset folder and names a file. */
-class ImagePathChecker
-{
-public:
-    explicit ImagePathChecker(const QString &folder)
-        : m_root(folder), m_canonicalRoot(QFileInfo(folder).canonicalFilePath() + QLatin1Char('/'))
-    {
-    }
-
-    /** Empty when the path is fine, else the problem. */
-    QString check(const QString &path) const
-    {
-        if (path.isEmpty())
-            return QStringLiteral("empty image path");
-        // The file system would see only the part before the NUL: "a.png<NUL>x" must not pass as a.png.
-        if (path.contains(QChar(0)))
-            return QStringLiteral("image path \"%1\" contains a NUL character")
-                .arg(QString(path).replace(QChar(0), QStringLiteral("\\0")));
-        if (QDir::isAbsolutePath(path) || path.startsWith(QLatin1Char('\\')))
-            return QStringLiteral(
-                       "image path \"%1\" is absolute; paths must be relative to the dataset folder")
-                .arg(path);
-        const QString clean = QDir::cleanPath(path);
-        if (clean == QLatin1String("..") || clean.startsWith(QLatin1String("../")))
-            return QStringLiteral("image path \"%1\" escapes the dataset folder").arg(path);
-        const QString absolute = m_root.filePath(clean);
-        if (isPlainFileInPlainFolder(absolute))
-            return {};
-        const QFileInfo info(absolute);
-        // exists() follows links, so it is false for a broken link and for a link loop
-        // (whose canonical path Qt does not report as empty). A loop through a folder link
-        // on the way (img/self/self/x.png) shows only in stat()'s ELOOP.
-        if (!info.exists())
-            return info.isSymLink() || isLinkLoop(absolute)
-                       ? QStringLiteral("image \"%1\" is a broken link or a link loop").arg(path)
-                       : QStringLiteral("image \"%1\" does not exist").arg(path);
-        // A link to the file, or to a folder on its way, must not lead out of the dataset folder.
-        // Folders are few, so their canonical paths are cached rather than resolved per sample.
-        const QString canonical = info.isSymLink()
-                                      ? info.canonicalFilePath()
-                                      : canonicalFolder(info.path()) + QLatin1Char('/') + info.fileName();
-        if (!canonical.startsWith(m_canonicalRoot))
-            return QStringLiteral("image \"%1\" links outside the dataset folder").arg(path);
-        if (!info.isFile())
-            return QStringLiteral("image \"%1\" is not a file").arg(path);
-        return {};
-    }
-
-private:
-    // The common case in one lstat(): a regular file (not a link) whose folder was already
-    // found to resolve inside the dataset. Everything else takes the careful path.
-    bool isPlainFileInPlainFolder(const QString &absolute) const
-    {
-        struct stat info;
-        if (::lstat(QFile::encodeName(absolute).constData(), &info) != 0 || !S_ISREG(info.st_mode))
-            return false;
-        const QString folder = absolute.left(absolute.lastIndexOf(QLatin1Char('/')));
-        const QString canonical = canonicalFolder(folder) + QLatin1Char('/');
-        return canonical.startsWith(m_canonicalRoot);
-    }
-
-    static bool isLinkLoop(const QString &absolute)
-    {
-        struct stat info;
-        return ::stat(QFile::encodeName(absolute).constData(), &info) != 0 && errno == ELOOP;
-    }
-
-    QString canonicalFolder(const QString &folder) const
-    {
-        std::lock_guard lock(m_mutex);
-        auto it = m_canonicalFolders.constFind(folder);
-        if (it == m_canonicalFolders.cend())
-            it = m_canonicalFolders.insert(folder, QFileInfo(folder).canonicalFilePath());
-        return *it;
-    }
-
-    QDir m_root;
-    QString m_canonicalRoot;
-    mutable std::mutex m_mutex; // check() runs on several threads
-    mutable QHash<QString, QString>
-        m_canonicalFolders; // folder as written -> canonical path; guarded by m_mutex
-};
-
-/**
- * Checks image paths in batches on all cores: one file-system call per image is the
- * slowest part of reading a million-row samples.csv, and the calls parallelise well.
- * Problems are reported in line order all the same.
- */
-class ImageCheckBatch
-{
-public:
-    ImageCheckBatch(const ImagePathChecker &checker, ImportProblems &problems)
-        : m_checker(checker), m_problems(problems)
-    {
-    }
-
-    void add(qint64 line, const QString &path)
-    {
-        m_lines.push_back(line);
-        m_paths.push_back(path);
-        if (m_paths.size() >= kBatchSize)
-            flush();
-    }
-
-    void flush()
-    {
-        std::vector<QString> results(m_paths.size());
-        const auto count = qint64(m_paths.size());
-#pragma omp parallel for schedule(static, 256)
-        for (qint64 i = 0; i < count; ++i)
-            results[size_t(i)] = m_checker.check(m_paths[size_t(i)]);
-        for (size_t i = 0; i < results.size(); ++i) {
-            if (!results[i].isEmpty())
-                m_problems.add(kSamplesFile, m_lines[i], results[i]);
-        }
-        m_lines.clear();
-        m_paths.clear();
-    }
-
-private:
-    static constexpr size_t kBatchSize = 16384;
-    const ImagePathChecker &m_checker;
-    ImportProblems &m_problems;
-    std::vector<qint64> m_lines;
-    std::vector<QString> m_paths;
-};
-
 /** What pass 1 over samples.csv keeps per sample: compact, so a million rows stay small. */
 struct SamplesScan
 {
@@ -276,22 +148,6 @@ struct SamplesScan
     std::vector<int> labels; // -1 for unlabeled
     qint64 unlabeled = 0;
 };
-
-void inferType(MetadataColumn &column, const QString &value)
-{
-    if (value.isEmpty() || column.type == MetadataColumn::Type::Text)
-        return;
-    bool ok = false;
-    if (column.type == MetadataColumn::Type::Integer) {
-        value.toLongLong(&ok);
-        if (ok)
-            return;
-        column.type = MetadataColumn::Type::Real;
-    }
-    value.toDouble(&ok);
-    if (!ok)
-        column.type = MetadataColumn::Type::Text;
-}
 
 SamplesScan scanSamples(const QString &folder, const QStringList &classes, ImportProblems &problems,
                         QStringList &notes, Progress &progress)
@@ -316,7 +172,7 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
     for (int i = 0; i < classes.size(); ++i)
         classIndex.insert(classes.at(i), i);
     const ImagePathChecker images(folder);
-    ImageCheckBatch pendingImages(images, problems);
+    ImageCheckBatch pendingImages(images, problems, kSamplesFile);
     // 64-bit hashes of the ids seen so far, with their line: a million ids in ~40 MB.
     std::unordered_map<size_t, qint64> idLines;
     SamplesLayout &layout = scan.layout;
@@ -362,7 +218,7 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
         }
         scan.labels.push_back(labelIndex);
         for (int m = 0; m < layout.metadata.size(); ++m)
-            inferType(layout.metadata[m], fields[size_t(layout.metadataSources.at(m))]);
+            widenMetadataType(layout.metadata[m], fields[size_t(layout.metadataSources.at(m))]);
     }
     pendingImages.flush();
     if (scan.labels.empty() && problems.isEmpty())
@@ -371,25 +227,6 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
 }
 
 /** The probability source: predictions.npy as given (renormalised) or softmax(logits.npy). */
-
-void bindMetadataValue(SqliteStatement &insert, int index, const MetadataColumn &column, const QString &value)
-{
-    if (value.isEmpty()) {
-        insert.bindNull(index);
-        return;
-    }
-    switch (column.type) {
-    case MetadataColumn::Type::Integer:
-        insert.bind(index, value.toLongLong());
-        return;
-    case MetadataColumn::Type::Real:
-        insert.bind(index, value.toDouble());
-        return;
-    case MetadataColumn::Type::Text:
-        insert.bind(index, value);
-        return;
-    }
-}
 
 /** Pass 2 over samples.csv: the samples and their metadata, already validated by pass 1. */
 void writeSamples(const QString &folder, const SamplesScan &scan, SqliteDatabase &db, Progress &progress)
@@ -475,7 +312,7 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
     writeSamples(m_folder, scan, db, progress);
 
     if (run.hasScores())
-        run.write(db, options.runName, int(classes.size()), scan.labels, {}, progress);
+        run.write(writer.project(), options.runName, int(classes.size()), scan.labels, {}, progress);
     progress.setStep(QStringLiteral("Finishing"));
     // The writing loops poll only every few thousand rows: a small import must not outrun a cancel.
     progress.throwIfCancelled();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "storage/project.h"
 #include "storage/projectschema.h"
 
 #include <QString>
@@ -26,6 +27,9 @@ struct ImportSummary
     bool hasEmbeddings = false;
     bool hasCoords = false;
     bool hasHistory = false;
+    ProjectTask task = ProjectTask::Classification;
+    qint64 boxes = 0;          ///< annotated objects (detection)
+    qint64 predictedBoxes = 0; ///< the run's boxes (detection)
     /** Conversions applied (e.g. renamed metadata columns, renormalised rows). */
     QStringList notes;
 };

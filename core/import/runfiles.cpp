@@ -1,5 +1,7 @@
 #include "import/runfiles.h"
 
+#include "storage/project.h"
+
 #include "common/error.h"
 #include "common/progress.h"
 #include "formats/csvreader.h"
@@ -203,18 +205,6 @@ ArrayStore::RowSource plainRows(const NpyFile &file, const std::vector<qint64> &
     };
 }
 
-int addRun(SqliteDatabase &db, const QString &name, int numClasses, const QString &source)
-{
-    auto insert = db.prepare(
-        QStringLiteral("INSERT INTO runs(name, created, num_classes, source) VALUES (?, ?, ?, ?)"));
-    insert.bind(1, name)
-        .bind(2, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
-        .bind(3, numClasses)
-        .bind(4, source)
-        .execute();
-    return int(db.queryInt(QStringLiteral("SELECT last_insert_rowid()")));
-}
-
 /**
  * Stores the run's probabilities (rows already normalised) and derives each sample's
  * predicted class, confidence, loss and margin from them on their way into the array store.
@@ -315,11 +305,12 @@ void RunFiles::check(qint64 samples, int classes, ImportProblems &problems, Prog
     }
 }
 
-int RunFiles::write(SqliteDatabase &db, const QString &runName, int classes, const std::vector<int> &labels,
+int RunFiles::write(Project &project, const QString &runName, int classes, const std::vector<int> &labels,
                     const std::vector<qint64> &fileRows, Progress &progress) const
 {
+    SqliteDatabase &db = project.database();
     const auto samples = qint64(labels.size());
-    const int runId = addRun(db, runName, classes, scores()->fileName());
+    const int runId = project.addRun(runName, classes, scores()->fileName());
     progress.setStep(QStringLiteral("Writing predictions"));
     writeProbabilities(db, runId, samples, classes, labels,
                        probabilityRows(*scores(), usesLogits(), fileRows), progress);

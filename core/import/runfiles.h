@@ -12,6 +12,7 @@ namespace loupe {
 class ImportProblems;
 class NpyFile;
 class Progress;
+class Project;
 class SqliteDatabase;
 
 /** A run's per-epoch metrics from history.csv; metrics[0] is "epoch". */
@@ -61,7 +62,7 @@ public:
      * and history. fileRows maps sample index -> row in the files (empty: the same order).
      * Returns the run id. The caller owns the transaction.
      */
-    int write(SqliteDatabase &db, const QString &runName, int classes, const std::vector<int> &labels,
+    int write(Project &project, const QString &runName, int classes, const std::vector<int> &labels,
               const std::vector<qint64> &fileRows, Progress &progress) const;
 
 private:

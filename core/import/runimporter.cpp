@@ -131,8 +131,8 @@ RunImportSummary importRun(Project &project, const QString &folder, const QStrin
 
     SqliteTransaction transaction(project.database());
     RunImportSummary summary;
-    summary.runId = run.write(project.database(), runName, int(project.classNames().size()),
-                              currentLabels(project), fileRows, progress);
+    summary.runId = run.write(project, runName, int(project.classNames().size()), currentLabels(project),
+                              fileRows, progress);
     progress.throwIfCancelled();
     transaction.commit();
     summary.name = runName;

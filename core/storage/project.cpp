@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "storage/sqlitedatabase.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -236,6 +237,30 @@ QList<RunInfo> Project::runs() const
         result.append({statement.columnInt(0), statement.columnText(1), statement.columnText(2),
                        statement.columnInt(3), statement.columnText(4)});
     return result;
+}
+
+int Project::addRun(const QString &name, int numClasses, const QString &source)
+{
+    auto insert = m_db->prepare(
+        QStringLiteral("INSERT INTO runs(name, created, num_classes, source) VALUES (?, ?, ?, ?)"));
+    insert.bind(1, name)
+        .bind(2, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+        .bind(3, numClasses)
+        .bind(4, source)
+        .execute();
+    return int(m_db->queryInt(QStringLiteral("SELECT last_insert_rowid()")));
+}
+
+ProjectTask Project::task() const
+{
+    return info(QStringLiteral("task")) == QLatin1String("detection") ? ProjectTask::Detection
+                                                                      : ProjectTask::Classification;
+}
+
+void Project::setTask(ProjectTask task)
+{
+    setInfo(QStringLiteral("task"),
+            task == ProjectTask::Detection ? QStringLiteral("detection") : QStringLiteral("classification"));
 }
 
 int Project::latestRunId() const

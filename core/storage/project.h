@@ -22,6 +22,9 @@ struct RunInfo
     QString source;
 };
 
+/** What a project's model does: one class per image, or boxes around objects (project_info.task). */
+enum class ProjectTask { Classification, Detection };
+
 /**
  * An open Loupe project file (SQLite, see docs/project-format.md).
  *
@@ -71,6 +74,12 @@ public:
     QStringList classNames() const;
     qint64 sampleCount() const;
     QList<RunInfo> runs() const;
+    /** Adds an empty run (its predictions are written by the caller, in the same transaction); returns its
+     * id. */
+    int addRun(const QString &name, int numClasses, const QString &source);
+    /** Classification unless project_info.task says "detection". */
+    ProjectTask task() const;
+    void setTask(ProjectTask task);
     /** The newest run's id, or -1 when the project has no predictions. */
     int latestRunId() const;
     QList<MetadataColumn> metadataColumns() const;

@@ -239,6 +239,42 @@ const char *const kSchemaV7 = R"sql(
 ALTER TABLE clusters ADD COLUMN rank INTEGER;
 )sql";
 
+// Version 8: object detection. A project's task is project_info.task ("classification" when
+// absent, or "detection"). In a detection project a sample is an image (its label NULL), its
+// annotated objects are rows of `boxes` and a run's predicted boxes rows of `predicted_boxes`
+// (per-box class probabilities and embeddings, when given, are run arrays with one row per
+// box_index). x, y, width and height are pixels, COCO's [x, y, width, height].
+const char *const kSchemaV8 = R"sql(
+CREATE TABLE boxes (
+    box_id       INTEGER PRIMARY KEY,
+    sample_index INTEGER NOT NULL REFERENCES samples(sample_index),
+    class_index  INTEGER NOT NULL REFERENCES classes(class_index),
+    x            REAL NOT NULL,
+    y            REAL NOT NULL,
+    width        REAL NOT NULL CHECK (width > 0),
+    height       REAL NOT NULL CHECK (height > 0),
+    area         REAL,
+    crowd        INTEGER NOT NULL DEFAULT 0,
+    source_id    INTEGER
+);
+CREATE INDEX boxes_by_sample ON boxes(sample_index);
+
+CREATE TABLE predicted_boxes (
+    run_id        INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    box_index     INTEGER NOT NULL,
+    sample_index  INTEGER NOT NULL REFERENCES samples(sample_index),
+    class_index   INTEGER NOT NULL REFERENCES classes(class_index),
+    x             REAL NOT NULL,
+    y             REAL NOT NULL,
+    width         REAL NOT NULL CHECK (width > 0),
+    height        REAL NOT NULL CHECK (height > 0),
+    score         REAL NOT NULL CHECK (score >= 0 AND score <= 1),
+    embedding_row INTEGER,
+    PRIMARY KEY (run_id, box_index)
+) WITHOUT ROWID;
+CREATE INDEX predicted_boxes_by_sample ON predicted_boxes(run_id, sample_index);
+)sql";
+
 bool hasTable(SqliteDatabase &db, const QString &name)
 {
     auto query =
@@ -286,6 +322,7 @@ const std::vector<Migration> &migrations()
             recreateSampleView(db, storedMetadataColumns(db));
         },
         [](SqliteDatabase &db) { db.exec(QString::fromUtf8(kSchemaV7)); },
+        [](SqliteDatabase &db) { db.exec(QString::fromUtf8(kSchemaV8)); },
     };
     return steps;
 }
@@ -304,7 +341,7 @@ void migrate(SqliteDatabase &db)
 
 void migrateTo(SqliteDatabase &db, int target)
 {
-    static_assert(kCurrentVersion == 7, "add a migration step for every new schema version");
+    static_assert(kCurrentVersion == 8, "add a migration step for every new schema version");
     const int from = version(db);
     if (from >= target)
         return;

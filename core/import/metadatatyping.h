@@ -1,0 +1,19 @@
+#pragma once
+
+#include "storage/projectschema.h"
+
+namespace loupe {
+
+class SqliteStatement;
+
+/**
+ * Widens column's type so that it holds value: integer, then real, then text, as the
+ * values of an imported metadata column are read (empty values fit any type).
+ */
+void widenMetadataType(MetadataColumn &column, const QString &value);
+
+/** Binds value to parameter index of insert as column's type; an empty value is NULL. */
+void bindMetadataValue(SqliteStatement &insert, int index, const MetadataColumn &column,
+                       const QString &value);
+
+} // namespace loupe

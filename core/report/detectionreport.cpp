@@ -1,0 +1,165 @@
+#include "report/detectionreport.h"
+
+#include "detection/boxerrors.h"
+#include "detection/cocoevaluation.h"
+#include "detection/detectionconfusion.h"
+#include "storage/detectionstore.h"
+#include "storage/project.h"
+
+#include <QJsonArray>
+
+#include <cmath>
+
+namespace loupe {
+
+namespace {
+
+/** The figures, computed once for both reports. */
+struct DetectionFigures
+{
+    QStringList classes;
+    DetectionSet set;
+    QString runName; ///< empty: no run
+    CocoEvaluation evaluation;
+    BoxErrors errors;
+    DetectionConfusion confusion;
+    DetectionConfusionParams confusionParams;
+};
+
+DetectionFigures figuresOf(Project &project)
+{
+    DetectionFigures figures;
+    figures.classes = project.classNames();
+    const int runId = project.latestRunId();
+    figures.set = DetectionStore(project.database()).load(runId);
+    if (runId < 0)
+        return figures;
+    for (const RunInfo &run : project.runs()) {
+        if (run.id == runId)
+            figures.runName = run.name;
+    }
+    figures.evaluation = CocoEvaluation::compute(figures.set);
+    figures.errors = BoxErrors::classify(figures.set);
+    figures.confusion = DetectionConfusion::compute(figures.set, figures.confusionParams);
+    return figures;
+}
+
+/** NaN (nothing to find) as null. */
+QJsonValue number(double value)
+{
+    return std::isnan(value) ? QJsonValue() : QJsonValue(value);
+}
+
+QJsonObject errorsJson(const BoxErrors &errors)
+{
+    QJsonObject json;
+    for (int t = 0; t < kBoxErrorTypes; ++t)
+        json.insert(boxErrorName(BoxError(t)), errors.counts[t]);
+    json.insert(QStringLiteral("missed"), errors.missed);
+    return json;
+}
+
+QJsonObject confusionJson(const DetectionFigures &figures)
+{
+    QJsonArray names;
+    for (const QString &name : figures.classes)
+        names.append(name);
+    names.append(QStringLiteral("background"));
+    QJsonArray rows;
+    const int side = int(figures.classes.size()) + 1;
+    for (int r = 0; r < side; ++r) {
+        QJsonArray row;
+        for (int c = 0; c < side; ++c)
+            row.append(figures.confusion.at(r, c));
+        rows.append(row);
+    }
+    return {{QStringLiteral("classes"), names},
+            {QStringLiteral("rows_are"), QStringLiteral("annotated class")},
+            {QStringLiteral("columns_are"), QStringLiteral("predicted class")},
+            {QStringLiteral("min_score"), figures.confusionParams.minScore},
+            {QStringLiteral("min_iou"), figures.confusionParams.minIou},
+            {QStringLiteral("matrix"), rows}};
+}
+
+} // namespace
+
+QJsonObject detectionReportJson(Project &project)
+{
+    const DetectionFigures figures = figuresOf(project);
+    QJsonObject json{{QStringLiteral("task"), QStringLiteral("detection")},
+                     {QStringLiteral("project"), project.path()},
+                     {QStringLiteral("images"), figures.set.images},
+                     {QStringLiteral("classes"), figures.set.categories},
+                     {QStringLiteral("boxes"), qint64(figures.set.annotations.size())}};
+    if (figures.runName.isEmpty())
+        return json;
+    const CocoEvaluation &e = figures.evaluation;
+    json.insert(QStringLiteral("run"), figures.runName);
+    json.insert(QStringLiteral("predicted_boxes"), qint64(figures.set.detections.size()));
+    json.insert(QStringLiteral("map"), number(e.map));
+    json.insert(QStringLiteral("map50"), number(e.map50));
+    json.insert(QStringLiteral("map75"), number(e.map75));
+    json.insert(QStringLiteral("map_small"), number(e.mapBySize[int(AreaRange::Small)]));
+    json.insert(QStringLiteral("map_medium"), number(e.mapBySize[int(AreaRange::Medium)]));
+    json.insert(QStringLiteral("map_large"), number(e.mapBySize[int(AreaRange::Large)]));
+    QJsonArray perClass;
+    for (const CategoryEvaluation &c : e.perCategory) {
+        perClass.append(QJsonObject{{QStringLiteral("class"), figures.classes.value(c.category)},
+                                    {QStringLiteral("annotations"), c.annotations},
+                                    {QStringLiteral("detections"), c.detections},
+                                    {QStringLiteral("ap"), number(c.ap)},
+                                    {QStringLiteral("ap50"), number(c.ap50)},
+                                    {QStringLiteral("ap75"), number(c.ap75)},
+                                    {QStringLiteral("recall50"), c.recallAt50}});
+    }
+    json.insert(QStringLiteral("per_class"), perClass);
+    json.insert(QStringLiteral("box_errors"), errorsJson(figures.errors));
+    json.insert(QStringLiteral("confusion"), confusionJson(figures));
+    return json;
+}
+
+QString detectionReportText(Project &project)
+{
+    const DetectionFigures figures = figuresOf(project);
+    QString text = QStringLiteral("Detection project: %1 images, %2 classes, %3 annotated boxes\n")
+                       .arg(figures.set.images)
+                       .arg(figures.set.categories)
+                       .arg(figures.set.annotations.size());
+    if (figures.runName.isEmpty())
+        return text + QStringLiteral("No predictions yet.\n");
+    const CocoEvaluation &e = figures.evaluation;
+    const auto percent = [](double v) {
+        return std::isnan(v) ? QStringLiteral("-") : QString::number(100.0 * v, 'f', 1);
+    };
+    text += QStringLiteral("Run \"%1\": %2 predicted boxes\n\n")
+                .arg(figures.runName)
+                .arg(figures.set.detections.size());
+    text +=
+        QStringLiteral("mAP %1   AP50 %2   AP75 %3   small %4   medium %5   large %6\n\n")
+            .arg(percent(e.map), percent(e.map50), percent(e.map75),
+                 percent(e.mapBySize[int(AreaRange::Small)]), percent(e.mapBySize[int(AreaRange::Medium)]),
+                 percent(e.mapBySize[int(AreaRange::Large)]));
+    text += QStringLiteral("%1 %2 %3 %4 %5 %6\n")
+                .arg(QStringLiteral("class"), -20)
+                .arg(QStringLiteral("objects"), 8)
+                .arg(QStringLiteral("boxes"), 8)
+                .arg(QStringLiteral("AP"), 6)
+                .arg(QStringLiteral("AP50"), 6)
+                .arg(QStringLiteral("recall50"), 9);
+    for (const CategoryEvaluation &c : e.perCategory) {
+        text += QStringLiteral("%1 %2 %3 %4 %5 %6\n")
+                    .arg(figures.classes.value(c.category).left(20), -20)
+                    .arg(c.annotations, 8)
+                    .arg(c.detections, 8)
+                    .arg(percent(c.ap), 6)
+                    .arg(percent(c.ap50), 6)
+                    .arg(percent(c.recallAt50), 9);
+    }
+    text += QStringLiteral("\nBoxes by error type (TIDE; IoU 0.5 found, 0.1 background):\n");
+    for (int t = 0; t < kBoxErrorTypes; ++t)
+        text += QStringLiteral("  %1 %2\n").arg(boxErrorName(BoxError(t)), -16).arg(figures.errors.counts[t]);
+    text += QStringLiteral("  %1 %2\n").arg(QStringLiteral("missed objects"), -16).arg(figures.errors.missed);
+    return text;
+}
+
+} // namespace loupe

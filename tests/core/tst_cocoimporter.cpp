@@ -1,0 +1,254 @@
+// A COCO folder into a detection project and back out as figures: images with metadata
+// and splits, boxes, a run of predicted boxes with probabilities, the detection report's
+// AP checked by hand; and bad folders (a missing image, a path escaping the folder, a
+// category name used twice, probabilities on some boxes only) refused with nothing written.
+
+#include "common/error.h"
+#include "common/progress.h"
+#include "import/datasetimport.h"
+#include "report/detectionreport.h"
+#include "storage/arraystore.h"
+#include "storage/detectionstore.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace loupe;
+
+namespace {
+
+QJsonObject instances()
+{
+    QJsonArray images;
+    for (int i = 1; i <= 3; ++i)
+        images.append(
+            QJsonObject{{QStringLiteral("id"), i},
+                        {QStringLiteral("file_name"), QStringLiteral("img%1.png").arg(i)},
+                        {QStringLiteral("width"), 64},
+                        {QStringLiteral("height"), 48},
+                        {QStringLiteral("split"), i == 3 ? QStringLiteral("val") : QStringLiteral("train")},
+                        {QStringLiteral("camera"), i < 3 ? QStringLiteral("A") : QStringLiteral("B")},
+                        {QStringLiteral("exposure"), 0.5 * i}});
+    const auto box = [](int id, int image, int category, QJsonArray bbox) {
+        return QJsonObject{{QStringLiteral("id"), id},
+                           {QStringLiteral("image_id"), image},
+                           {QStringLiteral("category_id"), category},
+                           {QStringLiteral("bbox"), bbox},
+                           {QStringLiteral("iscrowd"), 0}};
+    };
+    return {
+        {QStringLiteral("images"), images},
+        {QStringLiteral("categories"),
+         QJsonArray{QJsonObject{{QStringLiteral("id"), 1}, {QStringLiteral("name"), QStringLiteral("plane")}},
+                    QJsonObject{{QStringLiteral("id"), 2}, {QStringLiteral("name"), QStringLiteral("car")}}}},
+        {QStringLiteral("annotations"),
+         QJsonArray{box(1, 1, 1, {2, 2, 20, 20}), box(2, 1, 2, {30, 10, 20, 20}),
+                    box(3, 2, 1, {5, 5, 30, 30}), box(4, 3, 2, {10, 10, 10, 10})}}};
+}
+
+QJsonArray predictions()
+{
+    const auto result = [](int image, int category, QJsonArray bbox, double score, double plane) {
+        return QJsonObject{{QStringLiteral("image_id"), image},
+                           {QStringLiteral("category_id"), category},
+                           {QStringLiteral("bbox"), bbox},
+                           {QStringLiteral("score"), score},
+                           {QStringLiteral("probabilities"), QJsonArray{plane, 1.0 - plane}}};
+    };
+    // Plane: found in image 1 (exact) and image 2 (IoU 0.933), one box on the car between them.
+    // Car: one box on nothing in image 3; the car of image 1 is taken for a plane.
+    return {result(1, 1, {2, 2, 20, 20}, 0.9, 0.9), result(1, 1, {30, 10, 20, 20}, 0.8, 0.6),
+            result(2, 1, {5, 5, 30, 28}, 0.7, 0.7), result(3, 2, {40, 30, 10, 10}, 0.6, 0.2)};
+}
+
+void writeJson(const QString &path, const QJsonDocument &document)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(document.toJson());
+}
+
+QString errorOf(const std::function<void()> &action)
+{
+    try {
+        action();
+    } catch (const Error &error) {
+        return error.message();
+    }
+    return {};
+}
+
+} // namespace
+
+class TestCocoImporter : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void importsImagesBoxesAndRun();
+    void reportsApByHand();
+    void refusesBadFolders_data();
+    void refusesBadFolders();
+
+private:
+    QString folder() const { return m_dir->filePath(QStringLiteral("coco")); }
+    QString projectPath() const { return m_dir->filePath(QStringLiteral("coco.loupe")); }
+    void writeFolder(const QJsonObject &annotations, const QJsonArray &results);
+    ImportSummary import();
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestCocoImporter::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    writeFolder(instances(), predictions());
+}
+
+void TestCocoImporter::writeFolder(const QJsonObject &annotations, const QJsonArray &results)
+{
+    QDir(folder()).mkpath(QStringLiteral("images"));
+    for (int i = 1; i <= 3; ++i) {
+        QFile image(QDir(folder()).filePath(QStringLiteral("images/img%1.png").arg(i)));
+        QVERIFY(image.open(QIODevice::WriteOnly));
+        image.write("not decoded by the import");
+    }
+    writeJson(QDir(folder()).filePath(QStringLiteral("annotations.json")), QJsonDocument(annotations));
+    writeJson(QDir(folder()).filePath(QStringLiteral("predictions.json")), QJsonDocument(results));
+}
+
+ImportSummary TestCocoImporter::import()
+{
+    Progress progress;
+    return importDataset(folder(), projectPath(), {}, progress);
+}
+
+void TestCocoImporter::importsImagesBoxesAndRun()
+{
+    QCOMPARE(detectDatasetFormat(folder()), DatasetFormat::Coco);
+    const ImportSummary summary = import();
+    QCOMPARE(summary.task, ProjectTask::Detection);
+    QCOMPARE(summary.samples, qint64(3));
+    QCOMPARE(summary.boxes, qint64(4));
+    QCOMPARE(summary.predictedBoxes, qint64(4));
+    QCOMPARE(summary.metadata.size(), 2); // camera and exposure; split is the split
+
+    auto project = Project::open(projectPath());
+    QCOMPARE(project->task(), ProjectTask::Detection);
+    QCOMPARE(project->classNames(), (QStringList{QStringLiteral("plane"), QStringLiteral("car")}));
+    QCOMPARE(QDir(project->datasetRoot()).dirName(), QStringLiteral("images"));
+    SqliteDatabase &db = project->database();
+    QCOMPARE(db.queryText(QStringLiteral("SELECT image FROM samples WHERE id = '2'")),
+             QStringLiteral("img2.png"));
+    QCOMPARE(db.queryText(QStringLiteral("SELECT split FROM samples WHERE id = '3'")), QStringLiteral("val"));
+    QCOMPARE(db.queryText(QStringLiteral("SELECT camera FROM sample_view WHERE id = '3'")),
+             QStringLiteral("B"));
+    QCOMPARE(db.queryText(QStringLiteral("SELECT typeof(exposure) FROM sample_view WHERE id = '1'")),
+             QStringLiteral("real"));
+
+    const DetectionStore store(db);
+    const std::vector<Annotation> boxes = store.annotations();
+    QCOMPARE(boxes.size(), size_t(4));
+    QCOMPARE(boxes[1].category, 1);
+    QCOMPARE(boxes[1].box.x, 30.0);
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT source_id FROM boxes WHERE box_id = 4")), qint64(4));
+    const int run = project->latestRunId();
+    const std::vector<Detection> predicted = store.predictions(run);
+    QCOMPARE(predicted.size(), size_t(4));
+    QCOMPARE(predicted[2].image, qint64(1));
+    QCOMPARE(predicted[2].score, 0.7);
+    const auto shape = ArrayStore(db).shape(run, QStringLiteral("box_probabilities"));
+    QVERIFY(shape.has_value());
+    QCOMPARE(shape->rows, qint64(4));
+    QCOMPARE(shape->cols, qint64(2));
+    QCOMPARE(ArrayStore(db).readRow(run, QStringLiteral("box_probabilities"), 1),
+             (std::vector<float>{0.6f, 0.4f}));
+}
+
+void TestCocoImporter::reportsApByHand()
+{
+    import();
+    auto project = Project::open(projectPath(), Project::Access::ReadOnly);
+    const QJsonObject report = detectionReportJson(*project);
+    QCOMPARE(report.value(QStringLiteral("task")).toString(), QStringLiteral("detection"));
+    const QJsonObject plane = report.value(QStringLiteral("per_class")).toArray().at(0).toObject();
+    // Plane, ranked TP, FP, TP: precision 1 to recall 0.5, then 2/3 to 1 (IoU <= 0.90: 51 and 50 of 101
+    // points); at 0.95 the second is a FP too: precision 1 to 0.5 only.
+    const double upTo90 = (51.0 + 50.0 * 2.0 / 3.0) / 101.0, at95 = 51.0 / 101.0;
+    QVERIFY(std::abs(plane.value(QStringLiteral("ap50")).toDouble() - upTo90) < 1e-9);
+    QVERIFY(std::abs(plane.value(QStringLiteral("ap")).toDouble() - (9 * upTo90 + at95) / 10) < 1e-9);
+    const QJsonObject car = report.value(QStringLiteral("per_class")).toArray().at(1).toObject();
+    QCOMPARE(car.value(QStringLiteral("ap")).toDouble(), 0.0);
+    QVERIFY(std::abs(report.value(QStringLiteral("map")).toDouble() - (9 * upTo90 + at95) / 20) < 1e-9);
+    const QJsonObject errors = report.value(QStringLiteral("box_errors")).toObject();
+    QCOMPARE(errors.value(QStringLiteral("true_positive")).toInt(), 2);
+    QCOMPARE(errors.value(QStringLiteral("classification")).toInt(), 1); // "plane" on the car
+    QCOMPARE(errors.value(QStringLiteral("background")).toInt(), 1);
+    QCOMPARE(errors.value(QStringLiteral("missed")).toInt(), 1); // image 3's car
+    const QJsonArray matrix =
+        report.value(QStringLiteral("confusion")).toObject().value(QStringLiteral("matrix")).toArray();
+    QCOMPARE(matrix.at(1).toArray().at(0).toInt(), 1); // a car taken for a plane
+    QCOMPARE(matrix.at(1).toArray().at(2).toInt(), 1); // a car missed
+    QCOMPARE(matrix.at(2).toArray().at(1).toInt(), 1); // a car box on nothing
+}
+
+void TestCocoImporter::refusesBadFolders_data()
+{
+    QTest::addColumn<int>("breakage");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("missing image") << 0
+                                   << QStringLiteral("images[1] (id 2): image \"img2.png\" does not exist");
+    QTest::newRow("path escaping") << 1 << QStringLiteral("escapes the dataset folder");
+    QTest::newRow("name used twice") << 2 << QStringLiteral("the name \"plane\" is used by another category");
+    QTest::newRow("some probabilities") << 3 << QStringLiteral("3 of 4 boxes have probabilities");
+    QTest::newRow("unknown category")
+        << 4 << QStringLiteral("category_id 9 is not among the dataset's categories");
+}
+
+void TestCocoImporter::refusesBadFolders()
+{
+    QFETCH(int, breakage);
+    QFETCH(QString, expected);
+    QJsonObject annotations = instances();
+    QJsonArray results = predictions();
+    if (breakage == 0) {
+        QFile::remove(QDir(folder()).filePath(QStringLiteral("images/img2.png")));
+    } else if (breakage == 1) {
+        QJsonArray images = annotations.value(QStringLiteral("images")).toArray();
+        QJsonObject first = images.at(0).toObject();
+        first.insert(QStringLiteral("file_name"), QStringLiteral("../../secret.png"));
+        images.replace(0, first);
+        annotations.insert(QStringLiteral("images"), images);
+    } else if (breakage == 2) {
+        QJsonArray categories = annotations.value(QStringLiteral("categories")).toArray();
+        QJsonObject second = categories.at(1).toObject();
+        second.insert(QStringLiteral("name"), QStringLiteral("plane"));
+        categories.replace(1, second);
+        annotations.insert(QStringLiteral("categories"), categories);
+    } else if (breakage == 3) {
+        QJsonObject last = results.at(3).toObject();
+        last.remove(QStringLiteral("probabilities"));
+        results.replace(3, last);
+    } else {
+        QJsonObject last = results.at(3).toObject();
+        last.insert(QStringLiteral("category_id"), 9);
+        results.replace(3, last);
+    }
+    if (breakage != 0)
+        writeFolder(annotations, results);
+    const QString message = errorOf([this] { import(); });
+    QVERIFY2(message.contains(expected), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral(".json")), qPrintable(message));
+    QVERIFY(!QFile::exists(projectPath())); // nothing written
+}
+
+QTEST_MAIN(TestCocoImporter)
+#include "tst_cocoimporter.moc"

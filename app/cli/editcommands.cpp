@@ -6,6 +6,7 @@
 #include "dataset/sampletable.h"
 #include "edits/labelrepository.h"
 #include "export/classfolderexport.h"
+#include "export/detectionexports.h"
 #include "export/exports.h"
 #include "formats/csvreader.h"
 #include "storage/project.h"
@@ -171,6 +172,17 @@ int runExport(const QStringList &arguments)
         return Usage;
     }
     auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
+    if (project->task() == ProjectTask::Detection) {
+        if (!parser.isSet(QStringLiteral("suspects")) || parser.isSet(QStringLiteral("labels")) ||
+            parser.isSet(QStringLiteral("class-folders")) || parser.isSet(QStringLiteral("edits"))) {
+            printError(
+                QStringLiteral("loupe-cli export: a detection project exports --suspects FILE (the suspected "
+                               "annotation errors with their fixes) for now"));
+            return Usage;
+        }
+        exportAnnotationSuggestions(*project, parser.value(QStringLiteral("suspects")));
+        return Ok;
+    }
     const SampleTable table = loadSampleTable(*project);
     if (parser.isSet(QStringLiteral("suspects")))
         exportSuspects(table, suspectScoresOf(*project, table), parser.value(QStringLiteral("suspects")));

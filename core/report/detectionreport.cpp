@@ -1,5 +1,6 @@
 #include "report/detectionreport.h"
 
+#include "detection/annotationerrors.h"
 #include "detection/boxerrors.h"
 #include "detection/cocoevaluation.h"
 #include "detection/detectionconfusion.h"
@@ -8,6 +9,7 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
 #include <cmath>
 
 namespace loupe {
@@ -24,6 +26,7 @@ struct DetectionFigures
     BoxErrors errors;
     DetectionConfusion confusion;
     DetectionConfusionParams confusionParams;
+    std::vector<AnnotationSuggestion> suggestions; ///< strongest first, above 0.1
 };
 
 DetectionFigures figuresOf(Project &project)
@@ -41,6 +44,9 @@ DetectionFigures figuresOf(Project &project)
     figures.evaluation = CocoEvaluation::compute(figures.set);
     figures.errors = BoxErrors::classify(figures.set);
     figures.confusion = DetectionConfusion::compute(figures.set, figures.confusionParams);
+    const DetectionStore store(project.database());
+    figures.suggestions =
+        AnnotationErrors::find(figures.set, store.boxProbabilities(runId)).ranked(figures.set, 0.1);
     return figures;
 }
 
@@ -81,6 +87,35 @@ QJsonObject confusionJson(const DetectionFigures &figures)
             {QStringLiteral("matrix"), rows}};
 }
 
+/** How many suggestions of each kind score 0.5 or more, and the 20 strongest with their fixes. */
+QJsonObject suggestionsJson(const DetectionFigures &figures)
+{
+    QJsonObject counts;
+    for (int k = 1; k < kAnnotationIssues; ++k)
+        counts.insert(annotationIssueName(AnnotationIssue(k)), 0);
+    QJsonArray top;
+    for (const AnnotationSuggestion &s : figures.suggestions) {
+        if (s.score >= 0.5) {
+            const QString name = annotationIssueName(s.issue);
+            counts.insert(name, counts.value(name).toInt() + 1);
+        }
+        if (top.size() >= 20)
+            continue;
+        QJsonObject entry{{QStringLiteral("issue"), annotationIssueName(s.issue)},
+                          {QStringLiteral("score"), s.score},
+                          {QStringLiteral("image"), s.image}};
+        if (s.annotation >= 0)
+            entry.insert(QStringLiteral("annotation"), s.annotation);
+        if (s.newClass >= 0)
+            entry.insert(QStringLiteral("suggested_class"), figures.classes.value(s.newClass));
+        if (s.issue == AnnotationIssue::BadLocation || s.issue == AnnotationIssue::Overlooked)
+            entry.insert(QStringLiteral("suggested_box"),
+                         QJsonArray{s.newBox.x, s.newBox.y, s.newBox.width, s.newBox.height});
+        top.append(entry);
+    }
+    return {{QStringLiteral("scoring_0.5_or_more"), counts}, {QStringLiteral("strongest"), top}};
+}
+
 } // namespace
 
 QJsonObject detectionReportJson(Project &project)
@@ -115,6 +150,7 @@ QJsonObject detectionReportJson(Project &project)
     json.insert(QStringLiteral("per_class"), perClass);
     json.insert(QStringLiteral("box_errors"), errorsJson(figures.errors));
     json.insert(QStringLiteral("confusion"), confusionJson(figures));
+    json.insert(QStringLiteral("annotation_errors"), suggestionsJson(figures));
     return json;
 }
 
@@ -159,6 +195,14 @@ QString detectionReportText(Project &project)
     for (int t = 0; t < kBoxErrorTypes; ++t)
         text += QStringLiteral("  %1 %2\n").arg(boxErrorName(BoxError(t)), -16).arg(figures.errors.counts[t]);
     text += QStringLiteral("  %1 %2\n").arg(QStringLiteral("missed objects"), -16).arg(figures.errors.missed);
+    text += QStringLiteral("\nSuspected annotation errors (score >= 0.5; all of them: export --suspects):\n");
+    for (int k = 1; k < kAnnotationIssues; ++k) {
+        const auto issue = AnnotationIssue(k);
+        const auto count = std::count_if(
+            figures.suggestions.begin(), figures.suggestions.end(),
+            [issue](const AnnotationSuggestion &s) { return s.issue == issue && s.score >= 0.5; });
+        text += QStringLiteral("  %1 %2\n").arg(annotationIssueName(issue), -16).arg(count);
+    }
     return text;
 }
 

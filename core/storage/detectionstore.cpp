@@ -1,5 +1,6 @@
 #include "storage/detectionstore.h"
 
+#include "storage/arraystore.h"
 #include "storage/sqlitedatabase.h"
 
 namespace loupe {
@@ -81,6 +82,11 @@ std::vector<Detection> DetectionStore::predictions(int runId) const
              query.columnDouble(6)});
     }
     return result;
+}
+
+std::vector<float> DetectionStore::boxProbabilities(int runId) const
+{
+    return ArrayStore(m_db).readAll(runId, QStringLiteral("box_probabilities"));
 }
 
 DetectionSet DetectionStore::load(int runId) const

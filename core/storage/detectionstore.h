@@ -30,6 +30,9 @@ public:
     /** A run's predicted boxes, in box_index order. */
     std::vector<Detection> predictions(int runId) const;
 
+    /** A run's per-box class probabilities (boxes x classes, row-major); empty when it has none. */
+    std::vector<float> boxProbabilities(int runId) const;
+
     /**
      * Everything the metrics need: images, categories, the annotations and, when runId >= 0,
      * the run's predictions.

@@ -56,11 +56,12 @@ PlantedAnnotationErrors readKey(const QString &path, Project &project)
     for (const QJsonValue &value : truth.value(QStringLiteral("removed_objects")).toArray()) {
         const QJsonObject o = value.toObject();
         const QJsonArray b = o.value(QStringLiteral("bbox")).toArray();
-        key.removed.push_back({o.value(QStringLiteral("image_id")).toInteger() - 1,
-                               int(o.value(QStringLiteral("category_id")).toInteger() - 1),
-                               {b.at(0).toDouble(), b.at(1).toDouble(), b.at(2).toDouble(), b.at(3).toDouble()},
-                               0.0,
-                               false});
+        key.removed.push_back(
+            {o.value(QStringLiteral("image_id")).toInteger() - 1,
+             int(o.value(QStringLiteral("category_id")).toInteger() - 1),
+             {b.at(0).toDouble(), b.at(1).toDouble(), b.at(2).toDouble(), b.at(3).toDouble()},
+             0.0,
+             false});
     }
     return key;
 }
@@ -71,10 +72,12 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Annotation errors found against the detection demo's key."));
+    parser.setApplicationDescription(
+        QStringLiteral("Annotation errors found against the detection demo's key."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The detection demo's project."));
-    parser.addOption({QStringLiteral("truth"), QStringLiteral("The answer key (default: DATASET/../truth.json)."),
+    parser.addOption({QStringLiteral("truth"),
+                      QStringLiteral("The answer key (default: DATASET/../truth.json)."),
                       QStringLiteral("JSON")});
     parser.process(app);
     if (parser.positionalArguments().size() != 1)
@@ -89,19 +92,22 @@ int main(int argc, char *argv[])
         const DetectionSet set = store.load(run);
         const PlantedAnnotationErrors key = readKey(truth, *project);
         const CocoEvaluation coco = CocoEvaluation::compute(set);
-        std::printf("%lld images, %zu annotations (errors included), %zu predicted boxes: mAP %.3f, AP50 %.3f, "
-                    "AP75 %.3f\n\n",
-                    static_cast<long long>(set.images), set.annotations.size(), set.detections.size(), coco.map,
-                    coco.map50, coco.map75);
+        std::printf(
+            "%lld images, %zu annotations (errors included), %zu predicted boxes: mAP %.3f, AP50 %.3f, "
+            "AP75 %.3f\n\n",
+            static_cast<long long>(set.images), set.annotations.size(), set.detections.size(), coco.map,
+            coco.map50, coco.map75);
         const AnnotationErrors errors = AnnotationErrors::find(set, store.boxProbabilities(run));
-        std::printf("| error | planted / candidates | Loupe AP | score only AP | IoU only AP | Loupe P@n | score only "
+        std::printf("| error | planted / candidates | Loupe AP | score only AP | IoU only AP | Loupe P@n | "
+                    "score only "
                     "P@n | IoU only P@n |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (const AnnotationErrorQuality &q : AnnotationErrorQuality::measure(set, errors, key)) {
             std::printf("| %s | %lld / %lld | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |\n",
                         qPrintable(annotationIssueName(q.issue)), static_cast<long long>(q.planted),
                         static_cast<long long>(q.candidates), q.methods[0].averagePrecision,
-                        q.methods[1].averagePrecision, q.methods[2].averagePrecision, q.methods[0].precisionAtPlanted,
-                        q.methods[1].precisionAtPlanted, q.methods[2].precisionAtPlanted);
+                        q.methods[1].averagePrecision, q.methods[2].averagePrecision,
+                        q.methods[0].precisionAtPlanted, q.methods[1].precisionAtPlanted,
+                        q.methods[2].precisionAtPlanted);
         }
     } catch (const Error &error) {
         std::fprintf(stderr, "loupe-detection-quality: %s\n", qPrintable(error.message()));

@@ -114,27 +114,30 @@ int runDetectionDemo(const QCommandLineParser &parser)
     if (parser.isSet(QStringLiteral("scenes")))
         options.scenes = parser.value(QStringLiteral("scenes")).toInt(&scenesOk);
     if (!seedOk || !scenesOk || options.scenes < 10) {
-        printError(QStringLiteral("loupe-cli demo --detection: --seed takes a non-negative integer, --scenes one of "
-                                  "10 or more"));
+        printError(
+            QStringLiteral("loupe-cli demo --detection: --seed takes a non-negative integer, --scenes one of "
+                           "10 or more"));
         return Usage;
     }
     auto progress = stderrProgress();
     QElapsedTimer timer;
     timer.start();
-    const DetectionDemoResult result = buildDetectionDemo(parser.positionalArguments().at(0), options, *progress);
-    printError(QStringLiteral("\nDetection demo ready in %1 s: %2 scenes, %3 objects, %4 annotations as given "
-                              "(planted: %5 overlooked, %6 wrong class, %7 badly placed, %8 spurious), %9 predicted "
-                              "boxes.\nProject: %10")
-                   .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1)
-                   .arg(result.images)
-                   .arg(result.objects)
-                   .arg(result.annotations)
-                   .arg(result.planted[int(AnnotationIssue::Overlooked)])
-                   .arg(result.planted[int(AnnotationIssue::WrongClass)])
-                   .arg(result.planted[int(AnnotationIssue::BadLocation)])
-                   .arg(result.planted[int(AnnotationIssue::Spurious)])
-                   .arg(result.predictedBoxes)
-                   .arg(result.projectPath));
+    const DetectionDemoResult result =
+        buildDetectionDemo(parser.positionalArguments().at(0), options, *progress);
+    printError(
+        QStringLiteral("\nDetection demo ready in %1 s: %2 scenes, %3 objects, %4 annotations as given "
+                       "(planted: %5 overlooked, %6 wrong class, %7 badly placed, %8 spurious), %9 predicted "
+                       "boxes.\nProject: %10")
+            .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1)
+            .arg(result.images)
+            .arg(result.objects)
+            .arg(result.annotations)
+            .arg(result.planted[int(AnnotationIssue::Overlooked)])
+            .arg(result.planted[int(AnnotationIssue::WrongClass)])
+            .arg(result.planted[int(AnnotationIssue::BadLocation)])
+            .arg(result.planted[int(AnnotationIssue::Spurious)])
+            .arg(result.predictedBoxes)
+            .arg(result.projectPath));
     return Ok;
 }
 
@@ -148,10 +151,11 @@ int runDemo(const QStringList &arguments)
                        "and embeddings from a "
                        "small MLP trained here) and the project DIR/fashion-mnist.loupe."));
     parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("Where to build the demo."));
-    parser.addOption({QStringLiteral("detection"),
-                      QStringLiteral("Build the object-detection demo instead: scenes of Fashion-MNIST items, "
-                                     "planted annotation errors (DIR/dataset/truth.json) and a sliding-window "
-                                     "detector trained here; the project is DIR/detection.loupe.")});
+    parser.addOption(
+        {QStringLiteral("detection"),
+         QStringLiteral("Build the object-detection demo instead: scenes of Fashion-MNIST items, "
+                        "planted annotation errors (DIR/dataset/truth.json) and a sliding-window "
+                        "detector trained here; the project is DIR/detection.loupe.")});
     parser.addOption({QStringLiteral("scenes"),
                       QStringLiteral("With --detection: the number of scenes (default %1).")
                           .arg(DetectionDemoOptions().scenes),

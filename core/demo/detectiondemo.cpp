@@ -29,9 +29,9 @@ constexpr int kItemSide = 28;
 
 QStringList categoryNames()
 {
-    return {QStringLiteral("T-shirt/top"), QStringLiteral("Trouser"),  QStringLiteral("Pullover"),
-            QStringLiteral("Dress"),       QStringLiteral("Coat"),     QStringLiteral("Sandal"),
-            QStringLiteral("Shirt"),       QStringLiteral("Sneaker"),  QStringLiteral("Bag"),
+    return {QStringLiteral("T-shirt/top"), QStringLiteral("Trouser"), QStringLiteral("Pullover"),
+            QStringLiteral("Dress"),       QStringLiteral("Coat"),    QStringLiteral("Sandal"),
+            QStringLiteral("Shirt"),       QStringLiteral("Sneaker"), QStringLiteral("Bag"),
             QStringLiteral("Ankle boot")};
 }
 
@@ -46,9 +46,10 @@ Items readItems(const QString &folder)
     const QDir dir(folder);
     Items items{readIdxFile(dir.filePath(QStringLiteral("train-images-idx3-ubyte.gz"))),
                 readIdxFile(dir.filePath(QStringLiteral("train-labels-idx1-ubyte.gz")))};
-    if (items.images.dims.size() != 3 || items.images.dims[1] != kItemSide || items.images.dims[2] != kItemSide ||
-        items.labels.dims.at(0) != items.images.dims[0])
-        throw Error(QStringLiteral("%1: expected Fashion-MNIST's 28 x 28 training images and their labels").arg(folder));
+    if (items.images.dims.size() != 3 || items.images.dims[1] != kItemSide ||
+        items.images.dims[2] != kItemSide || items.labels.dims.at(0) != items.images.dims[0])
+        throw Error(QStringLiteral("%1: expected Fashion-MNIST's 28 x 28 training images and their labels")
+                        .arg(folder));
     return items;
 }
 
@@ -86,7 +87,8 @@ std::vector<std::vector<FoundBox>> crossFittedBoxes(const std::vector<Scene> &sc
 
     std::vector<std::vector<FoundBox>> found(scenes.size());
     for (int f = 0; f < options.folds; ++f) {
-        progress.setStep(QStringLiteral("Training the detector, fold %1 of %2").arg(f + 1).arg(options.folds));
+        progress.setStep(
+            QStringLiteral("Training the detector, fold %1 of %2").arg(f + 1).arg(options.folds));
         std::vector<const Scene *> training;
         std::vector<std::vector<Annotation>> trainingAnnotations;
         for (size_t s = 0; s < scenes.size(); ++s) {
@@ -141,7 +143,8 @@ void writeJson(const QString &path, const QJsonDocument &document)
 }
 
 /** annotations.json: the scenes and the annotations as given (errors included), ids from 1. */
-void writeAnnotations(const QDir &dataset, const std::vector<Scene> &scenes, const std::vector<Annotation> &given)
+void writeAnnotations(const QDir &dataset, const std::vector<Scene> &scenes,
+                      const std::vector<Annotation> &given)
 {
     QJsonArray images, annotations, categories;
     for (size_t s = 0; s < scenes.size(); ++s)

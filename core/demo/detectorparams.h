@@ -21,10 +21,10 @@ struct DetectorParams
      */
     bool nmsPerClass = false;
     int maxPerImage = 100;
-    double positiveIou = 0.5;   ///< a training window this close to an object's square is that object
-    double negativeIou = 0.25;  ///< one farther than this from every object's square is background
+    double positiveIou = 0.5;          ///< a training window this close to an object's square is that object
+    double negativeIou = 0.25;         ///< one farther than this from every object's square is background
     double negativesPerPositive = 4.0; ///< background windows kept per object window in a training scene
-    int negativesPerScene = 8;  ///< and at least this many
+    int negativesPerScene = 8;         ///< and at least this many
     MlpParams model;
 };
 

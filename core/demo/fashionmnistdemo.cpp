@@ -344,9 +344,8 @@ DemoResult buildFashionMnistDemo(const QString &directory, const DemoOptions &op
     result.samples = qint64(images.size());
     const std::vector<int> labels = noisyLabels(images, options.noiseRate, rng, result.flipped);
     std::vector<std::vector<uint8_t>> degradedPixels;
-    const std::vector<bool> degraded =
-        degradeImages(images, options.degradation, options.degradedRate, options.degradedStrength,
-                      options.seed, degradedPixels);
+    const std::vector<bool> degraded = degradeImages(images, options.degradation, options.degradedRate,
+                                                     options.degradedStrength, options.seed, degradedPixels);
     result.degraded = std::count(degraded.begin(), degraded.end(), true);
 
     progress.setStep(QStringLiteral("Writing %1 images").arg(images.size()));

@@ -49,7 +49,8 @@ Scene SceneComposer::background()
     for (int y = 0; y < scene.height; ++y) {
         for (int x = 0; x < scene.width; ++x) {
             const double value = base + amplitude * (0.5 + 0.5 * (cx * x + cy * y)) + noise(noiseStream);
-            scene.pixels[size_t(y) * size_t(scene.width) + size_t(x)] = uint8_t(std::clamp(value, 0.0, 255.0));
+            scene.pixels[size_t(y) * size_t(scene.width) + size_t(x)] =
+                uint8_t(std::clamp(value, 0.0, 255.0));
         }
     }
     return scene;
@@ -75,9 +76,11 @@ void SceneComposer::place(Scene &scene, const SceneItem &item)
         return; // an empty item: nothing to place
     for (int attempt = 0; attempt < 30; ++attempt) {
         const int ox = uniformInt(0, scene.width - side), oy = uniformInt(0, scene.height - side);
-        const Box box{double(ox + left), double(oy + top), double(right - left + 1), double(bottom - top + 1)};
-        const bool clear = std::none_of(scene.objects.begin(), scene.objects.end(),
-                                        [&](const Annotation &o) { return iou(box, o.box) > m_params.maxOverlap; });
+        const Box box{double(ox + left), double(oy + top), double(right - left + 1),
+                      double(bottom - top + 1)};
+        const bool clear = std::none_of(scene.objects.begin(), scene.objects.end(), [&](const Annotation &o) {
+            return iou(box, o.box) > m_params.maxOverlap;
+        });
         if (!clear)
             continue;
         for (int y = 0; y < side; ++y) {

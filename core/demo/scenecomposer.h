@@ -20,14 +20,14 @@ struct Scene
 {
     int width = 0;
     int height = 0;
-    std::vector<uint8_t> pixels; ///< row-major grayscale
+    std::vector<uint8_t> pixels;     ///< row-major grayscale
     std::vector<Annotation> objects; ///< image index left 0: the caller numbers scenes
 };
 
 /** How scenes are composed (SceneComposer). */
 struct SceneParams
 {
-    int side = 96;        ///< scenes are side x side
+    int side = 96; ///< scenes are side x side
     int minItems = 1;
     int maxItems = 4;
     int minItemSide = 20; ///< an item is scaled to a square of this to maxItemSide pixels

@@ -16,7 +16,8 @@ namespace {
 constexpr int kSide = 28;
 constexpr int kFeatures = kSide * kSide;
 
-/** The square window of side around the box's centre, shifted by jitter (fractions of side), inside the scene. */
+/** The square window of side around the box's centre, shifted by jitter (fractions of side), inside the
+ * scene. */
 Box squareAround(const Box &box, double side, double jx, double jy, const Scene &scene)
 {
     side = std::min(side, double(std::min(scene.width, scene.height)));
@@ -32,7 +33,8 @@ SlidingWindowDetector::SlidingWindowDetector(int categories, DetectorParams para
 {
 }
 
-void SlidingWindowDetector::addWindow(const Scene &scene, const Box &square, std::vector<float> &features) const
+void SlidingWindowDetector::addWindow(const Scene &scene, const Box &square,
+                                      std::vector<float> &features) const
 {
     const cv::Mat image(scene.height, scene.width, CV_8UC1, const_cast<uint8_t *>(scene.pixels.data()));
     const cv::Rect rect(int(square.x), int(square.y), int(square.width), int(square.height));
@@ -80,9 +82,10 @@ void SlidingWindowDetector::fit(const std::vector<const Scene *> &scenes,
         }
         // Background windows, m_params.negativesPerPositive times the positives (at least negativesPerScene).
         std::shuffle(negatives.begin(), negatives.end(), rng);
-        const auto keep = std::min<qint64>(qint64(negatives.size()),
-                                           std::max<qint64>(m_params.negativesPerScene,
-                                                            qint64(m_params.negativesPerPositive * double(positives))));
+        const auto keep =
+            std::min<qint64>(qint64(negatives.size()),
+                             std::max<qint64>(m_params.negativesPerScene,
+                                              qint64(m_params.negativesPerPositive * double(positives))));
         for (qint64 k = 0; k < keep; ++k) {
             addWindow(scene, negatives[size_t(k)], features);
             labels.push_back(background);
@@ -112,7 +115,8 @@ Box SlidingWindowDetector::tightened(const Scene &scene, const Box &window) cons
     const int x0 = int(window.x), y0 = int(window.y), side = int(window.width);
     std::vector<uint8_t> border;
     for (int i = 0; i < side; ++i) {
-        for (const auto &[x, y] : {std::pair{x0 + i, y0}, {x0 + i, y0 + side - 1}, {x0, y0 + i}, {x0 + side - 1, y0 + i}})
+        for (const auto &[x, y] :
+             {std::pair{x0 + i, y0}, {x0 + i, y0 + side - 1}, {x0, y0 + i}, {x0 + side - 1, y0 + i}})
             border.push_back(scene.pixels[size_t(y) * size_t(scene.width) + size_t(x)]);
     }
     std::nth_element(border.begin(), border.begin() + qsizetype(border.size() / 2), border.end());
@@ -160,7 +164,8 @@ std::vector<FoundBox> SlidingWindowDetector::detect(const Scene &scene) const
 
 std::vector<FoundBox> suppressOverlaps(std::vector<FoundBox> boxes, double maxIou, int keep, bool perClass)
 {
-    std::stable_sort(boxes.begin(), boxes.end(), [](const FoundBox &a, const FoundBox &b) { return a.score > b.score; });
+    std::stable_sort(boxes.begin(), boxes.end(),
+                     [](const FoundBox &a, const FoundBox &b) { return a.score > b.score; });
     std::vector<FoundBox> kept;
     for (FoundBox &box : boxes) {
         const bool overlaps = std::any_of(kept.begin(), kept.end(), [&](const FoundBox &k) {

@@ -25,8 +25,8 @@ public:
     SlidingWindowDetector(int categories, DetectorParams params);
 
     /** Trains on scenes and their annotations (parallel lists). Throws Cancelled. */
-    void fit(const std::vector<const Scene *> &scenes, const std::vector<std::vector<Annotation>> &annotations,
-             Progress &progress);
+    void fit(const std::vector<const Scene *> &scenes,
+             const std::vector<std::vector<Annotation>> &annotations, Progress &progress);
 
     std::vector<FoundBox> detect(const Scene &scene) const;
 

@@ -23,5 +23,6 @@ int runImportRun(const QStringList &arguments);
 int runCompare(const QStringList &arguments);
 int runDemoRetrain(const QStringList &arguments);
 int runRelabelCsv(const QStringList &arguments);
+int runEditBoxes(const QStringList &arguments);
 
 } // namespace loupe::cli

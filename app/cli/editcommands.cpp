@@ -6,6 +6,7 @@
 #include "dataset/sampletable.h"
 #include "edits/labelrepository.h"
 #include "export/classfolderexport.h"
+#include "export/cocoexport.h"
 #include "export/detectionexports.h"
 #include "export/exports.h"
 #include "formats/csvreader.h"
@@ -160,28 +161,40 @@ int runExport(const QStringList &arguments)
         {QStringLiteral("edits"),
          QStringLiteral("Write the edit log (time,user,source,id,kind,old,new,note), oldest first."),
          QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("coco"),
+                      QStringLiteral("Detection: write the boxes as they are now as a COCO instances file."),
+                      QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("symlink"),
                       QStringLiteral("With --class-folders: link to the images instead of copying them.")});
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("export"), arguments, 1, exitCode))
         return exitCode;
     if (!parser.isSet(QStringLiteral("suspects")) && !parser.isSet(QStringLiteral("labels")) &&
-        !parser.isSet(QStringLiteral("class-folders")) && !parser.isSet(QStringLiteral("edits"))) {
-        printError(QStringLiteral(
-            "loupe-cli export: give --suspects FILE, --labels FILE, --edits FILE or --class-folders DIR"));
+        !parser.isSet(QStringLiteral("class-folders")) && !parser.isSet(QStringLiteral("edits")) &&
+        !parser.isSet(QStringLiteral("coco"))) {
+        printError(QStringLiteral("loupe-cli export: give --suspects FILE, --labels FILE, --edits FILE, "
+                                  "--class-folders DIR or --coco FILE"));
         return Usage;
     }
     auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
     if (project->task() == ProjectTask::Detection) {
-        if (!parser.isSet(QStringLiteral("suspects")) || parser.isSet(QStringLiteral("labels")) ||
-            parser.isSet(QStringLiteral("class-folders")) || parser.isSet(QStringLiteral("edits"))) {
+        if (parser.isSet(QStringLiteral("labels")) || parser.isSet(QStringLiteral("class-folders"))) {
             printError(
-                QStringLiteral("loupe-cli export: a detection project exports --suspects FILE (the suspected "
-                               "annotation errors with their fixes) for now"));
+                QStringLiteral("loupe-cli export: a detection project exports --suspects FILE (annotation "
+                               "errors with their fixes), --coco FILE and --edits FILE"));
             return Usage;
         }
-        exportAnnotationSuggestions(*project, parser.value(QStringLiteral("suspects")));
+        if (parser.isSet(QStringLiteral("suspects")))
+            exportAnnotationSuggestions(*project, parser.value(QStringLiteral("suspects")));
+        if (parser.isSet(QStringLiteral("coco")))
+            exportCoco(*project, parser.value(QStringLiteral("coco")));
+        if (parser.isSet(QStringLiteral("edits")))
+            exportBoxEditLog(*project, parser.value(QStringLiteral("edits")));
         return Ok;
+    }
+    if (parser.isSet(QStringLiteral("coco"))) {
+        printError(QStringLiteral("loupe-cli export: --coco needs a detection project"));
+        return Usage;
     }
     const SampleTable table = loadSampleTable(*project);
     if (parser.isSet(QStringLiteral("suspects")))

@@ -18,23 +18,26 @@ const char *const kUsage = R"(Usage: loupe-cli COMMAND [OPTIONS] ARGS
 Find what is wrong with a vision model's data.
 
 Commands:
-  import DIR -o PROJECT     Import a Loupe folder or class-folder tree into a new project
+  import DIR -o PROJECT     Import a Loupe folder, a class-folder tree or a COCO folder (detection)
   import-run PROJECT DIR --name NAME
                             Add another model run (e.g. retrained) for the same samples
   compare PROJECT RUN_A RUN_B [--json]
                             What changed between two runs: metrics, clusters, fixed and regressed
   report PROJECT [--json] [--html FILE]
                             Classification report and confusion matrix, per split; or a shareable HTML page
-  export PROJECT --suspects FILE | --labels FILE | --class-folders DIR
-                            Export the most suspicious labels, the current labels, or a class-folder tree
+  export PROJECT --suspects FILE | --labels FILE | --class-folders DIR | --coco FILE
+                            Export the most suspicious labels (detection: annotation errors with fixes),
+                            the current labels, a class-folder tree, or the boxes as COCO JSON
   relabel PROJECT ID CLASS  Change one sample's label (with --note TEXT)
   relabel-csv PROJECT FILE  Apply the labels of an id,label CSV in one transaction
+  edit-boxes PROJECT --suggestions FILE | --undo N
+                            Detection: apply the suggested box fixes (relabel, move, delete, add), or undo
   analyze PROJECT           Find label issues, failure clusters, the 2-D map, duplicates (--only STEPS)
   similar PROJECT --id ID   Samples most like one sample or a set (--ids FILE), for targeted collection
   duplicates PROJECT        Exact and near duplicates, train/test leaks, broken images
   query PROJECT "WHERE ..." Samples matching a read-only SQL condition over sample_view
   bench PROJECT             Time every analysis step on a copy of PROJECT (medians, peak memory)
-  demo DIR                  Build the Fashion-MNIST demo dataset and project in DIR
+  demo DIR [--detection]    Build the Fashion-MNIST demo (or the detection demo) dataset and project in DIR
   demo-retrain PROJECT DIR  Retrain the demo model on the corrected labels, as a run folder for import-run
   synth DIR                 Write a synthetic dataset folder (for scale tests)
 
@@ -113,6 +116,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("compare"), runCompare},
         {QStringLiteral("demo-retrain"), runDemoRetrain},
         {QStringLiteral("relabel-csv"), runRelabelCsv},
+        {QStringLiteral("edit-boxes"), runEditBoxes},
     };
     const auto it = commands.find(command);
     if (it == commands.end()) {

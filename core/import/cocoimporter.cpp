@@ -119,6 +119,8 @@ void writeImages(const CocoDataset &dataset, const MetadataLayout &layout, Sqlit
     }
     auto insertMetadata =
         db.prepare(metadataSql + QStringLiteral(") VALUES (") + placeholders + QStringLiteral(")"));
+    auto insertSize =
+        db.prepare(QStringLiteral("INSERT INTO image_sizes(sample_index, width, height) VALUES (?, ?, ?)"));
     std::vector<QString> values(size_t(layout.columns.size()));
     for (size_t i = 0; i < dataset.images.size(); ++i) {
         const CocoImage &image = dataset.images[i];
@@ -142,6 +144,8 @@ void writeImages(const CocoDataset &dataset, const MetadataLayout &layout, Sqlit
         for (int m = 0; m < layout.columns.size(); ++m)
             bindMetadataValue(insertMetadata, m + 2, layout.columns.at(m), values[size_t(m)]);
         insertMetadata.execute();
+        if (image.width > 0 && image.height > 0)
+            insertSize.bind(1, qint64(i)).bind(2, image.width).bind(3, image.height).execute();
         if ((i & 0xfff) == 0) {
             progress.throwIfCancelled();
             progress.setProgress(qint64(i), qint64(dataset.images.size()));

@@ -240,13 +240,21 @@ ALTER TABLE clusters ADD COLUMN rank INTEGER;
 )sql";
 
 // Version 8: object detection. A project's task is project_info.task ("classification" when
-// absent, or "detection"). In a detection project a sample is an image (its label NULL), its
-// annotated objects are rows of `boxes` and a run's predicted boxes rows of `predicted_boxes`
+// absent, or "detection"). In a detection project a sample is an image (its label NULL, its
+// size in image_sizes), its annotated objects are rows of `boxes` (ids never reused, so an
+// undone deletion gets its id back) and a run's predicted boxes rows of `predicted_boxes`
 // (per-box class probabilities and embeddings, when given, are run arrays with one row per
-// box_index). x, y, width and height are pixels, COCO's [x, y, width, height].
+// box_index). x, y, width and height are pixels, COCO's [x, y, width, height]. Every change
+// to a box is a row of the append-only audit trail box_edits.
 const char *const kSchemaV8 = R"sql(
+CREATE TABLE image_sizes (
+    sample_index INTEGER PRIMARY KEY REFERENCES samples(sample_index),
+    width        INTEGER NOT NULL CHECK (width > 0),
+    height       INTEGER NOT NULL CHECK (height > 0)
+);
+
 CREATE TABLE boxes (
-    box_id       INTEGER PRIMARY KEY,
+    box_id       INTEGER PRIMARY KEY AUTOINCREMENT,
     sample_index INTEGER NOT NULL REFERENCES samples(sample_index),
     class_index  INTEGER NOT NULL REFERENCES classes(class_index),
     x            REAL NOT NULL,
@@ -273,6 +281,27 @@ CREATE TABLE predicted_boxes (
     PRIMARY KEY (run_id, box_index)
 ) WITHOUT ROWID;
 CREATE INDEX predicted_boxes_by_sample ON predicted_boxes(run_id, sample_index);
+
+CREATE TABLE box_edits (
+    edit_id      INTEGER PRIMARY KEY,
+    box_id       INTEGER NOT NULL,
+    action       TEXT NOT NULL CHECK (action IN ('add', 'delete', 'relabel', 'move')),
+    sample_index INTEGER NOT NULL REFERENCES samples(sample_index),
+    old_class    INTEGER,
+    new_class    INTEGER,
+    old_x REAL, old_y REAL, old_width REAL, old_height REAL,
+    new_x REAL, new_y REAL, new_width REAL, new_height REAL,
+    time         TEXT NOT NULL,
+    note         TEXT NOT NULL DEFAULT '',
+    source       TEXT NOT NULL DEFAULT '',
+    user         TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX box_edits_by_box ON box_edits(box_id);
+
+CREATE TRIGGER box_edits_are_never_deleted BEFORE DELETE ON box_edits
+BEGIN SELECT RAISE(ABORT, 'box_edits is an audit trail: rows are never deleted'); END;
+CREATE TRIGGER box_edits_are_never_changed BEFORE UPDATE ON box_edits
+BEGIN SELECT RAISE(ABORT, 'box_edits is an audit trail: rows are never changed'); END;
 )sql";
 
 bool hasTable(SqliteDatabase &db, const QString &name)

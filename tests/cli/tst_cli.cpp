@@ -58,6 +58,7 @@ private Q_SLOTS:
     void benchTimesStepsAndLeavesProjectAlone();
     void relabelCsvIsOneTransaction();
     void importRunThenCompare();
+    void detectionImportReportFixAndExport();
 
 private:
     QTemporaryDir m_dir;
@@ -374,6 +375,89 @@ void TestCli::importRunThenCompare()
     r = runCli({QStringLiteral("compare"), project, QStringLiteral("model"), QStringLiteral("nope")});
     QCOMPARE(r.exitCode, 1);
     QVERIFY(r.err.contains(QStringLiteral("no run named \"nope\"")));
+}
+
+void TestCli::detectionImportReportFixAndExport()
+{
+    // A COCO folder: two images, a plane found, a car taken for a plane, a car box on nothing.
+    const QDir folder(m_dir.filePath(QStringLiteral("coco")));
+    QVERIFY(folder.mkpath(QStringLiteral("images")));
+    for (const char *name : {"a.png", "b.png"}) {
+        QFile image(folder.filePath(QStringLiteral("images/") + QLatin1String(name)));
+        QVERIFY(image.open(QIODevice::WriteOnly));
+        image.write("x");
+    }
+    const auto write = [&](const QString &name, const QByteArray &text) {
+        QFile file(folder.filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(text);
+    };
+    write(QStringLiteral("annotations.json"),
+          R"({"images": [{"id": 1, "file_name": "a.png", "width": 64, "height": 48},
+                         {"id": 2, "file_name": "b.png", "width": 64, "height": 48}],
+              "categories": [{"id": 1, "name": "plane"}, {"id": 2, "name": "car"}],
+              "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [2, 2, 20, 20]},
+                              {"id": 2, "image_id": 1, "category_id": 2, "bbox": [30, 10, 20, 20]}]})");
+    write(QStringLiteral("predictions.json"),
+          R"([{"image_id": 1, "category_id": 1, "bbox": [2, 2, 20, 20], "score": 0.9},
+              {"image_id": 1, "category_id": 1, "bbox": [30, 10, 20, 20], "score": 0.8},
+              {"image_id": 2, "category_id": 2, "bbox": [10, 10, 20, 20], "score": 0.7}])");
+    const QString project = m_dir.filePath(QStringLiteral("detection.loupe"));
+    Result r = runCli({QStringLiteral("import"), folder.path(), QStringLiteral("-o"), project});
+    QCOMPARE(r.exitCode, 0);
+    const QString said = r.out + r.err;
+    QVERIFY2(said.contains(QStringLiteral("2 images, 2 annotated boxes, 3 predicted boxes")),
+             qPrintable(said));
+
+    r = runCli({QStringLiteral("report"), project, QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(json.value(QStringLiteral("task")).toString(), QStringLiteral("detection"));
+    QCOMPARE(json.value(QStringLiteral("map")).toDouble(), 0.5); // plane found (AP 1), car never (AP 0)
+    QCOMPARE(
+        json.value(QStringLiteral("box_errors")).toObject().value(QStringLiteral("classification")).toInt(),
+        1);
+    QVERIFY(runCli({QStringLiteral("report"), project, QStringLiteral("--html"),
+                    m_dir.filePath(QStringLiteral("r.html"))})
+                .err.contains(QStringLiteral("covers classification projects")));
+
+    const QString suspects = m_dir.filePath(QStringLiteral("box-suspects.csv"));
+    QCOMPARE(runCli({QStringLiteral("export"), project, QStringLiteral("--suspects"), suspects}).exitCode, 0);
+    r = runCli({QStringLiteral("edit-boxes"), project, QStringLiteral("--suggestions"), suspects,
+                QStringLiteral("--issues"), QStringLiteral("wrong_class,overlooked"),
+                QStringLiteral("--min-score"), QStringLiteral("0.5")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("Applied 2 fixes: 1 relabelled, 0 moved, 0 deleted, 1 added")),
+             qPrintable(r.err));
+    r = runCli({QStringLiteral("report"), project, QStringLiteral("--json")});
+    QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("map")).toDouble(), 1.0);
+
+    const QString coco = m_dir.filePath(QStringLiteral("fixed.json"));
+    const QString edits = m_dir.filePath(QStringLiteral("box-edits.csv"));
+    QCOMPARE(runCli({QStringLiteral("export"), project, QStringLiteral("--coco"), coco,
+                     QStringLiteral("--edits"), edits})
+                 .exitCode,
+             0);
+    QFile cocoFile(coco);
+    QVERIFY(cocoFile.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(cocoFile.readAll())
+                 .object()
+                 .value(QStringLiteral("annotations"))
+                 .toArray()
+                 .size(),
+             3);
+    QFile editLog(edits);
+    QVERIFY(editLog.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(editLog.readAll()).count(QLatin1Char('\n')), 3); // header and two edits
+
+    QCOMPARE(runCli({QStringLiteral("edit-boxes"), project, QStringLiteral("--undo"), QStringLiteral("2")})
+                 .exitCode,
+             0);
+    r = runCli({QStringLiteral("report"), project, QStringLiteral("--json")});
+    QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("map")).toDouble(), 0.5);
+    QCOMPARE(runCli({QStringLiteral("edit-boxes"), project, QStringLiteral("--undo"), QStringLiteral("9")})
+                 .exitCode,
+             2);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

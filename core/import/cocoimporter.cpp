@@ -111,14 +111,7 @@ void writeImages(const CocoDataset &dataset, const MetadataLayout &layout, Sqlit
 {
     auto insertSample = db.prepare(QStringLiteral("INSERT INTO samples(sample_index, id, image, label, "
                                                   "original_label, split) VALUES (?, ?, ?, NULL, NULL, ?)"));
-    QString metadataSql = QStringLiteral("INSERT INTO sample_metadata(sample_index");
-    QString placeholders = QStringLiteral("?");
-    for (const MetadataColumn &column : layout.columns) {
-        metadataSql += QStringLiteral(", ") + quoteSqlIdentifier(column.name);
-        placeholders += QStringLiteral(", ?");
-    }
-    auto insertMetadata =
-        db.prepare(metadataSql + QStringLiteral(") VALUES (") + placeholders + QStringLiteral(")"));
+    auto insertMetadata = prepareMetadataInsert(db, layout.columns);
     auto insertSize =
         db.prepare(QStringLiteral("INSERT INTO image_sizes(sample_index, width, height) VALUES (?, ?, ?)"));
     std::vector<QString> values(size_t(layout.columns.size()));

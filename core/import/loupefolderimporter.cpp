@@ -234,14 +234,7 @@ void writeSamples(const QString &folder, const SamplesScan &scan, SqliteDatabase
     const SamplesLayout &layout = scan.layout;
     auto insertSample = db.prepare(QStringLiteral("INSERT INTO samples(sample_index, id, image, label, "
                                                   "original_label, split) VALUES (?, ?, ?, ?, ?, ?)"));
-    QString metadataSql = QStringLiteral("INSERT INTO sample_metadata(sample_index");
-    QString placeholders = QStringLiteral("?");
-    for (const MetadataColumn &column : layout.metadata) {
-        metadataSql += QStringLiteral(", ") + quoteSqlIdentifier(column.name);
-        placeholders += QStringLiteral(", ?");
-    }
-    auto insertMetadata =
-        db.prepare(metadataSql + QStringLiteral(") VALUES (") + placeholders + QStringLiteral(")"));
+    auto insertMetadata = prepareMetadataInsert(db, layout.metadata);
 
     CsvReader reader(QDir(folder).filePath(kSamplesFile));
     std::vector<QString> fields;

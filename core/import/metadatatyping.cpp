@@ -1,6 +1,7 @@
 #include "import/metadatatyping.h"
 
-#include "storage/sqlitestatement.h"
+#include "common/sqlidentifier.h"
+#include "storage/sqlitedatabase.h"
 
 namespace loupe {
 
@@ -18,6 +19,17 @@ void widenMetadataType(MetadataColumn &column, const QString &value)
     value.toDouble(&ok);
     if (!ok)
         column.type = MetadataColumn::Type::Text;
+}
+
+SqliteStatement prepareMetadataInsert(SqliteDatabase &db, const QList<MetadataColumn> &columns)
+{
+    QString sql = QStringLiteral("INSERT INTO sample_metadata(sample_index");
+    QString placeholders = QStringLiteral("?");
+    for (const MetadataColumn &column : columns) {
+        sql += QStringLiteral(", ") + quoteSqlIdentifier(column.name);
+        placeholders += QStringLiteral(", ?");
+    }
+    return db.prepare(sql + QStringLiteral(") VALUES (") + placeholders + QStringLiteral(")"));
 }
 
 void bindMetadataValue(SqliteStatement &insert, int index, const MetadataColumn &column, const QString &value)

@@ -34,6 +34,7 @@
 
 #include "storage/runarrays.h"
 #include "analysis/quality/duplicateimagescan.h"
+#include "errorof.h"
 #include "common/error.h"
 #include "common/progress.h"
 #include "dataset/sampletable.h"
@@ -49,6 +50,8 @@
 using loupe::DuplicateImageScan;
 using loupe::ImageFacts;
 using loupe::Project;
+
+using loupe::test::errorOf;
 
 namespace {
 
@@ -338,16 +341,6 @@ QByteArray fileHash(const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
-}
-
-QString errorOf(const std::function<void()> &action)
-{
-    try {
-        action();
-    } catch (const loupe::Error &error) {
-        return error.message();
-    }
-    return {};
 }
 
 /** Each row's cells joined by '|', NULL as "NULL". */
@@ -1162,3 +1155,4 @@ void TestBadInput::busyProjectWaitsThenReports()
 QTEST_APPLESS_MAIN(TestBadInput)
 
 #include "tst_badinput.moc"
+

@@ -5,6 +5,7 @@
 // with nothing written.
 
 #include "common/error.h"
+#include "errorof.h"
 #include "common/progress.h"
 #include "export/detectionexports.h"
 #include "import/datasetimport.h"
@@ -23,6 +24,7 @@
 #include <QtTest>
 
 using namespace loupe;
+using loupe::test::errorOf;
 
 namespace {
 
@@ -75,16 +77,6 @@ void writeJson(const QString &path, const QJsonDocument &document)
     QFile file(path);
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(document.toJson());
-}
-
-QString errorOf(const std::function<void()> &action)
-{
-    try {
-        action();
-    } catch (const Error &error) {
-        return error.message();
-    }
-    return {};
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 // and one bad file per problem, each refused with the file, line and entry named.
 
 #include "common/error.h"
+#include "errorof.h"
 #include "common/progress.h"
 #include "formats/cocoreader.h"
 #include "formats/jsonstream.h"
@@ -12,6 +13,7 @@
 #include <QtTest>
 
 using namespace loupe;
+using loupe::test::errorOf;
 
 namespace {
 
@@ -48,16 +50,6 @@ struct Fixture
         return file.fileName();
     }
 };
-
-QString errorOf(const std::function<void()> &action)
-{
-    try {
-        action();
-    } catch (const Error &error) {
-        return error.message();
-    }
-    return {};
-}
 
 } // namespace
 

@@ -1,6 +1,7 @@
 // Project files: creation, identity checks, migration, read-only opening.
 
 #include "common/error.h"
+#include "errorof.h"
 #include "edits/labelrepository.h"
 #include "fixturedataset.h"
 #include "storage/analysisstore.h"
@@ -15,6 +16,7 @@
 #include <QtTest>
 
 using namespace loupe;
+using loupe::test::errorOf;
 
 namespace {
 
@@ -23,16 +25,6 @@ QByteArray fileHash(const QString &path)
     QFile file(path);
     file.open(QIODevice::ReadOnly);
     return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
-}
-
-QString errorOf(const std::function<void()> &action)
-{
-    try {
-        action();
-    } catch (const Error &error) {
-        return error.message();
-    }
-    return {};
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 // refuses to be rewritten; the COCO export writes the boxes as they are now and reads back.
 
 #include "common/error.h"
+#include "errorof.h"
 #include "common/progress.h"
 #include "edits/boxeditrepository.h"
 #include "export/cocoexport.h"
@@ -19,6 +20,7 @@
 #include <QtTest>
 
 using namespace loupe;
+using loupe::test::errorOf;
 
 namespace {
 
@@ -30,16 +32,6 @@ const char *const kAnnotations = R"({
                   {"id": 2, "image_id": 7, "category_id": 2, "bbox": [30, 10, 20, 20]},
                   {"id": 3, "image_id": 9, "category_id": 1, "bbox": [5, 5, 10, 10]}]
 })";
-
-QString errorOf(const std::function<void()> &action)
-{
-    try {
-        action();
-    } catch (const Error &error) {
-        return error.message();
-    }
-    return {};
-}
 
 } // namespace
 

@@ -174,8 +174,9 @@ RawAnnotation readAnnotation(JsonStream &json, qint64 index)
     return raw;
 }
 
-/** The box is inside the image, within the tolerance; width or height 0 (unknown) is not checked. */
-QString outsideProblem(const Box &box, const CocoImage &image)
+} // namespace
+
+QString boxOutsideImage(const Box &box, const CocoImage &image)
 {
     if (box.x < -kBorderTolerance || box.y < -kBorderTolerance)
         return QStringLiteral("starts outside the image (negative x or y)");
@@ -185,6 +186,8 @@ QString outsideProblem(const Box &box, const CocoImage &image)
         return QStringLiteral("reaches past the image's height %1").arg(image.height);
     return {};
 }
+
+namespace {
 
 /** Looks every raw annotation's image and category up and checks its box against its image. */
 std::vector<CocoAnnotation> resolve(const std::vector<RawAnnotation> &raws, const CocoDataset &dataset,
@@ -210,7 +213,7 @@ std::vector<CocoAnnotation> resolve(const std::vector<RawAnnotation> &raws, cons
         a.category = dataset.categoryIndex(raw.categoryId);
         if (a.category < 0)
             throw problem(QStringLiteral("category_id %1 is not among the categories").arg(raw.categoryId));
-        const QString outside = outsideProblem(a.box, dataset.images[size_t(a.image)]);
+        const QString outside = boxOutsideImage(a.box, dataset.images[size_t(a.image)]);
         if (!outside.isEmpty())
             throw problem(QStringLiteral("the box %1 %2").arg(boxText(a.box), outside));
         annotations.push_back(a);

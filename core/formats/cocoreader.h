@@ -61,6 +61,12 @@ struct CocoDataset
     QHash<qint64, qint64> categoryById;
 };
 
+/**
+ * Why box does not fit image ("reaches past the image's width 640"); empty when it does, within
+ * a pixel (float boxes round outwards), or when the image's size is unknown.
+ */
+QString boxOutsideImage(const Box &box, const CocoImage &image);
+
 /** One entry of a COCO results file (a model's predictions), resolved against a dataset. */
 struct CocoResult
 {

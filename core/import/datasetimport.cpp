@@ -2,7 +2,7 @@
 
 #include "common/error.h"
 #include "import/classfolderimporter.h"
-#include "import/cocoimporter.h"
+#include "import/detectionimporter.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -15,8 +15,16 @@ DatasetFormat detectDatasetFormat(const QString &folder)
         return DatasetFormat::Unknown;
     if (QFileInfo::exists(QDir(folder).filePath(QStringLiteral("samples.csv"))))
         return DatasetFormat::LoupeFolder;
-    if (CocoImporter::isCocoFolder(folder))
+    switch (DetectionImporter::format(folder)) {
+    case DetectionFormat::Coco:
         return DatasetFormat::Coco;
+    case DetectionFormat::Yolo:
+        return DatasetFormat::Yolo;
+    case DetectionFormat::Voc:
+        return DatasetFormat::Voc;
+    case DetectionFormat::None:
+        break;
+    }
     if (ClassFolderImporter::looksLikeClassFolders(folder))
         return DatasetFormat::ClassFolders;
     return DatasetFormat::Unknown;
@@ -34,6 +42,12 @@ QString datasetFormatDescription(DatasetFormat format)
     case DatasetFormat::Coco:
         return QStringLiteral("A COCO folder (object detection): annotations.json with boxes, and a model's "
                               "boxes in predictions.json when present.");
+    case DatasetFormat::Yolo:
+        return QStringLiteral("A YOLO folder (object detection): images/, labels/ and the class names, and a "
+                              "model's boxes in predictions/ when present.");
+    case DatasetFormat::Voc:
+        return QStringLiteral(
+            "A Pascal VOC folder (object detection): Annotations/ with one XML file per image.");
     case DatasetFormat::Unknown:
         break;
     }
@@ -49,7 +63,9 @@ ImportSummary importDataset(const QString &folder, const QString &projectPath, c
     case DatasetFormat::ClassFolders:
         return ClassFolderImporter(folder).run(projectPath, options, progress);
     case DatasetFormat::Coco:
-        return CocoImporter(folder).run(projectPath, options, progress);
+    case DatasetFormat::Yolo:
+    case DatasetFormat::Voc:
+        return DetectionImporter(folder).run(projectPath, options, progress);
     case DatasetFormat::LoupeFolder:
     case DatasetFormat::Unknown:
         break;

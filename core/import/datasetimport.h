@@ -13,6 +13,8 @@ enum class DatasetFormat {
     LoupeFolder,  // samples.csv, classes.txt and optional .npy files
     ClassFolders, // root/<class>/<image> or root/<split>/<class>/<image>
     Coco,         // annotations.json (COCO instances) and optional predictions.json: object detection
+    Yolo,         // images/, labels/, classes.txt or data.yaml, optional predictions/: object detection
+    Voc,          // Annotations/ (one XML per image) and JPEGImages/: object detection
     Unknown,
 };
 

@@ -1,9 +1,11 @@
-#include "import/cocoimporter.h"
+#include "import/detectionimporter.h"
 
 #include "common/error.h"
 #include "common/progress.h"
 #include "common/sqlidentifier.h"
 #include "formats/cocoreader.h"
+#include "formats/vocreader.h"
+#include "formats/yoloreader.h"
 #include "import/imagepathchecker.h"
 #include "import/importproblems.h"
 #include "import/metadatatyping.h"
@@ -25,13 +27,91 @@ namespace {
 const QString kAnnotationsFile = QStringLiteral("annotations.json");
 const QString kPredictionsFile = QStringLiteral("predictions.json");
 
+/** A detection folder read and checked, in COCO's shapes, before anything is written. */
+struct DetectionSource
+{
+    CocoDataset dataset;
+    std::vector<CocoResult> predictions;
+    bool hasPredictions = false;
+    QString imageRoot;
+    QString annotationsName; ///< for messages: "annotations.json", "labels", "Annotations"
+    QString predictionsName; ///< the run's source
+    QString format;          ///< project_info.source_format
+};
+
+DetectionSource readSource(const QString &folder, DetectionFormat format, Progress &progress)
+{
+    const QDir dir(folder);
+    DetectionSource source;
+    switch (format) {
+    case DetectionFormat::Coco:
+        progress.setStep(QStringLiteral("Reading %1").arg(kAnnotationsFile));
+        source.dataset = CocoReader::readInstances(dir.filePath(kAnnotationsFile), progress);
+        source.hasPredictions = QFileInfo(dir.filePath(kPredictionsFile)).isFile();
+        if (source.hasPredictions) {
+            progress.setStep(QStringLiteral("Reading %1").arg(kPredictionsFile));
+            source.predictions =
+                CocoReader::readResults(dir.filePath(kPredictionsFile), source.dataset, progress);
+        }
+        source.imageRoot = QFileInfo(dir.filePath(QStringLiteral("images"))).isDir()
+                               ? dir.filePath(QStringLiteral("images"))
+                               : folder;
+        source.annotationsName = kAnnotationsFile;
+        source.predictionsName = kPredictionsFile;
+        source.format = QStringLiteral("coco");
+        break;
+    case DetectionFormat::Yolo: {
+        progress.setStep(QStringLiteral("Reading the YOLO labels"));
+        YoloFolder yolo = YoloReader::read(folder, progress);
+        source.dataset = std::move(yolo.dataset);
+        source.predictions = std::move(yolo.predictions);
+        source.hasPredictions = yolo.hasPredictions;
+        source.imageRoot = dir.filePath(QStringLiteral("images"));
+        source.annotationsName = QStringLiteral("labels");
+        source.predictionsName = QStringLiteral("predictions");
+        source.format = QStringLiteral("yolo");
+        break;
+    }
+    case DetectionFormat::Voc:
+        progress.setStep(QStringLiteral("Reading the VOC annotations"));
+        source.dataset = VocReader::read(folder, progress);
+        source.imageRoot = VocReader::imageRoot(folder);
+        source.annotationsName = QStringLiteral("Annotations");
+        source.format = QStringLiteral("voc");
+        break;
+    case DetectionFormat::None:
+        throw Error(
+            QStringLiteral("%1: not a detection folder (no annotations.json, labels/ or Annotations/)")
+                .arg(folder));
+    }
+    return source;
+}
+
+/** Every box inside its image (COCO's reader checks its own; YOLO's and VOC's are checked here). */
+void checkBoxesInside(const DetectionSource &source)
+{
+    for (size_t g = 0; g < source.dataset.annotations.size(); ++g) {
+        const CocoAnnotation &a = source.dataset.annotations[g];
+        const CocoImage &image = source.dataset.images[size_t(a.image)];
+        const QString outside = boxOutsideImage(a.box, image);
+        if (!outside.isEmpty())
+            throw Error(QStringLiteral("%1: %2: the box [%3, %4, %5, %6] %7")
+                            .arg(source.annotationsName, image.fileName)
+                            .arg(a.box.x)
+                            .arg(a.box.y)
+                            .arg(a.box.width)
+                            .arg(a.box.height)
+                            .arg(outside));
+    }
+}
+
 QString imageEntry(qint64 index, const CocoImage &image)
 {
     return QStringLiteral("images[%1] (id %2)").arg(index).arg(image.id);
 }
 
 /** The category names as class names: each must be unique. */
-QStringList classNames(const CocoDataset &dataset)
+QStringList classNames(const CocoDataset &dataset, const QString &file)
 {
     QStringList names;
     QSet<QString> seen;
@@ -40,7 +120,7 @@ QStringList classNames(const CocoDataset &dataset)
         if (seen.contains(name))
             throw Error(
                 QStringLiteral("%1: categories[%2] (id %3): the name \"%4\" is used by another category")
-                    .arg(kAnnotationsFile)
+                    .arg(file)
                     .arg(i)
                     .arg(dataset.categories[i].id)
                     .arg(name));
@@ -51,7 +131,8 @@ QStringList classNames(const CocoDataset &dataset)
 }
 
 /** Every image file, checked on all cores; problems listed in image order. */
-void checkImages(const CocoDataset &dataset, const QString &imageRoot, ImportProblems &problems)
+void checkImages(const CocoDataset &dataset, const QString &imageRoot, const QString &file,
+                 ImportProblems &problems)
 {
     const ImagePathChecker checker(imageRoot);
     std::vector<QString> results(dataset.images.size());
@@ -62,7 +143,7 @@ void checkImages(const CocoDataset &dataset, const QString &imageRoot, ImportPro
     for (qint64 i = 0; i < count; ++i) {
         if (!results[size_t(i)].isEmpty())
             problems.add(
-                kAnnotationsFile, 0,
+                file, 0,
                 QStringLiteral("%1: %2").arg(imageEntry(i, dataset.images[size_t(i)]), results[size_t(i)]));
     }
 }
@@ -74,7 +155,7 @@ struct MetadataLayout
     QHash<QString, int> columnOfKey; // COCO key -> index into columns
 };
 
-MetadataLayout metadataLayout(const CocoDataset &dataset, QStringList &notes)
+MetadataLayout metadataLayout(const CocoDataset &dataset, const QString &file, QStringList &notes)
 {
     MetadataLayout layout;
     const QStringList reserved = ProjectSchema::reservedColumnNames();
@@ -89,13 +170,13 @@ MetadataLayout metadataLayout(const CocoDataset &dataset, QStringList &notes)
                 if (reserved.contains(key.toLower()) || key.trimmed().isEmpty()) {
                     stored = QStringLiteral("meta_") + key;
                     notes << QStringLiteral("%1: image key \"%2\" is stored as \"%3\" (the name is reserved)")
-                                 .arg(kAnnotationsFile, key, stored);
+                                 .arg(file, key, stored);
                 }
                 if (storedAs.contains(stored.toLower()))
                     throw Error(
                         QStringLiteral("%1: the image keys \"%2\" and \"%3\" would both be stored as the "
                                        "metadata column \"%4\"")
-                            .arg(kAnnotationsFile, storedAs.value(stored.toLower()), key, stored));
+                            .arg(file, storedAs.value(stored.toLower()), key, stored));
                 storedAs.insert(stored.toLower(), key);
                 found = layout.columnOfKey.insert(key, int(layout.columns.size()));
                 layout.columns.append({stored, MetadataColumn::Type::Integer});
@@ -160,9 +241,9 @@ std::vector<Annotation> annotationsOf(const CocoDataset &dataset, std::vector<qi
 
 /** The run's boxes; their probabilities, when every box has them, as the run array "box_probabilities". */
 void writePredictions(Project &project, const std::vector<CocoResult> &results, const ImportOptions &options,
-                      int categories)
+                      int categories, const QString &sourceName)
 {
-    const int runId = project.addRun(options.runName, categories, kPredictionsFile);
+    const int runId = project.addRun(options.runName, categories, sourceName);
     std::vector<Detection> detections;
     std::vector<qint64> embeddingRows;
     detections.reserve(results.size());
@@ -178,7 +259,7 @@ void writePredictions(Project &project, const std::vector<CocoResult> &results, 
     if (withProbabilities != results.size())
         throw Error(
             QStringLiteral("%1: %2 of %3 boxes have probabilities; give them for every box or for none")
-                .arg(kPredictionsFile)
+                .arg(sourceName)
                 .arg(withProbabilities)
                 .arg(results.size()));
     ArrayStore(project.database())
@@ -192,43 +273,39 @@ void writePredictions(Project &project, const std::vector<CocoResult> &results, 
 
 } // namespace
 
-CocoImporter::CocoImporter(const QString &folder) : m_folder(QFileInfo(folder).absoluteFilePath()) {}
-
-bool CocoImporter::isCocoFolder(const QString &folder)
+DetectionImporter::DetectionImporter(const QString &folder) : m_folder(QFileInfo(folder).absoluteFilePath())
 {
-    return QFileInfo(QDir(folder).filePath(kAnnotationsFile)).isFile();
 }
 
-ImportSummary CocoImporter::run(const QString &projectPath, const ImportOptions &options, Progress &progress)
+DetectionFormat DetectionImporter::format(const QString &folder)
 {
-    if (!isCocoFolder(m_folder))
-        throw Error(QStringLiteral("%1: not a COCO folder (no %2)").arg(m_folder, kAnnotationsFile));
-    const QDir folder(m_folder);
-    ImportSummary summary;
+    if (QFileInfo(QDir(folder).filePath(kAnnotationsFile)).isFile())
+        return DetectionFormat::Coco;
+    if (YoloReader::isYoloFolder(folder))
+        return DetectionFormat::Yolo;
+    if (VocReader::isVocFolder(folder))
+        return DetectionFormat::Voc;
+    return DetectionFormat::None;
+}
 
-    progress.setStep(QStringLiteral("Reading %1").arg(kAnnotationsFile));
-    const CocoDataset dataset = CocoReader::readInstances(folder.filePath(kAnnotationsFile), progress);
-    const QStringList classes = classNames(dataset);
-    const QString imageRoot = QFileInfo(folder.filePath(QStringLiteral("images"))).isDir()
-                                  ? folder.filePath(QStringLiteral("images"))
-                                  : m_folder;
+ImportSummary DetectionImporter::run(const QString &projectPath, const ImportOptions &options,
+                                     Progress &progress)
+{
+    ImportSummary summary;
+    const DetectionSource source = readSource(m_folder, format(m_folder), progress);
+    const CocoDataset &dataset = source.dataset;
+    const QStringList classes = classNames(dataset, source.annotationsName);
+    checkBoxesInside(source);
     progress.setStep(QStringLiteral("Checking the images"));
     ImportProblems problems;
-    checkImages(dataset, imageRoot, problems);
+    checkImages(dataset, source.imageRoot, source.annotationsName, problems);
     problems.throwIfAny();
-    const MetadataLayout layout = metadataLayout(dataset, summary.notes);
-
-    std::vector<CocoResult> results;
-    const bool hasPredictions = QFileInfo(folder.filePath(kPredictionsFile)).isFile();
-    if (hasPredictions) {
-        progress.setStep(QStringLiteral("Reading %1").arg(kPredictionsFile));
-        results = CocoReader::readResults(folder.filePath(kPredictionsFile), dataset, progress);
-    }
+    const MetadataLayout layout = metadataLayout(dataset, source.annotationsName, summary.notes);
 
     ProjectWriter writer(projectPath, options.overwrite);
     Project &project = writer.project();
-    writer.setDatasetRoot(imageRoot);
-    project.setInfo(QStringLiteral("source_format"), QStringLiteral("coco"));
+    writer.setDatasetRoot(source.imageRoot);
+    project.setInfo(QStringLiteral("source_format"), source.format);
     project.setTask(ProjectTask::Detection);
     writer.writeClasses(classes);
     writer.writeMetadataColumns(layout.columns);
@@ -236,18 +313,18 @@ ImportSummary CocoImporter::run(const QString &projectPath, const ImportOptions 
     writeImages(dataset, layout, project.database(), progress);
     std::vector<qint64> sourceIds;
     DetectionStore(project.database()).writeAnnotations(annotationsOf(dataset, sourceIds), sourceIds);
-    if (hasPredictions)
-        writePredictions(project, results, options, int(classes.size()));
+    if (source.hasPredictions)
+        writePredictions(project, source.predictions, options, int(classes.size()), source.predictionsName);
     progress.throwIfCancelled();
     writer.commit();
 
     summary.samples = qint64(dataset.images.size());
     summary.classes = int(classes.size());
     summary.metadata = layout.columns;
-    summary.hasPredictions = hasPredictions;
+    summary.hasPredictions = source.hasPredictions;
     summary.task = ProjectTask::Detection;
     summary.boxes = qint64(dataset.annotations.size());
-    summary.predictedBoxes = qint64(results.size());
+    summary.predictedBoxes = qint64(source.predictions.size());
     return summary;
 }
 

@@ -8,10 +8,15 @@
 #include "commands.h"
 #include "common/error.h"
 #include "common/progress.h"
+#include "detection/annotationerrors.h"
+#include "detection/boxerrors.h"
+#include "detection/cocoevaluation.h"
+#include "detection/detectionconfusion.h"
 #include "dataset/sampletable.h"
 #include "import/datasetimport.h"
 #include "import/importworkflow.h"
 #include "metrics/classificationreport.h"
+#include "storage/detectionstore.h"
 #include "storage/project.h"
 #include "storage/runarrays.h"
 #include "storage/sampletableloader.h"
@@ -287,6 +292,45 @@ void timePipeline(const QString &path, Timings &timings)
 
 } // namespace
 
+/**
+ * A detection project's figures, each timed alone: import of --import DIR (to its commit),
+ * loading the boxes, COCO AP, the TIDE error types, the confusion matrix and the annotation
+ * errors, as `report` computes them.
+ */
+void timeDetection(const QString &source, const QString &importFolder, const QString &importOutput,
+                   Timings &timings)
+{
+    Progress quiet;
+    QElapsedTimer timer;
+    if (!importFolder.isEmpty()) {
+        QFile::remove(importOutput);
+        Timings::resetPeak();
+        timer.start();
+        importDataset(importFolder, importOutput, {}, quiet);
+        timings.add(QStringLiteral("import"), secondsOf(timer));
+        QFile::remove(importOutput);
+    }
+    auto project = Project::open(source, Project::Access::ReadOnly);
+    const int run = project->latestRunId();
+    Timings::resetPeak();
+    timer.start();
+    const DetectionStore store(project->database());
+    const DetectionSet set = store.load(run);
+    const std::vector<float> probabilities = store.boxProbabilities(run);
+    timings.add(QStringLiteral("load the boxes"), secondsOf(timer));
+    const auto time = [&](const QString &step, const std::function<void()> &work) {
+        Timings::resetPeak();
+        timer.start();
+        work();
+        timings.add(step, secondsOf(timer));
+    };
+    time(QStringLiteral("COCO AP (0.50:0.95, sizes, per class)"), [&] { CocoEvaluation::compute(set); });
+    time(QStringLiteral("TIDE error types"), [&] { BoxErrors::classify(set); });
+    time(QStringLiteral("confusion matrix with background"), [&] { DetectionConfusion::compute(set); });
+    time(QStringLiteral("annotation errors, ranked"),
+         [&] { AnnotationErrors::find(set, probabilities).ranked(set, 0.1); });
+}
+
 int runBench(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -295,7 +339,9 @@ int runBench(const QStringList &arguments)
         "to end as `analyze` runs it (open, load, every step in one transaction, commit) on a fresh copy "
         "each run; then open and basics, PCA, the similarity index and queries, and each step of "
         "`analyze` alone; medians of RUNS runs and each row's peak resident memory. With --import DIR, "
-        "also the import of DIR, and the import followed by the whole analysis as `import` runs it."));
+        "also the import of DIR, and the import followed by the whole analysis as `import` runs it. "
+        "A detection project times its import, loading its boxes, COCO AP, the TIDE types, the confusion "
+        "matrix and the annotation errors."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project file."));
     parser.addOption({QStringLiteral("runs"), QStringLiteral("Runs of each step (default 3)."),
                       QStringLiteral("N"), QStringLiteral("3")});
@@ -316,7 +362,8 @@ int runBench(const QStringList &arguments)
         printError(QStringLiteral("loupe-cli bench: --runs must be at least 1"));
         return Usage;
     }
-    Project::open(source); // fails early, with the reason, on a bad project
+    const bool detection =
+        Project::open(source)->task() == ProjectTask::Detection; // fails early on a bad project
     QTemporaryDir scratch;
     if (!scratch.isValid())
         throw Error(QStringLiteral("cannot create a temporary folder: %1").arg(scratch.errorString()));
@@ -324,6 +371,11 @@ int runBench(const QStringList &arguments)
     Timings timings;
     for (int run = 1; run <= runs; ++run) {
         printError(QStringLiteral("bench: run %1 of %2").arg(run).arg(runs));
+        if (detection) {
+            timeDetection(source, parser.value(QStringLiteral("import")),
+                          scratch.filePath(QStringLiteral("import.loupe")), timings);
+            continue;
+        }
         if (parser.isSet(QStringLiteral("import")))
             timeImportAndAnalysis(parser.value(QStringLiteral("import")),
                                   scratch.filePath(QStringLiteral("import.loupe")), timings);

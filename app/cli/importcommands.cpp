@@ -6,6 +6,7 @@
 #include "demo/detectiondemo.h"
 #include "demo/fashionmnistdemo.h"
 #include "demo/syntheticdataset.h"
+#include "demo/syntheticdetection.h"
 #include "import/datasetimport.h"
 #include "import/importworkflow.h"
 #include "storage/project.h"
@@ -272,9 +273,26 @@ int runSynth(const QStringList &arguments)
                       QStringLiteral("D"), QStringLiteral("128")});
     parser.addOption(
         {QStringLiteral("seed"), QStringLiteral("Random seed."), QStringLiteral("S"), QStringLiteral("1")});
+    parser.addOption({QStringLiteral("detection"),
+                      QStringLiteral("Write a COCO folder instead: --samples images (default 100000) with "
+                                     "--boxes-per-image objects each, and a model's boxes.")});
+    parser.addOption({QStringLiteral("boxes-per-image"), QStringLiteral("With --detection (default 10)."),
+                      QStringLiteral("K"), QStringLiteral("10")});
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("synth"), arguments, 1, exitCode))
         return exitCode;
+    if (parser.isSet(QStringLiteral("detection"))) {
+        SyntheticDetectionOptions options;
+        if (parser.isSet(QStringLiteral("samples")))
+            options.images = std::max<qint64>(1, parser.value(QStringLiteral("samples")).toLongLong());
+        if (parser.isSet(QStringLiteral("classes")))
+            options.classes = std::max(1, parser.value(QStringLiteral("classes")).toInt());
+        options.boxesPerImage = std::max(0, parser.value(QStringLiteral("boxes-per-image")).toInt());
+        options.seed = parser.value(QStringLiteral("seed")).toULongLong();
+        auto progress = stderrProgress();
+        writeSyntheticDetectionFolder(parser.positionalArguments().at(0), options, *progress);
+        return Ok;
+    }
     SyntheticOptions options;
     options.samples = std::max<qint64>(1, parser.value(QStringLiteral("samples")).toLongLong());
     options.classes = std::max(2, parser.value(QStringLiteral("classes")).toInt());

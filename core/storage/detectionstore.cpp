@@ -52,11 +52,16 @@ void DetectionStore::writePredictions(int runId, const std::vector<Detection> &d
     }
 }
 
-std::vector<Annotation> DetectionStore::annotations() const
+namespace {
+
+const char *const kAnnotationColumns =
+    "SELECT sample_index, class_index, x, y, width, height, area, crowd FROM boxes ";
+const char *const kDetectionColumns =
+    "SELECT sample_index, class_index, x, y, width, height, score FROM predicted_boxes WHERE run_id = ? ";
+
+std::vector<Annotation> readAnnotations(SqliteStatement &query)
 {
     std::vector<Annotation> result;
-    auto query = m_db.prepare(QStringLiteral(
-        "SELECT sample_index, class_index, x, y, width, height, area, crowd FROM boxes ORDER BY box_id"));
     while (query.step()) {
         result.push_back(
             {query.columnInt64(0),
@@ -68,12 +73,9 @@ std::vector<Annotation> DetectionStore::annotations() const
     return result;
 }
 
-std::vector<Detection> DetectionStore::predictions(int runId) const
+std::vector<Detection> readDetections(SqliteStatement &query)
 {
     std::vector<Detection> result;
-    auto query = m_db.prepare(QStringLiteral("SELECT sample_index, class_index, x, y, width, height, score "
-                                             "FROM predicted_boxes WHERE run_id = ? ORDER BY box_index"));
-    query.bind(1, runId);
     while (query.step()) {
         result.push_back(
             {query.columnInt64(0),
@@ -82,6 +84,37 @@ std::vector<Detection> DetectionStore::predictions(int runId) const
              query.columnDouble(6)});
     }
     return result;
+}
+
+} // namespace
+
+std::vector<Annotation> DetectionStore::annotations() const
+{
+    auto query = m_db.prepare(QLatin1String(kAnnotationColumns) + QStringLiteral("ORDER BY box_id"));
+    return readAnnotations(query);
+}
+
+std::vector<Detection> DetectionStore::predictions(int runId) const
+{
+    auto query = m_db.prepare(QLatin1String(kDetectionColumns) + QStringLiteral("ORDER BY box_index"));
+    query.bind(1, runId);
+    return readDetections(query);
+}
+
+std::vector<Annotation> DetectionStore::annotationsOf(qint64 sample) const
+{
+    auto query = m_db.prepare(QLatin1String(kAnnotationColumns) +
+                              QStringLiteral("WHERE sample_index = ? ORDER BY box_id"));
+    query.bind(1, sample);
+    return readAnnotations(query);
+}
+
+std::vector<Detection> DetectionStore::predictionsOf(int runId, qint64 sample) const
+{
+    auto query = m_db.prepare(QLatin1String(kDetectionColumns) +
+                              QStringLiteral("AND sample_index = ? ORDER BY box_index"));
+    query.bind(1, runId).bind(2, sample);
+    return readDetections(query);
 }
 
 std::vector<float> DetectionStore::boxProbabilities(int runId) const

@@ -30,6 +30,11 @@ public:
     /** A run's predicted boxes, in box_index order. */
     std::vector<Detection> predictions(int runId) const;
 
+    /** One image's annotations (box_id order) and a run's boxes on it (box_index order): what a view shows.
+     */
+    std::vector<Annotation> annotationsOf(qint64 sample) const;
+    std::vector<Detection> predictionsOf(int runId, qint64 sample) const;
+
     /** A run's per-box class probabilities (boxes x classes, row-major); empty when it has none. */
     std::vector<float> boxProbabilities(int runId) const;
 

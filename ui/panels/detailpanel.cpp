@@ -24,10 +24,12 @@
 #include "common/sqlidentifier.h"
 #include "dataset/sampletable.h"
 #include "edits/labelrepository.h"
+#include "panels/detectionimagepane.h"
 #include "panels/probabilitybars.h"
 #include "projectsession.h"
 #include "storage/project.h"
 #include "storage/projectschema.h"
+#include "storage/detectionstore.h"
 #include "storage/runarrays.h"
 #include "storage/sqlitedatabase.h"
 
@@ -46,6 +48,9 @@ struct DetailPanel::Details
     QList<QImage> thumbnails; // per neighbour; null when unreadable
     QList<LabelEdit> history; // oldest first, as the repository returns it
     QList<std::pair<QString, QString>> metadata;
+    bool detection = false;           // a detection project: the image's boxes instead of probabilities
+    std::vector<Annotation> objects;  // its annotated boxes
+    std::vector<Detection> predicted; // the run's boxes on it
 };
 
 namespace {
@@ -62,6 +67,7 @@ struct Request
     qint64 sample = -1;
     int runId = -1;
     QStringList images;
+    bool detection = false;
 };
 
 QImage readImage(const QString &path, int maxSide, QString *message)
@@ -171,6 +177,12 @@ DetailPanel::Details loadDetails(Project &project, const Request &request)
         readNeighbours(project, request, details);
     details.history = LabelRepository(project).history(request.sample);
     details.metadata = readMetadata(project, request.sample);
+    details.detection = request.detection;
+    if (request.detection) {
+        const DetectionStore boxes(project.database());
+        details.objects = boxes.annotationsOf(request.sample);
+        details.predicted = boxes.predictionsOf(project.latestRunId(), request.sample);
+    }
     return details;
 }
 
@@ -265,11 +277,12 @@ QTableView *createTable(QStandardItemModel *model, QWidget *parent)
 
 DetailPanel::DetailPanel(ProjectSession &session, QWidget *parent)
     : QWidget(parent), m_session(session), m_pages(new QStackedWidget(this)), m_placeholder(new QLabel(this)),
-      m_header(new QLabel(this)), m_image(new QLabel(this)), m_status(new QLabel(this)),
-      m_bars(new ProbabilityBars(this)), m_tabs(new QTabWidget(this)), m_neighbourView(new QListView(this)),
-      m_neighbourMessage(new QLabel(this)), m_neighbourModel(new QStandardItemModel(this)),
-      m_metadataModel(new QStandardItemModel(this)), m_metadataView(createTable(m_metadataModel, this)),
-      m_historyModel(new QStandardItemModel(this)), m_historyView(createTable(m_historyModel, this)),
+      m_header(new QLabel(this)), m_image(new QLabel(this)), m_detectionPane(new DetectionImagePane(this)),
+      m_status(new QLabel(this)), m_bars(new ProbabilityBars(this)), m_tabs(new QTabWidget(this)),
+      m_neighbourView(new QListView(this)), m_neighbourMessage(new QLabel(this)),
+      m_neighbourModel(new QStandardItemModel(this)), m_metadataModel(new QStandardItemModel(this)),
+      m_metadataView(createTable(m_metadataModel, this)), m_historyModel(new QStandardItemModel(this)),
+      m_historyView(createTable(m_historyModel, this)),
       m_query(
           this, [this](Details &details) { apply(details); },
           [this](const QString &message) { onLoadFailed(message); })
@@ -318,15 +331,18 @@ QWidget *DetailPanel::createContent()
     m_image->installEventFilter(this);
     m_status->setWordWrap(true);
     m_status->hide();
-    auto *barsTitle = new QLabel(tr("<b>Class probabilities</b>"), content);
+    m_barsTitle = new QLabel(tr("<b>Class probabilities</b>"), content);
 
     auto *layout = new QVBoxLayout(content);
     layout->setContentsMargins(8, 8, 8, 8);
     layout->setSpacing(6);
     layout->addWidget(m_header);
     layout->addWidget(m_image, 3);
+    layout->addWidget(m_detectionPane, 5);
+    m_detectionPane->hide();
+    m_detectionPane->setMinimumHeight(320);
     layout->addWidget(m_status);
-    layout->addWidget(barsTitle);
+    layout->addWidget(m_barsTitle);
     layout->addWidget(m_bars);
     layout->addWidget(createTabs(), 2);
     return content;
@@ -397,6 +413,15 @@ void DetailPanel::onOpenedOrClosed()
         showPlaceholder(tr("No project is open."));
         return;
     }
+    // A detection project shows each image with its boxes; a classification one, its probabilities.
+    const bool detection = m_session.project()->task() == ProjectTask::Detection;
+    m_detection = detection;
+    m_detectionPane->setClassNames(m_session.table().classNames);
+    m_detectionPane->setVisible(detection);
+    m_image->setVisible(!detection);
+    m_bars->setVisible(!detection);
+    m_barsTitle->setVisible(!detection);
+    m_tabs->setVisible(!detection); // neighbours and label history are classification's
     followSelection();
 }
 
@@ -446,6 +471,7 @@ void DetailPanel::reload()
     request.sample = m_current;
     request.runId = m_session.table().runId;
     request.images = m_session.table().images;
+    request.detection = m_detection;
     m_query.request(m_session.project()->path(),
                     [request](ProjectReader &reader) { return loadDetails(reader.project(), request); });
 }
@@ -479,6 +505,10 @@ void DetailPanel::showHeader()
 {
     const SampleTable &table = m_session.table();
     const QColor dim = palette().color(QPalette::PlaceholderText);
+    if (m_detection) { // an image of a detection project: its boxes say the rest
+        m_header->setText(headerTitle(table, m_current, dim));
+        return;
+    }
     const QString rows = headerRow(tr("Given"), givenText(table, m_current, dim)) +
                          predictionRows(table, m_current) +
                          analysisRows(m_session.analysis(), table, m_current);
@@ -489,6 +519,10 @@ void DetailPanel::showHeader()
 void DetailPanel::showImage(const Details &details)
 {
     m_fullImage = details.image;
+    if (details.detection) {
+        m_detectionPane->showImage(details.image, details.imageMessage, details.objects, details.predicted);
+        return;
+    }
     if (m_fullImage.isNull()) {
         m_image->setPixmap({});
         m_image->setText(details.imageMessage);

@@ -17,6 +17,7 @@ class QTableView;
 
 namespace loupe {
 
+class DetectionImagePane;
 class ProbabilityBars;
 class ProjectSession;
 
@@ -54,6 +55,8 @@ public:
 
     QLabel *header() const { return m_header; }
     ProbabilityBars *probabilityBars() const { return m_bars; }
+    /** The image with its boxes, shown for a detection project. */
+    DetectionImagePane *detectionPane() const { return m_detectionPane; }
     /** The text shown instead of the image (a missing or unreadable file); empty with an image. */
     QString imageMessage() const;
     /** The image as decoded (before scaling to the panel); null when there is none. */
@@ -103,6 +106,9 @@ private:
     QLabel *m_placeholder;
     QLabel *m_header;
     QLabel *m_image;
+    DetectionImagePane *m_detectionPane; // in place of m_image for a detection project
+    bool m_detection = false;            // the open project is a detection project
+    QLabel *m_barsTitle = nullptr;
     QLabel *m_status;
     ProbabilityBars *m_bars;
     QTabWidget *m_tabs;

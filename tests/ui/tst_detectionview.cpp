@@ -1,0 +1,156 @@
+// The image view of a detection project, offscreen: BoxedImageView's fit, hit testing and
+// drawing; DetectionImagePane's boxes (colors by outcome, the score threshold matching again,
+// the layer toggles, tooltips); and the details panel showing a selected image of a COCO
+// project with its boxes instead of class probabilities.
+
+#include "boxedimageview.h"
+#include "common/progress.h"
+#include "import/datasetimport.h"
+#include "panels/detailpanel.h"
+#include "panels/detectionimagepane.h"
+#include "panels/probabilitybars.h"
+#include "projectsession.h"
+
+#include <QCheckBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QImage>
+#include <QLabel>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace loupe;
+
+namespace {
+
+const QStringList kClasses = {QStringLiteral("plane"), QStringLiteral("car")};
+
+Annotation object(int category, Box box)
+{
+    return {0, category, box, 0.0, false};
+}
+
+Detection predicted(int category, Box box, double score)
+{
+    return {0, category, box, score};
+}
+
+} // namespace
+
+class TestDetectionView : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void viewFitsHitsAndDraws();
+    void paneColorsBoxesByOutcome();
+    void thresholdAndLayers();
+    void detailPanelShowsTheImageWithItsBoxes();
+};
+
+void TestDetectionView::viewFitsHitsAndDraws()
+{
+    BoxedImageView view;
+    view.resize(300, 260);
+    QImage image(100, 80, QImage::Format_RGB32);
+    image.fill(Qt::black);
+    view.setImage(image);
+    // 292 x 252 inside the margins: scale 2.92, whole pixels: 2, centred.
+    QCOMPARE(view.imageRect(), QRectF(50, 50, 200, 160));
+    QCOMPARE(view.toWidget({10, 10}), QPointF(70, 70));
+    view.setBoxes(
+        {{{10, 10, 50, 40}, QStringLiteral("big"), Qt::green, false, QStringLiteral("the big one")},
+         {{20, 20, 10, 10}, QStringLiteral("small"), Qt::red, true, QStringLiteral("inside it"), true}});
+    QCOMPARE(view.boxAt({100, 120}), 0);
+    QCOMPARE(view.boxAt({100, 100}), 1); // inside both: the smaller one
+    QCOMPARE(view.boxAt({10, 10}), -1);
+    const QImage shot = view.grab().toImage();
+    QCOMPARE(QColor(shot.pixel(QPoint(70, 140))).green(), 255);        // the big box's left edge
+    QCOMPARE(QColor(shot.pixel(QPoint(130, 120))), QColor(Qt::black)); // inside: the image shows through
+    view.setMessage(QStringLiteral("The image file is missing"));
+    QVERIFY(view.imageRect().isEmpty());
+}
+
+void TestDetectionView::paneColorsBoxesByOutcome()
+{
+    const std::vector<Annotation> objects = {object(0, {0, 0, 20, 20}), object(1, {50, 0, 20, 20}),
+                                             object(1, {0, 50, 20, 20})};
+    const std::vector<Detection> boxes = {predicted(0, {0, 0, 20, 20}, 0.9),    // right
+                                          predicted(0, {50, 0, 20, 20}, 0.8),   // a plane on the car
+                                          predicted(1, {80, 80, 10, 10}, 0.7)}; // on nothing
+    const std::vector<OverlayBox> overlay =
+        DetectionImagePane::overlay(objects, boxes, kClasses, 0.5, true, true);
+    QCOMPARE(overlay.size(), size_t(6));
+    QCOMPARE(overlay[0].color, QColor(46, 160, 67)); // found
+    QVERIFY(overlay[0].toolTip.contains(QStringLiteral("Found by a box scoring 0.90")));
+    QVERIFY(overlay[1].toolTip.contains(QStringLiteral("a box is on it with the wrong class")));
+    QCOMPARE(overlay[2].color, QColor(218, 54, 51)); // missed
+    QVERIFY(overlay[3].dashed);
+    QCOMPARE(overlay[3].caption, QStringLiteral("plane 0.90"));
+    QVERIFY(overlay[4].toolTip.contains(QStringLiteral("wrong class (on the car, IoU 1.00)")));
+    QVERIFY(overlay[5].toolTip.contains(QStringLiteral("on nothing")));
+}
+
+void TestDetectionView::thresholdAndLayers()
+{
+    DetectionImagePane pane;
+    pane.setClassNames(kClasses);
+    QImage image(100, 100, QImage::Format_RGB32);
+    image.fill(Qt::darkGray);
+    pane.showImage(image, {}, {object(0, {0, 0, 20, 20})},
+                   {predicted(0, {0, 0, 20, 20}, 0.9), predicted(0, {1, 0, 20, 20}, 0.4)});
+    QCOMPARE(pane.view()->boxes().size(), size_t(2)); // the 0.4 box is under the threshold
+    QVERIFY2(
+        pane.summary().contains(QStringLiteral("1 objects: 1 found, 0 missed · 1 boxes ≥ 0.50: 1 right")),
+        qPrintable(pane.summary()));
+    pane.minScoreBox()->setValue(0.3);
+    QCOMPARE(pane.view()->boxes().size(), size_t(3));
+    QVERIFY2(pane.summary().contains(QStringLiteral("1 duplicate")), qPrintable(pane.summary()));
+    pane.predictionsBox()->setChecked(false);
+    QCOMPARE(pane.view()->boxes().size(), size_t(1));
+    pane.objectsBox()->setChecked(false);
+    QVERIFY(pane.view()->boxes().empty());
+}
+
+void TestDetectionView::detailPanelShowsTheImageWithItsBoxes()
+{
+    QTemporaryDir dir;
+    const QDir folder(dir.filePath(QStringLiteral("coco")));
+    folder.mkpath(QStringLiteral("images"));
+    QImage image(64, 48, QImage::Format_Grayscale8);
+    image.fill(40);
+    QVERIFY(image.save(folder.filePath(QStringLiteral("images/a.png"))));
+    QFile annotations(folder.filePath(QStringLiteral("annotations.json")));
+    QVERIFY(annotations.open(QIODevice::WriteOnly));
+    annotations.write(R"({"images": [{"id": 1, "file_name": "a.png", "width": 64, "height": 48}],
+        "categories": [{"id": 1, "name": "plane"}, {"id": 2, "name": "car"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [2, 2, 20, 20]},
+                        {"id": 2, "image_id": 1, "category_id": 2, "bbox": [30, 10, 20, 20]}]})");
+    annotations.close();
+    QFile results(folder.filePath(QStringLiteral("predictions.json")));
+    QVERIFY(results.open(QIODevice::WriteOnly));
+    results.write(R"([{"image_id": 1, "category_id": 1, "bbox": [2, 2, 20, 20], "score": 0.9}])");
+    results.close();
+    Progress progress;
+    const QString projectPath = dir.filePath(QStringLiteral("d.loupe"));
+    importDataset(folder.path(), projectPath, {}, progress);
+
+    ProjectSession session;
+    session.open(projectPath);
+    DetailPanel panel(session);
+    panel.resize(460, 800);
+    panel.show();
+    session.setSelection({0});
+    QTRY_VERIFY(!panel.isLoading());
+    QCOMPARE(panel.currentSample(), qint64(0));
+    QVERIFY(panel.detectionPane()->isVisible());
+    QVERIFY(!panel.probabilityBars()->isVisible());
+    QCOMPARE(panel.detectionPane()->view()->boxes().size(), size_t(3));
+    QVERIFY(!panel.detectionPane()->view()->imageRect().isEmpty());
+    QVERIFY2(panel.detectionPane()->summary().startsWith(QStringLiteral("2 objects: 1 found, 1 missed")),
+             qPrintable(panel.detectionPane()->summary()));
+}
+
+QTEST_MAIN(TestDetectionView)
+#include "tst_detectionview.moc"

@@ -1,0 +1,151 @@
+#include "boxedimageview.h"
+
+#include <QHelpEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QToolTip>
+
+#include <algorithm>
+#include <cmath>
+
+namespace loupe {
+
+BoxedImageView::BoxedImageView(QWidget *parent) : QWidget(parent)
+{
+    setMouseTracking(true);
+    setMinimumSize(120, 120);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+}
+
+void BoxedImageView::setImage(const QImage &image)
+{
+    m_image = image;
+    m_message.clear();
+    update();
+}
+
+void BoxedImageView::setMessage(const QString &message)
+{
+    m_image = {};
+    m_message = message;
+    update();
+}
+
+void BoxedImageView::setBoxes(std::vector<OverlayBox> boxes)
+{
+    m_boxes = std::move(boxes);
+    m_hovered = -1;
+    update();
+}
+
+void BoxedImageView::mouseMoveEvent(QMouseEvent *event)
+{
+    const int box = boxAt(event->position());
+    if (box != m_hovered) {
+        m_hovered = box;
+        update();
+    }
+    QWidget::mouseMoveEvent(event);
+}
+
+void BoxedImageView::leaveEvent(QEvent *event)
+{
+    if (m_hovered >= 0) {
+        m_hovered = -1;
+        update();
+    }
+    QWidget::leaveEvent(event);
+}
+
+QRectF BoxedImageView::imageRect() const
+{
+    if (m_image.isNull())
+        return {};
+    const QRectF area = QRectF(rect()).adjusted(4, 4, -4, -4);
+    double scale = std::min(area.width() / m_image.width(), area.height() / m_image.height());
+    if (scale >= 2.0)
+        scale = std::floor(scale); // whole pixels: a small image stays sharp
+    const QSizeF size(m_image.width() * scale, m_image.height() * scale);
+    return QRectF(area.center() - QPointF(size.width() / 2, size.height() / 2), size);
+}
+
+QPointF BoxedImageView::toWidget(QPointF imagePoint) const
+{
+    const QRectF target = imageRect();
+    if (target.isEmpty())
+        return {};
+    return target.topLeft() + QPointF(imagePoint.x() * target.width() / m_image.width(),
+                                      imagePoint.y() * target.height() / m_image.height());
+}
+
+int BoxedImageView::boxAt(QPointF pos) const
+{
+    int best = -1;
+    double bestArea = 0.0;
+    for (size_t i = 0; i < m_boxes.size(); ++i) {
+        const Box &b = m_boxes[i].box;
+        const QRectF onScreen(toWidget({b.x, b.y}), toWidget({b.right(), b.bottom()}));
+        if (onScreen.adjusted(-2, -2, 2, 2).contains(pos) && (best < 0 || b.area() < bestArea)) {
+            best = int(i);
+            bestArea = b.area();
+        }
+    }
+    return best;
+}
+
+void BoxedImageView::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    if (m_image.isNull()) {
+        painter.setPen(palette().color(QPalette::PlaceholderText));
+        painter.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, m_message);
+        return;
+    }
+    const QRectF target = imageRect();
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, target.width() < m_image.width());
+    painter.drawImage(target, m_image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    QFont font = painter.font();
+    font.setPointSizeF(font.pointSizeF() * 0.85);
+    painter.setFont(font);
+    const QFontMetricsF metrics(font);
+    // Annotations first, predictions over them: the dashed lines stay visible on a shared edge.
+    for (const bool dashed : {false, true}) {
+        for (size_t i = 0; i < m_boxes.size(); ++i) {
+            const OverlayBox &o = m_boxes[i];
+            if (o.dashed != dashed)
+                continue;
+            const bool hovered = int(i) == m_hovered;
+            const QRectF box(toWidget({o.box.x, o.box.y}), toWidget({o.box.right(), o.box.bottom()}));
+            painter.setPen(QPen(o.color, (dashed ? 1.5 : 2.0) + (hovered ? 1.5 : 0.0),
+                                dashed ? Qt::DashLine : Qt::SolidLine));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRect(box);
+            if (o.caption.isEmpty() || (o.captionOnHover && !hovered))
+                continue;
+            const QRectF label(box.topLeft() - QPointF(0, metrics.height() + 2),
+                               QSizeF(metrics.horizontalAdvance(o.caption) + 6, metrics.height() + 2));
+            const QRectF placed =
+                label.top() < target.top() ? label.translated(0, metrics.height() + 2) : label;
+            painter.fillRect(placed, QColor(o.color.red(), o.color.green(), o.color.blue(), 210));
+            painter.setPen(o.color.lightnessF() > 0.6 ? Qt::black : Qt::white);
+            painter.drawText(placed.adjusted(3, 1, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, o.caption);
+        }
+    }
+}
+
+bool BoxedImageView::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const int box = boxAt(help->pos());
+        if (box < 0)
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), m_boxes[size_t(box)].toolTip, this);
+        return true;
+    }
+    return QWidget::event(event);
+}
+
+} // namespace loupe

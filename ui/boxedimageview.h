@@ -1,0 +1,66 @@
+#pragma once
+
+#include "detection/box.h"
+
+#include <QColor>
+#include <QImage>
+#include <QWidget>
+
+#include <vector>
+
+namespace loupe {
+
+/** A box to draw over an image, in the image's pixels. */
+struct OverlayBox
+{
+    Box box;
+    QString caption; ///< drawn at its top-left corner ("dog 0.87")
+    QColor color;
+    bool dashed = false;         ///< a prediction; annotations are solid
+    QString toolTip;             ///< shown on hover
+    bool captionOnHover = false; ///< the caption only while the box is hovered (many boxes overlap)
+};
+
+/**
+ * An image scaled to fit (enlarged by whole pixels when small, so pixels stay sharp), with
+ * boxes drawn over it in their own colors and captions; hovering a box shows its tooltip (the
+ * smallest box under the cursor wins, so a box inside another can be reached).
+ */
+class BoxedImageView final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit BoxedImageView(QWidget *parent = nullptr);
+
+    void setImage(const QImage &image);
+    /** Text shown instead of an image (a missing file); clears the image. */
+    void setMessage(const QString &message);
+    void setBoxes(std::vector<OverlayBox> boxes);
+    const std::vector<OverlayBox> &boxes() const { return m_boxes; }
+
+    /** Where the image is drawn, in widget coordinates (empty without an image). */
+    QRectF imageRect() const;
+    /** Widget position of an image point. */
+    QPointF toWidget(QPointF imagePoint) const;
+    /** The smallest box containing the widget position pos, or -1. */
+    int boxAt(QPointF pos) const;
+    /** The box under the mouse, or -1. */
+    int hoveredBox() const { return m_hovered; }
+
+    QSize sizeHint() const override { return {320, 240}; }
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    bool event(QEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+
+private:
+    QImage m_image;
+    QString m_message;
+    std::vector<OverlayBox> m_boxes;
+    int m_hovered = -1;
+};
+
+} // namespace loupe

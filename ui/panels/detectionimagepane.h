@@ -1,0 +1,64 @@
+#pragma once
+
+#include "boxedimageview.h"
+#include "detection/detections.h"
+
+#include <QStringList>
+#include <QWidget>
+
+#include <vector>
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QLabel;
+
+namespace loupe {
+
+/**
+ * One image of a detection project with its boxes: the annotated objects (solid: green when
+ * a box found them, red when missed, amber when a box nearly did, grey for crowd regions)
+ * and the model's boxes scoring at least the threshold (dashed, colored by TIDE's error
+ * type: green right, orange wrong class, yellow badly placed, purple both, blue duplicate,
+ * red on nothing; captioned when hovered, as boxes crowd). The threshold (0.5 at first) and the
+ * two layers are controls above the image; changing the threshold matches the boxes again.
+ * Hover a box for its class, score, IoU and verdict.
+ */
+class DetectionImagePane final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit DetectionImagePane(QWidget *parent = nullptr);
+
+    void setClassNames(const QStringList &names) { m_classNames = names; }
+    /** The image (or the message when it cannot be shown) and its boxes, image index 0 or any. */
+    void showImage(const QImage &image, const QString &message, std::vector<Annotation> objects,
+                   std::vector<Detection> predicted);
+
+    BoxedImageView *view() const { return m_view; }
+    QDoubleSpinBox *minScoreBox() const { return m_minScore; }
+    QCheckBox *objectsBox() const { return m_showObjects; }
+    QCheckBox *predictionsBox() const { return m_showPredictions; }
+    /** "3 objects: 2 found, 1 missed · 4 boxes ≥ 0.30: 2 right, 1 wrong class, 1 on nothing". */
+    QString summary() const;
+
+    /** The boxes to draw: what showImage() draws, for the given threshold and layers. */
+    static std::vector<OverlayBox> overlay(const std::vector<Annotation> &objects,
+                                           const std::vector<Detection> &predicted,
+                                           const QStringList &classNames, double minScore, bool showObjects,
+                                           bool showPredictions);
+
+private:
+    void rebuild();
+
+    QStringList m_classNames;
+    std::vector<Annotation> m_objects;
+    std::vector<Detection> m_predicted;
+    QCheckBox *m_showObjects;
+    QCheckBox *m_showPredictions;
+    QDoubleSpinBox *m_minScore;
+    QLabel *m_summary;
+    BoxedImageView *m_view;
+};
+
+} // namespace loupe

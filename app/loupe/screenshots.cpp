@@ -8,6 +8,8 @@
 #include "panels/mappanel.h"
 #include "panels/similarpanel.h"
 #include "projectsession.h"
+#include "storage/detectionstore.h"
+#include "storage/project.h"
 #include "samplegridmodel.h"
 #include "samplegridview.h"
 
@@ -74,6 +76,36 @@ bool saveMapImages(MainWindow &window, const QDir &out)
 
 } // namespace
 
+/**
+ * A detection project: the window, and one image with its boxes in the details panel, floated
+ * large enough to read (the first image with four objects, so the colors have something to say).
+ */
+int takeDetectionScreenshots(MainWindow &window, const QDir &out)
+{
+    bool ok = save(&window, out.filePath(QStringLiteral("detection-window.png")));
+    const SampleTable &table = window.session().table();
+    auto project = Project::open(window.session().project()->path(), Project::Access::ReadOnly);
+    const DetectionStore boxes(project->database());
+    qint64 chosen = 0;
+    for (qint64 s = 0; s < table.size() && s < 200; ++s) {
+        if (boxes.annotationsOf(s).size() >= 4) {
+            chosen = s;
+            break;
+        }
+    }
+    window.session().setSelection({chosen});
+    if (QDockWidget *dock = dockNamed(window, QStringLiteral("detailsDock"))) {
+        dock->setFloating(true);
+        dock->resize(620, 760);
+        dock->show();
+        dock->raise();
+        settle(1500);
+        ok &= save(dock, out.filePath(QStringLiteral("detection-image.png")));
+        dock->setFloating(false);
+    }
+    return ok ? 0 : 1;
+}
+
 int takeScreenshots(MainWindow &window, const QString &project, const QString &folder)
 {
     if (!QDir().mkpath(folder)) {
@@ -89,6 +121,8 @@ int takeScreenshots(MainWindow &window, const QString &project, const QString &f
         return 1;
     }
     settle(2500);
+    if (window.session().project()->task() == ProjectTask::Detection)
+        return takeDetectionScreenshots(window, out);
     bool ok = save(&window, out.filePath(QStringLiteral("main-window.png")));
 
     const struct

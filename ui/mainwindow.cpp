@@ -126,6 +126,7 @@ void MainWindow::connectPanels()
     connect(m_report, &ReportPanel::reportChanged, this, [this](const ClassificationReport &report) {
         m_confusion->setMatrix(m_session->table().classNames, report.confusion);
     });
+    connect(m_report, &ReportPanel::detectionConfusionChanged, m_confusion, &ConfusionMatrixView::setMatrix);
     connect(m_confusion, &ConfusionMatrixView::cellActivated, this, [this](int given, int predicted) {
         // Most confidently wrong first: those are the likeliest label errors of the cell.
         m_gridControl->setOrder(SampleGridModel::Order::Confidence);

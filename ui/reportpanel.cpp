@@ -1,5 +1,7 @@
 #include "reportpanel.h"
 
+#include <cmath>
+
 #include "analysis/steps/diagnosisstep.h"
 #include "metrics/classificationreport.h"
 #include "projectsession.h"
@@ -46,7 +48,10 @@ QList<QStandardItem *> reportRow(const QString &name, double precision, double r
 
 ReportPanel::ReportPanel(ProjectSession &session, QWidget *parent)
     : QWidget(parent), m_session(session), m_scope(new QComboBox(this)), m_summary(new QLabel(this)),
-      m_table(new QTableView(this)), m_model(new QStandardItemModel(this))
+      m_table(new QTableView(this)), m_model(new QStandardItemModel(this)),
+      m_detection(
+          this, [this](DetectionSummary &summary) { showDetection(summary); },
+          [this](const QString &message) { m_summary->setText(message.toHtmlEscaped()); })
 {
     auto *header = new QHBoxLayout;
     header->addWidget(new QLabel(tr("Samples:"), this));
@@ -98,6 +103,12 @@ void ReportPanel::refresh()
         Q_EMIT reportChanged(ClassificationReport());
         return;
     }
+    if (m_session.project()->task() == ProjectTask::Detection) {
+        m_summary->setText(tr("Matching the boxes…"));
+        m_detection.request(m_session.project()->path(),
+                            [](ProjectReader &reader) { return detectionSummary(reader.project()); });
+        return;
+    }
     if (!table.hasPredictions()) {
         m_summary->setText(tr("This project has no predictions yet."));
         Q_EMIT reportChanged(ClassificationReport());
@@ -124,6 +135,41 @@ void ReportPanel::refresh()
                                  report.weightedF1, report.samples, true));
     m_table->resizeColumnsToContents();
     Q_EMIT reportChanged(report);
+}
+
+void ReportPanel::showDetection(const DetectionSummary &summary)
+{
+    m_model->clear();
+    m_model->setHorizontalHeaderLabels({tr("Class"), tr("AP"), tr("AP50"), tr("Recall50"), tr("Objects")});
+    if (!summary.hasRun) {
+        m_summary->setText(tr("%1 images, %2 annotated boxes; no predictions yet.")
+                               .arg(QLocale().toString(summary.images), QLocale().toString(summary.objects)));
+        return;
+    }
+    QStringList kinds;
+    for (int t = 1; t < kBoxErrorTypes; ++t) {
+        if (summary.errors[t] > 0)
+            kinds << QStringLiteral("%1 %2").arg(QLocale().toString(summary.errors[t]),
+                                                 boxErrorName(BoxError(t)));
+    }
+    m_summary->setText(tr("<b>mAP %1</b> · AP50 %2 · AP75 %3 on %4 images, %5 objects, %6 boxes<br>"
+                          "%7 right, %8 missed objects; %9")
+                           .arg(summary.map * 100.0, 0, 'f', 1)
+                           .arg(summary.map50 * 100.0, 0, 'f', 1)
+                           .arg(summary.map75 * 100.0, 0, 'f', 1)
+                           .arg(QLocale().toString(summary.images), QLocale().toString(summary.objects),
+                                QLocale().toString(summary.boxes),
+                                QLocale().toString(summary.errors[int(BoxError::None)]),
+                                QLocale().toString(summary.missed), kinds.join(QStringLiteral(", "))));
+    for (const DetectionSummary::ClassRow &row : summary.perClass) {
+        auto *name = new QStandardItem(row.name);
+        m_model->appendRow({name, numberItem(std::isnan(row.ap) ? 0.0 : row.ap),
+                            numberItem(std::isnan(row.ap50) ? 0.0 : row.ap50), numberItem(row.recall50),
+                            numberItem(double(row.objects), 0)});
+    }
+    m_table->resizeColumnsToContents();
+    Q_EMIT reportChanged(ClassificationReport());
+    Q_EMIT detectionConfusionChanged(summary.confusionNames, summary.confusion);
 }
 
 QString ReportPanel::summaryText() const

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "metrics/classificationreport.h"
+#include "panelquery.h"
+#include "report/detectionreport.h"
 
 #include <QWidget>
 
@@ -16,7 +18,9 @@ class ProjectSession;
 /**
  * The classification report of the open project: accuracy, per-class precision,
  * recall, F1 and support with macro and weighted averages, overall or for one split.
- * Recomputed (in milliseconds) whenever a label changes.
+ * Recomputed (in milliseconds) whenever a label changes. For a detection project, the
+ * newest run's COCO AP overall and per class with the boxes by error type, computed off the
+ * UI thread (seconds at a million boxes), and its confusion matrix with background.
  */
 class ReportPanel final : public QWidget
 {
@@ -35,16 +39,24 @@ public:
 Q_SIGNALS:
     /** The report was recomputed (open, label change, scope change); empty when there is none. */
     void reportChanged(const loupe::ClassificationReport &report);
+    /** A detection project's confusion matrix with background (the last name and row and column). */
+    void detectionConfusionChanged(const QStringList &names, const std::vector<std::vector<qint64>> &counts);
+
+public:
+    /** Blocks until a detection summary on its way is shown (tests). */
+    void waitForDetection() { m_detection.waitForIdle(); }
 
 private:
     void refreshScopes();
     void refresh();
+    void showDetection(const DetectionSummary &summary);
 
     ProjectSession &m_session;
     QComboBox *m_scope;
     QLabel *m_summary;
     QTableView *m_table;
     QStandardItemModel *m_model;
+    PanelQuery<DetectionSummary> m_detection;
 };
 
 } // namespace loupe

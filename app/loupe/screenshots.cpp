@@ -83,6 +83,18 @@ bool saveMapImages(MainWindow &window, const QDir &out)
 int takeDetectionScreenshots(MainWindow &window, const QDir &out)
 {
     bool ok = save(&window, out.filePath(QStringLiteral("detection-window.png")));
+    for (const auto &[dockName, file] :
+         {std::pair{"reportDock", "detection-report.png"}, {"confusionDock", "detection-confusion.png"}}) {
+        if (QDockWidget *dock = dockNamed(window, QString::fromLatin1(dockName))) {
+            dock->setFloating(true);
+            dock->resize(560, 520);
+            dock->show();
+            dock->raise();
+            settle(800);
+            ok &= save(dock, out.filePath(QString::fromLatin1(file)));
+            dock->setFloating(false);
+        }
+    }
     const SampleTable &table = window.session().table();
     auto project = Project::open(window.session().project()->path(), Project::Access::ReadOnly);
     const DetectionStore boxes(project->database());

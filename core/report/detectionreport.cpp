@@ -118,6 +118,41 @@ QJsonObject suggestionsJson(const DetectionFigures &figures)
 
 } // namespace
 
+DetectionSummary detectionSummary(Project &project)
+{
+    DetectionSummary summary;
+    const QStringList classes = project.classNames();
+    const int runId = project.latestRunId();
+    const DetectionSet set = DetectionStore(project.database()).load(runId);
+    summary.images = set.images;
+    summary.objects = qint64(set.annotations.size());
+    summary.boxes = qint64(set.detections.size());
+    summary.hasRun = runId >= 0;
+    if (!summary.hasRun)
+        return summary;
+    const CocoEvaluation evaluation = CocoEvaluation::compute(set);
+    summary.map = evaluation.map;
+    summary.map50 = evaluation.map50;
+    summary.map75 = evaluation.map75;
+    for (const CategoryEvaluation &c : evaluation.perCategory)
+        summary.perClass.push_back(
+            {classes.value(c.category), c.annotations, c.detections, c.ap, c.ap50, c.recallAt50});
+    const BoxErrors errors = BoxErrors::classify(set);
+    std::copy_n(errors.counts, kBoxErrorTypes, summary.errors);
+    summary.missed = errors.missed;
+    const DetectionConfusionParams params;
+    const DetectionConfusion confusion = DetectionConfusion::compute(set, params);
+    summary.confusionNames = classes;
+    summary.confusionNames << QStringLiteral("background");
+    const int side = int(classes.size()) + 1;
+    summary.confusion.assign(size_t(side), std::vector<qint64>(size_t(side), 0));
+    for (int r = 0; r < side; ++r)
+        for (int c = 0; c < side; ++c)
+            summary.confusion[size_t(r)][size_t(c)] = confusion.at(r, c);
+    summary.confusionMinScore = params.minScore;
+    return summary;
+}
+
 QJsonObject detectionReportJson(Project &project)
 {
     const DetectionFigures figures = figuresOf(project);

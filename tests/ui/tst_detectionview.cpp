@@ -10,6 +10,7 @@
 #include "panels/detectionimagepane.h"
 #include "panels/probabilitybars.h"
 #include "projectsession.h"
+#include "reportpanel.h"
 
 #include <QCheckBox>
 #include <QDir>
@@ -17,6 +18,7 @@
 #include <QFile>
 #include <QImage>
 #include <QLabel>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -150,6 +152,21 @@ void TestDetectionView::detailPanelShowsTheImageWithItsBoxes()
     QVERIFY(!panel.detectionPane()->view()->imageRect().isEmpty());
     QVERIFY2(panel.detectionPane()->summary().startsWith(QStringLiteral("2 objects: 1 found, 1 missed")),
              qPrintable(panel.detectionPane()->summary()));
+
+    // The report panel: COCO AP per class, computed off the UI thread, and the confusion with background.
+    ReportPanel report(session);
+    QStringList names;
+    std::vector<std::vector<qint64>> counts;
+    connect(&report, &ReportPanel::detectionConfusionChanged, this,
+            [&](const QStringList &n, const std::vector<std::vector<qint64>> &c) {
+                names = n;
+                counts = c;
+            });
+    QTRY_VERIFY(report.summaryText().contains(QStringLiteral("mAP 50.0")));
+    QCOMPARE(report.table()->model()->rowCount(), 2);
+    QCOMPARE(names.last(), QStringLiteral("background"));
+    QCOMPARE(counts[0][0], qint64(1)); // the plane found
+    QCOMPARE(counts[1][2], qint64(1)); // the car missed
 }
 
 QTEST_MAIN(TestDetectionView)

@@ -2,6 +2,8 @@
 
 #include "analysis/steps/labelissuesstep.h"
 #include "projectsession.h"
+#include "storage/detectionstore.h"
+#include "storage/project.h"
 #include "thumbnailcache.h"
 
 #include <algorithm>
@@ -12,12 +14,15 @@ namespace loupe {
 SampleGridModel::SampleGridModel(ProjectSession &session, ThumbnailCache &thumbnails, QObject *parent)
     : QAbstractListModel(parent), m_session(session), m_thumbnails(thumbnails)
 {
+    connect(&session, &ProjectSession::opened, this, &SampleGridModel::loadObjectCounts);
+    connect(&session, &ProjectSession::closed, this, &SampleGridModel::loadObjectCounts);
     connect(&session, &ProjectSession::opened, this, &SampleGridModel::rebuild);
     connect(&session, &ProjectSession::closed, this, &SampleGridModel::rebuild);
     connect(&session, &ProjectSession::analysisReloaded, this, &SampleGridModel::rebuild);
     connect(&session, &ProjectSession::filterChanged, this, &SampleGridModel::rebuild);
     connect(&session, &ProjectSession::samplesEdited, this, &SampleGridModel::onSamplesEdited);
     connect(&thumbnails, &ThumbnailCache::thumbnailReady, this, &SampleGridModel::onThumbnailReady);
+    loadObjectCounts();
     rebuild();
 }
 
@@ -50,6 +55,10 @@ QVariant SampleGridModel::data(const QModelIndex &index, int role) const
     case SampleRole:
         return sample;
     case LabelRole:
+        if (!m_objectCounts.empty()) { // a detection image: what it holds, not a class
+            const int objects = i < m_objectCounts.size() ? m_objectCounts[i] : 0;
+            return objects == 1 ? tr("1 object") : tr("%1 objects").arg(objects);
+        }
         return label < 0 ? QString() : table.classNames.value(label);
     case PredictedRole:
         return predicted < 0 ? QString() : table.classNames.value(predicted);
@@ -89,6 +98,14 @@ void SampleGridModel::setOrder(Order order)
 int SampleGridModel::rowOf(qint64 sample) const
 {
     return sample >= 0 && size_t(sample) < m_rowOfSample.size() ? m_rowOfSample[size_t(sample)] : -1;
+}
+
+void SampleGridModel::loadObjectCounts()
+{
+    m_objectCounts.clear();
+    if (m_session.isOpen() && m_session.project()->task() == ProjectTask::Detection)
+        m_objectCounts =
+            DetectionStore(m_session.project()->database()).objectCounts(m_session.table().size());
 }
 
 void SampleGridModel::rebuild()

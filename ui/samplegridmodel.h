@@ -49,6 +49,7 @@ public:
 
 private:
     void rebuild();
+    void loadObjectCounts();
     void onSamplesEdited(const QList<qint64> &samples);
     void onThumbnailReady(qint64 sample);
     const LabelIssueResults &issues() const;
@@ -56,8 +57,9 @@ private:
     ProjectSession &m_session;
     ThumbnailCache &m_thumbnails;
     Order m_order = Order::IssueScore;
-    std::vector<qint64> m_rows;     // row -> sample
-    std::vector<int> m_rowOfSample; // sample -> row
+    std::vector<qint64> m_rows;      // row -> sample
+    std::vector<int> m_rowOfSample;  // sample -> row
+    std::vector<int> m_objectCounts; // per sample of a detection project: its annotated objects; else empty
 };
 
 } // namespace loupe

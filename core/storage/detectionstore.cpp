@@ -3,6 +3,8 @@
 #include "storage/arraystore.h"
 #include "storage/sqlitedatabase.h"
 
+#include <algorithm>
+
 namespace loupe {
 
 DetectionStore::DetectionStore(SqliteDatabase &db) : m_db(db) {}
@@ -115,6 +117,19 @@ std::vector<Detection> DetectionStore::predictionsOf(int runId, qint64 sample) c
                               QStringLiteral("AND sample_index = ? ORDER BY box_index"));
     query.bind(1, runId).bind(2, sample);
     return readDetections(query);
+}
+
+std::vector<int> DetectionStore::objectCounts(qint64 samples) const
+{
+    std::vector<int> counts(size_t(std::max<qint64>(0, samples)), 0);
+    auto query =
+        m_db.prepare(QStringLiteral("SELECT sample_index, count(*) FROM boxes GROUP BY sample_index"));
+    while (query.step()) {
+        const qint64 sample = query.columnInt64(0);
+        if (sample >= 0 && sample < samples)
+            counts[size_t(sample)] = query.columnInt(1);
+    }
+    return counts;
 }
 
 std::vector<float> DetectionStore::boxProbabilities(int runId) const

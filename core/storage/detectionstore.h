@@ -35,6 +35,9 @@ public:
     std::vector<Annotation> annotationsOf(qint64 sample) const;
     std::vector<Detection> predictionsOf(int runId, qint64 sample) const;
 
+    /** Annotated objects per image (crowd regions included), samples long. */
+    std::vector<int> objectCounts(qint64 samples) const;
+
     /** A run's per-box class probabilities (boxes x classes, row-major); empty when it has none. */
     std::vector<float> boxProbabilities(int runId) const;
 

@@ -11,6 +11,8 @@
 #include "panels/probabilitybars.h"
 #include "projectsession.h"
 #include "reportpanel.h"
+#include "samplegridmodel.h"
+#include "thumbnailcache.h"
 
 #include <QCheckBox>
 #include <QDir>
@@ -152,6 +154,11 @@ void TestDetectionView::detailPanelShowsTheImageWithItsBoxes()
     QVERIFY(!panel.detectionPane()->view()->imageRect().isEmpty());
     QVERIFY2(panel.detectionPane()->summary().startsWith(QStringLiteral("2 objects: 1 found, 1 missed")),
              qPrintable(panel.detectionPane()->summary()));
+
+    // The grid says what an image holds, not a class it does not have.
+    ThumbnailCache thumbnails;
+    SampleGridModel grid(session, thumbnails);
+    QCOMPARE(grid.index(0).data(SampleGridModel::LabelRole).toString(), QStringLiteral("2 objects"));
 
     // The report panel: COCO AP per class, computed off the UI thread, and the confusion with background.
     ReportPanel report(session);

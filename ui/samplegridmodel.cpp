@@ -2,6 +2,7 @@
 
 #include "analysis/steps/labelissuesstep.h"
 #include "projectsession.h"
+#include "detection/annotationerrors.h"
 #include "storage/detectionstore.h"
 #include "storage/project.h"
 #include "thumbnailcache.h"
@@ -12,7 +13,14 @@
 namespace loupe {
 
 SampleGridModel::SampleGridModel(ProjectSession &session, ThumbnailCache &thumbnails, QObject *parent)
-    : QAbstractListModel(parent), m_session(session), m_thumbnails(thumbnails)
+    : QAbstractListModel(parent), m_session(session), m_thumbnails(thumbnails),
+      m_imageScoreQuery(
+          this,
+          [this](std::vector<double> &scores) {
+              m_imageScores = std::move(scores);
+              rebuild();
+          },
+          [](const QString &) {})
 {
     connect(&session, &ProjectSession::opened, this, &SampleGridModel::loadObjectCounts);
     connect(&session, &ProjectSession::closed, this, &SampleGridModel::loadObjectCounts);
@@ -71,10 +79,14 @@ QVariant SampleGridModel::data(const QModelIndex &index, int role) const
     case EditedRole:
         return table.isEdited(sample);
     case IssueScoreRole: {
+        if (!m_imageScores.empty())
+            return i < m_imageScores.size() ? m_imageScores[i] : qQNaN();
         const auto &scores = issues().issueScore;
         return i < scores.size() ? double(scores[i]) : qQNaN();
     }
     case IsIssueRole:
+        if (!m_imageScores.empty()) // a suspected annotation error worth a look
+            return i < m_imageScores.size() && m_imageScores[i] >= 0.5;
         return issues().isFlagged(sample);
     case SuggestedRole: {
         const int suggestion = issues().suggestion(sample);
@@ -103,9 +115,22 @@ int SampleGridModel::rowOf(qint64 sample) const
 void SampleGridModel::loadObjectCounts()
 {
     m_objectCounts.clear();
-    if (m_session.isOpen() && m_session.project()->task() == ProjectTask::Detection)
-        m_objectCounts =
-            DetectionStore(m_session.project()->database()).objectCounts(m_session.table().size());
+    m_imageScores.clear();
+    m_imageScoreQuery.invalidate();
+    if (!m_session.isOpen() || m_session.project()->task() != ProjectTask::Detection)
+        return;
+    m_objectCounts = DetectionStore(m_session.project()->database()).objectCounts(m_session.table().size());
+    // The images most likely to hold an annotation error first, as label issues lead for classification;
+    // a second on a million boxes, so off the UI thread.
+    m_imageScoreQuery.request(m_session.project()->path(), [](ProjectReader &reader) {
+        Project &project = reader.project();
+        const int run = project.latestRunId();
+        if (run < 0)
+            return std::vector<double>();
+        const DetectionStore store(project.database());
+        const DetectionSet set = store.load(run);
+        return AnnotationErrors::find(set, store.boxProbabilities(run)).imageScores(set);
+    });
 }
 
 void SampleGridModel::rebuild()
@@ -122,6 +147,13 @@ void SampleGridModel::rebuild()
             return x > y;
         };
     };
+    if (!m_imageScores.empty() && m_order == Order::IssueScore) { // a detection project
+        const std::vector<double> &scores = m_imageScores;
+        std::stable_sort(m_rows.begin(), m_rows.end(), [&scores](qint64 a, qint64 b) {
+            return size_t(a) < scores.size() && size_t(b) < scores.size() &&
+                   scores[size_t(a)] > scores[size_t(b)];
+        });
+    }
     // Without issue scores (the analysis has not run) the loss is the next best ranking.
     const std::vector<float> &issueScores = issues().issueScore;
     const Order order = m_order == Order::IssueScore && issueScores.empty() ? Order::Loss : m_order;

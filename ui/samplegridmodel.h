@@ -1,5 +1,7 @@
 #pragma once
 
+#include "panelquery.h"
+
 #include <QAbstractListModel>
 
 #include <vector>
@@ -46,6 +48,8 @@ public:
     qint64 sampleAt(int row) const { return m_rows[size_t(row)]; }
     /** The row showing sample, or -1. */
     int rowOf(qint64 sample) const;
+    /** Blocks until a detection project's image scores, on their way, are in (tests). */
+    void waitForImageScores() { m_imageScoreQuery.waitForIdle(); }
 
 private:
     void rebuild();
@@ -60,6 +64,10 @@ private:
     std::vector<qint64> m_rows;      // row -> sample
     std::vector<int> m_rowOfSample;  // sample -> row
     std::vector<int> m_objectCounts; // per sample of a detection project: its annotated objects; else empty
+    /** Per image of a detection project: its strongest suspected annotation error (0-1); empty until known.
+     */
+    std::vector<double> m_imageScores;
+    PanelQuery<std::vector<double>> m_imageScoreQuery;
 };
 
 } // namespace loupe

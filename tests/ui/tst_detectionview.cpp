@@ -159,6 +159,10 @@ void TestDetectionView::detailPanelShowsTheImageWithItsBoxes()
     ThumbnailCache thumbnails;
     SampleGridModel grid(session, thumbnails);
     QCOMPARE(grid.index(0).data(SampleGridModel::LabelRole).toString(), QStringLiteral("2 objects"));
+    // Ranked by the image's strongest suspected annotation error: here the car no box comes near.
+    grid.waitForImageScores();
+    QCOMPARE(grid.index(0).data(SampleGridModel::IssueScoreRole).toDouble(), 1.0);
+    QVERIFY(grid.index(0).data(SampleGridModel::IsIssueRole).toBool());
 
     // The report panel: COCO AP per class, computed off the UI thread, and the confusion with background.
     ReportPanel report(session);

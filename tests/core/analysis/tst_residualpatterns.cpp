@@ -91,6 +91,20 @@ Holding bestHolding(const std::vector<int> &groupOf, const std::vector<bool> &pl
     return best;
 }
 
+/** Group 1: the planted samples, group 0: the rest. */
+std::vector<int> plantedGroups(const PlantedData &data)
+{
+    std::vector<int> groupOf(data.planted.size());
+    for (size_t i = 0; i < groupOf.size(); ++i)
+        groupOf[i] = data.planted[i] ? 1 : 0;
+    return groupOf;
+}
+
+SampleMetadataColumn sharpnessColumn(const PlantedData &data)
+{
+    return {QStringLiteral("image_sharpness"), MetadataColumn::Type::Real, data.sharpness, {}, {}};
+}
+
 } // namespace
 
 class TestResidualPatterns : public QObject
@@ -163,11 +177,8 @@ private Q_SLOTS:
     void descriptionNamesWhatSetsTheGroupApart()
     {
         const PlantedData data = plantedData(5);
-        std::vector<int> groupOf(data.planted.size());
-        for (size_t i = 0; i < groupOf.size(); ++i)
-            groupOf[i] = data.planted[i] ? 1 : 0;
-        SampleMetadataColumn sharpness{
-            QStringLiteral("image_sharpness"), MetadataColumn::Type::Real, data.sharpness, {}, {}};
+        const std::vector<int> groupOf = plantedGroups(data);
+        const SampleMetadataColumn sharpness = sharpnessColumn(data);
         // A text column whose value follows the planted samples 90% of the time.
         SampleMetadataColumn camera{QStringLiteral("camera"),
                                     MetadataColumn::Type::Text,
@@ -193,11 +204,8 @@ private Q_SLOTS:
         // An imported column that is the computed statistic under another name (rescaled) is
         // named once; an unrelated trait takes the second place.
         const PlantedData data = plantedData(5);
-        std::vector<int> groupOf(data.planted.size());
-        for (size_t i = 0; i < groupOf.size(); ++i)
-            groupOf[i] = data.planted[i] ? 1 : 0;
-        SampleMetadataColumn sharpness{
-            QStringLiteral("image_sharpness"), MetadataColumn::Type::Real, data.sharpness, {}, {}};
+        const std::vector<int> groupOf = plantedGroups(data);
+        const SampleMetadataColumn sharpness = sharpnessColumn(data);
         SampleMetadataColumn focus{QStringLiteral("focus"), MetadataColumn::Type::Real, {}, {}, {}};
         SampleMetadataColumn exposure{QStringLiteral("exposure"), MetadataColumn::Type::Real, {}, {}, {}};
         std::mt19937_64 rng(3);

@@ -1,5 +1,7 @@
 // `import-run` and `compare`: a second model run into a project, and what changed between two runs.
 
+#include "import/detectionimporter.h"
+#include "report/detectioncomparison.h"
 #include "clisupport.h"
 #include "common/numberformat.h"
 #include "commands.h"
@@ -122,6 +124,21 @@ int runImportRun(const QStringList &arguments)
     const QString path = parser.positionalArguments().at(0);
     auto project = Project::open(path);
     auto progress = stderrProgress();
+    if (project->task() == ProjectTask::Detection) {
+        qint64 boxes = 0;
+        try {
+            const int runId =
+                DetectionImporter::importRun(*project, parser.positionalArguments().at(1),
+                                             parser.value(QStringLiteral("name")), *progress, &boxes);
+            printError(QStringLiteral("Imported run \"%1\" (id %2): %3 predicted boxes")
+                           .arg(parser.value(QStringLiteral("name")))
+                           .arg(runId)
+                           .arg(boxes));
+        } catch (const Error &error) {
+            throw Error(QStringLiteral("the project was not changed.\n") + error.message());
+        }
+        return Ok;
+    }
     const auto printImported = [](const RunImportSummary &summary) {
         printError(QStringLiteral("Imported run \"%1\" (id %2) for %3 samples%4")
                        .arg(summary.name)
@@ -198,6 +215,13 @@ int runCompare(const QStringList &arguments)
     auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
     const int before = findRun(*project, parser.positionalArguments().at(1)).id;
     const int after = findRun(*project, parser.positionalArguments().at(2)).id;
+    if (project->task() == ProjectTask::Detection) {
+        const DetectionComparison comparison = DetectionComparison::compute(*project, before, after);
+        printOut(parser.isSet(QStringLiteral("json"))
+                     ? QString::fromUtf8(QJsonDocument(comparison.toJson()).toJson(QJsonDocument::Indented))
+                     : comparison.toText());
+        return Ok;
+    }
     const RunComparison comparison = RunComparison::compute(*project, before, after);
     const QStringList ids = loadSampleTable(*project, before).ids;
     if (parser.isSet(QStringLiteral("json")))

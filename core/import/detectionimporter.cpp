@@ -14,6 +14,7 @@
 #include "storage/detectionstore.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
+#include "storage/sqlitetransaction.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -307,6 +308,10 @@ ImportSummary DetectionImporter::run(const QString &projectPath, const ImportOpt
     writer.setDatasetRoot(source.imageRoot);
     project.setInfo(QStringLiteral("source_format"), source.format);
     project.setTask(ProjectTask::Detection);
+    QStringList categoryIds; // a later run's results name the categories by these ids
+    for (const CocoCategory &c : dataset.categories)
+        categoryIds << QString::number(c.id);
+    project.setInfo(QStringLiteral("category_ids"), categoryIds.join(QLatin1Char(',')));
     writer.writeClasses(classes);
     writer.writeMetadataColumns(layout.columns);
     progress.setStep(QStringLiteral("Writing images and boxes"));
@@ -326,6 +331,47 @@ ImportSummary DetectionImporter::run(const QString &projectPath, const ImportOpt
     summary.boxes = qint64(dataset.annotations.size());
     summary.predictedBoxes = qint64(source.predictions.size());
     return summary;
+}
+
+int DetectionImporter::importRun(Project &project, const QString &folder, const QString &runName,
+                                 Progress &progress, qint64 *boxes)
+{
+    if (project.task() != ProjectTask::Detection)
+        throw Error(QStringLiteral("%1: not a detection project").arg(project.fileName()));
+    for (const RunInfo &run : project.runs()) {
+        if (run.name == runName)
+            throw Error(
+                QStringLiteral("%1: a run named \"%2\" exists already").arg(project.fileName(), runName));
+    }
+    const QString results = QDir(folder).filePath(kPredictionsFile);
+    if (!QFileInfo(results).isFile())
+        throw Error(QStringLiteral("%1: no %2 (a COCO results file)").arg(folder, kPredictionsFile));
+    // The project's images and categories under the ids the results use.
+    CocoDataset ids;
+    auto samples = project.database().prepare(QStringLiteral("SELECT id FROM samples ORDER BY sample_index"));
+    for (qint64 i = 0; samples.step(); ++i) {
+        bool whole = false;
+        const qint64 id = samples.columnText(0).toLongLong(&whole);
+        ids.images.push_back({whole ? id : i + 1, {}, 0, 0, {}});
+    }
+    const QStringList classes = project.classNames();
+    const QStringList categoryIds =
+        project.info(QStringLiteral("category_ids")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (int c = 0; c < classes.size(); ++c)
+        ids.categories.push_back(
+            {categoryIds.size() == classes.size() ? categoryIds[c].toLongLong() : c + 1, classes[c], {}});
+    ids.indexIds(kPredictionsFile);
+    progress.setStep(QStringLiteral("Reading %1").arg(kPredictionsFile));
+    const std::vector<CocoResult> predictions = CocoReader::readResults(results, ids, progress);
+    SqliteTransaction transaction(project.database());
+    ImportOptions options;
+    options.runName = runName;
+    writePredictions(project, predictions, options, int(classes.size()), results);
+    const int runId = project.latestRunId();
+    transaction.commit();
+    if (boxes)
+        *boxes = qint64(predictions.size());
+    return runId;
 }
 
 } // namespace loupe

@@ -7,6 +7,7 @@
 namespace loupe {
 
 class Progress;
+class Project;
 
 /** The detection folder layouts DetectionImporter reads. */
 enum class DetectionFormat { None, Coco, Yolo, Voc };
@@ -38,6 +39,14 @@ public:
     static DetectionFormat format(const QString &folder);
 
     ImportSummary run(const QString &projectPath, const ImportOptions &options, Progress &progress);
+
+    /**
+     * Adds another model's boxes to a detection project as a new run named runName: the
+     * predictions.json (COCO results) in folder, its image and category ids those of the
+     * project's import. One transaction; nothing is written on a problem. Returns the run's id.
+     */
+    static int importRun(Project &project, const QString &folder, const QString &runName, Progress &progress,
+                         qint64 *boxes = nullptr);
 
 private:
     QString m_folder;

@@ -458,6 +458,31 @@ void TestCli::detectionImportReportFixAndExport()
     QCOMPARE(runCli({QStringLiteral("edit-boxes"), project, QStringLiteral("--undo"), QStringLiteral("9")})
                  .exitCode,
              2);
+    // A second model that finds the car: one object fixed, none regressed.
+    const QDir second(m_dir.filePath(QStringLiteral("retrained")));
+    QVERIFY(second.mkpath(QStringLiteral(".")));
+    QFile results(second.filePath(QStringLiteral("predictions.json")));
+    QVERIFY(results.open(QIODevice::WriteOnly));
+    results.write(R"([{"image_id": 1, "category_id": 1, "bbox": [2, 2, 20, 20], "score": 0.9},
+                      {"image_id": 1, "category_id": 2, "bbox": [30, 10, 20, 20], "score": 0.8}])");
+    results.close();
+    QCOMPARE(runCli({QStringLiteral("import-run"), project, second.path(), QStringLiteral("--name"),
+                     QStringLiteral("retrained")})
+                 .exitCode,
+             0);
+    r = runCli({QStringLiteral("compare"), project, QStringLiteral("model"), QStringLiteral("retrained"),
+                QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject comparison = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(comparison.value(QStringLiteral("map_before")).toDouble(), 0.5);
+    QCOMPARE(comparison.value(QStringLiteral("map_after")).toDouble(), 1.0);
+    QCOMPARE(comparison.value(QStringLiteral("fixed_boxes")).toArray(), QJsonArray{2});
+    QVERIFY(comparison.value(QStringLiteral("regressed_boxes")).toArray().isEmpty());
+    // The same name again is refused, the project unchanged.
+    r = runCli({QStringLiteral("import-run"), project, second.path(), QStringLiteral("--name"),
+                QStringLiteral("retrained")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.contains(QStringLiteral("a run named \"retrained\" exists already")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <QDoubleSpinBox>
+
 #include "analysis/steps/diagnosisstep.h"
 #include "metrics/classificationreport.h"
 #include "projectsession.h"
@@ -48,7 +50,8 @@ QList<QStandardItem *> reportRow(const QString &name, double precision, double r
 
 ReportPanel::ReportPanel(ProjectSession &session, QWidget *parent)
     : QWidget(parent), m_session(session), m_scope(new QComboBox(this)), m_summary(new QLabel(this)),
-      m_table(new QTableView(this)), m_model(new QStandardItemModel(this)),
+      m_table(new QTableView(this)), m_model(new QStandardItemModel(this)), m_thresholds(new QWidget(this)),
+      m_minScore(new QDoubleSpinBox(this)), m_matchIou(new QDoubleSpinBox(this)),
       m_detection(
           this, [this](DetectionSummary &summary) { showDetection(summary); },
           [this](const QString &message) { m_summary->setText(message.toHtmlEscaped()); })
@@ -56,9 +59,28 @@ ReportPanel::ReportPanel(ProjectSession &session, QWidget *parent)
     auto *header = new QHBoxLayout;
     header->addWidget(new QLabel(tr("Samples:"), this));
     header->addWidget(m_scope, 1);
+    // A detection project's thresholds: what counts as a prediction, and as finding an object.
+    m_minScore->setRange(0.0, 1.0);
+    m_minScore->setSingleStep(0.05);
+    m_minScore->setValue(0.25);
+    m_minScore->setPrefix(tr("score ≥ "));
+    m_minScore->setToolTip(tr("Boxes scoring less are not predictions (error types, confusion matrix)"));
+    m_matchIou->setRange(0.05, 0.95);
+    m_matchIou->setSingleStep(0.05);
+    m_matchIou->setValue(0.5);
+    m_matchIou->setPrefix(tr("IoU ≥ "));
+    m_matchIou->setToolTip(tr("A box overlapping an object this much finds it"));
+    auto *thresholds = new QHBoxLayout(m_thresholds);
+    thresholds->setContentsMargins(0, 0, 0, 0);
+    thresholds->addWidget(new QLabel(tr("Thresholds:"), m_thresholds));
+    thresholds->addWidget(m_minScore);
+    thresholds->addWidget(m_matchIou);
+    thresholds->addStretch();
+    m_thresholds->hide();
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addLayout(header);
+    layout->addWidget(m_thresholds);
     layout->addWidget(m_summary);
     layout->addWidget(m_table, 1);
     m_summary->setWordWrap(true);
@@ -79,6 +101,8 @@ ReportPanel::ReportPanel(ProjectSession &session, QWidget *parent)
             &ReportPanel::refresh); // labels and excluded samples
     connect(&session, &ProjectSession::analysisReloaded, this, &ReportPanel::refresh);
     connect(m_scope, &QComboBox::currentIndexChanged, this, &ReportPanel::refresh);
+    connect(m_minScore, &QDoubleSpinBox::valueChanged, this, &ReportPanel::refresh);
+    connect(m_matchIou, &QDoubleSpinBox::valueChanged, this, &ReportPanel::refresh);
     refreshScopes();
 }
 
@@ -103,10 +127,14 @@ void ReportPanel::refresh()
         Q_EMIT reportChanged(ClassificationReport());
         return;
     }
-    if (m_session.project()->task() == ProjectTask::Detection) {
+    const bool detection = m_session.project()->task() == ProjectTask::Detection;
+    m_thresholds->setVisible(detection);
+    if (detection) {
         m_summary->setText(tr("Matching the boxes…"));
-        m_detection.request(m_session.project()->path(),
-                            [](ProjectReader &reader) { return detectionSummary(reader.project()); });
+        const double minScore = m_minScore->value(), matchIou = m_matchIou->value();
+        m_detection.request(m_session.project()->path(), [minScore, matchIou](ProjectReader &reader) {
+            return detectionSummary(reader.project(), minScore, matchIou);
+        });
         return;
     }
     if (!table.hasPredictions()) {

@@ -7,6 +7,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QStandardItemModel;
 class QTableView;
@@ -45,6 +46,9 @@ Q_SIGNALS:
 public:
     /** Blocks until a detection summary on its way is shown (tests). */
     void waitForDetection() { m_detection.waitForIdle(); }
+    /** A detection project's thresholds of the error types and the confusion matrix. */
+    QDoubleSpinBox *minScoreBox() const { return m_minScore; }
+    QDoubleSpinBox *matchIouBox() const { return m_matchIou; }
 
 private:
     void refreshScopes();
@@ -56,6 +60,9 @@ private:
     QLabel *m_summary;
     QTableView *m_table;
     QStandardItemModel *m_model;
+    QWidget *m_thresholds;
+    QDoubleSpinBox *m_minScore;
+    QDoubleSpinBox *m_matchIou;
     PanelQuery<DetectionSummary> m_detection;
 };
 

@@ -118,7 +118,7 @@ QJsonObject suggestionsJson(const DetectionFigures &figures)
 
 } // namespace
 
-DetectionSummary detectionSummary(Project &project)
+DetectionSummary detectionSummary(Project &project, double minScore, double matchIou)
 {
     DetectionSummary summary;
     const QStringList classes = project.classNames();
@@ -137,10 +137,15 @@ DetectionSummary detectionSummary(Project &project)
     for (const CategoryEvaluation &c : evaluation.perCategory)
         summary.perClass.push_back(
             {classes.value(c.category), c.annotations, c.detections, c.ap, c.ap50, c.recallAt50});
-    const BoxErrors errors = BoxErrors::classify(set);
+    BoxErrorParams errorParams;
+    errorParams.minScore = minScore;
+    errorParams.foreground = matchIou;
+    const BoxErrors errors = BoxErrors::classify(set, errorParams);
     std::copy_n(errors.counts, kBoxErrorTypes, summary.errors);
     summary.missed = errors.missed;
-    const DetectionConfusionParams params;
+    DetectionConfusionParams params;
+    params.minScore = minScore;
+    params.minIou = matchIou;
     const DetectionConfusion confusion = DetectionConfusion::compute(set, params);
     summary.confusionNames = classes;
     summary.confusionNames << QStringLiteral("background");

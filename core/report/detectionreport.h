@@ -37,8 +37,11 @@ struct DetectionSummary
     double confusionMinScore = 0.0;
 };
 
-/** The summary of the project's newest run (everything `report` computes but the annotation errors). */
-DetectionSummary detectionSummary(Project &project);
+/**
+ * The summary of the project's newest run (everything `report` computes but the annotation
+ * errors); the TIDE types and the confusion matrix at the given score and IoU thresholds.
+ */
+DetectionSummary detectionSummary(Project &project, double minScore = 0.25, double matchIou = 0.5);
 
 /**
  * The figures of a detection project's newest run against its annotations: COCO AP (mAP at

@@ -178,6 +178,12 @@ void TestDetectionView::detailPanelShowsTheImageWithItsBoxes()
     QCOMPARE(names.last(), QStringLiteral("background"));
     QCOMPARE(counts[0][0], qint64(1)); // the plane found
     QCOMPARE(counts[1][2], qint64(1)); // the car missed
+
+    // Above the plane box's score nothing is predicted: the plane is missed too; the matrix follows.
+    report.minScoreBox()->setValue(0.95);
+    QTRY_COMPARE(counts[0][2], qint64(1));
+    QCOMPARE(counts[0][0], qint64(0));
+    QVERIFY(report.matchIouBox()->isVisibleTo(&report));
 }
 
 QTEST_MAIN(TestDetectionView)

@@ -1,5 +1,7 @@
 #include "reportpanel.h"
 
+#include "prcurveview.h"
+
 #include <cmath>
 
 #include <QDoubleSpinBox>
@@ -52,12 +54,15 @@ ReportPanel::ReportPanel(ProjectSession &session, QWidget *parent)
     : QWidget(parent), m_session(session), m_scope(new QComboBox(this)), m_summary(new QLabel(this)),
       m_table(new QTableView(this)), m_model(new QStandardItemModel(this)), m_thresholds(new QWidget(this)),
       m_minScore(new QDoubleSpinBox(this)), m_matchIou(new QDoubleSpinBox(this)),
+      m_prCurve(new PrCurveView(this)),
       m_detection(
           this, [this](DetectionSummary &summary) { showDetection(summary); },
           [this](const QString &message) { m_summary->setText(message.toHtmlEscaped()); })
 {
-    auto *header = new QHBoxLayout;
-    header->addWidget(new QLabel(tr("Samples:"), this));
+    m_scopeRow = new QWidget(this); // splits: a classification project's
+    auto *header = new QHBoxLayout(m_scopeRow);
+    header->setContentsMargins(0, 0, 0, 0);
+    header->addWidget(new QLabel(tr("Samples:"), m_scopeRow));
     header->addWidget(m_scope, 1);
     // A detection project's thresholds: what counts as a prediction, and as finding an object.
     m_minScore->setRange(0.0, 1.0);
@@ -79,10 +84,12 @@ ReportPanel::ReportPanel(ProjectSession &session, QWidget *parent)
     m_thresholds->hide();
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
-    layout->addLayout(header);
+    layout->addWidget(m_scopeRow);
     layout->addWidget(m_thresholds);
     layout->addWidget(m_summary);
     layout->addWidget(m_table, 1);
+    layout->addWidget(m_prCurve);
+    m_prCurve->hide();
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
@@ -102,6 +109,8 @@ ReportPanel::ReportPanel(ProjectSession &session, QWidget *parent)
     connect(&session, &ProjectSession::analysisReloaded, this, &ReportPanel::refresh);
     connect(m_scope, &QComboBox::currentIndexChanged, this, &ReportPanel::refresh);
     connect(m_minScore, &QDoubleSpinBox::valueChanged, this, &ReportPanel::refresh);
+    connect(m_table, &QTableView::clicked, this,
+            [this](const QModelIndex &index) { showCurveOf(index.row()); });
     connect(m_matchIou, &QDoubleSpinBox::valueChanged, this, &ReportPanel::refresh);
     refreshScopes();
 }
@@ -129,6 +138,8 @@ void ReportPanel::refresh()
     }
     const bool detection = m_session.project()->task() == ProjectTask::Detection;
     m_thresholds->setVisible(detection);
+    m_prCurve->setVisible(detection);
+    m_scopeRow->setVisible(!detection);
     if (detection) {
         m_summary->setText(tr("Matching the boxes…"));
         const double minScore = m_minScore->value(), matchIou = m_matchIou->value();
@@ -196,8 +207,22 @@ void ReportPanel::showDetection(const DetectionSummary &summary)
                             numberItem(double(row.objects), 0)});
     }
     m_table->resizeColumnsToContents();
+    m_lastDetection = summary;
+    showCurveOf(0);
     Q_EMIT reportChanged(ClassificationReport());
     Q_EMIT detectionConfusionChanged(summary.confusionNames, summary.confusion);
+}
+
+void ReportPanel::showCurveOf(int row)
+{
+    if (row < 0 || size_t(row) >= m_lastDetection.perClass.size())
+        return;
+    // The table sorts: the row's class by name, not by position.
+    const QString name = m_model->index(row, 0).data().toString();
+    for (const DetectionSummary::ClassRow &c : m_lastDetection.perClass) {
+        if (c.name == name)
+            m_prCurve->setCurve(c.name, c.precisionAt50);
+    }
 }
 
 QString ReportPanel::summaryText() const

@@ -14,6 +14,7 @@ class QTableView;
 
 namespace loupe {
 
+class PrCurveView;
 class ProjectSession;
 
 /**
@@ -49,20 +50,26 @@ public:
     /** A detection project's thresholds of the error types and the confusion matrix. */
     QDoubleSpinBox *minScoreBox() const { return m_minScore; }
     QDoubleSpinBox *matchIouBox() const { return m_matchIou; }
+    /** A detection project's precision-recall curve of the class selected in the table. */
+    PrCurveView *prCurve() const { return m_prCurve; }
 
 private:
     void refreshScopes();
     void refresh();
     void showDetection(const DetectionSummary &summary);
+    void showCurveOf(int row);
 
     ProjectSession &m_session;
     QComboBox *m_scope;
     QLabel *m_summary;
     QTableView *m_table;
     QStandardItemModel *m_model;
+    QWidget *m_scopeRow = nullptr;
     QWidget *m_thresholds;
     QDoubleSpinBox *m_minScore;
     QDoubleSpinBox *m_matchIou;
+    PrCurveView *m_prCurve;
+    DetectionSummary m_lastDetection;
     PanelQuery<DetectionSummary> m_detection;
 };
 

@@ -135,8 +135,8 @@ DetectionSummary detectionSummary(Project &project, double minScore, double matc
     summary.map50 = evaluation.map50;
     summary.map75 = evaluation.map75;
     for (const CategoryEvaluation &c : evaluation.perCategory)
-        summary.perClass.push_back(
-            {classes.value(c.category), c.annotations, c.detections, c.ap, c.ap50, c.recallAt50});
+        summary.perClass.push_back({classes.value(c.category), c.annotations, c.detections, c.ap, c.ap50,
+                                    c.recallAt50, c.precisionAt50});
     BoxErrorParams errorParams;
     errorParams.minScore = minScore;
     errorParams.foreground = matchIou;

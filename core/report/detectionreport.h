@@ -23,6 +23,7 @@ struct DetectionSummary
         double ap = 0.0;   ///< NaN: nothing to find
         double ap50 = 0.0; ///< NaN: nothing to find
         double recall50 = 0.0;
+        std::vector<double> precisionAt50; ///< interpolated, at 101 recall points; empty: nothing to find
     };
     qint64 images = 0;
     qint64 objects = 0;

@@ -9,6 +9,7 @@
 #include "panels/detailpanel.h"
 #include "panels/detectionimagepane.h"
 #include "panels/probabilitybars.h"
+#include "prcurveview.h"
 #include "projectsession.h"
 #include "reportpanel.h"
 #include "samplegridmodel.h"
@@ -178,6 +179,10 @@ void TestDetectionView::detailPanelShowsTheImageWithItsBoxes()
     QCOMPARE(names.last(), QStringLiteral("background"));
     QCOMPARE(counts[0][0], qint64(1)); // the plane found
     QCOMPARE(counts[1][2], qint64(1)); // the car missed
+    // The first class's precision-recall curve: the plane, found by the only box, precision 1 throughout.
+    QCOMPARE(report.prCurve()->title(), QStringLiteral("plane"));
+    QCOMPARE(report.prCurve()->precision().size(), size_t(101));
+    QCOMPARE(report.prCurve()->precision().back(), 1.0);
 
     // Above the plane box's score nothing is predicted: the plane is missed too; the matrix follows.
     report.minScoreBox()->setValue(0.95);

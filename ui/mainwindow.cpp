@@ -16,6 +16,7 @@
 #include "metrics/classificationreport.h"
 #include "panels/clusterspanel.h"
 #include "panels/comparepanel.h"
+#include "panels/annotationerrorspanel.h"
 #include "panels/detailpanel.h"
 #include "panels/mappanel.h"
 #include "panels/similarpanel.h"
@@ -52,6 +53,7 @@ MainWindow::MainWindow(QWidget *parent)
       m_clusters(new ClustersPanel(*m_session, *m_thumbnails, this)),
       m_slices(new SlicesPanel(*m_session, this)), m_similar(new SimilarPanel(*m_session, this)),
       m_learningCurve(new LearningCurveView(this)), m_details(new DetailPanel(*m_session, this)),
+      m_annotationErrors(new AnnotationErrorsPanel(*m_session, this)),
       m_compare(new ComparePanel(*m_session, this)), m_task(new BackgroundTask(this)),
       m_taskProgress(new TaskProgressWidget(*m_task, this)),
       m_recentMenu(new QMenu(tr("Open &Recent"), this)), m_filterMenu(new QMenu(tr("&Filter By"), this)),
@@ -178,7 +180,10 @@ void MainWindow::createDocks()
                                   Qt::RightDockWidgetArea, clusters);
     QDockWidget *similar = addDock(tr("Similar samples"), QStringLiteral("similarDock"), m_similar,
                                    Qt::RightDockWidgetArea, slices);
-    addDock(tr("Sample details"), QStringLiteral("detailsDock"), m_details, Qt::RightDockWidgetArea, similar);
+    QDockWidget *details = addDock(tr("Sample details"), QStringLiteral("detailsDock"), m_details,
+                                   Qt::RightDockWidgetArea, similar);
+    addDock(tr("Annotation errors"), QStringLiteral("annotationErrorsDock"), m_annotationErrors,
+            Qt::RightDockWidgetArea, details);
     clusters->raise();
     resizeDocks({report, map}, {420, 560}, Qt::Horizontal);
     resizeDocks({report, confusion}, {360, 440}, Qt::Vertical);

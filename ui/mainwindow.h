@@ -11,6 +11,7 @@ class BackgroundTask;
 class ClustersPanel;
 class ComparePanel;
 class ConfusionMatrixView;
+class AnnotationErrorsPanel;
 class DetailPanel;
 class EditController;
 class ExportController;
@@ -70,6 +71,7 @@ public:
     SimilarPanel *similarPanel() const { return m_similar; }
     LearningCurveView *learningCurve() const { return m_learningCurve; }
     DetailPanel *detailPanel() const { return m_details; }
+    AnnotationErrorsPanel *annotationErrorsPanel() const { return m_annotationErrors; }
     ComparePanel *comparePanel() const { return m_compare; }
 
 Q_SIGNALS:
@@ -104,6 +106,7 @@ private:
     SimilarPanel *m_similar;
     LearningCurveView *m_learningCurve;
     DetailPanel *m_details;
+    AnnotationErrorsPanel *m_annotationErrors;
     ComparePanel *m_compare;
     BackgroundTask *m_task;
     TaskProgressWidget *m_taskProgress;

@@ -83,14 +83,15 @@ bool saveMapImages(MainWindow &window, const QDir &out)
 int takeDetectionScreenshots(MainWindow &window, const QDir &out)
 {
     bool ok = save(&window, out.filePath(QStringLiteral("detection-window.png")));
-    for (const auto &[dockName, file] :
-         {std::pair{"reportDock", "detection-report.png"}, {"confusionDock", "detection-confusion.png"}}) {
+    for (const auto &[dockName, file] : {std::pair{"reportDock", "detection-report.png"},
+                                         {"confusionDock", "detection-confusion.png"},
+                                         {"annotationErrorsDock", "detection-errors.png"}}) {
         if (QDockWidget *dock = dockNamed(window, QString::fromLatin1(dockName))) {
             dock->setFloating(true);
             dock->resize(560, 520);
             dock->show();
             dock->raise();
-            settle(800);
+            settle(1500); // the figures and the suggestions are found in the background
             ok &= save(dock, out.filePath(QString::fromLatin1(file)));
             dock->setFloating(false);
         }

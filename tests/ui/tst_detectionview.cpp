@@ -6,11 +6,14 @@
 #include "boxedimageview.h"
 #include "common/progress.h"
 #include "import/datasetimport.h"
+#include "edits/boxeditrepository.h"
+#include "panels/annotationerrorspanel.h"
 #include "panels/detailpanel.h"
 #include "panels/detectionimagepane.h"
 #include "panels/probabilitybars.h"
 #include "prcurveview.h"
 #include "projectsession.h"
+#include "storage/project.h"
 #include "reportpanel.h"
 #include "samplegridmodel.h"
 #include "thumbnailcache.h"
@@ -22,6 +25,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QTableView>
+#include <QUndoStack>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -189,6 +193,27 @@ void TestDetectionView::detailPanelShowsTheImageWithItsBoxes()
     QTRY_COMPARE(counts[0][2], qint64(1));
     QCOMPARE(counts[0][0], qint64(0));
     QVERIFY(report.matchIouBox()->isVisibleTo(&report));
+
+    // The suspected annotation errors: the car no box comes near, spurious; A deletes it (one audited
+    // edit), Ctrl+Z brings it back with its id.
+    AnnotationErrorsPanel errors(session);
+    errors.waitForSuggestions();
+    QVERIFY(!errors.suggestions().empty());
+    QCOMPARE(errors.suggestions().front().issue, AnnotationIssue::Spurious);
+    QCOMPARE(errors.suggestions().front().annotation, qint64(1));
+    errors.table()->setCurrentIndex(errors.table()->model()->index(0, 0));
+    QCOMPARE(session.selection(), QList<qint64>{0}); // its image is shown everywhere
+    QTest::keyClick(errors.table(), Qt::Key_A);
+    {
+        auto project = Project::open(projectPath, Project::Access::ReadOnly);
+        QVERIFY(!BoxEditRepository(*project).current(2));
+        QCOMPARE(BoxEditRepository(*project).history().size(), 1);
+    }
+    errors.waitForSuggestions();
+    session.undoStack()->undo();
+    auto project = Project::open(projectPath, Project::Access::ReadOnly);
+    QCOMPARE(BoxEditRepository(*project).current(2)->category, 1);
+    QCOMPARE(BoxEditRepository(*project).history().size(), 2);
 }
 
 QTEST_MAIN(TestDetectionView)

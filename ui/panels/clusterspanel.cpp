@@ -6,6 +6,7 @@
 #include "clusterstripdelegate.h"
 #include "common/numberformat.h"
 #include "projectsession.h"
+#include "storage/project.h"
 #include "rankingtable.h"
 #include "thumbnailcache.h"
 
@@ -198,7 +199,10 @@ void ClustersPanel::rebuild()
     }
     if (m_model->rowCount() == 0)
         m_summary->setText(
-            tr("Nothing yet: run the analysis (File > Analyse Project, or loupe-cli analyze)."));
+            m_session.isOpen() && m_session.project()->task() == ProjectTask::Detection
+                ? tr("Failure clusters over boxes are not built yet for detection projects; the suspected "
+                     "annotation errors are in the Annotation errors panel.")
+                : tr("Nothing yet: run the analysis (File > Analyse Project, or loupe-cli analyze)."));
     else
         m_summary->setText(tr("%1 of %2 pattern(s) across classes and %3 of %4 cluster(s) fail significantly "
                               "more than their classes predict (Bonferroni). Click one to show its samples.")

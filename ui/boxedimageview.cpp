@@ -13,6 +13,7 @@ namespace loupe {
 BoxedImageView::BoxedImageView(QWidget *parent) : QWidget(parent)
 {
     setMouseTracking(true);
+    setFocusPolicy(Qt::ClickFocus);
     setMinimumSize(120, 120);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
 }
@@ -35,7 +36,24 @@ void BoxedImageView::setBoxes(std::vector<OverlayBox> boxes)
 {
     m_boxes = std::move(boxes);
     m_hovered = -1;
+    m_selected = -1;
     update();
+}
+
+void BoxedImageView::setSelectedBox(int box)
+{
+    m_selected = box >= 0 && size_t(box) < m_boxes.size() ? box : -1;
+    update();
+}
+
+void BoxedImageView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton) {
+        setSelectedBox(boxAt(event->position()));
+        setFocus(Qt::MouseFocusReason);
+        Q_EMIT boxClicked(m_selected);
+    }
+    QWidget::mousePressEvent(event);
 }
 
 void BoxedImageView::mouseMoveEvent(QMouseEvent *event)
@@ -115,8 +133,12 @@ void BoxedImageView::paintEvent(QPaintEvent *)
             const OverlayBox &o = m_boxes[i];
             if (o.dashed != dashed)
                 continue;
-            const bool hovered = int(i) == m_hovered;
+            const bool hovered = int(i) == m_hovered || int(i) == m_selected;
             const QRectF box(toWidget({o.box.x, o.box.y}), toWidget({o.box.right(), o.box.bottom()}));
+            if (int(i) == m_selected) { // a white halo: the box the keys act on
+                painter.setPen(QPen(Qt::white, 6.0));
+                painter.drawRect(box);
+            }
             painter.setPen(QPen(o.color, (dashed ? 1.5 : 2.0) + (hovered ? 1.5 : 0.0),
                                 dashed ? Qt::DashLine : Qt::SolidLine));
             painter.setBrush(Qt::NoBrush);

@@ -47,13 +47,22 @@ public:
     int boxAt(QPointF pos) const;
     /** The box under the mouse, or -1. */
     int hoveredBox() const { return m_hovered; }
+    /** The box clicked last (drawn with a white halo), or -1; setBoxes() clears it. */
+    int selectedBox() const { return m_selected; }
+    void setSelectedBox(int box);
 
+Q_SIGNALS:
+    /** The user clicked box (-1: nothing). */
+    void boxClicked(int box);
+
+public:
     QSize sizeHint() const override { return {320, 240}; }
 
 protected:
     void paintEvent(QPaintEvent *event) override;
     bool event(QEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
     void leaveEvent(QEvent *event) override;
 
 private:
@@ -61,6 +70,7 @@ private:
     QString m_message;
     std::vector<OverlayBox> m_boxes;
     int m_hovered = -1;
+    int m_selected = -1;
 };
 
 } // namespace loupe

@@ -111,6 +111,17 @@ std::vector<Annotation> DetectionStore::annotationsOf(qint64 sample) const
     return readAnnotations(query);
 }
 
+std::vector<qint64> DetectionStore::annotationIdsOf(qint64 sample) const
+{
+    std::vector<qint64> ids;
+    auto query =
+        m_db.prepare(QStringLiteral("SELECT box_id FROM boxes WHERE sample_index = ? ORDER BY box_id"));
+    query.bind(1, sample);
+    while (query.step())
+        ids.push_back(query.columnInt64(0));
+    return ids;
+}
+
 std::vector<Detection> DetectionStore::predictionsOf(int runId, qint64 sample) const
 {
     auto query = m_db.prepare(QLatin1String(kDetectionColumns) +

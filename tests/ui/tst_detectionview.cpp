@@ -160,6 +160,23 @@ void TestDetectionView::detailPanelShowsTheImageWithItsBoxes()
     QVERIFY2(panel.detectionPane()->summary().startsWith(QStringLiteral("2 objects: 1 found, 1 missed")),
              qPrintable(panel.detectionPane()->summary()));
 
+    // Click-select the car and press 1: it becomes a plane, one audited edit; Ctrl+Z undoes it.
+    DetectionImagePane *pane = panel.detectionPane();
+    pane->view()->setSelectedBox(1);
+    QTest::keyClick(pane, Qt::Key_1);
+    QTRY_VERIFY(!panel.isLoading());
+    {
+        auto project = Project::open(projectPath, Project::Access::ReadOnly);
+        QCOMPARE(BoxEditRepository(*project).current(2)->category, 0);
+    }
+    session.undoStack()->undo();
+    {
+        auto project = Project::open(projectPath, Project::Access::ReadOnly);
+        QCOMPARE(BoxEditRepository(*project).current(2)->category, 1);
+        QCOMPARE(BoxEditRepository(*project).history().size(), 2);
+    }
+    QTRY_VERIFY(!panel.isLoading());
+
     // The grid says what an image holds, not a class it does not have.
     ThumbnailCache thumbnails;
     SampleGridModel grid(session, thumbnails);
@@ -207,13 +224,13 @@ void TestDetectionView::detailPanelShowsTheImageWithItsBoxes()
     {
         auto project = Project::open(projectPath, Project::Access::ReadOnly);
         QVERIFY(!BoxEditRepository(*project).current(2));
-        QCOMPARE(BoxEditRepository(*project).history().size(), 1);
+        QCOMPARE(BoxEditRepository(*project).history().size(), 3);
     }
     errors.waitForSuggestions();
     session.undoStack()->undo();
     auto project = Project::open(projectPath, Project::Access::ReadOnly);
     QCOMPARE(BoxEditRepository(*project).current(2)->category, 1);
-    QCOMPARE(BoxEditRepository(*project).history().size(), 2);
+    QCOMPARE(BoxEditRepository(*project).history().size(), 4);
 }
 
 QTEST_MAIN(TestDetectionView)

@@ -16,6 +16,7 @@
 #include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableView>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include "analysis/pipeline/analysisresults.h"
@@ -24,6 +25,7 @@
 #include "common/sqlidentifier.h"
 #include "dataset/sampletable.h"
 #include "edits/labelrepository.h"
+#include "boxfixcommand.h"
 #include "panels/detectionimagepane.h"
 #include "panels/probabilitybars.h"
 #include "projectsession.h"
@@ -51,6 +53,7 @@ struct DetailPanel::Details
     bool detection = false;           // a detection project: the image's boxes instead of probabilities
     std::vector<Annotation> objects;  // its annotated boxes
     std::vector<Detection> predicted; // the run's boxes on it
+    std::vector<qint64> objectIds;    // the box_id of each object
 };
 
 namespace {
@@ -181,6 +184,7 @@ DetailPanel::Details loadDetails(Project &project, const Request &request)
     if (request.detection) {
         const DetectionStore boxes(project.database());
         details.objects = boxes.annotationsOf(request.sample);
+        details.objectIds = boxes.annotationIdsOf(request.sample);
         details.predicted = boxes.predictionsOf(project.latestRunId(), request.sample);
     }
     return details;
@@ -308,6 +312,16 @@ DetailPanel::DetailPanel(ProjectSession &session, QWidget *parent)
     connect(&session, &ProjectSession::analysisReloaded, this, &DetailPanel::onAnalysisReloaded);
     connect(&session, &ProjectSession::opened, this, &DetailPanel::onOpenedOrClosed);
     connect(&session, &ProjectSession::closed, this, &DetailPanel::onOpenedOrClosed);
+    // Keys on a selected box edit it: one audited change, on the app's undo stack.
+    connect(m_detectionPane, &DetectionImagePane::editRequested, this,
+            [this](const BoxChange &change, const QString &what) {
+                if (!m_session.isOpen() || m_session.areEditsHeld())
+                    return;
+                m_session.undoStack()->push(new BoxFixCommand(
+                    *m_session.project(), {change}, what,
+                    [this](const QList<qint64> &images) { Q_EMIT m_session.samplesEdited(images); },
+                    [this](const QString &message) { onLoadFailed(message); }));
+            });
     connect(m_neighbourView, &QListView::clicked, this,
             [this](const QModelIndex &index) { showNeighbour(index.row()); });
     connect(m_neighbourView, &QListView::activated, this,
@@ -520,7 +534,8 @@ void DetailPanel::showImage(const Details &details)
 {
     m_fullImage = details.image;
     if (details.detection) {
-        m_detectionPane->showImage(details.image, details.imageMessage, details.objects, details.predicted);
+        m_detectionPane->showImage(details.image, details.imageMessage, details.objects, details.predicted,
+                                   details.objectIds);
         return;
     }
     if (m_fullImage.isNull()) {

@@ -5,6 +5,7 @@
 #include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QVBoxLayout>
 
@@ -115,10 +116,12 @@ DetectionImagePane::DetectionImagePane(QWidget *parent)
 }
 
 void DetectionImagePane::showImage(const QImage &image, const QString &message,
-                                   std::vector<Annotation> objects, std::vector<Detection> predicted)
+                                   std::vector<Annotation> objects, std::vector<Detection> predicted,
+                                   std::vector<qint64> objectIds)
 {
     m_objects = std::move(objects);
     m_predicted = std::move(predicted);
+    m_objectIds = std::move(objectIds);
     if (image.isNull())
         m_view->setMessage(message);
     else
@@ -129,15 +132,18 @@ void DetectionImagePane::showImage(const QImage &image, const QString &message,
 void DetectionImagePane::rebuild()
 {
     m_view->setBoxes(overlay(m_objects, m_predicted, m_classNames, m_minScore->value(),
-                             m_showObjects->isChecked(), m_showPredictions->isChecked()));
+                             m_showObjects->isChecked(), m_showPredictions->isChecked(), &m_sources));
     m_summary->setText(summary());
 }
 
 std::vector<OverlayBox> DetectionImagePane::overlay(const std::vector<Annotation> &objects,
                                                     const std::vector<Detection> &predicted,
                                                     const QStringList &classNames, double minScore,
-                                                    bool showObjects, bool showPredictions)
+                                                    bool showObjects, bool showPredictions,
+                                                    std::vector<Source> *sources)
 {
+    if (sources)
+        sources->clear();
     const DetectionSet set = imageSet(objects, predicted, int(classNames.size()));
     BoxErrorParams params;
     params.minScore = minScore;
@@ -166,6 +172,8 @@ std::vector<OverlayBox> DetectionImagePane::overlay(const std::vector<Annotation
                 tr("Annotated: %1\nNot found: a box is on it with the wrong class or place").arg(box.caption);
         }
         boxes.push_back(box);
+        if (sources)
+            sources->push_back({false, int(g)});
     }
     for (size_t d = 0; showPredictions && d < predicted.size(); ++d) {
         const DetectionOutcome &outcome = errors.detections[d];
@@ -181,8 +189,51 @@ std::vector<OverlayBox> DetectionImagePane::overlay(const std::vector<Annotation
         boxes.push_back(
             {p.box, QStringLiteral("%1 %2").arg(name).arg(p.score, 0, 'f', 2), errorColor(outcome.error),
              true, tr("Predicted: %1, score %2\n%3").arg(name).arg(p.score, 0, 'f', 2).arg(verdict), true});
+        if (sources)
+            sources->push_back({true, int(d)});
     }
     return boxes;
+}
+
+void DetectionImagePane::keyPressEvent(QKeyEvent *event)
+{
+    const int key = event->key();
+    if (key >= Qt::Key_0 && key <= Qt::Key_9 && event->modifiers() == Qt::NoModifier)
+        requestEdit(key == Qt::Key_0 ? 9 : key - Qt::Key_1, false);
+    else if (key == Qt::Key_Delete || key == Qt::Key_Backspace)
+        requestEdit(-1, true);
+    else if (key == Qt::Key_Return || key == Qt::Key_Enter || key == Qt::Key_A)
+        requestEdit(-1, false);
+    else
+        QWidget::keyPressEvent(event);
+}
+
+void DetectionImagePane::requestEdit(int classKey, bool remove)
+{
+    const int selected = m_view->selectedBox();
+    if (selected < 0 || size_t(selected) >= m_sources.size() || m_objectIds.size() != m_objects.size())
+        return;
+    const Source source = m_sources[size_t(selected)];
+    if (classKey >= int(m_classNames.size()))
+        return;
+    if (source.predicted) { // a prediction: becomes an object, of its class or the key's
+        if (remove)
+            return;
+        const Detection &p = m_predicted[size_t(source.index)];
+        const int category = classKey >= 0 ? classKey : p.category;
+        Q_EMIT editRequested({BoxChange::Action::Add, -1, {p.image, category, p.box, 0.0, false}},
+                             tr("add a %1").arg(m_classNames.value(category)));
+        return;
+    }
+    const Annotation &a = m_objects[size_t(source.index)];
+    const qint64 id = m_objectIds[size_t(source.index)];
+    if (remove)
+        Q_EMIT editRequested({BoxChange::Action::Delete, id, {}},
+                             tr("delete a %1").arg(m_classNames.value(a.category)));
+    else if (classKey >= 0 && classKey != a.category)
+        Q_EMIT editRequested(
+            {BoxChange::Action::Relabel, id, {a.image, classKey, a.box, 0.0, false}},
+            tr("relabel a %1 as %2").arg(m_classNames.value(a.category), m_classNames.value(classKey)));
 }
 
 QString DetectionImagePane::summary() const

@@ -6,6 +6,7 @@
 #include <QToolTip>
 
 #include <algorithm>
+#include <utility>
 #include <cmath>
 
 namespace loupe {
@@ -46,18 +47,59 @@ void BoxedImageView::setSelectedBox(int box)
     update();
 }
 
+QPointF BoxedImageView::imageScale() const
+{
+    const QRectF target = imageRect();
+    return target.isEmpty() ? QPointF(1, 1)
+                            : QPointF(m_image.width() / target.width(), m_image.height() / target.height());
+}
+
 void BoxedImageView::mousePressEvent(QMouseEvent *event)
 {
     if (event->button() == Qt::LeftButton) {
         setSelectedBox(boxAt(event->position()));
         setFocus(Qt::MouseFocusReason);
+        m_drag = Drag::None;
+        if (m_selected >= 0 && m_boxes[size_t(m_selected)].movable) {
+            const Box &b = m_boxes[size_t(m_selected)].box;
+            const QPointF corner = toWidget({b.right(), b.bottom()});
+            m_drag = QLineF(corner, event->position()).length() <= 8.0 ? Drag::Resize : Drag::Move;
+            m_pressPos = event->position();
+            m_pressBox = b;
+        }
         Q_EMIT boxClicked(m_selected);
     }
     QWidget::mousePressEvent(event);
 }
 
+void BoxedImageView::mouseReleaseEvent(QMouseEvent *event)
+{
+    const Drag drag = std::exchange(m_drag, Drag::None);
+    if (drag != Drag::None && m_selected >= 0 && (event->position() - m_pressPos).manhattanLength() >= 3) {
+        const Box to = m_boxes[size_t(m_selected)].box;
+        Q_EMIT boxMoved(m_selected, to);
+    }
+    QWidget::mouseReleaseEvent(event);
+}
+
 void BoxedImageView::mouseMoveEvent(QMouseEvent *event)
 {
+    if (m_drag != Drag::None && m_selected >= 0) { // the box follows the mouse, inside the image
+        const QPointF scale = imageScale();
+        const QPointF moved = event->position() - m_pressPos;
+        Box b = m_pressBox;
+        if (m_drag == Drag::Move) {
+            b.x = std::clamp(b.x + moved.x() * scale.x(), 0.0, std::max(0.0, m_image.width() - b.width));
+            b.y = std::clamp(b.y + moved.y() * scale.y(), 0.0, std::max(0.0, m_image.height() - b.height));
+        } else {
+            b.width = std::clamp(b.width + moved.x() * scale.x(), 1.0, m_image.width() - b.x);
+            b.height = std::clamp(b.height + moved.y() * scale.y(), 1.0, m_image.height() - b.y);
+        }
+        m_boxes[size_t(m_selected)].box = {std::round(b.x), std::round(b.y), std::round(b.width),
+                                           std::round(b.height)};
+        update();
+        return;
+    }
     const int box = boxAt(event->position());
     if (box != m_hovered) {
         m_hovered = box;

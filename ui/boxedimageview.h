@@ -19,6 +19,7 @@ struct OverlayBox
     bool dashed = false;         ///< a prediction; annotations are solid
     QString toolTip;             ///< shown on hover
     bool captionOnHover = false; ///< the caption only while the box is hovered (many boxes overlap)
+    bool movable = false;        ///< dragging moves it, its bottom-right corner resizes it
 };
 
 /**
@@ -54,6 +55,8 @@ public:
 Q_SIGNALS:
     /** The user clicked box (-1: nothing). */
     void boxClicked(int box);
+    /** The user dragged a movable box to a new place or size (image pixels). */
+    void boxMoved(int box, const loupe::Box &to);
 
 public:
     QSize sizeHint() const override { return {320, 240}; }
@@ -63,14 +66,22 @@ protected:
     bool event(QEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
     void leaveEvent(QEvent *event) override;
 
 private:
     QImage m_image;
     QString m_message;
     std::vector<OverlayBox> m_boxes;
+    /** Image pixels per widget pixel along x and y. */
+    QPointF imageScale() const;
+
     int m_hovered = -1;
     int m_selected = -1;
+    enum class Drag { None, Move, Resize };
+    Drag m_drag = Drag::None;
+    QPointF m_pressPos;
+    Box m_pressBox;
 };
 
 } // namespace loupe

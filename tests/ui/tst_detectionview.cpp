@@ -177,6 +177,25 @@ void TestDetectionView::detailPanelShowsTheImageWithItsBoxes()
     }
     QTRY_VERIFY(!panel.isLoading());
 
+    // Drag the plane by 12 pixels of screen: it moves, one audited edit; Ctrl+Z puts it back.
+    BoxedImageView *view = pane->view();
+    const QPoint start = view->toWidget({12, 12}).toPoint();
+    QTest::mousePress(view, Qt::LeftButton, Qt::NoModifier, start);
+    QTest::mouseMove(view, start + QPoint(12, 0));
+    QTest::mouseRelease(view, Qt::LeftButton, Qt::NoModifier, start + QPoint(12, 0));
+    QTRY_VERIFY(!panel.isLoading());
+    {
+        auto project = Project::open(projectPath, Project::Access::ReadOnly);
+        QVERIFY(BoxEditRepository(*project).current(1)->box.x > 2.0);
+        QCOMPARE(BoxEditRepository(*project).history().last().action, BoxChange::Action::Move);
+    }
+    session.undoStack()->undo();
+    {
+        auto project = Project::open(projectPath, Project::Access::ReadOnly);
+        QCOMPARE(BoxEditRepository(*project).current(1)->box.x, 2.0);
+    }
+    QTRY_VERIFY(!panel.isLoading());
+
     // The grid says what an image holds, not a class it does not have.
     ThumbnailCache thumbnails;
     SampleGridModel grid(session, thumbnails);
@@ -224,13 +243,13 @@ void TestDetectionView::detailPanelShowsTheImageWithItsBoxes()
     {
         auto project = Project::open(projectPath, Project::Access::ReadOnly);
         QVERIFY(!BoxEditRepository(*project).current(2));
-        QCOMPARE(BoxEditRepository(*project).history().size(), 3);
+        QCOMPARE(BoxEditRepository(*project).history().size(), 5);
     }
     errors.waitForSuggestions();
     session.undoStack()->undo();
     auto project = Project::open(projectPath, Project::Access::ReadOnly);
     QCOMPARE(BoxEditRepository(*project).current(2)->category, 1);
-    QCOMPARE(BoxEditRepository(*project).history().size(), 4);
+    QCOMPARE(BoxEditRepository(*project).history().size(), 6);
 }
 
 QTEST_MAIN(TestDetectionView)

@@ -113,6 +113,16 @@ DetectionImagePane::DetectionImagePane(QWidget *parent)
     connect(m_showObjects, &QCheckBox::toggled, this, &DetectionImagePane::rebuild);
     connect(m_showPredictions, &QCheckBox::toggled, this, &DetectionImagePane::rebuild);
     connect(m_minScore, &QDoubleSpinBox::valueChanged, this, &DetectionImagePane::rebuild);
+    connect(m_view, &BoxedImageView::boxMoved, this, [this](int box, const Box &to) {
+        if (box < 0 || size_t(box) >= m_sources.size() || m_sources[size_t(box)].predicted ||
+            m_objectIds.size() != m_objects.size())
+            return;
+        const int object = m_sources[size_t(box)].index;
+        const Annotation &a = m_objects[size_t(object)];
+        Q_EMIT editRequested(
+            {BoxChange::Action::Move, m_objectIds[size_t(object)], {a.image, a.category, to, 0.0, false}},
+            tr("move a %1").arg(m_classNames.value(a.category)));
+    });
 }
 
 void DetectionImagePane::showImage(const QImage &image, const QString &message,
@@ -131,8 +141,13 @@ void DetectionImagePane::showImage(const QImage &image, const QString &message,
 
 void DetectionImagePane::rebuild()
 {
-    m_view->setBoxes(overlay(m_objects, m_predicted, m_classNames, m_minScore->value(),
-                             m_showObjects->isChecked(), m_showPredictions->isChecked(), &m_sources));
+    std::vector<OverlayBox> boxes =
+        overlay(m_objects, m_predicted, m_classNames, m_minScore->value(), m_showObjects->isChecked(),
+                m_showPredictions->isChecked(), &m_sources);
+    // Objects move and resize by dragging when they can be edited.
+    for (size_t i = 0; i < boxes.size(); ++i)
+        boxes[i].movable = !m_sources[i].predicted && m_objectIds.size() == m_objects.size();
+    m_view->setBoxes(std::move(boxes));
     m_summary->setText(summary());
 }
 

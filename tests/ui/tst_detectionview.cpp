@@ -237,6 +237,8 @@ void TestDetectionView::detailPanelShowsTheImageWithItsBoxes()
     QVERIFY(!errors.suggestions().empty());
     QCOMPARE(errors.suggestions().front().issue, AnnotationIssue::Spurious);
     QCOMPARE(errors.suggestions().front().annotation, qint64(1));
+    // Each row shows its box cut from the image.
+    QVERIFY(!errors.table()->model()->index(0, 1).data(Qt::DecorationRole).value<QImage>().isNull());
     errors.table()->setCurrentIndex(errors.table()->model()->index(0, 0));
     QCOMPARE(session.selection(), QList<qint64>{0}); // its image is shown everywhere
     QTest::keyClick(errors.table(), Qt::Key_A);

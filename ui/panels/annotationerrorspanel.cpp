@@ -11,12 +11,14 @@
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QPainter>
 #include <QPushButton>
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <map>
 #include <memory>
 
 namespace loupe {
@@ -26,6 +28,7 @@ namespace {
 /** The suggestions shown: the strongest ones, enough to work through. */
 constexpr size_t kShown = 500;
 constexpr double kMinimum = 0.1;
+constexpr int kCropSide = 56;
 
 QStandardItem *item(const QString &text)
 {
@@ -43,6 +46,49 @@ QString boxText(const Box &box)
         .arg(box.height, 0, 'f', 0);
 }
 
+/**
+ * The box of each suggestion listed, cut from its image with a margin of half its size and the
+ * box (and the suggested one, dashed) drawn in: what the row is about, at a glance. One decode
+ * per image, the images in order.
+ */
+std::vector<QImage> crops(Project &project, const QStringList &images, const DetectionSet &set,
+                          const std::vector<AnnotationSuggestion> &suggestions)
+{
+    const size_t count = std::min(suggestions.size(), kShown);
+    std::vector<QImage> result(count);
+    std::map<qint64, std::vector<size_t>> byImage;
+    for (size_t r = 0; r < count; ++r)
+        byImage[suggestions[r].image].push_back(r);
+    for (const auto &[image, rows] : byImage) {
+        const QImage full(project.absoluteImagePath(images.value(image)));
+        if (full.isNull())
+            continue;
+        for (const size_t r : rows) {
+            const AnnotationSuggestion &s = suggestions[r];
+            const Box shown = s.annotation >= 0 ? set.annotations[size_t(s.annotation)].box : s.newBox;
+            const QRectF box(shown.x, shown.y, shown.width, shown.height);
+            const QRect around =
+                box.adjusted(-box.width() / 2, -box.height() / 2, box.width() / 2, box.height() / 2)
+                    .toAlignedRect()
+                    .intersected(full.rect());
+            QImage crop = full.copy(around).convertToFormat(QImage::Format_RGB32);
+            QPainter painter(&crop);
+            painter.setPen(QPen(QColor(240, 60, 60), std::max(1.0, around.width() / 48.0)));
+            painter.drawRect(box.translated(-around.topLeft()));
+            if (s.issue == AnnotationIssue::BadLocation) {
+                painter.setPen(QPen(QColor(46, 160, 67), std::max(1.0, around.width() / 48.0), Qt::DashLine));
+                painter.drawRect(QRectF(s.newBox.x, s.newBox.y, s.newBox.width, s.newBox.height)
+                                     .translated(-around.topLeft()));
+            }
+            painter.end();
+            result[r] =
+                crop.scaled(kCropSide, kCropSide, Qt::KeepAspectRatio,
+                            crop.width() < kCropSide ? Qt::FastTransformation : Qt::SmoothTransformation);
+        }
+    }
+    return result;
+}
+
 } // namespace
 
 AnnotationErrorsPanel::AnnotationErrorsPanel(ProjectSession &session, QWidget *parent)
@@ -57,6 +103,8 @@ AnnotationErrorsPanel::AnnotationErrorsPanel(ProjectSession &session, QWidget *p
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(kCropSide + 6);
+    m_table->setIconSize(QSize(kCropSide, kCropSide));
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_accept->setToolTip(tr("Apply the selected suggestion's fix (A); Ctrl+Z undoes it"));
     auto *buttons = new QHBoxLayout;
@@ -92,7 +140,8 @@ void AnnotationErrorsPanel::refresh()
         return;
     }
     m_summary->setText(tr("Finding suspected annotation errors…"));
-    m_query.request(m_session.project()->path(), [](ProjectReader &reader) {
+    const QStringList images = m_session.table().images;
+    m_query.request(m_session.project()->path(), [images](ProjectReader &reader) {
         Project &project = reader.project();
         Found found;
         const int run = project.latestRunId();
@@ -104,6 +153,7 @@ void AnnotationErrorsPanel::refresh()
         auto ids = project.database().prepare(QStringLiteral("SELECT box_id FROM boxes ORDER BY box_id"));
         while (ids.step())
             found.boxIds.push_back(ids.columnInt64(0));
+        found.crops = crops(project, images, set, found.suggestions);
         return found;
     });
 }
@@ -134,11 +184,15 @@ void AnnotationErrorsPanel::show(Found &found)
     if (m_suggestions.size() > kShown)
         m_suggestions.resize(kShown);
     m_model->clear();
-    m_model->setHorizontalHeaderLabels({tr("#"), tr("Image"), tr("Issue"), tr("Score"), tr("Fix")});
+    m_model->setHorizontalHeaderLabels(
+        {tr("#"), tr("Box"), tr("Image"), tr("Issue"), tr("Score"), tr("Fix")});
     const SampleTable &table = m_session.table();
     for (size_t r = 0; r < m_suggestions.size(); ++r) {
         const AnnotationSuggestion &s = m_suggestions[r];
-        m_model->appendRow({item(QString::number(r + 1)), item(table.ids.value(s.image)),
+        auto *crop = item(QString());
+        if (r < found.crops.size() && !found.crops[r].isNull())
+            crop->setData(found.crops[r], Qt::DecorationRole);
+        m_model->appendRow({item(QString::number(r + 1)), crop, item(table.ids.value(s.image)),
                             item(annotationIssueName(s.issue).replace(QLatin1Char('_'), QLatin1Char(' '))),
                             item(QString::number(s.score, 'f', 2)), item(fixText(s))});
     }

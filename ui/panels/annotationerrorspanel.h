@@ -3,6 +3,7 @@
 #include "detection/annotationerrors.h"
 #include "panelquery.h"
 
+#include <QImage>
 #include <QWidget>
 
 class QLabel;
@@ -44,6 +45,7 @@ private:
     {
         std::vector<AnnotationSuggestion> suggestions;
         std::vector<qint64> boxIds; ///< the box_id of each annotation, by DetectionStore order
+        std::vector<QImage> crops;  ///< of the suggestions listed: the box in its surroundings
     };
 
     void refresh();

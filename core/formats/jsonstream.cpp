@@ -263,7 +263,23 @@ void JsonStream::readStringToken()
 {
     takeByte(); // the opening quote
     m_bytes.clear();
+    bool ascii = true;
     for (;;) {
+        // The run of plain characters up to the next quote, escape or control character, at once:
+        // most of a file's strings are plain, and one byte at a time through takeByte() is slow.
+        const char *data = m_buffer.constData();
+        qsizetype end = m_pos;
+        while (end < m_buffer.size()) {
+            const auto ch = static_cast<unsigned char>(data[end]);
+            if (ch == '"' || ch == '\\' || ch < 0x20)
+                break;
+            ascii = ascii && ch < 0x80;
+            ++end;
+        }
+        if (end > m_pos) {
+            m_bytes.append(data + m_pos, end - m_pos);
+            m_pos = end;
+        }
         const int c = takeByte();
         if (c < 0)
             fail(QStringLiteral("a string is not closed before the end of the file"));
@@ -273,8 +289,10 @@ void JsonStream::readStringToken()
             fail(QStringLiteral("a line break or control character inside a string"));
         if (c != '\\') {
             m_bytes.append(char(c));
+            ascii = ascii && c < 0x80;
             continue;
         }
+        ascii = false; // an escape: decoded below
         const int escape = takeByte();
         switch (escape) {
         case '"':
@@ -315,6 +333,10 @@ void JsonStream::readStringToken()
         default:
             fail(QStringLiteral("invalid escape \"\\%1\" in a string").arg(describe(escape)));
         }
+    }
+    if (ascii) {
+        m_text = QString::fromLatin1(m_bytes);
+        return;
     }
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     m_text = decoder(m_bytes);

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "edits/boxeditrepository.h"
+#include "formats/cocoreader.h"
 #include "formats/csvwriter.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
@@ -48,14 +49,6 @@ QByteArray number(double value)
     return QByteArray::number(value, 'g', 12);
 }
 
-/** A sample's COCO image id: its id when that is a whole number (a COCO import), else its position from 1. */
-qint64 imageId(const QString &id, qint64 sample)
-{
-    bool whole = false;
-    const qint64 value = id.toLongLong(&whole);
-    return whole ? value : sample + 1;
-}
-
 class CocoWriter
 {
 public:
@@ -88,7 +81,7 @@ void writeImages(SqliteDatabase &db, CocoWriter &out, std::vector<qint64> &ids)
     bool first = true;
     while (query.step()) {
         const qint64 sample = query.columnInt64(0);
-        ids.push_back(imageId(query.columnText(1), sample));
+        ids.push_back(cocoImageId(query.columnText(1), sample));
         QByteArray entry = (first ? "" : ",") + QByteArray("\n{\"id\":") + QByteArray::number(ids.back()) +
                            ",\"file_name\":" + jsonString(query.columnText(2));
         if (!query.isNull(3))

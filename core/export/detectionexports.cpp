@@ -29,16 +29,6 @@ void readImages(SqliteDatabase &db, std::vector<QString> &ids, std::vector<QStri
     }
 }
 
-/** The box_id of each annotation, in the order DetectionStore reads them. */
-std::vector<qint64> boxIds(SqliteDatabase &db)
-{
-    std::vector<qint64> ids;
-    auto query = db.prepare(QStringLiteral("SELECT box_id FROM boxes ORDER BY box_id"));
-    while (query.step())
-        ids.push_back(query.columnInt64(0));
-    return ids;
-}
-
 } // namespace
 
 void exportAnnotationSuggestions(Project &project, const QString &path, double minimum)
@@ -55,7 +45,7 @@ void exportAnnotationSuggestions(Project &project, const QString &path, double m
     const QStringList classes = project.classNames();
     std::vector<QString> ids, images;
     readImages(project.database(), ids, images);
-    const std::vector<qint64> boxId = boxIds(project.database());
+    const std::vector<qint64> boxId = store.annotationIds();
 
     CsvWriter csv(path);
     csv.writeRow({QStringLiteral("rank"), QStringLiteral("image_id"), QStringLiteral("image"),

@@ -176,6 +176,13 @@ RawAnnotation readAnnotation(JsonStream &json, qint64 index)
 
 } // namespace
 
+qint64 cocoImageId(const QString &sampleId, qint64 sample)
+{
+    bool whole = false;
+    const qint64 value = sampleId.toLongLong(&whole);
+    return whole ? value : sample + 1;
+}
+
 QString boxOutsideImage(const Box &box, const CocoImage &image)
 {
     if (box.x < -kBorderTolerance || box.y < -kBorderTolerance)

@@ -67,6 +67,12 @@ struct CocoDataset
  */
 QString boxOutsideImage(const Box &box, const CocoImage &image);
 
+/**
+ * The COCO image id of a project's sample: its id when that is a whole number (as a COCO import
+ * stores it), else its position from 1. Exports and later runs' results use the same ids.
+ */
+qint64 cocoImageId(const QString &sampleId, qint64 sample);
+
 /** One entry of a COCO results file (a model's predictions), resolved against a dataset. */
 struct CocoResult
 {

@@ -349,11 +349,8 @@ int DetectionImporter::importRun(Project &project, const QString &folder, const 
     // The project's images and categories under the ids the results use.
     CocoDataset ids;
     auto samples = project.database().prepare(QStringLiteral("SELECT id FROM samples ORDER BY sample_index"));
-    for (qint64 i = 0; samples.step(); ++i) {
-        bool whole = false;
-        const qint64 id = samples.columnText(0).toLongLong(&whole);
-        ids.images.push_back({whole ? id : i + 1, {}, 0, 0, {}});
-    }
+    for (qint64 i = 0; samples.step(); ++i)
+        ids.images.push_back({cocoImageId(samples.columnText(0), i), {}, 0, 0, {}});
     const QStringList classes = project.classNames();
     const QStringList categoryIds =
         project.info(QStringLiteral("category_ids")).split(QLatin1Char(','), Qt::SkipEmptyParts);

@@ -70,10 +70,7 @@ DetectionComparison DetectionComparison::compute(Project &project, int runBefore
     for (size_t c = 0; c < a.perCategory.size(); ++c)
         result.perClass.push_back({classes.value(int(c)), a.perCategory[c].ap, b.perCategory[c].ap});
     const std::vector<bool> foundA = foundObjects(before, minScore), foundB = foundObjects(after, minScore);
-    std::vector<qint64> boxIds;
-    auto query = project.database().prepare(QStringLiteral("SELECT box_id FROM boxes ORDER BY box_id"));
-    while (query.step())
-        boxIds.push_back(query.columnInt64(0));
+    const std::vector<qint64> boxIds = store.annotationIds();
     for (size_t g = 0; g < before.annotations.size(); ++g) {
         if (before.annotations[g].crowd)
             continue;

@@ -111,6 +111,15 @@ std::vector<Annotation> DetectionStore::annotationsOf(qint64 sample) const
     return readAnnotations(query);
 }
 
+std::vector<qint64> DetectionStore::annotationIds() const
+{
+    std::vector<qint64> ids;
+    auto query = m_db.prepare(QStringLiteral("SELECT box_id FROM boxes ORDER BY box_id"));
+    while (query.step())
+        ids.push_back(query.columnInt64(0));
+    return ids;
+}
+
 std::vector<qint64> DetectionStore::annotationIdsOf(qint64 sample) const
 {
     std::vector<qint64> ids;

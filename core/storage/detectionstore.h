@@ -34,6 +34,8 @@ public:
      */
     std::vector<Annotation> annotationsOf(qint64 sample) const;
     std::vector<Detection> predictionsOf(int runId, qint64 sample) const;
+    /** The box_id of each of annotations(), in the same order. */
+    std::vector<qint64> annotationIds() const;
     /** The box_id of each of annotationsOf(sample), in the same order. */
     std::vector<qint64> annotationIdsOf(qint64 sample) const;
 

@@ -1155,4 +1155,3 @@ void TestBadInput::busyProjectWaitsThenReports()
 QTEST_APPLESS_MAIN(TestBadInput)
 
 #include "tst_badinput.moc"
-

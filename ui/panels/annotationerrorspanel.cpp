@@ -150,9 +150,7 @@ void AnnotationErrorsPanel::refresh()
         const DetectionStore store(project.database());
         const DetectionSet set = store.load(run);
         found.suggestions = AnnotationErrors::find(set, store.boxProbabilities(run)).ranked(set, kMinimum);
-        auto ids = project.database().prepare(QStringLiteral("SELECT box_id FROM boxes ORDER BY box_id"));
-        while (ids.step())
-            found.boxIds.push_back(ids.columnInt64(0));
+        found.boxIds = store.annotationIds();
         found.crops = crops(project, images, set, found.suggestions);
         return found;
     });

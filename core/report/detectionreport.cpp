@@ -29,12 +29,19 @@ struct DetectionFigures
     std::vector<AnnotationSuggestion> suggestions; ///< strongest first, above 0.1
 };
 
-DetectionFigures figuresOf(Project &project)
+/**
+ * Everything the reports and the summary show, computed in one place: COCO AP, the TIDE types
+ * and the confusion matrix at their thresholds, and the suggestions when asked for.
+ */
+DetectionFigures figuresOf(Project &project, const BoxErrorParams &errorParams,
+                           const DetectionConfusionParams &confusionParams, bool withSuggestions)
 {
     DetectionFigures figures;
     figures.classes = project.classNames();
+    figures.confusionParams = confusionParams;
     const int runId = project.latestRunId();
-    figures.set = DetectionStore(project.database()).load(runId);
+    const DetectionStore store(project.database());
+    figures.set = store.load(runId);
     if (runId < 0)
         return figures;
     for (const RunInfo &run : project.runs()) {
@@ -42,12 +49,18 @@ DetectionFigures figuresOf(Project &project)
             figures.runName = run.name;
     }
     figures.evaluation = CocoEvaluation::compute(figures.set);
-    figures.errors = BoxErrors::classify(figures.set);
-    figures.confusion = DetectionConfusion::compute(figures.set, figures.confusionParams);
-    const DetectionStore store(project.database());
-    figures.suggestions =
-        AnnotationErrors::find(figures.set, store.boxProbabilities(runId)).ranked(figures.set, 0.1);
+    figures.errors = BoxErrors::classify(figures.set, errorParams);
+    figures.confusion = DetectionConfusion::compute(figures.set, confusionParams);
+    if (withSuggestions)
+        figures.suggestions =
+            AnnotationErrors::find(figures.set, store.boxProbabilities(runId)).ranked(figures.set, 0.1);
     return figures;
+}
+
+/** The reports' figures: every box typed (score 0 and up), the confusion matrix at its defaults. */
+DetectionFigures reportFigures(Project &project)
+{
+    return figuresOf(project, {}, {}, true);
 }
 
 /** NaN (nothing to find) as null. */
@@ -120,47 +133,43 @@ QJsonObject suggestionsJson(const DetectionFigures &figures)
 
 DetectionSummary detectionSummary(Project &project, double minScore, double matchIou)
 {
-    DetectionSummary summary;
-    const QStringList classes = project.classNames();
-    const int runId = project.latestRunId();
-    const DetectionSet set = DetectionStore(project.database()).load(runId);
-    summary.images = set.images;
-    summary.objects = qint64(set.annotations.size());
-    summary.boxes = qint64(set.detections.size());
-    summary.hasRun = runId >= 0;
-    if (!summary.hasRun)
-        return summary;
-    const CocoEvaluation evaluation = CocoEvaluation::compute(set);
-    summary.map = evaluation.map;
-    summary.map50 = evaluation.map50;
-    summary.map75 = evaluation.map75;
-    for (const CategoryEvaluation &c : evaluation.perCategory)
-        summary.perClass.push_back({classes.value(c.category), c.annotations, c.detections, c.ap, c.ap50,
-                                    c.recallAt50, c.precisionAt50});
     BoxErrorParams errorParams;
     errorParams.minScore = minScore;
     errorParams.foreground = matchIou;
-    const BoxErrors errors = BoxErrors::classify(set, errorParams);
-    std::copy_n(errors.counts, kBoxErrorTypes, summary.errors);
-    summary.missed = errors.missed;
-    DetectionConfusionParams params;
-    params.minScore = minScore;
-    params.minIou = matchIou;
-    const DetectionConfusion confusion = DetectionConfusion::compute(set, params);
-    summary.confusionNames = classes;
+    DetectionConfusionParams confusionParams;
+    confusionParams.minScore = minScore;
+    confusionParams.minIou = matchIou;
+    const DetectionFigures figures = figuresOf(project, errorParams, confusionParams, false);
+    DetectionSummary summary;
+    summary.images = figures.set.images;
+    summary.objects = qint64(figures.set.annotations.size());
+    summary.boxes = qint64(figures.set.detections.size());
+    summary.hasRun = !figures.runName.isEmpty();
+    if (!summary.hasRun)
+        return summary;
+    const CocoEvaluation &e = figures.evaluation;
+    summary.map = e.map;
+    summary.map50 = e.map50;
+    summary.map75 = e.map75;
+    for (const CategoryEvaluation &c : e.perCategory)
+        summary.perClass.push_back({figures.classes.value(c.category), c.annotations, c.detections, c.ap,
+                                    c.ap50, c.recallAt50, c.precisionAt50});
+    std::copy_n(figures.errors.counts, kBoxErrorTypes, summary.errors);
+    summary.missed = figures.errors.missed;
+    summary.confusionNames = figures.classes;
     summary.confusionNames << QStringLiteral("background");
-    const int side = int(classes.size()) + 1;
+    const int side = int(figures.classes.size()) + 1;
     summary.confusion.assign(size_t(side), std::vector<qint64>(size_t(side), 0));
     for (int r = 0; r < side; ++r)
         for (int c = 0; c < side; ++c)
-            summary.confusion[size_t(r)][size_t(c)] = confusion.at(r, c);
-    summary.confusionMinScore = params.minScore;
+            summary.confusion[size_t(r)][size_t(c)] = figures.confusion.at(r, c);
+    summary.confusionMinScore = confusionParams.minScore;
     return summary;
 }
 
 QJsonObject detectionReportJson(Project &project)
 {
-    const DetectionFigures figures = figuresOf(project);
+    const DetectionFigures figures = reportFigures(project);
     QJsonObject json{{QStringLiteral("task"), QStringLiteral("detection")},
                      {QStringLiteral("project"), project.path()},
                      {QStringLiteral("images"), figures.set.images},
@@ -196,7 +205,7 @@ QJsonObject detectionReportJson(Project &project)
 
 QString detectionReportText(Project &project)
 {
-    const DetectionFigures figures = figuresOf(project);
+    const DetectionFigures figures = reportFigures(project);
     QString text = QStringLiteral("Detection project: %1 images, %2 classes, %3 annotated boxes\n")
                        .arg(figures.set.images)
                        .arg(figures.set.categories)

@@ -182,8 +182,13 @@ void MainWindow::createDocks()
                                    Qt::RightDockWidgetArea, slices);
     QDockWidget *details = addDock(tr("Sample details"), QStringLiteral("detailsDock"), m_details,
                                    Qt::RightDockWidgetArea, similar);
-    addDock(tr("Annotation errors"), QStringLiteral("annotationErrorsDock"), m_annotationErrors,
-            Qt::RightDockWidgetArea, details);
+    QDockWidget *annotationErrors = addDock(tr("Annotation errors"), QStringLiteral("annotationErrorsDock"),
+                                            m_annotationErrors, Qt::RightDockWidgetArea, details);
+    // A detection project's panel: shown when one opens, out of the way of a classification project.
+    annotationErrors->hide();
+    connect(m_session, &ProjectSession::opened, annotationErrors, [this, annotationErrors] {
+        annotationErrors->setVisible(m_session->project()->task() == ProjectTask::Detection);
+    });
     clusters->raise();
     resizeDocks({report, map}, {420, 560}, Qt::Horizontal);
     resizeDocks({report, confusion}, {360, 440}, Qt::Vertical);

@@ -17,6 +17,7 @@
 #include "panels/clusterspanel.h"
 #include "panels/comparepanel.h"
 #include "panels/annotationerrorspanel.h"
+#include "panels/boxgridpanel.h"
 #include "panels/detailpanel.h"
 #include "panels/mappanel.h"
 #include "panels/similarpanel.h"
@@ -40,6 +41,7 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QToolBar>
 #include <QUndoStack>
 
@@ -48,7 +50,8 @@ namespace loupe {
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_session(new ProjectSession(this)), m_thumbnails(new ThumbnailCache(this)),
       m_gridModel(new SampleGridModel(*m_session, *m_thumbnails, this)),
-      m_grid(new SampleGridView(*m_thumbnails, this)), m_report(new ReportPanel(*m_session, this)),
+      m_grid(new SampleGridView(*m_thumbnails, this)), m_boxGrid(new BoxGridPanel(*m_session, this)),
+      m_gridTabs(new QTabWidget(this)), m_report(new ReportPanel(*m_session, this)),
       m_confusion(new ConfusionMatrixView(this)), m_map(new MapPanel(*m_session, this)),
       m_clusters(new ClustersPanel(*m_session, *m_thumbnails, this)),
       m_slices(new SlicesPanel(*m_session, this)), m_similar(new SimilarPanel(*m_session, this)),
@@ -67,7 +70,11 @@ MainWindow::MainWindow(QWidget *parent)
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
     m_grid->setModel(m_gridModel);
-    setCentralWidget(m_grid);
+    m_gridTabs->setDocumentMode(true);
+    m_gridTabs->setTabBarAutoHide(true); // a classification project has the image grid alone
+    m_gridTabs->addTab(m_grid, tr("&Images"));
+    m_boxGrid->hide();
+    setCentralWidget(m_gridTabs);
     statusBar()->addPermanentWidget(m_taskProgress);
     auto *toolbar = addToolBar(tr("Grid"));
     toolbar->setObjectName(QStringLiteral("gridToolBar"));
@@ -112,6 +119,10 @@ void MainWindow::connectPanels()
             project->path());
     });
     connect(m_session, &ProjectSession::closed, this, [this] { m_thumbnails->reset({}); });
+    connect(m_session, &ProjectSession::opened, this, &MainWindow::showGridTabs);
+    connect(m_session, &ProjectSession::closed, this, &MainWindow::showGridTabs);
+    // Enter (or a double click) on a box opens its image's details.
+    connect(m_boxGrid->view(), &QAbstractItemView::activated, this, [this] { showDock(m_details); });
     connect(m_session, &ProjectSession::editFailed, this, [this](const QString &message) {
         // Held edits (a damage check, the app's own analysis) are a passing moment, not worth a dialog.
         if (m_session->areEditsHeld())
@@ -203,6 +214,24 @@ void MainWindow::showDock(QWidget *panel)
             dock->raise();
         }
     }
+}
+
+void MainWindow::showGridTabs()
+{
+    const bool detection = m_session->isOpen() && m_session->project()->task() == ProjectTask::Detection;
+    const int boxes = m_gridTabs->indexOf(m_boxGrid);
+    if (detection && boxes < 0)
+        m_gridTabs->addTab(m_boxGrid, tr("&Boxes"));
+    else if (!detection && boxes >= 0)
+        m_gridTabs->removeTab(boxes);
+    if (!detection)
+        m_boxGrid->hide(); // out of the tabs, it would float over the window
+}
+
+void MainWindow::showBoxGrid()
+{
+    if (m_gridTabs->indexOf(m_boxGrid) >= 0)
+        m_gridTabs->setCurrentWidget(m_boxGrid);
 }
 
 void MainWindow::createMenus()

@@ -4,10 +4,12 @@
 
 class QDockWidget;
 class QMenu;
+class QTabWidget;
 
 namespace loupe {
 
 class BackgroundTask;
+class BoxGridPanel;
 class ClustersPanel;
 class ComparePanel;
 class ConfusionMatrixView;
@@ -63,6 +65,10 @@ public:
 
     SampleGridView *grid() const { return m_grid; }
     SampleGridModel *gridModel() const { return m_gridModel; }
+    /** A detection project's boxes, a tab beside the image grid. */
+    BoxGridPanel *boxGrid() const { return m_boxGrid; }
+    /** Brings the box grid's tab to the front (a detection project's). */
+    void showBoxGrid();
     ReportPanel *reportPanel() const { return m_report; }
     ConfusionMatrixView *confusionMatrix() const { return m_confusion; }
     MapPanel *mapPanel() const { return m_map; }
@@ -93,11 +99,15 @@ private:
     void createViewMenu();
     void connectPanels();
     void showDock(QWidget *panel);
+    /** Shows the box grid's tab for a detection project, and only the image grid otherwise. */
+    void showGridTabs();
 
     ProjectSession *m_session;
     ThumbnailCache *m_thumbnails;
     SampleGridModel *m_gridModel;
     SampleGridView *m_grid;
+    BoxGridPanel *m_boxGrid;
+    QTabWidget *m_gridTabs; // the image grid, and the box grid for a detection project
     ReportPanel *m_report;
     ConfusionMatrixView *m_confusion;
     MapPanel *m_map;

@@ -1,6 +1,7 @@
 #include "projectsession.h"
 
 #include "analysis/pipeline/filterselection.h"
+#include "boxfixcommand.h"
 #include "changesamplevalues.h"
 #include "common/error.h"
 #include "storage/project.h"
@@ -134,6 +135,24 @@ bool ProjectSession::relabel(const QList<qint64> &samples, int newLabel)
     m_undoStack->push(new ChangeSampleValues<LabelField, ProjectSession>(
         *this, changes, relabelText(changes, m_table.classNames)));
     return true;
+}
+
+bool ProjectSession::changeBoxes(const QList<BoxChange> &changes, const QString &text)
+{
+    if (changes.isEmpty() || !mayEdit(tr("Boxes")))
+        return false;
+    // Set by the command when its redo (called by push) is written; shared, as undo calls it later.
+    const auto written = std::make_shared<bool>(false);
+    auto *command = new BoxFixCommand(
+        *m_project, changes, text,
+        [this, written](const QList<qint64> &images) {
+            *written = true;
+            Q_EMIT boxesEdited(images);
+            Q_EMIT samplesEdited(images);
+        },
+        [this](const QString &message) { Q_EMIT editFailed(message); });
+    m_undoStack->push(command);
+    return *written;
 }
 
 bool ProjectSession::setReview(const QList<qint64> &samples, ReviewStatus status)

@@ -3,6 +3,7 @@
 #include "analysis/pipeline/analysisresults.h"
 #include "dataset/samplefilter.h"
 #include "dataset/sampletable.h"
+#include "edits/boxeditrepository.h"
 #include "edits/labelrepository.h"
 #include "edits/reviewrepository.h"
 
@@ -70,6 +71,13 @@ public:
     bool setReview(const QList<qint64> &samples, ReviewStatus status);
 
     /**
+     * Pushes an undoable change of a detection project's boxes (text names it in the undo
+     * history): written at once through BoxEditRepository, one audited transaction, and
+     * taken back by undo. Returns whether it was written; editFailed() says why not.
+     */
+    bool changeBoxes(const QList<BoxChange> &changes, const QString &text);
+
+    /**
      * Writes targets' new values through Field's repository (one transaction with audit
      * rows), mirrors them into the table and the analysis results, and emits samplesEdited().
      * What ChangeSampleValues calls for redo and undo. Returns false, after editFailed(),
@@ -111,6 +119,11 @@ Q_SIGNALS:
      * neighbours' labels). The table and the analysis results are already updated.
      */
     void samplesEdited(const QList<qint64> &samples);
+    /**
+     * The boxes of these images were changed (by changeBoxes(), its undo or redo); emitted
+     * before samplesEdited() for the same images. What reads the boxes reads them again.
+     */
+    void boxesEdited(const QList<qint64> &images);
     /** An edit could not be written; the message names the reason. */
     void editFailed(const QString &message);
     void filterChanged();

@@ -11,6 +11,8 @@
 #include "projectsession.h"
 
 #include <QComboBox>
+#include <QGridLayout>
+#include <QSlider>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -48,6 +50,39 @@ QList<QStandardItem *> reportRow(const QString &name, double precision, double r
     return row;
 }
 
+/**
+ * A slider beside box, in hundredths of its range, kept in step with it both ways: dragging
+ * changes the value as the spin box does (so the panel recomputes as the slider moves), and
+ * the spin box stays there for an exact value.
+ */
+QSlider *sliderFor(QDoubleSpinBox *box, QWidget *parent)
+{
+    auto *slider = new QSlider(Qt::Horizontal, parent);
+    slider->setRange(int(std::lround(box->minimum() * 100.0)), int(std::lround(box->maximum() * 100.0)));
+    slider->setValue(int(std::lround(box->value() * 100.0)));
+    slider->setToolTip(box->toolTip());
+    QObject::connect(slider, &QSlider::valueChanged, box, [box](int value) { box->setValue(value / 100.0); });
+    QObject::connect(box, &QDoubleSpinBox::valueChanged, slider, [slider](double value) {
+        const QSignalBlocker blocker(slider);
+        slider->setValue(int(std::lround(value * 100.0)));
+    });
+    return slider;
+}
+
+/** Precision and recall of each class at the thresholds, from the confusion matrix with background. */
+std::pair<double, double> precisionRecallAt(const std::vector<std::vector<qint64>> &confusion, size_t c)
+{
+    if (c >= confusion.size())
+        return {NAN, NAN};
+    qint64 predicted = 0, annotated = 0;
+    for (size_t r = 0; r < confusion.size(); ++r)
+        predicted += confusion[r][c];
+    for (const qint64 n : confusion[c])
+        annotated += n;
+    const double found = double(confusion[c][c]);
+    return {predicted > 0 ? found / double(predicted) : NAN, annotated > 0 ? found / double(annotated) : NAN};
+}
+
 } // namespace
 
 ReportPanel::ReportPanel(ProjectSession &session, QWidget *parent)
@@ -75,12 +110,15 @@ ReportPanel::ReportPanel(ProjectSession &session, QWidget *parent)
     m_matchIou->setValue(0.5);
     m_matchIou->setPrefix(tr("IoU ≥ "));
     m_matchIou->setToolTip(tr("A box overlapping an object this much finds it"));
-    auto *thresholds = new QHBoxLayout(m_thresholds);
+    m_minScoreSlider = sliderFor(m_minScore, m_thresholds);
+    m_matchIouSlider = sliderFor(m_matchIou, m_thresholds);
+    auto *thresholds = new QGridLayout(m_thresholds);
     thresholds->setContentsMargins(0, 0, 0, 0);
-    thresholds->addWidget(new QLabel(tr("Thresholds:"), m_thresholds));
-    thresholds->addWidget(m_minScore);
-    thresholds->addWidget(m_matchIou);
-    thresholds->addStretch();
+    thresholds->addWidget(m_minScoreSlider, 0, 0);
+    thresholds->addWidget(m_minScore, 0, 1);
+    thresholds->addWidget(m_matchIouSlider, 1, 0);
+    thresholds->addWidget(m_matchIou, 1, 1);
+    thresholds->setColumnStretch(0, 1);
     m_thresholds->hide();
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -179,7 +217,13 @@ void ReportPanel::refresh()
 void ReportPanel::showDetection(const DetectionSummary &summary)
 {
     m_model->clear();
-    m_model->setHorizontalHeaderLabels({tr("Class"), tr("AP"), tr("AP50"), tr("Recall50"), tr("Objects")});
+    m_model->setHorizontalHeaderLabels(
+        {tr("Class"), tr("AP"), tr("AP50"), tr("Precision"), tr("Recall"), tr("Objects")});
+    // The AP columns take every score; these two follow the thresholds above.
+    for (const int column : {3, 4})
+        m_model->horizontalHeaderItem(column)->setToolTip(tr("At score ≥ %1 and IoU ≥ %2")
+                                                              .arg(m_minScore->value(), 0, 'f', 2)
+                                                              .arg(m_matchIou->value(), 0, 'f', 2));
     if (!summary.hasRun) {
         m_summary->setText(tr("%1 images, %2 annotated boxes; no predictions yet.")
                                .arg(QLocale().toString(summary.images), QLocale().toString(summary.objects)));
@@ -200,10 +244,13 @@ void ReportPanel::showDetection(const DetectionSummary &summary)
                                 QLocale().toString(summary.boxes),
                                 QLocale().toString(summary.errors[int(BoxError::None)]),
                                 QLocale().toString(summary.missed), kinds.join(QStringLiteral(", "))));
-    for (const DetectionSummary::ClassRow &row : summary.perClass) {
-        auto *name = new QStandardItem(row.name);
-        m_model->appendRow({name, numberItem(std::isnan(row.ap) ? 0.0 : row.ap),
-                            numberItem(std::isnan(row.ap50) ? 0.0 : row.ap50), numberItem(row.recall50),
+    for (size_t c = 0; c < summary.perClass.size(); ++c) {
+        const DetectionSummary::ClassRow &row = summary.perClass[c];
+        const auto [precision, recall] = precisionRecallAt(summary.confusion, c);
+        m_model->appendRow({new QStandardItem(row.name), numberItem(std::isnan(row.ap) ? 0.0 : row.ap),
+                            numberItem(std::isnan(row.ap50) ? 0.0 : row.ap50),
+                            numberItem(std::isnan(precision) ? 0.0 : precision),
+                            numberItem(std::isnan(recall) ? 0.0 : recall),
                             numberItem(double(row.objects), 0)});
     }
     m_table->resizeColumnsToContents();

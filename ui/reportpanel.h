@@ -9,6 +9,7 @@
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QSlider;
 class QStandardItemModel;
 class QTableView;
 
@@ -49,6 +50,8 @@ public:
     void waitForDetection() { m_detection.waitForIdle(); }
     /** A detection project's thresholds of the error types and the confusion matrix. */
     QDoubleSpinBox *minScoreBox() const { return m_minScore; }
+    /** The score threshold's slider, in step with minScoreBox(). */
+    QSlider *minScoreSlider() const { return m_minScoreSlider; }
     QDoubleSpinBox *matchIouBox() const { return m_matchIou; }
     /** A detection project's precision-recall curve of the class selected in the table. */
     PrCurveView *prCurve() const { return m_prCurve; }
@@ -67,6 +70,8 @@ private:
     QWidget *m_scopeRow = nullptr;
     QWidget *m_thresholds;
     QDoubleSpinBox *m_minScore;
+    QSlider *m_minScoreSlider = nullptr;
+    QSlider *m_matchIouSlider = nullptr;
     QDoubleSpinBox *m_matchIou;
     PrCurveView *m_prCurve;
     DetectionSummary m_lastDetection;

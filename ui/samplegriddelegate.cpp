@@ -142,8 +142,18 @@ void SampleGridDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
         line, Qt::AlignLeft | Qt::AlignVCenter,
         QFontMetrics(bold).elidedText(label.isEmpty() ? tr("unlabeled") : label, Qt::ElideRight, textWidth));
 
+    const QString caption = index.data(SampleGridModel::CaptionRole).toString();
+    if (!caption.isEmpty()) {
+        painter->setFont(option.font);
+        painter->setPen(index.data(SampleGridModel::IsErrorRole).toBool()
+                            ? kErrorColor
+                            : palette.placeholderText().color());
+        line.translate(0, metrics.height());
+        painter->drawText(line, Qt::AlignLeft | Qt::AlignVCenter,
+                          metrics.elidedText(caption, Qt::ElideRight, textWidth));
+    }
     const QString predicted = index.data(SampleGridModel::PredictedRole).toString();
-    if (!predicted.isEmpty()) {
+    if (caption.isEmpty() && !predicted.isEmpty()) {
         const double confidence = index.data(SampleGridModel::ConfidenceRole).toDouble();
         const bool wrong = index.data(SampleGridModel::IsErrorRole).toBool();
         painter->setFont(option.font);

@@ -8,7 +8,8 @@ namespace loupe {
  * Paints one grid tile: the thumbnail (or a placeholder while it decodes), the given
  * label, the prediction with its confidence (red when it disagrees with the label)
  * a marker on edited samples and the review mark (reviewed, ambiguous; excluded tiles
- * are dimmed). Everything comes from SampleGridModel roles.
+ * are dimmed). Everything comes from SampleGridModel roles; the box grid's model gives the
+ * same roles, with a caption line of its own (CaptionRole).
  */
 class SampleGridDelegate final : public QStyledItemDelegate
 {

@@ -35,6 +35,7 @@ public:
         IsIssueRole,                   // bool: flagged as a likely label error
         SuggestedRole,                 // QString: the label the analysis suggests, or empty
         ReviewRole,                    // int: the ReviewStatus mark
+        CaptionRole,                   // QString: a second line in place of the prediction (box grid)
     };
     enum class Order { IssueScore, Loss, Confidence, Id };
 

@@ -5,6 +5,7 @@
 #include <QPointer>
 #include <QRunnable>
 
+#include "boxcrop.h"
 #include "thumbnaildiskcache.h"
 
 namespace loupe {
@@ -73,6 +74,17 @@ QImage loadThumbnail(const QString &path, QSize size, ThumbnailDiskCache *disk)
     return image.convertToFormat(QImage::Format_ARGB32_Premultiplied);
 }
 
+QImage loadSource(const ThumbnailSource &source, QSize size, ThumbnailDiskCache *disk, RecentImages *recent)
+{
+    if (source.region.isEmpty() || !recent)
+        return loadThumbnail(source.path, size, disk);
+    const QImage image = recent->image(source.path);
+    if (image.isNull())
+        return unreadablePlaceholder(size, QStringLiteral("image"));
+    return boxCrop(image, source.region, source.outline, size)
+        .convertToFormat(QImage::Format_ARGB32_Premultiplied);
+}
+
 } // namespace
 
 ThumbnailCache::ThumbnailCache(QObject *parent)
@@ -91,18 +103,30 @@ ThumbnailCache::~ThumbnailCache()
 
 void ThumbnailCache::reset(PathResolver resolver, const QString &projectPath)
 {
+    if (resolver)
+        resetSources([resolver = std::move(resolver)](qint64 sample) {
+            return ThumbnailSource{resolver(sample), {}, {}};
+        });
+    else
+        resetSources({});
+    m_recent.reset();
+    const QString file = ThumbnailDiskCache::fileFor(m_diskDirectory, projectPath);
+    if (m_resolver && !file.isEmpty())
+        m_disk = std::make_shared<ThumbnailDiskCache>(file);
+}
+
+void ThumbnailCache::resetSources(SourceResolver resolver)
+{
     ++m_generation;
     m_resolver = std::move(resolver);
     m_queue.clear();
     m_requested.clear();
     m_cache.clear();
+    m_recent = std::make_shared<RecentImages>();
     // Moved into a pool task, so that the old project's cache is written and closed (a WAL
     // checkpoint) there, not on the UI thread.
     if (m_disk)
         m_pool.start([disk = std::move(m_disk)] { disk->flush(); });
-    const QString file = ThumbnailDiskCache::fileFor(m_diskDirectory, projectPath);
-    if (m_resolver && !file.isEmpty())
-        m_disk = std::make_shared<ThumbnailDiskCache>(file);
 }
 
 void ThumbnailCache::setDiskCacheDirectory(const QString &directory)
@@ -153,12 +177,12 @@ void ThumbnailCache::startQueued()
         const qint64 sample = m_queue.back();
         m_queue.pop_back();
         ++m_running;
-        const QString path = m_resolver(sample);
+        const ThumbnailSource source = m_resolver(sample);
         const QSize size = m_size;
         const quint64 generation = m_generation;
         QPointer<ThumbnailCache> self(this);
-        m_pool.start([self, disk = m_disk, path, size, generation, sample] {
-            const QImage image = loadThumbnail(path, size, disk.get());
+        m_pool.start([self, disk = m_disk, recent = m_recent, source, size, generation, sample] {
+            const QImage image = loadSource(source, size, disk.get(), recent.get());
             QMetaObject::invokeMethod(
                 self.data(),
                 [self, generation, sample, image] {

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <QCache>
+#include <QColor>
 #include <QHash>
 #include <QImage>
 #include <QObject>
+#include <QRectF>
 #include <QSize>
 #include <QThreadPool>
 
@@ -13,7 +15,16 @@
 
 namespace loupe {
 
+class RecentImages;
 class ThumbnailDiskCache;
+
+/** What a thumbnail shows: an image, or a box cut from it (region, outlined in outline). */
+struct ThumbnailSource
+{
+    QString path;
+    QRectF region; ///< empty: the whole image
+    QColor outline;
+};
 
 /**
  * Decodes thumbnails off the UI thread and keeps the recent ones in memory.
@@ -25,6 +36,7 @@ class ThumbnailDiskCache;
  *
  * Three tiers: memory, then the project's ThumbnailDiskCache, then decoding the original
  * (whose result is written back to disk). Both lookups past memory run on the pool.
+ * Box crops (resetSources) have memory only: they are cheap to cut again and change with edits.
  */
 class ThumbnailCache final : public QObject
 {
@@ -34,6 +46,8 @@ class ThumbnailCache final : public QObject
 public:
     /** Maps a sample to the absolute path of its image. */
     using PathResolver = std::function<QString(qint64 sample)>;
+    /** Maps a key to what its thumbnail shows. */
+    using SourceResolver = std::function<ThumbnailSource(qint64 key)>;
 
     explicit ThumbnailCache(QObject *parent = nullptr);
     ~ThumbnailCache() override;
@@ -43,6 +57,8 @@ public:
      * project's disk cache (ThumbnailDiskCache::fileFor); empty means memory only.
      */
     void reset(PathResolver resolver, const QString &projectPath = {});
+    /** Clears everything and serves thumbnails of what resolver names (box crops), from memory only. */
+    void resetSources(SourceResolver resolver);
     /**
      * Where disk caches live (default ThumbnailDiskCache::defaultDirectory(); empty turns
      * the disk tier off). Takes effect at the next reset().
@@ -66,7 +82,8 @@ private:
     void deliver(quint64 generation, qint64 sample, const QImage &image);
     void flushDiskInBackground();
 
-    PathResolver m_resolver;
+    SourceResolver m_resolver;
+    std::shared_ptr<RecentImages> m_recent; // the images boxes are cut from
     QString m_diskDirectory;
     // Shared with the decode tasks, so reset() need not wait for them; whoever drops the
     // last reference writes what is pending and closes the file.

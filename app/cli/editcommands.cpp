@@ -9,6 +9,7 @@
 #include "export/cocoexport.h"
 #include "export/detectionexports.h"
 #include "export/exports.h"
+#include "export/yoloexport.h"
 #include "formats/csvreader.h"
 #include "storage/project.h"
 #include "storage/sampletableloader.h"
@@ -164,16 +165,21 @@ int runExport(const QStringList &arguments)
     parser.addOption({QStringLiteral("coco"),
                       QStringLiteral("Detection: write the boxes as they are now as a COCO instances file."),
                       QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("symlink"),
-                      QStringLiteral("With --class-folders: link to the images instead of copying them.")});
+    parser.addOption({QStringLiteral("yolo"),
+                      QStringLiteral("Detection: write the boxes as they are now as a YOLO folder (labels/, "
+                                     "classes.txt, data.yaml, the images copied); DIR must be new or empty."),
+                      QStringLiteral("DIR")});
+    parser.addOption(
+        {QStringLiteral("symlink"),
+         QStringLiteral("With --class-folders or --yolo: link to the images instead of copying them.")});
     int exitCode = Ok;
     if (!parseCommand(parser, QStringLiteral("export"), arguments, 1, exitCode))
         return exitCode;
     if (!parser.isSet(QStringLiteral("suspects")) && !parser.isSet(QStringLiteral("labels")) &&
         !parser.isSet(QStringLiteral("class-folders")) && !parser.isSet(QStringLiteral("edits")) &&
-        !parser.isSet(QStringLiteral("coco"))) {
+        !parser.isSet(QStringLiteral("coco")) && !parser.isSet(QStringLiteral("yolo"))) {
         printError(QStringLiteral("loupe-cli export: give --suspects FILE, --labels FILE, --edits FILE, "
-                                  "--class-folders DIR or --coco FILE"));
+                                  "--class-folders DIR, --coco FILE or --yolo DIR"));
         return Usage;
     }
     auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
@@ -181,7 +187,7 @@ int runExport(const QStringList &arguments)
         if (parser.isSet(QStringLiteral("labels")) || parser.isSet(QStringLiteral("class-folders"))) {
             printError(
                 QStringLiteral("loupe-cli export: a detection project exports --suspects FILE (annotation "
-                               "errors with their fixes), --coco FILE and --edits FILE"));
+                               "errors with their fixes), --coco FILE, --yolo DIR and --edits FILE"));
             return Usage;
         }
         if (parser.isSet(QStringLiteral("suspects")))
@@ -190,10 +196,24 @@ int runExport(const QStringList &arguments)
             exportCoco(*project, parser.value(QStringLiteral("coco")));
         if (parser.isSet(QStringLiteral("edits")))
             exportBoxEditLog(*project, parser.value(QStringLiteral("edits")));
+        if (parser.isSet(QStringLiteral("yolo"))) {
+            Progress progress;
+            const YoloExportSummary summary = exportYolo(
+                *project, parser.value(QStringLiteral("yolo")),
+                parser.isSet(QStringLiteral("symlink")) ? ClassFolderMode::Symlink : ClassFolderMode::Copy,
+                progress);
+            printOut(QStringLiteral("wrote %1 boxes of %2 images to %3%4\n")
+                         .arg(summary.boxes)
+                         .arg(summary.images)
+                         .arg(parser.value(QStringLiteral("yolo")),
+                              summary.crowdRegions > 0
+                                  ? QStringLiteral(" (left out %1 crowd regions)").arg(summary.crowdRegions)
+                                  : QString()));
+        }
         return Ok;
     }
-    if (parser.isSet(QStringLiteral("coco"))) {
-        printError(QStringLiteral("loupe-cli export: --coco needs a detection project"));
+    if (parser.isSet(QStringLiteral("coco")) || parser.isSet(QStringLiteral("yolo"))) {
+        printError(QStringLiteral("loupe-cli export: --coco and --yolo need a detection project"));
         return Usage;
     }
     const SampleTable table = loadSampleTable(*project);

@@ -25,9 +25,9 @@ Commands:
                             What changed between two runs: metrics, clusters, fixed and regressed
   report PROJECT [--json] [--html FILE]
                             Classification report and confusion matrix, per split; or a shareable HTML page
-  export PROJECT --suspects FILE | --labels FILE | --class-folders DIR | --coco FILE
+  export PROJECT --suspects FILE | --labels FILE | --class-folders DIR | --coco FILE | --yolo DIR
                             Export the most suspicious labels (detection: annotation errors with fixes),
-                            the current labels, a class-folder tree, or the boxes as COCO JSON
+                            the current labels, a class-folder tree, or the boxes as COCO JSON or YOLO
   relabel PROJECT ID CLASS  Change one sample's label (with --note TEXT)
   relabel-csv PROJECT FILE  Apply the labels of an id,label CSV in one transaction
   edit-boxes PROJECT --suggestions FILE | --undo N

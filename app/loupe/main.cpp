@@ -85,9 +85,10 @@ int main(int argc, char *argv[])
              "Open PROJECT in a 1600 x 1000 window and quit, printing the seconds from launch (the "
              "start of main(); creating the process and loading libraries before it are not "
              "counted) to the project being open, to the first painted grid and to the first "
-             "painted map, and the median of 60 grid scroll frames in ms; the last line, "
-             "\"startup-benchmark: runs=N samples=S open_s= grid_s= map_s= scroll_ms=\", is for "
-             "scripts.")});
+             "painted map, and the median of 60 grid scroll frames in ms (for a detection project "
+             "also the box grid's first paint and scroll frames), and the peak memory; the last line, "
+             "\"startup-benchmark: runs=N samples=S open_s= grid_s= map_s= scroll_ms= boxes_s= "
+             "box_scroll_ms= peak_mib=\", is for scripts.")});
     parser.addOption(
         {QStringLiteral("runs"),
          QStringLiteral(

@@ -1,14 +1,18 @@
 #include "startupbenchmark.h"
 
+#include "boxgridmodel.h"
 #include "embeddingmapview.h"
 #include "mainwindow.h"
+#include "panels/boxgridpanel.h"
 #include "panels/mappanel.h"
 #include "projectsession.h"
+#include "storage/project.h"
 #include "samplegridview.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEvent>
+#include <QFile>
 #include <QMap>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -60,9 +64,8 @@ constexpr int kScrollFrames = 60;
  * cost of one frame of scrolling (model data, delegates, thumbnail lookups; thumbnails not
  * yet decoded are requested and drawn as placeholders, as while flicking).
  */
-double medianScrollFrameMs(MainWindow &window)
+double medianScrollFrameMs(QAbstractItemView *grid)
 {
-    QAbstractItemView *grid = window.grid();
     QScrollBar *bar = grid->verticalScrollBar();
     std::vector<double> frames;
     for (int frame = 0; frame < kScrollFrames; ++frame) {
@@ -79,8 +82,46 @@ double medianScrollFrameMs(MainWindow &window)
 
 constexpr char kSummaryPrefix[] = "startup-benchmark: ";
 
-/** The figures of one run, as the summary line names them. */
-const char *const kFields[] = {"open_s", "grid_s", "map_s", "scroll_ms"};
+/** The figures of one run, as the summary line names them (the box grid's are 0 without boxes). */
+const char *const kFields[] = {"open_s",  "grid_s",        "map_s",   "scroll_ms",
+                               "boxes_s", "box_scroll_ms", "peak_mib"};
+
+/** The process's peak resident memory (VmHWM), in MiB; 0 where /proc does not tell. */
+double peakMemoryMib()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0.0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+    }
+    return 0.0;
+}
+
+/**
+ * A detection project's box grid: switches to its tab and waits until its boxes are judged
+ * and painted; returns the seconds since launch (-1 when it did not paint in 60 s) and the
+ * median scroll frame through it.
+ */
+std::pair<double, double> measureBoxGrid(MainWindow &window, const QElapsedTimer &launch)
+{
+    BoxGridPanel *boxes = window.boxGrid();
+    FirstPaint painted(boxes->view()->viewport());
+    painted.setClock(&launch);
+    QObject::connect(boxes->model(), &QAbstractItemModel::modelReset, boxes, [&painted, boxes] {
+        if (boxes->model()->rowCount() > 0)
+            painted.arm();
+    });
+    window.showBoxGrid();
+    QElapsedTimer limit;
+    limit.start();
+    while (!painted.painted() && limit.elapsed() < 60000)
+        QApplication::processEvents(QEventLoop::AllEvents, 10);
+    if (!painted.painted())
+        return {-1.0, 0.0};
+    return {painted.seconds(), medianScrollFrameMs(boxes->view())};
+}
 
 double median(std::vector<double> values)
 {
@@ -91,10 +132,12 @@ double median(std::vector<double> values)
 
 void printSummaryLine(int runs, long long samples, const QMap<QString, double> &figures)
 {
-    std::printf("%sruns=%d samples=%lld open_s=%.3f grid_s=%.3f map_s=%.3f scroll_ms=%.2f\n", kSummaryPrefix,
-                runs, samples, figures.value(QStringLiteral("open_s")),
+    std::printf("%sruns=%d samples=%lld open_s=%.3f grid_s=%.3f map_s=%.3f scroll_ms=%.2f boxes_s=%.3f "
+                "box_scroll_ms=%.2f peak_mib=%.0f\n",
+                kSummaryPrefix, runs, samples, figures.value(QStringLiteral("open_s")),
                 figures.value(QStringLiteral("grid_s")), figures.value(QStringLiteral("map_s")),
-                figures.value(QStringLiteral("scroll_ms")));
+                figures.value(QStringLiteral("scroll_ms")), figures.value(QStringLiteral("boxes_s")),
+                figures.value(QStringLiteral("box_scroll_ms")), figures.value(QStringLiteral("peak_mib")));
     std::fflush(stdout);
 }
 
@@ -145,15 +188,27 @@ int runStartupBenchmark(MainWindow &window, const QString &project, const QElaps
                 "first map paint: %.3f s\n",
                 static_cast<long long>(window.session().table().size()), opened, grid.seconds(),
                 map.seconds());
-    const double scrollMs = medianScrollFrameMs(window);
+    const double scrollMs = medianScrollFrameMs(window.grid());
     std::printf("grid scroll frame (median of %d): %.2f ms\n", kScrollFrames, scrollMs);
-    if (!grid.painted() || !map.painted())
+    std::pair<double, double> boxGrid{0.0, 0.0};
+    if (window.session().project()->task() == ProjectTask::Detection) {
+        boxGrid = measureBoxGrid(window, launch);
+        std::printf("first box grid paint (boxes judged, crops requested): %.3f s\n"
+                    "box grid scroll frame (median of %d): %.2f ms\n",
+                    boxGrid.first, kScrollFrames, boxGrid.second);
+    }
+    const double peak = peakMemoryMib();
+    std::printf("peak memory: %.0f MiB\n", peak);
+    if (!grid.painted() || !map.painted() || boxGrid.first < 0.0)
         return 1; // no summary line: a run that never painted has no figures to take a median of
     printSummaryLine(1, static_cast<long long>(window.session().table().size()),
                      {{QStringLiteral("open_s"), opened},
                       {QStringLiteral("grid_s"), grid.seconds()},
                       {QStringLiteral("map_s"), map.seconds()},
-                      {QStringLiteral("scroll_ms"), scrollMs}});
+                      {QStringLiteral("scroll_ms"), scrollMs},
+                      {QStringLiteral("boxes_s"), boxGrid.first},
+                      {QStringLiteral("box_scroll_ms"), boxGrid.second},
+                      {QStringLiteral("peak_mib"), peak}});
     return 0;
 }
 
@@ -193,18 +248,24 @@ int runRepeatedStartupBenchmark(const QStringList &childArguments, int runs)
         for (const char *field : kFields)
             values[QLatin1String(field)].push_back(pairs.value(QLatin1String(field)).toDouble());
         std::printf("run %d: project open %.3f s, first grid paint %.3f s, first map paint %.3f s, "
-                    "grid scroll frame %.2f ms\n",
+                    "grid scroll frame %.2f ms, first box grid paint %.3f s, box scroll frame %.2f ms, "
+                    "peak %.0f MiB\n",
                     run, values[QStringLiteral("open_s")].back(), values[QStringLiteral("grid_s")].back(),
-                    values[QStringLiteral("map_s")].back(), values[QStringLiteral("scroll_ms")].back());
+                    values[QStringLiteral("map_s")].back(), values[QStringLiteral("scroll_ms")].back(),
+                    values[QStringLiteral("boxes_s")].back(), values[QStringLiteral("box_scroll_ms")].back(),
+                    values[QStringLiteral("peak_mib")].back());
         std::fflush(stdout);
     }
     QMap<QString, double> medians;
     for (const char *field : kFields)
         medians.insert(QLatin1String(field), median(values[QLatin1String(field)]));
-    std::printf("median of %d runs: project open %.3f s, first grid paint %.3f s, first map paint %.3f s, "
-                "grid scroll frame %.2f ms\n",
-                runs, medians.value(QStringLiteral("open_s")), medians.value(QStringLiteral("grid_s")),
-                medians.value(QStringLiteral("map_s")), medians.value(QStringLiteral("scroll_ms")));
+    std::printf(
+        "median of %d runs: project open %.3f s, first grid paint %.3f s, first map paint %.3f s, "
+        "grid scroll frame %.2f ms, first box grid paint %.3f s, box scroll frame %.2f ms, peak %.0f MiB\n",
+        runs, medians.value(QStringLiteral("open_s")), medians.value(QStringLiteral("grid_s")),
+        medians.value(QStringLiteral("map_s")), medians.value(QStringLiteral("scroll_ms")),
+        medians.value(QStringLiteral("boxes_s")), medians.value(QStringLiteral("box_scroll_ms")),
+        medians.value(QStringLiteral("peak_mib")));
     printSummaryLine(runs, samples, medians);
     return 0;
 }

@@ -20,8 +20,10 @@ int runStartupBenchmark(MainWindow &window, const QString &project, const QElaps
  * Runs the startup benchmark runs times, each in a new process (this program re-executed with
  * childArguments and the same platform plugin), so that every run measures a real launch rather than
  * a second open in a warm process. Prints each run's times and their medians, ending with the line
- *   startup-benchmark: runs=N samples=S open_s=... grid_s=... map_s=... scroll_ms=...
- * (the same line a single run prints). Returns a process exit code.
+ *   startup-benchmark: runs=N samples=S open_s=... grid_s=... map_s=... scroll_ms=... boxes_s=...
+ *   box_scroll_ms=... peak_mib=...
+ * (the same line a single run prints; the box grid's figures are a detection project's, 0 otherwise).
+ * Returns a process exit code.
  */
 int runRepeatedStartupBenchmark(const QStringList &childArguments, int runs);
 

@@ -150,41 +150,62 @@ AnnotationErrors AnnotationErrors::find(const DetectionSet &set, const std::vect
     return result;
 }
 
+AnnotationSuggestion AnnotationErrors::strongestFor(const DetectionSet &set, qint64 annotation,
+                                                    double minimum) const
+{
+    const Scores &s = annotations[size_t(annotation)];
+    const Annotation &a = set.annotations[size_t(annotation)];
+    AnnotationSuggestion best{AnnotationIssue::None, minimum, a.image, annotation, -1, -1, {}};
+    if (a.crowd)
+        return best;
+    if (s.wrongClass > best.score)
+        best = {AnnotationIssue::WrongClass,
+                s.wrongClass,
+                a.image,
+                annotation,
+                s.wrongClassBox,
+                s.suggestedClass,
+                {}};
+    if (s.badLocation > best.score)
+        best = {AnnotationIssue::BadLocation,
+                s.badLocation,
+                a.image,
+                annotation,
+                s.locationBox,
+                a.category,
+                set.detections[size_t(s.locationBox)].box};
+    if (s.spurious > best.score)
+        best = {AnnotationIssue::Spurious, s.spurious, a.image, annotation, -1, -1, {}};
+    return best;
+}
+
+AnnotationSuggestion AnnotationErrors::overlookedFor(const DetectionSet &set, qint64 detection,
+                                                     double minimum) const
+{
+    const Detection &det = set.detections[size_t(detection)];
+    if (overlooked[size_t(detection)] <= minimum)
+        return {AnnotationIssue::None, 0.0, det.image, -1, detection, -1, {}};
+    return {AnnotationIssue::Overlooked,
+            overlooked[size_t(detection)],
+            det.image,
+            -1,
+            detection,
+            det.category,
+            det.box};
+}
+
 std::vector<AnnotationSuggestion> AnnotationErrors::ranked(const DetectionSet &set, double minimum) const
 {
     std::vector<AnnotationSuggestion> suggestions;
     for (size_t g = 0; g < annotations.size(); ++g) {
-        const Scores &s = annotations[g];
-        const Annotation &a = set.annotations[g];
-        if (a.crowd)
-            continue;
-        AnnotationSuggestion best{AnnotationIssue::None, minimum, a.image, qint64(g), -1, -1, {}};
-        if (s.wrongClass > best.score)
-            best = {AnnotationIssue::WrongClass,
-                    s.wrongClass,
-                    a.image,
-                    qint64(g),
-                    s.wrongClassBox,
-                    s.suggestedClass,
-                    {}};
-        if (s.badLocation > best.score)
-            best = {AnnotationIssue::BadLocation,
-                    s.badLocation,
-                    a.image,
-                    qint64(g),
-                    s.locationBox,
-                    a.category,
-                    set.detections[size_t(s.locationBox)].box};
-        if (s.spurious > best.score)
-            best = {AnnotationIssue::Spurious, s.spurious, a.image, qint64(g), -1, -1, {}};
+        const AnnotationSuggestion best = strongestFor(set, qint64(g), minimum);
         if (best.issue != AnnotationIssue::None)
             suggestions.push_back(best);
     }
     for (size_t d = 0; d < overlooked.size(); ++d) {
-        const Detection &det = set.detections[d];
-        if (overlooked[d] > minimum)
-            suggestions.push_back({AnnotationIssue::Overlooked, overlooked[d], det.image, -1, qint64(d),
-                                   det.category, det.box});
+        const AnnotationSuggestion added = overlookedFor(set, qint64(d), minimum);
+        if (added.issue != AnnotationIssue::None)
+            suggestions.push_back(added);
     }
     std::stable_sort(
         suggestions.begin(), suggestions.end(),

@@ -89,6 +89,10 @@ struct AnnotationErrors
     static AnnotationErrors find(const DetectionSet &set, const std::vector<float> &probabilities,
                                  const AnnotationErrorParams &params = {});
 
+    /** The annotation's strongest suggestion scoring above minimum; issue None when there is none. */
+    AnnotationSuggestion strongestFor(const DetectionSet &set, qint64 annotation, double minimum = 0.0) const;
+    /** The predicted box as an overlooked object, when it scores above minimum; issue None when not. */
+    AnnotationSuggestion overlookedFor(const DetectionSet &set, qint64 detection, double minimum = 0.0) const;
     /** Every suggestion with a score above minimum, the strongest first; at most one per annotation. */
     std::vector<AnnotationSuggestion> ranked(const DetectionSet &set, double minimum = 0.0) const;
 

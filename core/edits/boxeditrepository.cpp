@@ -52,6 +52,32 @@ std::optional<Annotation> readBox(SqliteStatement &row, qint64 sample, int class
 
 } // namespace
 
+std::optional<BoxChange> changeFixing(const AnnotationSuggestion &suggestion, qint64 boxId)
+{
+    BoxChange change;
+    change.boxId = boxId;
+    switch (suggestion.issue) {
+    case AnnotationIssue::Overlooked:
+        return BoxChange{BoxChange::Action::Add,
+                         -1,
+                         {suggestion.image, suggestion.newClass, suggestion.newBox, 0.0, false}};
+    case AnnotationIssue::WrongClass:
+        change.action = BoxChange::Action::Relabel;
+        change.box.category = suggestion.newClass;
+        return change;
+    case AnnotationIssue::BadLocation:
+        change.action = BoxChange::Action::Move;
+        change.box.box = suggestion.newBox;
+        return change;
+    case AnnotationIssue::Spurious:
+        change.action = BoxChange::Action::Delete;
+        return change;
+    case AnnotationIssue::None:
+        break;
+    }
+    return std::nullopt;
+}
+
 QString boxActionName(BoxChange::Action action)
 {
     switch (action) {

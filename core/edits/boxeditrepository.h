@@ -1,5 +1,6 @@
 #pragma once
 
+#include "detection/annotationerrors.h"
 #include "detection/detections.h"
 #include "edits/samplechange.h"
 
@@ -35,6 +36,12 @@ struct BoxEdit
     QString source;
     QString user;
 };
+
+/**
+ * The change that applies a suggestion's fix: add the overlooked object, relabel, move or delete
+ * the annotation, whose box_id is boxId (unused for an overlooked object). nullopt for no issue.
+ */
+std::optional<BoxChange> changeFixing(const AnnotationSuggestion &suggestion, qint64 boxId);
 
 /** "add", "delete", "relabel", "move": the actions as stored. */
 QString boxActionName(BoxChange::Action action);

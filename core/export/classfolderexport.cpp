@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/progress.h"
 #include "dataset/sampletable.h"
+#include "export/stagedfolder.h"
 
 #include <QDir>
 #include <QFile>
@@ -12,34 +13,6 @@
 namespace loupe {
 
 namespace {
-
-void requireEmptyOrAbsent(const QString &folder)
-{
-    const QFileInfo info(folder);
-    if (!info.exists())
-        return;
-    if (!info.isDir())
-        throw Error(QStringLiteral("%1 exists and is not a folder").arg(folder));
-    if (!QDir(folder).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System))
-        throw Error(QStringLiteral("%1 is not empty; choose a new or empty folder so that no file is mixed "
-                                   "into or overwritten")
-                        .arg(folder));
-}
-
-/** A fresh folder beside target to build the tree in. */
-QString makeStagingFolder(const QString &target)
-{
-    const QFileInfo info(QDir::cleanPath(target));
-    const QDir parent(info.absolutePath());
-    if (!parent.exists() && !QDir().mkpath(parent.path()))
-        throw Error(QStringLiteral("cannot create %1").arg(parent.path()));
-    for (int attempt = 0; attempt < 1000; ++attempt) {
-        const QString name = QStringLiteral(".%1.partial-%2").arg(info.fileName()).arg(attempt);
-        if (!parent.exists(name) && parent.mkdir(name))
-            return parent.filePath(name);
-    }
-    throw Error(QStringLiteral("cannot create a temporary folder in %1").arg(parent.path()));
-}
 
 /** The file name of sample in the tree: its id made safe, with the image's extension. */
 QString exportedName(const SampleTable &table, qint64 sample)
@@ -79,62 +52,52 @@ QString safeFileName(const QString &name)
 ClassFolderExportSummary exportClassFolders(const SampleTable &table, const QString &imageRoot,
                                             const QString &folder, ClassFolderMode mode, Progress &progress)
 {
-    requireEmptyOrAbsent(folder);
+    StagedFolder staged(folder);
     progress.setStep(QStringLiteral("Writing class folders"));
-    const QString staging = makeStagingFolder(folder);
-    const QDir root(staging);
+    const QDir root(staged.path());
     const QDir images(imageRoot);
     ClassFolderExportSummary summary;
     QSet<QString> created;
     QSet<QString> used; // case-folded relative paths: ids differing in case only must not collide
-    try {
-        for (qint64 sample = 0; sample < table.size(); ++sample) {
-            if ((sample & 255) == 0) {
-                progress.throwIfCancelled();
-                progress.setProgress(sample, table.size());
-            }
-            const int label = table.labels[size_t(sample)];
-            if (label < 0) {
-                ++summary.unlabeled;
-                continue;
-            }
-            if (table.isExcluded(sample)) {
-                ++summary.excluded;
-                continue;
-            }
-            const QString source = images.absoluteFilePath(table.images.at(sample));
-            if (!QFileInfo::exists(source)) {
-                summary.missing << table.images.at(sample);
-                continue;
-            }
-            const int split = table.splitIndex[size_t(sample)];
-            QString directory = safeFileName(table.classNames.value(label));
-            if (!table.splitNames.isEmpty())
-                directory.prepend(
-                    safeFileName(split < 0 ? QStringLiteral("unsplit") : table.splitNames.at(split)) +
-                    QLatin1Char('/'));
-            if (!created.contains(directory)) {
-                if (!root.mkpath(directory))
-                    throw Error(QStringLiteral("cannot create %1").arg(root.filePath(directory)));
-                created.insert(directory);
-            }
-            QString relative = directory + QLatin1Char('/') + exportedName(table, sample);
-            if (used.contains(relative.toCaseFolded()))
-                relative = directory + QStringLiteral("/%1-%2").arg(sample).arg(exportedName(table, sample));
-            used.insert(relative.toCaseFolded());
-            placeFile(source, root.filePath(relative), mode);
-            ++summary.written;
+    for (qint64 sample = 0; sample < table.size(); ++sample) {
+        if ((sample & 255) == 0) {
+            progress.throwIfCancelled();
+            progress.setProgress(sample, table.size());
         }
-        progress.setProgress(1.0);
-        // An empty folder that exists is replaced by the tree; rmdir fails if files appeared meanwhile.
-        if (QFileInfo::exists(folder) && !QDir().rmdir(folder))
-            throw Error(QStringLiteral("%1 is no longer empty; nothing was exported").arg(folder));
-        if (!QDir().rename(staging, folder))
-            throw Error(QStringLiteral("cannot move the exported tree to %1").arg(folder));
-    } catch (...) {
-        QDir(staging).removeRecursively();
-        throw;
+        const int label = table.labels[size_t(sample)];
+        if (label < 0) {
+            ++summary.unlabeled;
+            continue;
+        }
+        if (table.isExcluded(sample)) {
+            ++summary.excluded;
+            continue;
+        }
+        const QString source = images.absoluteFilePath(table.images.at(sample));
+        if (!QFileInfo::exists(source)) {
+            summary.missing << table.images.at(sample);
+            continue;
+        }
+        const int split = table.splitIndex[size_t(sample)];
+        QString directory = safeFileName(table.classNames.value(label));
+        if (!table.splitNames.isEmpty())
+            directory.prepend(
+                safeFileName(split < 0 ? QStringLiteral("unsplit") : table.splitNames.at(split)) +
+                QLatin1Char('/'));
+        if (!created.contains(directory)) {
+            if (!root.mkpath(directory))
+                throw Error(QStringLiteral("cannot create %1").arg(root.filePath(directory)));
+            created.insert(directory);
+        }
+        QString relative = directory + QLatin1Char('/') + exportedName(table, sample);
+        if (used.contains(relative.toCaseFolded()))
+            relative = directory + QStringLiteral("/%1-%2").arg(sample).arg(exportedName(table, sample));
+        used.insert(relative.toCaseFolded());
+        placeFile(source, root.filePath(relative), mode);
+        ++summary.written;
     }
+    progress.setProgress(1.0);
+    staged.commit();
     return summary;
 }
 

@@ -3,8 +3,12 @@
 #include "detection/annotationerrors.h"
 #include "detection/boxerrors.h"
 #include "detection/cocoevaluation.h"
+#include "common/progress.h"
 #include "detection/detectionconfusion.h"
+#include "detection/objectslices.h"
 #include "storage/detectionstore.h"
+#include "storage/metadatareader.h"
+#include "storage/sampletableloader.h"
 #include "storage/project.h"
 
 #include <QJsonArray>
@@ -15,6 +19,9 @@
 namespace loupe {
 
 namespace {
+
+constexpr size_t kReportedSlices = 20;
+constexpr size_t kTextSlices = 8;
 
 /** The figures, computed once for both reports. */
 struct DetectionFigures
@@ -27,7 +34,20 @@ struct DetectionFigures
     DetectionConfusion confusion;
     DetectionConfusionParams confusionParams;
     std::vector<AnnotationSuggestion> suggestions; ///< strongest first, above 0.1
+    std::vector<Slice> objectSlices;               ///< where objects are missed at the confusion's thresholds
 };
+
+/** The slices of the objects the model misses at the confusion matrix's thresholds (a shipped model). */
+std::vector<Slice> objectSlicesOf(Project &project, const DetectionFigures &figures)
+{
+    BoxErrorParams shipped;
+    shipped.minScore = figures.confusionParams.minScore;
+    shipped.foreground = figures.confusionParams.minIou;
+    const SampleTable images = loadSampleTable(project);
+    Progress progress;
+    return ObjectSlices::find(figures.set, BoxErrors::classify(figures.set, shipped), figures.classes,
+                              images.splitIndex, images.splitNames, readSampleMetadata(project), progress);
+}
 
 /**
  * Everything the reports and the summary show, computed in one place: COCO AP, the TIDE types
@@ -51,9 +71,11 @@ DetectionFigures figuresOf(Project &project, const BoxErrorParams &errorParams,
     figures.evaluation = CocoEvaluation::compute(figures.set);
     figures.errors = BoxErrors::classify(figures.set, errorParams);
     figures.confusion = DetectionConfusion::compute(figures.set, confusionParams);
-    if (withSuggestions)
+    if (withSuggestions) {
         figures.suggestions =
             AnnotationErrors::find(figures.set, store.boxProbabilities(runId)).ranked(figures.set, 0.1);
+        figures.objectSlices = objectSlicesOf(project, figures);
+    }
     return figures;
 }
 
@@ -200,6 +222,10 @@ QJsonObject detectionReportJson(Project &project)
     json.insert(QStringLiteral("box_errors"), errorsJson(figures.errors));
     json.insert(QStringLiteral("confusion"), confusionJson(figures));
     json.insert(QStringLiteral("annotation_errors"), suggestionsJson(figures));
+    QJsonArray slices;
+    for (size_t k = 0; k < std::min<size_t>(figures.objectSlices.size(), kReportedSlices); ++k)
+        slices.append(SliceFinder::toJson(figures.objectSlices[k]));
+    json.insert(QStringLiteral("missed_object_slices"), slices);
     return json;
 }
 
@@ -251,6 +277,20 @@ QString detectionReportText(Project &project)
             figures.suggestions.begin(), figures.suggestions.end(),
             [issue](const AnnotationSuggestion &s) { return s.issue == issue && s.score >= 0.5; });
         text += QStringLiteral("  %1 %2\n").arg(annotationIssueName(issue), -16).arg(count);
+    }
+    text += QStringLiteral("\nWhere objects are missed (score >= %1, IoU %2; the strongest excess first):\n")
+                .arg(figures.confusionParams.minScore)
+                .arg(figures.confusionParams.minIou);
+    for (size_t k = 0; k < std::min<size_t>(figures.objectSlices.size(), kTextSlices); ++k) {
+        const Slice &slice = figures.objectSlices[k];
+        if (slice.score <= 0.0)
+            break;
+        text += QStringLiteral("  %1 = %2: %3 of %4 objects missed (%5%, the rest %6%)\n")
+                    .arg(slice.column, slice.value)
+                    .arg(slice.errors)
+                    .arg(slice.evaluated)
+                    .arg(100.0 * slice.errorRate, 0, 'f', 1)
+                    .arg(100.0 * slice.restErrorRate, 0, 'f', 1);
     }
     return text;
 }

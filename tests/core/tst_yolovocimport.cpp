@@ -6,6 +6,7 @@
 
 #include "common/progress.h"
 #include "errorof.h"
+#include "export/yoloexport.h"
 #include "import/datasetimport.h"
 #include "storage/detectionstore.h"
 #include "storage/project.h"
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void init() { m_dir = std::make_unique<QTemporaryDir>(); }
     void yoloFolder();
     void yoloClassesFromDataYaml();
+    void yoloExportReadsBack();
     void refusesBadYolo_data();
     void refusesBadYolo();
     void vocFolder();
@@ -131,6 +133,50 @@ void TestYoloVocImport::yoloClassesFromDataYaml()
     auto project = Project::open(path(QStringLiteral("p.loupe")), Project::Access::ReadOnly);
     QCOMPARE(project->classNames(), (QStringList{QStringLiteral("person"), QStringLiteral("car")}));
     QCOMPARE(project->latestRunId(), -1); // no predictions/ folder: no run
+}
+
+void TestYoloVocImport::yoloExportReadsBack()
+{
+    writeYolo("0 0.5 0.5 0.2 0.4\n1 0.1 0.2 0.1 0.2\n", {});
+    Progress progress;
+    importDataset(path(QStringLiteral("y")), path(QStringLiteral("p.loupe")), {}, progress);
+    auto project = Project::open(path(QStringLiteral("p.loupe")), Project::Access::ReadOnly);
+    const QString out = path(QStringLiteral("out"));
+    const YoloExportSummary summary = exportYolo(*project, out, ClassFolderMode::Copy, progress);
+    QCOMPARE(summary.images, qint64(2));
+    QCOMPARE(summary.boxes, qint64(2));
+    QFile labels(out + QStringLiteral("/labels/a.txt"));
+    QVERIFY(labels.open(QIODevice::ReadOnly));
+    QCOMPARE(labels.readAll(), QByteArray("0 0.500000 0.500000 0.200000 0.400000\n"
+                                          "1 0.100000 0.200000 0.100000 0.200000\n"));
+    // An image without boxes gets an empty label file at its own relative path; images are copied.
+    QCOMPARE(QFileInfo(out + QStringLiteral("/labels/sub/b.txt")).size(), qint64(0));
+    QVERIFY(QFileInfo(out + QStringLiteral("/images/sub/b.png")).isFile());
+
+    // The exported folder reads back, from data.yaml alone too, with the same boxes.
+    QFile::remove(out + QStringLiteral("/classes.txt"));
+    importDataset(out, path(QStringLiteral("back.loupe")), {}, progress);
+    auto back = Project::open(path(QStringLiteral("back.loupe")), Project::Access::ReadOnly);
+    QCOMPARE(back->classNames(), project->classNames());
+    const std::vector<Annotation> before = DetectionStore(project->database()).annotations();
+    const std::vector<Annotation> after = DetectionStore(back->database()).annotations();
+    QCOMPARE(after.size(), before.size());
+    for (size_t k = 0; k < before.size(); ++k) {
+        QCOMPARE(after[k].category, before[k].category);
+        QVERIFY(std::abs(after[k].box.x - before[k].box.x) < 1e-3);
+        QVERIFY(std::abs(after[k].box.height - before[k].box.height) < 1e-3);
+    }
+
+    // A folder that is not empty is refused, and nothing is left beside it.
+    QVERIFY(errorOf([&] {
+                exportYolo(*project, out, ClassFolderMode::Copy, progress);
+            }).contains(QStringLiteral("is not empty")));
+    QCOMPARE(
+        QDir(m_dir->path()).entryList({QStringLiteral(".out.partial*")}, QDir::AllEntries | QDir::Hidden),
+        QStringList());
+    // Links instead of copies, for a folder to train from in place.
+    exportYolo(*project, path(QStringLiteral("linked")), ClassFolderMode::Symlink, progress);
+    QVERIFY(QFileInfo(path(QStringLiteral("linked/images/a.png"))).isSymLink());
 }
 
 void TestYoloVocImport::refusesBadYolo_data()

@@ -24,6 +24,7 @@
 #include <QFile>
 #include <QImage>
 #include <QLabel>
+#include <QSlider>
 #include <QTableView>
 #include <QUndoStack>
 #include <QTemporaryDir>
@@ -224,10 +225,21 @@ void TestDetectionView::detailPanelShowsTheImageWithItsBoxes()
     QCOMPARE(report.prCurve()->precision().size(), size_t(101));
     QCOMPARE(report.prCurve()->precision().back(), 1.0);
 
-    // Above the plane box's score nothing is predicted: the plane is missed too; the matrix follows.
-    report.minScoreBox()->setValue(0.95);
+    // Precision and recall per class at the thresholds: the plane found by its one box, the car not.
+    const auto cell = [&report](int row, int column) {
+        return report.table()->model()->index(row, column).data(Qt::UserRole).toDouble();
+    };
+    QCOMPARE(cell(0, 3), 1.0);
+    QCOMPARE(cell(0, 4), 1.0);
+    QCOMPARE(cell(1, 4), 0.0);
+
+    // Slide the score threshold above the plane box's score: nothing is predicted, the plane is
+    // missed too; the matrix and the per-class table follow.
+    report.minScoreSlider()->setValue(95);
+    QCOMPARE(report.minScoreBox()->value(), 0.95);
     QTRY_COMPARE(counts[0][2], qint64(1));
     QCOMPARE(counts[0][0], qint64(0));
+    QTRY_COMPARE(cell(0, 4), 0.0);
     QVERIFY(report.matchIouBox()->isVisibleTo(&report));
 
     // The suspected annotation errors: the car no box comes near, spurious; A deletes it (one audited

@@ -5,6 +5,9 @@
 #include "common/progress.h"
 #include "controllers/taskrunner.h"
 #include "export/classfolderexport.h"
+#include "export/cocoexport.h"
+#include "export/detectionexports.h"
+#include "export/yoloexport.h"
 #include "export/exports.h"
 #include "projectsession.h"
 #include "samplegridmodel.h"
@@ -45,6 +48,20 @@ ExportController::ExportController(ProjectSession &session, SampleGridModel &gri
     addAction(tr("Export &Edit Log…"),
               tr("Every label change and review mark: when, who, old, new, note (CSV)"),
               &ExportController::exportEditLog);
+    m_classificationActions = m_actions;
+    addAction(
+        tr("Export Annotation &Errors…"),
+        tr("The suspected annotation errors of a detection project, strongest first, with their fixes (CSV)"),
+        &ExportController::exportAnnotationErrors);
+    addAction(tr("Export Boxes as &COCO…"),
+              tr("The annotated boxes as they are now, corrections included (COCO instances JSON)"),
+              &ExportController::exportCocoFile);
+    addAction(tr("Export Boxes as &YOLO…"),
+              tr("The annotated boxes as they are now as a YOLO folder: labels/, classes.txt, data.yaml and "
+                 "links to the images"),
+              &ExportController::chooseYoloFolder);
+    addAction(tr("Export Box Edit &Log…"), tr("Every box added, deleted, relabelled or moved (CSV)"),
+              &ExportController::exportBoxEditLog);
     connect(&session, &ProjectSession::opened, this, &ExportController::updateActions);
     connect(&session, &ProjectSession::closed, this, &ExportController::updateActions);
     updateActions();
@@ -62,9 +79,13 @@ QAction *ExportController::addAction(const QString &text, const QString &toolTip
 
 void ExportController::updateActions()
 {
-    for (QAction *action : m_actions)
-        action->setEnabled(m_session.isOpen());
-    m_suspects->setEnabled(m_session.isOpen() && m_session.table().hasPredictions());
+    const bool detection = m_session.isOpen() && m_session.project()->task() == ProjectTask::Detection;
+    for (QAction *action : m_actions) {
+        const bool classification = m_classificationActions.contains(action);
+        action->setEnabled(m_session.isOpen() && classification != detection);
+        action->setVisible(classification != detection || !m_session.isOpen());
+    }
+    m_suspects->setEnabled(m_session.isOpen() && !detection && m_session.table().hasPredictions());
 }
 
 QString ExportController::chooseCsvPath(const QString &title, const QString &suggestedName)
@@ -131,6 +152,76 @@ void ExportController::exportEditLog()
         });
 }
 
+void ExportController::exportAnnotationErrors()
+{
+    const QString path =
+        chooseCsvPath(tr("Export Annotation Errors"), QStringLiteral("annotation-errors.csv"));
+    if (!path.isEmpty())
+        run([&] {
+            exportAnnotationSuggestions(*m_session.project(), path);
+            return tr("Wrote %1").arg(path);
+        });
+}
+
+void ExportController::exportCocoFile()
+{
+    const QString folder = QFileInfo(m_session.project()->path()).absolutePath();
+    const QString path = QFileDialog::getSaveFileName(
+        m_window, tr("Export Boxes as COCO"), QDir(folder).filePath(QStringLiteral("annotations.json")),
+        tr("JSON (*.json)"));
+    if (!path.isEmpty())
+        run([&] {
+            exportCoco(*m_session.project(), path);
+            return tr("Wrote %1").arg(path);
+        });
+}
+
+void ExportController::exportBoxEditLog()
+{
+    const QString path = chooseCsvPath(tr("Export Box Edit Log"), QStringLiteral("box-edits.csv"));
+    if (!path.isEmpty())
+        run([&] {
+            loupe::exportBoxEditLog(*m_session.project(), path);
+            return tr("Wrote %1").arg(path);
+        });
+}
+
+void ExportController::chooseYoloFolder()
+{
+    const QString folder =
+        QFileDialog::getExistingDirectory(m_window, tr("Export Boxes as YOLO: choose a new or empty folder"),
+                                          QFileInfo(m_session.project()->path()).absolutePath());
+    if (folder.isEmpty())
+        return;
+    const std::optional<bool> symlink = askCopyOrLink(tr("Export Boxes as YOLO"), folder);
+    if (symlink)
+        exportYoloFolder(folder, *symlink);
+}
+
+bool ExportController::exportYoloFolder(const QString &folder, bool symlink)
+{
+    if (!m_session.isOpen())
+        return false;
+    // The worker reads the project through its own connection: the boxes as they are when it starts.
+    const QString projectPath = m_session.project()->path();
+    auto summary = std::make_shared<YoloExportSummary>();
+    return m_tasks.start(
+        tr("Exporting YOLO"),
+        [=](Progress &progress) {
+            const auto project = Project::open(projectPath, Project::Access::ReadOnly);
+            *summary = exportYolo(*project, folder,
+                                  symlink ? ClassFolderMode::Symlink : ClassFolderMode::Copy, progress);
+        },
+        [this, folder, summary] {
+            QString text = tr("Wrote %n box(es)", nullptr, int(summary->boxes)) +
+                           tr(" of %n image(s) to %1", nullptr, int(summary->images))
+                               .arg(QDir::toNativeSeparators(folder));
+            if (summary->crowdRegions > 0)
+                text += tr("; left out %n crowd region(s)", nullptr, int(summary->crowdRegions));
+            m_statusBar->showMessage(text, 10000);
+        });
+}
+
 void ExportController::chooseClassFolders()
 {
     const QString folder =
@@ -138,8 +229,15 @@ void ExportController::chooseClassFolders()
                                           QFileInfo(m_session.project()->path()).absolutePath());
     if (folder.isEmpty())
         return;
+    const std::optional<bool> symlink = askCopyOrLink(tr("Export Class Folders"), folder);
+    if (symlink)
+        exportClassFolderTree(folder, *symlink);
+}
+
+std::optional<bool> ExportController::askCopyOrLink(const QString &title, const QString &folder)
+{
     QMessageBox question(
-        QMessageBox::Question, tr("Export Class Folders"),
+        QMessageBox::Question, title,
         tr("Copy the images into %1, or link to the dataset's images?\n\nLinks are instant and "
            "take no space, but follow the dataset folder.")
             .arg(QDir::toNativeSeparators(folder)),
@@ -148,8 +246,9 @@ void ExportController::chooseClassFolders()
     QPushButton *link = question.addButton(tr("Symbolic Links"), QMessageBox::AcceptRole);
     question.setDefaultButton(copy);
     question.exec();
-    if (question.clickedButton() == copy || question.clickedButton() == link)
-        exportClassFolderTree(folder, question.clickedButton() == link);
+    if (question.clickedButton() != copy && question.clickedButton() != link)
+        return std::nullopt;
+    return question.clickedButton() == link;
 }
 
 bool ExportController::exportClassFolderTree(const QString &folder, bool symlink)

@@ -1,6 +1,6 @@
 #include "annotationerrorspanel.h"
 
-#include "boxfixcommand.h"
+#include "boxcrop.h"
 #include "dataset/sampletable.h"
 #include "projectsession.h"
 #include "storage/detectionstore.h"
@@ -11,15 +11,12 @@
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QLabel>
-#include <QPainter>
 #include <QPushButton>
 #include <QStandardItemModel>
 #include <QTableView>
-#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include <map>
-#include <memory>
 
 namespace loupe {
 
@@ -66,24 +63,12 @@ std::vector<QImage> crops(Project &project, const QStringList &images, const Det
         for (const size_t r : rows) {
             const AnnotationSuggestion &s = suggestions[r];
             const Box shown = s.annotation >= 0 ? set.annotations[size_t(s.annotation)].box : s.newBox;
-            const QRectF box(shown.x, shown.y, shown.width, shown.height);
-            const QRect around =
-                box.adjusted(-box.width() / 2, -box.height() / 2, box.width() / 2, box.height() / 2)
-                    .toAlignedRect()
-                    .intersected(full.rect());
-            QImage crop = full.copy(around).convertToFormat(QImage::Format_RGB32);
-            QPainter painter(&crop);
-            painter.setPen(QPen(QColor(240, 60, 60), std::max(1.0, around.width() / 48.0)));
-            painter.drawRect(box.translated(-around.topLeft()));
-            if (s.issue == AnnotationIssue::BadLocation) {
-                painter.setPen(QPen(QColor(46, 160, 67), std::max(1.0, around.width() / 48.0), Qt::DashLine));
-                painter.drawRect(QRectF(s.newBox.x, s.newBox.y, s.newBox.width, s.newBox.height)
-                                     .translated(-around.topLeft()));
-            }
-            painter.end();
+            const QRectF suggested = s.issue == AnnotationIssue::BadLocation
+                                         ? QRectF(s.newBox.x, s.newBox.y, s.newBox.width, s.newBox.height)
+                                         : QRectF();
             result[r] =
-                crop.scaled(kCropSide, kCropSide, Qt::KeepAspectRatio,
-                            crop.width() < kCropSide ? Qt::FastTransformation : Qt::SmoothTransformation);
+                boxCrop(full, QRectF(shown.x, shown.y, shown.width, shown.height), QColor(240, 60, 60),
+                        QSize(kCropSide, kCropSide), suggested, QColor(46, 160, 67));
         }
     }
     return result;
@@ -117,6 +102,7 @@ AnnotationErrorsPanel::AnnotationErrorsPanel(ProjectSession &session, QWidget *p
 
     connect(&session, &ProjectSession::opened, this, &AnnotationErrorsPanel::refresh);
     connect(&session, &ProjectSession::closed, this, &AnnotationErrorsPanel::refresh);
+    connect(&session, &ProjectSession::boxesEdited, this, &AnnotationErrorsPanel::refresh);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
                 if (current.isValid() && size_t(current.row()) < m_suggestions.size())
@@ -208,39 +194,12 @@ bool AnnotationErrorsPanel::acceptFix(int row)
     if (row < 0 || size_t(row) >= m_suggestions.size() || !m_session.isOpen() || m_session.areEditsHeld())
         return false;
     const AnnotationSuggestion &s = m_suggestions[size_t(row)];
-    BoxChange change;
-    change.boxId =
+    const qint64 boxId =
         s.annotation >= 0 && size_t(s.annotation) < m_boxIds.size() ? m_boxIds[size_t(s.annotation)] : -1;
-    switch (s.issue) {
-    case AnnotationIssue::Overlooked:
-        change = {BoxChange::Action::Add, -1, {s.image, s.newClass, s.newBox, 0.0, false}};
-        break;
-    case AnnotationIssue::WrongClass:
-        change.action = BoxChange::Action::Relabel;
-        change.box.category = s.newClass;
-        break;
-    case AnnotationIssue::BadLocation:
-        change.action = BoxChange::Action::Move;
-        change.box.box = s.newBox;
-        break;
-    case AnnotationIssue::Spurious:
-        change.action = BoxChange::Action::Delete;
-        break;
-    case AnnotationIssue::None:
+    const std::optional<BoxChange> change = changeFixing(s, boxId);
+    if (!change)
         return false;
-    }
-    // Set by the command when its redo (called by push) is written; shared, as undo calls it later.
-    const auto written = std::make_shared<bool>(false);
-    auto *command = new BoxFixCommand(
-        *m_session.project(), {change}, tr("%1: %2").arg(annotationIssueName(s.issue), fixText(s)),
-        [this, written](const QList<qint64> &images) {
-            *written = true;
-            Q_EMIT m_session.samplesEdited(images); // the details and the grid read the boxes again
-            refresh();
-        },
-        [this](const QString &message) { m_summary->setText(message); });
-    m_session.undoStack()->push(command);
-    return *written;
+    return m_session.changeBoxes({*change}, tr("%1: %2").arg(annotationIssueName(s.issue), fixText(s)));
 }
 
 bool AnnotationErrorsPanel::eventFilter(QObject *watched, QEvent *event)

@@ -16,7 +16,6 @@
 #include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableView>
-#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include "analysis/pipeline/analysisresults.h"
@@ -25,7 +24,6 @@
 #include "common/sqlidentifier.h"
 #include "dataset/sampletable.h"
 #include "edits/labelrepository.h"
-#include "boxfixcommand.h"
 #include "panels/detectionimagepane.h"
 #include "panels/probabilitybars.h"
 #include "projectsession.h"
@@ -314,14 +312,7 @@ DetailPanel::DetailPanel(ProjectSession &session, QWidget *parent)
     connect(&session, &ProjectSession::closed, this, &DetailPanel::onOpenedOrClosed);
     // Keys on a selected box edit it: one audited change, on the app's undo stack.
     connect(m_detectionPane, &DetectionImagePane::editRequested, this,
-            [this](const BoxChange &change, const QString &what) {
-                if (!m_session.isOpen() || m_session.areEditsHeld())
-                    return;
-                m_session.undoStack()->push(new BoxFixCommand(
-                    *m_session.project(), {change}, what,
-                    [this](const QList<qint64> &images) { Q_EMIT m_session.samplesEdited(images); },
-                    [this](const QString &message) { onLoadFailed(message); }));
-            });
+            [this](const BoxChange &change, const QString &what) { m_session.changeBoxes({change}, what); });
     connect(m_neighbourView, &QListView::clicked, this,
             [this](const QModelIndex &index) { showNeighbour(index.row()); });
     connect(m_neighbourView, &QListView::activated, this,

@@ -1,5 +1,6 @@
 #include "detectionimagepane.h"
 
+#include "boxcolors.h"
 #include "detection/boxerrors.h"
 
 #include <QCheckBox>
@@ -15,31 +16,10 @@ namespace loupe {
 
 namespace {
 
-const QColor kFound(46, 160, 67);
-const QColor kMissed(218, 54, 51);
-const QColor kNear(230, 150, 30);
-const QColor kCrowd(150, 150, 150);
-
-QColor errorColor(BoxError error)
-{
-    switch (error) {
-    case BoxError::None:
-        return kFound;
-    case BoxError::Classification:
-        return QColor(245, 124, 0);
-    case BoxError::Localization:
-        return QColor(240, 200, 20);
-    case BoxError::Both:
-        return QColor(156, 39, 176);
-    case BoxError::Duplicate:
-        return QColor(30, 136, 229);
-    case BoxError::Background:
-        return kMissed;
-    case BoxError::Crowd:
-        return kCrowd;
-    }
-    return kCrowd;
-}
+using BoxColors::kCrowd;
+using BoxColors::kFound;
+using BoxColors::kMissed;
+using BoxColors::kNear;
 
 QString errorText(BoxError error)
 {
@@ -201,9 +181,10 @@ std::vector<OverlayBox> DetectionImagePane::overlay(const std::vector<Annotation
             verdict += tr(" (on the %1, IoU %2)")
                            .arg(classNames.value(objects[size_t(outcome.annotation)].category))
                            .arg(outcome.iou, 0, 'f', 2);
-        boxes.push_back(
-            {p.box, QStringLiteral("%1 %2").arg(name).arg(p.score, 0, 'f', 2), errorColor(outcome.error),
-             true, tr("Predicted: %1, score %2\n%3").arg(name).arg(p.score, 0, 'f', 2).arg(verdict), true});
+        boxes.push_back({p.box, QStringLiteral("%1 %2").arg(name).arg(p.score, 0, 'f', 2),
+                         BoxColors::ofError(outcome.error), true,
+                         tr("Predicted: %1, score %2\n%3").arg(name).arg(p.score, 0, 'f', 2).arg(verdict),
+                         true});
         if (sources)
             sources->push_back({true, int(d)});
     }

@@ -1,0 +1,212 @@
+// The box grid of a detection project, offscreen, on a COCO project the test writes: the boxes
+// listed likeliest errors first with their crops and verdicts, the filters and the score
+// threshold, and the keyboard flow (number keys, Delete, A), each an audited edit written to
+// the file, judged again, and taken back by undo.
+
+#include "boxgridmodel.h"
+#include "common/progress.h"
+#include "edits/boxeditrepository.h"
+#include "import/datasetimport.h"
+#include "panels/boxgridpanel.h"
+#include "projectsession.h"
+#include "samplegridmodel.h"
+#include "samplegridview.h"
+#include "storage/project.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QImage>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+using namespace loupe;
+
+namespace {
+
+void writeFile(const QString &path, const QByteArray &text)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text);
+}
+
+/**
+ * Image a: a plane the model finds (box 1) and a car nothing comes near (box 2, spurious).
+ * Image b: nothing annotated, and a confident car box on it (overlooked).
+ */
+QString writeProject(const QTemporaryDir &dir)
+{
+    const QDir folder(dir.filePath(QStringLiteral("coco")));
+    folder.mkpath(QStringLiteral("images"));
+    for (const char *name : {"a.png", "b.png"}) {
+        QImage image(64, 48, QImage::Format_RGB32);
+        image.fill(QColor(30, 90, 160));
+        image.save(folder.filePath(QStringLiteral("images/%1").arg(QLatin1String(name))));
+    }
+    writeFile(folder.filePath(QStringLiteral("annotations.json")),
+              R"({"images": [{"id": 1, "file_name": "a.png", "width": 64, "height": 48},
+                             {"id": 2, "file_name": "b.png", "width": 64, "height": 48}],
+        "categories": [{"id": 1, "name": "plane"}, {"id": 2, "name": "car"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [2, 2, 20, 20]},
+                        {"id": 2, "image_id": 1, "category_id": 2, "bbox": [30, 10, 20, 20]}]})");
+    writeFile(folder.filePath(QStringLiteral("predictions.json")),
+              R"([{"image_id": 1, "category_id": 1, "bbox": [2, 2, 20, 20], "score": 0.95},
+                  {"image_id": 2, "category_id": 2, "bbox": [10, 10, 24, 20], "score": 0.8}])");
+    Progress progress;
+    const QString path = dir.filePath(QStringLiteral("d.loupe"));
+    importDataset(folder.path(), path, {}, progress);
+    return path;
+}
+
+std::optional<Annotation> boxNow(const QString &projectPath, qint64 boxId)
+{
+    auto project = Project::open(projectPath, Project::Access::ReadOnly);
+    return BoxEditRepository(*project).current(boxId);
+}
+
+qint64 boxCount(const QString &projectPath)
+{
+    auto project = Project::open(projectPath, Project::Access::ReadOnly);
+    qint64 count = 0;
+    for (qint64 id = 1; id < 10; ++id)
+        count += BoxEditRepository(*project).current(id) ? 1 : 0;
+    return count;
+}
+
+QString caption(const BoxGridPanel &panel, int row)
+{
+    return panel.model()->index(row).data(SampleGridModel::CaptionRole).toString();
+}
+
+} // namespace
+
+class TestBoxGrid : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void listsErrorsFirstWithCrops();
+    void filtersAndThreshold();
+    void keysEditAndUndo();
+};
+
+void TestBoxGrid::listsErrorsFirstWithCrops()
+{
+    QTemporaryDir dir;
+    const QString path = writeProject(dir);
+    ProjectSession session;
+    session.open(path);
+    BoxGridPanel panel(session);
+    panel.resize(700, 400);
+    panel.show();
+    panel.waitForBoxes();
+
+    // Errors only, strongest first: the spurious car (1.0), then the overlooked car box (0.8).
+    QCOMPARE(panel.model()->rowCount(), 2);
+    QCOMPARE(caption(panel, 0), QStringLiteral("spurious"));
+    QCOMPARE(panel.model()->index(0).data(SampleGridModel::LabelRole).toString(), QStringLiteral("car"));
+    QVERIFY(panel.model()->index(0).data(SampleGridModel::IsIssueRole).toBool());
+    QCOMPARE(caption(panel, 1), QStringLiteral("overlooked"));
+    QCOMPARE(panel.model()->index(1).data(SampleGridModel::LabelRole).toString(),
+             QStringLiteral("model: car 80%"));
+    QVERIFY2(panel.summary().contains(QStringLiteral("2 shown · 4 boxes, 2 of them errors")),
+             qPrintable(panel.summary()));
+
+    // The crops decode off the UI thread: each the box with a margin, outlined in its verdict's color.
+    QTRY_VERIFY(!panel.model()->index(0).data(Qt::DecorationRole).value<QImage>().isNull());
+    const QImage crop = panel.model()->index(0).data(Qt::DecorationRole).value<QImage>();
+    QVERIFY(crop.width() <= 96 && crop.height() <= 96);
+    QCOMPARE(crop.pixelColor(crop.width() / 2, crop.height() / 2), QColor(30, 90, 160));
+
+    // The current box's image is the selection every panel shows.
+    panel.view()->setCurrentIndex(panel.model()->index(1));
+    QCOMPARE(session.selection(), QList<qint64>{1});
+}
+
+void TestBoxGrid::filtersAndThreshold()
+{
+    QTemporaryDir dir;
+    const QString path = writeProject(dir);
+    ProjectSession session;
+    session.open(path);
+    BoxGridPanel panel(session);
+    panel.waitForBoxes();
+
+    panel.verdictBox()->setCurrentIndex(panel.verdictBox()->findData(-2)); // all boxes
+    QCOMPARE(panel.model()->rowCount(), 4);
+    panel.showBox()->setCurrentIndex(2); // predictions
+    QCOMPARE(panel.model()->rowCount(), 2);
+    panel.showBox()->setCurrentIndex(1); // annotations
+    QCOMPARE(panel.model()->rowCount(), 2);
+    // By type: annotation errors before what is right.
+    panel.orderBox()->setCurrentIndex(1);
+    QCOMPARE(caption(panel, 0), QStringLiteral("spurious"));
+    QCOMPARE(caption(panel, 1), QStringLiteral("found"));
+    // One verdict: the combo lists each with its count.
+    const int found = panel.verdictBox()->findData(int(BoxVerdict::Found));
+    QVERIFY(found >= 0);
+    QCOMPARE(panel.verdictBox()->itemText(found), QStringLiteral("found (1)"));
+    panel.verdictBox()->setCurrentIndex(found);
+    QCOMPARE(panel.model()->rowCount(), 1);
+
+    // Above the plane box's score the model predicts nothing there: the plane is missed, matched again.
+    panel.minScoreBox()->setValue(0.97);
+    panel.waitForBoxes();
+    panel.verdictBox()->setCurrentIndex(panel.verdictBox()->findData(-2));
+    QCOMPARE(panel.model()->rowCount(), 2);
+    QCOMPARE(caption(panel, 0), QStringLiteral("spurious"));
+    QCOMPARE(caption(panel, 1), QStringLiteral("missed"));
+}
+
+void TestBoxGrid::keysEditAndUndo()
+{
+    QTemporaryDir dir;
+    const QString path = writeProject(dir);
+    ProjectSession session;
+    session.open(path);
+    BoxGridPanel panel(session);
+    panel.show();
+    panel.waitForBoxes();
+    panel.view()->setFocus();
+
+    // 1 on the spurious car: it becomes a plane, written at once with its audit row.
+    panel.view()->setCurrentIndex(panel.model()->index(0));
+    QTest::keyClick(panel.view(), Qt::Key_1);
+    QCOMPARE(boxNow(path, 2)->category, 0);
+    panel.waitForBoxes();
+    session.undoStack()->undo();
+    QCOMPARE(boxNow(path, 2)->category, 1);
+    panel.waitForBoxes();
+
+    // Delete removes it; undo brings it back with its id.
+    panel.view()->setCurrentIndex(panel.model()->index(0));
+    QTest::keyClick(panel.view(), Qt::Key_Delete);
+    QVERIFY(!boxNow(path, 2));
+    panel.waitForBoxes();
+    // Judged again: the car is gone from the list, and the current row stays at the top.
+    QCOMPARE(panel.model()->rowCount(), 1);
+    QCOMPARE(caption(panel, 0), QStringLiteral("overlooked"));
+    QCOMPARE(panel.view()->currentIndex().row(), 0);
+    session.undoStack()->undo();
+    QVERIFY(boxNow(path, 2));
+    panel.waitForBoxes();
+
+    // A on the overlooked box adds it as an annotation of its class; the list then has one error.
+    panel.view()->setCurrentIndex(panel.model()->index(1));
+    QCOMPARE(caption(panel, 1), QStringLiteral("overlooked"));
+    QTest::keyClick(panel.view(), Qt::Key_A);
+    QCOMPARE(boxCount(path), qint64(3));
+    panel.waitForBoxes();
+    QCOMPARE(panel.model()->rowCount(), 1);
+    session.undoStack()->undo();
+    QCOMPARE(boxCount(path), qint64(2));
+
+    auto project = Project::open(path, Project::Access::ReadOnly);
+    QCOMPARE(BoxEditRepository(*project).history().size(), 6); // three edits, three undos
+}
+
+QTEST_MAIN(TestBoxGrid)
+#include "tst_boxgrid.moc"

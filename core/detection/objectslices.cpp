@@ -8,24 +8,6 @@ namespace loupe {
 
 namespace {
 
-/** The class of the wrong box that explains each missed object (TIDE's classification or both), or -1. */
-std::vector<int> confusedClass(const DetectionSet &set, const BoxErrors &errors)
-{
-    std::vector<int> confused(set.annotations.size(), -1);
-    std::vector<double> best(set.annotations.size(), -1.0);
-    for (size_t d = 0; d < set.detections.size(); ++d) {
-        const DetectionOutcome &o = errors.detections[d];
-        if (!o.evaluated || o.annotation < 0 ||
-            (o.error != BoxError::Classification && o.error != BoxError::Both))
-            continue;
-        if (set.detections[d].score > best[size_t(o.annotation)]) {
-            best[size_t(o.annotation)] = set.detections[d].score;
-            confused[size_t(o.annotation)] = set.detections[d].category;
-        }
-    }
-    return confused;
-}
-
 SampleMetadataColumn numericColumn(const QString &name, std::vector<double> values)
 {
     SampleMetadataColumn column;
@@ -59,13 +41,13 @@ std::vector<Slice> ObjectSlices::find(const DetectionSet &set, const BoxErrors &
                                       const std::vector<SampleMetadataColumn> &imageMetadata,
                                       Progress &progress, const SliceFinderParams &params)
 {
-    // The objects as the samples of a table: their class the label, what found them the prediction.
+    // The objects as the samples of a table: their class the label, the prediction their class
+    // when a box found them and "(missed)" otherwise, so an object is an error when it is missed.
     SampleTable objects;
     objects.classNames = classNames;
     objects.classNames << QStringLiteral("(missed)");
     objects.splitNames = splitNames;
     const int missed = int(classNames.size());
-    const std::vector<int> confused = confusedClass(set, errors);
     std::vector<qint64> imageOf;
     std::vector<double> size, aspect, crowding;
     std::vector<qint64> perImage(size_t(set.images), 0);
@@ -78,7 +60,7 @@ std::vector<Slice> ObjectSlices::find(const DetectionSet &set, const BoxErrors &
         imageOf.push_back(a.image);
         objects.labels.push_back(a.category);
         const bool found = errors.annotations[g].detection >= 0;
-        objects.predicted.push_back(found ? a.category : confused[g] >= 0 ? confused[g] : missed);
+        objects.predicted.push_back(found ? a.category : missed);
         objects.splitIndex.push_back(size_t(a.image) < imageSplit.size() ? imageSplit[size_t(a.image)] : -1);
         objects.loss.push_back(NAN);
         size.push_back(std::sqrt(a.box.area()));
@@ -91,11 +73,15 @@ std::vector<Slice> ObjectSlices::find(const DetectionSet &set, const BoxErrors &
     columns.push_back(numericColumn(QStringLiteral("objects_in_image"), std::move(crowding)));
     for (const SampleMetadataColumn &column : imageMetadata)
         columns.push_back(perObject(column, imageOf));
-    std::vector<Slice> slices = SliceFinder(params).run(objects, columns, progress);
-    for (Slice &slice : slices) {
+    std::vector<Slice> slices;
+    for (Slice &slice : SliceFinder(params).run(objects, columns, progress)) {
+        // What the model predicted is the outcome itself here ("(missed)" is missed by definition).
+        if (slice.column == QLatin1String("predicted"))
+            continue;
         slice.condition.clear();
         if (slice.column == QLatin1String("label"))
             slice.column = QStringLiteral("class");
+        slices.push_back(std::move(slice));
     }
     return slices;
 }

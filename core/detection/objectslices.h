@@ -17,12 +17,10 @@ namespace loupe {
  * outrank 50 in 1,000).
  *
  * An object counts as found when a box of its class matched it (BoxErrors at the caller's
- * thresholds); otherwise it is missed, "predicted" as the class of the wrong box on it (TIDE's
- * classification and both errors) or as "(missed)". The slices cut by: class; the predicted
- * class; the image's split; object size (sqrt of the area, px), aspect ratio (width / height),
- * objects in the image; and every column of the images' metadata, each object taking its
- * image's value. Slice conditions are left empty: they describe objects, not the images the
- * SQL filter selects.
+ * thresholds), else as missed. The slices cut by: class; the image's split; object size (sqrt
+ * of the area, px); aspect ratio (width / height); objects in the image; and every column of the images'
+ * metadata, each object taking its image's value. Slice conditions are left empty: they describe objects, not
+ * the images the SQL filter selects.
  */
 struct ObjectSlices
 {

@@ -134,7 +134,7 @@ QString BoxGridModel::classText(const BoxVerdicts::Entry &e) const
     if (e.kind == BoxVerdicts::Kind::Annotation)
         return m_classNames.value(m_boxes->set.annotations[e.index].category);
     const Detection &d = m_boxes->set.detections[e.index];
-    return tr("model: %1 %2%").arg(m_classNames.value(d.category)).arg(std::lround(d.score * 100.0));
+    return tr("%1 %2%").arg(m_classNames.value(d.category)).arg(std::lround(d.score * 100.0));
 }
 
 QString BoxGridModel::captionText(const BoxVerdicts::Entry &e) const
@@ -143,6 +143,9 @@ QString BoxGridModel::captionText(const BoxVerdicts::Entry &e) const
     if (e.verdict == BoxVerdict::WrongClass)
         return tr("%1 → %2").arg(verdict,
                                  m_classNames.value(m_boxes->errors.annotations[e.index].suggestedClass));
+    // The model's boxes are marked as such: the class line of a tile reads alike for both.
+    if (e.kind == BoxVerdicts::Kind::Prediction)
+        return tr("pred · %1").arg(verdict);
     return verdict;
 }
 

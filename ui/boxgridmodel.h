@@ -32,8 +32,8 @@ struct BoxGridData
  * positions and decoded off the UI thread.
  *
  * Gives SampleGridModel's roles, so SampleGridDelegate paints the tiles: SampleRole is the
- * box's image, LabelRole its class, CaptionRole its verdict, IsErrorRole and the issue badge
- * its error score.
+ * box's image, LabelRole its class (with its score for the model's boxes), CaptionRole its
+ * verdict ("pred · " before a model's box's), IsErrorRole and the issue badge its error score.
  */
 class BoxGridModel final : public QAbstractListModel
 {

@@ -3,6 +3,7 @@
 #include "analysis/steps/mapstep.h"
 #include "embeddingmapview.h"
 #include "mainwindow.h"
+#include "panels/boxgridpanel.h"
 #include "panels/comparepanel.h"
 #include "panels/clusterspanel.h"
 #include "panels/mappanel.h"
@@ -96,6 +97,11 @@ int takeDetectionScreenshots(MainWindow &window, const QDir &out)
             dock->setFloating(false);
         }
     }
+    // The box grid: every box's crop, the likeliest errors first, in the window as a user sees it.
+    window.showBoxGrid();
+    window.boxGrid()->waitForBoxes();
+    settle(2500); // the crops decode in the background
+    ok &= save(&window, out.filePath(QStringLiteral("detection-boxes.png")));
     const SampleTable &table = window.session().table();
     auto project = Project::open(window.session().project()->path(), Project::Access::ReadOnly);
     const DetectionStore boxes(project->database());

@@ -109,9 +109,8 @@ void TestBoxGrid::listsErrorsFirstWithCrops()
     QCOMPARE(caption(panel, 0), QStringLiteral("spurious"));
     QCOMPARE(panel.model()->index(0).data(SampleGridModel::LabelRole).toString(), QStringLiteral("car"));
     QVERIFY(panel.model()->index(0).data(SampleGridModel::IsIssueRole).toBool());
-    QCOMPARE(caption(panel, 1), QStringLiteral("overlooked"));
-    QCOMPARE(panel.model()->index(1).data(SampleGridModel::LabelRole).toString(),
-             QStringLiteral("model: car 80%"));
+    QCOMPARE(caption(panel, 1), QStringLiteral("pred · overlooked"));
+    QCOMPARE(panel.model()->index(1).data(SampleGridModel::LabelRole).toString(), QStringLiteral("car 80%"));
     QVERIFY2(panel.summary().contains(QStringLiteral("2 shown · 4 boxes, 2 of them errors")),
              qPrintable(panel.summary()));
 
@@ -188,7 +187,7 @@ void TestBoxGrid::keysEditAndUndo()
     panel.waitForBoxes();
     // Judged again: the car is gone from the list, and the current row stays at the top.
     QCOMPARE(panel.model()->rowCount(), 1);
-    QCOMPARE(caption(panel, 0), QStringLiteral("overlooked"));
+    QCOMPARE(caption(panel, 0), QStringLiteral("pred · overlooked"));
     QCOMPARE(panel.view()->currentIndex().row(), 0);
     session.undoStack()->undo();
     QVERIFY(boxNow(path, 2));
@@ -196,7 +195,7 @@ void TestBoxGrid::keysEditAndUndo()
 
     // A on the overlooked box adds it as an annotation of its class; the list then has one error.
     panel.view()->setCurrentIndex(panel.model()->index(1));
-    QCOMPARE(caption(panel, 1), QStringLiteral("overlooked"));
+    QCOMPARE(caption(panel, 1), QStringLiteral("pred · overlooked"));
     QTest::keyClick(panel.view(), Qt::Key_A);
     QCOMPARE(boxCount(path), qint64(3));
     panel.waitForBoxes();

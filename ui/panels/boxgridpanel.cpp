@@ -81,6 +81,9 @@ QWidget *BoxGridPanel::createControls()
     m_show->addItem(tr("Predictions"), int(BoxGridModel::Show::Predictions));
     m_order->addItem(tr("Likeliest errors first"), int(BoxVerdicts::Order::ErrorScore));
     m_order->addItem(tr("By type"), int(BoxVerdicts::Order::Type));
+    for (QComboBox *box : {m_show, m_verdict, m_class, m_order})
+        box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_class->setMinimumContentsLength(12); // class names arrive with the boxes
     m_minScore->setRange(0.0, 1.0);
     m_minScore->setSingleStep(0.05);
     m_minScore->setDecimals(2);

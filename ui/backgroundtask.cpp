@@ -1,5 +1,7 @@
 #include "backgroundtask.h"
 
+#include "backgroundpool.h"
+
 #include "common/error.h"
 #include "common/progress.h"
 
@@ -39,20 +41,21 @@ bool BackgroundTask::start(const QString &title, Work work)
                 },
                 Qt::QueuedConnection);
     });
-    m_watcher.setFuture(QtConcurrent::run([progress = m_progress, work = std::move(work)]() {
-        Outcome outcome;
-        try {
-            work(*progress);
-        } catch (const Cancelled &) {
-            outcome.cancelled = true;
-        } catch (const Error &error) {
-            outcome.error = error.message();
-        } catch (const std::exception &error) {
-            // Out of memory and friends: say so instead of taking the window down.
-            outcome.error = QString::fromUtf8(error.what());
-        }
-        return outcome;
-    }));
+    m_watcher.setFuture(
+        QtConcurrent::run(backgroundPool(), [progress = m_progress, work = std::move(work)]() {
+            Outcome outcome;
+            try {
+                work(*progress);
+            } catch (const Cancelled &) {
+                outcome.cancelled = true;
+            } catch (const Error &error) {
+                outcome.error = error.message();
+            } catch (const std::exception &error) {
+                // Out of memory and friends: say so instead of taking the window down.
+                outcome.error = QString::fromUtf8(error.what());
+            }
+            return outcome;
+        }));
     Q_EMIT started(title);
     return true;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "backgroundpool.h"
 #include "common/error.h"
 #include "storage/project.h"
 
@@ -111,7 +112,7 @@ private:
         m_pending.reset();
         m_running = m_generation;
         m_inFlight = true;
-        m_watcher.setFuture(QtConcurrent::run([pending = std::move(pending)]() {
+        m_watcher.setFuture(QtConcurrent::run(backgroundPool(), [pending = std::move(pending)]() {
             auto outcome = std::make_shared<Outcome>();
             try {
                 ProjectReader reader(pending.path);

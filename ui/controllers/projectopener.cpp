@@ -1,5 +1,7 @@
 #include "controllers/projectopener.h"
 
+#include "backgroundpool.h"
+
 #include "analysis/pipeline/analysisresults.h"
 #include "common/error.h"
 #include "projectsession.h"
@@ -65,7 +67,7 @@ void ProjectOpener::open(const QString &path)
     m_openingPath = QFileInfo(path).absoluteFilePath();
     Q_EMIT opening(QFileInfo(path).fileName());
     QApplication::setOverrideCursor(Qt::BusyCursor);
-    m_loader.setFuture(QtConcurrent::run([path]() {
+    m_loader.setFuture(QtConcurrent::run(backgroundPool(), [path]() {
         auto loaded = std::make_shared<Loaded>();
         try {
             loaded->project =
@@ -105,7 +107,7 @@ void ProjectOpener::onLoaded()
     if (!m_session.isReadOnly()) {
         m_session.holdEdits(damageCheckHold());
         const QString path = m_session.project()->path();
-        m_verifier.setFuture(QtConcurrent::run([path] {
+        m_verifier.setFuture(QtConcurrent::run(backgroundPool(), [path] {
             try {
                 Project::verifyIntegrity(path);
                 return QString();

@@ -10,8 +10,10 @@
 #include "common/progress.h"
 #include "detection/annotationerrors.h"
 #include "detection/boxerrors.h"
+#include "detection/boxverdicts.h"
 #include "detection/cocoevaluation.h"
 #include "detection/detectionconfusion.h"
+#include "detection/objectslices.h"
 #include "dataset/sampletable.h"
 #include "import/datasetimport.h"
 #include "import/importworkflow.h"
@@ -19,6 +21,7 @@
 #include "storage/detectionstore.h"
 #include "storage/project.h"
 #include "storage/runarrays.h"
+#include "storage/metadatareader.h"
 #include "storage/sampletableloader.h"
 
 #include <QDir>
@@ -294,8 +297,8 @@ void timePipeline(const QString &path, Timings &timings)
 
 /**
  * A detection project's figures, each timed alone: import of --import DIR (to its commit),
- * loading the boxes, COCO AP, the TIDE error types, the confusion matrix and the annotation
- * errors, as `report` computes them.
+ * loading the boxes, COCO AP, the TIDE error types, the confusion matrix, the annotation
+ * errors and the missed-object slices, as `report` computes them, and the box grid's verdicts.
  */
 void timeDetection(const QString &source, const QString &importFolder, const QString &importOutput,
                    Timings &timings)
@@ -329,6 +332,22 @@ void timeDetection(const QString &source, const QString &importFolder, const QSt
     time(QStringLiteral("confusion matrix with background"), [&] { DetectionConfusion::compute(set); });
     time(QStringLiteral("annotation errors, ranked"),
          [&] { AnnotationErrors::find(set, probabilities).ranked(set, 0.1); });
+    // What the box grid judges: every box's verdict, then the likeliest errors first.
+    time(QStringLiteral("box verdicts, sorted (the box grid)"), [&] {
+        BoxErrorParams shipped;
+        shipped.minScore = 0.25;
+        const BoxVerdicts verdicts = BoxVerdicts::judge(
+            set, BoxErrors::classify(set, shipped), AnnotationErrors::find(set, probabilities), {shipped});
+        verdicts.select(BoxVerdicts::Order::ErrorScore,
+                        [](const BoxVerdicts::Entry &e) { return isBoxError(e.verdict); });
+    });
+    time(QStringLiteral("missed-object slices"), [&] {
+        BoxErrorParams shipped;
+        shipped.minScore = 0.25;
+        const SampleTable images = loadSampleTable(*project);
+        ObjectSlices::find(set, BoxErrors::classify(set, shipped), project->classNames(), images.splitIndex,
+                           images.splitNames, readSampleMetadata(*project), quiet);
+    });
 }
 
 int runBench(const QStringList &arguments)

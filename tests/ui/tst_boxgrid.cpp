@@ -1,13 +1,14 @@
 // The box grid of a detection project, offscreen, on a COCO project the test writes: the boxes
 // listed likeliest errors first with their crops and verdicts, the filters and the score
 // threshold, and the keyboard flow (number keys, Delete, A), each an audited edit written to
-// the file, judged again, and taken back by undo.
+// the file, judged again, and taken back by undo; and the slices panel's missed objects.
 
 #include "boxgridmodel.h"
 #include "common/progress.h"
 #include "edits/boxeditrepository.h"
 #include "import/datasetimport.h"
 #include "panels/boxgridpanel.h"
+#include "panels/slicespanel.h"
 #include "projectsession.h"
 #include "samplegridmodel.h"
 #include "samplegridview.h"
@@ -19,6 +20,7 @@
 #include <QFile>
 #include <QImage>
 #include <QTemporaryDir>
+#include <QTableView>
 #include <QUndoStack>
 #include <QtTest>
 
@@ -91,7 +93,33 @@ private Q_SLOTS:
     void listsErrorsFirstWithCrops();
     void filtersAndThreshold();
     void keysEditAndUndo();
+    void slicesPanelListsMissedObjects();
 };
+
+void TestBoxGrid::slicesPanelListsMissedObjects()
+{
+    QTemporaryDir dir;
+    const QString path = writeProject(dir);
+    ProjectSession session;
+    session.open(path);
+    SlicesPanel slices(session);
+    // Off the UI thread: the car nothing found is missed, the plane is not.
+    QTRY_VERIFY(slices.table()->model()->rowCount() > 0);
+    QAbstractItemModel *model = slices.table()->model();
+    QCOMPARE(model->headerData(2, Qt::Horizontal).toString(), QStringLiteral("Missed"));
+    bool sawCar = false;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, 0).data().toString() == QStringLiteral("class = car")) {
+            sawCar = true;
+            QCOMPARE(model->index(row, 1).data().toString(), QStringLiteral("1"));
+            QCOMPARE(model->index(row, 2).data().toString(), QStringLiteral("1"));
+        }
+    }
+    QVERIFY(sawCar);
+    // A slice of objects selects no images: activating it leaves the filter alone.
+    slices.activateRow(0);
+    QVERIFY(!session.hasFilter());
+}
 
 void TestBoxGrid::listsErrorsFirstWithCrops()
 {

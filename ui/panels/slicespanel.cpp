@@ -4,6 +4,10 @@
 #include "common/error.h"
 #include "common/numberformat.h"
 #include "common/progress.h"
+#include "detection/objectslices.h"
+#include "storage/detectionstore.h"
+#include "storage/metadatareader.h"
+#include "storage/sampletableloader.h"
 #include "projectsession.h"
 #include "rankingtable.h"
 #include "storage/project.h"
@@ -22,7 +26,25 @@ namespace loupe {
 namespace {
 
 constexpr int kConditionRole = Qt::UserRole + 1;
+/** A detection project's slices count a box the model would ship: as the confusion matrix's default. */
+constexpr double kShippedScore = 0.25;
 using rankingtable::numberItem;
+
+/** One row of the table: a slice's name and figures, sortable by value. */
+QList<QStandardItem *> sliceRow(const QString &text, qint64 count, qint64 errors, double rate, double lift,
+                                double low, double high, double pValue)
+{
+    auto *name = new QStandardItem(text);
+    name->setData(text, rankingtable::kSortRole);
+    return {
+        name,
+        numberItem(double(count), QString::number(count)),
+        numberItem(double(errors), QString::number(errors)),
+        numberItem(rate, format::percent(rate)),
+        numberItem(lift, QStringLiteral("%1x").arg(lift, 0, 'f', 2)),
+        numberItem(low, QStringLiteral("%1-%2%").arg(low * 100.0, 0, 'f', 1).arg(high * 100.0, 0, 'f', 1)),
+        numberItem(pValue, QString::number(pValue, 'g', 2))};
+}
 
 } // namespace
 
@@ -32,7 +54,10 @@ SlicesPanel::SlicesPanel(ProjectSession &session, QWidget *parent)
       m_message(new QLabel(this)), m_model(new QStandardItemModel(this)), m_table(new QTableView(this)),
       m_query(
           this, [this](QueryResult &result) { onQueryFinished(result); },
-          [this](const QString &error) { onQueryFailed(error); })
+          [this](const QString &error) { onQueryFailed(error); }),
+      m_objectQuery(
+          this, [this](std::vector<loupe::Slice> &slices) { showObjectSlices(slices); },
+          [this](const QString &error) { showMessage(error, true); })
 {
     m_condition->setPlaceholderText(tr("SQL condition over sample_view, e.g. split = 'test' AND loss > 2"));
     m_condition->setClearButtonEnabled(true);
@@ -78,30 +103,64 @@ SlicesPanel::SlicesPanel(ProjectSession &session, QWidget *parent)
 
 SlicesPanel::~SlicesPanel() = default;
 
-void SlicesPanel::rebuild()
+void SlicesPanel::setHeader(bool objects)
 {
     m_model->clear();
     m_model->setHorizontalHeaderLabels(
-        {tr("Slice"), tr("Count"), tr("Errors"), tr("Error rate"), tr("Lift"), tr("95% interval"), tr("p")});
+        {tr("Slice"), objects ? tr("Objects") : tr("Count"), objects ? tr("Missed") : tr("Errors"),
+         objects ? tr("Miss rate") : tr("Error rate"), tr("Lift"), tr("95% interval"), tr("p")});
     m_model->horizontalHeaderItem(Lift)->setToolTip(tr("Error rate of the slice divided by the overall one"));
+}
+
+void SlicesPanel::rebuild()
+{
+    m_objectQuery.invalidate();
+    if (m_session.isOpen() && m_session.project()->task() == ProjectTask::Detection) {
+        requestObjectSlices();
+        return;
+    }
+    setHeader(false);
     for (const SliceRecord &slice : m_session.analysis().get<SliceResults>().slices) {
-        QList<QStandardItem *> row;
-        auto *name = new QStandardItem(sliceName(slice));
-        name->setData(name->text(), rankingtable::kSortRole);
-        name->setData(slice.condition, kConditionRole);
-        name->setToolTip(slice.condition);
-        row << name << numberItem(double(slice.count), QString::number(slice.count))
-            << numberItem(double(slice.errors), QString::number(slice.errors))
-            << numberItem(slice.errorRate, format::percent(slice.errorRate))
-            << numberItem(slice.lift, QStringLiteral("%1x").arg(slice.lift, 0, 'f', 2))
-            << numberItem(slice.ciLow, QStringLiteral("%1-%2%")
-                                           .arg(slice.ciLow * 100.0, 0, 'f', 1)
-                                           .arg(slice.ciHigh * 100.0, 0, 'f', 1))
-            << numberItem(slice.pValue, QString::number(slice.pValue, 'g', 2));
+        QList<QStandardItem *> row = sliceRow(sliceName(slice), slice.count, slice.errors, slice.errorRate,
+                                              slice.lift, slice.ciLow, slice.ciHigh, slice.pValue);
+        row.first()->setData(slice.condition, kConditionRole);
+        row.first()->setToolTip(slice.condition);
         m_model->appendRow(row);
     }
     m_table->sortByColumn(-1, Qt::AscendingOrder); // the analysis' ranking until a header is clicked
     m_table->resizeColumnsToContents();
+}
+
+void SlicesPanel::requestObjectSlices()
+{
+    setHeader(true);
+    showMessage(tr("Finding where the model misses objects…"), false);
+    m_objectQuery.request(m_session.project()->path(), [](ProjectReader &reader) {
+        Project &project = reader.project();
+        const DetectionSet set = DetectionStore(project.database()).load(project.latestRunId());
+        BoxErrorParams shipped;
+        shipped.minScore = kShippedScore;
+        const SampleTable images = loadSampleTable(project);
+        Progress quiet;
+        return ObjectSlices::find(set, BoxErrors::classify(set, shipped), project.classNames(),
+                                  images.splitIndex, images.splitNames, readSampleMetadata(project), quiet);
+    });
+}
+
+void SlicesPanel::showObjectSlices(const std::vector<loupe::Slice> &slices)
+{
+    setHeader(true);
+    for (const loupe::Slice &slice : slices)
+        m_model->appendRow(sliceRow(QStringLiteral("%1 = %2").arg(slice.column, slice.value), slice.evaluated,
+                                    slice.errors, slice.errorRate, slice.lift, slice.errorRateLow,
+                                    slice.errorRateHigh, slice.pValue));
+    m_table->sortByColumn(-1, Qt::AscendingOrder);
+    m_table->resizeColumnsToContents();
+    showMessage(tr("The annotated objects the model misses (score ≥ %1, IoU 0.5), by slice, the most "
+                   "convincing excess first. Each object takes its image's metadata; the SQL filter selects "
+                   "images.")
+                    .arg(kShippedScore),
+                false);
 }
 
 void SlicesPanel::activateRow(int row)
@@ -110,6 +169,8 @@ void SlicesPanel::activateRow(int row)
     if (!index.isValid())
         return;
     const QString condition = index.data(kConditionRole).toString();
+    if (condition.isEmpty())
+        return; // a slice of objects: nothing the SQL filter over images can select
     m_condition->setText(condition);
     applyCondition(condition);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/slices/slicefinder.h"
 #include "panelquery.h"
 
 #include <QWidget>
@@ -22,6 +23,10 @@ class ProjectSession;
  * lift and its confidence interval; and the SQL filter box. Activating a slice or
  * applying a condition filters every panel; the query runs read-only (SqlFilter) through
  * a PanelQuery, and its error shows inline under the box.
+ *
+ * A detection project lists instead where the model misses annotated objects (ObjectSlices:
+ * by class, size, shape, crowding and the image metadata), found off the UI thread again
+ * after every box edit; the SQL filter still selects images.
  */
 class SlicesPanel final : public QWidget
 {
@@ -56,6 +61,9 @@ private:
     enum Column { Slice, Count, Errors, ErrorRate, Lift, Interval, PValue, Columns };
 
     void rebuild();
+    void setHeader(bool objects);
+    void requestObjectSlices();
+    void showObjectSlices(const std::vector<loupe::Slice> &slices);
     void onQueryFinished(QueryResult &result);
     void onQueryFailed(const QString &error);
     void showMessage(const QString &text, bool error);
@@ -68,6 +76,7 @@ private:
     QStandardItemModel *m_model;
     QTableView *m_table;
     PanelQuery<QueryResult> m_query;
+    PanelQuery<std::vector<loupe::Slice>> m_objectQuery;
 };
 
 } // namespace loupe

@@ -13,7 +13,7 @@
 #include "detection/boxverdicts.h"
 #include "detection/cocoevaluation.h"
 #include "detection/detectionconfusion.h"
-#include "detection/objectslices.h"
+#include "analysis/slices/objectslices.h"
 #include "dataset/sampletable.h"
 #include "import/datasetimport.h"
 #include "import/importworkflow.h"

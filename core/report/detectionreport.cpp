@@ -5,7 +5,7 @@
 #include "detection/cocoevaluation.h"
 #include "common/progress.h"
 #include "detection/detectionconfusion.h"
-#include "detection/objectslices.h"
+#include "analysis/slices/objectslices.h"
 #include "storage/detectionstore.h"
 #include "storage/metadatareader.h"
 #include "storage/sampletableloader.h"

@@ -4,7 +4,7 @@
 #include "common/error.h"
 #include "common/numberformat.h"
 #include "common/progress.h"
-#include "detection/objectslices.h"
+#include "analysis/slices/objectslices.h"
 #include "storage/detectionstore.h"
 #include "storage/metadatareader.h"
 #include "storage/sampletableloader.h"

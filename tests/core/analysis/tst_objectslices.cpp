@@ -3,7 +3,7 @@
 // camera whose images lose most of their objects (the image's metadata reaches its objects).
 
 #include "common/progress.h"
-#include "detection/objectslices.h"
+#include "analysis/slices/objectslices.h"
 
 #include <QtTest>
 

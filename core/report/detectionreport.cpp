@@ -5,6 +5,7 @@
 #include "detection/cocoevaluation.h"
 #include "common/progress.h"
 #include "detection/detectionconfusion.h"
+#include "analysis/clustering/objectclusters.h"
 #include "analysis/slices/objectslices.h"
 #include "storage/detectionstore.h"
 #include "storage/metadatareader.h"
@@ -22,6 +23,7 @@ namespace {
 
 constexpr size_t kReportedSlices = 20;
 constexpr size_t kTextSlices = 8;
+constexpr size_t kTextClusters = 5;
 
 /** The figures, computed once for both reports. */
 struct DetectionFigures
@@ -35,18 +37,26 @@ struct DetectionFigures
     DetectionConfusionParams confusionParams;
     std::vector<AnnotationSuggestion> suggestions; ///< strongest first, above 0.1
     std::vector<Slice> objectSlices;               ///< where objects are missed at the confusion's thresholds
+    ObjectClusters objectClusters;                 ///< the same misses, by what the objects look like
 };
 
-/** The slices of the objects the model misses at the confusion matrix's thresholds (a shipped model). */
-std::vector<Slice> objectSlicesOf(Project &project, const DetectionFigures &figures)
+/**
+ * Where objects are missed at the confusion matrix's thresholds (a shipped model): by slice
+ * of the objects and the images' metadata, and by failure cluster of what the objects look like.
+ */
+void findMissedObjects(Project &project, DetectionFigures &figures)
 {
     BoxErrorParams shipped;
     shipped.minScore = figures.confusionParams.minScore;
     shipped.foreground = figures.confusionParams.minIou;
+    const BoxErrors errors = BoxErrors::classify(figures.set, shipped);
     const SampleTable images = loadSampleTable(project);
     Progress progress;
-    return ObjectSlices::find(figures.set, BoxErrors::classify(figures.set, shipped), figures.classes,
-                              images.splitIndex, images.splitNames, readSampleMetadata(project), progress);
+    figures.objectSlices = ObjectSlices::find(figures.set, errors, figures.classes, images.splitIndex,
+                                              images.splitNames, readSampleMetadata(project), progress);
+    figures.objectClusters = ObjectClusters::find(
+        figures.set, errors,
+        [&](qint64 image) { return project.absoluteImagePath(images.images.value(image)); }, progress);
 }
 
 /**
@@ -74,7 +84,7 @@ DetectionFigures figuresOf(Project &project, const BoxErrorParams &errorParams,
     if (withSuggestions) {
         figures.suggestions =
             AnnotationErrors::find(figures.set, store.boxProbabilities(runId)).ranked(figures.set, 0.1);
-        figures.objectSlices = objectSlicesOf(project, figures);
+        findMissedObjects(project, figures);
     }
     return figures;
 }
@@ -123,6 +133,31 @@ QJsonObject confusionJson(const DetectionFigures &figures)
 }
 
 /** How many suggestions of each kind score 0.5 or more, and the 20 strongest with their fixes. */
+QJsonObject objectClustersJson(const DetectionFigures &figures)
+{
+    const ObjectClusters &found = figures.objectClusters;
+    QJsonArray clusters;
+    for (const ObjectCluster &cluster : found.clusters) {
+        const ClusterStats &s = cluster.stats;
+        clusters.append(
+            QJsonObject{{QStringLiteral("objects"), s.size},
+                        {QStringLiteral("missed"), s.errors},
+                        {QStringLiteral("miss_rate"), number(s.errorRate)},
+                        {QStringLiteral("expected_miss_rate"), number(s.expectedErrorRate)},
+                        {QStringLiteral("severity"), s.severity},
+                        {QStringLiteral("dominant_class"), figures.classes.value(s.dominantLabel)},
+                        {QStringLiteral("dominant_class_share"), s.dominantLabelShare},
+                        {QStringLiteral("median_side"), cluster.medianSide},
+                        {QStringLiteral("mean_brightness"), cluster.meanBrightness},
+                        {QStringLiteral("description"), ObjectClusters::describe(cluster, figures.classes)}});
+    }
+    return QJsonObject{{QStringLiteral("objects"), found.total},
+                       {QStringLiteral("clustered"), found.clustered},
+                       {QStringLiteral("unreadable"), found.unreadable},
+                       {QStringLiteral("miss_rate"), number(found.missRate)},
+                       {QStringLiteral("clusters"), clusters}};
+}
+
 QJsonObject suggestionsJson(const DetectionFigures &figures)
 {
     QJsonObject counts;
@@ -226,6 +261,7 @@ QJsonObject detectionReportJson(Project &project)
     for (size_t k = 0; k < std::min<size_t>(figures.objectSlices.size(), kReportedSlices); ++k)
         slices.append(SliceFinder::toJson(figures.objectSlices[k]));
     json.insert(QStringLiteral("missed_object_slices"), slices);
+    json.insert(QStringLiteral("missed_object_clusters"), objectClustersJson(figures));
     return json;
 }
 
@@ -291,6 +327,17 @@ QString detectionReportText(Project &project)
                     .arg(slice.evaluated)
                     .arg(100.0 * slice.errorRate, 0, 'f', 1)
                     .arg(100.0 * slice.restErrorRate, 0, 'f', 1);
+    }
+    const ObjectClusters &clusters = figures.objectClusters;
+    text += QStringLiteral(
+                "\nFailure clusters of objects (by what they look like; %1 of %2 objects, %3% missed):\n")
+                .arg(clusters.clustered)
+                .arg(clusters.total)
+                .arg(100.0 * clusters.missRate, 0, 'f', 1);
+    for (size_t k = 0; k < std::min<size_t>(clusters.clusters.size(), kTextClusters); ++k) {
+        if (clusters.clusters[k].stats.severity <= 0.0)
+            break;
+        text += QStringLiteral("  %1\n").arg(ObjectClusters::describe(clusters.clusters[k], figures.classes));
     }
     return text;
 }

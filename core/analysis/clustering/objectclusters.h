@@ -1,0 +1,62 @@
+#pragma once
+
+#include "analysis/clustering/clusterreport.h"
+#include "detection/boxerrors.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <vector>
+
+namespace loupe {
+
+class Progress;
+
+/** Parameters of ObjectClusters::find. */
+struct ObjectClusterParams
+{
+    /** Objects clustered at most: a seeded sample beyond it (each costs its image's decode). */
+    qint64 maxObjects = 5000;
+    int k = 0; ///< clusters; 0: one per 300 objects clustered, from 4 to 16
+    quint64 seed = 1;
+};
+
+/** One group of objects that look alike, with how often the model misses them. */
+struct ObjectCluster
+{
+    ClusterStats stats;          ///< errors: missed objects; expected: what their classes' miss rates predict
+    double medianSide = 0.0;     ///< pixels (sqrt of the box area)
+    double meanBrightness = 0.0; ///< 0 to 1
+    double meanContrast = 0.0;   ///< the crops' standard deviation, 0 to 1
+    std::vector<qint64> examples; ///< missed members (annotation indexes), at most 8
+};
+
+/**
+ * Failure clusters over objects: the annotated objects (crowd regions aside) grouped by what
+ * they look like (objectCropFeatures: appearance, brightness, contrast, size, shape; k-means),
+ * ranked as the image clusters are (ClusterReport: the misses in excess of what the members'
+ * classes explain, at a 95 % lower bound), so "small dark objects on clutter, of any class"
+ * rises above a class that is hard everywhere. An object is missed when no box of its class
+ * matched it (BoxErrors at the caller's thresholds).
+ */
+struct ObjectClusters
+{
+    qint64 total = 0;      ///< objects (crowd regions aside)
+    qint64 clustered = 0;  ///< of them, in the sample clustered
+    qint64 unreadable = 0; ///< clustered objects whose image could not be read (left in, at zero features)
+    double missRate = 0.0; ///< over the clustered objects
+    std::vector<ObjectCluster> clusters; ///< the worst first
+
+    static ObjectClusters find(const DetectionSet &set, const BoxErrors &errors,
+                               const std::function<QString(qint64 image)> &imagePath, Progress &progress,
+                               const ObjectClusterParams &params = {});
+
+    /**
+     * "412 objects, 80.1% missed (their classes predict 51.0%): mostly Shirt (62%), about 31 px, dark,
+     * flat" (flat: little contrast in the box, as where nothing is there).
+     */
+    static QString describe(const ObjectCluster &cluster, const QStringList &classNames);
+};
+
+} // namespace loupe

@@ -1,0 +1,140 @@
+// Failure clusters over objects, on images the test draws: two kinds of object spread evenly
+// over two classes, bright solid squares the model finds and faint striped ones it mostly
+// misses. The worst cluster is the faint kind, of both classes, with its misses beyond what
+// the classes explain; the crop features tell the kinds apart; a sample caps the work.
+
+#include "analysis/clustering/objectclusters.h"
+#include "analysis/quality/objectcropfeatures.h"
+#include "common/progress.h"
+
+#include <QImage>
+#include <QPainter>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <random>
+
+using namespace loupe;
+
+namespace {
+
+constexpr int kImages = 160;
+
+/** Object i is faint when i % 2 == 1; its class is (i / 2) % 2, so each class holds both kinds. */
+bool isFaint(qint64 image)
+{
+    return image % 2 == 1;
+}
+
+DetectionSet drawScenes(const QTemporaryDir &dir)
+{
+    std::mt19937_64 rng(5);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    DetectionSet set;
+    set.images = kImages;
+    set.categories = 2;
+    for (int image = 0; image < kImages; ++image) {
+        QImage scene(64, 64, QImage::Format_RGB32);
+        scene.fill(QColor(40, 40, 40));
+        QPainter painter(&scene);
+        const QRect box(12 + image % 7, 14 + image % 5, 24, 24);
+        if (isFaint(image)) {
+            for (int y = box.top(); y <= box.bottom(); y += 4)
+                painter.fillRect(QRect(box.left(), y, box.width(), 2), QColor(58, 58, 58));
+        } else {
+            painter.fillRect(box, QColor(230, 230, 230));
+        }
+        painter.end();
+        scene.save(dir.filePath(QStringLiteral("%1.png").arg(image)));
+        const Annotation a{
+            image, (image / 2) % 2, {double(box.x()), double(box.y()), 24.0, 24.0}, 0.0, false};
+        set.annotations.push_back(a);
+        // Found: nine in ten solid ones, one in five faint ones.
+        if (unit(rng) < (isFaint(image) ? 0.2 : 0.9))
+            set.detections.push_back({image, a.category, a.box, 0.9});
+    }
+    return set;
+}
+
+} // namespace
+
+class TestObjectClusters : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void faintObjectsFormTheWorstCluster()
+    {
+        QTemporaryDir dir;
+        const DetectionSet set = drawScenes(dir);
+        const auto path = [&dir](qint64 image) {
+            return dir.filePath(QStringLiteral("%1.png").arg(image));
+        };
+        Progress progress;
+        ObjectClusterParams params;
+        params.k = 4;
+        const ObjectClusters found =
+            ObjectClusters::find(set, BoxErrors::classify(set), path, progress, params);
+        QCOMPARE(found.total, qint64(kImages));
+        QCOMPARE(found.clustered, qint64(kImages));
+        QCOMPARE(found.unreadable, qint64(0));
+        QVERIFY(!found.clusters.empty());
+        const ObjectCluster &worst = found.clusters.front();
+        QVERIFY2(worst.stats.errorRate > 0.6, qPrintable(QString::number(worst.stats.errorRate)));
+        QVERIFY(worst.stats.severity > 0.0);
+        QVERIFY(worst.meanBrightness < 0.3);
+        // Both classes are in it: the pattern cuts across classes.
+        QVERIFY(worst.stats.dominantLabelShare < 0.8);
+        QVERIFY(!worst.examples.empty());
+        for (const qint64 g : worst.examples)
+            QVERIFY(isFaint(set.annotations[size_t(g)].image));
+        QVERIFY(ObjectClusters::describe(worst, {QStringLiteral("cat"), QStringLiteral("dog")})
+                    .contains(QStringLiteral("missed")));
+    }
+
+    void featuresTellTheKindsApart()
+    {
+        QTemporaryDir dir;
+        const DetectionSet set = drawScenes(dir);
+        Progress progress;
+        qint64 unreadable = -1;
+        const std::vector<float> features = objectCropFeatures(
+            set, {0, 1, 2},
+            [&dir](qint64 image) { return dir.filePath(QStringLiteral("%1.png").arg(image)); }, progress,
+            &unreadable);
+        QCOMPARE(features.size(), size_t(3 * kObjectFeatureCols));
+        QCOMPARE(unreadable, qint64(0));
+        // Brightness: solid squares bright, faint stripes dark; size: 24 px.
+        QVERIFY(features[64] > 0.8f);
+        QVERIFY(features[kObjectFeatureCols + 64] < 0.3f);
+        QVERIFY(std::abs(std::exp2(double(features[66]) * 8.0) - 24.0) < 1e-3);
+        // A missing image leaves its object's row at zero, counted.
+        const std::vector<float> missing = objectCropFeatures(
+            set, {0}, [](qint64) { return QStringLiteral("/nonexistent.png"); }, progress, &unreadable);
+        QCOMPARE(unreadable, qint64(1));
+        QCOMPARE(missing[64], 0.0f);
+    }
+
+    void aSampleCapsTheWork()
+    {
+        QTemporaryDir dir;
+        const DetectionSet set = drawScenes(dir);
+        Progress progress;
+        ObjectClusterParams params;
+        params.maxObjects = 50;
+        const ObjectClusters found = ObjectClusters::find(
+            set, BoxErrors::classify(set),
+            [&dir](qint64 image) { return dir.filePath(QStringLiteral("%1.png").arg(image)); }, progress,
+            params);
+        QCOMPARE(found.clustered, qint64(50));
+        // 50 objects: the smallest k (4); clusters left empty (identical crops) are not listed.
+        QVERIFY(!found.clusters.empty() && found.clusters.size() <= 4);
+        qint64 members = 0;
+        for (const ObjectCluster &cluster : found.clusters)
+            members += cluster.stats.size;
+        QCOMPARE(members, qint64(50));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestObjectClusters)
+#include "tst_objectclusters.moc"

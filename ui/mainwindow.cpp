@@ -20,6 +20,7 @@
 #include "panels/boxgridpanel.h"
 #include "panels/detailpanel.h"
 #include "panels/mappanel.h"
+#include "panels/objectclusterspanel.h"
 #include "panels/similarpanel.h"
 #include "panels/slicespanel.h"
 #include "projectsession.h"
@@ -57,6 +58,7 @@ MainWindow::MainWindow(QWidget *parent)
       m_slices(new SlicesPanel(*m_session, this)), m_similar(new SimilarPanel(*m_session, this)),
       m_learningCurve(new LearningCurveView(this)), m_details(new DetailPanel(*m_session, this)),
       m_annotationErrors(new AnnotationErrorsPanel(*m_session, this)),
+      m_objectClusters(new ObjectClustersPanel(*m_session, this)),
       m_compare(new ComparePanel(*m_session, this)), m_task(new BackgroundTask(this)),
       m_taskProgress(new TaskProgressWidget(*m_task, this)),
       m_recentMenu(new QMenu(tr("Open &Recent"), this)), m_filterMenu(new QMenu(tr("&Filter By"), this)),
@@ -195,11 +197,14 @@ void MainWindow::createDocks()
                                    Qt::RightDockWidgetArea, similar);
     QDockWidget *annotationErrors = addDock(tr("Annotation errors"), QStringLiteral("annotationErrorsDock"),
                                             m_annotationErrors, Qt::RightDockWidgetArea, details);
-    // A detection project's panel: shown when one opens, out of the way of a classification project.
-    annotationErrors->hide();
-    connect(m_session, &ProjectSession::opened, annotationErrors, [this, annotationErrors] {
-        annotationErrors->setVisible(m_session->project()->task() == ProjectTask::Detection);
-    });
+    QDockWidget *objectClusters = addDock(tr("Object clusters"), QStringLiteral("objectClustersDock"),
+                                          m_objectClusters, Qt::RightDockWidgetArea, clusters);
+    // A detection project's panels: shown when one opens, out of the way of a classification project.
+    for (QDockWidget *dock : {annotationErrors, objectClusters}) {
+        dock->hide();
+        connect(m_session, &ProjectSession::opened, dock,
+                [this, dock] { dock->setVisible(m_session->project()->task() == ProjectTask::Detection); });
+    }
     clusters->raise();
     resizeDocks({report, map}, {420, 560}, Qt::Horizontal);
     resizeDocks({report, confusion}, {360, 440}, Qt::Vertical);

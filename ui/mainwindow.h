@@ -21,6 +21,7 @@ class FilterController;
 class GridController;
 class LearningCurveView;
 class MapPanel;
+class ObjectClustersPanel;
 class ProjectOpener;
 class ProjectSession;
 class ReportPanel;
@@ -78,6 +79,7 @@ public:
     LearningCurveView *learningCurve() const { return m_learningCurve; }
     DetailPanel *detailPanel() const { return m_details; }
     AnnotationErrorsPanel *annotationErrorsPanel() const { return m_annotationErrors; }
+    ObjectClustersPanel *objectClustersPanel() const { return m_objectClusters; }
     ComparePanel *comparePanel() const { return m_compare; }
 
 Q_SIGNALS:
@@ -117,6 +119,7 @@ private:
     LearningCurveView *m_learningCurve;
     DetailPanel *m_details;
     AnnotationErrorsPanel *m_annotationErrors;
+    ObjectClustersPanel *m_objectClusters;
     ComparePanel *m_compare;
     BackgroundTask *m_task;
     TaskProgressWidget *m_taskProgress;

@@ -86,10 +86,12 @@ int takeDetectionScreenshots(MainWindow &window, const QDir &out)
     bool ok = save(&window, out.filePath(QStringLiteral("detection-window.png")));
     for (const auto &[dockName, file] : {std::pair{"reportDock", "detection-report.png"},
                                          {"confusionDock", "detection-confusion.png"},
-                                         {"annotationErrorsDock", "detection-errors.png"}}) {
+                                         {"annotationErrorsDock", "detection-errors.png"},
+                                         {"objectClustersDock", "detection-object-clusters.png"}}) {
         if (QDockWidget *dock = dockNamed(window, QString::fromLatin1(dockName))) {
             dock->setFloating(true);
-            dock->resize(560, 520);
+            // The object clusters' strips of missed objects want the width.
+            dock->resize(QLatin1String(dockName) == QLatin1String("objectClustersDock") ? 900 : 560, 520);
             dock->show();
             dock->raise();
             settle(1500); // the figures and the suggestions are found in the background

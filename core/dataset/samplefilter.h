@@ -28,6 +28,7 @@ struct SampleFilter
         MapSelection,  ///< a rectangle or lasso on the map
         Similar,       ///< samples like the selection (similarity search)
         Comparison,    ///< text: fixed or regressed samples of a run comparison
+        ObjectCluster, ///< value: a failure cluster of objects (the images of its missed objects)
     };
 
     Kind kind = Kind::None;

@@ -8,6 +8,7 @@
 #include "edits/boxeditrepository.h"
 #include "import/datasetimport.h"
 #include "panels/boxgridpanel.h"
+#include "panels/objectclusterspanel.h"
 #include "panels/slicespanel.h"
 #include "projectsession.h"
 #include "samplegridmodel.h"
@@ -94,7 +95,27 @@ private Q_SLOTS:
     void filtersAndThreshold();
     void keysEditAndUndo();
     void slicesPanelListsMissedObjects();
+    void objectClustersShowTheMissedObjectsImages();
 };
+
+void TestBoxGrid::objectClustersShowTheMissedObjectsImages()
+{
+    QTemporaryDir dir;
+    const QString path = writeProject(dir);
+    ProjectSession session;
+    session.open(path);
+    ObjectClustersPanel panel(session);
+    panel.waitForClusters();
+    // Two objects that look the same (flat boxes of one color): one group, the car in it missed,
+    // its crop in the strip.
+    QCOMPARE(panel.clusters().clustered, qint64(2));
+    QCOMPARE(panel.table()->model()->rowCount(), 1);
+    QCOMPARE(panel.clusters().clusters.front().stats.errors, qint64(1));
+    QVERIFY(!panel.table()->model()->index(0, 1).data(Qt::DecorationRole).value<QImage>().isNull());
+    panel.activateRow(0);
+    QCOMPARE(session.filter().kind, SampleFilter::Kind::ObjectCluster);
+    QCOMPARE(session.filteredSamples(), std::vector<qint64>{0}); // the missed car's image
+}
 
 void TestBoxGrid::slicesPanelListsMissedObjects()
 {

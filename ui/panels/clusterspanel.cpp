@@ -200,8 +200,8 @@ void ClustersPanel::rebuild()
     if (m_model->rowCount() == 0)
         m_summary->setText(
             m_session.isOpen() && m_session.project()->task() == ProjectTask::Detection
-                ? tr("Failure clusters over boxes are not built yet for detection projects; the suspected "
-                     "annotation errors are in the Annotation errors panel.")
+                ? tr("A detection project's failure clusters are groups of objects: see the Object clusters "
+                     "panel; the suspected annotation errors are in the Annotation errors panel.")
                 : tr("Nothing yet: run the analysis (File > Analyse Project, or loupe-cli analyze)."));
     else
         m_summary->setText(tr("%1 of %2 pattern(s) across classes and %3 of %4 cluster(s) fail significantly "

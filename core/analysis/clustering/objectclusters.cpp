@@ -79,12 +79,13 @@ ObjectClusters ObjectClusters::find(const DetectionSet &set, const BoxErrors &er
     const ClusterReport report = ClusterReport::compute(groups.labels, labels, predicted,
                                                         std::vector<float>(objects.size(), NAN), missed + 1);
     for (const ClusterStats &stats : report.clusters) {
-        ObjectCluster cluster{stats, 0.0, 0.0, 0.0, {}};
+        ObjectCluster cluster{stats, 0.0, 0.0, 0.0, {}, {}};
         std::vector<double> sides;
         double brightness = 0.0, contrast = 0.0;
         for (size_t r = 0; r < objects.size(); ++r) {
             if (groups.labels[r] != stats.cluster)
                 continue;
+            cluster.members.push_back(objects[r]);
             const float *row = &features[r * kObjectFeatureCols];
             sides.push_back(std::exp2(double(row[66]) * 8.0));
             brightness += row[64];

@@ -30,6 +30,7 @@ struct ObjectCluster
     double meanBrightness = 0.0; ///< 0 to 1
     double meanContrast = 0.0;   ///< the crops' standard deviation, 0 to 1
     std::vector<qint64> examples; ///< missed members (annotation indexes), at most 8
+    std::vector<qint64> members;  ///< every member (annotation indexes)
 };
 
 /**

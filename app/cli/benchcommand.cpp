@@ -1,5 +1,6 @@
 // loupe-cli bench: times every analysis step on a project, medians of several runs and peak memory.
 
+#include "analysis/clustering/objectclusters.h"
 #include "analysis/neighbours/nearestneighbors.h"
 #include "analysis/neighbours/pca.h"
 #include "analysis/pipeline/analysispipeline.h"
@@ -298,7 +299,7 @@ void timePipeline(const QString &path, Timings &timings)
 /**
  * A detection project's figures, each timed alone: import of --import DIR (to its commit),
  * loading the boxes, COCO AP, the TIDE error types, the confusion matrix, the annotation
- * errors and the missed-object slices, as `report` computes them, and the box grid's verdicts.
+ * errors, the missed-object slices and clusters, as `report` computes them, and the box grid's verdicts.
  */
 void timeDetection(const QString &source, const QString &importFolder, const QString &importOutput,
                    Timings &timings)
@@ -340,6 +341,14 @@ void timeDetection(const QString &source, const QString &importFolder, const QSt
             set, BoxErrors::classify(set, shipped), AnnotationErrors::find(set, probabilities), {shipped});
         verdicts.select(BoxVerdicts::Order::ErrorScore,
                         [](const BoxVerdicts::Entry &e) { return isBoxError(e.verdict); });
+    });
+    time(QStringLiteral("failure clusters of objects (a sample of 5,000, their images decoded)"), [&] {
+        BoxErrorParams shipped;
+        shipped.minScore = 0.25;
+        const SampleTable images = loadSampleTable(*project);
+        ObjectClusters::find(
+            set, BoxErrors::classify(set, shipped),
+            [&](qint64 image) { return project->absoluteImagePath(images.images.value(image)); }, quiet);
     });
     time(QStringLiteral("missed-object slices"), [&] {
         BoxErrorParams shipped;

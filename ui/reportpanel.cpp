@@ -102,7 +102,7 @@ ReportPanel::ReportPanel(ProjectSession &session, QWidget *parent)
     // A detection project's thresholds: what counts as a prediction, and as finding an object.
     m_minScore->setRange(0.0, 1.0);
     m_minScore->setSingleStep(0.05);
-    m_minScore->setValue(0.25);
+    m_minScore->setValue(kShippedScore);
     m_minScore->setPrefix(tr("score ≥ "));
     m_minScore->setToolTip(tr("Boxes scoring less are not predictions (error types, confusion matrix)"));
     m_matchIou->setRange(0.05, 0.95);

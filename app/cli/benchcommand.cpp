@@ -336,7 +336,7 @@ void timeDetection(const QString &source, const QString &importFolder, const QSt
     // What the box grid judges: every box's verdict, then the likeliest errors first.
     time(QStringLiteral("box verdicts, sorted (the box grid)"), [&] {
         BoxErrorParams shipped;
-        shipped.minScore = 0.25;
+        shipped.minScore = kShippedScore;
         const BoxVerdicts verdicts = BoxVerdicts::judge(
             set, BoxErrors::classify(set, shipped), AnnotationErrors::find(set, probabilities), {shipped});
         verdicts.select(BoxVerdicts::Order::ErrorScore,
@@ -344,7 +344,7 @@ void timeDetection(const QString &source, const QString &importFolder, const QSt
     });
     time(QStringLiteral("failure clusters of objects (a sample of 5,000, their images decoded)"), [&] {
         BoxErrorParams shipped;
-        shipped.minScore = 0.25;
+        shipped.minScore = kShippedScore;
         const SampleTable images = loadSampleTable(*project);
         ObjectClusters::find(
             set, BoxErrors::classify(set, shipped),
@@ -352,7 +352,7 @@ void timeDetection(const QString &source, const QString &importFolder, const QSt
     });
     time(QStringLiteral("missed-object slices"), [&] {
         BoxErrorParams shipped;
-        shipped.minScore = 0.25;
+        shipped.minScore = kShippedScore;
         const SampleTable images = loadSampleTable(*project);
         ObjectSlices::find(set, BoxErrors::classify(set, shipped), project->classNames(), images.splitIndex,
                            images.splitNames, readSampleMetadata(*project), quiet);

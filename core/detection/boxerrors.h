@@ -23,6 +23,13 @@ constexpr int kBoxErrorTypes = 7;
 /** "classification", "localization", ...: the names in reports and exports ("true_positive" for None). */
 QString boxErrorName(BoxError error);
 
+/**
+ * The score from which a model's box counts as predicted wherever one threshold is shown for a
+ * model as shipped: the confusion matrix with background, the box grid, the missed-object
+ * slices and clusters (each view's own control can move it).
+ */
+constexpr double kShippedScore = 0.25;
+
 /** Parameters of BoxErrors::classify; TIDE's thresholds by default. */
 struct BoxErrorParams
 {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "detection/boxerrors.h"
 #include "detection/detections.h"
 
 #include <vector>
@@ -9,8 +10,8 @@ namespace loupe {
 /** Parameters of DetectionConfusion::compute. */
 struct DetectionConfusionParams
 {
-    double minScore = 0.25; ///< the "shipped" threshold: lower-scored boxes are not predictions
-    double minIou = 0.5;    ///< a box and an object closer than this are a pair
+    double minScore = kShippedScore; ///< lower-scored boxes are not predictions
+    double minIou = 0.5;             ///< a box and an object closer than this are a pair
 };
 
 /**

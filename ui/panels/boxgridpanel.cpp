@@ -27,8 +27,6 @@ namespace {
 constexpr int kErrors = -1;
 constexpr int kAllBoxes = -2;
 
-/** As the confusion matrix with background: a box the model would ship. */
-constexpr double kDefaultMinScore = 0.25;
 constexpr int kCropPixels = 96;
 
 } // namespace
@@ -87,7 +85,7 @@ QWidget *BoxGridPanel::createControls()
     m_minScore->setRange(0.0, 1.0);
     m_minScore->setSingleStep(0.05);
     m_minScore->setDecimals(2);
-    m_minScore->setValue(kDefaultMinScore);
+    m_minScore->setValue(kShippedScore);
     m_minScore->setPrefix(tr("score ≥ "));
     m_minScore->setToolTip(tr("The model's boxes scored lower are left out, and the rest matched again"));
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);

@@ -4,6 +4,7 @@
 #include "common/numberformat.h"
 #include "common/progress.h"
 #include "projectsession.h"
+#include "rankingtable.h"
 #include "storage/detectionstore.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
@@ -19,17 +20,10 @@ namespace loupe {
 
 namespace {
 
-/** As the confusion matrix's default: a box the model would ship. */
-constexpr double kShippedScore = 0.25;
 constexpr int kStripTile = 44;
 constexpr int kStripTiles = 6;
 
-QStandardItem *cell(const QString &text)
-{
-    auto *item = new QStandardItem(text);
-    item->setEditable(false);
-    return item;
-}
+using rankingtable::textItem;
 
 /** The cluster's missed examples cut from their images, side by side. */
 QImage stripOf(const ObjectCluster &cluster, const DetectionSet &set, RecentImages &images,
@@ -65,6 +59,7 @@ ObjectClustersPanel::ObjectClustersPanel(ProjectSession &session, QWidget *paren
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(kStripTile + 6);
     m_table->setIconSize(QSize(kStripTiles * (kStripTile + 2), kStripTile));
@@ -129,15 +124,15 @@ void ObjectClustersPanel::show(Found &found)
     const QStringList &classes = m_session.table().classNames;
     for (size_t k = 0; k < m_clusters.clusters.size(); ++k) {
         const ObjectCluster &c = m_clusters.clusters[k];
-        auto *strip = cell(QString());
+        auto *strip = textItem(QString());
         if (k < found.strips.size() && !found.strips[k].isNull())
             strip->setData(found.strips[k], Qt::DecorationRole);
         const QString description = ObjectClusters::describe(c, classes);
-        auto *shared = cell(description.mid(description.indexOf(QLatin1String("): ")) + 3));
+        auto *shared = textItem(description.mid(description.indexOf(QLatin1String("): ")) + 3));
         shared->setToolTip(description);
-        m_model->appendRow({cell(QString::number(k + 1)), strip, cell(format::count(c.stats.size)),
-                            cell(format::percent(c.stats.errorRate)),
-                            cell(format::percent(c.stats.expectedErrorRate)), shared});
+        m_model->appendRow({textItem(QString::number(k + 1)), strip, textItem(format::count(c.stats.size)),
+                            textItem(format::percent(c.stats.errorRate)),
+                            textItem(format::percent(c.stats.expectedErrorRate)), shared});
     }
     m_table->resizeColumnsToContents();
     m_summary->setText(

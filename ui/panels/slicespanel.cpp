@@ -26,8 +26,6 @@ namespace loupe {
 namespace {
 
 constexpr int kConditionRole = Qt::UserRole + 1;
-/** A detection project's slices count a box the model would ship: as the confusion matrix's default. */
-constexpr double kShippedScore = 0.25;
 using rankingtable::numberItem;
 
 /** One row of the table: a slice's name and figures, sortable by value. */

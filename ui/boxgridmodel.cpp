@@ -94,22 +94,6 @@ const BoxVerdicts::Entry &BoxGridModel::entry(int row) const
     return m_boxes->verdicts.entries()[m_rows[size_t(row)]];
 }
 
-int BoxGridModel::rowOf(BoxVerdicts::Kind kind, uint32_t index) const
-{
-    if (!m_boxes)
-        return -1;
-    const auto &entries = m_boxes->verdicts.entries();
-    // Annotations come first in the entries, each at its own index; predictions follow in order.
-    if (kind == BoxVerdicts::Kind::Annotation)
-        return index < m_boxes->set.annotations.size() ? m_rowOfEntry[index] : -1;
-    const auto first = entries.begin() + qsizetype(m_boxes->set.annotations.size());
-    const auto found = std::lower_bound(first, entries.end(), index,
-                                        [](const BoxVerdicts::Entry &e, uint32_t i) { return e.index < i; });
-    if (found == entries.end() || found->index != index)
-        return -1;
-    return m_rowOfEntry[size_t(found - entries.begin())];
-}
-
 const Annotation *BoxGridModel::annotationAt(int row) const
 {
     if (row < 0 || size_t(row) >= m_rows.size() || entry(row).kind != BoxVerdicts::Kind::Annotation)

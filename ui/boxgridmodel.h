@@ -63,8 +63,6 @@ public:
     const BoxGridData *boxes() const { return m_boxes.get(); }
     /** The box listed in row. */
     const BoxVerdicts::Entry &entry(int row) const;
-    /** The row listing the box, or -1 when it is filtered out. */
-    int rowOf(BoxVerdicts::Kind kind, uint32_t index) const;
     const Annotation *annotationAt(int row) const;
     const Detection *predictionAt(int row) const;
 

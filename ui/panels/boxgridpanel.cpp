@@ -28,6 +28,8 @@ constexpr int kErrors = -1;
 constexpr int kAllBoxes = -2;
 
 constexpr int kCropPixels = 96;
+/** A suggestion weaker than this is no fix for A to apply: as the Annotation errors list. */
+constexpr double kMinimumSuggestion = 0.1;
 
 } // namespace
 
@@ -260,12 +262,13 @@ bool BoxGridPanel::acceptSelected()
     for (const int row : selectedRows()) {
         const BoxVerdicts::Entry &e = m_model->entry(row);
         if (e.kind == BoxVerdicts::Kind::Annotation) {
-            const AnnotationSuggestion s = boxes->errors.strongestFor(boxes->set, e.index, 0.1);
+            const AnnotationSuggestion s =
+                boxes->errors.strongestFor(boxes->set, e.index, kMinimumSuggestion);
             if (const auto change = changeFixing(s, boxes->boxIds[e.index]))
                 changes.append(*change);
-        } else {
-            const Detection &d = boxes->set.detections[e.index];
-            changes.append({BoxChange::Action::Add, -1, {d.image, d.category, d.box, 0.0, false}});
+        } else if (const auto change = changeFixing(
+                       boxes->errors.overlookedFor(boxes->set, e.index, kMinimumSuggestion), -1)) {
+            changes.append(*change); // an overlooked object: added as the model saw it
         }
     }
     return edit(changes, tr("Accept %n fix(es)", nullptr, int(changes.size())));

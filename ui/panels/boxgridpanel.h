@@ -28,7 +28,7 @@ class ThumbnailCache;
  * The keyboard flow of the image grid: arrows move, the current box's image shows in every
  * panel (Enter opens its details); 1-9 and 0 give the selected annotations that class (or add
  * the selected predictions as annotations of it), Delete removes the selected annotations, A
- * applies each selected box's suggested fix (a prediction with none is added as it is). Each
+ * applies each selected box's suggested fix (a prediction's: add it, when it is overlooked). Each
  * is one audited edit on the app's undo stack; the boxes are judged again after it and the
  * current row stays where it was, so the next box is under the cursor.
  */

@@ -21,6 +21,7 @@
 #include "panels/detailpanel.h"
 #include "panels/mappanel.h"
 #include "panels/objectclusterspanel.h"
+#include "panels/objectmappanel.h"
 #include "panels/similarpanel.h"
 #include "panels/slicespanel.h"
 #include "projectsession.h"
@@ -59,8 +60,8 @@ MainWindow::MainWindow(QWidget *parent)
       m_learningCurve(new LearningCurveView(this)), m_details(new DetailPanel(*m_session, this)),
       m_annotationErrors(new AnnotationErrorsPanel(*m_session, this)),
       m_objectClusters(new ObjectClustersPanel(*m_session, this)),
-      m_compare(new ComparePanel(*m_session, this)), m_task(new BackgroundTask(this)),
-      m_taskProgress(new TaskProgressWidget(*m_task, this)),
+      m_objectMap(new ObjectMapPanel(*m_session, this)), m_compare(new ComparePanel(*m_session, this)),
+      m_task(new BackgroundTask(this)), m_taskProgress(new TaskProgressWidget(*m_task, this)),
       m_recentMenu(new QMenu(tr("Open &Recent"), this)), m_filterMenu(new QMenu(tr("&Filter By"), this)),
       m_status(new StatusController(*m_session, this)), m_tasks(new TaskRunner(*m_task, this, statusBar())),
       m_opener(new ProjectOpener(*m_session, this, m_recentMenu)),
@@ -179,6 +180,11 @@ void MainWindow::createDocks()
 {
     QDockWidget *report =
         addDock(tr("Classification report"), QStringLiteral("reportDock"), m_report, Qt::LeftDockWidgetArea);
+    connect(m_session, &ProjectSession::opened, report, [this, report] {
+        report->setWindowTitle(m_session->project()->task() == ProjectTask::Detection
+                                   ? tr("Detection report")
+                                   : tr("Classification report"));
+    });
     QDockWidget *confusion =
         addDock(tr("Confusion matrix"), QStringLiteral("confusionDock"), m_confusion, Qt::LeftDockWidgetArea);
     QDockWidget *curve = addDock(tr("Learning curve"), QStringLiteral("learningCurveDock"), m_learningCurve,
@@ -199,11 +205,18 @@ void MainWindow::createDocks()
                                             m_annotationErrors, Qt::RightDockWidgetArea, details);
     QDockWidget *objectClusters = addDock(tr("Object clusters"), QStringLiteral("objectClustersDock"),
                                           m_objectClusters, Qt::RightDockWidgetArea, clusters);
-    // A detection project's panels: shown when one opens, out of the way of a classification project.
-    for (QDockWidget *dock : {annotationErrors, objectClusters}) {
+    QDockWidget *objectMap =
+        addDock(tr("Object map"), QStringLiteral("objectMapDock"), m_objectMap, Qt::RightDockWidgetArea, map);
+    // A detection project's panels: shown (in front of their classification neighbours) when one
+    // opens, out of the way of a classification project.
+    for (QDockWidget *dock : {annotationErrors, objectClusters, objectMap}) {
         dock->hide();
-        connect(m_session, &ProjectSession::opened, dock,
-                [this, dock] { dock->setVisible(m_session->project()->task() == ProjectTask::Detection); });
+        connect(m_session, &ProjectSession::opened, dock, [this, dock] {
+            const bool detection = m_session->project()->task() == ProjectTask::Detection;
+            dock->setVisible(detection);
+            if (detection)
+                dock->raise();
+        });
     }
     clusters->raise();
     resizeDocks({report, map}, {420, 560}, Qt::Horizontal);

@@ -22,6 +22,7 @@ class GridController;
 class LearningCurveView;
 class MapPanel;
 class ObjectClustersPanel;
+class ObjectMapPanel;
 class ProjectOpener;
 class ProjectSession;
 class ReportPanel;
@@ -80,6 +81,7 @@ public:
     DetailPanel *detailPanel() const { return m_details; }
     AnnotationErrorsPanel *annotationErrorsPanel() const { return m_annotationErrors; }
     ObjectClustersPanel *objectClustersPanel() const { return m_objectClusters; }
+    ObjectMapPanel *objectMapPanel() const { return m_objectMap; }
     ComparePanel *comparePanel() const { return m_compare; }
 
 Q_SIGNALS:
@@ -120,6 +122,7 @@ private:
     DetailPanel *m_details;
     AnnotationErrorsPanel *m_annotationErrors;
     ObjectClustersPanel *m_objectClusters;
+    ObjectMapPanel *m_objectMap;
     ComparePanel *m_compare;
     BackgroundTask *m_task;
     TaskProgressWidget *m_taskProgress;

@@ -87,11 +87,14 @@ int takeDetectionScreenshots(MainWindow &window, const QDir &out)
     for (const auto &[dockName, file] : {std::pair{"reportDock", "detection-report.png"},
                                          {"confusionDock", "detection-confusion.png"},
                                          {"annotationErrorsDock", "detection-errors.png"},
-                                         {"objectClustersDock", "detection-object-clusters.png"}}) {
+                                         {"objectClustersDock", "detection-object-clusters.png"},
+                                         {"objectMapDock", "detection-object-map.png"}}) {
         if (QDockWidget *dock = dockNamed(window, QString::fromLatin1(dockName))) {
             dock->setFloating(true);
             // The object clusters' strips of missed objects want the width.
             dock->resize(QLatin1String(dockName) == QLatin1String("objectClustersDock") ? 900 : 560, 520);
+            if (QLatin1String(dockName) == QLatin1String("objectMapDock"))
+                settle(4000); // the objects are described and mapped in the background
             dock->show();
             dock->raise();
             settle(1500); // the figures and the suggestions are found in the background

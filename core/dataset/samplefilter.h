@@ -28,7 +28,8 @@ struct SampleFilter
         MapSelection,  ///< a rectangle or lasso on the map
         Similar,       ///< samples like the selection (similarity search)
         Comparison,    ///< text: fixed or regressed samples of a run comparison
-        ObjectCluster, ///< value: a failure cluster of objects (the images of its missed objects)
+        Objects, ///< the images of objects chosen in a panel: an object cluster, a selection on the object
+                 ///< map
     };
 
     Kind kind = Kind::None;

@@ -8,7 +8,9 @@
 #include "edits/boxeditrepository.h"
 #include "import/datasetimport.h"
 #include "panels/boxgridpanel.h"
+#include "embeddingmapview.h"
 #include "panels/objectclusterspanel.h"
+#include "panels/objectmappanel.h"
 #include "panels/slicespanel.h"
 #include "projectsession.h"
 #include "samplegridmodel.h"
@@ -96,7 +98,30 @@ private Q_SLOTS:
     void keysEditAndUndo();
     void slicesPanelListsMissedObjects();
     void objectClustersShowTheMissedObjectsImages();
+    void objectMapSelectsImages();
 };
+
+void TestBoxGrid::objectMapSelectsImages()
+{
+    QTemporaryDir dir;
+    const QString path = writeProject(dir);
+    ProjectSession session;
+    session.open(path);
+    ObjectMapPanel panel(session);
+    panel.resize(400, 300);
+    panel.show();
+    panel.waitForMap();
+    // Both objects are on the map, the plane found and the car missed.
+    QCOMPARE(panel.map().objects, (std::vector<qint64>{0, 1}));
+    QCOMPARE(panel.map().xy.size(), size_t(4));
+    QCOMPARE(panel.found(), (std::vector<bool>{true, false}));
+    // Selecting the car shows its image everywhere; clearing the selection clears that filter.
+    panel.view()->setSelection({1});
+    QCOMPARE(session.filter().kind, SampleFilter::Kind::Objects);
+    QCOMPARE(session.filteredSamples(), std::vector<qint64>{0});
+    panel.view()->clearSelection();
+    QVERIFY(!session.hasFilter());
+}
 
 void TestBoxGrid::objectClustersShowTheMissedObjectsImages()
 {
@@ -113,7 +138,7 @@ void TestBoxGrid::objectClustersShowTheMissedObjectsImages()
     QCOMPARE(panel.clusters().clusters.front().stats.errors, qint64(1));
     QVERIFY(!panel.table()->model()->index(0, 1).data(Qt::DecorationRole).value<QImage>().isNull());
     panel.activateRow(0);
-    QCOMPARE(session.filter().kind, SampleFilter::Kind::ObjectCluster);
+    QCOMPARE(session.filter().kind, SampleFilter::Kind::Objects);
     QCOMPARE(session.filteredSamples(), std::vector<qint64>{0}); // the missed car's image
 }
 

@@ -52,7 +52,7 @@ QImage stripOf(const ObjectCluster &cluster, const DetectionSet &set, RecentImag
 ObjectClustersPanel::ObjectClustersPanel(ProjectSession &session, QWidget *parent)
     : QWidget(parent), m_session(session), m_summary(new QLabel(this)), m_model(new QStandardItemModel(this)),
       m_table(new QTableView(this)), m_query(
-                                         this, [this](Found &found) { show(found); },
+                                         this, [this](Found &found) { showClusters(found); },
                                          [this](const QString &message) { m_summary->setText(message); })
 {
     m_summary->setWordWrap(true);
@@ -113,7 +113,7 @@ void ObjectClustersPanel::refresh()
     });
 }
 
-void ObjectClustersPanel::show(Found &found)
+void ObjectClustersPanel::showClusters(Found &found)
 {
     m_clusters = std::move(found.clusters);
     m_imageOf = std::move(found.imageOf);
@@ -154,7 +154,7 @@ void ObjectClustersPanel::activateRow(int row)
         if (m_missed[size_t(g)])
             images.push_back(m_imageOf[size_t(g)]);
     SampleFilter filter;
-    filter.kind = SampleFilter::Kind::ObjectCluster;
+    filter.kind = SampleFilter::Kind::Objects;
     filter.value = row;
     filter.description = tr("missed objects of object cluster %1").arg(row + 1);
     m_session.setFilter(filter, std::move(images));

@@ -47,7 +47,7 @@ private:
     };
 
     void refresh();
-    void show(Found &found);
+    void showClusters(Found &found);
 
     ProjectSession &m_session;
     QLabel *m_summary;

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 
 namespace loupe {
 
@@ -16,23 +15,6 @@ constexpr size_t kExamples = 8;
 constexpr qint64 kObjectsPerCluster = 300;
 /** Below this standard deviation (of 255 / 128) a crop is flat: about 10 grey levels. */
 constexpr double kFlatContrast = 0.08;
-
-/** The objects to cluster: every one, or a seeded sample of maxObjects, in index order. */
-std::vector<qint64> chooseObjects(const DetectionSet &set, const ObjectClusterParams &params, qint64 &total)
-{
-    std::vector<qint64> objects;
-    for (size_t g = 0; g < set.annotations.size(); ++g)
-        if (!set.annotations[g].crowd)
-            objects.push_back(qint64(g));
-    total = qint64(objects.size());
-    if (params.maxObjects > 0 && total > params.maxObjects) {
-        std::mt19937_64 rng(params.seed);
-        std::shuffle(objects.begin(), objects.end(), rng);
-        objects.resize(size_t(params.maxObjects));
-        std::sort(objects.begin(), objects.end());
-    }
-    return objects;
-}
 
 double median(std::vector<double> values)
 {
@@ -49,7 +31,7 @@ ObjectClusters ObjectClusters::find(const DetectionSet &set, const BoxErrors &er
                                     const ObjectClusterParams &params)
 {
     ObjectClusters result;
-    const std::vector<qint64> objects = chooseObjects(set, params, result.total);
+    const std::vector<qint64> objects = sampleObjects(set, params.maxObjects, params.seed, result.total);
     result.clustered = qint64(objects.size());
     if (objects.size() < 2)
         return result;

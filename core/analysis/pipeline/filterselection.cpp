@@ -66,7 +66,7 @@ std::vector<qint64> selectSamples(const SampleFilter &filter, const SampleTable 
     case Kind::MapSelection:
     case Kind::Similar:
     case Kind::Comparison:
-    case Kind::ObjectCluster:
+    case Kind::Objects:
         break;
     }
     return {};

@@ -7,9 +7,11 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <map>
+#include <random>
 
 namespace loupe {
 
@@ -44,6 +46,22 @@ void describe(const cv::Mat &gray, const Box &box, float *row)
 }
 
 } // namespace
+
+std::vector<qint64> sampleObjects(const DetectionSet &set, qint64 maxObjects, quint64 seed, qint64 &total)
+{
+    std::vector<qint64> objects;
+    for (size_t g = 0; g < set.annotations.size(); ++g)
+        if (!set.annotations[g].crowd)
+            objects.push_back(qint64(g));
+    total = qint64(objects.size());
+    if (maxObjects > 0 && total > maxObjects) {
+        std::mt19937_64 rng(seed);
+        std::shuffle(objects.begin(), objects.end(), rng);
+        objects.resize(size_t(maxObjects));
+        std::sort(objects.begin(), objects.end());
+    }
+    return objects;
+}
 
 std::vector<float> objectCropFeatures(const DetectionSet &set, const std::vector<qint64> &objects,
                                       const std::function<QString(qint64 image)> &imagePath,

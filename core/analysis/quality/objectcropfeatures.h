@@ -26,6 +26,12 @@ constexpr int kObjectFeatureCols = 68;
  * once for all their objects, in parallel; an image that cannot be read leaves its objects'
  * rows at zero (and counts them in *unreadable when given).
  */
+/**
+ * The annotated objects (crowd regions aside) to describe: every one, or a seeded sample of
+ * maxObjects (0: no limit), in index order; total gets how many there are.
+ */
+std::vector<qint64> sampleObjects(const DetectionSet &set, qint64 maxObjects, quint64 seed, qint64 &total);
+
 std::vector<float> objectCropFeatures(const DetectionSet &set, const std::vector<qint64> &objects,
                                       const std::function<QString(qint64 image)> &imagePath,
                                       Progress &progress, qint64 *unreadable = nullptr);

@@ -1,9 +1,11 @@
 // Failure clusters over objects, on images the test draws: two kinds of object spread evenly
 // over two classes, bright solid squares the model finds and faint striped ones it mostly
 // misses. The worst cluster is the faint kind, of both classes, with its misses beyond what
-// the classes explain; the crop features tell the kinds apart; a sample caps the work.
+// the classes explain; the crop features tell the kinds apart, and the map of objects puts each
+// kind together; a sample caps the work.
 
 #include "analysis/clustering/objectclusters.h"
+#include "analysis/maps/objectmap.h"
 #include "analysis/quality/objectcropfeatures.h"
 #include "common/progress.h"
 
@@ -113,6 +115,35 @@ private Q_SLOTS:
             set, {0}, [](qint64) { return QStringLiteral("/nonexistent.png"); }, progress, &unreadable);
         QCOMPARE(unreadable, qint64(1));
         QCOMPARE(missing[64], 0.0f);
+    }
+
+    void theMapPutsLikeObjectsTogether()
+    {
+        QTemporaryDir dir;
+        const DetectionSet set = drawScenes(dir);
+        Progress progress;
+        const ObjectMap map = ObjectMap::compute(
+            set, [&dir](qint64 image) { return dir.filePath(QStringLiteral("%1.png").arg(image)); },
+            progress);
+        QCOMPARE(map.total, qint64(kImages));
+        QCOMPARE(map.xy.size(), size_t(2 * kImages));
+        // The mean distance between two faint objects, or two solid ones, is far below that across kinds.
+        double within = 0.0, across = 0.0;
+        qint64 withinPairs = 0, acrossPairs = 0;
+        for (size_t a = 0; a < map.objects.size(); ++a) {
+            for (size_t b = a + 1; b < map.objects.size(); ++b) {
+                const double d =
+                    std::hypot(map.xy[2 * a] - map.xy[2 * b], map.xy[2 * a + 1] - map.xy[2 * b + 1]);
+                const bool same = isFaint(set.annotations[size_t(map.objects[a])].image) ==
+                                  isFaint(set.annotations[size_t(map.objects[b])].image);
+                (same ? within : across) += d;
+                ++(same ? withinPairs : acrossPairs);
+            }
+        }
+        QVERIFY2(within / double(withinPairs) < 0.5 * across / double(acrossPairs),
+                 qPrintable(QStringLiteral("%1 vs %2")
+                                .arg(within / double(withinPairs))
+                                .arg(across / double(acrossPairs))));
     }
 
     void aSampleCapsTheWork()

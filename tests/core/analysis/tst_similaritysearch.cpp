@@ -185,7 +185,17 @@ void TestSimilaritySearch::restrictedToSplitAndUnlabeled()
     }
     const std::vector<qint64> truth = bruteForce(data, search.centroid({7, 8}), 15,
                                                  [&](qint64 i) { return i != 7 && i != 8 && accept(i); });
-    QCOMPARE(samplesOf(found), truth);
+    if (KnnParams::Method(method) == KnnParams::Method::Exact) {
+        QCOMPARE(samplesOf(found), truth);
+    } else {
+        // HNSW is approximate, and its graph depends on thread timing when built by several
+        // threads: on a loaded machine it once missed the nearest of the 15. One miss is allowed.
+        const std::vector<qint64> got = samplesOf(found);
+        const auto hits = std::count_if(got.begin(), got.end(), [&truth](qint64 sample) {
+            return std::find(truth.begin(), truth.end(), sample) != truth.end();
+        });
+        QVERIFY2(hits >= 14, qPrintable(QStringLiteral("%1 of 15 found").arg(hits)));
+    }
     QVERIFY(!SimilaritySearch::restrictTo(table, -1, false)); // no restriction: no filter
 }
 

@@ -420,6 +420,19 @@ void TestCli::detectionImportReportFixAndExport()
     QVERIFY(runCli({QStringLiteral("report"), project, QStringLiteral("--html"),
                     m_dir.filePath(QStringLiteral("r.html"))})
                 .err.contains(QStringLiteral("covers classification projects")));
+    // `analyze` is classification's: a detection project gets a message, not a crash in a step.
+    r = runCli({QStringLiteral("analyze"), project});
+    QVERIFY(r.exitCode != 0);
+    QVERIFY2(r.err.contains(QStringLiteral("a detection project is analysed by `loupe-cli report`")),
+             qPrintable(r.err));
+    // The report also says where objects are missed; the YOLO export reads the boxes as they are.
+    QVERIFY(json.contains(QStringLiteral("missed_object_slices")));
+    QVERIFY(json.contains(QStringLiteral("missed_object_clusters")));
+    const QString yolo = m_dir.filePath(QStringLiteral("yolo"));
+    r = runCli({QStringLiteral("export"), project, QStringLiteral("--yolo"), yolo});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("wrote 2 boxes of 2 images")), qPrintable(r.out + r.err));
+    QVERIFY(QFile::exists(yolo + QStringLiteral("/classes.txt")));
 
     const QString suspects = m_dir.filePath(QStringLiteral("box-suspects.csv"));
     QCOMPARE(runCli({QStringLiteral("export"), project, QStringLiteral("--suspects"), suspects}).exitCode, 0);

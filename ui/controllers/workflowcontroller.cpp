@@ -71,7 +71,9 @@ void WorkflowController::updateActions()
     const bool idle = !m_tasks.isRunning();
     const bool writable = m_session.isOpen() && !m_session.isReadOnly();
     m_newProject->setEnabled(idle);
-    m_analyse->setEnabled(idle && writable && m_session.table().hasPredictions());
+    // A detection project is analysed by its panels as it opens (AnalysisContext refuses it).
+    const bool detection = m_session.isOpen() && m_session.project()->task() == ProjectTask::Detection;
+    m_analyse->setEnabled(idle && writable && !detection && m_session.table().hasPredictions());
     m_importRun->setEnabled(idle && writable);
 }
 

@@ -11,6 +11,13 @@ namespace loupe {
 AnalysisContext::AnalysisContext(Project &project, const AnalysisOptions &options)
     : m_project(project), m_options(options), m_table(loadSampleTable(project, options.runId))
 {
+    // Its steps read class probabilities per image; a detection run has boxes instead.
+    if (project.task() == ProjectTask::Detection)
+        throw Error(
+            QStringLiteral("%1: a detection project is analysed by `loupe-cli report` (COCO AP, error "
+                           "types, annotation errors, where objects are missed) and in the app's "
+                           "panels; `analyze` runs on classification projects")
+                .arg(project.fileName()));
     if (!m_table.hasPredictions())
         throw Error(
             QStringLiteral("%1: no predictions to analyse: import predictions.npy or logits.npy first")

@@ -124,6 +124,12 @@ bool ProjectSession::relabel(const QList<qint64> &samples, int newLabel)
 {
     if (!mayEdit(tr("Labels")))
         return false;
+    if (m_project->task() == ProjectTask::Detection) {
+        // An image of a detection project has no class of its own: its labels are its boxes.
+        Q_EMIT editFailed(tr("A detection project's labels are its boxes: relabel them in the Boxes tab or "
+                             "in the image's details."));
+        return false;
+    }
     QList<LabelChange> changes;
     for (const qint64 sample : samples) {
         const int old = m_table.labels[size_t(sample)];

@@ -279,6 +279,12 @@ void TestBoxGrid::keysEditAndUndo()
 
     auto project = Project::open(path, Project::Access::ReadOnly);
     QCOMPARE(BoxEditRepository(*project).history().size(), 6); // three edits, three undos
+
+    // An image has no class of its own: relabelling images is refused with the reason.
+    QString refused;
+    connect(&session, &ProjectSession::editFailed, this, [&refused](const QString &why) { refused = why; });
+    QVERIFY(!session.relabel({0}, 1));
+    QVERIFY(refused.contains(QStringLiteral("labels are its boxes")));
 }
 
 QTEST_MAIN(TestBoxGrid)

@@ -6,6 +6,7 @@
 #include "formats/cocoreader.h"
 #include "formats/vocreader.h"
 #include "formats/yoloreader.h"
+#include "import/detectionembeddings.h"
 #include "import/imagepathchecker.h"
 #include "import/importproblems.h"
 #include "import/metadatatyping.h"
@@ -300,6 +301,9 @@ ImportSummary DetectionImporter::run(const QString &projectPath, const ImportOpt
     progress.setStep(QStringLiteral("Checking the images"));
     ImportProblems problems;
     checkImages(dataset, source.imageRoot, source.annotationsName, problems);
+    const DetectionEmbeddings embeddings(m_folder, problems);
+    embeddings.check(source.predictions, source.predictionsName, qint64(dataset.images.size()),
+                     source.hasPredictions, problems, progress);
     problems.throwIfAny();
     const MetadataLayout layout = metadataLayout(dataset, source.annotationsName, summary.notes);
 
@@ -318,8 +322,10 @@ ImportSummary DetectionImporter::run(const QString &projectPath, const ImportOpt
     writeImages(dataset, layout, project.database(), progress);
     std::vector<qint64> sourceIds;
     DetectionStore(project.database()).writeAnnotations(annotationsOf(dataset, sourceIds), sourceIds);
-    if (source.hasPredictions)
+    if (source.hasPredictions) {
         writePredictions(project, source.predictions, options, int(classes.size()), source.predictionsName);
+        embeddings.write(project, project.latestRunId(), source.predictions, progress);
+    }
     progress.throwIfCancelled();
     writer.commit();
 
@@ -360,11 +366,16 @@ int DetectionImporter::importRun(Project &project, const QString &folder, const 
     ids.indexIds(kPredictionsFile);
     progress.setStep(QStringLiteral("Reading %1").arg(kPredictionsFile));
     const std::vector<CocoResult> predictions = CocoReader::readResults(results, ids, progress);
+    ImportProblems problems;
+    const DetectionEmbeddings embeddings(folder, problems);
+    embeddings.check(predictions, kPredictionsFile, qint64(ids.images.size()), true, problems, progress);
+    problems.throwIfAny();
     SqliteTransaction transaction(project.database());
     ImportOptions options;
     options.runName = runName;
     writePredictions(project, predictions, options, int(classes.size()), results);
     const int runId = project.latestRunId();
+    embeddings.write(project, runId, predictions, progress);
     transaction.commit();
     if (boxes)
         *boxes = qint64(predictions.size());

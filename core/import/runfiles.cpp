@@ -1,5 +1,7 @@
 #include "import/runfiles.h"
 
+#include "import/npychecks.h"
+
 #include "storage/project.h"
 
 #include "common/error.h"
@@ -30,22 +32,6 @@ const QString kCoordsFile = QStringLiteral("coords.npy");
 const QString kHistoryFile = QStringLiteral("history.csv");
 const QString kBelongsToRun = QStringLiteral("belongs to a model run: add predictions.npy or logits.npy too");
 
-// Rows whose probabilities sum to within this of 1 are renormalised; others are refused.
-constexpr double kProbabilitySumTolerance = 1e-3;
-
-std::unique_ptr<NpyFile> openOptionalNpy(const QString &folder, const QString &name, ImportProblems &problems)
-{
-    const QString path = QDir(folder).filePath(name);
-    if (!QFileInfo::exists(path))
-        return nullptr;
-    try {
-        return std::make_unique<NpyFile>(path);
-    } catch (const Error &error) {
-        problems.add(name, 0, error.message().section(QStringLiteral(": "), 1));
-        return nullptr;
-    }
-}
-
 void checkRowCount(const NpyFile &file, qint64 samples, ImportProblems &problems)
 {
     if (file.rows() != samples)
@@ -64,44 +50,6 @@ void softmaxInPlace(float *row, int cols)
     }
     for (int k = 0; k < cols; ++k)
         row[k] = float(row[k] / sum);
-}
-
-/** Scans every value of a .npy file (memory-mapped, in blocks) for NaN/Inf and, for probabilities, their
- * sums. */
-void checkValues(const NpyFile &file, bool probabilities, ImportProblems &problems, Progress &progress)
-{
-    const qint64 cols = file.cols();
-    const qint64 block = std::max<qint64>(1, (1 << 20) / std::max<qint64>(1, cols));
-    std::vector<float> buffer(size_t(block * cols));
-    for (qint64 first = 0; first < file.rows() && !problems.isFull(); first += block) {
-        const qint64 count = std::min(block, file.rows() - first);
-        file.readRows(first, count, buffer.data());
-        for (qint64 r = 0; r < count; ++r) {
-            const float *row = buffer.data() + r * cols;
-            double sum = 0.0;
-            QString problem;
-            for (qint64 k = 0; k < cols && problem.isEmpty(); ++k) {
-                if (!std::isfinite(row[k]))
-                    problem =
-                        QStringLiteral("%1 in column %2")
-                            .arg(std::isnan(row[k]) ? QStringLiteral("NaN") : QStringLiteral("infinity"))
-                            .arg(k);
-                else if (probabilities && row[k] < 0.0f)
-                    problem = QStringLiteral("negative probability %1 in column %2").arg(row[k]).arg(k);
-                sum += row[k];
-            }
-            if (problem.isEmpty() && probabilities && std::abs(sum - 1.0) > kProbabilitySumTolerance)
-                problem =
-                    QStringLiteral("probabilities sum to %1, not 1 (tolerance %2); save unnormalised scores "
-                                   "as logits.npy instead")
-                        .arg(sum, 0, 'g', 6)
-                        .arg(kProbabilitySumTolerance);
-            if (!problem.isEmpty())
-                problems.add(file.fileName(), 0, QStringLiteral("row %1: %2").arg(first + r).arg(problem));
-        }
-        progress.throwIfCancelled();
-        progress.setProgress(first + count, file.rows());
-    }
 }
 
 std::optional<TrainingHistoryTable> readHistory(const QString &folder, ImportProblems &problems)

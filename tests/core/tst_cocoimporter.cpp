@@ -2,17 +2,20 @@
 // and splits, boxes, a run of predicted boxes with probabilities, the detection report's
 // AP checked by hand, the suspected annotation errors exported with their fixes; and bad folders (a missing
 // image, a path escaping the folder, a category name used twice, probabilities on some boxes only) refused
-// with nothing written.
+// with nothing written; box and image embeddings stored with the run, and bad ones (a row past the file, no
+// file, the wrong number of images, a NaN) refused.
 
 #include "common/error.h"
 #include "errorof.h"
 #include "common/progress.h"
 #include "export/detectionexports.h"
+#include "formats/npyfile.h"
 #include "import/datasetimport.h"
 #include "report/detectionreport.h"
 #include "storage/arraystore.h"
 #include "storage/detectionstore.h"
 #include "storage/project.h"
+#include "storage/runarrays.h"
 #include "storage/sqlitedatabase.h"
 
 #include <QDir>
@@ -92,6 +95,9 @@ private Q_SLOTS:
     void exportsAnnotationSuggestions();
     void refusesBadFolders_data();
     void refusesBadFolders();
+    void storesBoxAndImageEmbeddings();
+    void refusesBadEmbeddings_data();
+    void refusesBadEmbeddings();
 
 private:
     QString folder() const { return m_dir->filePath(QStringLiteral("coco")); }
@@ -266,6 +272,84 @@ void TestCocoImporter::refusesBadFolders()
     const QString message = errorOf([this] { import(); });
     QVERIFY2(message.contains(expected), qPrintable(message));
     QVERIFY2(message.contains(QStringLiteral(".json")), qPrintable(message));
+    QVERIFY(!QFile::exists(projectPath())); // nothing written
+}
+
+namespace {
+
+/** The predictions with embedding rows (the boxes in reverse order of the file's rows). */
+QJsonArray predictionsWithEmbeddings()
+{
+    QJsonArray results = predictions();
+    for (int b = 0; b < results.size(); ++b) {
+        QJsonObject box = results.at(b).toObject();
+        box.insert(QStringLiteral("embedding"), 3 - b);
+        results.replace(b, box);
+    }
+    return results;
+}
+
+/** rows x 2 values: row r is (r, 10 r). */
+void writeEmbeddings(const QString &path, qint64 rows)
+{
+    std::vector<float> values;
+    for (qint64 r = 0; r < rows; ++r) {
+        values.push_back(float(r));
+        values.push_back(float(10 * r));
+    }
+    writeNpy(path, values.data(), rows, 2);
+}
+
+} // namespace
+
+void TestCocoImporter::storesBoxAndImageEmbeddings()
+{
+    writeFolder(instances(), predictionsWithEmbeddings());
+    writeEmbeddings(QDir(folder()).filePath(QStringLiteral("box_embeddings.npy")), 4);
+    writeEmbeddings(QDir(folder()).filePath(QStringLiteral("embeddings.npy")), 3);
+    import();
+    auto project = Project::open(projectPath(), Project::Access::ReadOnly);
+    const int run = project->latestRunId();
+    // One row per box in the run's order, each the file's row its `embedding` names.
+    QCOMPARE(ArrayStore(project->database()).shape(run, QStringLiteral("box_embeddings"))->rows, qint64(4));
+    QCOMPARE(ArrayStore(project->database()).readRow(run, QStringLiteral("box_embeddings"), 0),
+             (std::vector<float>{3.0f, 30.0f}));
+    QCOMPARE(RunArrays(project->database(), run).readRow(RunArray::Embeddings, 2),
+             (std::vector<float>{2.0f, 20.0f}));
+}
+
+void TestCocoImporter::refusesBadEmbeddings_data()
+{
+    QTest::addColumn<int>("breakage");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("row past the file")
+        << 0 << QStringLiteral("predictions.json: box 1: embedding row 3 is past the 3 rows");
+    QTest::newRow("no file") << 1
+                             << QStringLiteral(
+                                    "4 boxes name an embedding row, but there is no box_embeddings.npy");
+    QTest::newRow("image rows") << 2
+                                << QStringLiteral(
+                                       "embeddings.npy: has 2 rows but the annotations have 3 images");
+    QTest::newRow("NaN") << 3 << QStringLiteral("box_embeddings.npy: row 1: NaN in column 0");
+}
+
+void TestCocoImporter::refusesBadEmbeddings()
+{
+    QFETCH(int, breakage);
+    QFETCH(QString, expected);
+    writeFolder(instances(), predictionsWithEmbeddings());
+    const QString boxes = QDir(folder()).filePath(QStringLiteral("box_embeddings.npy"));
+    if (breakage == 0)
+        writeEmbeddings(boxes, 3);
+    else if (breakage == 2) {
+        writeEmbeddings(boxes, 4);
+        writeEmbeddings(QDir(folder()).filePath(QStringLiteral("embeddings.npy")), 2);
+    } else if (breakage == 3) {
+        const std::vector<float> values{0, 0, NAN, 1, 2, 2, 3, 3};
+        writeNpy(boxes, values.data(), 4, 2);
+    }
+    const QString message = errorOf([this] { import(); });
+    QVERIFY2(message.contains(expected), qPrintable(message));
     QVERIFY(!QFile::exists(projectPath())); // nothing written
 }
 

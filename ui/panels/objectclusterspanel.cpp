@@ -4,10 +4,9 @@
 #include "common/numberformat.h"
 #include "common/progress.h"
 #include "projectsession.h"
+#include "shippedboxes.h"
 #include "rankingtable.h"
-#include "storage/detectionstore.h"
 #include "storage/project.h"
-#include "storage/sqlitedatabase.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -92,10 +91,9 @@ void ObjectClustersPanel::refresh()
     const QStringList images = m_session.table().images;
     m_query.request(m_session.project()->path(), [images](ProjectReader &reader) {
         Project &project = reader.project();
-        const DetectionSet set = DetectionStore(project.database()).load(project.latestRunId());
-        BoxErrorParams shipped;
-        shipped.minScore = kShippedScore;
-        const BoxErrors errors = BoxErrors::classify(set, shipped);
+        const ShippedBoxes shipped = ShippedBoxes::load(project);
+        const DetectionSet &set = shipped.set;
+        const BoxErrors &errors = shipped.errors;
         const auto pathOf = [&](qint64 image) {
             return project.absoluteImagePath(images.value(image));
         };

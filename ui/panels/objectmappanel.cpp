@@ -7,9 +7,8 @@
 #include "embeddingmapview.h"
 #include "maplegend.h"
 #include "projectsession.h"
-#include "storage/detectionstore.h"
+#include "shippedboxes.h"
 #include "storage/project.h"
-#include "storage/sqlitedatabase.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -76,10 +75,9 @@ void ObjectMapPanel::refresh()
     const QStringList images = m_session.table().images;
     m_query.request(m_session.project()->path(), [images](ProjectReader &reader) {
         Project &project = reader.project();
-        const DetectionSet set = DetectionStore(project.database()).load(project.latestRunId());
-        BoxErrorParams shipped;
-        shipped.minScore = kShippedScore;
-        const BoxErrors errors = BoxErrors::classify(set, shipped);
+        const ShippedBoxes shipped = ShippedBoxes::load(project);
+        const DetectionSet &set = shipped.set;
+        const BoxErrors &errors = shipped.errors;
         Progress quiet;
         Computed computed;
         computed.map = ObjectMap::compute(

@@ -5,10 +5,10 @@
 #include "common/numberformat.h"
 #include "common/progress.h"
 #include "analysis/slices/objectslices.h"
-#include "storage/detectionstore.h"
 #include "storage/metadatareader.h"
 #include "storage/sampletableloader.h"
 #include "projectsession.h"
+#include "shippedboxes.h"
 #include "rankingtable.h"
 #include "storage/project.h"
 #include "storage/sqlfilter.h"
@@ -135,13 +135,11 @@ void SlicesPanel::requestObjectSlices()
     showMessage(tr("Finding where the model misses objects…"), false);
     m_objectQuery.request(m_session.project()->path(), [](ProjectReader &reader) {
         Project &project = reader.project();
-        const DetectionSet set = DetectionStore(project.database()).load(project.latestRunId());
-        BoxErrorParams shipped;
-        shipped.minScore = kShippedScore;
+        const ShippedBoxes shipped = ShippedBoxes::load(project);
         const SampleTable images = loadSampleTable(project);
         Progress quiet;
-        return ObjectSlices::find(set, BoxErrors::classify(set, shipped), project.classNames(),
-                                  images.splitIndex, images.splitNames, readSampleMetadata(project), quiet);
+        return ObjectSlices::find(shipped.set, shipped.errors, project.classNames(), images.splitIndex,
+                                  images.splitNames, readSampleMetadata(project), quiet);
     });
 }
 

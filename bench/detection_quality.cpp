@@ -1,12 +1,13 @@
 // loupe-detection-quality: how well Loupe finds the annotation errors planted in the detection
 // demo (`loupe-cli demo --detection DIR`), measured against its answer key, DIR/dataset/truth.json.
 //
-//   loupe-detection-quality DIR/detection.loupe [--truth DIR/dataset/truth.json]
+//   loupe-detection-quality DIR/detection.loupe [--truth DIR/dataset/truth.json] [--grid]
 //
 // Prints the detector's COCO figures, then per kind of error (overlooked, wrong class, bad
 // location, spurious) the average precision and the precision among the top n (n = the planted
 // count) of Loupe's scores (AnnotationErrors) and of the score-only and IoU-only baselines
-// (AnnotationErrorQuality).
+// (AnnotationErrorQuality). --grid prints instead the wrong-class AP over the neighbour vote's
+// weight and size (AnnotationErrorParams), to choose them on a demo of another seed.
 
 #include "common/error.h"
 #include "detection/annotationerrorevaluation.h"
@@ -66,6 +67,38 @@ PlantedAnnotationErrors readKey(const QString &path, Project &project)
     return key;
 }
 
+double wrongClassAp(const DetectionSet &set, const AnnotationErrors &errors, const PlantedAnnotationErrors &key)
+{
+    for (const AnnotationErrorQuality &q : AnnotationErrorQuality::measure(set, errors, key)) {
+        if (q.issue == AnnotationIssue::WrongClass)
+            return q.methods[0].averagePrecision;
+    }
+    return 0.0;
+}
+
+/** Wrong-class AP over neighbour weights (rows) and counts (columns). */
+void printGrid(const DetectionSet &set, const BoxEvidence &evidence, const PlantedAnnotationErrors &key)
+{
+    const std::vector<int> counts = {5, 10, 15, 25, 50};
+    std::printf("wrong-class AP, neighbour weight (rows) x neighbours (columns)\n\n| weight |");
+    for (const int k : counts)
+        std::printf(" %d |", k);
+    std::printf("\n|---|");
+    for (size_t c = 0; c < counts.size(); ++c)
+        std::printf("---:|");
+    std::printf("\n");
+    for (int step = 0; step <= 10; ++step) {
+        std::printf("| %.1f |", step / 10.0);
+        for (const int k : counts) {
+            AnnotationErrorParams params;
+            params.neighbourWeight = step / 10.0;
+            params.neighbours = k;
+            std::printf(" %.3f |", wrongClassAp(set, AnnotationErrors::find(set, evidence, params), key));
+        }
+        std::printf("\n");
+    }
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -79,6 +112,8 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("truth"),
                       QStringLiteral("The answer key (default: DATASET/../truth.json)."),
                       QStringLiteral("JSON")});
+    parser.addOption({QStringLiteral("grid"),
+                      QStringLiteral("Print the wrong-class AP over the neighbour vote's weight and size.")});
     parser.process(app);
     if (parser.positionalArguments().size() != 1)
         parser.showHelp(2);
@@ -97,7 +132,13 @@ int main(int argc, char *argv[])
             "AP75 %.3f\n\n",
             static_cast<long long>(set.images), set.annotations.size(), set.detections.size(), coco.map,
             coco.map50, coco.map75);
-        const AnnotationErrors errors = AnnotationErrors::find(set, store.boxProbabilities(run));
+        const BoxEvidence evidence = store.boxEvidence(run);
+        if (parser.isSet(QStringLiteral("grid"))) {
+            printGrid(set, evidence, key);
+            return 0;
+        }
+        const AnnotationErrors errors = AnnotationErrors::find(set, evidence);
+        std::printf("box embeddings: %s\n\n", errors.usedNeighbours ? "used (neighbour vote)" : "none");
         std::printf("| error | planted / candidates | Loupe AP | score only AP | IoU only AP | Loupe P@n | "
                     "score only "
                     "P@n | IoU only P@n |\n|---|---|---:|---:|---:|---:|---:|---:|\n");

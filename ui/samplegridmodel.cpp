@@ -129,7 +129,7 @@ void SampleGridModel::loadObjectCounts()
             return std::vector<double>();
         const DetectionStore store(project.database());
         const DetectionSet set = store.load(run);
-        return AnnotationErrors::find(set, store.boxProbabilities(run)).imageScores(set);
+        return AnnotationErrors::find(set, store.boxEvidence(run)).imageScores(set);
     });
 }
 

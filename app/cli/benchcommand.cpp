@@ -320,7 +320,7 @@ void timeDetection(const QString &source, const QString &importFolder, const QSt
     timer.start();
     const DetectionStore store(project->database());
     const DetectionSet set = store.load(run);
-    const std::vector<float> probabilities = store.boxProbabilities(run);
+    const BoxEvidence evidence = store.boxEvidence(run);
     timings.add(QStringLiteral("load the boxes"), secondsOf(timer));
     const auto time = [&](const QString &step, const std::function<void()> &work) {
         Timings::resetPeak();
@@ -332,13 +332,13 @@ void timeDetection(const QString &source, const QString &importFolder, const QSt
     time(QStringLiteral("TIDE error types"), [&] { BoxErrors::classify(set); });
     time(QStringLiteral("confusion matrix with background"), [&] { DetectionConfusion::compute(set); });
     time(QStringLiteral("annotation errors, ranked"),
-         [&] { AnnotationErrors::find(set, probabilities).ranked(set, 0.1); });
+         [&] { AnnotationErrors::find(set, evidence).ranked(set, 0.1); });
     // What the box grid judges: every box's verdict, then the likeliest errors first.
     time(QStringLiteral("box verdicts, sorted (the box grid)"), [&] {
         BoxErrorParams shipped;
         shipped.minScore = kShippedScore;
         const BoxVerdicts verdicts = BoxVerdicts::judge(
-            set, BoxErrors::classify(set, shipped), AnnotationErrors::find(set, probabilities), {shipped});
+            set, BoxErrors::classify(set, shipped), AnnotationErrors::find(set, evidence), {shipped});
         verdicts.select(BoxVerdicts::Order::ErrorScore,
                         [](const BoxVerdicts::Entry &e) { return isBoxError(e.verdict); });
     });

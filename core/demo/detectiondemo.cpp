@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "common/progress.h"
 #include "formats/idxreader.h"
+#include "formats/npyfile.h"
 #include "import/datasetimport.h"
 
 #include <QDir>
@@ -71,10 +72,16 @@ std::vector<Scene> composeScenes(const Items &items, const DetectionDemoOptions 
     return scenes;
 }
 
+/** What the detectors said about each scene: its boxes, and the scene as one vector. */
+struct SceneDetections
+{
+    std::vector<std::vector<FoundBox>> boxes;
+    std::vector<std::vector<float>> descriptions;
+};
+
 /** Each scene's boxes from a detector trained on the other folds' scenes and their given annotations. */
-std::vector<std::vector<FoundBox>> crossFittedBoxes(const std::vector<Scene> &scenes,
-                                                    const std::vector<Annotation> &given,
-                                                    const DetectionDemoOptions &options, Progress &progress)
+SceneDetections crossFittedBoxes(const std::vector<Scene> &scenes, const std::vector<Annotation> &given,
+                                 const DetectionDemoOptions &options, Progress &progress)
 {
     std::vector<int> fold(scenes.size());
     std::iota(fold.begin(), fold.end(), 0);
@@ -85,7 +92,9 @@ std::vector<std::vector<FoundBox>> crossFittedBoxes(const std::vector<Scene> &sc
     for (const Annotation &a : given)
         annotationsOf[size_t(a.image)].push_back(a);
 
-    std::vector<std::vector<FoundBox>> found(scenes.size());
+    SceneDetections found;
+    found.boxes.resize(scenes.size());
+    found.descriptions.resize(scenes.size());
     for (int f = 0; f < options.folds; ++f) {
         progress.setStep(
             QStringLiteral("Training the detector, fold %1 of %2").arg(f + 1).arg(options.folds));
@@ -105,8 +114,10 @@ std::vector<std::vector<FoundBox>> crossFittedBoxes(const std::vector<Scene> &sc
         const auto n = qint64(scenes.size());
 #pragma omp parallel for schedule(dynamic, 8)
         for (qint64 s = 0; s < n; ++s) {
-            if (fold[size_t(s)] == f && !progress.isCancelled())
-                found[size_t(s)] = detector.detect(scenes[size_t(s)]);
+            if (fold[size_t(s)] == f && !progress.isCancelled()) {
+                found.boxes[size_t(s)] = detector.detect(scenes[size_t(s)]);
+                found.descriptions[size_t(s)] = detector.describe(scenes[size_t(s)]);
+            }
         }
         progress.throwIfCancelled();
     }
@@ -168,11 +179,27 @@ void writeAnnotations(const QDir &dataset, const std::vector<Scene> &scenes,
                                         {QStringLiteral("categories"), categories}}));
 }
 
-qint64 writePredictions(const QDir &dataset, const std::vector<std::vector<FoundBox>> &found)
+/** Rows of equal length as one row-major .npy file. */
+void writeRows(const QString &path, const std::vector<const std::vector<float> *> &rows)
+{
+    const qint64 cols = rows.empty() ? 0 : qint64(rows.front()->size());
+    std::vector<float> data;
+    data.reserve(size_t(qint64(rows.size()) * cols));
+    for (const std::vector<float> *row : rows)
+        data.insert(data.end(), row->begin(), row->end());
+    writeNpy(path, data.data(), qint64(rows.size()), cols);
+}
+
+/**
+ * predictions.json (each box with its class probabilities and the row of its embedding),
+ * box_embeddings.npy, and embeddings.npy (one row per scene).
+ */
+qint64 writePredictions(const QDir &dataset, const SceneDetections &found)
 {
     QJsonArray results;
-    for (size_t s = 0; s < found.size(); ++s) {
-        for (const FoundBox &box : found[s]) {
+    std::vector<const std::vector<float> *> boxEmbeddings, sceneEmbeddings;
+    for (size_t s = 0; s < found.boxes.size(); ++s) {
+        for (const FoundBox &box : found.boxes[s]) {
             QJsonArray probabilities;
             for (const float p : box.probabilities)
                 probabilities.append(double(p));
@@ -180,10 +207,16 @@ qint64 writePredictions(const QDir &dataset, const std::vector<std::vector<Found
                                        {QStringLiteral("category_id"), box.category + 1},
                                        {QStringLiteral("bbox"), boxJson(box.box)},
                                        {QStringLiteral("score"), box.score},
-                                       {QStringLiteral("probabilities"), probabilities}});
+                                       {QStringLiteral("probabilities"), probabilities},
+                                       {QStringLiteral("embedding"), qint64(boxEmbeddings.size())}});
+            boxEmbeddings.push_back(&box.embedding);
         }
+        sceneEmbeddings.push_back(&found.descriptions[s]);
     }
     writeJson(dataset.filePath(QStringLiteral("predictions.json")), QJsonDocument(results));
+    if (!boxEmbeddings.empty())
+        writeRows(dataset.filePath(QStringLiteral("box_embeddings.npy")), boxEmbeddings);
+    writeRows(dataset.filePath(QStringLiteral("embeddings.npy")), sceneEmbeddings);
     return results.size();
 }
 
@@ -229,7 +262,7 @@ DetectionDemoResult buildDetectionDemo(const QString &directory, const Detection
     }
     const AnnotationErrorPlanting planted = AnnotationErrorPlanting::plant(
         truth, sizes, int(categoryNames().size()), options.errors, options.seed ^ 0xe7707ull);
-    const std::vector<std::vector<FoundBox>> found =
+    const SceneDetections found =
         crossFittedBoxes(scenes, planted.annotations, options, progress);
 
     progress.setStep(QStringLiteral("Writing the COCO folder"));

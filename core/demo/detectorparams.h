@@ -28,13 +28,15 @@ struct DetectorParams
     MlpParams model;
 };
 
-/** One box a detector found, with its class probabilities (they sum to 1). */
+/** One box a detector found, with its class probabilities (they sum to 1) and its embedding. */
 struct FoundBox
 {
     int category = 0;
     Box box;
     double score = 0.0;
     std::vector<float> probabilities;
+    Box window;                   ///< the window the detector saw it in (box is tightened from it)
+    std::vector<float> embedding; ///< the network's hidden layer on that window
 };
 
 } // namespace loupe

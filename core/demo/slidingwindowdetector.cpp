@@ -157,9 +157,43 @@ std::vector<FoundBox> SlidingWindowDetector::detect(const Scene &scene) const
         box.category = int(std::max_element(box.probabilities.begin(), box.probabilities.end()) -
                            box.probabilities.begin());
         box.box = tightened(scene, windows[w]);
+        box.window = windows[w];
         found.push_back(std::move(box));
     }
-    return suppressOverlaps(std::move(found), m_params.nmsIou, m_params.maxPerImage, m_params.nmsPerClass);
+    std::vector<FoundBox> kept =
+        suppressOverlaps(std::move(found), m_params.nmsIou, m_params.maxPerImage, m_params.nmsPerClass);
+    std::vector<Box> keptWindows;
+    for (const FoundBox &box : kept)
+        keptWindows.push_back(box.window);
+    const MlpClassifier::Matrix hidden = embedWindows(scene, keptWindows);
+    for (size_t k = 0; k < kept.size(); ++k) {
+        const auto row = hidden.row(Eigen::Index(k));
+        kept[k].embedding.assign(row.data(), row.data() + row.size());
+    }
+    return kept;
+}
+
+MlpClassifier::Matrix SlidingWindowDetector::embedWindows(const Scene &scene, const std::vector<Box> &windows) const
+{
+    std::vector<float> features;
+    for (const Box &window : windows)
+        addWindow(scene, window, features);
+    return m_model.embed(
+        Eigen::Map<const MlpClassifier::Matrix>(features.data(), Eigen::Index(windows.size()), kFeatures));
+}
+
+std::vector<float> SlidingWindowDetector::describe(const Scene &scene) const
+{
+    const int side = *std::max_element(m_params.windowSides.begin(), m_params.windowSides.end());
+    std::vector<Box> windows;
+    for (const Box &window : windowsOf(scene)) {
+        if (int(window.width) == side)
+            windows.push_back(window);
+    }
+    if (windows.empty()) // a scene smaller than the largest window: what fits of it
+        windows.push_back(squareAround({0, 0, double(scene.width), double(scene.height)}, side, 0, 0, scene));
+    const Eigen::RowVectorXf mean = embedWindows(scene, windows).colwise().mean();
+    return {mean.data(), mean.data() + mean.size()};
 }
 
 std::vector<FoundBox> suppressOverlaps(std::vector<FoundBox> boxes, double maxIou, int keep, bool perClass)

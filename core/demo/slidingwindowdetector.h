@@ -28,13 +28,21 @@ public:
     void fit(const std::vector<const Scene *> &scenes,
              const std::vector<std::vector<Annotation>> &annotations, Progress &progress);
 
+    /** The scene's boxes, each with its embedding, after non-maximum suppression. */
     std::vector<FoundBox> detect(const Scene &scene) const;
+    /**
+     * The scene as one vector: the hidden layer averaged over the windows of the largest size,
+     * which tile the scene (a network's global average pooling, coarsely).
+     */
+    std::vector<float> describe(const Scene &scene) const;
 
 private:
     void addWindow(const Scene &scene, const Box &square, std::vector<float> &features) const;
     /** Every window detect() classifies, every size at its stride. */
     std::vector<Box> windowsOf(const Scene &scene) const;
     Box tightened(const Scene &scene, const Box &window) const;
+    /** The hidden layer on each window, windows x hidden units. */
+    MlpClassifier::Matrix embedWindows(const Scene &scene, const std::vector<Box> &windows) const;
 
     int m_categories;
     DetectorParams m_params;

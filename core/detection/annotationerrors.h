@@ -27,6 +27,20 @@ struct AnnotationErrorParams
     double matchIou = 0.5;   ///< a predicted box this close covers the same object
     double minOverlap = 0.1; ///< below this a predicted box is about another place
     double minScore = 0.05;  ///< predicted boxes scored lower are not evidence
+    /**
+     * Wrong class, with box embeddings: the weight w of the neighbours' labels q in the
+     * evidence (1 - w) p + w q, p the boxes' vote. 0 = the boxes alone. See find().
+     * w and the neighbours were chosen on the detection demo of seed 7, not the one the README
+     * reports (`loupe-cli demo --detection DIR --seed 7`, `loupe-detection-quality
+     * DIR/detection.loupe --grid`): wrong-class AP 0.253 with the boxes alone, 0.286 at w =
+     * 0.4 and 25 neighbours; 0.27-0.29 anywhere from w = 0.3 to 0.5 and 10 to 50 neighbours,
+     * falling to 0.21 for the neighbours alone (w = 1).
+     */
+    double neighbourWeight = 0.4;
+    /** How many nearest annotations vote. */
+    int neighbours = 25;
+    /** Pseudo-count pulling the neighbours' labels toward the label prior (LabelNeighbourhood). */
+    double neighbourSmoothing = 1.0;
 };
 
 /** One suggested correction, with how sure the evidence is (0 to 1). */
@@ -61,10 +75,16 @@ struct AnnotationSuggestion
  *    box on an annotated object not at all, nor a box that an annotation's bad location
  *    points to (moving that annotation is the fix); the fix is to add it.
  *
+ * With box embeddings, the wrong-class evidence has a second witness, as label issues have:
+ * each annotation is placed where the model sees its object (the embedding of the predicted
+ * box that covers it best, IoU >= matchIou), and the labels of its nearest annotations so
+ * placed (LabelNeighbourhood over their kNN graph) are blended into the boxes' vote with
+ * weight neighbourWeight. A mislabelled shirt sits among shirts whatever its label says;
+ * a hard but rightly labelled one sits among its own class even when the classifier doubts it.
+ *
  * This follows the idea of ObjectLab (Tkachenko et al., 2023: overlooked, swapped and badly
  * located boxes scored from a model's boxes), with the scores kept on one 0-1 scale so one
- * ranked list serves all four kinds. Box embeddings (a nearest-neighbour vote, as label
- * issues use) are not used yet.
+ * ranked list serves all four kinds.
  */
 struct AnnotationErrors
 {
@@ -81,12 +101,14 @@ struct AnnotationErrors
     };
     std::vector<Scores> annotations; ///< parallel to DetectionSet::annotations
     std::vector<double> overlooked;  ///< parallel to DetectionSet::detections
+    /** Whether the box embeddings' neighbours took part in the wrong-class evidence. */
+    bool usedNeighbours = false;
 
     /**
-     * probabilities: detections x categories (row-major), or empty when the predictions have
-     * only a class and a score.
+     * evidence: the boxes' class probabilities and embeddings, each empty when the predictions
+     * have none (then a box votes one-hot at its class, and no neighbours vote).
      */
-    static AnnotationErrors find(const DetectionSet &set, const std::vector<float> &probabilities,
+    static AnnotationErrors find(const DetectionSet &set, const BoxEvidence &evidence,
                                  const AnnotationErrorParams &params = {});
 
     /** The annotation's strongest suggestion scoring above minimum; issue None when there is none. */

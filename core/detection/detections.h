@@ -40,4 +40,22 @@ struct DetectionSet
     std::vector<Detection> detections;
 };
 
+/**
+ * What a model gave about its boxes beyond class and score, parallel to
+ * DetectionSet::detections; either part may be empty.
+ */
+struct BoxEvidence
+{
+    std::vector<float> probabilities; ///< detections x categories, row-major: the class probabilities
+    std::vector<float> embeddings;    ///< detections x dimensions, row-major: where each box sits in the
+                                      ///< model's feature space
+    int dimensions = 0;
+
+    /** Whether the embeddings are there and fit count boxes. */
+    bool hasEmbeddings(size_t count) const
+    {
+        return dimensions > 0 && count > 0 && embeddings.size() == count * size_t(dimensions);
+    }
+};
+
 } // namespace loupe

@@ -38,13 +38,14 @@ struct DetectionFigures
     std::vector<AnnotationSuggestion> suggestions; ///< strongest first, above 0.1
     std::vector<Slice> objectSlices;               ///< where objects are missed at the confusion's thresholds
     ObjectClusters objectClusters;                 ///< the same misses, by what the objects look like
+    ObjectClusters falseBoxClusters;               ///< wrong boxes, by the model's box embeddings (if given)
 };
 
 /**
  * Where objects are missed at the confusion matrix's thresholds (a shipped model): by slice
  * of the objects and the images' metadata, and by failure cluster of what the objects look like.
  */
-void findMissedObjects(Project &project, DetectionFigures &figures)
+void findMissedObjects(Project &project, const BoxEvidence &evidence, DetectionFigures &figures)
 {
     BoxErrorParams shipped;
     shipped.minScore = figures.confusionParams.minScore;
@@ -57,6 +58,7 @@ void findMissedObjects(Project &project, DetectionFigures &figures)
     figures.objectClusters = ObjectClusters::find(
         figures.set, errors,
         [&](qint64 image) { return project.absoluteImagePath(images.images.value(image)); }, progress);
+    figures.falseBoxClusters = ObjectClusters::ofPredictedBoxes(figures.set, errors, evidence, progress);
 }
 
 /**
@@ -82,9 +84,9 @@ DetectionFigures figuresOf(Project &project, const BoxErrorParams &errorParams,
     figures.errors = BoxErrors::classify(figures.set, errorParams);
     figures.confusion = DetectionConfusion::compute(figures.set, confusionParams);
     if (withSuggestions) {
-        figures.suggestions =
-            AnnotationErrors::find(figures.set, store.boxProbabilities(runId)).ranked(figures.set, 0.1);
-        findMissedObjects(project, figures);
+        const BoxEvidence evidence = store.boxEvidence(runId);
+        figures.suggestions = AnnotationErrors::find(figures.set, evidence).ranked(figures.set, 0.1);
+        findMissedObjects(project, evidence, figures);
     }
     return figures;
 }
@@ -155,6 +157,34 @@ QJsonObject objectClustersJson(const DetectionFigures &figures)
                        {QStringLiteral("clustered"), found.clustered},
                        {QStringLiteral("unreadable"), found.unreadable},
                        {QStringLiteral("miss_rate"), number(found.missRate)},
+                       {QStringLiteral("clusters"), clusters}};
+}
+
+/** The predicted boxes' failure clusters; null when the run has no box embeddings. */
+QJsonValue falseBoxClustersJson(const DetectionFigures &figures)
+{
+    const ObjectClusters &found = figures.falseBoxClusters;
+    if (found.clustered == 0)
+        return QJsonValue::Null;
+    QJsonArray clusters;
+    for (const ObjectCluster &cluster : found.clusters) {
+        const ClusterStats &s = cluster.stats;
+        clusters.append(QJsonObject{
+            {QStringLiteral("boxes"), s.size},
+            {QStringLiteral("wrong"), s.errors},
+            {QStringLiteral("error_rate"), number(s.errorRate)},
+            {QStringLiteral("expected_error_rate"), number(s.expectedErrorRate)},
+            {QStringLiteral("severity"), s.severity},
+            {QStringLiteral("dominant_class"), figures.classes.value(s.dominantLabel)},
+            {QStringLiteral("dominant_class_share"), s.dominantLabelShare},
+            {QStringLiteral("common_error"), boxErrorName(cluster.commonError)},
+            {QStringLiteral("common_error_share"), cluster.commonErrorShare},
+            {QStringLiteral("median_side"), cluster.medianSide},
+            {QStringLiteral("description"), ObjectClusters::describeBoxes(cluster, figures.classes)}});
+    }
+    return QJsonObject{{QStringLiteral("boxes"), found.total},
+                       {QStringLiteral("clustered"), found.clustered},
+                       {QStringLiteral("error_rate"), number(found.missRate)},
                        {QStringLiteral("clusters"), clusters}};
 }
 
@@ -262,6 +292,7 @@ QJsonObject detectionReportJson(Project &project)
         slices.append(SliceFinder::toJson(figures.objectSlices[k]));
     json.insert(QStringLiteral("missed_object_slices"), slices);
     json.insert(QStringLiteral("missed_object_clusters"), objectClustersJson(figures));
+    json.insert(QStringLiteral("false_box_clusters"), falseBoxClustersJson(figures));
     return json;
 }
 
@@ -338,6 +369,19 @@ QString detectionReportText(Project &project)
         if (clusters.clusters[k].stats.severity <= 0.0)
             break;
         text += QStringLiteral("  %1\n").arg(ObjectClusters::describe(clusters.clusters[k], figures.classes));
+    }
+    const ObjectClusters &boxes = figures.falseBoxClusters;
+    if (boxes.clustered == 0)
+        return text;
+    text += QStringLiteral("\nFailure clusters of predicted boxes (by the model's box embeddings; %1 of %2 "
+                           "boxes, %3% wrong):\n")
+                .arg(boxes.clustered)
+                .arg(boxes.total)
+                .arg(100.0 * boxes.missRate, 0, 'f', 1);
+    for (size_t k = 0; k < std::min<size_t>(boxes.clusters.size(), kTextClusters); ++k) {
+        if (boxes.clusters[k].stats.severity <= 0.0)
+            break;
+        text += QStringLiteral("  %1\n").arg(ObjectClusters::describeBoxes(boxes.clusters[k], figures.classes));
     }
     return text;
 }

@@ -152,9 +152,19 @@ std::vector<int> DetectionStore::objectCounts(qint64 samples) const
     return counts;
 }
 
-std::vector<float> DetectionStore::boxProbabilities(int runId) const
+BoxEvidence DetectionStore::boxEvidence(int runId) const
 {
-    return ArrayStore(m_db).readAll(runId, QStringLiteral("box_probabilities"));
+    BoxEvidence evidence;
+    if (runId < 0)
+        return evidence;
+    const ArrayStore arrays(m_db);
+    evidence.probabilities = arrays.readAll(runId, QStringLiteral("box_probabilities"));
+    const QString embeddings = QStringLiteral("box_embeddings");
+    if (const auto shape = arrays.shape(runId, embeddings); shape && shape->cols > 0) {
+        evidence.embeddings = arrays.readAll(runId, embeddings);
+        evidence.dimensions = int(shape->cols);
+    }
+    return evidence;
 }
 
 DetectionSet DetectionStore::load(int runId) const

@@ -42,8 +42,11 @@ public:
     /** Annotated objects per image (crowd regions included), samples long. */
     std::vector<int> objectCounts(qint64 samples) const;
 
-    /** A run's per-box class probabilities (boxes x classes, row-major); empty when it has none. */
-    std::vector<float> boxProbabilities(int runId) const;
+    /**
+     * A run's per-box class probabilities (boxes x classes) and embeddings (boxes x dims), run
+     * arrays box_probabilities and box_embeddings; each empty when the run has none.
+     */
+    BoxEvidence boxEvidence(int runId) const;
 
     /**
      * Everything the metrics need: images, categories, the annotations and, when runId >= 0,

@@ -5,7 +5,9 @@
 
 #include "boxgridmodel.h"
 #include "common/progress.h"
+#include "detection/boxerrors.h"
 #include "edits/boxeditrepository.h"
+#include "formats/npyfile.h"
 #include "import/datasetimport.h"
 #include "panels/boxgridpanel.h"
 #include "embeddingmapview.h"
@@ -22,6 +24,7 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QImage>
+#include <QStandardItemModel>
 #include <QTemporaryDir>
 #include <QTableView>
 #include <QUndoStack>
@@ -41,8 +44,9 @@ void writeFile(const QString &path, const QByteArray &text)
 /**
  * Image a: a plane the model finds (box 1) and a car nothing comes near (box 2, spurious).
  * Image b: nothing annotated, and a confident car box on it (overlooked).
+ * withEmbeddings: each predicted box and each image also has an embedding (3 values).
  */
-QString writeProject(const QTemporaryDir &dir)
+QString writeProject(const QTemporaryDir &dir, bool withEmbeddings = false)
 {
     const QDir folder(dir.filePath(QStringLiteral("coco")));
     folder.mkpath(QStringLiteral("images"));
@@ -57,9 +61,18 @@ QString writeProject(const QTemporaryDir &dir)
         "categories": [{"id": 1, "name": "plane"}, {"id": 2, "name": "car"}],
         "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [2, 2, 20, 20]},
                         {"id": 2, "image_id": 1, "category_id": 2, "bbox": [30, 10, 20, 20]}]})");
-    writeFile(folder.filePath(QStringLiteral("predictions.json")),
-              R"([{"image_id": 1, "category_id": 1, "bbox": [2, 2, 20, 20], "score": 0.95},
-                  {"image_id": 2, "category_id": 2, "bbox": [10, 10, 24, 20], "score": 0.8}])");
+    if (withEmbeddings) {
+        writeFile(folder.filePath(QStringLiteral("predictions.json")),
+                  R"([{"image_id": 1, "category_id": 1, "bbox": [2, 2, 20, 20], "score": 0.95, "embedding": 0},
+                      {"image_id": 2, "category_id": 2, "bbox": [10, 10, 24, 20], "score": 0.8, "embedding": 1}])");
+        const float rows[] = {1.0f, 0.0f, 0.0f, 0.0f, 1.0f, 0.0f};
+        writeNpy(folder.filePath(QStringLiteral("box_embeddings.npy")), rows, 2, 3);
+        writeNpy(folder.filePath(QStringLiteral("embeddings.npy")), rows, 2, 3);
+    } else {
+        writeFile(folder.filePath(QStringLiteral("predictions.json")),
+                  R"([{"image_id": 1, "category_id": 1, "bbox": [2, 2, 20, 20], "score": 0.95},
+                      {"image_id": 2, "category_id": 2, "bbox": [10, 10, 24, 20], "score": 0.8}])");
+    }
     Progress progress;
     const QString path = dir.filePath(QStringLiteral("d.loupe"));
     importDataset(folder.path(), path, {}, progress);
@@ -98,7 +111,9 @@ private Q_SLOTS:
     void keysEditAndUndo();
     void slicesPanelListsMissedObjects();
     void objectClustersShowTheMissedObjectsImages();
+    void falseBoxClustersByEmbeddings();
     void objectMapSelectsImages();
+    void objectMapOfBoxesAndImagesByEmbeddings();
 };
 
 void TestBoxGrid::objectMapSelectsImages()
@@ -114,13 +129,49 @@ void TestBoxGrid::objectMapSelectsImages()
     // Both objects are on the map, the plane found and the car missed.
     QCOMPARE(panel.map().objects, (std::vector<qint64>{0, 1}));
     QCOMPARE(panel.map().xy.size(), size_t(4));
-    QCOMPARE(panel.found(), (std::vector<bool>{true, false}));
+    QCOMPARE(panel.outcomes(), (std::vector<int>{0, 1})); // found, missed
     // Selecting the car shows its image everywhere; clearing the selection clears that filter.
     panel.view()->setSelection({1});
     QCOMPARE(session.filter().kind, SampleFilter::Kind::Objects);
     QCOMPARE(session.filteredSamples(), std::vector<qint64>{0});
     panel.view()->clearSelection();
     QVERIFY(!session.hasFilter());
+    // Without embeddings the maps of boxes and images cannot be drawn, and say why.
+    const auto *points = qobject_cast<QStandardItemModel *>(panel.pointsBox()->model());
+    QVERIFY(!points->item(1)->isEnabled());
+    QVERIFY(!points->item(2)->isEnabled());
+    QVERIFY(points->item(2)->toolTip().contains(QStringLiteral("no image embeddings")));
+}
+
+void TestBoxGrid::objectMapOfBoxesAndImagesByEmbeddings()
+{
+    QTemporaryDir dir;
+    const QString path = writeProject(dir, true);
+    ProjectSession session;
+    session.open(path);
+    ObjectMapPanel panel(session);
+    panel.resize(400, 300);
+    panel.show();
+    panel.waitForMap();
+    QComboBox *points = panel.pointsBox();
+    QVERIFY(qobject_cast<QStandardItemModel *>(points->model())->item(1)->isEnabled());
+
+    // The predicted boxes: the plane right, the car box on nothing; selecting it shows image b.
+    points->setCurrentIndex(points->findData(int(ObjectMapPanel::Points::PredictedBoxes)));
+    panel.waitForMap();
+    QCOMPARE(panel.map().objects, (std::vector<qint64>{0, 1}));
+    QCOMPARE(panel.outcomes(), (std::vector<int>{int(BoxError::None), int(BoxError::Background)}));
+    panel.view()->setSelection({1});
+    QCOMPARE(session.filteredSamples(), std::vector<qint64>{1});
+    panel.view()->clearSelection();
+
+    // The images: a missed its car, b has a false box.
+    points->setCurrentIndex(points->findData(int(ObjectMapPanel::Points::Images)));
+    panel.waitForMap();
+    QCOMPARE(panel.map().objects, (std::vector<qint64>{0, 1}));
+    QCOMPARE(panel.outcomes(), (std::vector<int>{1, 2}));
+    panel.view()->setSelection({0});
+    QCOMPARE(session.filteredSamples(), std::vector<qint64>{0});
 }
 
 void TestBoxGrid::objectClustersShowTheMissedObjectsImages()
@@ -140,6 +191,32 @@ void TestBoxGrid::objectClustersShowTheMissedObjectsImages()
     panel.activateRow(0);
     QCOMPARE(session.filter().kind, SampleFilter::Kind::Objects);
     QCOMPARE(session.filteredSamples(), std::vector<qint64>{0}); // the missed car's image
+    QVERIFY(!qobject_cast<QStandardItemModel *>(panel.sideBox()->model())->item(1)->isEnabled());
+}
+
+void TestBoxGrid::falseBoxClustersByEmbeddings()
+{
+    QTemporaryDir dir;
+    const QString path = writeProject(dir, true);
+    ProjectSession session;
+    session.open(path);
+    ObjectClustersPanel panel(session);
+    panel.waitForClusters();
+    QComboBox *side = panel.sideBox();
+    side->setCurrentIndex(side->findData(int(ObjectClustersPanel::Side::FalseBoxes)));
+    panel.waitForClusters();
+    // The two predicted boxes, apart in embedding space: the car box on nothing is the wrong one.
+    QVERIFY(panel.clusters().predictedBoxes);
+    QCOMPARE(panel.clusters().clustered, qint64(2));
+    QCOMPARE(panel.table()->model()->headerData(1, Qt::Horizontal).toString(), QStringLiteral("Wrong boxes"));
+    int wrongRow = -1;
+    for (int row = 0; row < int(panel.clusters().clusters.size()); ++row)
+        if (panel.clusters().clusters[size_t(row)].stats.errors == 1)
+            wrongRow = row;
+    QVERIFY(wrongRow >= 0);
+    QVERIFY(!panel.table()->model()->index(wrongRow, 1).data(Qt::DecorationRole).value<QImage>().isNull());
+    panel.activateRow(wrongRow);
+    QCOMPARE(session.filteredSamples(), std::vector<qint64>{1}); // image b, where the car box is
 }
 
 void TestBoxGrid::slicesPanelListsMissedObjects()

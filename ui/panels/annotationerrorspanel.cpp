@@ -135,7 +135,7 @@ void AnnotationErrorsPanel::refresh()
             return found;
         const DetectionStore store(project.database());
         const DetectionSet set = store.load(run);
-        found.suggestions = AnnotationErrors::find(set, store.boxProbabilities(run)).ranked(set, kMinimum);
+        found.suggestions = AnnotationErrors::find(set, store.boxEvidence(run)).ranked(set, kMinimum);
         found.boxIds = store.annotationIds();
         found.crops = crops(project, images, set, found.suggestions);
         return found;

@@ -139,8 +139,7 @@ void BoxGridPanel::refresh()
         auto boxes = std::make_shared<BoxGridData>();
         boxes->minScore = matching.minScore;
         boxes->set = run >= 0 ? store.load(run) : DetectionSet();
-        boxes->errors =
-            AnnotationErrors::find(boxes->set, run >= 0 ? store.boxProbabilities(run) : std::vector<float>());
+        boxes->errors = AnnotationErrors::find(boxes->set, store.boxEvidence(run));
         boxes->verdicts = BoxVerdicts::judge(boxes->set, BoxErrors::classify(boxes->set, matching),
                                              boxes->errors, {matching});
         boxes->boxIds = store.annotationIds();

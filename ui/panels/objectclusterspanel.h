@@ -8,6 +8,7 @@
 
 #include <vector>
 
+class QComboBox;
 class QLabel;
 class QStandardItemModel;
 class QTableView;
@@ -17,11 +18,14 @@ namespace loupe {
 class ProjectSession;
 
 /**
- * A detection project's failure clusters of objects (ObjectClusters): groups of annotated
- * objects that look alike, the worst first by the misses beyond what their classes predict,
- * each with its description and a strip of its missed objects cut from their images. Found
- * off the UI thread at the shipped threshold (score 0.25, IoU 0.5), again after box edits.
- * Clicking one shows the images of its missed objects in every panel.
+ * A detection project's failure clusters (ObjectClusters), of either side:
+ *  - missed objects: groups of annotated objects that look alike, the worst first by the misses
+ *    beyond what their classes predict;
+ *  - false boxes, when the run has box embeddings: groups of predicted boxes the model sees
+ *    alike, the worst first by the wrong boxes beyond what their classes predict.
+ * Each group has its description and a strip of its failures cut from their images. Found off
+ * the UI thread at the shipped threshold (score 0.25, IoU 0.5), again after box edits.
+ * Clicking one shows the images of its failures in every panel.
  */
 class ObjectClustersPanel final : public QWidget
 {
@@ -30,9 +34,13 @@ class ObjectClustersPanel final : public QWidget
 public:
     explicit ObjectClustersPanel(ProjectSession &session, QWidget *parent = nullptr);
 
+    /** Which failures are grouped; the combo box's data. */
+    enum class Side { MissedObjects, FalseBoxes };
+
     QTableView *table() const { return m_table; }
+    QComboBox *sideBox() const { return m_side; }
     const ObjectClusters &clusters() const { return m_clusters; }
-    /** Filters every panel to the images of the row's missed objects. */
+    /** Filters every panel to the images of the row's failures (missed objects or wrong boxes). */
     void activateRow(int row);
     /** Blocks until the clusters on their way are listed (tests). */
     void waitForClusters() { m_query.waitForIdle(); }
@@ -41,21 +49,23 @@ private:
     struct Found
     {
         ObjectClusters clusters;
-        std::vector<qint64> imageOf; ///< per annotation index
-        std::vector<bool> missed;    ///< per annotation index
-        std::vector<QImage> strips;  ///< per cluster: its missed examples side by side
+        std::vector<qint64> imageOf; ///< per annotation (predicted box) index
+        std::vector<bool> failed;    ///< per annotation (predicted box) index: missed (wrong)
+        std::vector<QImage> strips;  ///< per cluster: its failed examples side by side
+        bool hasBoxEmbeddings = false;
     };
 
     void refresh();
     void showClusters(Found &found);
 
     ProjectSession &m_session;
+    QComboBox *m_side;
     QLabel *m_summary;
     QStandardItemModel *m_model;
     QTableView *m_table;
     ObjectClusters m_clusters;
     std::vector<qint64> m_imageOf;
-    std::vector<bool> m_missed;
+    std::vector<bool> m_failed;
     PanelQuery<Found> m_query;
 };
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 namespace loupe {
 
@@ -24,7 +25,95 @@ double median(std::vector<double> values)
     return values[values.size() / 2];
 }
 
+int clusterCount(const ObjectClusterParams &params, qint64 members)
+{
+    const int k = params.k > 0 ? params.k : int(std::clamp<qint64>(members / kObjectsPerCluster, 4, 16));
+    return int(std::min<qint64>(k, members));
+}
+
+/** The boxes to group: evaluated, crowd regions aside; all, or a seeded sample of maxObjects. */
+std::vector<qint64> shippedBoxes(const BoxErrors &errors, const ObjectClusterParams &params, qint64 &total)
+{
+    std::vector<qint64> boxes;
+    for (size_t d = 0; d < errors.detections.size(); ++d) {
+        if (errors.detections[d].evaluated && errors.detections[d].error != BoxError::Crowd)
+            boxes.push_back(qint64(d));
+    }
+    total = qint64(boxes.size());
+    if (params.maxObjects > 0 && total > params.maxObjects) {
+        std::shuffle(boxes.begin(), boxes.end(), std::mt19937_64(params.seed));
+        boxes.resize(size_t(params.maxObjects));
+        std::sort(boxes.begin(), boxes.end());
+    }
+    return boxes;
+}
+
 } // namespace
+
+ObjectClusters ObjectClusters::ofPredictedBoxes(const DetectionSet &set, const BoxErrors &errors,
+                                                const BoxEvidence &evidence, Progress &progress,
+                                                const ObjectClusterParams &params)
+{
+    ObjectClusters result;
+    result.predictedBoxes = true;
+    if (!evidence.hasEmbeddings(set.detections.size()))
+        return result;
+    const std::vector<qint64> boxes = shippedBoxes(errors, params, result.total);
+    result.clustered = qint64(boxes.size());
+    if (boxes.size() < 2)
+        return result;
+    const auto dims = size_t(evidence.dimensions);
+    std::vector<float> rows;
+    rows.reserve(boxes.size() * dims);
+    for (const qint64 d : boxes) {
+        const float *row = evidence.embeddings.data() + size_t(d) * dims;
+        rows.insert(rows.end(), row, row + dims);
+    }
+    KMeansParams kmeans;
+    kmeans.k = clusterCount(params, result.clustered);
+    kmeans.seed = params.seed;
+    progress.setStep(QStringLiteral("Grouping the predicted boxes"));
+    const KMeansResult groups = KMeans(kmeans).run(rows.data(), result.clustered, int(dims), progress);
+
+    // The boxes as samples: their predicted class the label, "predicted" as it when right, else as one more.
+    const int wrong = set.categories;
+    std::vector<int> labels, predicted;
+    qint64 wrongBoxes = 0;
+    for (const qint64 d : boxes) {
+        labels.push_back(set.detections[size_t(d)].category);
+        const bool right = errors.detections[size_t(d)].error == BoxError::None;
+        predicted.push_back(right ? labels.back() : wrong);
+        wrongBoxes += right ? 0 : 1;
+    }
+    result.missRate = double(wrongBoxes) / double(result.clustered);
+    const ClusterReport report = ClusterReport::compute(groups.labels, labels, predicted,
+                                                        std::vector<float>(boxes.size(), NAN), wrong + 1);
+    for (const ClusterStats &stats : report.clusters) {
+        ObjectCluster cluster{stats, 0.0, 0.0, 0.0, {}, {}};
+        std::vector<double> sides;
+        qint64 byError[kBoxErrorTypes] = {};
+        for (size_t r = 0; r < boxes.size(); ++r) {
+            if (groups.labels[r] != stats.cluster)
+                continue;
+            const qint64 d = boxes[r];
+            cluster.members.push_back(d);
+            sides.push_back(std::sqrt(set.detections[size_t(d)].box.area()));
+            if (predicted[r] == wrong) {
+                ++byError[int(errors.detections[size_t(d)].error)];
+                if (cluster.examples.size() < kExamples)
+                    cluster.examples.push_back(d);
+            }
+        }
+        cluster.medianSide = median(sides);
+        const qint64 *common = std::max_element(std::begin(byError), std::end(byError));
+        if (stats.errors > 0) {
+            cluster.commonError = BoxError(common - std::begin(byError));
+            cluster.commonErrorShare = double(*common) / double(stats.errors);
+        }
+        result.clusters.push_back(std::move(cluster));
+    }
+    return result;
+}
 
 ObjectClusters ObjectClusters::find(const DetectionSet &set, const BoxErrors &errors,
                                     const std::function<QString(qint64 image)> &imagePath, Progress &progress,
@@ -39,9 +128,7 @@ ObjectClusters ObjectClusters::find(const DetectionSet &set, const BoxErrors &er
     const std::vector<float> features =
         objectCropFeatures(set, objects, imagePath, progress, &result.unreadable);
     KMeansParams kmeans;
-    kmeans.k =
-        params.k > 0 ? params.k : int(std::clamp<qint64>(result.clustered / kObjectsPerCluster, 4, 16));
-    kmeans.k = int(std::min<qint64>(kmeans.k, result.clustered));
+    kmeans.k = clusterCount(params, result.clustered);
     kmeans.seed = params.seed;
     progress.setStep(QStringLiteral("Grouping the objects"));
     const KMeansResult groups =
@@ -99,6 +186,24 @@ QString ObjectClusters::describe(const ObjectCluster &cluster, const QStringList
         .arg(std::lround(100.0 * s.dominantLabelShare))
         .arg(std::lround(cluster.medianSide))
         .arg(tone, flat);
+}
+
+QString ObjectClusters::describeBoxes(const ObjectCluster &cluster, const QStringList &classNames)
+{
+    const ClusterStats &s = cluster.stats;
+    QString text = QStringLiteral("%1 predicted boxes, %2% wrong (their classes predict %3%): mostly %4 (%5%), "
+                                  "about %6 px")
+                       .arg(s.size)
+                       .arg(100.0 * s.errorRate, 0, 'f', 1)
+                       .arg(100.0 * s.expectedErrorRate, 0, 'f', 1)
+                       .arg(classNames.value(s.dominantLabel))
+                       .arg(std::lround(100.0 * s.dominantLabelShare))
+                       .arg(std::lround(cluster.medianSide));
+    if (s.errors > 0)
+        text += QStringLiteral("; %1 %2% of the wrong ones")
+                    .arg(boxErrorName(cluster.commonError))
+                    .arg(std::lround(100.0 * cluster.commonErrorShare));
+    return text;
 }
 
 } // namespace loupe

@@ -22,15 +22,21 @@ struct ObjectClusterParams
     quint64 seed = 1;
 };
 
-/** One group of objects that look alike, with how often the model misses them. */
+/**
+ * One group of objects that look alike, with how often the model misses them; or of predicted
+ * boxes the model sees alike, with how often they are wrong.
+ */
 struct ObjectCluster
 {
-    ClusterStats stats;          ///< errors: missed objects; expected: what their classes' miss rates predict
+    ClusterStats stats;          ///< errors: missed objects (wrong boxes); expected: what their classes predict
     double medianSide = 0.0;     ///< pixels (sqrt of the box area)
-    double meanBrightness = 0.0; ///< 0 to 1
-    double meanContrast = 0.0;   ///< the crops' standard deviation, 0 to 1
-    std::vector<qint64> examples; ///< missed members (annotation indexes), at most 8
-    std::vector<qint64> members;  ///< every member (annotation indexes)
+    double meanBrightness = 0.0; ///< 0 to 1 (objects only)
+    double meanContrast = 0.0;   ///< the crops' standard deviation, 0 to 1 (objects only)
+    std::vector<qint64> examples; ///< missed members (wrong boxes), at most 8
+    std::vector<qint64> members;  ///< every member: annotation (predicted box) indexes
+    /** Predicted boxes: the commonest error among the wrong members, and its share of them. */
+    BoxError commonError = BoxError::None;
+    double commonErrorShare = 0.0;
 };
 
 /**
@@ -49,15 +55,31 @@ struct ObjectClusters
     double missRate = 0.0; ///< over the clustered objects
     std::vector<ObjectCluster> clusters; ///< the worst first
 
+    bool predictedBoxes = false; ///< the members are predicted boxes (ofPredictedBoxes), not objects
+
     static ObjectClusters find(const DetectionSet &set, const BoxErrors &errors,
                                const std::function<QString(qint64 image)> &imagePath, Progress &progress,
                                const ObjectClusterParams &params = {});
+    /**
+     * The precision side, from the model's box embeddings: the predicted boxes it ships
+     * (evaluated at the caller's threshold, crowd regions aside) grouped where the model sees
+     * them alike (k-means on the embeddings), ranked by the wrong boxes (any TIDE error) in
+     * excess of what their predicted classes' error rates explain. "The model calls textured
+     * background a bag" gathers in one group. Empty without embeddings (hasEmbeddings).
+     * missRate is then the share of wrong boxes.
+     */
+    static ObjectClusters ofPredictedBoxes(const DetectionSet &set, const BoxErrors &errors,
+                                           const BoxEvidence &evidence, Progress &progress,
+                                           const ObjectClusterParams &params = {});
 
     /**
      * "412 objects, 80.1% missed (their classes predict 51.0%): mostly Shirt (62%), about 31 px, dark,
      * flat" (flat: little contrast in the box, as where nothing is there).
      */
     static QString describe(const ObjectCluster &cluster, const QStringList &classNames);
+    /** "230 predicted boxes, 64.3% wrong (their classes predict 20.1%): mostly Bag (80%), about 30 px; on
+     * nothing 71% of the wrong ones". */
+    static QString describeBoxes(const ObjectCluster &cluster, const QStringList &classNames);
 };
 
 } // namespace loupe

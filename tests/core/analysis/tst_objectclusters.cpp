@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <numeric>
 #include <random>
 
 using namespace loupe;
@@ -56,6 +57,33 @@ DetectionSet drawScenes(const QTemporaryDir &dir)
             set.detections.push_back({image, a.category, a.box, 0.9});
     }
     return set;
+}
+
+/**
+ * Predicted boxes of two kinds as the model sees them (box embeddings around two centres), spread
+ * evenly over two predicted classes: the first kind right nine times in ten, the second on
+ * nothing four times in five. Box i is of the second kind when i % 2 == 1.
+ */
+BoxEvidence boxesOfTwoKinds(DetectionSet &set)
+{
+    std::mt19937_64 rng(9);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    std::normal_distribution<float> noise(0.0f, 0.3f);
+    BoxEvidence evidence;
+    evidence.dimensions = 6;
+    set.images = kImages;
+    set.categories = 2;
+    for (int image = 0; image < kImages; ++image) {
+        const bool second = image % 2 == 1;
+        const int category = (image / 2) % 2;
+        const Box object{10, 10, 20, 20}, elsewhere{40, 40, 16, 16};
+        set.annotations.push_back({image, category, object, 0.0, false});
+        const bool wrong = unit(rng) < (second ? 0.8 : 0.1);
+        set.detections.push_back({image, category, wrong ? elsewhere : object, 0.9});
+        for (int k = 0; k < evidence.dimensions; ++k)
+            evidence.embeddings.push_back((k == (second ? 1 : 0) ? 2.0f : 0.0f) + noise(rng));
+    }
+    return evidence;
 }
 
 } // namespace
@@ -144,6 +172,67 @@ private Q_SLOTS:
                  qPrintable(QStringLiteral("%1 vs %2")
                                 .arg(within / double(withinPairs))
                                 .arg(across / double(acrossPairs))));
+    }
+
+    void falseBoxesGatherByTheirEmbeddings()
+    {
+        DetectionSet set;
+        const BoxEvidence evidence = boxesOfTwoKinds(set);
+        const BoxErrors errors = BoxErrors::classify(set);
+        Progress progress;
+        ObjectClusterParams params;
+        params.k = 4;
+        const ObjectClusters found = ObjectClusters::ofPredictedBoxes(set, errors, evidence, progress, params);
+        QVERIFY(found.predictedBoxes);
+        QCOMPARE(found.total, qint64(kImages));
+        QCOMPARE(found.clustered, qint64(kImages));
+        const ObjectCluster &worst = found.clusters.front();
+        QVERIFY2(worst.stats.errorRate > 0.6, qPrintable(QString::number(worst.stats.errorRate)));
+        QVERIFY(worst.stats.severity > 0.0);
+        QVERIFY(worst.stats.dominantLabelShare < 0.8); // of both classes
+        QCOMPARE(worst.commonError, BoxError::Background);
+        QVERIFY(!worst.examples.empty());
+        for (const qint64 d : worst.examples) {
+            QVERIFY(set.detections[size_t(d)].image % 2 == 1);
+            QVERIFY(errors.detections[size_t(d)].error != BoxError::None);
+        }
+        QVERIFY(ObjectClusters::describeBoxes(worst, {QStringLiteral("cat"), QStringLiteral("dog")})
+                    .contains(QStringLiteral("background")));
+
+        // Without embeddings there is nothing to group.
+        QCOMPARE(ObjectClusters::ofPredictedBoxes(set, errors, {}, progress).clustered, qint64(0));
+    }
+
+    void theMapOfEmbeddingsKeepsKindsApartAndSamples()
+    {
+        DetectionSet set;
+        const BoxEvidence evidence = boxesOfTwoKinds(set);
+        std::vector<qint64> rows(static_cast<size_t>(kImages));
+        std::iota(rows.begin(), rows.end(), 0);
+        Progress progress;
+        const ObjectMap map = ObjectMap::fromEmbeddings(evidence.embeddings, evidence.dimensions, rows, progress);
+        QCOMPARE(map.objects, rows);
+        double within = 0.0, across = 0.0;
+        qint64 withinPairs = 0, acrossPairs = 0;
+        for (size_t a = 0; a < map.objects.size(); ++a) {
+            for (size_t b = a + 1; b < map.objects.size(); ++b) {
+                const double d =
+                    std::hypot(map.xy[2 * a] - map.xy[2 * b], map.xy[2 * a + 1] - map.xy[2 * b + 1]);
+                const bool same = (a % 2) == (b % 2);
+                (same ? within : across) += d;
+                ++(same ? withinPairs : acrossPairs);
+            }
+        }
+        QVERIFY(within / double(withinPairs) < 0.5 * across / double(acrossPairs));
+
+        ObjectMapParams params;
+        params.maxObjects = 30;
+        const ObjectMap sampled = ObjectMap::fromEmbeddings(evidence.embeddings, evidence.dimensions, rows,
+                                                            progress, params);
+        QCOMPARE(sampled.total, qint64(kImages));
+        QCOMPARE(sampled.objects.size(), size_t(30));
+        QVERIFY(std::is_sorted(sampled.objects.begin(), sampled.objects.end()));
+        QCOMPARE(sampled.xy.size(), size_t(60));
     }
 
     void aSampleCapsTheWork()

@@ -9,6 +9,7 @@
 #include "demo/slidingwindowdetector.h"
 #include "common/progress.h"
 #include "report/detectionreport.h"
+#include "storage/arraystore.h"
 #include "storage/detectionstore.h"
 #include "storage/project.h"
 
@@ -109,6 +110,13 @@ void TestDetectionDemo::buildsAProjectWithItsKey()
     QCOMPARE(qint64(set.annotations.size()), result.annotations);
     QCOMPARE(qint64(set.detections.size()), result.predictedBoxes);
     QVERIFY(QFile::exists(project->absoluteImagePath(QStringLiteral("scene_00089.png"))));
+    // Each box's embedding (the hidden layer on its window) and each scene's, stored with the run.
+    const BoxEvidence evidence = DetectionStore(project->database()).boxEvidence(project->latestRunId());
+    QCOMPARE(evidence.dimensions, DetectionDemoOptions().detector.model.hiddenUnits);
+    QVERIFY(evidence.hasEmbeddings(set.detections.size()));
+    const auto sceneRows =
+        ArrayStore(project->database()).shape(project->latestRunId(), QStringLiteral("embeddings"));
+    QVERIFY(sceneRows && sceneRows->rows == 90 && sceneRows->cols == evidence.dimensions);
     // A detector trained on 45 scenes still finds objects.
     QVERIFY(detectionReportJson(*project).value(QStringLiteral("map50")).toDouble() > 0.02);
 }

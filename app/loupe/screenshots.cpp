@@ -7,6 +7,8 @@
 #include "panels/comparepanel.h"
 #include "panels/clusterspanel.h"
 #include "panels/mappanel.h"
+#include "panels/objectclusterspanel.h"
+#include "panels/objectmappanel.h"
 #include "panels/similarpanel.h"
 #include "projectsession.h"
 #include "storage/detectionstore.h"
@@ -75,6 +77,54 @@ bool saveMapImages(MainWindow &window, const QDir &out)
     return saved;
 }
 
+/** The dock floated at size, given settleMs for its background work, saved to file. */
+bool saveFloatingDock(MainWindow &window, const QString &dockName, QSize size, int settleMs, const QString &file)
+{
+    QDockWidget *dock = dockNamed(window, dockName);
+    if (!dock)
+        return true;
+    dock->setFloating(true);
+    dock->resize(size);
+    dock->show();
+    dock->raise();
+    settle(settleMs);
+    const bool saved = save(dock, file);
+    dock->setFloating(false);
+    return saved;
+}
+
+/** Picks the item with data in the combo box (a panel's view of the same data). */
+void choose(QComboBox *box, int data)
+{
+    box->setCurrentIndex(box->findData(data));
+}
+
+/**
+ * What the model's embeddings add, when the run has them: the maps of its predicted boxes and of
+ * the images, and the failure clusters of its false boxes; each view put back after.
+ */
+bool saveEmbeddingViews(MainWindow &window, const QDir &out)
+{
+    auto *map = window.findChild<ObjectMapPanel *>();
+    auto *clusters = window.findChild<ObjectClustersPanel *>();
+    if (!map || !clusters)
+        return true;
+    bool ok = true;
+    const QSize mapSize(560, 520);
+    choose(map->pointsBox(), int(ObjectMapPanel::Points::PredictedBoxes));
+    ok &= saveFloatingDock(window, QStringLiteral("objectMapDock"), mapSize, 5000,
+                           out.filePath(QStringLiteral("detection-box-map.png")));
+    choose(map->pointsBox(), int(ObjectMapPanel::Points::Images));
+    ok &= saveFloatingDock(window, QStringLiteral("objectMapDock"), mapSize, 4000,
+                           out.filePath(QStringLiteral("detection-image-map.png")));
+    choose(map->pointsBox(), int(ObjectMapPanel::Points::Objects));
+    choose(clusters->sideBox(), int(ObjectClustersPanel::Side::FalseBoxes));
+    ok &= saveFloatingDock(window, QStringLiteral("objectClustersDock"), QSize(900, 520), 4000,
+                           out.filePath(QStringLiteral("detection-false-box-clusters.png")));
+    choose(clusters->sideBox(), int(ObjectClustersPanel::Side::MissedObjects));
+    return ok;
+}
+
 } // namespace
 
 /**
@@ -89,19 +139,15 @@ int takeDetectionScreenshots(MainWindow &window, const QDir &out)
                                          {"annotationErrorsDock", "detection-errors.png"},
                                          {"objectClustersDock", "detection-object-clusters.png"},
                                          {"objectMapDock", "detection-object-map.png"}}) {
-        if (QDockWidget *dock = dockNamed(window, QString::fromLatin1(dockName))) {
-            dock->setFloating(true);
-            // The object clusters' strips of missed objects want the width.
-            dock->resize(QLatin1String(dockName) == QLatin1String("objectClustersDock") ? 900 : 560, 520);
-            if (QLatin1String(dockName) == QLatin1String("objectMapDock"))
-                settle(4000); // the objects are described and mapped in the background
-            dock->show();
-            dock->raise();
-            settle(1500); // the figures and the suggestions are found in the background
-            ok &= save(dock, out.filePath(QString::fromLatin1(file)));
-            dock->setFloating(false);
-        }
+        const QString name = QString::fromLatin1(dockName);
+        // The object clusters' strips of missed objects want the width; the objects are described
+        // and mapped in the background, the figures and suggestions found there.
+        const bool clusters = name == QLatin1String("objectClustersDock");
+        const bool map = name == QLatin1String("objectMapDock");
+        ok &= saveFloatingDock(window, name, QSize(clusters ? 900 : 560, 520), map ? 5500 : 1500,
+                               out.filePath(QString::fromLatin1(file)));
     }
+    ok &= saveEmbeddingViews(window, out);
     // The box grid: every box's crop, the likeliest errors first, in the window as a user sees it.
     window.showBoxGrid();
     window.boxGrid()->waitForBoxes();

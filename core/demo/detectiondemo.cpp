@@ -79,7 +79,34 @@ struct SceneDetections
     std::vector<std::vector<float>> descriptions;
 };
 
-/** Each scene's boxes from a detector trained on the other folds' scenes and their given annotations. */
+/** The scenes of each fold, and their annotations as given: what a detector trains on. */
+struct TrainingScenes
+{
+    std::vector<const Scene *> scenes;
+    std::vector<std::vector<Annotation>> annotations;
+};
+
+/** The scenes whose fold is not skipFold (-1: every scene). */
+TrainingScenes trainingScenes(const std::vector<Scene> &scenes, const std::vector<std::vector<Annotation>> &given,
+                              const std::vector<int> &fold, int skipFold)
+{
+    TrainingScenes training;
+    for (size_t s = 0; s < scenes.size(); ++s) {
+        if (fold[s] != skipFold) {
+            training.scenes.push_back(&scenes[s]);
+            training.annotations.push_back(given[s]);
+        }
+    }
+    return training;
+}
+
+/**
+ * Each scene's boxes from a detector trained on the other folds' scenes and their given
+ * annotations; the embeddings (of the boxes and the scenes) from one more detector trained on
+ * every scene. The classification demo does the same (crossvalidation.cpp): three fold models
+ * have three unrelated hidden spaces, and the neighbours, maps and clusters need one. The
+ * probabilities, which judge the annotations, stay out of fold.
+ */
 SceneDetections crossFittedBoxes(const std::vector<Scene> &scenes, const std::vector<Annotation> &given,
                                  const DetectionDemoOptions &options, Progress &progress)
 {
@@ -95,28 +122,27 @@ SceneDetections crossFittedBoxes(const std::vector<Scene> &scenes, const std::ve
     SceneDetections found;
     found.boxes.resize(scenes.size());
     found.descriptions.resize(scenes.size());
-    for (int f = 0; f < options.folds; ++f) {
-        progress.setStep(
-            QStringLiteral("Training the detector, fold %1 of %2").arg(f + 1).arg(options.folds));
-        std::vector<const Scene *> training;
-        std::vector<std::vector<Annotation>> trainingAnnotations;
-        for (size_t s = 0; s < scenes.size(); ++s) {
-            if (fold[s] != f) {
-                training.push_back(&scenes[s]);
-                trainingAnnotations.push_back(annotationsOf[s]);
-            }
-        }
+    const auto n = qint64(scenes.size());
+    for (int f = 0; f <= options.folds; ++f) {
+        const bool embedder = f == options.folds;
+        progress.setStep(embedder ? QStringLiteral("Training the embedding detector on every scene")
+                                  : QStringLiteral("Training the detector, fold %1 of %2").arg(f + 1).arg(options.folds));
         DetectorParams params = options.detector;
         params.model.seed = options.detector.model.seed + uint64_t(f);
         SlidingWindowDetector detector(int(categoryNames().size()), params);
-        detector.fit(training, trainingAnnotations, progress);
-        progress.setStep(QStringLiteral("Detecting, fold %1 of %2").arg(f + 1).arg(options.folds));
-        const auto n = qint64(scenes.size());
+        const TrainingScenes training = trainingScenes(scenes, annotationsOf, fold, embedder ? -1 : f);
+        detector.fit(training.scenes, training.annotations, progress);
+        progress.setStep(embedder ? QStringLiteral("Embedding the boxes and scenes")
+                                  : QStringLiteral("Detecting, fold %1 of %2").arg(f + 1).arg(options.folds));
 #pragma omp parallel for schedule(dynamic, 8)
         for (qint64 s = 0; s < n; ++s) {
-            if (fold[size_t(s)] == f && !progress.isCancelled()) {
-                found.boxes[size_t(s)] = detector.detect(scenes[size_t(s)]);
+            if (progress.isCancelled())
+                continue;
+            if (embedder) {
+                detector.embed(scenes[size_t(s)], found.boxes[size_t(s)]);
                 found.descriptions[size_t(s)] = detector.describe(scenes[size_t(s)]);
+            } else if (fold[size_t(s)] == f) {
+                found.boxes[size_t(s)] = detector.detect(scenes[size_t(s)]);
             }
         }
         progress.throwIfCancelled();

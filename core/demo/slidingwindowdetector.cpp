@@ -160,17 +160,19 @@ std::vector<FoundBox> SlidingWindowDetector::detect(const Scene &scene) const
         box.window = windows[w];
         found.push_back(std::move(box));
     }
-    std::vector<FoundBox> kept =
-        suppressOverlaps(std::move(found), m_params.nmsIou, m_params.maxPerImage, m_params.nmsPerClass);
-    std::vector<Box> keptWindows;
-    for (const FoundBox &box : kept)
-        keptWindows.push_back(box.window);
-    const MlpClassifier::Matrix hidden = embedWindows(scene, keptWindows);
-    for (size_t k = 0; k < kept.size(); ++k) {
+    return suppressOverlaps(std::move(found), m_params.nmsIou, m_params.maxPerImage, m_params.nmsPerClass);
+}
+
+void SlidingWindowDetector::embed(const Scene &scene, std::vector<FoundBox> &boxes) const
+{
+    std::vector<Box> windows;
+    for (const FoundBox &box : boxes)
+        windows.push_back(box.window);
+    const MlpClassifier::Matrix hidden = embedWindows(scene, windows);
+    for (size_t k = 0; k < boxes.size(); ++k) {
         const auto row = hidden.row(Eigen::Index(k));
-        kept[k].embedding.assign(row.data(), row.data() + row.size());
+        boxes[k].embedding.assign(row.data(), row.data() + row.size());
     }
-    return kept;
 }
 
 MlpClassifier::Matrix SlidingWindowDetector::embedWindows(const Scene &scene, const std::vector<Box> &windows) const

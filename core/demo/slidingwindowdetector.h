@@ -28,8 +28,10 @@ public:
     void fit(const std::vector<const Scene *> &scenes,
              const std::vector<std::vector<Annotation>> &annotations, Progress &progress);
 
-    /** The scene's boxes, each with its embedding, after non-maximum suppression. */
+    /** The scene's boxes after non-maximum suppression (without embeddings). */
     std::vector<FoundBox> detect(const Scene &scene) const;
+    /** Fills each box's embedding: the hidden layer on the window it was found in. */
+    void embed(const Scene &scene, std::vector<FoundBox> &boxes) const;
     /**
      * The scene as one vector: the hidden layer averaged over the windows of the largest size,
      * which tile the scene (a network's global average pooling, coarsely).

@@ -72,7 +72,8 @@ qint64 coveringBox(const DetectionSet &set, const Annotation &a, const std::vect
 /**
  * The row scaled to unit length: neighbours by direction (cosine), not by magnitude, which in
  * a ReLU layer grows with the crop's contrast more than with its class. Chosen on the detection
- * demo of seed 7 (loupe-detection-quality --grid): wrong-class AP 0.286 against 0.273 unscaled.
+ * demo of seed 7 (loupe-detection-quality --grid), with the fold models' embeddings: wrong-class
+ * AP 0.286 against 0.273 unscaled at their best cells.
  */
 void appendUnitRow(const float *row, size_t dims, std::vector<float> &points)
 {

@@ -32,11 +32,11 @@ struct AnnotationErrorParams
      * evidence (1 - w) p + w q, p the boxes' vote. 0 = the boxes alone. See find().
      * w and the neighbours were chosen on the detection demo of seed 7, not the one the README
      * reports (`loupe-cli demo --detection DIR --seed 7`, `loupe-detection-quality
-     * DIR/detection.loupe --grid`): wrong-class AP 0.253 with the boxes alone, 0.286 at w =
-     * 0.4 and 25 neighbours; 0.27-0.29 anywhere from w = 0.3 to 0.5 and 10 to 50 neighbours,
-     * falling to 0.21 for the neighbours alone (w = 1).
+     * DIR/detection.loupe --grid`): wrong-class AP 0.253 with the boxes alone, 0.307 at w =
+     * 0.6 and 25 neighbours, the best cell; 0.29-0.31 anywhere from w = 0.3 to 0.7 with 10 to
+     * 25 neighbours, 0.255 for the neighbours alone (w = 1).
      */
-    double neighbourWeight = 0.4;
+    double neighbourWeight = 0.6;
     /** How many nearest annotations vote. */
     int neighbours = 25;
     /** Pseudo-count pulling the neighbours' labels toward the label prior (LabelNeighbourhood). */

@@ -25,6 +25,27 @@ double median(std::vector<double> values)
     return values[values.size() / 2];
 }
 
+/** How a wrong box is wrong, in a description's words. */
+QString errorPhrase(BoxError error)
+{
+    switch (error) {
+    case BoxError::Classification:
+        return QStringLiteral("of another class");
+    case BoxError::Localization:
+        return QStringLiteral("badly placed");
+    case BoxError::Both:
+        return QStringLiteral("of another class and badly placed");
+    case BoxError::Duplicate:
+        return QStringLiteral("duplicates");
+    case BoxError::Background:
+        return QStringLiteral("on nothing");
+    case BoxError::None:
+    case BoxError::Crowd:
+        break;
+    }
+    return boxErrorName(error);
+}
+
 int clusterCount(const ObjectClusterParams &params, qint64 members)
 {
     const int k = params.k > 0 ? params.k : int(std::clamp<qint64>(members / kObjectsPerCluster, 4, 16));
@@ -200,9 +221,9 @@ QString ObjectClusters::describeBoxes(const ObjectCluster &cluster, const QStrin
                        .arg(std::lround(100.0 * s.dominantLabelShare))
                        .arg(std::lround(cluster.medianSide));
     if (s.errors > 0)
-        text += QStringLiteral("; %1 %2% of the wrong ones")
-                    .arg(boxErrorName(cluster.commonError))
-                    .arg(std::lround(100.0 * cluster.commonErrorShare));
+        text += QStringLiteral("; %1% of the wrong ones %2")
+                    .arg(std::lround(100.0 * cluster.commonErrorShare))
+                    .arg(errorPhrase(cluster.commonError));
     return text;
 }
 

@@ -77,8 +77,10 @@ struct ObjectClusters
      * flat" (flat: little contrast in the box, as where nothing is there).
      */
     static QString describe(const ObjectCluster &cluster, const QStringList &classNames);
-    /** "230 predicted boxes, 64.3% wrong (their classes predict 20.1%): mostly Bag (80%), about 30 px; on
-     * nothing 71% of the wrong ones". */
+    /**
+     * "230 predicted boxes, 64.3% wrong (their classes predict 20.1%): mostly Bag (80%), about
+     * 30 px; 71% of the wrong ones on nothing".
+     */
     static QString describeBoxes(const ObjectCluster &cluster, const QStringList &classNames);
 };
 

@@ -197,7 +197,7 @@ private Q_SLOTS:
             QVERIFY(errors.detections[size_t(d)].error != BoxError::None);
         }
         QVERIFY(ObjectClusters::describeBoxes(worst, {QStringLiteral("cat"), QStringLiteral("dog")})
-                    .contains(QStringLiteral("background")));
+                    .contains(QStringLiteral("of the wrong ones on nothing")));
 
         // Without embeddings there is nothing to group.
         QCOMPARE(ObjectClusters::ofPredictedBoxes(set, errors, {}, progress).clustered, qint64(0));

@@ -67,7 +67,8 @@ PlantedAnnotationErrors readKey(const QString &path, Project &project)
     return key;
 }
 
-double wrongClassAp(const DetectionSet &set, const AnnotationErrors &errors, const PlantedAnnotationErrors &key)
+double wrongClassAp(const DetectionSet &set, const AnnotationErrors &errors,
+                    const PlantedAnnotationErrors &key)
 {
     for (const AnnotationErrorQuality &q : AnnotationErrorQuality::measure(set, errors, key)) {
         if (q.issue == AnnotationIssue::WrongClass)

@@ -337,8 +337,8 @@ void timeDetection(const QString &source, const QString &importFolder, const QSt
     time(QStringLiteral("box verdicts, sorted (the box grid)"), [&] {
         BoxErrorParams shipped;
         shipped.minScore = kShippedScore;
-        const BoxVerdicts verdicts = BoxVerdicts::judge(
-            set, BoxErrors::classify(set, shipped), AnnotationErrors::find(set, evidence), {shipped});
+        const BoxVerdicts verdicts = BoxVerdicts::judge(set, BoxErrors::classify(set, shipped),
+                                                        AnnotationErrors::find(set, evidence), {shipped});
         verdicts.select(BoxVerdicts::Order::ErrorScore,
                         [](const BoxVerdicts::Entry &e) { return isBoxError(e.verdict); });
     });

@@ -78,7 +78,8 @@ bool saveMapImages(MainWindow &window, const QDir &out)
 }
 
 /** The dock floated at size, given settleMs for its background work, saved to file. */
-bool saveFloatingDock(MainWindow &window, const QString &dockName, QSize size, int settleMs, const QString &file)
+bool saveFloatingDock(MainWindow &window, const QString &dockName, QSize size, int settleMs,
+                      const QString &file)
 {
     QDockWidget *dock = dockNamed(window, dockName);
     if (!dock)

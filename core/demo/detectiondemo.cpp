@@ -87,8 +87,9 @@ struct TrainingScenes
 };
 
 /** The scenes whose fold is not skipFold (-1: every scene). */
-TrainingScenes trainingScenes(const std::vector<Scene> &scenes, const std::vector<std::vector<Annotation>> &given,
-                              const std::vector<int> &fold, int skipFold)
+TrainingScenes trainingScenes(const std::vector<Scene> &scenes,
+                              const std::vector<std::vector<Annotation>> &given, const std::vector<int> &fold,
+                              int skipFold)
 {
     TrainingScenes training;
     for (size_t s = 0; s < scenes.size(); ++s) {
@@ -125,8 +126,9 @@ SceneDetections crossFittedBoxes(const std::vector<Scene> &scenes, const std::ve
     const auto n = qint64(scenes.size());
     for (int f = 0; f <= options.folds; ++f) {
         const bool embedder = f == options.folds;
-        progress.setStep(embedder ? QStringLiteral("Training the embedding detector on every scene")
-                                  : QStringLiteral("Training the detector, fold %1 of %2").arg(f + 1).arg(options.folds));
+        progress.setStep(
+            embedder ? QStringLiteral("Training the embedding detector on every scene")
+                     : QStringLiteral("Training the detector, fold %1 of %2").arg(f + 1).arg(options.folds));
         DetectorParams params = options.detector;
         params.model.seed = options.detector.model.seed + uint64_t(f);
         SlidingWindowDetector detector(int(categoryNames().size()), params);
@@ -288,8 +290,7 @@ DetectionDemoResult buildDetectionDemo(const QString &directory, const Detection
     }
     const AnnotationErrorPlanting planted = AnnotationErrorPlanting::plant(
         truth, sizes, int(categoryNames().size()), options.errors, options.seed ^ 0xe7707ull);
-    const SceneDetections found =
-        crossFittedBoxes(scenes, planted.annotations, options, progress);
+    const SceneDetections found = crossFittedBoxes(scenes, planted.annotations, options, progress);
 
     progress.setStep(QStringLiteral("Writing the COCO folder"));
     QDir(result.datasetFolder).removeRecursively();

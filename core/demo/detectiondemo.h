@@ -42,8 +42,8 @@ struct DetectionDemoResult
  * (SlidingWindowDetector) trained with k-fold cross-fitting on the annotations as given.
  * DIR/dataset is a COCO folder (images/, annotations.json, predictions.json with per-box
  * probabilities and embedding rows, box_embeddings.npy and embeddings.npy (the hidden layer, on each box's
- * window and averaged over each scene, of one more detector trained on every scene), truth.json: the answer key), and DIR/detection.loupe the project imported
- * from it. Throws loupe::Error or Cancelled.
+ * window and averaged over each scene, of one more detector trained on every scene), truth.json: the answer
+ * key), and DIR/detection.loupe the project imported from it. Throws loupe::Error or Cancelled.
  */
 DetectionDemoResult buildDetectionDemo(const QString &directory, const DetectionDemoOptions &options,
                                        Progress &progress);

@@ -175,7 +175,8 @@ void SlidingWindowDetector::embed(const Scene &scene, std::vector<FoundBox> &box
     }
 }
 
-MlpClassifier::Matrix SlidingWindowDetector::embedWindows(const Scene &scene, const std::vector<Box> &windows) const
+MlpClassifier::Matrix SlidingWindowDetector::embedWindows(const Scene &scene,
+                                                          const std::vector<Box> &windows) const
 {
     std::vector<float> features;
     for (const Box &window : windows)

@@ -113,9 +113,9 @@ NeighbourLabels neighbourLabels(const DetectionSet &set, const BoxEvidence &evid
         return result;
     }
     Progress quiet;
-    const KnnGraph graph = allNearestNeighbors(points.data(), qint64(labels.size()), int(dims),
-                                               std::min<int>(params.neighbours, int(labels.size()) - 1),
-                                               KnnParams{}, quiet);
+    const KnnGraph graph =
+        allNearestNeighbors(points.data(), qint64(labels.size()), int(dims),
+                            std::min<int>(params.neighbours, int(labels.size()) - 1), KnnParams{}, quiet);
     result.distribution = LabelNeighbourhood(params.neighbours, params.neighbourSmoothing)
                               .distribution(graph, labels, set.categories);
     return result;
@@ -155,7 +155,8 @@ AnnotationErrors::Scores scoreAnnotation(const DetectionSet &set, const std::vec
         // The evidence as shares: the boxes' vote, blended with the neighbours' labels.
         const double w = neighbours ? params.neighbourWeight : 0.0;
         for (int k = 0; k < set.categories; ++k)
-            votes[size_t(k)] = (1.0 - w) * votes[size_t(k)] / voteWeight + (neighbours ? w * neighbours[k] : 0.0);
+            votes[size_t(k)] =
+                (1.0 - w) * votes[size_t(k)] / voteWeight + (neighbours ? w * neighbours[k] : 0.0);
         int best = -1;
         for (int k = 0; k < set.categories; ++k) {
             if (k != a.category && (best < 0 || votes[size_t(k)] > votes[size_t(best)]))

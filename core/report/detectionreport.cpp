@@ -381,7 +381,8 @@ QString detectionReportText(Project &project)
     for (size_t k = 0; k < std::min<size_t>(boxes.clusters.size(), kTextClusters); ++k) {
         if (boxes.clusters[k].stats.severity <= 0.0)
             break;
-        text += QStringLiteral("  %1\n").arg(ObjectClusters::describeBoxes(boxes.clusters[k], figures.classes));
+        text +=
+            QStringLiteral("  %1\n").arg(ObjectClusters::describeBoxes(boxes.clusters[k], figures.classes));
     }
     return text;
 }

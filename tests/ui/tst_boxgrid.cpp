@@ -4,6 +4,7 @@
 // the file, judged again, and taken back by undo; and the slices panel's missed objects.
 
 #include "boxgridmodel.h"
+#include "classpickerdialog.h"
 #include "common/progress.h"
 #include "detection/boxerrors.h"
 #include "edits/boxeditrepository.h"
@@ -24,6 +25,8 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QImage>
+#include <QLineEdit>
+#include <QTimer>
 #include <QStandardItemModel>
 #include <QTemporaryDir>
 #include <QTableView>
@@ -62,8 +65,9 @@ QString writeProject(const QTemporaryDir &dir, bool withEmbeddings = false)
         "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [2, 2, 20, 20]},
                         {"id": 2, "image_id": 1, "category_id": 2, "bbox": [30, 10, 20, 20]}]})");
     if (withEmbeddings) {
-        writeFile(folder.filePath(QStringLiteral("predictions.json")),
-                  R"([{"image_id": 1, "category_id": 1, "bbox": [2, 2, 20, 20], "score": 0.95, "embedding": 0},
+        writeFile(
+            folder.filePath(QStringLiteral("predictions.json")),
+            R"([{"image_id": 1, "category_id": 1, "bbox": [2, 2, 20, 20], "score": 0.95, "embedding": 0},
                       {"image_id": 2, "category_id": 2, "bbox": [10, 10, 24, 20], "score": 0.8, "embedding": 1}])");
         const float rows[] = {1.0f, 0.0f, 0.0f, 0.0f, 1.0f, 0.0f};
         writeNpy(folder.filePath(QStringLiteral("box_embeddings.npy")), rows, 2, 3);
@@ -112,6 +116,7 @@ private Q_SLOTS:
     void slicesPanelListsMissedObjects();
     void objectClustersShowTheMissedObjectsImages();
     void falseBoxClustersByEmbeddings();
+    void classPickerRelabelsBoxes();
     void objectMapSelectsImages();
     void objectMapOfBoxesAndImagesByEmbeddings();
 };
@@ -239,9 +244,13 @@ void TestBoxGrid::slicesPanelListsMissedObjects()
         }
     }
     QVERIFY(sawCar);
-    // A slice of objects selects no images: activating it leaves the filter alone.
-    slices.activateRow(0);
-    QVERIFY(!session.hasFilter());
+    // Clicking a slice of objects shows the images of its missed objects: the car's image a.
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, 0).data().toString() == QStringLiteral("class = car"))
+            slices.activateRow(row);
+    }
+    QCOMPARE(session.filter().kind, SampleFilter::Kind::Objects);
+    QCOMPARE(session.filteredSamples(), std::vector<qint64>{0});
 }
 
 void TestBoxGrid::listsErrorsFirstWithCrops()
@@ -362,6 +371,34 @@ void TestBoxGrid::keysEditAndUndo()
     connect(&session, &ProjectSession::editFailed, this, [&refused](const QString &why) { refused = why; });
     QVERIFY(!session.relabel({0}, 1));
     QVERIFY(refused.contains(QStringLiteral("labels are its boxes")));
+}
+
+void TestBoxGrid::classPickerRelabelsBoxes()
+{
+    QTemporaryDir dir;
+    const QString path = writeProject(dir);
+    ProjectSession session;
+    session.open(path);
+    BoxGridPanel panel(session);
+    panel.show();
+    panel.waitForBoxes();
+    panel.view()->setFocus();
+    // L opens the picker, as for images (where the number keys run out); typing finds the class.
+    panel.view()->setCurrentIndex(panel.model()->index(0)); // the spurious car
+    bool picked = false;
+    QTimer::singleShot(0, this, [&picked] {
+        auto *picker = qobject_cast<ClassPickerDialog *>(QApplication::activeModalWidget());
+        QVERIFY(picker);
+        picker->filterEdit()->setText(QStringLiteral("pla"));
+        QCOMPARE(picker->matchCount(), 1);
+        picked = true;
+        picker->accept();
+    });
+    QTest::keyClick(panel.view(), Qt::Key_L);
+    QVERIFY(picked);
+    QCOMPARE(boxNow(path, 2)->category, 0); // now a plane, one audited edit
+    session.undoStack()->undo();
+    QCOMPARE(boxNow(path, 2)->category, 1);
 }
 
 QTEST_MAIN(TestBoxGrid)

@@ -4,6 +4,7 @@
 // project with its boxes instead of class probabilities.
 
 #include "boxedimageview.h"
+#include "classpickerdialog.h"
 #include "common/progress.h"
 #include "import/datasetimport.h"
 #include "edits/boxeditrepository.h"
@@ -24,8 +25,10 @@
 #include <QFile>
 #include <QImage>
 #include <QLabel>
+#include <QLineEdit>
 #include <QSlider>
 #include <QTableView>
+#include <QTimer>
 #include <QUndoStack>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -178,6 +181,23 @@ void TestDetectionView::detailPanelShowsTheImageWithItsBoxes()
     }
     QTRY_VERIFY(!panel.isLoading());
 
+    // L picks the class by name (the number keys run out past ten classes): the car becomes a plane.
+    pane->view()->setSelectedBox(1);
+    QTimer::singleShot(0, this, [] {
+        auto *picker = qobject_cast<ClassPickerDialog *>(QApplication::activeModalWidget());
+        QVERIFY(picker);
+        picker->filterEdit()->setText(QStringLiteral("plane"));
+        picker->accept();
+    });
+    QTest::keyClick(pane, Qt::Key_L);
+    QTRY_VERIFY(!panel.isLoading());
+    {
+        auto project = Project::open(projectPath, Project::Access::ReadOnly);
+        QCOMPARE(BoxEditRepository(*project).current(2)->category, 0);
+    }
+    session.undoStack()->undo();
+    QTRY_VERIFY(!panel.isLoading());
+
     // Drag the plane by 12 pixels of screen: it moves, one audited edit; Ctrl+Z puts it back.
     BoxedImageView *view = pane->view();
     const QPoint start = view->toWidget({12, 12}).toPoint();
@@ -257,13 +277,13 @@ void TestDetectionView::detailPanelShowsTheImageWithItsBoxes()
     {
         auto project = Project::open(projectPath, Project::Access::ReadOnly);
         QVERIFY(!BoxEditRepository(*project).current(2));
-        QCOMPARE(BoxEditRepository(*project).history().size(), 5);
+        QCOMPARE(BoxEditRepository(*project).history().size(), 7);
     }
     errors.waitForSuggestions();
     session.undoStack()->undo();
     auto project = Project::open(projectPath, Project::Access::ReadOnly);
     QCOMPARE(BoxEditRepository(*project).current(2)->category, 1);
-    QCOMPARE(BoxEditRepository(*project).history().size(), 6);
+    QCOMPARE(BoxEditRepository(*project).history().size(), 8);
 }
 
 QTEST_MAIN(TestDetectionView)

@@ -1,5 +1,6 @@
 #include "boxgridpanel.h"
 
+#include "classpickerdialog.h"
 #include "common/numberformat.h"
 #include "projectsession.h"
 #include "samplegridmodel.h"
@@ -239,6 +240,18 @@ bool BoxGridPanel::relabelSelected(int category)
     return edit(changes, tr("Boxes as %1").arg(m_session.table().classNames.at(category)));
 }
 
+bool BoxGridPanel::pickClassForSelected()
+{
+    const QList<int> rows = selectedRows();
+    if (rows.isEmpty() || !m_model->boxes())
+        return false;
+    const Annotation *a = m_model->annotationAt(rows.first());
+    const Detection *d = m_model->predictionAt(rows.first());
+    ClassPickerDialog picker(m_session.table().classNames, a ? a->category : d ? d->category : -1, this);
+    return picker.exec() == QDialog::Accepted && picker.chosenClass() >= 0 &&
+           relabelSelected(picker.chosenClass());
+}
+
 bool BoxGridPanel::deleteSelected()
 {
     const BoxGridData *boxes = m_model->boxes();
@@ -275,6 +288,13 @@ bool BoxGridPanel::acceptSelected()
 
 bool BoxGridPanel::eventFilter(QObject *watched, QEvent *event)
 {
+    // L is the window's "Relabel As" for images; over the boxes it picks a class for the boxes.
+    if (watched == m_view && event->type() == QEvent::ShortcutOverride &&
+        static_cast<QKeyEvent *>(event)->key() == Qt::Key_L &&
+        static_cast<QKeyEvent *>(event)->modifiers() == Qt::NoModifier) {
+        event->accept();
+        return true;
+    }
     if (watched == m_view && event->type() == QEvent::KeyPress) {
         const auto *key = static_cast<QKeyEvent *>(event);
         if (key->modifiers() != Qt::NoModifier && key->modifiers() != Qt::KeypadModifier)
@@ -290,6 +310,10 @@ bool BoxGridPanel::eventFilter(QObject *watched, QEvent *event)
         }
         if (k == Qt::Key_A) {
             acceptSelected();
+            return true;
+        }
+        if (k == Qt::Key_L) {
+            pickClassForSelected();
             return true;
         }
     }

@@ -50,6 +50,8 @@ public:
 
     /** What the keys do, for the selected boxes; each returns whether an edit was written. */
     bool relabelSelected(int category);
+    /** L: relabels the selection to a class found by typing its name (ClassPickerDialog). */
+    bool pickClassForSelected();
     bool deleteSelected();
     bool acceptSelected();
 

@@ -1,6 +1,7 @@
 #include "detectionimagepane.h"
 
 #include "boxcolors.h"
+#include "classpickerdialog.h"
 #include "detection/boxerrors.h"
 
 #include <QCheckBox>
@@ -191,9 +192,39 @@ std::vector<OverlayBox> DetectionImagePane::overlay(const std::vector<Annotation
     return boxes;
 }
 
+bool DetectionImagePane::event(QEvent *event)
+{
+    // L is the window's "Relabel As" for images; over a selected box it picks the box's class.
+    if (event->type() == QEvent::ShortcutOverride) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() == Qt::Key_L && key->modifiers() == Qt::NoModifier && m_view->selectedBox() >= 0) {
+            event->accept();
+            return true;
+        }
+    }
+    return QWidget::event(event);
+}
+
+void DetectionImagePane::pickClassForSelected()
+{
+    const int selected = m_view->selectedBox();
+    if (selected < 0 || size_t(selected) >= m_sources.size())
+        return;
+    const Source source = m_sources[size_t(selected)];
+    const int current = source.predicted ? m_predicted[size_t(source.index)].category
+                                         : m_objects[size_t(source.index)].category;
+    ClassPickerDialog picker(m_classNames, current, this);
+    if (picker.exec() == QDialog::Accepted && picker.chosenClass() >= 0)
+        requestEdit(picker.chosenClass(), false);
+}
+
 void DetectionImagePane::keyPressEvent(QKeyEvent *event)
 {
     const int key = event->key();
+    if (key == Qt::Key_L && event->modifiers() == Qt::NoModifier) {
+        pickClassForSelected();
+        return;
+    }
     if (key >= Qt::Key_0 && key <= Qt::Key_9 && event->modifiers() == Qt::NoModifier)
         requestEdit(key == Qt::Key_0 ? 9 : key - Qt::Key_1, false);
     else if (key == Qt::Key_Delete || key == Qt::Key_Backspace)

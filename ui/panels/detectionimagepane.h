@@ -62,15 +62,19 @@ public:
                                            const QStringList &classNames, double minScore, bool showObjects,
                                            bool showPredictions, std::vector<Source> *sources = nullptr);
 
+    /** L: the selected box as a class found by typing its name (ClassPickerDialog). */
+    void pickClassForSelected();
+
 Q_SIGNALS:
     /**
      * A key asked for an edit of the selected box: 1-9 and 0 give an object that class (or add a
-     * prediction as an object of it), Delete removes an object, Enter or A adds the selected
-     * prediction as an object of its class.
+     * prediction as an object of it), L does so with a class found by name, Delete removes an
+     * object, Enter or A adds the selected prediction as an object of its class.
      */
     void editRequested(const loupe::BoxChange &change, const QString &what);
 
 protected:
+    bool event(QEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
 
 private:

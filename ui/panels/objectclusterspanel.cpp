@@ -56,10 +56,10 @@ QImage stripOf(const ObjectCluster &cluster, const DetectionSet &set, const BoxE
 
 ObjectClustersPanel::ObjectClustersPanel(ProjectSession &session, QWidget *parent)
     : QWidget(parent), m_session(session), m_side(new QComboBox(this)), m_summary(new QLabel(this)),
-      m_model(new QStandardItemModel(this)),
-      m_table(new QTableView(this)), m_query(
-                                         this, [this](Found &found) { showClusters(found); },
-                                         [this](const QString &message) { m_summary->setText(message); })
+      m_model(new QStandardItemModel(this)), m_table(new QTableView(this)),
+      m_query(
+          this, [this](Found &found) { showClusters(found); },
+          [this](const QString &message) { m_summary->setText(message); })
 {
     m_side->addItem(tr("Missed objects"), int(Side::MissedObjects));
     m_side->addItem(tr("False boxes"), int(Side::FalseBoxes));
@@ -151,9 +151,9 @@ void ObjectClustersPanel::showClusters(Found &found)
     m_failed = std::move(found.failed);
     m_model->clear();
     const bool boxes = m_clusters.predictedBoxes;
-    m_model->setHorizontalHeaderLabels({tr("#"), boxes ? tr("Wrong boxes") : tr("Missed objects"),
-                                        boxes ? tr("Boxes") : tr("Objects"), boxes ? tr("Wrong") : tr("Missed"),
-                                        tr("Classes predict"), tr("What they share")});
+    m_model->setHorizontalHeaderLabels(
+        {tr("#"), boxes ? tr("Wrong boxes") : tr("Missed objects"), boxes ? tr("Boxes") : tr("Objects"),
+         boxes ? tr("Wrong") : tr("Missed"), tr("Classes predict"), tr("What they share")});
     const QStringList &classes = m_session.table().classNames;
     for (size_t k = 0; k < m_clusters.clusters.size(); ++k) {
         const ObjectCluster &c = m_clusters.clusters[k];

@@ -151,7 +151,8 @@ void ObjectMapPanel::refresh()
         Progress quiet;
         Computed computed;
         computed.hasBoxEmbeddings = evidence.hasEmbeddings(set.detections.size());
-        computed.hasImageEmbeddings = dimensions > 0 && embeddings.size() == size_t(set.images) * size_t(dimensions);
+        computed.hasImageEmbeddings =
+            dimensions > 0 && embeddings.size() == size_t(set.images) * size_t(dimensions);
         computed.points = points;
         if (points == Points::PredictedBoxes && computed.hasBoxEmbeddings) {
             std::vector<qint64> shown;
@@ -327,9 +328,10 @@ void ObjectMapPanel::showImagesOf(const std::vector<qint64> &points)
             images.push_back(m_image[size_t(p)]);
     SampleFilter filter;
     filter.kind = SampleFilter::Kind::Objects;
-    filter.description = m_shown == Points::Images
-                             ? tr("%n image(s) selected on the map", nullptr, int(points.size()))
-                             : tr("the images of %n box(es) selected on the map", nullptr, int(points.size()));
+    filter.description =
+        m_shown == Points::Images
+            ? tr("%n image(s) selected on the map", nullptr, int(points.size()))
+            : tr("the images of %n box(es) selected on the map", nullptr, int(points.size()));
     m_session.setFilter(filter, std::move(images));
 }
 

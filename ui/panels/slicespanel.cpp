@@ -21,11 +21,14 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace loupe {
 
 namespace {
 
 constexpr int kConditionRole = Qt::UserRole + 1;
+constexpr int kObjectSliceRole = Qt::UserRole + 2; ///< an object slice's position in m_missedImages
 using rankingtable::numberItem;
 
 /** One row of the table: a slice's name and figures, sortable by value. */
@@ -54,7 +57,7 @@ SlicesPanel::SlicesPanel(ProjectSession &session, QWidget *parent)
           this, [this](QueryResult &result) { onQueryFinished(result); },
           [this](const QString &error) { onQueryFailed(error); }),
       m_objectQuery(
-          this, [this](std::vector<loupe::Slice> &slices) { showObjectSlices(slices); },
+          this, [this](ObjectSliceRows &found) { showObjectSlices(found); },
           [this](const QString &error) { showMessage(error, true); })
 {
     m_condition->setPlaceholderText(tr("SQL condition over sample_view, e.g. split = 'test' AND loss > 2"));
@@ -138,23 +141,41 @@ void SlicesPanel::requestObjectSlices()
         const ShippedBoxes shipped = ShippedBoxes::load(project);
         const SampleTable images = loadSampleTable(project);
         Progress quiet;
-        return ObjectSlices::find(shipped.set, shipped.errors, project.classNames(), images.splitIndex,
-                                  images.splitNames, readSampleMetadata(project), quiet);
+        ObjectSliceRows found;
+        found.slices =
+            ObjectSlices::find(shipped.set, shipped.errors, project.classNames(), images.splitIndex,
+                               images.splitNames, readSampleMetadata(project), quiet);
+        for (loupe::Slice &slice : found.slices) {
+            std::vector<qint64> imagesOfMisses;
+            for (const qint64 g : slice.errorRows)
+                imagesOfMisses.push_back(shipped.set.annotations[size_t(g)].image);
+            std::sort(imagesOfMisses.begin(), imagesOfMisses.end());
+            imagesOfMisses.erase(std::unique(imagesOfMisses.begin(), imagesOfMisses.end()),
+                                 imagesOfMisses.end());
+            found.missedImages.push_back(std::move(imagesOfMisses));
+            slice.errorRows = {};
+        }
+        return found;
     });
 }
 
-void SlicesPanel::showObjectSlices(const std::vector<loupe::Slice> &slices)
+void SlicesPanel::showObjectSlices(ObjectSliceRows &found)
 {
     setHeader(true);
-    for (const loupe::Slice &slice : slices)
-        m_model->appendRow(sliceRow(QStringLiteral("%1 = %2").arg(slice.column, slice.value), slice.evaluated,
-                                    slice.errors, slice.errorRate, slice.lift, slice.errorRateLow,
-                                    slice.errorRateHigh, slice.pValue));
+    m_missedImages = std::move(found.missedImages);
+    for (size_t k = 0; k < found.slices.size(); ++k) {
+        const loupe::Slice &slice = found.slices[k];
+        QList<QStandardItem *> row =
+            sliceRow(QStringLiteral("%1 = %2").arg(slice.column, slice.value), slice.evaluated, slice.errors,
+                     slice.errorRate, slice.lift, slice.errorRateLow, slice.errorRateHigh, slice.pValue);
+        row.first()->setData(qint64(k), kObjectSliceRole);
+        m_model->appendRow(row);
+    }
     m_table->sortByColumn(-1, Qt::AscendingOrder);
     m_table->resizeColumnsToContents();
     showMessage(tr("The annotated objects the model misses (score ≥ %1, IoU 0.5), by slice, the most "
-                   "convincing excess first. Each object takes its image's metadata; the SQL filter selects "
-                   "images.")
+                   "convincing excess first. Each object takes its image's metadata. Click one to show the "
+                   "images of its missed objects; the SQL filter selects images.")
                     .arg(kShippedScore),
                 false);
 }
@@ -164,11 +185,25 @@ void SlicesPanel::activateRow(int row)
     const QModelIndex index = m_table->model()->index(row, Slice);
     if (!index.isValid())
         return;
+    if (const QVariant objects = index.data(kObjectSliceRole); objects.isValid()) {
+        showMissedImagesOf(objects.toLongLong(), index.data().toString());
+        return;
+    }
     const QString condition = index.data(kConditionRole).toString();
     if (condition.isEmpty())
-        return; // a slice of objects: nothing the SQL filter over images can select
+        return;
     m_condition->setText(condition);
     applyCondition(condition);
+}
+
+void SlicesPanel::showMissedImagesOf(qint64 slice, const QString &name)
+{
+    if (slice < 0 || size_t(slice) >= m_missedImages.size())
+        return;
+    SampleFilter filter;
+    filter.kind = SampleFilter::Kind::Objects;
+    filter.description = tr("the images of the missed objects of %1").arg(name);
+    m_session.setFilter(filter, m_missedImages[size_t(slice)]);
 }
 
 void SlicesPanel::applyCondition(const QString &condition)

@@ -52,6 +52,12 @@ Q_SIGNALS:
     void queryFinished(const QString &error);
 
 private:
+    /** A detection project's slices of objects, and for each the images of its missed objects. */
+    struct ObjectSliceRows
+    {
+        std::vector<loupe::Slice> slices;
+        std::vector<std::vector<qint64>> missedImages;
+    };
     struct QueryResult
     {
         QString condition;
@@ -63,7 +69,9 @@ private:
     void rebuild();
     void setHeader(bool objects);
     void requestObjectSlices();
-    void showObjectSlices(const std::vector<loupe::Slice> &slices);
+    void showObjectSlices(ObjectSliceRows &found);
+    /** Filters every panel to the images of the missed objects of the object slice at that row. */
+    void showMissedImagesOf(qint64 slice, const QString &name);
     void onQueryFinished(QueryResult &result);
     void onQueryFailed(const QString &error);
     void showMessage(const QString &text, bool error);
@@ -76,7 +84,8 @@ private:
     QStandardItemModel *m_model;
     QTableView *m_table;
     PanelQuery<QueryResult> m_query;
-    PanelQuery<std::vector<loupe::Slice>> m_objectQuery;
+    std::vector<std::vector<qint64>> m_missedImages; ///< per row of the object slices shown
+    PanelQuery<ObjectSliceRows> m_objectQuery;
 };
 
 } // namespace loupe

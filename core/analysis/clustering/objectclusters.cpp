@@ -212,14 +212,15 @@ QString ObjectClusters::describe(const ObjectCluster &cluster, const QStringList
 QString ObjectClusters::describeBoxes(const ObjectCluster &cluster, const QStringList &classNames)
 {
     const ClusterStats &s = cluster.stats;
-    QString text = QStringLiteral("%1 predicted boxes, %2% wrong (their classes predict %3%): mostly %4 (%5%), "
-                                  "about %6 px")
-                       .arg(s.size)
-                       .arg(100.0 * s.errorRate, 0, 'f', 1)
-                       .arg(100.0 * s.expectedErrorRate, 0, 'f', 1)
-                       .arg(classNames.value(s.dominantLabel))
-                       .arg(std::lround(100.0 * s.dominantLabelShare))
-                       .arg(std::lround(cluster.medianSide));
+    QString text =
+        QStringLiteral("%1 predicted boxes, %2% wrong (their classes predict %3%): mostly %4 (%5%), "
+                       "about %6 px")
+            .arg(s.size)
+            .arg(100.0 * s.errorRate, 0, 'f', 1)
+            .arg(100.0 * s.expectedErrorRate, 0, 'f', 1)
+            .arg(classNames.value(s.dominantLabel))
+            .arg(std::lround(100.0 * s.dominantLabelShare))
+            .arg(std::lround(cluster.medianSide));
     if (s.errors > 0)
         text += QStringLiteral("; %1% of the wrong ones %2")
                     .arg(std::lround(100.0 * cluster.commonErrorShare))

@@ -28,10 +28,10 @@ struct ObjectClusterParams
  */
 struct ObjectCluster
 {
-    ClusterStats stats;          ///< errors: missed objects (wrong boxes); expected: what their classes predict
-    double medianSide = 0.0;     ///< pixels (sqrt of the box area)
-    double meanBrightness = 0.0; ///< 0 to 1 (objects only)
-    double meanContrast = 0.0;   ///< the crops' standard deviation, 0 to 1 (objects only)
+    ClusterStats stats;      ///< errors: missed objects (wrong boxes); expected: what their classes predict
+    double medianSide = 0.0; ///< pixels (sqrt of the box area)
+    double meanBrightness = 0.0;  ///< 0 to 1 (objects only)
+    double meanContrast = 0.0;    ///< the crops' standard deviation, 0 to 1 (objects only)
     std::vector<qint64> examples; ///< missed members (wrong boxes), at most 8
     std::vector<qint64> members;  ///< every member: annotation (predicted box) indexes
     /** Predicted boxes: the commonest error among the wrong members, and its share of them. */

@@ -50,7 +50,8 @@ ObjectMap ObjectMap::compute(const DetectionSet &set, const std::function<QStrin
     }
     progress.setStep(QStringLiteral("Describing the objects"));
     const std::vector<float> features = objectCropFeatures(set, map.objects, imagePath, progress);
-    map.xy = umapLayout(features.data(), qint64(map.objects.size()), kObjectFeatureCols, params.seed, progress);
+    map.xy =
+        umapLayout(features.data(), qint64(map.objects.size()), kObjectFeatureCols, params.seed, progress);
     return map;
 }
 

@@ -48,7 +48,7 @@ std::vector<Slice> ObjectSlices::find(const DetectionSet &set, const BoxErrors &
     objects.classNames << QStringLiteral("(missed)");
     objects.splitNames = splitNames;
     const int missed = int(classNames.size());
-    std::vector<qint64> imageOf;
+    std::vector<qint64> imageOf, annotationOf;
     std::vector<double> size, aspect, crowding;
     std::vector<qint64> perImage(size_t(set.images), 0);
     for (const Annotation &a : set.annotations)
@@ -58,6 +58,7 @@ std::vector<Slice> ObjectSlices::find(const DetectionSet &set, const BoxErrors &
         if (a.crowd)
             continue;
         imageOf.push_back(a.image);
+        annotationOf.push_back(qint64(g));
         objects.labels.push_back(a.category);
         const bool found = errors.annotations[g].detection >= 0;
         objects.predicted.push_back(found ? a.category : missed);
@@ -73,12 +74,16 @@ std::vector<Slice> ObjectSlices::find(const DetectionSet &set, const BoxErrors &
     columns.push_back(numericColumn(QStringLiteral("objects_in_image"), std::move(crowding)));
     for (const SampleMetadataColumn &column : imageMetadata)
         columns.push_back(perObject(column, imageOf));
+    SliceFinderParams withRows = params;
+    withRows.keepErrorRows = true;
     std::vector<Slice> slices;
-    for (Slice &slice : SliceFinder(params).run(objects, columns, progress)) {
+    for (Slice &slice : SliceFinder(withRows).run(objects, columns, progress)) {
         // What the model predicted is the outcome itself here ("(missed)" is missed by definition).
         if (slice.column == QLatin1String("predicted"))
             continue;
         slice.condition.clear();
+        for (qint64 &row : slice.errorRows)
+            row = annotationOf[size_t(row)];
         if (slice.column == QLatin1String("label"))
             slice.column = QStringLiteral("class");
         slices.push_back(std::move(slice));

@@ -20,7 +20,8 @@ namespace loupe {
  * thresholds), else as missed. The slices cut by: class; the image's split; object size (sqrt
  * of the area, px); aspect ratio (width / height); objects in the image; and every column of the images'
  * metadata, each object taking its image's value. Slice conditions are left empty: they describe objects, not
- * the images the SQL filter selects.
+ * the images the SQL filter selects; instead each slice's errorRows are the annotation indexes of
+ * its missed objects (whose images a view can show).
  */
 struct ObjectSlices
 {

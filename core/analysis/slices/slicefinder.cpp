@@ -289,6 +289,7 @@ void appendSlices(const Grouping &grouping, const SampleFacts &facts, const Slic
     const size_t groups = size_t(grouping.values.size());
     std::vector<qint64> count(groups, 0), evaluated(groups, 0), errors(groups, 0), losses(groups, 0);
     std::vector<double> lossSum(groups, 0.0), expected(groups, 0.0);
+    std::vector<std::vector<qint64>> errorRows(params.keepErrorRows ? groups : 0);
     for (size_t i = 0; i < grouping.groupOf.size(); ++i) {
         const int g = grouping.groupOf[i];
         if (g < 0)
@@ -297,6 +298,8 @@ void appendSlices(const Grouping &grouping, const SampleFacts &facts, const Slic
         if (facts.evaluated[i]) {
             ++evaluated[size_t(g)];
             errors[size_t(g)] += facts.error[i];
+            if (params.keepErrorRows && facts.error[i])
+                errorRows[size_t(g)].push_back(qint64(i));
             expected[size_t(g)] += grouping.byPrediction ? facts.expectedPredicted[i] : facts.expected[i];
         }
         const float loss = (*facts.loss)[i];
@@ -330,7 +333,9 @@ void appendSlices(const Grouping &grouping, const SampleFacts &facts, const Slic
         s.score = excessErrorScore(s.errors, s.evaluated, facts.overallRate, params.z);
         s.adjustedScore =
             excessErrorScore(s.errors, s.evaluated, expected[g] / double(s.evaluated), params.z);
-        slices.push_back(s);
+        if (params.keepErrorRows)
+            s.errorRows = std::move(errorRows[g]);
+        slices.push_back(std::move(s));
     }
 }
 

@@ -40,6 +40,8 @@ struct Slice
     double score = 0.0;
     /** excessErrorScore(errors, evaluated, expected rate): the same beyond what the class mix explains. */
     double adjustedScore = 0.0;
+    /** With SliceFinderParams::keepErrorRows: the rows (of the table run() was given) of its errors. */
+    std::vector<qint64> errorRows;
 };
 
 /** Parameters of SliceFinder; defaults are what `analyze` uses. */
@@ -56,6 +58,8 @@ struct SliceFinderParams
     /** Rank by adjustedScore (beyond the class mix) instead of score (beyond the overall rate). */
     bool rankByClassAdjusted = false;
     double z = 1.96; ///< normal quantile of the Wilson bounds
+    /** Fill each slice's errorRows (for slices no SQL condition can select, as of objects). */
+    bool keepErrorRows = false;
 };
 
 /**

@@ -182,7 +182,8 @@ private Q_SLOTS:
         Progress progress;
         ObjectClusterParams params;
         params.k = 4;
-        const ObjectClusters found = ObjectClusters::ofPredictedBoxes(set, errors, evidence, progress, params);
+        const ObjectClusters found =
+            ObjectClusters::ofPredictedBoxes(set, errors, evidence, progress, params);
         QVERIFY(found.predictedBoxes);
         QCOMPARE(found.total, qint64(kImages));
         QCOMPARE(found.clustered, qint64(kImages));
@@ -210,7 +211,8 @@ private Q_SLOTS:
         std::vector<qint64> rows(static_cast<size_t>(kImages));
         std::iota(rows.begin(), rows.end(), 0);
         Progress progress;
-        const ObjectMap map = ObjectMap::fromEmbeddings(evidence.embeddings, evidence.dimensions, rows, progress);
+        const ObjectMap map =
+            ObjectMap::fromEmbeddings(evidence.embeddings, evidence.dimensions, rows, progress);
         QCOMPARE(map.objects, rows);
         double within = 0.0, across = 0.0;
         qint64 withinPairs = 0, acrossPairs = 0;
@@ -227,8 +229,8 @@ private Q_SLOTS:
 
         ObjectMapParams params;
         params.maxObjects = 30;
-        const ObjectMap sampled = ObjectMap::fromEmbeddings(evidence.embeddings, evidence.dimensions, rows,
-                                                            progress, params);
+        const ObjectMap sampled =
+            ObjectMap::fromEmbeddings(evidence.embeddings, evidence.dimensions, rows, progress, params);
         QCOMPARE(sampled.total, qint64(kImages));
         QCOMPARE(sampled.objects.size(), size_t(30));
         QVERIFY(std::is_sorted(sampled.objects.begin(), sampled.objects.end()));

@@ -321,7 +321,7 @@ void MainWindow::createViewMenu()
                                                       {Appearance::Light, tr("&Light")},
                                                       {Appearance::Dark, tr("&Dark")}};
     for (const auto &[scheme, name] : choices) {
-        QAction *action = appearance->addAction(name, this, [scheme] {
+        QAction *action = appearance->addAction(name, this, [scheme = scheme] {
             applyAppearance(scheme);
             saveAppearance(scheme);
         });

@@ -7,6 +7,7 @@
 #include "detection/detectionconfusion.h"
 #include "analysis/clustering/objectclusters.h"
 #include "analysis/slices/objectslices.h"
+#include "storage/arraystore.h"
 #include "storage/detectionstore.h"
 #include "storage/metadatareader.h"
 #include "storage/sampletableloader.h"
@@ -39,6 +40,7 @@ struct DetectionFigures
     std::vector<Slice> objectSlices;               ///< where objects are missed at the confusion's thresholds
     ObjectClusters objectClusters;                 ///< the same misses, by what the objects look like
     ObjectClusters falseBoxClusters;               ///< wrong boxes, by the model's box embeddings (if given)
+    ObjectClusters imageClusters;                  ///< images with misses, by the image embeddings (if given)
 };
 
 /**
@@ -59,6 +61,13 @@ void findMissedObjects(Project &project, const BoxEvidence &evidence, DetectionF
         figures.set, errors,
         [&](qint64 image) { return project.absoluteImagePath(images.images.value(image)); }, progress);
     figures.falseBoxClusters = ObjectClusters::ofPredictedBoxes(figures.set, errors, evidence, progress);
+    const int run = project.latestRunId();
+    const ArrayStore arrays(project.database());
+    if (const auto shape = arrays.shape(run, QStringLiteral("embeddings"));
+        shape && shape->rows == figures.set.images)
+        figures.imageClusters =
+            ObjectClusters::ofImages(figures.set, errors, arrays.readAll(run, QStringLiteral("embeddings")),
+                                     int(shape->cols), progress);
 }
 
 /**
@@ -156,6 +165,31 @@ QJsonObject objectClustersJson(const DetectionFigures &figures)
     return QJsonObject{{QStringLiteral("objects"), found.total},
                        {QStringLiteral("clustered"), found.clustered},
                        {QStringLiteral("unreadable"), found.unreadable},
+                       {QStringLiteral("miss_rate"), number(found.missRate)},
+                       {QStringLiteral("clusters"), clusters}};
+}
+
+/** The images' failure clusters; null when the run has no image embeddings. */
+QJsonValue imageClustersJson(const DetectionFigures &figures)
+{
+    const ObjectClusters &found = figures.imageClusters;
+    if (found.clustered == 0)
+        return QJsonValue::Null;
+    QJsonArray clusters;
+    for (const ObjectCluster &cluster : found.clusters) {
+        const ClusterStats &s = cluster.stats;
+        clusters.append(QJsonObject{
+            {QStringLiteral("images"), s.size},
+            {QStringLiteral("with_a_miss"), s.errors},
+            {QStringLiteral("miss_rate"), number(s.errorRate)},
+            {QStringLiteral("expected_miss_rate"), number(s.expectedErrorRate)},
+            {QStringLiteral("severity"), s.severity},
+            {QStringLiteral("dominant_class"), figures.classes.value(s.dominantLabel)},
+            {QStringLiteral("dominant_class_share"), s.dominantLabelShare},
+            {QStringLiteral("description"), ObjectClusters::describeImages(cluster, figures.classes)}});
+    }
+    return QJsonObject{{QStringLiteral("images"), found.total},
+                       {QStringLiteral("clustered"), found.clustered},
                        {QStringLiteral("miss_rate"), number(found.missRate)},
                        {QStringLiteral("clusters"), clusters}};
 }
@@ -293,6 +327,7 @@ QJsonObject detectionReportJson(Project &project)
     json.insert(QStringLiteral("missed_object_slices"), slices);
     json.insert(QStringLiteral("missed_object_clusters"), objectClustersJson(figures));
     json.insert(QStringLiteral("false_box_clusters"), falseBoxClustersJson(figures));
+    json.insert(QStringLiteral("image_clusters"), imageClustersJson(figures));
     return json;
 }
 
@@ -369,6 +404,21 @@ QString detectionReportText(Project &project)
         if (clusters.clusters[k].stats.severity <= 0.0)
             break;
         text += QStringLiteral("  %1\n").arg(ObjectClusters::describe(clusters.clusters[k], figures.classes));
+    }
+    const ObjectClusters &images = figures.imageClusters;
+    if (images.clustered > 0) {
+        text +=
+            QStringLiteral("\nFailure clusters of images (by the image embeddings; %1 of %2 images, %3% with "
+                           "a missed object):\n")
+                .arg(images.clustered)
+                .arg(images.total)
+                .arg(100.0 * images.missRate, 0, 'f', 1);
+        for (size_t k = 0; k < std::min<size_t>(images.clusters.size(), kTextClusters); ++k) {
+            if (images.clusters[k].stats.severity <= 0.0)
+                break;
+            text += QStringLiteral("  %1\n").arg(
+                ObjectClusters::describeImages(images.clusters[k], figures.classes));
+        }
     }
     const ObjectClusters &boxes = figures.falseBoxClusters;
     if (boxes.clustered == 0)

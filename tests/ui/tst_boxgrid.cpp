@@ -211,7 +211,7 @@ void TestBoxGrid::falseBoxClustersByEmbeddings()
     side->setCurrentIndex(side->findData(int(ObjectClustersPanel::Side::FalseBoxes)));
     panel.waitForClusters();
     // The two predicted boxes, apart in embedding space: the car box on nothing is the wrong one.
-    QVERIFY(panel.clusters().predictedBoxes);
+    QCOMPARE(panel.clusters().items, ClusteredItems::PredictedBoxes);
     QCOMPARE(panel.clusters().clustered, qint64(2));
     QCOMPARE(panel.table()->model()->headerData(1, Qt::Horizontal).toString(), QStringLiteral("Wrong boxes"));
     int wrongRow = -1;
@@ -222,6 +222,19 @@ void TestBoxGrid::falseBoxClustersByEmbeddings()
     QVERIFY(!panel.table()->model()->index(wrongRow, 1).data(Qt::DecorationRole).value<QImage>().isNull());
     panel.activateRow(wrongRow);
     QCOMPARE(session.filteredSamples(), std::vector<qint64>{1}); // image b, where the car box is
+
+    // The images by their embeddings: a, where the car is missed, is the one with a miss.
+    side->setCurrentIndex(side->findData(int(ObjectClustersPanel::Side::ImagesWithMisses)));
+    panel.waitForClusters();
+    QCOMPARE(panel.clusters().items, ClusteredItems::Images);
+    QCOMPARE(panel.clusters().clustered, qint64(2));
+    int missRow = -1;
+    for (int row = 0; row < int(panel.clusters().clusters.size()); ++row)
+        if (panel.clusters().clusters[size_t(row)].stats.errors == 1)
+            missRow = row;
+    QVERIFY(missRow >= 0);
+    panel.activateRow(missRow);
+    QCOMPARE(session.filteredSamples(), std::vector<qint64>{0});
 }
 
 void TestBoxGrid::slicesPanelListsMissedObjects()

@@ -18,11 +18,13 @@ namespace loupe {
 class ProjectSession;
 
 /**
- * A detection project's failure clusters (ObjectClusters), of either side:
+ * A detection project's failure clusters (ObjectClusters), of one of three kinds:
  *  - missed objects: groups of annotated objects that look alike, the worst first by the misses
  *    beyond what their classes predict;
  *  - false boxes, when the run has box embeddings: groups of predicted boxes the model sees
- *    alike, the worst first by the wrong boxes beyond what their classes predict.
+ *    alike, the worst first by the wrong boxes beyond what their classes predict;
+ *  - images with misses, when the run has image embeddings: groups of images the model sees
+ *    alike, the worst first by the images with a missed object beyond what their classes predict.
  * Each group has its description and a strip of its failures cut from their images. Found off
  * the UI thread at the shipped threshold (score 0.25, IoU 0.5), again after box edits.
  * Clicking one shows the images of its failures in every panel.
@@ -35,7 +37,7 @@ public:
     explicit ObjectClustersPanel(ProjectSession &session, QWidget *parent = nullptr);
 
     /** Which failures are grouped; the combo box's data. */
-    enum class Side { MissedObjects, FalseBoxes };
+    enum class Side { MissedObjects, FalseBoxes, ImagesWithMisses };
 
     QTableView *table() const { return m_table; }
     QComboBox *sideBox() const { return m_side; }
@@ -53,10 +55,13 @@ private:
         std::vector<bool> failed;    ///< per annotation (predicted box) index: missed (wrong)
         std::vector<QImage> strips;  ///< per cluster: its failed examples side by side
         bool hasBoxEmbeddings = false;
+        bool hasImageEmbeddings = false;
     };
 
     void refresh();
     void showClusters(Found &found);
+    void enableSides(bool boxEmbeddings, bool imageEmbeddings);
+    QString summary(const Found &found) const;
 
     ProjectSession &m_session;
     QComboBox *m_side;

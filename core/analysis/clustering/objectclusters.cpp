@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <random>
 
 namespace loupe {
@@ -52,6 +53,17 @@ int clusterCount(const ObjectClusterParams &params, qint64 members)
     return int(std::min<qint64>(k, members));
 }
 
+/** All the candidates, or a seeded sample of params.maxObjects of them, in index order. */
+std::vector<qint64> sampled(std::vector<qint64> candidates, const ObjectClusterParams &params)
+{
+    if (params.maxObjects > 0 && qint64(candidates.size()) > params.maxObjects) {
+        std::shuffle(candidates.begin(), candidates.end(), std::mt19937_64(params.seed));
+        candidates.resize(size_t(params.maxObjects));
+        std::sort(candidates.begin(), candidates.end());
+    }
+    return candidates;
+}
+
 /** The boxes to group: evaluated, crowd regions aside; all, or a seeded sample of maxObjects. */
 std::vector<qint64> shippedBoxes(const BoxErrors &errors, const ObjectClusterParams &params, qint64 &total)
 {
@@ -61,12 +73,36 @@ std::vector<qint64> shippedBoxes(const BoxErrors &errors, const ObjectClusterPar
             boxes.push_back(qint64(d));
     }
     total = qint64(boxes.size());
-    if (params.maxObjects > 0 && total > params.maxObjects) {
-        std::shuffle(boxes.begin(), boxes.end(), std::mt19937_64(params.seed));
-        boxes.resize(size_t(params.maxObjects));
-        std::sort(boxes.begin(), boxes.end());
+    return sampled(std::move(boxes), params);
+}
+
+/** The rows listed, gathered into one row-major block. */
+std::vector<float> gatherRows(const std::vector<float> &rows, size_t dims, const std::vector<qint64> &which)
+{
+    std::vector<float> gathered;
+    gathered.reserve(which.size() * dims);
+    for (const qint64 r : which) {
+        const float *row = rows.data() + size_t(r) * dims;
+        gathered.insert(gathered.end(), row, row + dims);
     }
-    return boxes;
+    return gathered;
+}
+
+/** Each image's commonest annotated class (crowd regions aside); -1 without annotations. */
+std::vector<int> commonestClasses(const DetectionSet &set)
+{
+    std::vector<std::vector<int>> counts(size_t(set.images),
+                                         std::vector<int>(size_t(std::max(0, set.categories))));
+    for (const Annotation &a : set.annotations) {
+        if (!a.crowd)
+            ++counts[size_t(a.image)][size_t(a.category)];
+    }
+    std::vector<int> classes;
+    for (const std::vector<int> &c : counts) {
+        const auto most = std::max_element(c.begin(), c.end());
+        classes.push_back(most == c.end() || *most == 0 ? -1 : int(most - c.begin()));
+    }
+    return classes;
 }
 
 } // namespace
@@ -76,7 +112,7 @@ ObjectClusters ObjectClusters::ofPredictedBoxes(const DetectionSet &set, const B
                                                 const ObjectClusterParams &params)
 {
     ObjectClusters result;
-    result.predictedBoxes = true;
+    result.items = ClusteredItems::PredictedBoxes;
     if (!evidence.hasEmbeddings(set.detections.size()))
         return result;
     const std::vector<qint64> boxes = shippedBoxes(errors, params, result.total);
@@ -84,12 +120,7 @@ ObjectClusters ObjectClusters::ofPredictedBoxes(const DetectionSet &set, const B
     if (boxes.size() < 2)
         return result;
     const auto dims = size_t(evidence.dimensions);
-    std::vector<float> rows;
-    rows.reserve(boxes.size() * dims);
-    for (const qint64 d : boxes) {
-        const float *row = evidence.embeddings.data() + size_t(d) * dims;
-        rows.insert(rows.end(), row, row + dims);
-    }
+    const std::vector<float> rows = gatherRows(evidence.embeddings, dims, boxes);
     KMeansParams kmeans;
     kmeans.k = clusterCount(params, result.clustered);
     kmeans.seed = params.seed;
@@ -130,6 +161,61 @@ ObjectClusters ObjectClusters::ofPredictedBoxes(const DetectionSet &set, const B
         if (stats.errors > 0) {
             cluster.commonError = BoxError(common - std::begin(byError));
             cluster.commonErrorShare = double(*common) / double(stats.errors);
+        }
+        result.clusters.push_back(std::move(cluster));
+    }
+    return result;
+}
+
+ObjectClusters ObjectClusters::ofImages(const DetectionSet &set, const BoxErrors &errors,
+                                        const std::vector<float> &embeddings, int dimensions,
+                                        Progress &progress, const ObjectClusterParams &params)
+{
+    ObjectClusters result;
+    result.items = ClusteredItems::Images;
+    if (dimensions < 1 || set.images < 2 || embeddings.size() != size_t(set.images) * size_t(dimensions))
+        return result;
+    std::vector<qint64> all(size_t(set.images));
+    std::iota(all.begin(), all.end(), 0);
+    result.total = set.images;
+    const std::vector<qint64> images = sampled(std::move(all), params);
+    result.clustered = qint64(images.size());
+    const std::vector<float> rows = gatherRows(embeddings, size_t(dimensions), images);
+    KMeansParams kmeans;
+    kmeans.k = clusterCount(params, result.clustered);
+    kmeans.seed = params.seed;
+    progress.setStep(QStringLiteral("Grouping the images"));
+    const KMeansResult groups = KMeans(kmeans).run(rows.data(), result.clustered, dimensions, progress);
+
+    // The images as samples: their commonest class the label, "predicted" as it unless an object was missed.
+    std::vector<bool> missedIn(size_t(set.images), false);
+    for (size_t g = 0; g < set.annotations.size(); ++g) {
+        if (!set.annotations[g].crowd &&
+            errors.annotations[g].detection < 0) // as for objects: no box of its class
+            missedIn[size_t(set.annotations[g].image)] = true;
+    }
+    const std::vector<int> classOf = commonestClasses(set);
+    const int missed = set.categories;
+    std::vector<int> labels, predicted;
+    qint64 withMiss = 0, labelled = 0;
+    for (const qint64 image : images) {
+        const int label = classOf[size_t(image)];
+        labels.push_back(label);
+        predicted.push_back(label < 0 ? -1 : missedIn[size_t(image)] ? missed : label);
+        labelled += label >= 0 ? 1 : 0;
+        withMiss += label >= 0 && missedIn[size_t(image)] ? 1 : 0;
+    }
+    result.missRate = labelled > 0 ? double(withMiss) / double(labelled) : 0.0;
+    const ClusterReport report = ClusterReport::compute(groups.labels, labels, predicted,
+                                                        std::vector<float>(images.size(), NAN), missed + 1);
+    for (const ClusterStats &stats : report.clusters) {
+        ObjectCluster cluster{stats, 0.0, 0.0, 0.0, {}, {}};
+        for (size_t r = 0; r < images.size(); ++r) {
+            if (groups.labels[r] != stats.cluster)
+                continue;
+            cluster.members.push_back(images[r]);
+            if (predicted[r] == missed && cluster.examples.size() < kExamples)
+                cluster.examples.push_back(images[r]);
         }
         result.clusters.push_back(std::move(cluster));
     }
@@ -207,6 +293,30 @@ QString ObjectClusters::describe(const ObjectCluster &cluster, const QStringList
         .arg(std::lround(100.0 * s.dominantLabelShare))
         .arg(std::lround(cluster.medianSide))
         .arg(tone, flat);
+}
+
+QString ObjectClusters::describeImages(const ObjectCluster &cluster, const QStringList &classNames)
+{
+    const ClusterStats &s = cluster.stats;
+    return QStringLiteral("%1 images, %2% with a missed object (their classes predict %3%): mostly %4 (%5%)")
+        .arg(s.size)
+        .arg(100.0 * s.errorRate, 0, 'f', 1)
+        .arg(100.0 * s.expectedErrorRate, 0, 'f', 1)
+        .arg(classNames.value(s.dominantLabel))
+        .arg(std::lround(100.0 * s.dominantLabelShare));
+}
+
+QString ObjectClusters::describeCluster(const ObjectCluster &cluster, const QStringList &classNames) const
+{
+    switch (items) {
+    case ClusteredItems::Objects:
+        return describe(cluster, classNames);
+    case ClusteredItems::PredictedBoxes:
+        return describeBoxes(cluster, classNames);
+    case ClusteredItems::Images:
+        return describeImages(cluster, classNames);
+    }
+    return {};
 }
 
 QString ObjectClusters::describeBoxes(const ObjectCluster &cluster, const QStringList &classNames)

@@ -22,18 +22,27 @@ struct ObjectClusterParams
     quint64 seed = 1;
 };
 
+/** What an ObjectClusters groups. */
+enum class ClusteredItems {
+    Objects,        ///< annotated objects, by their pixels; failed: missed
+    PredictedBoxes, ///< the model's boxes, by its box embeddings; failed: wrong
+    Images,         ///< images, by the run's image embeddings; failed: an object missed in it
+};
+
 /**
  * One group of objects that look alike, with how often the model misses them; or of predicted
- * boxes the model sees alike, with how often they are wrong.
+ * boxes the model sees alike, with how often they are wrong; or of images, with how often the
+ * model misses an object in them.
  */
 struct ObjectCluster
 {
     ClusterStats stats;      ///< errors: missed objects (wrong boxes); expected: what their classes predict
     double medianSide = 0.0; ///< pixels (sqrt of the box area)
-    double meanBrightness = 0.0;  ///< 0 to 1 (objects only)
-    double meanContrast = 0.0;    ///< the crops' standard deviation, 0 to 1 (objects only)
-    std::vector<qint64> examples; ///< missed members (wrong boxes), at most 8
-    std::vector<qint64> members;  ///< every member: annotation (predicted box) indexes
+    double meanBrightness = 0.0; ///< 0 to 1 (objects only)
+    double meanContrast = 0.0;   ///< the crops' standard deviation, 0 to 1 (objects only)
+    std::vector<qint64>
+        examples; ///< failed members (missed objects, wrong boxes, images with a miss), at most 8
+    std::vector<qint64> members; ///< every member: annotation, predicted box or image indexes
     /** Predicted boxes: the commonest error among the wrong members, and its share of them. */
     BoxError commonError = BoxError::None;
     double commonErrorShare = 0.0;
@@ -55,7 +64,7 @@ struct ObjectClusters
     double missRate = 0.0; ///< over the clustered objects
     std::vector<ObjectCluster> clusters; ///< the worst first
 
-    bool predictedBoxes = false; ///< the members are predicted boxes (ofPredictedBoxes), not objects
+    ClusteredItems items = ClusteredItems::Objects;
 
     static ObjectClusters find(const DetectionSet &set, const BoxErrors &errors,
                                const std::function<QString(qint64 image)> &imagePath, Progress &progress,
@@ -76,12 +85,29 @@ struct ObjectClusters
      * "412 objects, 80.1% missed (their classes predict 51.0%): mostly Shirt (62%), about 31 px, dark,
      * flat" (flat: little contrast in the box, as where nothing is there).
      */
+    /**
+     * Over images, from the run's image embeddings (rows x dimensions, one per image): the
+     * images grouped where the model sees them alike (k-means), ranked by the images in which
+     * it misses an object (at the caller's thresholds) beyond what their classes explain, an
+     * image's class being its commonest annotated one (images without annotations take no part
+     * in the rates). "Night scenes" or "cluttered shelves" gather in one group whatever their
+     * classes. Empty without embeddings of one row per image; missRate is then the share of
+     * images with a miss.
+     */
+    static ObjectClusters ofImages(const DetectionSet &set, const BoxErrors &errors,
+                                   const std::vector<float> &embeddings, int dimensions, Progress &progress,
+                                   const ObjectClusterParams &params = {});
+
     static QString describe(const ObjectCluster &cluster, const QStringList &classNames);
     /**
      * "230 predicted boxes, 64.3% wrong (their classes predict 20.1%): mostly Bag (80%), about
      * 30 px; 71% of the wrong ones on nothing".
      */
     static QString describeBoxes(const ObjectCluster &cluster, const QStringList &classNames);
+    /** "120 images, 61.7% with a missed object (their classes predict 40.2%): mostly Shirt (35%)". */
+    static QString describeImages(const ObjectCluster &cluster, const QStringList &classNames);
+    /** describe(), describeBoxes() or describeImages(), by what the clusters group. */
+    QString describeCluster(const ObjectCluster &cluster, const QStringList &classNames) const;
 };
 
 } // namespace loupe

@@ -184,7 +184,7 @@ private Q_SLOTS:
         params.k = 4;
         const ObjectClusters found =
             ObjectClusters::ofPredictedBoxes(set, errors, evidence, progress, params);
-        QVERIFY(found.predictedBoxes);
+        QCOMPARE(found.items, ClusteredItems::PredictedBoxes);
         QCOMPARE(found.total, qint64(kImages));
         QCOMPARE(found.clustered, qint64(kImages));
         const ObjectCluster &worst = found.clusters.front();
@@ -202,6 +202,38 @@ private Q_SLOTS:
 
         // Without embeddings there is nothing to group.
         QCOMPARE(ObjectClusters::ofPredictedBoxes(set, errors, {}, progress).clustered, qint64(0));
+    }
+
+    void imagesWithMissesGatherByTheirEmbeddings()
+    {
+        // Images of two kinds (embeddings around two centres) over two classes: in the second kind the
+        // model misses the object four times in five, in the first once in ten.
+        DetectionSet set;
+        const BoxEvidence evidence = boxesOfTwoKinds(set);
+        set.detections.clear();
+        std::mt19937_64 rng(13);
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        for (const Annotation &a : set.annotations) {
+            if (unit(rng) >= (a.image % 2 == 1 ? 0.8 : 0.1))
+                set.detections.push_back({a.image, a.category, a.box, 0.9});
+        }
+        Progress progress;
+        ObjectClusterParams params;
+        params.k = 4;
+        const ObjectClusters found = ObjectClusters::ofImages(
+            set, BoxErrors::classify(set), evidence.embeddings, evidence.dimensions, progress, params);
+        QCOMPARE(found.items, ClusteredItems::Images);
+        QCOMPARE(found.clustered, qint64(kImages));
+        const ObjectCluster &worst = found.clusters.front();
+        QVERIFY2(worst.stats.errorRate > 0.6, qPrintable(QString::number(worst.stats.errorRate)));
+        QVERIFY(worst.stats.dominantLabelShare < 0.8); // of both classes
+        for (const qint64 image : worst.examples)
+            QVERIFY(image % 2 == 1);
+        QVERIFY(ObjectClusters::describeImages(worst, {QStringLiteral("cat"), QStringLiteral("dog")})
+                    .contains(QStringLiteral("with a missed object")));
+        // Embeddings that are not one row per image group nothing.
+        QCOMPARE(ObjectClusters::ofImages(set, BoxErrors::classify(set), {1.0f, 2.0f}, 1, progress).clustered,
+                 qint64(0));
     }
 
     void theMapOfEmbeddingsKeepsKindsApartAndSamples()

@@ -9,6 +9,7 @@
 // (AnnotationErrorQuality). --grid prints instead the wrong-class AP over the neighbour vote's
 // weight and size (AnnotationErrorParams), to choose them on a demo of another seed.
 
+#include "analysis/labels/annotationneighbours.h"
 #include "common/error.h"
 #include "detection/annotationerrorevaluation.h"
 #include "detection/annotationerrors.h"
@@ -94,7 +95,7 @@ void printGrid(const DetectionSet &set, const BoxEvidence &evidence, const Plant
             AnnotationErrorParams params;
             params.neighbourWeight = step / 10.0;
             params.neighbours = k;
-            std::printf(" %.3f |", wrongClassAp(set, AnnotationErrors::find(set, evidence, params), key));
+            std::printf(" %.3f |", wrongClassAp(set, findAnnotationErrors(set, evidence, params), key));
         }
         std::printf("\n");
     }
@@ -138,7 +139,7 @@ int main(int argc, char *argv[])
             printGrid(set, evidence, key);
             return 0;
         }
-        const AnnotationErrors errors = AnnotationErrors::find(set, evidence);
+        const AnnotationErrors errors = findAnnotationErrors(set, evidence);
         std::printf("box embeddings: %s\n\n", errors.usedNeighbours ? "used (neighbour vote)" : "none");
         std::printf("| error | planted / candidates | Loupe AP | score only AP | IoU only AP | Loupe P@n | "
                     "score only "

@@ -1,5 +1,6 @@
 #include "samplegridmodel.h"
 
+#include "analysis/labels/annotationneighbours.h"
 #include "analysis/steps/labelissuesstep.h"
 #include "projectsession.h"
 #include "detection/annotationerrors.h"
@@ -129,7 +130,7 @@ void SampleGridModel::loadObjectCounts()
             return std::vector<double>();
         const DetectionStore store(project.database());
         const DetectionSet set = store.load(run);
-        return AnnotationErrors::find(set, store.boxEvidence(run)).imageScores(set);
+        return findAnnotationErrors(set, store.boxEvidence(run)).imageScores(set);
     });
 }
 

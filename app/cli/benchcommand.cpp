@@ -1,5 +1,6 @@
 // loupe-cli bench: times every analysis step on a project, medians of several runs and peak memory.
 
+#include "analysis/labels/annotationneighbours.h"
 #include "analysis/clustering/objectclusters.h"
 #include "analysis/neighbours/nearestneighbors.h"
 #include "analysis/neighbours/pca.h"
@@ -332,13 +333,13 @@ void timeDetection(const QString &source, const QString &importFolder, const QSt
     time(QStringLiteral("TIDE error types"), [&] { BoxErrors::classify(set); });
     time(QStringLiteral("confusion matrix with background"), [&] { DetectionConfusion::compute(set); });
     time(QStringLiteral("annotation errors, ranked"),
-         [&] { AnnotationErrors::find(set, evidence).ranked(set, 0.1); });
+         [&] { findAnnotationErrors(set, evidence).ranked(set, 0.1); });
     // What the box grid judges: every box's verdict, then the likeliest errors first.
     time(QStringLiteral("box verdicts, sorted (the box grid)"), [&] {
         BoxErrorParams shipped;
         shipped.minScore = kShippedScore;
         const BoxVerdicts verdicts = BoxVerdicts::judge(set, BoxErrors::classify(set, shipped),
-                                                        AnnotationErrors::find(set, evidence), {shipped});
+                                                        findAnnotationErrors(set, evidence), {shipped});
         verdicts.select(BoxVerdicts::Order::ErrorScore,
                         [](const BoxVerdicts::Entry &e) { return isBoxError(e.verdict); });
     });

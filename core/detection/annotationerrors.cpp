@@ -1,12 +1,8 @@
 #include "detection/annotationerrors.h"
 
-#include "analysis/labels/labelneighbourhood.h"
-#include "analysis/neighbours/nearestneighbors.h"
-#include "common/progress.h"
 #include "detection/boxesbyimage.h"
 
 #include <algorithm>
-#include <cmath>
 
 namespace loupe {
 
@@ -25,21 +21,6 @@ void addVote(const DetectionSet &set, const std::vector<float> &probabilities, q
     for (int k = 0; k < categories; ++k)
         votes[size_t(k)] += weight * double(row[k]);
 }
-
-/**
- * The labels of each annotation's nearest annotations, where the model sees them: at the
- * embedding of the predicted box covering each best.
- */
-struct NeighbourLabels
-{
-    std::vector<qint64> rowOf;       ///< per annotation: its row of distribution; -1 when no box covers it
-    std::vector<float> distribution; ///< rows x categories
-    const float *of(size_t annotation, int categories) const
-    {
-        const qint64 row = rowOf.empty() ? -1 : rowOf[annotation];
-        return row < 0 ? nullptr : distribution.data() + size_t(row) * size_t(categories);
-    }
-};
 
 /** Each image's boxes scored at least minScore: the only boxes that are evidence. */
 std::vector<qint64> evidenceBoxes(const DetectionSet &set, const std::vector<qint64> &boxes,
@@ -67,58 +48,6 @@ qint64 coveringBox(const DetectionSet &set, const Annotation &a, const std::vect
         }
     }
     return best;
-}
-
-/**
- * The row scaled to unit length: neighbours by direction (cosine), not by magnitude, which in
- * a ReLU layer grows with the crop's contrast more than with its class. Chosen on the detection
- * demo of seed 7 (loupe-detection-quality --grid), with the fold models' embeddings: wrong-class
- * AP 0.286 against 0.273 unscaled at their best cells.
- */
-void appendUnitRow(const float *row, size_t dims, std::vector<float> &points)
-{
-    double norm = 0.0;
-    for (size_t k = 0; k < dims; ++k)
-        norm += double(row[k]) * double(row[k]);
-    const double scale = norm > 0.0 ? 1.0 / std::sqrt(norm) : 0.0;
-    for (size_t k = 0; k < dims; ++k)
-        points.push_back(float(double(row[k]) * scale));
-}
-
-NeighbourLabels neighbourLabels(const DetectionSet &set, const BoxEvidence &evidence,
-                                const BoxesByImage &byImage, const AnnotationErrorParams &params)
-{
-    NeighbourLabels result;
-    if (params.neighbourWeight <= 0.0 || params.neighbours < 1 || set.categories < 1 ||
-        !evidence.hasEmbeddings(set.detections.size()))
-        return result;
-    result.rowOf.assign(set.annotations.size(), -1);
-    const auto dims = size_t(evidence.dimensions);
-    std::vector<float> points;
-    std::vector<int> labels;
-    for (qint64 image = 0; image < byImage.images(); ++image) {
-        const std::vector<qint64> boxes = evidenceBoxes(set, byImage.detections[size_t(image)], params);
-        for (const qint64 g : byImage.annotations[size_t(image)]) {
-            const Annotation &a = set.annotations[size_t(g)];
-            const qint64 d = a.crowd ? -1 : coveringBox(set, a, boxes, params);
-            if (d < 0)
-                continue;
-            result.rowOf[size_t(g)] = qint64(labels.size());
-            labels.push_back(a.category);
-            appendUnitRow(evidence.embeddings.data() + size_t(d) * dims, dims, points);
-        }
-    }
-    if (labels.size() < 2) {
-        result.rowOf.clear();
-        return result;
-    }
-    Progress quiet;
-    const KnnGraph graph =
-        allNearestNeighbors(points.data(), qint64(labels.size()), int(dims),
-                            std::min<int>(params.neighbours, int(labels.size()) - 1), KnnParams{}, quiet);
-    result.distribution = LabelNeighbourhood(params.neighbours, params.neighbourSmoothing)
-                              .distribution(graph, labels, set.categories);
-    return result;
 }
 
 /** Scores one annotation against the boxes of its image (and its neighbours' labels, when given). */
@@ -217,8 +146,25 @@ QString annotationIssueName(AnnotationIssue issue)
     return {};
 }
 
+std::vector<qint64> AnnotationErrors::coveringBoxes(const DetectionSet &set,
+                                                    const AnnotationErrorParams &params)
+{
+    std::vector<qint64> covering(set.annotations.size(), -1);
+    const BoxesByImage byImage(set);
+    for (qint64 image = 0; image < byImage.images(); ++image) {
+        const std::vector<qint64> boxes = evidenceBoxes(set, byImage.detections[size_t(image)], params);
+        for (const qint64 g : byImage.annotations[size_t(image)]) {
+            const Annotation &a = set.annotations[size_t(g)];
+            if (!a.crowd)
+                covering[size_t(g)] = coveringBox(set, a, boxes, params);
+        }
+    }
+    return covering;
+}
+
 AnnotationErrors AnnotationErrors::find(const DetectionSet &set, const BoxEvidence &evidence,
-                                        const AnnotationErrorParams &params)
+                                        const AnnotationErrorParams &params,
+                                        const AnnotationNeighbourLabels &neighbours)
 {
     AnnotationErrors result;
     result.annotations.assign(set.annotations.size(), {});
@@ -228,8 +174,7 @@ AnnotationErrors AnnotationErrors::find(const DetectionSet &set, const BoxEviden
     const std::vector<float> noProbabilities;
     const std::vector<float> &probabilities = useProbabilities ? evidence.probabilities : noProbabilities;
     const BoxesByImage byImage(set);
-    const NeighbourLabels neighbours = neighbourLabels(set, evidence, byImage, params);
-    result.usedNeighbours = !neighbours.rowOf.empty();
+    result.usedNeighbours = !neighbours.rowOf.empty() && params.neighbourWeight > 0.0;
     std::vector<double> votes(size_t(std::max(0, set.categories)));
     for (qint64 image = 0; image < byImage.images(); ++image) {
         const std::vector<qint64> boxes = evidenceBoxes(set, byImage.detections[size_t(image)], params);

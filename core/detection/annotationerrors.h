@@ -56,6 +56,23 @@ struct AnnotationSuggestion
 };
 
 /**
+ * The labels of each annotation's nearest annotations where the model sees them, as a
+ * distribution over classes (annotationNeighbourLabels() in analysis/labels finds them).
+ */
+struct AnnotationNeighbourLabels
+{
+    std::vector<qint64> rowOf;       ///< per annotation: its row of distribution; -1 when no box covers it
+    std::vector<float> distribution; ///< rows x categories
+
+    /** The annotation's distribution (categories floats), or null without one. */
+    const float *of(size_t annotation, int categories) const
+    {
+        const qint64 row = rowOf.empty() ? -1 : rowOf[annotation];
+        return row < 0 ? nullptr : distribution.data() + size_t(row) * size_t(categories);
+    }
+};
+
+/**
  * Annotation errors of a detection data set, found from a model's boxes: the detection
  * counterpart of label issues. Each annotation (crowd regions aside) gets three scores in
  * [0, 1] and each predicted box one, each the strength of the evidence for one error:
@@ -77,9 +94,10 @@ struct AnnotationSuggestion
  *
  * With box embeddings, the wrong-class evidence has a second witness, as label issues have:
  * each annotation is placed where the model sees its object (the embedding of the predicted
- * box that covers it best, IoU >= matchIou), and the labels of its nearest annotations so
- * placed (LabelNeighbourhood over their kNN graph) are blended into the boxes' vote with
- * weight neighbourWeight. A mislabelled shirt sits among shirts whatever its label says;
+ * box that covers it best, IoU >= matchIou: coveringBoxes()), and the labels of its nearest
+ * annotations so placed (AnnotationNeighbourLabels, found by findAnnotationErrors() in
+ * analysis/labels, which has the kNN) are blended into the boxes' vote with weight
+ * neighbourWeight. A mislabelled shirt sits among shirts whatever its label says;
  * a hard but rightly labelled one sits among its own class even when the classifier doubts it.
  *
  * This follows the idea of ObjectLab (Tkachenko et al., 2023: overlooked, swapped and badly
@@ -101,15 +119,18 @@ struct AnnotationErrors
     };
     std::vector<Scores> annotations; ///< parallel to DetectionSet::annotations
     std::vector<double> overlooked;  ///< parallel to DetectionSet::detections
-    /** Whether the box embeddings' neighbours took part in the wrong-class evidence. */
+    /** Whether neighbours' labels took part in the wrong-class evidence. */
     bool usedNeighbours = false;
 
     /**
-     * evidence: the boxes' class probabilities and embeddings, each empty when the predictions
-     * have none (then a box votes one-hot at its class, and no neighbours vote).
+     * evidence: the boxes' class probabilities, empty when the predictions have none (then a
+     * box votes one-hot at its class); neighbours: the neighbours' labels, or none.
      */
     static AnnotationErrors find(const DetectionSet &set, const BoxEvidence &evidence,
-                                 const AnnotationErrorParams &params = {});
+                                 const AnnotationErrorParams &params = {},
+                                 const AnnotationNeighbourLabels &neighbours = {});
+    /** Per annotation: the predicted box covering it best (IoU >= matchIou, score >= minScore); -1 none. */
+    static std::vector<qint64> coveringBoxes(const DetectionSet &set, const AnnotationErrorParams &params);
 
     /** The annotation's strongest suggestion scoring above minimum; issue None when there is none. */
     AnnotationSuggestion strongestFor(const DetectionSet &set, qint64 annotation, double minimum = 0.0) const;

@@ -1,5 +1,6 @@
 #include "export/detectionexports.h"
 
+#include "analysis/labels/annotationneighbours.h"
 #include "common/error.h"
 #include "detection/annotationerrors.h"
 #include "formats/csvwriter.h"
@@ -41,7 +42,7 @@ void exportAnnotationSuggestions(Project &project, const QString &path, double m
             QStringLiteral("%1: no predicted boxes to find annotation errors with").arg(project.fileName()));
     const DetectionStore store(project.database());
     const DetectionSet set = store.load(runId);
-    const AnnotationErrors errors = AnnotationErrors::find(set, store.boxEvidence(runId));
+    const AnnotationErrors errors = findAnnotationErrors(set, store.boxEvidence(runId));
     const QStringList classes = project.classNames();
     std::vector<QString> ids, images;
     readImages(project.database(), ids, images);

@@ -1,5 +1,6 @@
 #include "report/detectionreport.h"
 
+#include "analysis/labels/annotationneighbours.h"
 #include "detection/annotationerrors.h"
 #include "detection/boxerrors.h"
 #include "detection/cocoevaluation.h"
@@ -94,7 +95,7 @@ DetectionFigures figuresOf(Project &project, const BoxErrorParams &errorParams,
     figures.confusion = DetectionConfusion::compute(figures.set, confusionParams);
     if (withSuggestions) {
         const BoxEvidence evidence = store.boxEvidence(runId);
-        figures.suggestions = AnnotationErrors::find(figures.set, evidence).ranked(figures.set, 0.1);
+        figures.suggestions = findAnnotationErrors(figures.set, evidence).ranked(figures.set, 0.1);
         findMissedObjects(project, evidence, figures);
     }
     return figures;

@@ -1,5 +1,6 @@
 #include "annotationerrorspanel.h"
 
+#include "analysis/labels/annotationneighbours.h"
 #include "boxcrop.h"
 #include "dataset/sampletable.h"
 #include "projectsession.h"
@@ -135,7 +136,7 @@ void AnnotationErrorsPanel::refresh()
             return found;
         const DetectionStore store(project.database());
         const DetectionSet set = store.load(run);
-        found.suggestions = AnnotationErrors::find(set, store.boxEvidence(run)).ranked(set, kMinimum);
+        found.suggestions = findAnnotationErrors(set, store.boxEvidence(run)).ranked(set, kMinimum);
         found.boxIds = store.annotationIds();
         found.crops = crops(project, images, set, found.suggestions);
         return found;

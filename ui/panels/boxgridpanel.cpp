@@ -1,5 +1,6 @@
 #include "boxgridpanel.h"
 
+#include "analysis/labels/annotationneighbours.h"
 #include "classpickerdialog.h"
 #include "common/numberformat.h"
 #include "projectsession.h"
@@ -140,7 +141,7 @@ void BoxGridPanel::refresh()
         auto boxes = std::make_shared<BoxGridData>();
         boxes->minScore = matching.minScore;
         boxes->set = run >= 0 ? store.load(run) : DetectionSet();
-        boxes->errors = AnnotationErrors::find(boxes->set, store.boxEvidence(run));
+        boxes->errors = findAnnotationErrors(boxes->set, store.boxEvidence(run));
         boxes->verdicts = BoxVerdicts::judge(boxes->set, BoxErrors::classify(boxes->set, matching),
                                              boxes->errors, {matching});
         boxes->boxIds = store.annotationIds();

@@ -4,6 +4,7 @@
 // baselines (far better for the first and the third); spurious ones far above chance, tied
 // with the baselines (see the test).
 
+#include "analysis/labels/annotationneighbours.h"
 #include "detection/annotationerrorevaluation.h"
 #include "detection/annotationerrorplanting.h"
 #include "detection/annotationerrors.h"
@@ -247,7 +248,7 @@ void TestAnnotationErrors::neighboursFindWhatTheClassifierDoubts()
         }
         return -1.0;
     };
-    const AnnotationErrors withNeighbours = AnnotationErrors::find(set, evidence);
+    const AnnotationErrors withNeighbours = findAnnotationErrors(set, evidence);
     QVERIFY(withNeighbours.usedNeighbours);
     AnnotationErrorParams boxesOnly;
     boxesOnly.neighbourWeight = 0.0;
@@ -260,7 +261,7 @@ void TestAnnotationErrors::neighboursFindWhatTheClassifierDoubts()
 
     // Embeddings that do not fit the boxes are not used (the import refuses them; this is a guard).
     evidence.embeddings.pop_back();
-    QVERIFY(!AnnotationErrors::find(set, evidence).usedNeighbours);
+    QVERIFY(!findAnnotationErrors(set, evidence).usedNeighbours);
 }
 
 QTEST_MAIN(TestAnnotationErrors)

@@ -19,4 +19,21 @@ BoxesByImage::BoxesByImage(const DetectionSet &set)
         detections[size_t(set.detections[i].image)].push_back(qint64(i));
 }
 
+std::vector<int> commonestClasses(const DetectionSet &set)
+{
+    std::vector<std::vector<int>> counts(size_t(set.images),
+                                         std::vector<int>(size_t(std::max(0, set.categories))));
+    for (const Annotation &a : set.annotations) {
+        if (!a.crowd && a.image >= 0 && a.image < set.images)
+            ++counts[size_t(a.image)][size_t(a.category)];
+    }
+    std::vector<int> classes;
+    classes.reserve(counts.size());
+    for (const std::vector<int> &c : counts) {
+        const auto most = std::max_element(c.begin(), c.end());
+        classes.push_back(most == c.end() || *most == 0 ? -1 : int(most - c.begin()));
+    }
+    return classes;
+}
+
 } // namespace loupe

@@ -18,4 +18,8 @@ struct BoxesByImage
     qint64 images() const { return qint64(annotations.size()); }
 };
 
+/** Each image's commonest annotated class (crowd regions aside; the lower on a tie); -1 without annotations.
+ */
+std::vector<int> commonestClasses(const DetectionSet &set);
+
 } // namespace loupe

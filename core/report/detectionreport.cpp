@@ -17,6 +17,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 
 namespace loupe {
@@ -144,83 +145,77 @@ QJsonObject confusionJson(const DetectionFigures &figures)
             {QStringLiteral("matrix"), rows}};
 }
 
-/** How many suggestions of each kind score 0.5 or more, and the 20 strongest with their fixes. */
-QJsonObject objectClustersJson(const DetectionFigures &figures)
+/** The JSON names of one kind of failure cluster: its members, their failures and the failure rate. */
+struct ClusterKeys
 {
-    const ObjectClusters &found = figures.objectClusters;
+    QString members;  ///< "objects", "boxes", "images"
+    QString failures; ///< "missed", "wrong", "with_a_miss"
+    QString rate;     ///< "miss_rate", "error_rate"
+};
+
+/**
+ * The clusters of one kind, each with its figures, what it shares (extra) and its description;
+ * null when nothing was clustered (no embeddings for that kind).
+ */
+QJsonValue clustersJson(const ObjectClusters &found, const ClusterKeys &keys, const QStringList &classes,
+                        const std::function<void(const ObjectCluster &, QJsonObject &)> &extra)
+{
+    if (found.clustered == 0 && found.items != ClusteredItems::Objects)
+        return QJsonValue::Null;
     QJsonArray clusters;
     for (const ObjectCluster &cluster : found.clusters) {
         const ClusterStats &s = cluster.stats;
-        clusters.append(
-            QJsonObject{{QStringLiteral("objects"), s.size},
-                        {QStringLiteral("missed"), s.errors},
-                        {QStringLiteral("miss_rate"), number(s.errorRate)},
-                        {QStringLiteral("expected_miss_rate"), number(s.expectedErrorRate)},
-                        {QStringLiteral("severity"), s.severity},
-                        {QStringLiteral("dominant_class"), figures.classes.value(s.dominantLabel)},
-                        {QStringLiteral("dominant_class_share"), s.dominantLabelShare},
-                        {QStringLiteral("median_side"), cluster.medianSide},
-                        {QStringLiteral("mean_brightness"), cluster.meanBrightness},
-                        {QStringLiteral("description"), ObjectClusters::describe(cluster, figures.classes)}});
+        QJsonObject json{{keys.members, s.size},
+                         {keys.failures, s.errors},
+                         {keys.rate, number(s.errorRate)},
+                         {QStringLiteral("expected_") + keys.rate, number(s.expectedErrorRate)},
+                         {QStringLiteral("severity"), s.severity},
+                         {QStringLiteral("dominant_class"), classes.value(s.dominantLabel)},
+                         {QStringLiteral("dominant_class_share"), s.dominantLabelShare},
+                         {QStringLiteral("description"), found.describeCluster(cluster, classes)}};
+        extra(cluster, json);
+        clusters.append(json);
     }
-    return QJsonObject{{QStringLiteral("objects"), found.total},
+    return QJsonObject{{keys.members, found.total},
                        {QStringLiteral("clustered"), found.clustered},
-                       {QStringLiteral("unreadable"), found.unreadable},
-                       {QStringLiteral("miss_rate"), number(found.missRate)},
+                       {keys.rate, number(found.missRate)},
                        {QStringLiteral("clusters"), clusters}};
 }
 
-/** The images' failure clusters; null when the run has no image embeddings. */
+/** The missed objects by what they look like. */
+QJsonValue objectClustersJson(const DetectionFigures &figures)
+{
+    QJsonValue json =
+        clustersJson(figures.objectClusters,
+                     {QStringLiteral("objects"), QStringLiteral("missed"), QStringLiteral("miss_rate")},
+                     figures.classes, [](const ObjectCluster &cluster, QJsonObject &c) {
+                         c.insert(QStringLiteral("median_side"), cluster.medianSide);
+                         c.insert(QStringLiteral("mean_brightness"), cluster.meanBrightness);
+                     });
+    QJsonObject object = json.toObject();
+    object.insert(QStringLiteral("unreadable"), figures.objectClusters.unreadable);
+    return object;
+}
+
+/** The images with misses, by the image embeddings; null without them. */
 QJsonValue imageClustersJson(const DetectionFigures &figures)
 {
-    const ObjectClusters &found = figures.imageClusters;
-    if (found.clustered == 0)
-        return QJsonValue::Null;
-    QJsonArray clusters;
-    for (const ObjectCluster &cluster : found.clusters) {
-        const ClusterStats &s = cluster.stats;
-        clusters.append(QJsonObject{
-            {QStringLiteral("images"), s.size},
-            {QStringLiteral("with_a_miss"), s.errors},
-            {QStringLiteral("miss_rate"), number(s.errorRate)},
-            {QStringLiteral("expected_miss_rate"), number(s.expectedErrorRate)},
-            {QStringLiteral("severity"), s.severity},
-            {QStringLiteral("dominant_class"), figures.classes.value(s.dominantLabel)},
-            {QStringLiteral("dominant_class_share"), s.dominantLabelShare},
-            {QStringLiteral("description"), ObjectClusters::describeImages(cluster, figures.classes)}});
-    }
-    return QJsonObject{{QStringLiteral("images"), found.total},
-                       {QStringLiteral("clustered"), found.clustered},
-                       {QStringLiteral("miss_rate"), number(found.missRate)},
-                       {QStringLiteral("clusters"), clusters}};
+    return clustersJson(
+        figures.imageClusters,
+        {QStringLiteral("images"), QStringLiteral("with_a_miss"), QStringLiteral("miss_rate")},
+        figures.classes, [](const ObjectCluster &, QJsonObject &) {});
 }
 
-/** The predicted boxes' failure clusters; null when the run has no box embeddings. */
+/** The wrong boxes, by the box embeddings; null without them. */
 QJsonValue falseBoxClustersJson(const DetectionFigures &figures)
 {
-    const ObjectClusters &found = figures.falseBoxClusters;
-    if (found.clustered == 0)
-        return QJsonValue::Null;
-    QJsonArray clusters;
-    for (const ObjectCluster &cluster : found.clusters) {
-        const ClusterStats &s = cluster.stats;
-        clusters.append(QJsonObject{
-            {QStringLiteral("boxes"), s.size},
-            {QStringLiteral("wrong"), s.errors},
-            {QStringLiteral("error_rate"), number(s.errorRate)},
-            {QStringLiteral("expected_error_rate"), number(s.expectedErrorRate)},
-            {QStringLiteral("severity"), s.severity},
-            {QStringLiteral("dominant_class"), figures.classes.value(s.dominantLabel)},
-            {QStringLiteral("dominant_class_share"), s.dominantLabelShare},
-            {QStringLiteral("common_error"), boxErrorName(cluster.commonError)},
-            {QStringLiteral("common_error_share"), cluster.commonErrorShare},
-            {QStringLiteral("median_side"), cluster.medianSide},
-            {QStringLiteral("description"), ObjectClusters::describeBoxes(cluster, figures.classes)}});
-    }
-    return QJsonObject{{QStringLiteral("boxes"), found.total},
-                       {QStringLiteral("clustered"), found.clustered},
-                       {QStringLiteral("error_rate"), number(found.missRate)},
-                       {QStringLiteral("clusters"), clusters}};
+    return clustersJson(figures.falseBoxClusters,
+                        {QStringLiteral("boxes"), QStringLiteral("wrong"), QStringLiteral("error_rate")},
+                        figures.classes, [](const ObjectCluster &cluster, QJsonObject &c) {
+                            c.insert(QStringLiteral("common_error"), boxErrorName(cluster.commonError));
+                            c.insert(QStringLiteral("common_error_share"), cluster.commonErrorShare);
+                            c.insert(QStringLiteral("median_side"), cluster.medianSide);
+                        });
 }
 
 QJsonObject suggestionsJson(const DetectionFigures &figures)

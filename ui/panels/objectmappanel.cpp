@@ -5,6 +5,7 @@
 #include "common/numberformat.h"
 #include "common/progress.h"
 #include "detection/boxerrors.h"
+#include "detection/boxesbyimage.h"
 #include "embeddingmapview.h"
 #include "maplegend.h"
 #include "projectsession.h"
@@ -44,20 +45,6 @@ std::vector<int> imageOutcomes(const ShippedBoxes &shipped)
             outcome[size_t(shipped.set.detections[d].image)] |= 2;
     }
     return outcome;
-}
-
-/** Each image's most common annotated class; -1 for an image without annotations. */
-std::vector<int> imageClasses(const DetectionSet &set)
-{
-    std::vector<std::vector<int>> counts(size_t(set.images), std::vector<int>(size_t(set.categories), 0));
-    for (const Annotation &a : set.annotations)
-        ++counts[size_t(a.image)][size_t(a.category)];
-    std::vector<int> classes;
-    for (const std::vector<int> &c : counts) {
-        const auto most = std::max_element(c.begin(), c.end());
-        classes.push_back(most == c.end() || *most == 0 ? -1 : int(most - c.begin()));
-    }
-    return classes;
 }
 
 /** The run's image embeddings, and how wide they are (0: none). */
@@ -171,7 +158,7 @@ void ObjectMapPanel::refresh()
             std::vector<qint64> all(size_t(set.images));
             std::iota(all.begin(), all.end(), 0);
             computed.map = ObjectMap::fromEmbeddings(embeddings, dimensions, std::move(all), quiet);
-            const std::vector<int> outcome = imageOutcomes(shipped), classes = imageClasses(set);
+            const std::vector<int> outcome = imageOutcomes(shipped), classes = commonestClasses(set);
             for (const qint64 image : computed.map.objects) {
                 computed.outcome.push_back(outcome[size_t(image)]);
                 computed.category.push_back(classes[size_t(image)]);

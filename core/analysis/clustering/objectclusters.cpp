@@ -3,6 +3,7 @@
 #include "analysis/clustering/kmeans.h"
 #include "analysis/quality/objectcropfeatures.h"
 #include "common/progress.h"
+#include "detection/boxesbyimage.h"
 
 #include <algorithm>
 #include <cmath>
@@ -86,23 +87,6 @@ std::vector<float> gatherRows(const std::vector<float> &rows, size_t dims, const
         gathered.insert(gathered.end(), row, row + dims);
     }
     return gathered;
-}
-
-/** Each image's commonest annotated class (crowd regions aside); -1 without annotations. */
-std::vector<int> commonestClasses(const DetectionSet &set)
-{
-    std::vector<std::vector<int>> counts(size_t(set.images),
-                                         std::vector<int>(size_t(std::max(0, set.categories))));
-    for (const Annotation &a : set.annotations) {
-        if (!a.crowd)
-            ++counts[size_t(a.image)][size_t(a.category)];
-    }
-    std::vector<int> classes;
-    for (const std::vector<int> &c : counts) {
-        const auto most = std::max_element(c.begin(), c.end());
-        classes.push_back(most == c.end() || *most == 0 ? -1 : int(most - c.begin()));
-    }
-    return classes;
 }
 
 } // namespace

@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <functional>
 #include <numeric>
 #include <random>
 
@@ -57,6 +58,23 @@ DetectionSet drawScenes(const QTemporaryDir &dir)
             set.detections.push_back({image, a.category, a.box, 0.9});
     }
     return set;
+}
+
+/** The mean map distance between two points of a kind (same(a, b)) over that between two of different kinds.
+ */
+double withinToAcross(const ObjectMap &map, const std::function<bool(size_t, size_t)> &same)
+{
+    double within = 0.0, across = 0.0;
+    qint64 withinPairs = 0, acrossPairs = 0;
+    for (size_t a = 0; a < map.objects.size(); ++a) {
+        for (size_t b = a + 1; b < map.objects.size(); ++b) {
+            const double d = std::hypot(map.xy[2 * a] - map.xy[2 * b], map.xy[2 * a + 1] - map.xy[2 * b + 1]);
+            const bool kind = same(a, b);
+            (kind ? within : across) += d;
+            ++(kind ? withinPairs : acrossPairs);
+        }
+    }
+    return (within / double(withinPairs)) / (across / double(acrossPairs));
 }
 
 /**
@@ -156,22 +174,11 @@ private Q_SLOTS:
         QCOMPARE(map.total, qint64(kImages));
         QCOMPARE(map.xy.size(), size_t(2 * kImages));
         // The mean distance between two faint objects, or two solid ones, is far below that across kinds.
-        double within = 0.0, across = 0.0;
-        qint64 withinPairs = 0, acrossPairs = 0;
-        for (size_t a = 0; a < map.objects.size(); ++a) {
-            for (size_t b = a + 1; b < map.objects.size(); ++b) {
-                const double d =
-                    std::hypot(map.xy[2 * a] - map.xy[2 * b], map.xy[2 * a + 1] - map.xy[2 * b + 1]);
-                const bool same = isFaint(set.annotations[size_t(map.objects[a])].image) ==
-                                  isFaint(set.annotations[size_t(map.objects[b])].image);
-                (same ? within : across) += d;
-                ++(same ? withinPairs : acrossPairs);
-            }
-        }
-        QVERIFY2(within / double(withinPairs) < 0.5 * across / double(acrossPairs),
-                 qPrintable(QStringLiteral("%1 vs %2")
-                                .arg(within / double(withinPairs))
-                                .arg(across / double(acrossPairs))));
+        const double ratio = withinToAcross(map, [&](size_t a, size_t b) {
+            return isFaint(set.annotations[size_t(map.objects[a])].image) ==
+                   isFaint(set.annotations[size_t(map.objects[b])].image);
+        });
+        QVERIFY2(ratio < 0.5, qPrintable(QString::number(ratio)));
     }
 
     void falseBoxesGatherByTheirEmbeddings()
@@ -246,18 +253,8 @@ private Q_SLOTS:
         const ObjectMap map =
             ObjectMap::fromEmbeddings(evidence.embeddings, evidence.dimensions, rows, progress);
         QCOMPARE(map.objects, rows);
-        double within = 0.0, across = 0.0;
-        qint64 withinPairs = 0, acrossPairs = 0;
-        for (size_t a = 0; a < map.objects.size(); ++a) {
-            for (size_t b = a + 1; b < map.objects.size(); ++b) {
-                const double d =
-                    std::hypot(map.xy[2 * a] - map.xy[2 * b], map.xy[2 * a + 1] - map.xy[2 * b + 1]);
-                const bool same = (a % 2) == (b % 2);
-                (same ? within : across) += d;
-                ++(same ? withinPairs : acrossPairs);
-            }
-        }
-        QVERIFY(within / double(withinPairs) < 0.5 * across / double(acrossPairs));
+        const double ratio = withinToAcross(map, [](size_t a, size_t b) { return a % 2 == b % 2; });
+        QVERIFY2(ratio < 0.5, qPrintable(QString::number(ratio)));
 
         ObjectMapParams params;
         params.maxObjects = 30;

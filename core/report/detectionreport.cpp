@@ -218,6 +218,25 @@ QJsonValue falseBoxClustersJson(const DetectionFigures &figures)
                         });
 }
 
+/**
+ * One kind of failure cluster as text: the heading (its %1 clustered of %2, %3 the failure
+ * rate), then the worst groups with an excess; nothing for a kind without embeddings.
+ */
+void appendClusters(const ObjectClusters &found, const QString &heading, const QStringList &classes,
+                    QString &text)
+{
+    if (found.clustered == 0 && found.items != ClusteredItems::Objects)
+        return;
+    text += QStringLiteral("\n") +
+            heading.arg(found.clustered).arg(found.total).arg(100.0 * found.missRate, 0, 'f', 1) +
+            QStringLiteral(":\n");
+    for (size_t k = 0; k < std::min<size_t>(found.clusters.size(), kTextClusters); ++k) {
+        if (found.clusters[k].stats.severity <= 0.0)
+            break;
+        text += QStringLiteral("  %1\n").arg(found.describeCluster(found.clusters[k], classes));
+    }
+}
+
 QJsonObject suggestionsJson(const DetectionFigures &figures)
 {
     QJsonObject counts;
@@ -390,46 +409,21 @@ QString detectionReportText(Project &project)
                     .arg(100.0 * slice.errorRate, 0, 'f', 1)
                     .arg(100.0 * slice.restErrorRate, 0, 'f', 1);
     }
-    const ObjectClusters &clusters = figures.objectClusters;
-    text += QStringLiteral(
-                "\nFailure clusters of objects (by what they look like; %1 of %2 objects, %3% missed):\n")
-                .arg(clusters.clustered)
-                .arg(clusters.total)
-                .arg(100.0 * clusters.missRate, 0, 'f', 1);
-    for (size_t k = 0; k < std::min<size_t>(clusters.clusters.size(), kTextClusters); ++k) {
-        if (clusters.clusters[k].stats.severity <= 0.0)
-            break;
-        text += QStringLiteral("  %1\n").arg(ObjectClusters::describe(clusters.clusters[k], figures.classes));
-    }
-    const ObjectClusters &images = figures.imageClusters;
-    if (images.clustered > 0) {
-        text +=
-            QStringLiteral("\nFailure clusters of images (by the image embeddings; %1 of %2 images, %3% with "
-                           "a missed object):\n")
-                .arg(images.clustered)
-                .arg(images.total)
-                .arg(100.0 * images.missRate, 0, 'f', 1);
-        for (size_t k = 0; k < std::min<size_t>(images.clusters.size(), kTextClusters); ++k) {
-            if (images.clusters[k].stats.severity <= 0.0)
-                break;
-            text += QStringLiteral("  %1\n").arg(
-                ObjectClusters::describeImages(images.clusters[k], figures.classes));
-        }
-    }
-    const ObjectClusters &boxes = figures.falseBoxClusters;
-    if (boxes.clustered == 0)
-        return text;
-    text += QStringLiteral("\nFailure clusters of predicted boxes (by the model's box embeddings; %1 of %2 "
-                           "boxes, %3% wrong):\n")
-                .arg(boxes.clustered)
-                .arg(boxes.total)
-                .arg(100.0 * boxes.missRate, 0, 'f', 1);
-    for (size_t k = 0; k < std::min<size_t>(boxes.clusters.size(), kTextClusters); ++k) {
-        if (boxes.clusters[k].stats.severity <= 0.0)
-            break;
-        text +=
-            QStringLiteral("  %1\n").arg(ObjectClusters::describeBoxes(boxes.clusters[k], figures.classes));
-    }
+    appendClusters(
+        figures.objectClusters,
+        QStringLiteral("Failure clusters of objects (by what they look like; %1 of %2 objects, %3% "
+                       "missed)"),
+        figures.classes, text);
+    appendClusters(
+        figures.imageClusters,
+        QStringLiteral("Failure clusters of images (by the image embeddings; %1 of %2 images, %3% with "
+                       "a missed object)"),
+        figures.classes, text);
+    appendClusters(
+        figures.falseBoxClusters,
+        QStringLiteral("Failure clusters of predicted boxes (by the model's box embeddings; %1 of %2 "
+                       "boxes, %3% wrong)"),
+        figures.classes, text);
     return text;
 }
 

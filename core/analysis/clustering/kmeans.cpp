@@ -1,5 +1,7 @@
 #include "analysis/clustering/kmeans.h"
 
+#include "analysis/neighbours/productkernels.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -90,8 +92,9 @@ void nearestTwo(const float *rows, qint64 count, qint64 cols, const Centroids &c
                 int *label, float *best, float *second)
 {
     const ConstRowMap x(rows, count, cols);
+    // scratch = x c^T, rows x k row-major: the column-major k x rows of c x^T.
     scratch.resize(count, centroids.k());
-    scratch.noalias() = x * centroids.c.transpose();
+    scaledProductABt(centroids.c.data(), centroids.k(), rows, count, int(cols), 1.0f, scratch.data());
     for (qint64 i = 0; i < count; ++i) {
         int bestIndex = 0;
         float first = kInfinity, next = kInfinity;
@@ -321,8 +324,9 @@ Centroids seedPlusPlus(const float *data, qint64 rows, qint64 cols, int k, Rando
                 const qint64 begin = groupBegin(g, rows), end = groupBegin(g + 1, rows);
                 if (end <= begin)
                     continue;
-                candidateDist.middleRows(begin, end - begin).noalias() =
-                    x.middleRows(begin, end - begin) * candidates.transpose();
+                // The rows' block of x candidates^T, row-major: column-major candidates x^T.
+                scaledProductABt(candidates.data(), trials, data + begin * cols, end - begin, int(cols), 1.0f,
+                                 candidateDist.data() + begin * trials);
                 for (qint64 i = begin; i < end; ++i) {
                     for (int t = 0; t < trials; ++t) {
                         float &d = candidateDist(i, t);

@@ -1,5 +1,7 @@
 #include "analysis/neighbours/knnexact.h"
 
+#include "analysis/neighbours/productkernels.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -73,14 +75,13 @@ void refine(Entry *entries, int count, const float *data, const float *query, in
 void tileNeighbors(const KnnRows &queries, qint64 q0, qint64 rows, const KnnRows &candidates, int d,
                    std::vector<TopK> &tops)
 {
-    const ConstRowMap tile(queries.vectors + q0 * d, rows, d);
     // scores(c, r) = ||y_c||^2 - 2 x_r . y_c; adding ||x_r||^2 gives the squared distance.
     Eigen::MatrixXf scores;
     for (qint64 c0 = 0; c0 < candidates.count; c0 += kColumnTile) {
         const qint64 columns = std::min(kColumnTile, candidates.count - c0);
-        const ConstRowMap block(candidates.vectors + c0 * d, columns, d);
         scores.resize(columns, rows);
-        scores.noalias() = -2.0f * (block * tile.transpose());
+        scaledProductABt(candidates.vectors + c0 * d, columns, queries.vectors + q0 * d, rows, d, -2.0f,
+                         scores.data());
         scores.colwise() += Eigen::Map<const Eigen::VectorXf>(candidates.norms + c0, columns);
         for (qint64 r = 0; r < rows; ++r) {
             const float own = queries.norms[q0 + r];

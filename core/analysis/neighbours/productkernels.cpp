@@ -1,0 +1,71 @@
+#include "analysis/neighbours/productkernels.h"
+
+#include <Eigen/Core>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace loupe {
+
+// In productkernels_avx2.cpp: the same product compiled for AVX2 + FMA, in its own copy of
+// Eigen's namespace so that no instantiation is shared with this portable one.
+void scaledProductABtAvx2(const float *a, std::int64_t m, const float *b, std::int64_t n, int d, float scale,
+                          float *out);
+
+namespace {
+
+void scaledProductABtPortable(const float *a, std::int64_t m, const float *b, std::int64_t n, int d,
+                              float scale, float *out)
+{
+    using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const Eigen::Map<const RowMatrix> left(a, m, d), right(b, n, d);
+    Eigen::Map<Eigen::MatrixXf> result(out, m, n);
+    result.noalias() = scale * (left * right.transpose());
+}
+
+SimdLevel detectLevel()
+{
+    const char *forced = std::getenv("LOUPE_SIMD");
+    if (forced && std::strcmp(forced, "portable") == 0)
+        return SimdLevel::Portable;
+    return simdLevelSupported(SimdLevel::Avx2Fma) ? SimdLevel::Avx2Fma : SimdLevel::Portable;
+}
+
+} // namespace
+
+bool simdLevelSupported(SimdLevel level)
+{
+    switch (level) {
+    case SimdLevel::Portable:
+        return true;
+    case SimdLevel::Avx2Fma:
+#if defined(__x86_64__) || defined(__i386__)
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+        return false;
+#endif
+    }
+    return false;
+}
+
+SimdLevel activeSimdLevel()
+{
+    static const SimdLevel level = detectLevel();
+    return level;
+}
+
+const char *simdLevelName(SimdLevel level)
+{
+    return level == SimdLevel::Avx2Fma ? "avx2+fma" : "portable";
+}
+
+void scaledProductABt(const float *a, std::int64_t m, const float *b, std::int64_t n, int d, float scale,
+                      float *out, SimdLevel level)
+{
+    if (level == SimdLevel::Avx2Fma)
+        scaledProductABtAvx2(a, m, b, n, d, scale, out);
+    else
+        scaledProductABtPortable(a, m, b, n, d, scale, out);
+}
+
+} // namespace loupe

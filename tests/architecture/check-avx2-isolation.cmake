@@ -22,8 +22,9 @@ foreach(line IN LISTS lines)
   endif()
   if(inside AND line MATCHES "^[0-9a-f]* [WVu] (.*)$")
     set(symbol "${CMAKE_MATCH_1}")
-    # DW.ref.* is the exception-handling personality's address: data, not code.
-    if(NOT symbol MATCHES "LoupeEigenAvx2" AND NOT symbol MATCHES "^DW\\.ref\\.")
+    # Data, not code, may be shared: the exception personality's address (DW.ref.*) and the
+    # type descriptions UBSan's function check emits (typeinfo).
+    if(NOT symbol MATCHES "LoupeEigenAvx2" AND NOT symbol MATCHES "^DW\\.ref\\." AND NOT symbol MATCHES "^typeinfo ")
       list(APPEND violations "${symbol}")
     endif()
   endif()

@@ -5,7 +5,8 @@
 // same instantiations would exist twice with one name, and the linker would keep either, so
 // a machine without AVX2 could run an AVX2 copy. Renaming Eigen's namespace for this file
 // makes every instantiation here its own. This file includes nothing else that instantiates
-// inline code (no Qt, no containers); tst_productkernels checks the object's weak symbols.
+// inline code (no Qt, no containers), and is compiled without exceptions so that no
+// std::bad_alloc is built here; tst_avx2isolation checks the object's weak symbols.
 #define Eigen LoupeEigenAvx2
 #include <Eigen/Core>
 #undef Eigen

@@ -58,4 +58,17 @@ struct BoxEvidence
     }
 };
 
+/** A run's embeddings of its images (embeddings.npy): one row per image, or none. */
+struct ImageEmbeddings
+{
+    std::vector<float> rows; ///< images x dimensions, row-major
+    int dimensions = 0;
+
+    /** Whether there is one row per image of images. */
+    bool fits(qint64 images) const
+    {
+        return dimensions > 0 && images > 0 && rows.size() == size_t(images) * size_t(dimensions);
+    }
+};
+
 } // namespace loupe

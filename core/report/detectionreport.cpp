@@ -63,13 +63,10 @@ void findMissedObjects(Project &project, const BoxEvidence &evidence, DetectionF
         figures.set, errors,
         [&](qint64 image) { return project.absoluteImagePath(images.images.value(image)); }, progress);
     figures.falseBoxClusters = ObjectClusters::ofPredictedBoxes(figures.set, errors, evidence, progress);
-    const int run = project.latestRunId();
-    const ArrayStore arrays(project.database());
-    if (const auto shape = arrays.shape(run, QStringLiteral("embeddings"));
-        shape && shape->rows == figures.set.images)
-        figures.imageClusters =
-            ObjectClusters::ofImages(figures.set, errors, arrays.readAll(run, QStringLiteral("embeddings")),
-                                     int(shape->cols), progress);
+    const ImageEmbeddings imageVectors =
+        DetectionStore(project.database()).imageEmbeddings(project.latestRunId());
+    figures.imageClusters =
+        ObjectClusters::ofImages(figures.set, errors, imageVectors.rows, imageVectors.dimensions, progress);
 }
 
 /**

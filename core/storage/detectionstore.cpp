@@ -1,6 +1,7 @@
 #include "storage/detectionstore.h"
 
 #include "storage/arraystore.h"
+#include "storage/runarrays.h"
 #include "storage/sqlitedatabase.h"
 
 #include <algorithm>
@@ -165,6 +166,19 @@ BoxEvidence DetectionStore::boxEvidence(int runId) const
         evidence.dimensions = int(shape->cols);
     }
     return evidence;
+}
+
+ImageEmbeddings DetectionStore::imageEmbeddings(int runId) const
+{
+    ImageEmbeddings embeddings;
+    if (runId < 0)
+        return embeddings;
+    const RunArrays arrays(m_db, runId);
+    if (const auto shape = arrays.shape(RunArray::Embeddings); shape && shape->cols > 0) {
+        embeddings.rows = arrays.read(RunArray::Embeddings);
+        embeddings.dimensions = int(shape->cols);
+    }
+    return embeddings;
 }
 
 DetectionSet DetectionStore::load(int runId) const

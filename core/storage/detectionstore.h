@@ -47,6 +47,8 @@ public:
      * arrays box_probabilities and box_embeddings; each empty when the run has none.
      */
     BoxEvidence boxEvidence(int runId) const;
+    /** A run's image embeddings (the run array of embeddings.npy); empty when it has none. */
+    ImageEmbeddings imageEmbeddings(int runId) const;
 
     /**
      * Everything the metrics need: images, categories, the annotations and, when runId >= 0,

@@ -7,7 +7,6 @@
 #include "projectsession.h"
 #include "shippedboxes.h"
 #include "rankingtable.h"
-#include "storage/arraystore.h"
 #include "storage/detectionstore.h"
 #include "storage/project.h"
 
@@ -21,6 +20,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <numeric>
 #include <tuple>
 
 namespace loupe {
@@ -163,15 +163,9 @@ void ObjectClustersPanel::refresh()
         Found found;
         const int run = project.latestRunId();
         const BoxEvidence evidence = DetectionStore(project.database()).boxEvidence(run);
-        const ArrayStore arrays(project.database());
-        const auto imageRows = run >= 0 ? arrays.shape(run, QStringLiteral("embeddings")) : std::nullopt;
+        const ImageEmbeddings imageVectors = DetectionStore(project.database()).imageEmbeddings(run);
         found.hasBoxEmbeddings = evidence.hasEmbeddings(set.detections.size());
-        found.hasImageEmbeddings = imageRows && imageRows->rows == set.images && imageRows->cols > 0;
-        std::vector<bool> objectMissed(set.images > 0 ? size_t(set.images) : 0, false);
-        for (size_t g = 0; g < set.annotations.size(); ++g) {
-            if (!set.annotations[g].crowd && errors.annotations[g].detection < 0)
-                objectMissed[size_t(set.annotations[g].image)] = true;
-        }
+        found.hasImageEmbeddings = imageVectors.fits(set.images);
         if (side == Side::FalseBoxes) {
             found.clusters = ObjectClusters::ofPredictedBoxes(set, errors, evidence, quiet);
             for (size_t d = 0; d < set.detections.size(); ++d) {
@@ -179,14 +173,14 @@ void ObjectClustersPanel::refresh()
                 found.failed.push_back(errors.detections[d].error != BoxError::None);
             }
         } else if (side == Side::ImagesWithMisses) {
-            const std::vector<float> rows = found.hasImageEmbeddings
-                                                ? arrays.readAll(run, QStringLiteral("embeddings"))
-                                                : std::vector<float>();
-            found.clusters = ObjectClusters::ofImages(
-                set, errors, rows, found.hasImageEmbeddings ? int(imageRows->cols) : 0, quiet);
-            for (qint64 image = 0; image < set.images; ++image) {
-                found.imageOf.push_back(image);
-                found.failed.push_back(objectMissed[size_t(image)]);
+            found.clusters =
+                ObjectClusters::ofImages(set, errors, imageVectors.rows, imageVectors.dimensions, quiet);
+            found.imageOf.resize(size_t(set.images));
+            std::iota(found.imageOf.begin(), found.imageOf.end(), 0);
+            found.failed.assign(size_t(set.images), false);
+            for (size_t g = 0; g < set.annotations.size(); ++g) {
+                if (!set.annotations[g].crowd && errors.annotations[g].detection < 0)
+                    found.failed[size_t(set.annotations[g].image)] = true;
             }
         } else {
             found.clusters = ObjectClusters::find(set, errors, pathOf, quiet);

@@ -10,7 +10,6 @@
 #include "maplegend.h"
 #include "projectsession.h"
 #include "shippedboxes.h"
-#include "storage/arraystore.h"
 #include "storage/detectionstore.h"
 #include "storage/project.h"
 
@@ -45,17 +44,6 @@ std::vector<int> imageOutcomes(const ShippedBoxes &shipped)
             outcome[size_t(shipped.set.detections[d].image)] |= 2;
     }
     return outcome;
-}
-
-/** The run's image embeddings, and how wide they are (0: none). */
-std::pair<std::vector<float>, int> imageEmbeddings(Project &project, int run)
-{
-    const ArrayStore arrays(project.database());
-    const QString name = QStringLiteral("embeddings");
-    const auto shape = run >= 0 ? arrays.shape(run, name) : std::nullopt;
-    if (!shape || shape->cols < 1)
-        return {};
-    return {arrays.readAll(run, name), int(shape->cols)};
 }
 
 } // namespace
@@ -134,12 +122,11 @@ void ObjectMapPanel::refresh()
         const DetectionSet &set = shipped.set;
         const int run = project.latestRunId();
         const BoxEvidence evidence = DetectionStore(project.database()).boxEvidence(run);
-        const auto [embeddings, dimensions] = imageEmbeddings(project, run);
+        const ImageEmbeddings imageVectors = DetectionStore(project.database()).imageEmbeddings(run);
         Progress quiet;
         Computed computed;
         computed.hasBoxEmbeddings = evidence.hasEmbeddings(set.detections.size());
-        computed.hasImageEmbeddings =
-            dimensions > 0 && embeddings.size() == size_t(set.images) * size_t(dimensions);
+        computed.hasImageEmbeddings = imageVectors.fits(set.images);
         computed.points = points;
         if (points == Points::PredictedBoxes && computed.hasBoxEmbeddings) {
             std::vector<qint64> shown;
@@ -157,7 +144,8 @@ void ObjectMapPanel::refresh()
         } else if (points == Points::Images && computed.hasImageEmbeddings) {
             std::vector<qint64> all(size_t(set.images));
             std::iota(all.begin(), all.end(), 0);
-            computed.map = ObjectMap::fromEmbeddings(embeddings, dimensions, std::move(all), quiet);
+            computed.map =
+                ObjectMap::fromEmbeddings(imageVectors.rows, imageVectors.dimensions, std::move(all), quiet);
             const std::vector<int> outcome = imageOutcomes(shipped), classes = commonestClasses(set);
             for (const qint64 image : computed.map.objects) {
                 computed.outcome.push_back(outcome[size_t(image)]);

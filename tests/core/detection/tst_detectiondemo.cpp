@@ -64,7 +64,7 @@ void TestDetectionDemo::scenesHaveTightBoxes()
 void TestDetectionDemo::suppressionKeepsTheBestOfEachObject()
 {
     const auto found = [](int category, Box box, double score) {
-        return FoundBox{category, box, score, {}};
+        return FoundBox{category, box, score, {}, {}, {}};
     };
     const std::vector<FoundBox> kept = suppressOverlaps(
         {found(0, {0, 0, 20, 20}, 0.9), found(1, {2, 0, 20, 20}, 0.8), // the same object, two classes

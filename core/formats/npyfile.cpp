@@ -513,16 +513,21 @@ std::vector<float> NpyFile::readAll() const
     return values;
 }
 
-void writeNpy(const QString &path, const float *data, qint64 rows, qint64 cols)
+namespace {
+
+/** Writes a C-order, version 1.0 .npy file of 4-byte elements described by descr ("<f4", "<i4"). */
+template<typename T>
+void writeNpyArray(const QString &path, const T *data, qint64 rows, qint64 cols, const char *descr)
 {
+    static_assert(sizeof(T) == 4);
     qint64 count = 0;
     qint64 byteCount = 0;
     if (rows < 0 || cols < 0 || qMulOverflow(rows, cols, &count) ||
-        qMulOverflow(count, qint64(sizeof(float)), &byteCount))
+        qMulOverflow(count, qint64(sizeof(T)), &byteCount))
         fail(path, QStringLiteral("cannot write an array of shape (%1, %2)").arg(rows).arg(cols));
 
-    QByteArray header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + QByteArray::number(rows) +
-                        ", " + QByteArray::number(cols) + "), }";
+    QByteArray header = "{'descr': '" + QByteArray(descr) + "', 'fortran_order': False, 'shape': (" +
+                        QByteArray::number(rows) + ", " + QByteArray::number(cols) + "), }";
     // The same padding numpy's writer uses: spaces and a final newline, so that the data
     // starts on a 64-byte boundary. numpy always pads by at least one byte.
     const qint64 preamble = kMagicSize + 2 + 2;
@@ -554,6 +559,18 @@ void writeNpy(const QString &path, const float *data, qint64 rows, qint64 cols)
     }
     if (!ok || !file.commit())
         fail(path, QStringLiteral("cannot write: %1").arg(file.errorString()));
+}
+
+} // namespace
+
+void writeNpy(const QString &path, const float *data, qint64 rows, qint64 cols)
+{
+    writeNpyArray(path, data, rows, cols, "<f4");
+}
+
+void writeNpy(const QString &path, const qint32 *data, qint64 rows, qint64 cols)
+{
+    writeNpyArray(path, data, rows, cols, "<i4");
 }
 
 } // namespace loupe

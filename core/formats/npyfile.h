@@ -64,5 +64,7 @@ private:
 
 /** Writes a float32, C-order, version 1.0 .npy file; throws loupe::Error. */
 void writeNpy(const QString &path, const float *data, qint64 rows, qint64 cols);
+/** The same for int32 ("<i4"): ids, such as a kNN graph's or clusters' (PrecomputedColumns). */
+void writeNpy(const QString &path, const qint32 *data, qint64 rows, qint64 cols);
 
 } // namespace loupe

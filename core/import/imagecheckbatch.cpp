@@ -10,27 +10,54 @@ ImageCheckBatch::ImageCheckBatch(const ImagePathChecker &checker, ImportProblems
 {
 }
 
-void ImageCheckBatch::add(qint64 line, const QString &path)
+ImageCheckBatch::~ImageCheckBatch()
 {
-    m_lines.push_back(line);
-    m_paths.push_back(path);
-    if (m_paths.size() >= kBatchSize)
-        flush();
+    if (m_inFlight.valid())
+        m_inFlight.wait();
 }
 
-void ImageCheckBatch::flush()
+void ImageCheckBatch::add(qint64 line, const QString &path)
 {
-    std::vector<QString> results(m_paths.size());
-    const auto count = qint64(m_paths.size());
+    m_pending.lines.push_back(line);
+    m_pending.paths.push_back(path);
+    if (m_pending.paths.size() >= kBatchSize)
+        dispatch();
+}
+
+void ImageCheckBatch::finish()
+{
+    dispatch();
+    reportInFlight();
+}
+
+void ImageCheckBatch::dispatch()
+{
+    reportInFlight();
+    if (m_pending.paths.empty())
+        return;
+    m_inFlight = std::async(std::launch::async, &ImageCheckBatch::check, std::cref(m_checker),
+                            std::exchange(m_pending, {}));
+}
+
+void ImageCheckBatch::reportInFlight()
+{
+    if (!m_inFlight.valid())
+        return;
+    const Checked checked = m_inFlight.get();
+    for (size_t i = 0; i < checked.problems.size(); ++i) {
+        if (!checked.problems[i].isEmpty())
+            m_problems.add(m_file, checked.lines[i], checked.problems[i]);
+    }
+}
+
+ImageCheckBatch::Checked ImageCheckBatch::check(const ImagePathChecker &checker, Batch batch)
+{
+    Checked checked{std::move(batch.lines), std::vector<QString>(batch.paths.size())};
+    const auto count = qint64(batch.paths.size());
 #pragma omp parallel for schedule(static, 256)
     for (qint64 i = 0; i < count; ++i)
-        results[size_t(i)] = m_checker.check(m_paths[size_t(i)]);
-    for (size_t i = 0; i < results.size(); ++i) {
-        if (!results[i].isEmpty())
-            m_problems.add(m_file, m_lines[i], results[i]);
-    }
-    m_lines.clear();
-    m_paths.clear();
+        checked.problems[size_t(i)] = checker.check(batch.paths[size_t(i)]);
+    return checked;
 }
 
 } // namespace loupe

@@ -3,6 +3,7 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <atomic>
 #include <cerrno>
 
 #include <sys/stat.h>
@@ -10,7 +11,8 @@
 namespace loupe {
 
 ImagePathChecker::ImagePathChecker(const QString &folder)
-    : m_root(folder), m_canonicalRoot(QFileInfo(folder).canonicalFilePath() + QLatin1Char('/'))
+    : m_root(folder), m_canonicalRoot(QFileInfo(folder).canonicalFilePath() + QLatin1Char('/')),
+      m_serial(nextSerial())
 {
 }
 
@@ -58,9 +60,27 @@ bool ImagePathChecker::isPlainFileInPlainFolder(const QString &absolute) const
     struct stat info;
     if (::lstat(QFile::encodeName(absolute).constData(), &info) != 0 || !S_ISREG(info.st_mode))
         return false;
-    const QString folder = absolute.left(absolute.lastIndexOf(QLatin1Char('/')));
-    const QString canonical = canonicalFolder(folder) + QLatin1Char('/');
-    return canonical.startsWith(m_canonicalRoot);
+    const QStringView folder = QStringView(absolute).left(absolute.lastIndexOf(QLatin1Char('/')));
+    // Consecutive images mostly share a folder: remembering the last one per thread spares
+    // the shared cache's lock, which the threads otherwise queue on.
+    struct LastFolder
+    {
+        quint64 checker = 0;
+        QString folder;
+        bool inside = false;
+    };
+    thread_local LastFolder last;
+    if (last.checker != m_serial || last.folder != folder) {
+        const QString canonical = canonicalFolder(folder.toString()) + QLatin1Char('/');
+        last = {m_serial, folder.toString(), canonical.startsWith(m_canonicalRoot)};
+    }
+    return last.inside;
+}
+
+quint64 ImagePathChecker::nextSerial()
+{
+    static std::atomic<quint64> serial{0};
+    return ++serial;
 }
 
 bool ImagePathChecker::isLinkLoop(const QString &absolute)

@@ -25,9 +25,12 @@ private:
     bool isPlainFileInPlainFolder(const QString &absolute) const;
     static bool isLinkLoop(const QString &absolute);
     QString canonicalFolder(const QString &folder) const;
+    // Tells checkers apart in the per-thread cache, even one created where another was freed.
+    static quint64 nextSerial();
 
     QDir m_root;
     QString m_canonicalRoot;
+    quint64 m_serial;
     mutable std::mutex m_mutex; // check() runs on several threads
     mutable QHash<QString, QString>
         m_canonicalFolders; // folder as written -> canonical path; guarded by m_mutex

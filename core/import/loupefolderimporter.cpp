@@ -220,7 +220,7 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
         for (int m = 0; m < layout.metadata.size(); ++m)
             widenMetadataType(layout.metadata[m], fields[size_t(layout.metadataSources.at(m))]);
     }
-    pendingImages.flush();
+    pendingImages.finish();
     if (scan.labels.empty() && problems.isEmpty())
         problems.add(kSamplesFile, 0, QStringLiteral("has a header but no samples"));
     return scan;

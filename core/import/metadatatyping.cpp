@@ -1,5 +1,6 @@
 #include "import/metadatatyping.h"
 
+#include "common/numberparsing.h"
 #include "common/sqlidentifier.h"
 #include "storage/sqlitedatabase.h"
 
@@ -9,15 +10,12 @@ void widenMetadataType(MetadataColumn &column, const QString &value)
 {
     if (value.isEmpty() || column.type == MetadataColumn::Type::Text)
         return;
-    bool ok = false;
     if (column.type == MetadataColumn::Type::Integer) {
-        value.toLongLong(&ok);
-        if (ok)
+        if (parseInteger(value))
             return;
         column.type = MetadataColumn::Type::Real;
     }
-    value.toDouble(&ok);
-    if (!ok)
+    if (!parseReal(value))
         column.type = MetadataColumn::Type::Text;
 }
 
@@ -40,10 +38,10 @@ void bindMetadataValue(SqliteStatement &insert, int index, const MetadataColumn 
     }
     switch (column.type) {
     case MetadataColumn::Type::Integer:
-        insert.bind(index, value.toLongLong());
+        insert.bind(index, parseInteger(value).value_or(0));
         return;
     case MetadataColumn::Type::Real:
-        insert.bind(index, value.toDouble());
+        insert.bind(index, parseReal(value).value_or(0.0));
         return;
     case MetadataColumn::Type::Text:
         insert.bind(index, value);

@@ -1,6 +1,7 @@
 #include "import/runfiles.h"
 
 #include "import/npychecks.h"
+#include "import/precomputedcolumns.h"
 
 #include "storage/project.h"
 
@@ -113,23 +114,10 @@ std::optional<TrainingHistoryTable> readHistory(const QString &folder, ImportPro
     return history;
 }
 
-/** Reads rows first..first+count of the run in sample order: fileRows maps sample -> file row (empty: same).
- */
-void readInSampleOrder(const NpyFile &file, const std::vector<qint64> &fileRows, qint64 first, qint64 count,
-                       float *out)
-{
-    if (fileRows.empty()) {
-        file.readRows(first, count, out);
-        return;
-    }
-    for (qint64 r = 0; r < count; ++r)
-        file.readRows(fileRows[size_t(first + r)], 1, out + r * file.cols());
-}
-
 ArrayStore::RowSource probabilityRows(const NpyFile &file, bool logits, const std::vector<qint64> &fileRows)
 {
     return [&file, logits, &fileRows](qint64 first, qint64 count, float *out) {
-        readInSampleOrder(file, fileRows, first, count, out);
+        rowsInSampleOrder(file, fileRows)(first, count, out);
         const int cols = int(file.cols());
         for (qint64 r = 0; r < count; ++r) {
             float *row = out + r * cols;
@@ -143,13 +131,6 @@ ArrayStore::RowSource probabilityRows(const NpyFile &file, bool logits, const st
             for (int k = 0; k < cols; ++k)
                 row[k] = float(row[k] / sum);
         }
-    };
-}
-
-ArrayStore::RowSource plainRows(const NpyFile &file, const std::vector<qint64> &fileRows)
-{
-    return [&file, &fileRows](qint64 first, qint64 count, float *out) {
-        readInSampleOrder(file, fileRows, first, count, out);
     };
 }
 
@@ -204,7 +185,8 @@ RunFiles::RunFiles(const QString &folder, ImportProblems &problems)
     : m_predictions(openOptionalNpy(folder, kPredictionsFile, problems)),
       m_logits(openOptionalNpy(folder, kLogitsFile, problems)),
       m_embeddings(openOptionalNpy(folder, kEmbeddingsFile, problems)),
-      m_coords(openOptionalNpy(folder, kCoordsFile, problems)), m_history(readHistory(folder, problems))
+      m_coords(openOptionalNpy(folder, kCoordsFile, problems)), m_history(readHistory(folder, problems)),
+      m_precomputed(std::make_unique<PrecomputedColumns>(folder, problems))
 {
     if (m_predictions && m_logits)
         problems.add(kLogitsFile, 0, QStringLiteral("give predictions.npy or logits.npy, not both"));
@@ -212,15 +194,21 @@ RunFiles::RunFiles(const QString &folder, ImportProblems &problems)
         problems.add(m_embeddings ? kEmbeddingsFile : kCoordsFile, 0, kBelongsToRun);
     if (m_history && !hasScores())
         problems.add(kHistoryFile, 0, kBelongsToRun);
+    if (!m_precomputed->isEmpty() && !hasScores())
+        problems.add(m_precomputed->fileNames().constFirst(), 0, kBelongsToRun);
 }
 
 RunFiles::~RunFiles() = default;
 
 QStringList RunFiles::notes() const
 {
+    QStringList notes;
     if (usesLogits())
-        return {QStringLiteral("%1: softmax applied to turn logits into probabilities").arg(kLogitsFile)};
-    return {};
+        notes << QStringLiteral("%1: softmax applied to turn logits into probabilities").arg(kLogitsFile);
+    if (!m_precomputed->isEmpty())
+        notes << QStringLiteral("computed elsewhere, used by the analysis instead of its own: %1")
+                     .arg(m_precomputed->fileNames().join(QStringLiteral(", ")));
+    return notes;
 }
 
 void RunFiles::check(qint64 samples, int classes, ImportProblems &problems, Progress &progress,
@@ -251,6 +239,7 @@ void RunFiles::check(qint64 samples, int classes, ImportProblems &problems, Prog
             checkValues(*file, false, problems, progress);
         }
     }
+    m_precomputed->check(samples, problems, progress);
 }
 
 int RunFiles::write(Project &project, const QString &runName, int classes, const std::vector<int> &labels,
@@ -265,13 +254,15 @@ int RunFiles::write(Project &project, const QString &runName, int classes, const
     if (m_embeddings) {
         progress.setStep(QStringLiteral("Writing embeddings"));
         RunArrays(db, runId).write(RunArray::Embeddings, {samples, m_embeddings->cols()},
-                                   plainRows(*m_embeddings, fileRows), &progress);
+                                   rowsInSampleOrder(*m_embeddings, fileRows), &progress);
     }
     if (m_coords) {
         progress.setStep(QStringLiteral("Writing coordinates"));
-        RunArrays(db, runId).write(RunArray::ImportedCoords, {samples, 2}, plainRows(*m_coords, fileRows),
-                                   &progress);
+        RunArrays(db, runId).write(RunArray::ImportedCoords, {samples, 2},
+                                   rowsInSampleOrder(*m_coords, fileRows), &progress);
     }
+    RunArrays arrays(db, runId);
+    m_precomputed->write(arrays, fileRows, progress);
     if (m_history)
         writeHistory(db, runId, *m_history);
     return runId;

@@ -11,6 +11,7 @@ namespace loupe {
 
 class ImportProblems;
 class NpyFile;
+class PrecomputedColumns;
 class Progress;
 class Project;
 class SqliteDatabase;
@@ -24,7 +25,8 @@ struct TrainingHistoryTable
 
 /**
  * The files of one model run in a folder (docs/import-format.md): predictions.npy or
- * logits.npy, and optionally embeddings.npy, coords.npy and history.csv. Shared by the
+ * logits.npy, and optionally embeddings.npy, coords.npy, history.csv and analysis columns
+ * computed elsewhere (PrecomputedColumns: kNN graph, clusters, issue scores). Shared by the
  * Loupe folder import (a new project) and `import-run` (another run of an existing one).
  *
  * The .npy files are memory-mapped; check() validates shapes and then every value in
@@ -71,6 +73,7 @@ private:
     std::unique_ptr<NpyFile> m_embeddings;
     std::unique_ptr<NpyFile> m_coords;
     std::optional<TrainingHistoryTable> m_history;
+    std::unique_ptr<PrecomputedColumns> m_precomputed; // knn_indices.npy, clusters.npy, ...
 };
 
 } // namespace loupe

@@ -21,6 +21,14 @@ QString RunArrays::name(RunArray array)
         return QStringLiteral("knn_indices");
     case RunArray::KnnDistances:
         return QStringLiteral("knn_distances");
+    case RunArray::ImportedKnnIndices:
+        return QStringLiteral("imported_knn_indices");
+    case RunArray::ImportedKnnDistances:
+        return QStringLiteral("imported_knn_distances");
+    case RunArray::ImportedClusters:
+        return QStringLiteral("imported_clusters");
+    case RunArray::ImportedIssueScores:
+        return QStringLiteral("imported_issue_scores");
     }
     Q_UNREACHABLE();
 }
@@ -59,13 +67,14 @@ void RunArrays::write(RunArray array, const std::vector<float> &values, qint64 c
 
 std::optional<KnnGraph> RunArrays::knnIndices(qint64 samples) const
 {
-    const auto stored = shape(RunArray::KnnIndices);
+    const RunArray array = knnIndicesArray();
+    const auto stored = shape(array);
     if (!stored || stored->rows != samples)
         return std::nullopt;
     KnnGraph graph;
     graph.n = stored->rows;
     graph.k = int(stored->cols);
-    const std::vector<float> indices = read(RunArray::KnnIndices);
+    const std::vector<float> indices = read(array);
     graph.indices.assign(indices.begin(), indices.end());
     return graph;
 }
@@ -74,7 +83,7 @@ std::optional<KnnGraph> RunArrays::knnGraph(qint64 samples) const
 {
     std::optional<KnnGraph> graph = knnIndices(samples);
     if (graph)
-        graph->distances = read(RunArray::KnnDistances);
+        graph->distances = read(knnDistancesArray());
     return graph;
 }
 
@@ -85,14 +94,32 @@ void RunArrays::writeKnnGraph(const KnnGraph &graph, Progress *progress)
     write(RunArray::KnnDistances, graph.distances, graph.k, progress);
 }
 
+std::optional<RunArrays::KnnRow> RunArrays::knnRow(qint64 sample) const
+{
+    const auto stored = shape(knnIndicesArray());
+    if (!stored || sample < 0 || sample >= stored->rows)
+        return std::nullopt;
+    return KnnRow{readRow(knnIndicesArray(), sample), readRow(knnDistancesArray(), sample)};
+}
+
 std::vector<qint64> RunArrays::neighbours(qint64 sample) const
 {
     std::vector<qint64> result;
-    for (const float index : readRow(RunArray::KnnIndices, sample)) {
+    for (const float index : readRow(knnIndicesArray(), sample)) {
         if (index >= 0.0f)
             result.push_back(qint64(index));
     }
     return result;
+}
+
+RunArray RunArrays::knnIndicesArray() const
+{
+    return hasImportedKnnGraph() ? RunArray::ImportedKnnIndices : RunArray::KnnIndices;
+}
+
+RunArray RunArrays::knnDistancesArray() const
+{
+    return hasImportedKnnGraph() ? RunArray::ImportedKnnDistances : RunArray::KnnDistances;
 }
 
 std::optional<RunArray> RunArrays::mapArray(qint64 samples) const

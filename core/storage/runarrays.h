@@ -19,6 +19,12 @@ enum class RunArray {
     UmapCoords,     ///< samples x 2: the map the analysis computed
     KnnIndices,     ///< samples x k: the analysis's nearest neighbours, as float32 sample indices
     KnnDistances,   ///< samples x k: their Euclidean distances
+    // Columns computed elsewhere (a Spark or Ray job; docs/scale.md), imported with the run.
+    // The analysis uses them instead of computing its own.
+    ImportedKnnIndices,   ///< samples x k: knn_indices.npy, as float32 sample indices, -1 for none
+    ImportedKnnDistances, ///< samples x k: knn_distances.npy, Euclidean
+    ImportedClusters,     ///< samples x 1: clusters.npy, a cluster id per sample, -1 for none
+    ImportedIssueScores,  ///< samples x 1: issue_scores.npy, higher = likelier a label error
 };
 
 /**
@@ -46,13 +52,24 @@ public:
     void write(RunArray array, const std::vector<float> &values, qint64 cols, Progress *progress = nullptr);
 
     /**
-     * The stored kNN graph when it has one row per sample (samples rows), else nullopt.
-     * Indices are stored as float32: exact below 2^24 (16.7 million) samples.
+     * The stored kNN graph when it has one row per sample (samples rows), else nullopt: the
+     * imported one when the run has it, else the analysis's. Indices are stored as float32:
+     * exact below 2^24 (16.7 million) samples.
      */
     std::optional<KnnGraph> knnGraph(qint64 samples) const;
     /** The same without the distances (half the reading), for who only needs who is whose neighbour. */
     std::optional<KnnGraph> knnIndices(qint64 samples) const;
     void writeKnnGraph(const KnnGraph &graph, Progress *progress = nullptr);
+    /** Whether the kNN graph came with the run (knn_indices.npy) rather than from the analysis. */
+    bool hasImportedKnnGraph() const { return has(RunArray::ImportedKnnIndices); }
+    /** One row of the graph: indices as stored (-1 padding included) and distances. */
+    struct KnnRow
+    {
+        std::vector<float> indices;
+        std::vector<float> distances;
+    };
+    /** sample's row of the kNN graph; nullopt when the run has no graph that reaches it. */
+    std::optional<KnnRow> knnRow(qint64 sample) const;
     /** One sample's neighbours, nearest first, without the -1 padding. */
     std::vector<qint64> neighbours(qint64 sample) const;
 
@@ -60,6 +77,9 @@ public:
     std::optional<RunArray> mapArray(qint64 samples) const;
 
 private:
+    RunArray knnIndicesArray() const;
+    RunArray knnDistancesArray() const;
+
     ArrayStore m_store;
     int m_runId;
 };

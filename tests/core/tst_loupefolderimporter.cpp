@@ -44,6 +44,7 @@ struct Array
     qint64 rows = 0;
     qint64 cols = 0;
     std::vector<float> values;
+    bool integer = false; // written as int32
 };
 
 /**
@@ -66,6 +67,13 @@ public:
         Q_ASSERT(qint64(values.size()) == rows * cols);
         FolderSpec copy = without(path);
         copy.m_arrays.insert(path, {rows, cols, std::move(values)});
+        return copy;
+    }
+    /** An int32 array (ids), as an external engine writes them. */
+    FolderSpec withIntArray(const QString &path, qint64 rows, qint64 cols, std::vector<float> values) const
+    {
+        FolderSpec copy = withArray(path, rows, cols, std::move(values));
+        copy.m_arrays[path].integer = true;
         return copy;
     }
     /** A symbolic link at path whose target is stored as given (relative to the link's folder). */
@@ -101,7 +109,12 @@ public:
             if (!makeParent(it.key()))
                 return it.key() + QStringLiteral(": cannot create its folder");
             try {
-                loupe::writeNpy(dir.filePath(it.key()), it->values.data(), it->rows, it->cols);
+                if (it->integer) {
+                    const std::vector<qint32> ids(it->values.begin(), it->values.end());
+                    loupe::writeNpy(dir.filePath(it.key()), ids.data(), it->rows, it->cols);
+                } else {
+                    loupe::writeNpy(dir.filePath(it.key()), it->values.data(), it->rows, it->cols);
+                }
             } catch (const loupe::Error &error) {
                 return error.message();
             }
@@ -771,6 +784,39 @@ void TestLoupeFolderImporter::rejectsBadFolders_data()
     QTest::newRow("coords without predictions")
         << labels.withArray(kCoords, 4, 2, kCoordValues)
         << QStringLiteral("coords.npy: belongs to a model run: add predictions.npy or logits.npy too");
+
+    // Columns computed elsewhere (PrecomputedColumns)
+    const std::vector<float> graph = {1, 2, 0, 3, 3, 0, 2, -1};
+    const std::vector<float> distances = {1, 2, 1, 3, 3, 2, 1, kInf};
+    const FolderSpec withGraph = complete.withIntArray(QStringLiteral("knn_indices.npy"), 4, 2, graph)
+                                     .withArray(QStringLiteral("knn_distances.npy"), 4, 2, distances);
+    QTest::newRow("knn indices without distances")
+        << complete.withIntArray(QStringLiteral("knn_indices.npy"), 4, 2, graph)
+        << QStringLiteral("knn_indices.npy: comes with knn_distances.npy: the kNN graph needs both");
+    QTest::newRow("knn indices: beyond the samples")
+        << withGraph.withIntArray(QStringLiteral("knn_indices.npy"), 4, 2, {1, 2, 0, 3, 3, 4, 2, -1})
+        << QStringLiteral("knn_indices.npy: row 2: sample index 4 is outside -1 .. 3 in column 1");
+    QTest::newRow("knn indices: floats")
+        << withGraph.withArray(QStringLiteral("knn_indices.npy"), 4, 2, graph)
+        << QStringLiteral("knn_indices.npy: holds <f4; expected integer sample indices");
+    QTest::newRow("knn distances: other k")
+        << withGraph.withArray(QStringLiteral("knn_distances.npy"), 4, 1, {1, 1, 1, 1})
+        << QStringLiteral("knn_distances.npy: has 1 columns but knn_indices.npy has 2");
+    QTest::newRow("knn distances: negative")
+        << withGraph.withArray(QStringLiteral("knn_distances.npy"), 4, 2, {1, 2, 1, -3, 3, 2, 1, 0})
+        << QStringLiteral("knn_distances.npy: row 1: distance -3 is not >= 0 in column 1");
+    QTest::newRow("clusters: two columns")
+        << complete.withIntArray(QStringLiteral("clusters.npy"), 4, 2, graph)
+        << QStringLiteral("clusters.npy: has 2 columns; expected one value per sample");
+    QTest::newRow("clusters: below -1")
+        << complete.withIntArray(QStringLiteral("clusters.npy"), 4, 1, {0, 1, -2, 1})
+        << QStringLiteral("clusters.npy: row 2: cluster id -2 is outside -1 .. 16777215 in column 0");
+    QTest::newRow("issue scores: above 1")
+        << complete.withArray(QStringLiteral("issue_scores.npy"), 4, 1, {0.5f, kNaN, 1.5f, 0})
+        << QStringLiteral("issue_scores.npy: row 2: score 1.5 is outside 0 .. 1 (NaN for none) in column 0");
+    QTest::newRow("issue scores without predictions")
+        << labels.withArray(QStringLiteral("issue_scores.npy"), 4, 1, {0.5f, kNaN, 1.0f, 0})
+        << QStringLiteral("issue_scores.npy: belongs to a model run: add predictions.npy or logits.npy too");
 
     // history.csv
     QTest::newRow("history without predictions")

@@ -112,12 +112,12 @@ QImage readThumbnail(const QString &path)
 void readNeighbours(Project &project, const Request &request, DetailPanel::Details &details)
 {
     const RunArrays arrays(project.database(), request.runId);
-    const auto shape = arrays.shape(RunArray::KnnIndices);
-    details.hasKnnGraph = shape && shape->rows > request.sample;
+    const std::optional<RunArrays::KnnRow> row = arrays.knnRow(request.sample);
+    details.hasKnnGraph = row.has_value();
     if (!details.hasKnnGraph)
         return;
-    const std::vector<float> indices = arrays.readRow(RunArray::KnnIndices, request.sample);
-    const std::vector<float> distances = arrays.readRow(RunArray::KnnDistances, request.sample);
+    const std::vector<float> &indices = row->indices;
+    const std::vector<float> &distances = row->distances;
     for (size_t k = 0; k < indices.size(); ++k) {
         const auto neighbour = qint64(indices[k]);
         if (neighbour < 0 || neighbour >= request.images.size())

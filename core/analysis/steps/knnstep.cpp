@@ -9,6 +9,15 @@ namespace loupe {
 
 QJsonObject KnnStep::run(AnalysisContext &context, Progress &progress) const
 {
+    // A graph computed elsewhere (docs/scale.md) is the graph: nothing to compute or store.
+    if (context.arrays().hasImportedKnnGraph()) {
+        context.reloadGraph();
+        if (!context.graph())
+            return {{QStringLiteral("skipped"),
+                     QStringLiteral("knn_indices.npy does not have a row per sample")}};
+        return {{QStringLiteral("k"), context.graph()->k},
+                {QStringLiteral("source"), QStringLiteral("knn_indices.npy (imported)")}};
+    }
     if (!context.hasEmbeddings())
         return {{QStringLiteral("skipped"), QStringLiteral("the run has no embeddings")}};
     progress.setStep(QStringLiteral("Finding nearest neighbours"));

@@ -145,6 +145,31 @@ private:
     std::vector<qint64> m_changed;
 };
 
+/**
+ * Ranks by issue scores computed elsewhere (docs/scale.md) instead of Loupe's own: the same
+ * number of samples is flagged as confident learning estimates are mislabeled, now the
+ * highest imported scores; the suggested labels stay Loupe's. Samples without a score
+ * (NaN: unlabeled, or not scored) are not flagged. An imported score describes the label it
+ * was computed on, so a relabelled sample is rescored by Loupe, against Loupe's own cut.
+ */
+void adoptImportedScores(std::vector<float> scores, LabelIssues &issues)
+{
+    const auto flagged = size_t(std::count(issues.isIssue.begin(), issues.isIssue.end(), 1));
+    std::vector<size_t> order;
+    for (size_t s = 0; s < scores.size(); ++s) {
+        if (std::isfinite(scores[s]))
+            order.push_back(s);
+    }
+    const size_t cut = std::min(flagged, order.size());
+    std::partial_sort(
+        order.begin(), order.begin() + ptrdiff_t(cut), order.end(),
+        [&scores](size_t a, size_t b) { return scores[a] > scores[b] || (scores[a] == scores[b] && a < b); });
+    std::fill(issues.isIssue.begin(), issues.isIssue.end(), 0);
+    for (size_t i = 0; i < cut; ++i)
+        issues.isIssue[order[i]] = 1;
+    issues.issueScore = std::move(scores);
+}
+
 } // namespace
 
 qint64 LabelIssueResults::flaggedCount() const
@@ -156,9 +181,12 @@ QJsonObject LabelIssuesStep::run(AnalysisContext &context, Progress &progress) c
 {
     progress.setStep(QStringLiteral("Finding label issues"));
     const SampleTable &table = context.table();
-    const LabelIssues issues = LabelIssueFinder(context.options().labelIssues)
-                                   .run(context.probabilities().data(), table.size(), context.classes(),
-                                        table.labels, context.graph(), progress);
+    LabelIssues issues = LabelIssueFinder(context.options().labelIssues)
+                             .run(context.probabilities().data(), table.size(), context.classes(),
+                                  table.labels, context.graph(), progress);
+    const bool imported = context.arrays().has(RunArray::ImportedIssueScores);
+    if (imported)
+        adoptImportedScores(context.arrays().read(RunArray::ImportedIssueScores), issues);
     AnalysisStore store(context.project().database());
     const std::vector<int> flags(issues.isIssue.begin(), issues.isIssue.end());
     store.writeSampleColumn(table.runId, kIssueScore, issues.issueScore);
@@ -167,6 +195,8 @@ QJsonObject LabelIssuesStep::run(AnalysisContext &context, Progress &progress) c
     const ConfidentLearningResult &cl = issues.confidentLearning;
     const LabelIssueParams &params = context.options().labelIssues;
     return {{QStringLiteral("flagged"), qint64(std::count(flags.begin(), flags.end(), 1))},
+            {QStringLiteral("source"),
+             imported ? QStringLiteral("issue_scores.npy (imported)") : QStringLiteral("loupe")},
             {QStringLiteral("neighbour_weight"), params.neighbourWeight},
             {QStringLiteral("neighbours"), params.neighbours},
             {QStringLiteral("neighbour_smoothing"), params.neighbourSmoothing},

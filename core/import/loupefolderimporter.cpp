@@ -3,7 +3,7 @@
 #include "common/error.h"
 #include "common/progress.h"
 #include "common/sqlidentifier.h"
-#include "formats/csvreader.h"
+#include "formats/csvbatchreader.h"
 #include "formats/npyfile.h"
 #include "import/imagecheckbatch.h"
 #include "import/imagepathchecker.h"
@@ -149,6 +149,47 @@ struct SamplesScan
     qint64 unlabeled = 0;
 };
 
+/** Pass 1's checks of one record of samples.csv. */
+void scanRecord(const std::vector<QString> &fields, qint64 line, SamplesLayout &layout,
+                const QHash<QString, int> &classIndex, std::unordered_map<size_t, qint64> &idLines,
+                ImageCheckBatch &pendingImages, SamplesScan &scan, ImportProblems &problems)
+{
+    if (int(fields.size()) != layout.columnCount) {
+        if (fields.size() == 1 && fields[0].isEmpty())
+            problems.add(kSamplesFile, line, QStringLiteral("empty line"));
+        else
+            problems.add(kSamplesFile, line,
+                         QStringLiteral("has %1 fields; the header has %2")
+                             .arg(fields.size())
+                             .arg(layout.columnCount));
+        scan.labels.push_back(-1);
+        return;
+    }
+    const QString &id = fields[size_t(layout.id)];
+    if (id.isEmpty())
+        problems.add(kSamplesFile, line, QStringLiteral("empty id"));
+    const auto [it, inserted] = idLines.emplace(qHash(id, size_t(0x9e3779b97f4a7c15ull)), line);
+    if (!inserted)
+        problems.add(kSamplesFile, line,
+                     QStringLiteral("id \"%1\" is already on line %2").arg(id).arg(it->second));
+
+    pendingImages.add(line, fields[size_t(layout.image)]);
+
+    const QString &label = fields[size_t(layout.label)];
+    int labelIndex = -1;
+    if (label.isEmpty()) {
+        ++scan.unlabeled;
+    } else {
+        labelIndex = classIndex.value(label, -1);
+        if (labelIndex < 0)
+            problems.add(kSamplesFile, line,
+                         QStringLiteral("unknown class \"%1\" (not in classes.txt)").arg(label));
+    }
+    scan.labels.push_back(labelIndex);
+    for (int m = 0; m < layout.metadata.size(); ++m)
+        widenMetadataType(layout.metadata[m], fields[size_t(layout.metadataSources.at(m))]);
+}
+
 SamplesScan scanSamples(const QString &folder, const QStringList &classes, ImportProblems &problems,
                         QStringList &notes, Progress &progress)
 {
@@ -158,13 +199,12 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
         problems.add(kSamplesFile, 0, QStringLiteral("missing"));
         return scan;
     }
-    CsvReader reader(path);
-    std::vector<QString> fields;
-    if (!reader.readRecord(fields)) {
+    CsvBatchReader reader(path);
+    if (!reader.hasHeader()) {
         problems.add(kSamplesFile, 0, QStringLiteral("is empty; expected a header line with id,image,label"));
         return scan;
     }
-    scan.layout = parseHeader(fields, problems, notes);
+    scan.layout = parseHeader(reader.header(), problems, notes);
     if (!problems.isEmpty())
         return scan;
 
@@ -177,48 +217,13 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
     std::unordered_map<size_t, qint64> idLines;
     SamplesLayout &layout = scan.layout;
 
-    while (reader.readRecord(fields)) {
-        const qint64 line = reader.recordLine();
-        if ((line & 0xfff) == 0) {
-            progress.throwIfCancelled();
-            progress.setProgress(reader.bytesRead(), reader.fileSize());
-        }
-        if (problems.isFull())
-            break;
-        if (int(fields.size()) != layout.columnCount) {
-            if (fields.size() == 1 && fields[0].isEmpty())
-                problems.add(kSamplesFile, line, QStringLiteral("empty line"));
-            else
-                problems.add(kSamplesFile, line,
-                             QStringLiteral("has %1 fields; the header has %2")
-                                 .arg(fields.size())
-                                 .arg(layout.columnCount));
-            scan.labels.push_back(-1);
-            continue;
-        }
-        const QString &id = fields[size_t(layout.id)];
-        if (id.isEmpty())
-            problems.add(kSamplesFile, line, QStringLiteral("empty id"));
-        const auto [it, inserted] = idLines.emplace(qHash(id, size_t(0x9e3779b97f4a7c15ull)), line);
-        if (!inserted)
-            problems.add(kSamplesFile, line,
-                         QStringLiteral("id \"%1\" is already on line %2").arg(id).arg(it->second));
-
-        pendingImages.add(line, fields[size_t(layout.image)]);
-
-        const QString &label = fields[size_t(layout.label)];
-        int labelIndex = -1;
-        if (label.isEmpty()) {
-            ++scan.unlabeled;
-        } else {
-            labelIndex = classIndex.value(label, -1);
-            if (labelIndex < 0)
-                problems.add(kSamplesFile, line,
-                             QStringLiteral("unknown class \"%1\" (not in classes.txt)").arg(label));
-        }
-        scan.labels.push_back(labelIndex);
-        for (int m = 0; m < layout.metadata.size(); ++m)
-            widenMetadataType(layout.metadata[m], fields[size_t(layout.metadataSources.at(m))]);
+    CsvBatch batch;
+    while (reader.next(batch) && !problems.isFull()) {
+        progress.throwIfCancelled();
+        progress.setProgress(batch.bytesRead, reader.fileSize());
+        for (size_t r = 0; r < batch.records.size(); ++r)
+            scanRecord(batch.records[r], batch.lines[r], layout, classIndex, idLines, pendingImages, scan,
+                       problems);
     }
     pendingImages.finish();
     if (scan.labels.empty() && problems.isEmpty())
@@ -228,6 +233,31 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
 
 /** The probability source: predictions.npy as given (renormalised) or softmax(logits.npy). */
 
+/** Pass 2's writing of one sample, already validated by pass 1. */
+void writeSample(const std::vector<QString> &fields, qint64 sample, int label, const SamplesLayout &layout,
+                 SqliteStatement &insertSample, SqliteStatement &insertMetadata)
+{
+    insertSample.bind(1, sample)
+        .bind(2, fields[size_t(layout.id)])
+        .bind(3, QDir::cleanPath(fields[size_t(layout.image)]));
+    if (label < 0)
+        insertSample.bindNull(4).bindNull(5);
+    else
+        insertSample.bind(4, label).bind(5, label);
+    const QString split = layout.split >= 0 ? fields[size_t(layout.split)].trimmed() : QString();
+    if (split.isEmpty())
+        insertSample.bindNull(6);
+    else
+        insertSample.bind(6, split);
+    insertSample.execute();
+
+    insertMetadata.bind(1, sample);
+    for (int m = 0; m < layout.metadata.size(); ++m)
+        bindMetadataValue(insertMetadata, m + 2, layout.metadata.at(m),
+                          fields[size_t(layout.metadataSources.at(m))]);
+    insertMetadata.execute();
+}
+
 /** Pass 2 over samples.csv: the samples and their metadata, already validated by pass 1. */
 void writeSamples(const QString &folder, const SamplesScan &scan, SqliteDatabase &db, Progress &progress)
 {
@@ -236,34 +266,15 @@ void writeSamples(const QString &folder, const SamplesScan &scan, SqliteDatabase
                                                   "original_label, split) VALUES (?, ?, ?, ?, ?, ?)"));
     auto insertMetadata = prepareMetadataInsert(db, layout.metadata);
 
-    CsvReader reader(QDir(folder).filePath(kSamplesFile));
-    std::vector<QString> fields;
-    reader.readRecord(fields); // header
+    CsvBatchReader reader(QDir(folder).filePath(kSamplesFile));
     qint64 sample = 0;
-    while (reader.readRecord(fields)) {
-        const int label = scan.labels[size_t(sample)];
-        insertSample.bind(1, sample)
-            .bind(2, fields[size_t(layout.id)])
-            .bind(3, QDir::cleanPath(fields[size_t(layout.image)]));
-        if (label < 0)
-            insertSample.bindNull(4).bindNull(5);
-        else
-            insertSample.bind(4, label).bind(5, label);
-        const QString split = layout.split >= 0 ? fields[size_t(layout.split)].trimmed() : QString();
-        if (split.isEmpty())
-            insertSample.bindNull(6);
-        else
-            insertSample.bind(6, split);
-        insertSample.execute();
-
-        insertMetadata.bind(1, sample);
-        for (int m = 0; m < layout.metadata.size(); ++m)
-            bindMetadataValue(insertMetadata, m + 2, layout.metadata.at(m),
-                              fields[size_t(layout.metadataSources.at(m))]);
-        insertMetadata.execute();
-        if ((++sample & 0xfff) == 0) {
-            progress.throwIfCancelled();
-            progress.setProgress(reader.bytesRead(), reader.fileSize());
+    CsvBatch batch;
+    while (reader.next(batch)) {
+        progress.throwIfCancelled();
+        progress.setProgress(batch.bytesRead, reader.fileSize());
+        for (const std::vector<QString> &fields : batch.records) {
+            writeSample(fields, sample, scan.labels[size_t(sample)], layout, insertSample, insertMetadata);
+            ++sample;
         }
     }
 }

@@ -12,6 +12,7 @@
 #include <nanoflann.hpp>
 #include <omp.h>
 
+#include "analysis/neighbours/productkernels.h"
 #include "common/error.h"
 #include "common/progress.h"
 
@@ -134,15 +135,19 @@ void distanceRows(const float *high, qint64 n, int dims, const Eigen::RowVectorX
     for (qint64 b = 0; b < block; ++b)
         q.row(b) = Eigen::Map<const Eigen::RowVectorXf>(high + queries[size_t(b)] * dims, dims) - mean;
     const Eigen::VectorXf queryNorms = q.rowwise().squaredNorm();
+    MatrixXfR x;
+    std::vector<float> dots(size_t(block * std::min(n, kPointChunk)));
     for (qint64 begin = 0; begin < n; begin += kPointChunk) {
         const qint64 end = std::min(n, begin + kPointChunk);
-        const MatrixXfR x =
-            Eigen::Map<const MatrixXfR>(high + begin * dims, end - begin, dims).rowwise() - mean;
-        const MatrixXfR dots = q * x.transpose(); // block x tile
+        const qint64 tile = end - begin;
+        x = Eigen::Map<const MatrixXfR>(high + begin * dims, tile, dims).rowwise() - mean;
+        // The product at the machine's best SIMD level; read row-major it is block x tile.
+        scaledProductABt(x.data(), tile, q.data(), block, dims, 1.0f, dots.data());
         for (qint64 b = 0; b < block; ++b) {
             float *out = rows + b * n;
+            const float *dot = dots.data() + b * tile;
             for (qint64 i = begin; i < end; ++i)
-                out[i] = std::max(0.0f, norms(i) + queryNorms(b) - 2.0f * dots(b, i - begin));
+                out[i] = std::max(0.0f, norms(i) + queryNorms(b) - 2.0f * dot[i - begin]);
         }
     }
 }

@@ -2,9 +2,6 @@
 
 #include <Eigen/Core>
 
-#include <cstdlib>
-#include <cstring>
-
 namespace loupe {
 
 // In productkernels_avx2.cpp: the same product compiled for AVX2 + FMA, in its own copy of
@@ -23,41 +20,7 @@ void scaledProductABtPortable(const float *a, std::int64_t m, const float *b, st
     result.noalias() = scale * (left * right.transpose());
 }
 
-SimdLevel detectLevel()
-{
-    const char *forced = std::getenv("LOUPE_SIMD");
-    if (forced && std::strcmp(forced, "portable") == 0)
-        return SimdLevel::Portable;
-    return simdLevelSupported(SimdLevel::Avx2Fma) ? SimdLevel::Avx2Fma : SimdLevel::Portable;
-}
-
 } // namespace
-
-bool simdLevelSupported(SimdLevel level)
-{
-    switch (level) {
-    case SimdLevel::Portable:
-        return true;
-    case SimdLevel::Avx2Fma:
-#if defined(__x86_64__) || defined(__i386__)
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#else
-        return false;
-#endif
-    }
-    return false;
-}
-
-SimdLevel activeSimdLevel()
-{
-    static const SimdLevel level = detectLevel();
-    return level;
-}
-
-const char *simdLevelName(SimdLevel level)
-{
-    return level == SimdLevel::Avx2Fma ? "avx2+fma" : "portable";
-}
 
 void scaledProductABt(const float *a, std::int64_t m, const float *b, std::int64_t n, int d, float scale,
                       float *out, SimdLevel level)

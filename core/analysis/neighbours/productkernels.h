@@ -1,29 +1,10 @@
 #pragma once
 
+#include "common/simdlevel.h"
+
 #include <cstdint>
 
 namespace loupe {
-
-/**
- * The instruction sets the hot products run with. The binary is built for any x86-64 (SSE2);
- * the AVX2 + FMA path is a second build of the same kernel, chosen at run time.
- */
-enum class SimdLevel {
-    Portable, ///< SSE2: every x86-64
-    Avx2Fma,  ///< AVX2 and FMA (Haswell, 2013, and later)
-};
-
-/** Whether this CPU can run level. */
-bool simdLevelSupported(SimdLevel level);
-
-/**
- * The level the kernels run at: the best this CPU supports, unless the environment variable
- * LOUPE_SIMD is "portable" (to compare, or to work around a suspected fault). Decided once.
- */
-SimdLevel activeSimdLevel();
-
-/** "portable", "avx2+fma". */
-const char *simdLevelName(SimdLevel level);
 
 /**
  * out = scale * A B^T, where A is m x d and B is n x d, both row-major, and out is m x n in

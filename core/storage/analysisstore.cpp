@@ -146,6 +146,31 @@ std::vector<int> AnalysisStore::readSampleIntColumn(int runId, const QString &co
                            [](SqliteStatement &row) { return row.columnInt(1); });
 }
 
+std::map<QString, std::vector<float>> AnalysisStore::readSampleColumns(int runId, qint64 samples) const
+{
+    std::map<QString, std::vector<float>> columns;
+    std::vector<std::vector<float> *> byIndex;
+    for (const QString &name : kSampleColumns) {
+        std::vector<float> &values = columns[name];
+        values.assign(size_t(samples), NAN);
+        byIndex.push_back(&values);
+    }
+    auto statement =
+        m_db.prepare(QStringLiteral("SELECT sample_index, %1 FROM sample_analysis WHERE run_id = ?")
+                         .arg(kSampleColumns.join(QStringLiteral(", "))));
+    statement.bind(1, runId);
+    while (statement.step()) {
+        const qint64 sample = statement.columnInt64(0);
+        if (sample < 0 || sample >= samples)
+            continue;
+        for (int c = 0; c < int(byIndex.size()); ++c) {
+            if (!statement.isNull(c + 1))
+                (*byIndex[size_t(c)])[size_t(sample)] = float(statement.columnDouble(c + 1));
+        }
+    }
+    return columns;
+}
+
 void AnalysisStore::writeClusters(int runId, const QString &method,
                                   const std::vector<ClusterRecord> &clusters)
 {

@@ -5,6 +5,7 @@
 #include <QString>
 
 #include <optional>
+#include <map>
 #include <vector>
 
 namespace loupe {
@@ -83,6 +84,12 @@ public:
     void writeSampleColumn(int runId, const QString &column, const std::vector<int> &values,
                            int nullBelow = -1);
     std::vector<float> readSampleColumn(int runId, const QString &column, qint64 samples) const;
+    /**
+     * Every column of sample_analysis for every sample in one pass over the run's rows, by
+     * column name (NULL and missing rows: NaN; integers are exact below 2^24): opening a
+     * project reads them all, and one pass costs about what reading one column does.
+     */
+    std::map<QString, std::vector<float>> readSampleColumns(int runId, qint64 samples) const;
     std::vector<int> readSampleIntColumn(int runId, const QString &column, qint64 samples,
                                          int nullValue = -1) const;
 

@@ -43,13 +43,25 @@ SampleTable loadSampleTable(Project &project, int runId)
     table.splitIndex.reserve(size_t(count));
     auto samples = db.prepare(
         QStringLiteral("SELECT id, image, label, original_label, split FROM samples ORDER BY sample_index"));
+    // A split's index by its bytes: rows come in runs of few splits, and building a QString per
+    // row to look it up cost more than the rest of the row.
+    QByteArray lastSplit;
+    int lastSplitIndex = -1;
     while (samples.step()) {
         table.ids << samples.columnText(0);
         table.images << samples.columnText(1);
         table.labels.push_back(samples.isNull(2) ? -1 : samples.columnInt(2));
         table.originalLabels.push_back(samples.isNull(3) ? -1 : samples.columnInt(3));
-        table.splitIndex.push_back(samples.isNull(4) ? -1
-                                                     : int(table.splitNames.indexOf(samples.columnText(4))));
+        if (samples.isNull(4)) {
+            table.splitIndex.push_back(-1);
+            continue;
+        }
+        const QByteArrayView split = samples.columnUtf8(4);
+        if (lastSplitIndex < 0 || split != lastSplit) {
+            lastSplit = split.toByteArray();
+            lastSplitIndex = int(table.splitNames.indexOf(QString::fromUtf8(split)));
+        }
+        table.splitIndex.push_back(lastSplitIndex);
     }
 
     const size_t n = table.labels.size();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QString>
 
 #include <cstdint>
@@ -44,6 +45,8 @@ public:
     qint64 columnInt64(int column) const;
     double columnDouble(int column) const;
     QString columnText(int column) const;
+    /** The column's UTF-8 text without a copy: valid until the next step() or reset(). */
+    QByteArrayView columnUtf8(int column) const;
     QByteArray columnBlob(int column) const;
     const void *columnBlobData(int column) const;
     int columnBytes(int column) const;

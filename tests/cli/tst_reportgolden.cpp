@@ -7,7 +7,9 @@
 // recorded in the summary), the new "counts" object, and issue 12: the demo's planted motion
 // blur, the images and patterns steps, and every cluster's description; then the patterns
 // ranked per member (ClusterRanking::ExcessRate) and every cluster's severity_per_member; then
-// descriptions that name one measurement once (the demo's brightness and image_brightness).
+// descriptions that name one measurement once (the demo's brightness and image_brightness);
+// then issue 14: UMAP's SGD in batches of eight edges (the map, its trustworthiness and the
+// HDBSCAN clusters on it) and the label issues' "source".
 //
 // The figures were the same on another CPU only once Eigen's product blocking was pinned
 // (pinNumericalEnvironment): Eigen sized its blocks from the CPU's caches, and the order of

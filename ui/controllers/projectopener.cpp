@@ -8,6 +8,8 @@
 #include "storage/project.h"
 #include "storage/sampletableloader.h"
 
+#include <future>
+
 #include <QApplication>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -72,9 +74,16 @@ void ProjectOpener::open(const QString &path)
         try {
             loaded->project =
                 Project::open(path, Project::Access::ReadWrite, Project::IntegrityCheck::Deferred);
-            loaded->table = loadSampleTable(*loaded->project);
-            loaded->analysis =
-                AnalysisResults::load(*loaded->project, loaded->table.runId, loaded->table.size());
+            // The analysis's results load on a second connection while this one reads the table:
+            // at a million samples each takes about a second.
+            const int runId = loaded->project->latestRunId();
+            const qint64 samples = loaded->project->sampleCount();
+            auto analysis = std::async(std::launch::async, [path, runId, samples] {
+                const auto reader = Project::open(path, Project::Access::ReadOnly);
+                return AnalysisResults::load(*reader, runId, samples);
+            });
+            loaded->table = loadSampleTable(*loaded->project, runId);
+            loaded->analysis = analysis.get();
         } catch (const Error &error) {
             loaded->project.reset();
             loaded->error = error.message();

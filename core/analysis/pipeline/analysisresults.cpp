@@ -1,6 +1,7 @@
 #include "analysis/pipeline/analysisresults.h"
 
 #include "analysis/pipeline/analysisregistry.h"
+#include "storage/analysisstore.h"
 #include "storage/project.h"
 #include "storage/traininghistory.h"
 
@@ -12,7 +13,10 @@ AnalysisResults AnalysisResults::load(Project &project, int runId, qint64 sample
     results.runId = runId;
     if (runId < 0)
         return results;
-    const RunScope run{project, runId, samples};
+    // The steps' per-sample columns in one pass over sample_analysis, not one pass each.
+    std::map<QString, std::vector<float>> columns =
+        AnalysisStore(project.database()).readSampleColumns(runId, samples);
+    const RunScope run{project, runId, samples, &columns};
     for (const AnalysisStep *step : analysisSteps())
         step->loadResults(run, results);
     results.history = readTrainingHistory(project, runId);

@@ -1,5 +1,10 @@
 #include "analysis/pipeline/analysisstep.h"
 
+#include "storage/analysisstore.h"
+#include "storage/project.h"
+
+#include <cmath>
+
 namespace loupe {
 
 void AnalysisStep::loadResults(const RunScope &, AnalysisResults &) const {}
@@ -24,5 +29,30 @@ AnalysisStep::HtmlSection AnalysisStep::htmlSection() const
 }
 
 void AnalysisStep::writeHtml(const ReportContext &, HtmlReportWriter &, Progress &) const {}
+
+std::vector<float> loadSampleColumn(const RunScope &run, const QString &column)
+{
+    if (run.prefetched) {
+        const auto it = run.prefetched->find(column);
+        if (it != run.prefetched->end())
+            return std::move(it->second);
+    }
+    return AnalysisStore(run.project.database()).readSampleColumn(run.runId, column, run.samples);
+}
+
+std::vector<int> loadSampleIntColumn(const RunScope &run, const QString &column, int nullValue)
+{
+    if (run.prefetched) {
+        const auto it = run.prefetched->find(column);
+        if (it != run.prefetched->end()) {
+            std::vector<int> values(it->second.size());
+            for (size_t i = 0; i < values.size(); ++i)
+                values[i] = std::isnan(it->second[i]) ? nullValue : int(it->second[i]);
+            return values;
+        }
+    }
+    return AnalysisStore(run.project.database())
+        .readSampleIntColumn(run.runId, column, run.samples, nullValue);
+}
 
 } // namespace loupe

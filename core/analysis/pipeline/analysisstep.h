@@ -5,6 +5,7 @@
 #include <QList>
 #include <QString>
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -39,7 +40,16 @@ struct RunScope
     Project &project;
     int runId = -1;
     qint64 samples = 0;
+    /** sample_analysis read in one pass (AnalysisStore::readSampleColumns), when the caller did; taken from.
+     */
+    std::map<QString, std::vector<float>> *prefetched = nullptr;
 };
+
+/** One column of sample_analysis for the run's samples (NULL: NaN), from the prefetched pass when there is
+ * one. */
+std::vector<float> loadSampleColumn(const RunScope &run, const QString &column);
+/** The same for an INTEGER column; NULL reads as nullValue. */
+std::vector<int> loadSampleIntColumn(const RunScope &run, const QString &column, int nullValue = -1);
 
 /**
  * Keeps one step's stored results current while a sample's label or review mark changes,

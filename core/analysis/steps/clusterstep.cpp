@@ -240,7 +240,7 @@ std::unique_ptr<StepEditHook> ClusterStep::editHook(Project &project) const
 void ClusterStep::loadClusters(const RunScope &run, ClusterResults &results) const
 {
     AnalysisStore store(run.project.database());
-    results.assignment = store.readSampleIntColumn(run.runId, columnName(), run.samples);
+    results.assignment = loadSampleIntColumn(run, columnName());
     if (std::all_of(results.assignment.begin(), results.assignment.end(), [](int c) { return c < 0; }))
         results.assignment.clear();
     results.clusters = store.clusters(run.runId, methodName());

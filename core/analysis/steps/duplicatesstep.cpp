@@ -65,8 +65,7 @@ QJsonObject DuplicatesStep::run(AnalysisContext &context, Progress &progress) co
 void DuplicatesStep::loadResults(const RunScope &run, AnalysisResults &results) const
 {
     DuplicateResults duplicates;
-    duplicates.outlierScore = AnalysisStore(run.project.database())
-                                  .readSampleColumn(run.runId, QStringLiteral("outlier_score"), run.samples);
+    duplicates.outlierScore = loadSampleColumn(run, QStringLiteral("outlier_score"));
     if (std::none_of(duplicates.outlierScore.begin(), duplicates.outlierScore.end(),
                      [](float v) { return std::isfinite(v); }))
         duplicates.outlierScore.clear();

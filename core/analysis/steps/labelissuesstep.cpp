@@ -210,15 +210,14 @@ QJsonObject LabelIssuesStep::run(AnalysisContext &context, Progress &progress) c
 
 void LabelIssuesStep::loadResults(const RunScope &run, AnalysisResults &results) const
 {
-    AnalysisStore store(run.project.database());
     LabelIssueResults issues;
-    issues.issueScore = store.readSampleColumn(run.runId, kIssueScore, run.samples);
+    issues.issueScore = loadSampleColumn(run, kIssueScore);
     if (!anyFinite(issues.issueScore))
         issues.issueScore.clear();
-    issues.isIssue = store.readSampleIntColumn(run.runId, kIsIssue, run.samples);
+    issues.isIssue = loadSampleIntColumn(run, kIsIssue);
     if (std::all_of(issues.isIssue.begin(), issues.isIssue.end(), [](int v) { return v == -1; }))
         issues.isIssue.clear();
-    issues.suggestedLabel = store.readSampleIntColumn(run.runId, kSuggestedLabel, run.samples);
+    issues.suggestedLabel = loadSampleIntColumn(run, kSuggestedLabel);
     results.put(std::move(issues));
 }
 

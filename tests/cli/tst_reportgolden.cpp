@@ -9,7 +9,7 @@
 // ranked per member (ClusterRanking::ExcessRate) and every cluster's severity_per_member; then
 // descriptions that name one measurement once (the demo's brightness and image_brightness);
 // then issue 14: UMAP's SGD in batches of eight edges (the map, its trustworthiness and the
-// HDBSCAN clusters on it) and the label issues' "source".
+// HDBSCAN clusters on it), the label issues' "source" and the map's "quality_rows".
 //
 // The figures were the same on another CPU only once Eigen's product blocking was pinned
 // (pinNumericalEnvironment): Eigen sized its blocks from the CPU's caches, and the order of

@@ -163,6 +163,29 @@ Eigen::RowVectorXf columnMean(const float *data, qint64 rows, int dims)
 
 } // namespace
 
+namespace {
+
+/** measureEmbeddingQuality on a uniform random sample of params.sampleRows rows (the seed's). */
+EmbeddingQuality measureOnSample(const float *high, qint64 rows, int highDims, const float *low, int lowDims,
+                                 const EmbeddingQualityParams &params, Progress &progress)
+{
+    const std::vector<qint64> sample = pickQueries(rows, params.sampleRows, params.seed ^ 0x5a5a5a5aULL);
+    const auto m = qint64(sample.size());
+    std::vector<float> sampleHigh(size_t(m * highDims));
+    std::vector<float> sampleLow(size_t(m * lowDims));
+#pragma omp parallel for schedule(static)
+    for (qint64 i = 0; i < m; ++i) {
+        std::copy_n(high + sample[size_t(i)] * highDims, highDims, sampleHigh.data() + i * highDims);
+        std::copy_n(low + sample[size_t(i)] * lowDims, lowDims, sampleLow.data() + i * lowDims);
+    }
+    EmbeddingQualityParams inner = params;
+    inner.sampleRows = 0;
+    return measureEmbeddingQuality(sampleHigh.data(), m, highDims, sampleLow.data(), lowDims, inner,
+                                   progress);
+}
+
+} // namespace
+
 EmbeddingQuality measureEmbeddingQuality(const float *high, qint64 rows, int highDims, const float *low,
                                          int lowDims, const EmbeddingQualityParams &params,
                                          Progress &progress)
@@ -176,6 +199,8 @@ EmbeddingQuality measureEmbeddingQuality(const float *high, qint64 rows, int hig
                         .arg(std::max<qint64>(k + 1, (3 * qint64(k) + 1) / 2))
                         .arg(rows));
     progress.throwIfCancelled();
+    if (params.sampleRows > k + 1 && rows > params.sampleRows)
+        return measureOnSample(high, rows, highDims, low, lowDims, params, progress);
     const int threads = params.threads > 0 ? params.threads : omp_get_max_threads();
     const std::vector<qint64> queries = pickQueries(rows, std::max<qint64>(1, params.queries), params.seed);
     const qint64 m = qint64(queries.size());
@@ -237,6 +262,7 @@ EmbeddingQuality measureEmbeddingQuality(const float *high, qint64 rows, int hig
         overlap += s.overlap;
     }
     EmbeddingQuality quality;
+    quality.measuredRows = rows;
     quality.queries = m;
     quality.neighbors = k;
     quality.trustworthiness = 1.0 - 2.0 * penalty / (double(m) * k * (2.0 * double(rows) - 3.0 * k - 1.0));

@@ -39,6 +39,7 @@ QJsonObject MapStep::run(AnalysisContext &context, Progress &progress) const
             {QStringLiteral("epochs"), umap.epochs},
             {QStringLiteral("fitted_rows"), umap.fittedRows},
             {QStringLiteral("trustworthiness"), quality.trustworthiness},
+            {QStringLiteral("quality_rows"), quality.measuredRows},
             {QStringLiteral("knn_recall"), quality.knnRecall}};
 }
 

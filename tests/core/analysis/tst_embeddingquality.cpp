@@ -60,12 +60,13 @@ double referenceTrustworthiness(const std::vector<float> &high, int hd, const st
 }
 
 EmbeddingQuality measure(const std::vector<float> &high, int hd, const std::vector<float> &low, int ld,
-                         qint64 n, int k, qint64 queries, std::uint64_t seed = 1)
+                         qint64 n, int k, qint64 queries, std::uint64_t seed = 1, qint64 sampleRows = 0)
 {
     EmbeddingQualityParams params;
     params.neighbors = k;
     params.queries = queries;
     params.seed = seed;
+    params.sampleRows = sampleRows;
     Progress progress;
     return measureEmbeddingQuality(high.data(), n, hd, low.data(), ld, params, progress);
 }
@@ -82,6 +83,7 @@ private Q_SLOTS:
     void equalsSklearnDefinition_data();
     void equalsSklearnDefinition();
     void subsampleEstimatesFullValue();
+    void sampledPointsEstimateFullValue();
     void droppedDimensionLowersRecall();
     void rejectsTooFewRows();
     void cancels();
@@ -162,6 +164,27 @@ void TestEmbeddingQuality::subsampleEstimatesFullValue()
     QVERIFY2(std::abs(a.trustworthiness - full.trustworthiness) < 0.01,
              qPrintable(QStringLiteral("%1 vs %2").arg(a.trustworthiness).arg(full.trustworthiness)));
     QVERIFY(std::abs(a.knnRecall - full.knnRecall) < 0.02);
+}
+
+void TestEmbeddingQuality::sampledPointsEstimateFullValue()
+{
+    // Above sampleRows the measure runs on a uniform sample of the points, both neighbourhoods
+    // within it: what bounds its cost at ten million samples.
+    const int n = 8000;
+    const std::vector<float> high = gaussian(n, 10, 8);
+    std::vector<float> low(size_t(n) * 2);
+    for (int i = 0; i < n; ++i) {
+        low[size_t(2 * i)] = high[size_t(10 * i)] + 0.3f * high[size_t(10 * i + 2)];
+        low[size_t(2 * i + 1)] = high[size_t(10 * i + 1)];
+    }
+    const EmbeddingQuality full = measure(high, 10, low, 2, n, 10, n);
+    const EmbeddingQuality sampled = measure(high, 10, low, 2, n, 10, n, 1, 4000);
+    QCOMPARE(full.measuredRows, qint64(n));
+    QCOMPARE(sampled.measuredRows, qint64(4000));
+    QCOMPARE(sampled.queries, qint64(4000));
+    QVERIFY2(std::abs(sampled.trustworthiness - full.trustworthiness) < 0.02,
+             qPrintable(QStringLiteral("%1 vs %2").arg(sampled.trustworthiness).arg(full.trustworthiness)));
+    QCOMPARE(measure(high, 10, low, 2, n, 10, n, 1, 4000).trustworthiness, sampled.trustworthiness); // seeded
 }
 
 void TestEmbeddingQuality::droppedDimensionLowersRecall()

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 
 namespace loupe {
 
@@ -12,7 +13,13 @@ SimdLevel detectLevel()
     const char *forced = std::getenv("LOUPE_SIMD");
     if (forced && std::strcmp(forced, "portable") == 0)
         return SimdLevel::Portable;
-    return simdLevelSupported(SimdLevel::Avx2Fma) ? SimdLevel::Avx2Fma : SimdLevel::Portable;
+    if (forced && std::strcmp(forced, "avx2") == 0 && simdLevelSupported(SimdLevel::Avx2Fma))
+        return SimdLevel::Avx2Fma;
+    for (const SimdLevel level : {SimdLevel::Avx512, SimdLevel::Avx2Fma}) {
+        if (simdLevelSupported(level))
+            return level;
+    }
+    return SimdLevel::Portable;
 }
 
 } // namespace
@@ -28,6 +35,14 @@ bool simdLevelSupported(SimdLevel level)
 #else
         return false;
 #endif
+    case SimdLevel::Avx512:
+#if defined(__x86_64__) || defined(__i386__)
+        return simdLevelSupported(SimdLevel::Avx2Fma) && __builtin_cpu_supports("avx512f") &&
+               __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+               __builtin_cpu_supports("avx512bw");
+#else
+        return false;
+#endif
     }
     return false;
 }
@@ -40,7 +55,15 @@ SimdLevel activeSimdLevel()
 
 const char *simdLevelName(SimdLevel level)
 {
-    return level == SimdLevel::Avx2Fma ? "avx2+fma" : "portable";
+    switch (level) {
+    case SimdLevel::Avx512:
+        return "avx512";
+    case SimdLevel::Avx2Fma:
+        return "avx2+fma";
+    case SimdLevel::Portable:
+        break;
+    }
+    return "portable";
 }
 
 } // namespace loupe

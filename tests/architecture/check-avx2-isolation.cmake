@@ -15,7 +15,7 @@ set(found "")
 set(violations "")
 foreach(line IN LISTS lines)
   if(line MATCHES "^(.*\\.o):$")
-    string(REGEX MATCH "[a-z]+_avx2" inside "${CMAKE_MATCH_1}")
+    string(REGEX MATCH "[a-z]+_avx(2|512)" inside "${CMAKE_MATCH_1}")
     if(inside)
       list(APPEND found "${inside}")
     endif()
@@ -26,13 +26,13 @@ foreach(line IN LISTS lines)
     # Data, not code, may be shared: the exception personality's address (DW.ref.*) and the
     # type descriptions UBSan's function check emits (typeinfo).
     # Code may be shared only from the object's own namespace: its renamed Eigen, loupe::avx2.
-    if(NOT symbol MATCHES "LoupeEigenAvx2" AND NOT symbol MATCHES "loupe::avx2::" AND NOT symbol MATCHES "^DW\\.ref\\."
+    if(NOT symbol MATCHES "LoupeEigenAvx(2|512)" AND NOT symbol MATCHES "loupe::avx2::" AND NOT symbol MATCHES "^DW\\.ref\\."
        AND NOT symbol MATCHES "^typeinfo ")
       list(APPEND violations "${symbol}")
     endif()
   endif()
 endforeach()
-foreach(expected IN ITEMS productkernels_avx2 umapsgd_avx2)
+foreach(expected IN ITEMS productkernels_avx2 productkernels_avx512 umapsgd_avx2)
   if(NOT expected IN_LIST found)
     message(FATAL_ERROR "no ${expected} object in ${LIBRARY}")
   endif()

@@ -249,7 +249,8 @@ inline Lanes exp2Lanes(Lanes y)
 void updateUmapEdges(const UmapEpochContext &c, const UmapEdgeArrays &edges, std::int64_t begin,
                      std::int64_t end, std::uint64_t seed, std::uint64_t stream, SimdLevel level)
 {
-    if (level == SimdLevel::Avx2Fma)
+    // No 16-lane build: the AVX2 one serves AVX-512 CPUs (the update is bound by its gathers).
+    if (level == SimdLevel::Avx2Fma || level == SimdLevel::Avx512)
         updateUmapEdgesAvx2(c, edges, begin, end, seed, stream);
     else
         portable::updateEdgeRange(c, edges, begin, end, seed, stream);

@@ -4,10 +4,13 @@
 
 namespace loupe {
 
-// In productkernels_avx2.cpp: the same product compiled for AVX2 + FMA, in its own copy of
-// Eigen's namespace so that no instantiation is shared with this portable one.
+// In productkernels_avx2.cpp and productkernels_avx512.cpp: the same product compiled for
+// those instruction sets, each in its own copy of Eigen's namespace so that no instantiation
+// is shared with this portable one.
 void scaledProductABtAvx2(const float *a, std::int64_t m, const float *b, std::int64_t n, int d, float scale,
                           float *out);
+void scaledProductABtAvx512(const float *a, std::int64_t m, const float *b, std::int64_t n, int d,
+                            float scale, float *out);
 
 namespace {
 
@@ -25,10 +28,17 @@ void scaledProductABtPortable(const float *a, std::int64_t m, const float *b, st
 void scaledProductABt(const float *a, std::int64_t m, const float *b, std::int64_t n, int d, float scale,
                       float *out, SimdLevel level)
 {
-    if (level == SimdLevel::Avx2Fma)
+    switch (level) {
+    case SimdLevel::Avx512:
+        scaledProductABtAvx512(a, m, b, n, d, scale, out);
+        return;
+    case SimdLevel::Avx2Fma:
         scaledProductABtAvx2(a, m, b, n, d, scale, out);
-    else
-        scaledProductABtPortable(a, m, b, n, d, scale, out);
+        return;
+    case SimdLevel::Portable:
+        break;
+    }
+    scaledProductABtPortable(a, m, b, n, d, scale, out);
 }
 
 } // namespace loupe

@@ -52,6 +52,16 @@ void AnalysisContext::prepare(StepDataSet needed, StepDataSet provided)
         m_map = stored.read(RunArray::UmapCoords);
 }
 
+void AnalysisContext::releaseAllBut(StepDataSet stillNeeded)
+{
+    if (!(stillNeeded & StepData::KnnGraph))
+        releaseGraph();
+    if (!(stillNeeded & StepData::Embeddings))
+        std::vector<float>().swap(m_embeddings);
+    if (!(stillNeeded & StepData::Probabilities))
+        std::vector<float>().swap(m_probabilities);
+}
+
 void AnalysisContext::reloadGraph()
 {
     m_graph = arrays().knnGraph(samples());

@@ -37,6 +37,12 @@ public:
 
     /** Loads what steps will need and no earlier step provides (the pipeline calls it once). */
     void prepare(StepDataSet needed, StepDataSet provided);
+    /**
+     * Frees the loaded data no remaining step needs (the pipeline calls it after each step):
+     * at ten million samples the graph and the probabilities are 1.6 GB that the last steps,
+     * which add buffers of their own, would otherwise carry along. The map stays (it is small).
+     */
+    void releaseAllBut(StepDataSet stillNeeded);
 
     /** samples x classes, row-major. */
     const std::vector<float> &probabilities() const { return m_probabilities; }

@@ -58,8 +58,13 @@ AnalysisSummary AnalysisPipeline::run(const AnalysisOptions &options, Progress &
     // complete run over one set of labels, and a cancel or failure leaves the project as
     // it was (the previous analysis intact). Edits wait meanwhile (the app holds them).
     SqliteTransaction transaction(m_project.database());
-    for (const AnalysisStep *step : steps) {
+    for (size_t i = 0; i < steps.size(); ++i) {
+        const AnalysisStep *step = steps[i];
         progress.throwIfCancelled();
+        StepDataSet stillNeeded = step->needs();
+        for (size_t later = i + 1; later < steps.size(); ++later)
+            stillNeeded |= steps[later]->needs();
+        context.releaseAllBut(stillNeeded);
         QElapsedTimer timer;
         timer.start();
         const QJsonObject stepSummary = step->run(context, progress);

@@ -11,6 +11,7 @@
 // after one warm-up.
 
 #include "embeddingmapview.h"
+#include "mapdensitypyramid.h"
 #include "maprasterizer.h"
 #include "mapthumbnailprovider.h"
 
@@ -26,6 +27,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <random>
 
 using namespace loupe;
@@ -269,11 +271,13 @@ int main(int argc, char **argv)
     std::printf("%-22s %-8s %9s | %10s %10s | %12s %7s | %12s %7s\n", "view", "look", "visible", "raster ms",
                 "1 thread", "drawPoint ms", "ratio", "AA point ms", "ratio");
     MapRasterizer rasterizer;
+    std::vector<double> fromPoints;
     for (const View &view : views) {
         const MapFrame frame{map.xy,      map.colors, view.selected, size,       1.0,
                              view.center, view.scale, 1.3,           0xffffffff, false};
         rasterizer.setThreadCount(threads);
         const double ours = timeMedian(runs, [&] { rasterizer.render(frame); });
+        fromPoints.push_back(ours);
         const MapRasterizer::Stats stats = rasterizer.lastStats();
         rasterizer.setThreadCount(1);
         const double single = timeMedian(runs, [&] { rasterizer.render(frame); });
@@ -282,6 +286,26 @@ int main(int argc, char **argv)
         std::printf("%-22s %-8s %9lld | %10.1f %10.1f | %12.1f %6.0fx | %12.1f %6.0fx\n", view.name,
                     lookName(stats.look), stats.visiblePoints, ours, single, naive, naive / ours, naiveAa,
                     naiveAa / ours);
+        std::fflush(stdout);
+    }
+
+    // The same views from a density pyramid, built once per points, colors and selection.
+    std::printf("\ndensity pyramid (built once per points, colors and selection), median ms\n");
+    std::printf("%-22s %10s | %10s %-9s %10s\n", "view", "build", "frame", "drawn", "vs points");
+    rasterizer.setThreadCount(threads);
+    for (size_t v = 0; v < std::size(views); ++v) {
+        const View &view = views[v];
+        std::unique_ptr<MapDensityPyramid> pyramid;
+        const double build = timeMedian(std::max(1, runs / 2), [&] {
+            pyramid = std::make_unique<MapDensityPyramid>(map.xy, map.colors, view.selected);
+        });
+        MapFrame frame{map.xy,      map.colors, view.selected, size,       1.0,
+                       view.center, view.scale, 1.3,           0xffffffff, false};
+        frame.pyramid = pyramid.get();
+        const double ms = timeMedian(runs, [&] { rasterizer.render(frame); });
+        const bool fromPyramid = rasterizer.lastStats().fromPyramid;
+        std::printf("%-22s %10.1f | %10.1f %-9s %9.1fx\n", view.name, build, ms,
+                    fromPyramid ? "pyramid" : "points", fromPoints[v] / ms);
         std::fflush(stdout);
     }
 

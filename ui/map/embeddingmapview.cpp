@@ -1,5 +1,6 @@
 #include "embeddingmapview.h"
 
+#include "mapdensitypyramid.h"
 #include "mapoverlays.h"
 #include "mappointindex.h"
 #include "maprasterizer.h"
@@ -56,14 +57,18 @@ QRectF finiteBounds(const std::vector<float> &xy)
 
 EmbeddingMapView::EmbeddingMapView(QWidget *parent)
     : QWidget(parent), m_rasterizer(std::make_unique<MapRasterizer>()),
-      m_thumbnails(std::make_unique<MapThumbnailLayer>()), m_indexPool(std::make_unique<QThreadPool>())
+      m_thumbnails(std::make_unique<MapThumbnailLayer>()), m_indexPool(std::make_unique<QThreadPool>()),
+      m_pyramidPool(std::make_unique<QThreadPool>()),
+      m_pyramidGeneration(std::make_shared<std::atomic<quint64>>(0))
 {
     m_indexPool->setMaxThreadCount(1);
+    m_pyramidPool->setMaxThreadCount(1);
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent); // the cached frame covers every pixel
     setMinimumSize(120, 90);
     connect(&m_indexWatcher, &QFutureWatcherBase::finished, this, &EmbeddingMapView::takeIndex);
+    connect(&m_pyramidWatcher, &QFutureWatcherBase::finished, this, &EmbeddingMapView::takePyramid);
     updateCursor();
 }
 
@@ -92,6 +97,7 @@ void EmbeddingMapView::setPoints(std::vector<float> xy)
     m_highlightMask.clear();
     m_unionMask.clear();
     m_thumbnails->clear();
+    buildPyramid();
     setHovered(-1);
     fitToContents();
     invalidate();
@@ -110,6 +116,7 @@ void EmbeddingMapView::setColors(std::vector<QRgb> perPoint)
     m_colors = std::move(perPoint);
     m_meanColors = false;
     m_legend.clearColorBar();
+    buildPyramid();
     invalidate();
 }
 
@@ -167,11 +174,12 @@ std::span<const quint8> EmbeddingMapView::emphasisMask() const
 void EmbeddingMapView::updateUnionMask()
 {
     m_unionMask.clear();
-    if (m_selectedMask.empty() || m_highlightMask.empty())
-        return;
-    m_unionMask.resize(m_selectedMask.size());
-    std::transform(m_selectedMask.begin(), m_selectedMask.end(), m_highlightMask.begin(), m_unionMask.begin(),
-                   [](quint8 a, quint8 b) { return quint8(a | b); });
+    if (!m_selectedMask.empty() && !m_highlightMask.empty()) {
+        m_unionMask.resize(m_selectedMask.size());
+        std::transform(m_selectedMask.begin(), m_selectedMask.end(), m_highlightMask.begin(),
+                       m_unionMask.begin(), [](quint8 a, quint8 b) { return quint8(a | b); });
+    }
+    buildPyramid(); // the emphasis splits the points into the pyramid's layers
 }
 
 void EmbeddingMapView::setPriorities(std::vector<float> perPoint)
@@ -365,6 +373,7 @@ void EmbeddingMapView::renderIfNeeded()
     if (m_thumbnails->isActive()) {
         m_image = blankFrame(deviceSize, dpr);
         m_densityView = false;
+        m_drawnFromPyramid = false;
         return;
     }
     MapFrame frame;
@@ -379,8 +388,10 @@ void EmbeddingMapView::renderIfNeeded()
     frame.pointRadius = m_pointRadius * dpr;
     frame.background = palette().color(QPalette::Base).rgb();
     frame.meanColors = m_meanColors;
+    frame.pyramid = m_pyramid.get();
     m_image = m_rasterizer->render(frame);
     m_densityView = m_rasterizer->lastStats().look == MapRasterizer::Look::Density;
+    m_drawnFromPyramid = m_rasterizer->lastStats().fromPyramid;
 }
 
 void EmbeddingMapView::layOutThumbnails()
@@ -420,6 +431,44 @@ void EmbeddingMapView::buildIndex()
     const std::shared_ptr<const std::vector<float>> points = m_points;
     m_indexWatcher.setFuture(QtConcurrent::run(
         m_indexPool.get(), [points] { return Index(std::make_shared<const MapPointIndex>(*points)); }));
+}
+
+void EmbeddingMapView::setDensityPyramidThreshold(qint64 points)
+{
+    m_pyramidThreshold = points;
+    buildPyramid();
+    invalidate();
+}
+
+/**
+ * Starts a pyramid of the current points, colors and emphasis on the pyramid's own thread. The
+ * build owns copies of what it reads; one that starts after a later change returns nothing.
+ */
+void EmbeddingMapView::buildPyramid()
+{
+    const quint64 generation = ++*m_pyramidGeneration;
+    m_pyramid.reset();
+    m_pyramidWatcher.setFuture(QFuture<Pyramid>()); // forget a build for earlier content
+    if (!m_points || pointCount() < m_pyramidThreshold)
+        return;
+    const std::span<const quint8> mask = emphasisMask();
+    m_pyramidWatcher.setFuture(QtConcurrent::run(
+        m_pyramidPool.get(),
+        [points = m_points, colors = m_colors, selected = std::vector<quint8>(mask.begin(), mask.end()),
+         current = m_pyramidGeneration, generation]() -> Pyramid {
+            if (current->load() != generation)
+                return nullptr;
+            return std::make_shared<const MapDensityPyramid>(*points, colors, selected);
+        }));
+}
+
+void EmbeddingMapView::takePyramid()
+{
+    const QFuture<Pyramid> future = m_pyramidWatcher.future();
+    if (m_pyramid || future.isCanceled() || future.resultCount() == 0 || !future.result())
+        return;
+    m_pyramid = future.result();
+    invalidate(); // the next frame can come from it
 }
 
 void EmbeddingMapView::takeIndex()

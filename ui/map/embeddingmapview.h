@@ -10,6 +10,7 @@
 #include <QPolygonF>
 #include <QWidget>
 
+#include <atomic>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -21,6 +22,7 @@ class QThreadPool;
 
 namespace loupe {
 
+class MapDensityPyramid;
 class MapPointIndex;
 class MapRasterizer;
 class MapThumbnailLayer;
@@ -113,6 +115,17 @@ public:
     bool isDensityView() const { return m_densityView; }
 
     /**
+     * From this many points on (default 2,000,000), a MapDensityPyramid of the points, colors and
+     * selection is built on a worker after each change of them, and zoomed-out density frames are
+     * drawn from it; frames drawn before it is ready use the points.
+     */
+    void setDensityPyramidThreshold(qint64 points);
+    /** Whether the pyramid of the current points, colors and selection is ready. */
+    bool hasDensityPyramid() const { return m_pyramid != nullptr; }
+    /** Whether the last frame was drawn from the pyramid. */
+    bool isDrawnFromPyramid() const { return m_drawnFromPyramid; }
+
+    /**
      * Where image mode gets its images; none (the default) keeps image mode off. The view shares
      * ownership and calls the provider on the UI thread only.
      */
@@ -160,6 +173,8 @@ private:
     void renderIfNeeded();
     void buildIndex();
     void takeIndex();
+    void buildPyramid();
+    void takePyramid();
     const MapPointIndex *index(bool wait);
     double fitScale() const;
     void setView(QPointF center, double scale);
@@ -202,12 +217,20 @@ private:
     QImage m_image; // the cached frame
     bool m_imageDirty = true;
     bool m_densityView = false;
+    bool m_drawnFromPyramid = false;
     QImage m_blank; // the image mode's frame: background only, the thumbnails cover every point
     std::unique_ptr<MapThumbnailLayer> m_thumbnails;
 
     std::unique_ptr<QThreadPool> m_indexPool; // private: the global pool may be busy with analysis
     QFutureWatcher<Index> m_indexWatcher;
     Index m_index;
+
+    using Pyramid = std::shared_ptr<const MapDensityPyramid>;
+    std::unique_ptr<QThreadPool> m_pyramidPool; // one thread; a build waiting for it gives up when stale
+    QFutureWatcher<Pyramid> m_pyramidWatcher;
+    Pyramid m_pyramid;
+    std::shared_ptr<std::atomic<quint64>> m_pyramidGeneration; // bumped by every change a build reads
+    qint64 m_pyramidThreshold = 2000000;
 
     qint64 m_hovered = -1;
     MapLegend m_legend;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "mapdensitypyramid.h"
+
 #include <QImage>
 #include <QPointF>
 #include <QRect>
@@ -26,6 +28,9 @@ struct MapFrame
     QRgb background = 0xffffffff;
     bool meanColors =
         false; ///< density view: average the colors of a pixel (scalar maps), not its dominant one
+    /// Aggregates of these same points, colors and selection, or null. When one of its levels
+    /// is as fine as a pixel, a density frame is drawn from its cells instead of the points.
+    const MapDensityPyramid *pyramid = nullptr;
 };
 
 /**
@@ -43,6 +48,12 @@ struct MapFrame
  * two threads write one pixel at a time and a tile sees its points in index order, so the image
  * does not depend on the thread count. The pool is private so that long analysis jobs on the
  * global pool never hold up a frame.
+ *
+ * With a MapDensityPyramid in the frame, a view that would be drawn as density is drawn from the
+ * coarsest level whose cells are no larger than a density cell: each pyramid cell counts
+ * towards the density cell holding its centre, and a density cell's count is scaled by how many
+ * pyramid cells it received against how many it covers, so the uneven share of cells per pixel
+ * leaves no moire. The cost is then that of the cells on screen, not of the points.
  */
 class MapRasterizer final
 {
@@ -55,6 +66,7 @@ public:
         Look look = Look::Sprites;
         qint64 visiblePoints = 0; ///< points whose centre falls inside the image
         qint64 occupiedCells = 0; ///< density cells (about one logical pixel) holding a point centre
+        bool fromPyramid = false; ///< drawn from the frame's pyramid rather than its points
     };
 
     MapRasterizer();
@@ -130,6 +142,11 @@ private:
     void accumulateTile(const MapFrame &frame, int tile, int layer, CellGrid &grid) const;
     void shadeTile(const MapFrame &frame, const Canvas &canvas, int tile, const Scratch &scratch) const;
     void prepareKernel(double radius);
+    void prepareOpacity(int layer);
+    bool drawDensityFromPyramid(const MapFrame &frame, const Canvas &canvas);
+    void accumulatePyramidBand(const MapFrame &frame, int top, int bottom);
+    void normalizePyramidBand(int band, int top, int bottom, int worker);
+    void shadePyramidBand(const MapFrame &frame, const Canvas &canvas, int top, int bottom) const;
 
     QThreadPool m_pool;
     int m_threads = 1;
@@ -146,6 +163,28 @@ private:
     // (tile, layer) key, in index order: m_bins[chunk * keys + key]. Vectors keep their capacity
     // from frame to frame.
     std::vector<std::vector<Entry>> m_bins;
+
+    /** One layer's density cells over the whole image, filled from pyramid cells. */
+    struct PixelGrid
+    {
+        std::vector<quint32> count, density; // points; points scaled to the cell's full cover
+        std::vector<quint32> votes;
+        std::vector<QRgb> dominant;
+        std::vector<float> red, green, blue; // colour sums, mean-color mode only
+    };
+    struct PyramidView
+    {
+        const MapDensityPyramid::Level *level = nullptr;
+        int firstColumn = 0, lastColumn = -1, firstRow = 0, lastRow = -1;
+        int width = 0, height = 0;      // density cells over the image
+        double cellsPerDensityCell = 1; // along an edge, 1 to 2
+    };
+    PyramidView m_view;
+    PixelGrid m_pixelLayers[2];
+    std::vector<int> m_columnCell, m_rowCell; // per visible pyramid column / row: density cell or -1
+    std::vector<quint16> m_slotsX, m_slotsY;  // per density column / row: pyramid cells it received
+    std::vector<float> m_coverX, m_coverY;    // and the count scale that follows from it
+    std::vector<qint64> m_bandVisible, m_bandOccupied;
     int m_chunks = 1;
     std::vector<qint64> m_tileVisible;  // per tile, points whose centre lies in the tile
     std::vector<qint64> m_tileOccupied; // per tile, cells holding such a centre (any layer)

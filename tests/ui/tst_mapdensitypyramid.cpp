@@ -332,11 +332,27 @@ void TestMapDensityPyramid::zoomedInOrSparseViewsUseThePoints()
     MapFrame frame = fitFrame(points, QSize(480, 300));
     frame.pyramid = &pyramid;
     MapRasterizer rasterizer;
-    // Far enough in that a pixel is smaller than the finest cell.
-    frame.scale = 2.0 / pyramid.levels().front().cellSize;
-    frame.center = QPointF(0, 0);
-    rasterizer.render(frame);
-    QVERIFY(!rasterizer.lastStats().fromPyramid);
+    // Far enough in that a pixel is smaller than the finest cell: the points are drawn, but only
+    // those of the cells near the view are visited, and they are the same points on screen.
+    frame.scale = 4.0 / pyramid.levels().front().cellSize;
+    frame.center = QPointF(6, 0); // a cluster's centre
+    frame.pyramid = nullptr;
+    const QImage everyPoint = rasterizer.render(frame).copy();
+    const MapRasterizer::Stats all = rasterizer.lastStats();
+    QCOMPARE(all.visitedPoints, qint64(400000));
+    frame.pyramid = &pyramid;
+    const QImage nearby = rasterizer.render(frame).copy();
+    const MapRasterizer::Stats near = rasterizer.lastStats();
+    QVERIFY(!near.fromPyramid);
+    QCOMPARE(near.look, all.look);
+    QCOMPARE(near.visiblePoints, all.visiblePoints);
+    QVERIFY(near.visiblePoints > 0);
+    QVERIFY(near.visitedPoints >= near.visiblePoints);
+    QVERIFY(near.visitedPoints < 400000 / 4);
+    // Cell by cell instead of by index: only where sprites overlap may another color be on top.
+    const Difference difference = compare(everyPoint, nearby, frame.background);
+    QCOMPARE(difference.coveredRatio, 1.0);
+    QCOMPARE(difference.blockCoverage, 0.0);
     // A sparse map: the pyramid would do, but the points are drawn as sprites.
     const Points few = clusters(2000, 5);
     const MapDensityPyramid small(few.xy, few.colors, {});

@@ -99,44 +99,54 @@ const MapDensityPyramid::Level *MapDensityPyramid::levelFor(double maxCellSize) 
 }
 
 /**
- * A counting sort of the layer's points by cell (row-major), stable so that each cell sees its
- * points in index order, then one pass over the cells.
+ * A counting sort of the layer's points by cell (row-major) straight into the sorted copy,
+ * stable so that each cell sees its points in index order; then one pass over the cells.
  */
 MapDensityPyramid::Grid MapDensityPyramid::finestLayer(std::span<const float> xy,
                                                        std::span<const QRgb> colors,
-                                                       std::span<const quint8> selected, int layer,
-                                                       int side) const
+                                                       std::span<const quint8> selected, int layer, int side)
 {
     const size_t cellCount = size_t(side) * side;
     const double invCell = 1.0 / m_finestCellSize;
     const double originX = m_origin.x(), originY = m_origin.y();
-    std::vector<quint32> key(size_t(m_pointCount), kSkipped);
-    std::vector<quint32> end(cellCount, 0); // counts, then each cell's end in order
-    for (qint64 i = 0; i < m_pointCount; ++i) {
+    const auto cellOf = [&](qint64 i) -> quint32 {
         if (!selected.empty() && int(selected[size_t(i)] != 0) != layer)
-            continue;
+            return kSkipped;
         const float x = xy[size_t(2 * i)], y = xy[size_t(2 * i + 1)];
         if (!std::isfinite(x) || !std::isfinite(y))
-            continue;
+            return kSkipped;
         const int column = std::clamp(int((x - originX) * invCell), 0, side - 1);
         const int row = std::clamp(int((y - originY) * invCell), 0, side - 1);
-        key[size_t(i)] = quint32(row) * quint32(side) + quint32(column);
-        ++end[key[size_t(i)]];
-    }
+        return quint32(row) * quint32(side) + quint32(column);
+    };
+    std::vector<quint32> end(cellCount, 0); // counts, then each cell's begin, then its end
+    for (qint64 i = 0; i < m_pointCount; ++i)
+        if (const quint32 cell = cellOf(i); cell != kSkipped)
+            ++end[cell];
     quint32 total = 0;
-    for (quint32 &slot : end) { // each cell's begin, for now
+    size_t occupied = 0;
+    for (quint32 &slot : end) {
         const quint32 count = slot;
         slot = total;
         total += count;
+        occupied += count != 0;
     }
-    std::vector<quint32> order(total);
-    for (qint64 i = 0; i < m_pointCount; ++i)
-        if (key[size_t(i)] != kSkipped)
-            order[end[key[size_t(i)]]++] = quint32(i);
-    key = {};
+    SortedPoints &sorted = m_sorted.emplace_back();
+    sorted.xy.resize(size_t(total) * 2);
+    sorted.colors.resize(total);
+    for (qint64 i = 0; i < m_pointCount; ++i) {
+        const quint32 cell = cellOf(i);
+        if (cell == kSkipped)
+            continue;
+        const quint32 at = end[cell]++;
+        sorted.xy[2 * size_t(at)] = xy[size_t(2 * i)];
+        sorted.xy[2 * size_t(at) + 1] = xy[size_t(2 * i + 1)];
+        sorted.colors[at] = (size_t(i) < colors.size() ? colors[size_t(i)] : 0) | 0xff000000;
+    }
 
     Grid grid;
     grid.rowStart.resize(size_t(side) + 1);
+    grid.cells.reserve(occupied);
     quint32 begin = 0;
     for (int row = 0; row < side; ++row) {
         grid.rowStart[size_t(row)] = quint32(grid.cells.size());
@@ -146,13 +156,12 @@ MapDensityPyramid::Grid MapDensityPyramid::finestLayer(std::span<const float> xy
                 continue;
             Cell cell;
             cell.column = quint16(column);
+            cell.first = begin;
             cell.count = stop - begin;
             ColorSums sums;
             for (quint32 j = begin; j < stop; ++j) {
-                const size_t point = order[j];
-                const QRgb color = (point < colors.size() ? colors[point] : 0) | 0xff000000;
-                mergeVote(cell, color, 1);
-                sums.add(color, 1);
+                mergeVote(cell, sorted.colors[j], 1);
+                sums.add(sorted.colors[j], 1);
             }
             cell.mean = sums.mean(cell.count);
             grid.cells.push_back(cell);

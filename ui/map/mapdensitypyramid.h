@@ -19,7 +19,7 @@ namespace loupe {
  * holds its point count, its dominant color (a Boyer-Moore majority vote over the points in
  * index order, merged level to level as Misra and Gries merge summaries) and its mean color.
  * With a selection the points are kept in two layers, unselected (0) and selected (1), as the
- * rasteriser draws them.
+ * rasteriser draws them. The finest level also keeps a copy of its points, cell by cell.
  *
  * Built once per change of points, colors or selection (about half a second at 10 million
  * points, off the UI thread), then read by any number of frames.
@@ -30,6 +30,7 @@ public:
     struct Cell
     {
         quint16 column = 0;
+        quint32 first = 0; // finest level: where the cell's points begin in sortedPoints()
         quint32 count = 0;
         quint32 votes = 0; // the majority vote's remaining margin for dominant
         QRgb dominant = 0;
@@ -63,10 +64,21 @@ public:
     const std::vector<Level> &levels() const { return m_levels; }
     /** The coarsest level whose cells are at most maxCellSize across, or nullptr. */
     const Level *levelFor(double maxCellSize) const;
+    /** A copy of a layer's points, in the order of the finest level's cells. */
+    struct SortedPoints
+    {
+        std::vector<float> xy;
+        std::vector<QRgb> colors;
+    };
+    /**
+     * The layer's points by finest cell (in index order within a cell): a spatial index that
+     * lets a view zoomed in past the finest level read only the points near it, in runs.
+     */
+    const SortedPoints &sortedPoints(int layer) const { return m_sorted[size_t(layer)]; }
 
 private:
     Grid finestLayer(std::span<const float> xy, std::span<const QRgb> colors,
-                     std::span<const quint8> selected, int layer, int side) const;
+                     std::span<const quint8> selected, int layer, int side);
     static Grid coarsen(const Grid &fine, int fineSide);
 
     QPointF m_origin;
@@ -74,6 +86,7 @@ private:
     qint64 m_pointCount = 0;
     int m_layerCount = 1;
     std::vector<Level> m_levels;
+    std::vector<SortedPoints> m_sorted; // per layer
 };
 
 } // namespace loupe

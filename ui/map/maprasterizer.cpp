@@ -106,6 +106,7 @@ QImage MapRasterizer::render(const MapFrame &frame)
     layOutTiles(frame);
     if (frame.pyramid && drawDensityFromPyramid(frame, canvas))
         return image;
+    gatherNearbyPoints(frame);
     binPoints(frame);
     const double perCell =
         m_stats.occupiedCells ? double(m_stats.visiblePoints) / m_stats.occupiedCells : 0.0;
@@ -166,7 +167,8 @@ template<class Visit> void MapRasterizer::forEachEntry(int tile, int layer, Visi
  */
 void MapRasterizer::binPoints(const MapFrame &frame)
 {
-    const qint64 n = qint64(frame.xy.size() / 2);
+    const qint64 n = m_onlyNearby ? (m_runEnds.empty() ? 0 : m_runEnds.back()) : qint64(frame.xy.size() / 2);
+    m_stats.visitedPoints = n;
     m_chunks = int(std::clamp<qint64>(n / kPointsPerThread, 1, m_threads));
     m_bins.resize(size_t(m_chunks) * m_tilesX * m_tilesY * m_layers);
     parallelFor(m_chunks, [&](int c, int) { binChunk(frame, c, m_chunks); });
@@ -194,15 +196,34 @@ void MapRasterizer::binChunk(const MapFrame &frame, int chunk, int chunks)
     const float width = float(frame.deviceSize.width()), height = float(frame.deviceSize.height());
     const float reach = float(m_kernel.reach), invTile = 1.f / float(m_tileSize);
     const int lastX = m_tilesX - 1, lastY = m_tilesY - 1, layers = m_layers;
-    const qint64 n = qint64(frame.xy.size() / 2);
-    for (qint64 i = n * chunk / chunks, end = n * (chunk + 1) / chunks; i < end; ++i) {
-        const float x = tf.x(frame.xy[2 * i]), y = tf.y(frame.xy[2 * i + 1]);
+    const auto place = [&](float dataX, float dataY, QRgb color, int layer) {
+        const float x = tf.x(dataX), y = tf.y(dataY);
         if (!touchesImage(x, y, reach, width, height))
-            continue;
+            return;
         // The tile holding the centre; centres just outside the image go to the border tile.
         const int tx = std::clamp(int(x * invTile), 0, lastX), ty = std::clamp(int(y * invTile), 0, lastY);
-        const int layer = layers == 2 ? int(frame.selected[i] != 0) : 0;
-        bins[(size_t(ty) * m_tilesX + tx) * layers + layer].push_back({x, y, frame.colors[i] | 0xff000000});
+        bins[(size_t(ty) * m_tilesX + tx) * layers + layer].push_back({x, y, color | 0xff000000});
+    };
+    if (!m_onlyNearby) {
+        const qint64 n = qint64(frame.xy.size() / 2);
+        for (qint64 i = n * chunk / chunks, end = n * (chunk + 1) / chunks; i < end; ++i)
+            place(frame.xy[2 * i], frame.xy[2 * i + 1], frame.colors[i],
+                  layers == 2 ? int(frame.selected[i] != 0) : 0);
+        return;
+    }
+    // The chunk's share of the runs of the pyramid's points, laid end to end.
+    const qint64 n = m_runEnds.empty() ? 0 : m_runEnds.back();
+    qint64 k = n * chunk / chunks;
+    const qint64 end = n * (chunk + 1) / chunks;
+    size_t run = size_t(std::upper_bound(m_runEnds.begin(), m_runEnds.end(), k) - m_runEnds.begin());
+    for (; k < end; ++run) {
+        const NearbyRun &r = m_runs[run];
+        const qint64 runBegin = m_runEnds[run] - r.count, stop = std::min(end, m_runEnds[run]);
+        const MapDensityPyramid::SortedPoints &points = frame.pyramid->sortedPoints(r.layer);
+        for (; k < stop; ++k) {
+            const size_t i = size_t(r.first + (k - runBegin));
+            place(points.xy[2 * i], points.xy[2 * i + 1], points.colors[i], r.layer);
+        }
     }
 }
 
@@ -526,6 +547,62 @@ bool MapRasterizer::drawDensityFromPyramid(const MapFrame &frame, const Canvas &
                          canvas.height * (band + 1) / pixelBands);
     });
     return true;
+}
+
+/**
+ * A view zoomed in past the pyramid's finest level still shows a small part of the map: its
+ * points are those of the finest cells under the view (widened by a sprite's reach), found by
+ * rows and columns instead of by testing every point. Only worth it while they are a minority.
+ */
+void MapRasterizer::gatherNearbyPoints(const MapFrame &frame)
+{
+    m_onlyNearby = false;
+    m_runs.clear();
+    m_runEnds.clear();
+    if (!frame.pyramid || frame.pyramid->levels().empty() ||
+        frame.pyramid->pointCount() != qint64(frame.xy.size() / 2) || frame.pyramid->layerCount() != m_layers)
+        return;
+    const MapDensityPyramid &pyramid = *frame.pyramid;
+    const MapDensityPyramid::Level &finest = pyramid.levels().front();
+    const double reach = (m_kernel.reach + 1) / frame.scale;
+    const double halfWidth = frame.deviceSize.width() * 0.5 / frame.scale + reach;
+    const double halfHeight = frame.deviceSize.height() * 0.5 / frame.scale + reach;
+    const auto range = [&](double centre, double half, double origin, int &first, int &last) {
+        first =
+            int(std::clamp(std::floor((centre - half - origin) / finest.cellSize), 0.0, finest.side - 1.0));
+        last =
+            int(std::clamp(std::floor((centre + half - origin) / finest.cellSize), -1.0, finest.side - 1.0));
+    };
+    int firstColumn, lastColumn, firstRow, lastRow;
+    range(frame.center.x(), halfWidth, pyramid.origin().x(), firstColumn, lastColumn);
+    range(frame.center.y(), halfHeight, pyramid.origin().y(), firstRow, lastRow);
+    // Cells next to each other in a row hold consecutive points of the pyramid's sorted copy, so a
+    // row's visible cells are one run.
+    qint64 nearby = 0;
+    for (int layer = 0; layer < m_layers; ++layer) {
+        const MapDensityPyramid::Grid &grid = finest.layers[size_t(layer)];
+        for (int row = firstRow; row <= lastRow; ++row) {
+            const MapDensityPyramid::Cell *begin = grid.cells.data() + grid.rowStart[size_t(row)];
+            const MapDensityPyramid::Cell *end = grid.cells.data() + grid.rowStart[size_t(row) + 1];
+            const auto byColumn = [](const MapDensityPyramid::Cell &c, int column) {
+                return c.column < column;
+            };
+            const MapDensityPyramid::Cell *first = std::lower_bound(begin, end, firstColumn, byColumn);
+            const MapDensityPyramid::Cell *last = std::lower_bound(first, end, lastColumn + 1, byColumn);
+            if (first == last)
+                continue;
+            const quint32 count = (last - 1)->first + (last - 1)->count - first->first;
+            m_runs.push_back({first->first, count, layer});
+            nearby += count;
+            m_runEnds.push_back(nearby);
+        }
+    }
+    if (nearby * 2 > pyramid.pointCount()) {
+        m_runs.clear(); // most of the map: a plain pass over the points costs no more
+        m_runEnds.clear();
+        return;
+    }
+    m_onlyNearby = true;
 }
 
 /** Adds the cells of the pyramid rows that land in density rows [top, bottom) to their density cells. */

@@ -67,6 +67,7 @@ public:
         qint64 visiblePoints = 0; ///< points whose centre falls inside the image
         qint64 occupiedCells = 0; ///< density cells (about one logical pixel) holding a point centre
         bool fromPyramid = false; ///< drawn from the frame's pyramid rather than its points
+        qint64 visitedPoints = 0; ///< points drawn or tested (all, or those the pyramid found near the view)
     };
 
     MapRasterizer();
@@ -144,6 +145,7 @@ private:
     void prepareKernel(double radius);
     void prepareOpacity(int layer);
     bool drawDensityFromPyramid(const MapFrame &frame, const Canvas &canvas);
+    void gatherNearbyPoints(const MapFrame &frame);
     void accumulatePyramidBand(const MapFrame &frame, int top, int bottom);
     void normalizePyramidBand(int band, int top, int bottom, int worker);
     void shadePyramidBand(const MapFrame &frame, const Canvas &canvas, int top, int bottom) const;
@@ -163,6 +165,16 @@ private:
     // (tile, layer) key, in index order: m_bins[chunk * keys + key]. Vectors keep their capacity
     // from frame to frame.
     std::vector<std::vector<Entry>> m_bins;
+    // With a pyramid and a view zoomed in past it: the points of the finest cells near the view,
+    // cell by cell, which binPoints() visits instead of every point.
+    struct NearbyRun
+    {
+        quint32 first, count; // in the layer's sorted points
+        int layer;
+    };
+    std::vector<NearbyRun> m_runs;
+    std::vector<qint64> m_runEnds; // running total of the runs' counts
+    bool m_onlyNearby = false;
 
     /** One layer's density cells over the whole image, filled from pyramid cells. */
     struct PixelGrid

@@ -158,7 +158,11 @@ int main(int argc, char *argv[])
                                     QStringLiteral("n"), QString::number(KnnParams().clusterProbes));
     const QCommandLineOption refine(QStringLiteral("refine"), QStringLiteral("Clustered: refinement passes."),
                                     QStringLiteral("n"), QString::number(KnnParams().clusterRefinePasses));
-    parser.addOptions({methods, neighbours, runsOption, sampleOption, cellSize, probes, refine});
+    const QCommandLineOption twoLevel(
+        QStringLiteral("two-level-from"),
+        QStringLiteral("Clustered: cells from which they are made in two levels (0: never)."),
+        QStringLiteral("cells"), QString::number(KnnParams().clusterTwoLevelFrom));
+    parser.addOptions({methods, neighbours, runsOption, sampleOption, cellSize, probes, refine, twoLevel});
     parser.process(app);
     if (parser.positionalArguments().size() != 1)
         parser.showHelp(2);
@@ -184,8 +188,10 @@ int main(int argc, char *argv[])
         params.clusterSize = parser.value(cellSize).toInt();
         params.clusterProbes = parser.value(probes).toInt();
         params.clusterRefinePasses = parser.value(refine).toInt();
-        std::printf("clustered: cells of %d points, %d probes, %d refinement passes\n\n", params.clusterSize,
-                    params.clusterProbes, params.clusterRefinePasses);
+        params.clusterTwoLevelFrom = parser.value(twoLevel).toLongLong();
+        std::printf(
+            "clustered: cells of %d points, %d probes, %d refinement passes, two levels from %lld cells\n\n",
+            params.clusterSize, params.clusterProbes, params.clusterRefinePasses, params.clusterTwoLevelFrom);
         for (const QString &method : parser.value(methods).split(QLatin1Char(','), Qt::SkipEmptyParts))
             benchGraph(method, params, data, n, d, k, runs, rows, truth);
         if (parser.value(methods).contains(QLatin1String("hnsw")))

@@ -1,6 +1,7 @@
 #include "analysis/neighbours/knnclustered.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 
@@ -48,6 +49,74 @@ Cells groupByCell(const std::vector<int> &cellOf, qint64 cells)
     for (size_t i = 0; i < cellOf.size(); ++i)
         result.members[size_t(next[size_t(cellOf[i])]++)] = qint32(i);
     return result;
+}
+
+/** Cells and their centroids: which cell each point is in. */
+struct CellFit
+{
+    std::vector<int> cellOf;
+    std::vector<float> centroids; // cells x d
+    qint64 cells = 0;
+};
+
+KMeansParams cellKMeans(qint64 cells, qint64 rows, const KnnParams &params, quint64 seed)
+{
+    KMeansParams kmeans;
+    kmeans.k = int(cells);
+    kmeans.seeding = KMeansParams::Seeding::RandomRows;
+    kmeans.fitSampleSize = std::min(rows, cells * kTrainingPointsPerCell);
+    kmeans.maxIterations = params.clusterIterations;
+    kmeans.refineIterations = 0;
+    kmeans.seed = seed;
+    return kmeans;
+}
+
+/** One k-means over every point. */
+CellFit flatCells(const float *data, qint64 n, int d, qint64 cells, const KnnParams &params,
+                  Progress &progress)
+{
+    KMeansResult fit = KMeans(cellKMeans(cells, n, params, params.seed)).run(data, n, d, progress);
+    return {std::move(fit.labels), std::move(fit.centroids), cells};
+}
+
+/**
+ * Two levels: about sqrt(cells) groups, then each group's points split into its share of the
+ * cells. A point's cell is then the nearest centroid of its group's cells, which need not be the
+ * nearest of all; the probes (by centroid, over all cells) and the refinement pass make up for
+ * points on a group's border.
+ */
+CellFit twoLevelCells(const float *data, qint64 n, int d, qint64 cells, const KnnParams &params,
+                      Progress &progress)
+{
+    const qint64 groups = qint64(std::ceil(std::sqrt(double(cells))));
+    KMeansResult coarse = [&] {
+        StageProgress stage(progress, 0.0, 0.2);
+        return KMeans(cellKMeans(groups, n, params, params.seed)).run(data, n, d, stage.progress());
+    }();
+    const Cells members = groupByCell(coarse.labels, groups);
+    coarse = {};
+    CellFit fit;
+    fit.cellOf.assign(size_t(n), 0);
+    std::vector<float> rows;
+    for (qint64 group = 0; group < groups; ++group) {
+        const qint64 size = members.size(group);
+        if (size == 0)
+            continue;
+        rows.resize(size_t(size * d));
+        const qint32 *ids = members.begin(group);
+        for (qint64 i = 0; i < size; ++i)
+            std::copy_n(data + qint64(ids[i]) * d, d, rows.data() + i * d);
+        // The group's share of the cells, by its share of the points.
+        const qint64 groupCells = std::clamp<qint64>(std::llround(double(cells) * size / n), 1, size);
+        StageProgress stage(progress, 0.2 + 0.8 * group / groups, 0.2 + 0.8 * (group + 1) / groups);
+        KMeansResult local = KMeans(cellKMeans(groupCells, size, params, params.seed + quint64(group) + 1))
+                                 .run(rows.data(), size, d, stage.progress());
+        for (qint64 i = 0; i < size; ++i)
+            fit.cellOf[size_t(ids[i])] = int(fit.cells + local.labels[size_t(i)]);
+        fit.centroids.insert(fit.centroids.end(), local.centroids.begin(), local.centroids.end());
+        fit.cells += groupCells;
+    }
+    return fit;
 }
 
 /** Per cell, the probes cells to compare it with: itself first, then the nearest by centroid. */
@@ -167,21 +236,17 @@ KnnGraph knnClusteredGraph(const float *data, qint64 n, int d, int k, const KnnP
     if (n == 0)
         return graph;
 
-    const qint64 cells = std::clamp<qint64>(n / std::max(1, params.clusterSize), 1, n);
-    const int probes = int(std::min<qint64>(cells, std::max(1, params.clusterProbes)));
-    KMeansParams cellParams;
-    cellParams.k = int(cells);
-    cellParams.seeding = KMeansParams::Seeding::RandomRows;
-    cellParams.fitSampleSize = std::min(n, cells * kTrainingPointsPerCell);
-    cellParams.maxIterations = params.clusterIterations;
-    cellParams.refineIterations = 0;
-    cellParams.seed = params.seed;
-    KMeansResult cellFit = [&] {
+    CellFit cellFit = [&] {
+        const qint64 wanted = std::clamp<qint64>(n / std::max(1, params.clusterSize), 1, n);
         StageProgress stage(progress, 0.0, kCellsMade);
-        return KMeans(cellParams).run(data, n, d, stage.progress());
+        const bool twoLevel = params.clusterTwoLevelFrom > 0 && wanted >= params.clusterTwoLevelFrom;
+        return twoLevel ? twoLevelCells(data, n, d, wanted, params, stage.progress())
+                        : flatCells(data, n, d, wanted, params, stage.progress());
     }();
-    const Cells members = groupByCell(cellFit.labels, cells);
-    cellFit.labels = {};
+    const qint64 cells = cellFit.cells;
+    const int probes = int(std::min<qint64>(cells, std::max(1, params.clusterProbes)));
+    const Cells members = groupByCell(cellFit.cellOf, cells);
+    cellFit.cellOf = {};
     const std::vector<qint32> probeList = probeLists(cellFit.centroids, cells, d, probes);
     const std::vector<float> norms = knnSquaredNorms(data, n, d);
 

@@ -71,6 +71,14 @@ struct KnnParams
     int clusterProbes = 14;
     /** Clustered: Lloyd iterations of the k-means that makes the cells. */
     int clusterIterations = 8;
+    /**
+     * Clustered: from this many cells on (0: never), the cells are made in two levels: about
+     * sqrt(cells) groups by k-means, then each group's points split into cells by a k-means of
+     * their own, so each point is compared with sqrt(cells) + its group's cells' centroids
+     * instead of every centroid. Flat k-means costs n x cells distances, which at 10M points
+     * (19,531 cells) was most of a 31-minute graph; 1,024 keeps the demo (136 cells) flat.
+     */
+    qint64 clusterTwoLevelFrom = 1024;
     /** Clustered: passes of "neighbours of neighbours" refinement after the cell search. */
     int clusterRefinePasses = 1;
 

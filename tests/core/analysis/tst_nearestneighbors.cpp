@@ -89,6 +89,7 @@ private Q_SLOTS:
     void hnswRecallOnClusteredData();
     void clusteredRecallOnClusteredData();
     void clusteredGraphIsDeterministic();
+    void clusteredTwoLevelCellsKeepRecall();
     void queryRespectsFilter_data();
     void queryRespectsFilter();
     void serializeRoundTrip_data();
@@ -219,6 +220,35 @@ void TestNearestNeighbors::clusteredGraphIsDeterministic()
     const KnnGraph second = allNearestNeighbors(data.data(), 3000, 16, 8, params, progress);
     QCOMPARE(first.indices, second.indices);
     QCOMPARE(first.distances, second.distances);
+}
+
+void TestNearestNeighbors::clusteredTwoLevelCellsKeepRecall()
+{
+    // 200 cells of 20 points, 6 probed, no refinement: made flat, or as 15 groups split into
+    // their share of the cells.
+    const qint64 n = 4000;
+    const int d = 32;
+    const int k = 10;
+    const std::vector<float> data = gaussianMixture(n, d, 20, 7);
+    Progress progress;
+    const KnnGraph truth =
+        allNearestNeighbors(data.data(), n, d, k, withMethod(KnnParams::Method::Exact), progress);
+    KnnParams params = withMethod(KnnParams::Method::Clustered);
+    params.clusterSize = 20;
+    params.clusterProbes = 6;
+    params.clusterRefinePasses = 0; // the cells alone
+    params.clusterTwoLevelFrom = 0;
+    const double flat = recallAt(allNearestNeighbors(data.data(), n, d, k, params, progress), truth);
+    params.clusterTwoLevelFrom = 100;
+    const KnnGraph twoLevel = allNearestNeighbors(data.data(), n, d, k, params, progress);
+    const double recall = recallAt(twoLevel, truth);
+    qInfo("Clustered recall@10, 200 cells of 20: flat %.4f, two levels %.4f", flat, recall);
+    QVERIFY(flat >= 0.8); // the cells alone miss some, so that a worse partition would show
+    QVERIFY(recall >= flat - 0.02);
+    const KnnGraph again = allNearestNeighbors(data.data(), n, d, k, params, progress);
+    QCOMPARE(again.indices, twoLevel.indices);
+    for (qint64 i = 0; i < n; ++i)
+        QVERIFY(std::is_sorted(twoLevel.neighborDistances(i), twoLevel.neighborDistances(i) + k));
 }
 
 void TestNearestNeighbors::queryRespectsFilter_data()

@@ -108,7 +108,7 @@ int defaultEpochs(qint64 fittedRows, const UmapParams &params)
 {
     if (params.epochs > 0)
         return params.epochs;
-    return fittedRows <= 10000 ? 500 : 200;
+    return fittedRows <= 10000 ? 500 : 150;
 }
 
 UmapLayoutParams layoutParams(const UmapParams &params, int epochs)

@@ -21,6 +21,27 @@ std::vector<ReviewStatus> readReviewStatuses(SqliteDatabase &db, qint64 samples)
     return statuses;
 }
 
+/**
+ * The distinct splits, sorted: one index seek per split (the next one above the last) instead
+ * of DISTINCT's walk over every entry of the index, which took seconds at ten million samples.
+ */
+QStringList distinctSplits(SqliteDatabase &db)
+{
+    QStringList splits;
+    auto first = db.prepare(QStringLiteral("SELECT MIN(split) FROM samples"));
+    if (!first.step() || first.isNull(0))
+        return splits;
+    splits << first.columnText(0);
+    auto next = db.prepare(QStringLiteral("SELECT MIN(split) FROM samples WHERE split > ?"));
+    for (;;) {
+        next.reset();
+        next.bind(1, splits.back());
+        if (!next.step() || next.isNull(0))
+            return splits;
+        splits << next.columnText(0);
+    }
+}
+
 } // namespace
 
 SampleTable loadSampleTable(Project &project, int runId)
@@ -30,10 +51,7 @@ SampleTable loadSampleTable(Project &project, int runId)
     table.classNames = project.classNames();
     table.runId = runId >= 0 ? runId : project.latestRunId();
 
-    auto splits = db.prepare(
-        QStringLiteral("SELECT DISTINCT split FROM samples WHERE split IS NOT NULL ORDER BY split"));
-    while (splits.step())
-        table.splitNames << splits.columnText(0);
+    table.splitNames = distinctSplits(db);
 
     const qint64 count = project.sampleCount();
     table.ids.reserve(count);

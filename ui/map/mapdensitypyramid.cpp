@@ -31,22 +31,6 @@ struct ColorSums
     }
 };
 
-/** Merges the majority-vote summary (color, votes) into cell, as Misra and Gries merge theirs. */
-void mergeVote(MapDensityPyramid::Cell &cell, QRgb color, quint32 votes)
-{
-    if (cell.votes == 0) {
-        cell.dominant = color;
-        cell.votes = votes;
-    } else if (cell.dominant == color) {
-        cell.votes += votes;
-    } else if (cell.votes >= votes) {
-        cell.votes -= votes;
-    } else {
-        cell.dominant = color;
-        cell.votes = votes - cell.votes;
-    }
-}
-
 } // namespace
 
 MapDensityPyramid::MapDensityPyramid(std::span<const float> xy, std::span<const QRgb> colors,
@@ -160,7 +144,7 @@ MapDensityPyramid::Grid MapDensityPyramid::finestLayer(std::span<const float> xy
             cell.count = stop - begin;
             ColorSums sums;
             for (quint32 j = begin; j < stop; ++j) {
-                mergeVote(cell, sorted.colors[j], 1);
+                mergeMajorityVote(cell.dominant, cell.votes, sorted.colors[j], 1);
                 sums.add(sorted.colors[j], 1);
             }
             cell.mean = sums.mean(cell.count);
@@ -208,7 +192,7 @@ MapDensityPyramid::Grid MapDensityPyramid::coarsen(const Grid &fine, int fineSid
             }
             Cell &cell = grid.cells.back();
             cell.count += next.count;
-            mergeVote(cell, next.dominant, next.votes);
+            mergeMajorityVote(cell.dominant, cell.votes, next.dominant, next.votes);
             sums.add(next.mean, next.count);
         }
         finishCell();

@@ -9,6 +9,25 @@
 namespace loupe {
 
 /**
+ * Merges the majority-vote summary (color, votes) into (dominant, margin), as Misra and Gries
+ * merge theirs: a color held by more than half of the points of both keeps winning.
+ */
+inline void mergeMajorityVote(QRgb &dominant, quint32 &margin, QRgb color, quint32 votes)
+{
+    if (margin == 0) {
+        dominant = color;
+        margin = votes;
+    } else if (dominant == color) {
+        margin += votes;
+    } else if (margin >= votes) {
+        margin -= votes;
+    } else {
+        dominant = color;
+        margin = votes - margin;
+    }
+}
+
+/**
  * A point map counted into square cells at several resolutions, so that a zoomed-out frame of
  * millions of points costs what its pixels cost, not what its points cost (datashader's and
  * Embedding Atlas's answer to the same problem).

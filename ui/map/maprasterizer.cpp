@@ -628,20 +628,7 @@ void MapRasterizer::accumulatePyramidBand(const MapFrame &frame, int top, int bo
                     continue;
                 const size_t at = lineStart + size_t(x);
                 grid.count[at] += cell->count;
-                // The Misra-Gries merge of two majority votes, as the pyramid merges its levels.
-                quint32 &votes = grid.votes[at];
-                QRgb &dominant = grid.dominant[at];
-                if (votes == 0) {
-                    dominant = cell->dominant;
-                    votes = cell->votes;
-                } else if (dominant == cell->dominant) {
-                    votes += cell->votes;
-                } else if (votes >= cell->votes) {
-                    votes -= cell->votes;
-                } else {
-                    dominant = cell->dominant;
-                    votes = cell->votes - votes;
-                }
+                mergeMajorityVote(grid.dominant[at], grid.votes[at], cell->dominant, cell->votes);
                 if (frame.meanColors) {
                     const float weight = float(cell->count);
                     grid.red[at] += float(qRed(cell->mean)) * weight;

@@ -41,13 +41,6 @@ void checkColumn(const QString &column)
         throw Error(QStringLiteral("sample_analysis has no column %1").arg(column));
 }
 
-QString upsertSql(const QString &column)
-{
-    return QStringLiteral("INSERT INTO sample_analysis(run_id, sample_index, %1) VALUES (?, ?, ?) "
-                          "ON CONFLICT(run_id, sample_index) DO UPDATE SET %1 = excluded.%1")
-        .arg(column);
-}
-
 void bindOptional(SqliteStatement &statement, int index, double value)
 {
     if (std::isfinite(value))
@@ -87,26 +80,46 @@ std::optional<QJsonObject> AnalysisStore::stepSummary(int runId, const QString &
 
 void AnalysisStore::writeSampleColumn(int runId, const QString &column, const std::vector<float> &values)
 {
-    checkColumn(column);
-    auto statement = m_db.prepare(upsertSql(column));
-    for (size_t i = 0; i < values.size(); ++i) {
-        statement.bind(1, runId).bind(2, qint64(i));
-        bindOptional(statement, 3, values[i]);
-        statement.execute();
-    }
+    writeSampleColumns(runId, {{column, &values, nullptr}});
 }
 
 void AnalysisStore::writeSampleColumn(int runId, const QString &column, const std::vector<int> &values,
                                       int nullBelow)
 {
-    checkColumn(column);
-    auto statement = m_db.prepare(upsertSql(column));
-    for (size_t i = 0; i < values.size(); ++i) {
+    writeSampleColumns(runId, {{column, nullptr, &values, nullBelow}});
+}
+
+void AnalysisStore::writeSampleColumns(int runId, const std::vector<ColumnValues> &columns)
+{
+    if (columns.empty())
+        return;
+    QStringList names, updates;
+    size_t rows = 0;
+    for (const ColumnValues &values : columns) {
+        checkColumn(values.column);
+        names << values.column;
+        updates << QStringLiteral("%1 = excluded.%1").arg(values.column);
+        const size_t size = values.reals ? values.reals->size() : values.integers->size();
+        if (&values != &columns.front() && size != rows)
+            throw Error(QStringLiteral("analysis columns of different lengths: %1").arg(names.join(u", ")));
+        rows = size;
+    }
+    auto statement = m_db.prepare(
+        QStringLiteral("INSERT INTO sample_analysis(run_id, sample_index, %1) VALUES (?, ?%2) "
+                       "ON CONFLICT(run_id, sample_index) DO UPDATE SET %3")
+            .arg(names.join(u", "), QStringLiteral(", ?").repeated(names.size()), updates.join(u", ")));
+    for (size_t i = 0; i < rows; ++i) {
         statement.bind(1, runId).bind(2, qint64(i));
-        if (values[i] < nullBelow)
-            statement.bindNull(3);
-        else
-            statement.bind(3, values[i]);
+        for (size_t c = 0; c < columns.size(); ++c) {
+            const ColumnValues &values = columns[c];
+            const int index = int(c) + 3;
+            if (values.reals)
+                bindOptional(statement, index, (*values.reals)[i]);
+            else if ((*values.integers)[i] < values.nullBelow)
+                statement.bindNull(index);
+            else
+                statement.bind(index, (*values.integers)[i]);
+        }
         statement.execute();
     }
 }

@@ -42,6 +42,7 @@ private Q_SLOTS:
     void migratesEmptyVersionZeroDatabase();
     void migratesVersionOneKeepingData();
     void clustersKeepTheirOrderAcrossVersionSeven();
+    void analysisColumnsWriteTogether();
     void usesWalAndForeignKeys();
     void sampleViewJoinsLabelsPredictionsAndMetadata();
     void datasetRootFollowsAMovedProject();
@@ -176,6 +177,52 @@ void TestProject::clustersKeepTheirOrderAcrossVersionSeven()
     const std::vector<ClusterRecord> ranked = store.clusters(1, QStringLiteral("pattern"));
     QCOMPARE(ranked[0].cluster, 0);
     QCOMPARE(ranked[1].cluster, 1);
+}
+
+void TestProject::analysisColumnsWriteTogether()
+{
+    const QString path = test::importFixture(m_dir.filePath(QStringLiteral("columns")),
+                                             test::smallFixtureClasses(), test::smallFixture());
+    auto project = Project::open(path);
+    const int run = project->latestRunId();
+    const qint64 n = project->sampleCount();
+    AnalysisStore store(project->database());
+    std::vector<float> scores(static_cast<size_t>(n));
+    std::vector<int> flags(static_cast<size_t>(n)), suggested(static_cast<size_t>(n));
+    for (qint64 i = 0; i < n; ++i) {
+        scores[size_t(i)] = i % 3 == 0 ? NAN : float(i) / 10;
+        flags[size_t(i)] = int(i % 2);
+        suggested[size_t(i)] = i % 4 == 0 ? -1 : int(i % 3);
+    }
+    store.writeSampleColumn(run, QStringLiteral("outlier_score"), std::vector<float>(size_t(n), 7.f));
+    store.writeSampleColumns(run, {{QStringLiteral("issue_score"), &scores},
+                                   {QStringLiteral("is_issue"), nullptr, &flags},
+                                   {QStringLiteral("suggested_label"), nullptr, &suggested, 0}});
+    const std::vector<float> readScores = store.readSampleColumn(run, QStringLiteral("issue_score"), n);
+    const std::vector<int> readFlags = store.readSampleIntColumn(run, QStringLiteral("is_issue"), n, -5);
+    const std::vector<int> readSuggested =
+        store.readSampleIntColumn(run, QStringLiteral("suggested_label"), n, -5);
+    for (qint64 i = 0; i < n; ++i) {
+        const auto at = size_t(i);
+        QCOMPARE(std::isnan(readScores[at]), std::isnan(scores[at]));
+        if (!std::isnan(scores[at]))
+            QCOMPARE(readScores[at], scores[at]);
+        QCOMPARE(readFlags[at], flags[at]);
+        QCOMPARE(readSuggested[at], suggested[at] < 0 ? -5 : suggested[at]); // below 0: NULL
+    }
+    // The other columns of the rows are kept.
+    QCOMPARE(store.readSampleColumn(run, QStringLiteral("outlier_score"), n),
+             std::vector<float>(size_t(n), 7.f));
+    // Columns of different lengths, or an unknown column, write nothing.
+    const std::vector<int> shorter(size_t(n - 1), 1);
+    QVERIFY(!errorOf([&] {
+                 store.writeSampleColumns(run, {{QStringLiteral("issue_score"), &scores},
+                                                {QStringLiteral("is_issue"), nullptr, &shorter}});
+             }).isEmpty());
+    QVERIFY(!errorOf([&] {
+                 store.writeSampleColumns(run, {{QStringLiteral("no_such_column; --"), &scores}});
+             }).isEmpty());
+    QCOMPARE(store.readSampleIntColumn(run, QStringLiteral("is_issue"), n, -5), readFlags);
 }
 
 void TestProject::usesWalAndForeignKeys()

@@ -189,9 +189,9 @@ QJsonObject LabelIssuesStep::run(AnalysisContext &context, Progress &progress) c
         adoptImportedScores(context.arrays().read(RunArray::ImportedIssueScores), issues);
     AnalysisStore store(context.project().database());
     const std::vector<int> flags(issues.isIssue.begin(), issues.isIssue.end());
-    store.writeSampleColumn(table.runId, kIssueScore, issues.issueScore);
-    store.writeSampleColumn(table.runId, kIsIssue, flags);
-    store.writeSampleColumn(table.runId, kSuggestedLabel, issues.suggestedLabel);
+    store.writeSampleColumns(table.runId, {{kIssueScore, &issues.issueScore},
+                                           {kIsIssue, nullptr, &flags},
+                                           {kSuggestedLabel, nullptr, &issues.suggestedLabel}});
     const ConfidentLearningResult &cl = issues.confidentLearning;
     const LabelIssueParams &params = context.options().labelIssues;
     return {{QStringLiteral("flagged"), qint64(std::count(flags.begin(), flags.end(), 1))},

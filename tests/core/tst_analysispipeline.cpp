@@ -6,6 +6,7 @@
 #include "dataset/knngraph.h"
 #include "storage/runarrays.h"
 #include "analysis/labels/labelissuefinder.h"
+#include "analysis/pipeline/analysiscontext.h"
 #include "analysis/pipeline/analysispipeline.h"
 #include "analysis/pipeline/analysisregistry.h"
 #include "common/error.h"
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void relabelUpdatesStoredResults();
     void relabelRescoresTheSamplesItVotesFor();
     void unknownStepIsRefused();
+    void contextFreesWhatNoLaterStepNeeds();
     void imagesStepStoresComputedMetadata();
 
 private:
@@ -256,6 +258,30 @@ void TestAnalysisPipeline::unknownStepIsRefused()
     options.steps = {QStringLiteral("telepathy")};
     Progress progress;
     QVERIFY_THROWS_EXCEPTION(Error, AnalysisPipeline(*project).run(options, progress));
+}
+
+void TestAnalysisPipeline::contextFreesWhatNoLaterStepNeeds()
+{
+    auto project = Project::open(m_demo.projectPath);
+    AnalysisContext context(*project, AnalysisOptions());
+    context.prepare(StepData::Embeddings | StepData::Probabilities | StepData::KnnGraph, {});
+    QCOMPARE(context.table().ids.size(), qsizetype(3000));
+    QVERIFY(context.hasEmbeddings());
+    // The images and duplicates steps still to come keep the ids and paths.
+    context.releaseAllBut(StepData::Embeddings | StepData::ImagePaths);
+    QCOMPARE(context.table().images.size(), qsizetype(3000));
+    QVERIFY(context.probabilities().empty());
+    QCOMPARE(context.graph(), nullptr);
+    QVERIFY(context.hasEmbeddings());
+    // After them, the strings go; the other columns stay.
+    context.releaseAllBut(StepData::Embeddings);
+    QVERIFY(context.table().ids.isEmpty());
+    QVERIFY(context.table().images.isEmpty());
+    QCOMPARE(context.table().labels.size(), size_t(3000));
+    QCOMPARE(context.samples(), qint64(3000));
+    QVERIFY(context.hasEmbeddings());
+    context.releaseAllBut({});
+    QVERIFY(!context.hasEmbeddings());
 }
 
 void TestAnalysisPipeline::imagesStepStoresComputedMetadata()

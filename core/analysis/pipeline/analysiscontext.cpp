@@ -6,7 +6,24 @@
 #include "storage/runarrays.h"
 #include "storage/sampletableloader.h"
 
+#include <cstdlib>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace loupe {
+
+namespace {
+
+/** Hands the free pages inside malloc's heap back to the system (glibc keeps them otherwise). */
+void returnFreedMemory()
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
+} // namespace
 
 AnalysisContext::AnalysisContext(Project &project, const AnalysisOptions &options)
     : m_project(project), m_options(options), m_table(loadSampleTable(project, options.runId))
@@ -60,6 +77,11 @@ void AnalysisContext::releaseAllBut(StepDataSet stillNeeded)
         std::vector<float>().swap(m_embeddings);
     if (!(stillNeeded & StepData::Probabilities))
         std::vector<float>().swap(m_probabilities);
+    if (!(stillNeeded & StepData::ImagePaths) && !m_table.ids.isEmpty()) {
+        QStringList().swap(m_table.ids);
+        QStringList().swap(m_table.images);
+        returnFreedMemory(); // millions of small strings: their pages stay with malloc otherwise
+    }
 }
 
 void AnalysisContext::reloadGraph()

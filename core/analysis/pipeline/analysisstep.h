@@ -24,6 +24,7 @@ enum class StepData {
     Embeddings = 0x2,    ///< the run's embeddings (steps skip themselves without them)
     KnnGraph = 0x4,      ///< the all-points nearest-neighbour graph
     Map = 0x8,           ///< the 2-D map: imported coordinates, or UMAP
+    ImagePaths = 0x10,   ///< the table's strings: the samples' ids and image paths
 };
 Q_DECLARE_FLAGS(StepDataSet, StepData)
 Q_DECLARE_OPERATORS_FOR_FLAGS(StepDataSet)

@@ -21,7 +21,10 @@ class DuplicatesStep final : public AnalysisStep
 {
 public:
     QString name() const override { return QStringLiteral("duplicates"); }
-    StepDataSet needs() const override { return StepData::Embeddings | StepData::KnnGraph; }
+    StepDataSet needs() const override
+    {
+        return StepData::Embeddings | StepData::KnnGraph | StepData::ImagePaths;
+    }
     QJsonObject run(AnalysisContext &context, Progress &progress) const override;
     void loadResults(const RunScope &run, AnalysisResults &results) const override;
     void addReportJson(const ReportContext &context, QJsonObject &report) const override;

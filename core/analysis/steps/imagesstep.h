@@ -16,6 +16,7 @@ class ImagesStep final : public AnalysisStep
 {
 public:
     QString name() const override { return QStringLiteral("images"); }
+    StepDataSet needs() const override { return StepData::ImagePaths; }
     QJsonObject run(AnalysisContext &context, Progress &progress) const override;
     void addReportJson(const ReportContext &context, QJsonObject &report) const override;
 };

@@ -75,6 +75,26 @@ double recallAt(const KnnGraph &found, const KnnGraph &truth)
     return double(hits) / double(truth.n * truth.k);
 }
 
+/** 4,000 points of a 20-component mixture in 32 dimensions, with their exact 10 nearest neighbours. */
+struct RecallCase
+{
+    qint64 n = 4000;
+    int d = 32;
+    int k = 10;
+    std::vector<float> data;
+    KnnGraph truth;
+};
+
+RecallCase recallCase(unsigned seed)
+{
+    RecallCase c;
+    c.data = gaussianMixture(c.n, c.d, 20, seed);
+    Progress progress;
+    c.truth =
+        allNearestNeighbors(c.data.data(), c.n, c.d, c.k, withMethod(KnnParams::Method::Exact), progress);
+    return c;
+}
+
 } // namespace
 
 class TestNearestNeighbors : public QObject
@@ -186,13 +206,12 @@ void TestNearestNeighbors::clusteredRecallOnClusteredData()
 {
     // 40 cells of ~100 points, 10 probed: each point sees a quarter of the data, and the
     // neighbours-of-neighbours pass repairs most rows whose neighbours sat elsewhere.
-    const qint64 n = 4000;
-    const int d = 32;
-    const int k = 10;
-    const std::vector<float> data = gaussianMixture(n, d, 20, 3);
+    const RecallCase c = recallCase(3);
+    const qint64 n = c.n;
+    const int d = c.d, k = c.k;
+    const std::vector<float> &data = c.data;
+    const KnnGraph &truth = c.truth;
     Progress progress;
-    const KnnGraph truth =
-        allNearestNeighbors(data.data(), n, d, k, withMethod(KnnParams::Method::Exact), progress);
     KnnParams params = withMethod(KnnParams::Method::Clustered);
     params.clusterSize = 100;
     params.clusterRefinePasses = 0;
@@ -226,13 +245,12 @@ void TestNearestNeighbors::clusteredTwoLevelCellsKeepRecall()
 {
     // 200 cells of 20 points, 6 probed, no refinement: made flat, or as 15 groups split into
     // their share of the cells.
-    const qint64 n = 4000;
-    const int d = 32;
-    const int k = 10;
-    const std::vector<float> data = gaussianMixture(n, d, 20, 7);
+    const RecallCase c = recallCase(7);
+    const qint64 n = c.n;
+    const int d = c.d, k = c.k;
+    const std::vector<float> &data = c.data;
+    const KnnGraph &truth = c.truth;
     Progress progress;
-    const KnnGraph truth =
-        allNearestNeighbors(data.data(), n, d, k, withMethod(KnnParams::Method::Exact), progress);
     KnnParams params = withMethod(KnnParams::Method::Clustered);
     params.clusterSize = 20;
     params.clusterProbes = 6;

@@ -23,7 +23,7 @@ namespace loupe::cli {
 
 namespace {
 
-QString sampleList(const std::vector<qint64> &samples, const QStringList &ids, int limit = 10)
+QString sampleList(const std::vector<qint64> &samples, const StringColumn &ids, int limit = 10)
 {
     QStringList names;
     for (size_t i = 0; i < samples.size() && int(i) < limit; ++i)
@@ -71,7 +71,7 @@ QString groupTable(const QString &title, const std::vector<GroupDelta> &groups, 
     return text;
 }
 
-QString comparisonText(const RunComparison &comparison, const QStringList &ids)
+QString comparisonText(const RunComparison &comparison, const StringColumn &ids)
 {
     QString text = QStringLiteral("%1 -> %2 on %3 labelled samples\n")
                        .arg(comparison.before.name, comparison.after.name)
@@ -223,7 +223,7 @@ int runCompare(const QStringList &arguments)
         return Ok;
     }
     const RunComparison comparison = RunComparison::compute(*project, before, after);
-    const QStringList ids = loadSampleTable(*project, before).ids;
+    const StringColumn ids = loadSampleTable(*project, before).ids;
     if (parser.isSet(QStringLiteral("json")))
         printOut(QString::fromUtf8(QJsonDocument(comparison.toJson(ids)).toJson(QJsonDocument::Indented)));
     else

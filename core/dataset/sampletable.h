@@ -2,6 +2,7 @@
 
 #include "dataset/reviewstatus.h"
 #include "dataset/samplestate.h"
+#include "dataset/stringcolumn.h"
 
 #include <QString>
 #include <QStringList>
@@ -13,7 +14,8 @@ namespace loupe {
 /**
  * An in-memory, column-oriented snapshot of a project's samples and one run's
  * derived scores: what the metrics, the CLI and the thumbnail grid work from.
- * Indexed by sample_index. About 100 bytes a sample, so a million samples fit easily.
+ * Indexed by sample_index. About 80 bytes a sample (ids and image paths as UTF-8 columns), so
+ * ten million samples fit in a gigabyte.
  *
  * What a sample's state means (labelled, excluded, evaluated, error) is SampleState's
  * definition; state(sample) and the shortcuts below ask it.
@@ -24,8 +26,8 @@ struct SampleTable
     QStringList splitNames; // distinct splits, sorted; splitIndex refers to these
     int runId = -1;         // -1: no predictions
 
-    QStringList ids;
-    QStringList images;      // relative to the dataset root
+    StringColumn ids;
+    StringColumn images;     // relative to the dataset root
     std::vector<int> labels; // -1: unlabeled
     std::vector<int> originalLabels;
     std::vector<int> splitIndex; // -1: no split

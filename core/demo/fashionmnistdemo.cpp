@@ -269,7 +269,7 @@ MlpClassifier::Matrix projectImageFeatures(const Project &project, const SampleT
     return x;
 }
 
-void writeIdsCsv(const QDir &folder, const QStringList &ids)
+void writeIdsCsv(const QDir &folder, const StringColumn &ids)
 {
     CsvWriter writer(folder.filePath(QStringLiteral("samples.csv")));
     writer.writeRow({QStringLiteral("id")});

@@ -127,7 +127,7 @@ void compareIssues(const AnalysisResults &before, const AnalysisResults &after, 
     }
 }
 
-QJsonArray sampleIds(const std::vector<qint64> &samples, const QStringList &ids, int limit)
+QJsonArray sampleIds(const std::vector<qint64> &samples, const StringColumn &ids, int limit)
 {
     QJsonArray array;
     for (size_t i = 0; i < samples.size() && int(i) < limit; ++i)
@@ -191,7 +191,7 @@ RunComparison RunComparison::compute(Project &project, int before, int after)
     return comparison;
 }
 
-QJsonObject RunComparison::toJson(const QStringList &ids, int sampleLimit) const
+QJsonObject RunComparison::toJson(const StringColumn &ids, int sampleLimit) const
 {
     QJsonArray classes;
     for (size_t c = 0; c < reportBefore.perClass.size() && c < reportAfter.perClass.size(); ++c) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dataset/stringcolumn.h"
 #include "metrics/classificationreport.h"
 #include "storage/project.h"
 
@@ -56,7 +57,7 @@ struct RunComparison
     static RunComparison compute(Project &project, int before, int after);
 
     /** The figures as JSON (`loupe-cli compare --json`); ids name the samples. */
-    QJsonObject toJson(const QStringList &ids, int sampleLimit = 100) const;
+    QJsonObject toJson(const StringColumn &ids, int sampleLimit = 100) const;
 };
 
 /** The run whose name or id is nameOrId; throws loupe::Error listing the runs when there is none. */

@@ -54,8 +54,9 @@ SampleTable loadSampleTable(Project &project, int runId)
     table.splitNames = distinctSplits(db);
 
     const qint64 count = project.sampleCount();
-    table.ids.reserve(count);
-    table.images.reserve(count);
+    // Bytes reserved for a typical id and path; the columns grow past it if need be.
+    table.ids.reserve(count, count * 16);
+    table.images.reserve(count, count * 32);
     table.labels.reserve(size_t(count));
     table.originalLabels.reserve(size_t(count));
     table.splitIndex.reserve(size_t(count));
@@ -66,8 +67,8 @@ SampleTable loadSampleTable(Project &project, int runId)
     QByteArray lastSplit;
     int lastSplitIndex = -1;
     while (samples.step()) {
-        table.ids << samples.columnText(0);
-        table.images << samples.columnText(1);
+        table.ids.appendUtf8(samples.columnUtf8(0));
+        table.images.appendUtf8(samples.columnUtf8(1));
         table.labels.push_back(samples.isNull(2) ? -1 : samples.columnInt(2));
         table.originalLabels.push_back(samples.isNull(3) ? -1 : samples.columnInt(3));
         if (samples.isNull(4)) {
@@ -82,6 +83,8 @@ SampleTable loadSampleTable(Project &project, int runId)
         table.splitIndex.push_back(lastSplitIndex);
     }
 
+    table.ids.squeeze();
+    table.images.squeeze();
     const size_t n = table.labels.size();
     table.review = readReviewStatuses(db, qint64(n));
     table.predicted.assign(n, -1);

@@ -7,6 +7,7 @@
 #include "storage/analysisstore.h"
 #include "storage/project.h"
 #include "storage/projectschema.h"
+#include "storage/sampletableloader.h"
 #include "storage/sqlitedatabase.h"
 
 #include <QCryptographicHash>
@@ -46,6 +47,8 @@ private Q_SLOTS:
     void usesWalAndForeignKeys();
     void sampleViewJoinsLabelsPredictionsAndMetadata();
     void datasetRootFollowsAMovedProject();
+    void sampleTableKeepsIdsAndPathsAsUtf8Columns();
+    void stringColumnCopiesShareUntilAppended();
 
 private:
     QTemporaryDir m_dir;
@@ -280,6 +283,57 @@ void TestProject::datasetRootFollowsAMovedProject()
     QCOMPARE(project->datasetRoot(), QDir(movedBase).filePath(QStringLiteral("data")));
     QVERIFY(QFileInfo::exists(project->absoluteImagePath(QStringLiteral("images/a.png"))));
     Q_UNUSED(path);
+}
+
+void TestProject::sampleTableKeepsIdsAndPathsAsUtf8Columns()
+{
+    auto samples = test::smallFixture();
+    samples[1].id = QStringLiteral("ünïcødé-β"); // more bytes than characters
+    const QString path = test::importFixture(m_dir.filePath(QStringLiteral("utf8-columns")),
+                                             test::smallFixtureClasses(), samples);
+    auto project = Project::open(path, Project::Access::ReadOnly);
+    const SampleTable table = loadSampleTable(*project);
+    QCOMPARE(table.ids.size(), 6);
+    QCOMPARE(table.images.size(), 6);
+    auto rows =
+        project->database().prepare(QStringLiteral("SELECT id, image FROM samples ORDER BY sample_index"));
+    for (qint64 sample = 0; rows.step(); ++sample) {
+        QCOMPARE(table.ids.at(sample), rows.columnText(0));
+        QCOMPARE(table.images[sample], rows.columnText(1));
+        QCOMPARE(table.ids.utf8(sample), rows.columnText(0).toUtf8());
+    }
+    QCOMPARE(table.ids.at(1), QStringLiteral("ünïcødé-β"));
+    QCOMPARE(table.findId(QStringLiteral("ünïcødé-β")), 1);
+    QCOMPARE(table.findId(QStringLiteral("ünïcødé")), -1); // a prefix is not a match
+    QCOMPARE(table.ids.value(6), QString());
+    QCOMPARE(table.ids.value(-1), QString());
+    QCOMPARE(table.ids.toStringList().size(), 6);
+    QStringList walked;
+    for (const QString &image : table.images)
+        walked << image;
+    QCOMPARE(walked, table.images.toStringList());
+}
+
+void TestProject::stringColumnCopiesShareUntilAppended()
+{
+    StringColumn column{QStringLiteral("a"), QString(), QStringLiteral("ccc")};
+    QCOMPARE(column.size(), 3);
+    QCOMPARE(column.at(1), QString());
+    QCOMPARE(column.at(2), QStringLiteral("ccc"));
+    StringColumn copy = column;
+    QVERIFY(copy == column);
+    copy << QStringLiteral("d");
+    QCOMPARE(column.size(), 3); // the original did not see the append
+    QCOMPARE(copy.size(), 4);
+    QCOMPARE(copy.at(3), QStringLiteral("d"));
+    QVERIFY(!(copy == column));
+    QCOMPARE(column.indexOf(QStringLiteral("ccc")), 2);
+    QCOMPARE(column.indexOf(QStringLiteral("a"), 1), -1);
+    column.clear();
+    QVERIFY(column.isEmpty());
+    QCOMPARE(copy.size(), 4);
+    QCOMPARE(StringColumn().indexOf(QStringLiteral("a")), -1);
+    QVERIFY(StringColumn() == StringColumn(QStringList()));
 }
 
 QTEST_APPLESS_MAIN(TestProject)

@@ -49,7 +49,7 @@ QString boxText(const Box &box)
  * box (and the suggested one, dashed) drawn in: what the row is about, at a glance. One decode
  * per image, the images in order.
  */
-std::vector<QImage> crops(Project &project, const QStringList &images, const DetectionSet &set,
+std::vector<QImage> crops(Project &project, const StringColumn &images, const DetectionSet &set,
                           const std::vector<AnnotationSuggestion> &suggestions)
 {
     const size_t count = std::min(suggestions.size(), kShown);
@@ -127,7 +127,7 @@ void AnnotationErrorsPanel::refresh()
         return;
     }
     m_summary->setText(tr("Finding suspected annotation errors…"));
-    const QStringList images = m_session.table().images;
+    const StringColumn images = m_session.table().images;
     m_query.request(m_session.project()->path(), [images](ProjectReader &reader) {
         Project &project = reader.project();
         Found found;

@@ -67,7 +67,7 @@ struct Request
 {
     qint64 sample = -1;
     int runId = -1;
-    QStringList images;
+    StringColumn images;
     bool detection = false;
 };
 

@@ -150,7 +150,7 @@ void ObjectClustersPanel::refresh()
     const Side side = Side(m_side->currentData().toInt());
     m_summary->setText(side == Side::MissedObjects ? tr("Grouping the objects by what they look like…")
                                                    : tr("Grouping as the model sees them…"));
-    const QStringList images = m_session.table().images;
+    const StringColumn images = m_session.table().images;
     m_query.request(m_session.project()->path(), [images, side](ProjectReader &reader) {
         Project &project = reader.project();
         const ShippedBoxes shipped = ShippedBoxes::load(project);

@@ -115,7 +115,7 @@ void ObjectMapPanel::refresh()
     const Points points = currentPoints();
     m_summary->setText(points == Points::Objects ? tr("Mapping the objects by what they look like…")
                                                  : tr("Mapping by the model's embeddings…"));
-    const QStringList images = m_session.table().images;
+    const StringColumn images = m_session.table().images;
     m_query.request(m_session.project()->path(), [images, points](ProjectReader &reader) {
         Project &project = reader.project();
         const ShippedBoxes shipped = ShippedBoxes::load(project);

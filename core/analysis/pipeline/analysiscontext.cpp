@@ -78,9 +78,9 @@ void AnalysisContext::releaseAllBut(StepDataSet stillNeeded)
     if (!(stillNeeded & StepData::Probabilities))
         std::vector<float>().swap(m_probabilities);
     if (!(stillNeeded & StepData::ImagePaths) && !m_table.ids.isEmpty()) {
-        QStringList().swap(m_table.ids);
-        QStringList().swap(m_table.images);
-        returnFreedMemory(); // millions of small strings: their pages stay with malloc otherwise
+        m_table.ids = StringColumn();
+        m_table.images = StringColumn();
+        returnFreedMemory(); // large blocks, but the heap's top may hold other pages freed before
     }
 }
 

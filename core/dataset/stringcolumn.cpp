@@ -1,0 +1,93 @@
+#include "dataset/stringcolumn.h"
+
+#include <algorithm>
+
+namespace loupe {
+
+StringColumn::StringColumn(const QStringList &strings)
+{
+    detach().ends.reserve(size_t(strings.size()));
+    for (const QString &text : strings)
+        append(text);
+}
+
+StringColumn::StringColumn(std::initializer_list<QString> strings)
+{
+    detach().ends.reserve(strings.size());
+    for (const QString &text : strings)
+        append(text);
+}
+
+qint64 StringColumn::indexOf(const QString &text, qint64 from) const
+{
+    // Compared as bytes: one encoding of the needle instead of a decoding of every row.
+    const QByteArray needle = text.toUtf8();
+    for (qint64 row = std::max<qint64>(from, 0); row < size(); ++row) {
+        if (utf8(row) == QByteArrayView(needle))
+            return row;
+    }
+    return -1;
+}
+
+void StringColumn::reserve(qint64 strings, qint64 bytes)
+{
+    Data &data = detach();
+    data.ends.reserve(size_t(strings));
+    data.bytes.reserve(size_t(bytes));
+}
+
+void StringColumn::appendUtf8(QByteArrayView bytes)
+{
+    Data &data = detach();
+    data.bytes.insert(data.bytes.end(), bytes.begin(), bytes.end());
+    data.ends.push_back(data.bytes.size());
+}
+
+void StringColumn::clear()
+{
+    m_data.reset();
+}
+
+void StringColumn::squeeze()
+{
+    if (!m_data)
+        return;
+    Data &data = detach();
+    data.bytes.shrink_to_fit();
+    data.ends.shrink_to_fit();
+}
+
+QStringList StringColumn::toStringList() const
+{
+    QStringList strings;
+    strings.reserve(size());
+    for (qint64 row = 0; row < size(); ++row)
+        strings << at(row);
+    return strings;
+}
+
+qint64 StringColumn::byteSize() const
+{
+    if (!m_data)
+        return 0;
+    return qint64(m_data->bytes.capacity() + m_data->ends.capacity() * sizeof(std::uint64_t));
+}
+
+bool StringColumn::operator==(const StringColumn &other) const
+{
+    if (size() != other.size())
+        return false;
+    return isEmpty() || m_data == other.m_data ||
+           (m_data->ends == other.m_data->ends && m_data->bytes == other.m_data->bytes);
+}
+
+StringColumn::Data &StringColumn::detach()
+{
+    if (!m_data)
+        m_data = std::make_shared<Data>();
+    else if (m_data.use_count() > 1)
+        m_data = std::make_shared<Data>(*m_data);
+    return *m_data;
+}
+
+} // namespace loupe

@@ -2,6 +2,7 @@
 
 #include "analysis/labels/annotationneighbours.h"
 #include "analysis/steps/labelissuesstep.h"
+#include "common/rankorder.h"
 #include "projectsession.h"
 #include "detection/annotationerrors.h"
 #include "storage/detectionstore.h"
@@ -139,15 +140,6 @@ void SampleGridModel::rebuild()
     beginResetModel();
     m_rows = m_session.filteredSamples();
     const SampleTable &table = m_session.table();
-    const auto descendingNaNLast = [](const std::vector<float> &values) {
-        return [&values](qint64 a, qint64 b) {
-            const float x = values[size_t(a)];
-            const float y = values[size_t(b)];
-            if (std::isnan(x) || std::isnan(y))
-                return !std::isnan(x) && std::isnan(y);
-            return x > y;
-        };
-    };
     if (!m_imageScores.empty() && m_order == Order::IssueScore) { // a detection project
         const std::vector<double> &scores = m_imageScores;
         std::stable_sort(m_rows.begin(), m_rows.end(), [&scores](qint64 a, qint64 b) {
@@ -159,11 +151,11 @@ void SampleGridModel::rebuild()
     const std::vector<float> &issueScores = issues().issueScore;
     const Order order = m_order == Order::IssueScore && issueScores.empty() ? Order::Loss : m_order;
     if (order == Order::IssueScore)
-        std::stable_sort(m_rows.begin(), m_rows.end(), descendingNaNLast(issueScores));
+        sortDescendingNaNLast(m_rows, issueScores);
     else if (order == Order::Loss)
-        std::stable_sort(m_rows.begin(), m_rows.end(), descendingNaNLast(table.loss));
+        sortDescendingNaNLast(m_rows, table.loss);
     else if (order == Order::Confidence)
-        std::stable_sort(m_rows.begin(), m_rows.end(), descendingNaNLast(table.confidence));
+        sortDescendingNaNLast(m_rows, table.confidence);
     m_rowOfSample.assign(size_t(table.size()), -1);
     for (size_t row = 0; row < m_rows.size(); ++row)
         m_rowOfSample[size_t(m_rows[row])] = int(row);

@@ -1,10 +1,15 @@
 // Per-sample derived values: predicted class, confidence, loss, normalized margin.
 
+#include "common/rankorder.h"
 #include "metrics/samplescores.h"
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <limits>
+#include <random>
 
 using namespace loupe;
 
@@ -18,6 +23,8 @@ private Q_SLOTS:
     void unlabeledHasNoLossOrMargin();
     void zeroProbabilityGivesFiniteLoss();
     void tiesPickTheLowestClass();
+    void rankOrderMatchesAStableSort_data();
+    void rankOrderMatchesAStableSort();
 };
 
 void TestSampleScores::scores_data()
@@ -72,6 +79,47 @@ void TestSampleScores::tiesPickTheLowestClass()
 {
     const float p[] = {0.25f, 0.375f, 0.375f};
     QCOMPARE(computeSampleScores(p, 3, 2).predicted, 1);
+}
+
+void TestSampleScores::rankOrderMatchesAStableSort_data()
+{
+    QTest::addColumn<int>("count");
+    QTest::newRow("small: comparison sort") << 100;
+    QTest::newRow("large: radix sort") << 200'000;
+}
+
+void TestSampleScores::rankOrderMatchesAStableSort()
+{
+    // Scores as the grid sees them: many ties (rounded), NaN for unlabeled, infinities, both zeros.
+    QFETCH(int, count);
+    std::mt19937 random(7);
+    std::uniform_int_distribution<int> pick(0, 19);
+    std::normal_distribution<float> normal(0.0f, 3.0f);
+    std::vector<float> values(size_t(count) + 10);
+    for (float &value : values) {
+        const int kind = pick(random);
+        value = kind == 0   ? std::numeric_limits<float>::quiet_NaN()
+                : kind == 1 ? (pick(random) % 2 ? 0.0f : -0.0f)
+                : kind == 2 ? (pick(random) % 2 ? INFINITY : -INFINITY)
+                : kind < 10 ? std::round(normal(random))
+                            : normal(random);
+    }
+    // Items are a filtered, shuffled subset, as after a filter.
+    std::vector<qint64> items(values.size());
+    std::iota(items.begin(), items.end(), 0);
+    std::shuffle(items.begin(), items.end(), random);
+    items.resize(size_t(count));
+
+    std::vector<qint64> expected = items;
+    std::stable_sort(expected.begin(), expected.end(), [&values](qint64 a, qint64 b) {
+        const float x = values[size_t(a)];
+        const float y = values[size_t(b)];
+        if (std::isnan(x) || std::isnan(y))
+            return !std::isnan(x) && std::isnan(y);
+        return x > y;
+    });
+    sortDescendingNaNLast(items, values);
+    QVERIFY(items == expected);
 }
 
 QTEST_APPLESS_MAIN(TestSampleScores)

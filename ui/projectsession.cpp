@@ -1,5 +1,6 @@
 #include "projectsession.h"
 
+#include "common/hugepages.h"
 #include "analysis/pipeline/filterselection.h"
 #include "boxfixcommand.h"
 #include "changesamplevalues.h"
@@ -276,7 +277,7 @@ void ProjectSession::clearFilter()
 std::vector<qint64> ProjectSession::filteredSamples() const
 {
     std::vector<qint64> samples;
-    samples.reserve(size_t(filteredCount()));
+    reserveLarge(samples, size_t(filteredCount()));
     for (qint64 i = 0; i < m_table.size(); ++i) {
         if (isInFilter(i))
             samples.push_back(i);

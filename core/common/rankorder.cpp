@@ -1,5 +1,7 @@
 #include "common/rankorder.h"
 
+#include "common/hugepages.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -46,22 +48,23 @@ void comparisonSort(std::vector<qint64> &items, const std::vector<float> &values
 
 void sortDescendingNaNLast(std::vector<qint64> &items, const std::vector<float> &values)
 {
-    if (items.size() < 4096 || items.size() > UINT32_MAX) {
+    if (items.size() < 4096 || values.size() > UINT32_MAX) {
         comparisonSort(items, values); // the histograms would cost more than they save
         return;
     }
-    // Key in the top half, position in the bottom: the passes only look at the key, and being
-    // stable they keep positions ascending among equal keys.
-    std::vector<std::uint64_t> entries(items.size());
-    for (size_t position = 0; position < items.size(); ++position)
-        entries[position] = (std::uint64_t(descendingKey(values[size_t(items[position])])) << 32) | position;
-    std::vector<std::uint64_t> scratch(items.size());
+    // Key in the top half, item in the bottom: the passes only look at the key, and being
+    // stable they keep the items' order among equal keys.
+    std::vector<std::uint64_t> entries;
+    reserveLarge(entries, items.size());
+    for (const qint64 item : items)
+        entries.push_back((std::uint64_t(descendingKey(values[size_t(item)])) << 32) | std::uint64_t(item));
+    std::vector<std::uint64_t> scratch;
+    reserveLarge(scratch, items.size());
+    scratch.resize(items.size());
     radixPass(entries, scratch, 32);
     radixPass(scratch, entries, 48);
-    std::vector<qint64> sorted(items.size());
     for (size_t i = 0; i < entries.size(); ++i)
-        sorted[i] = items[entries[i] & 0xFFFFFFFFu];
-    items = std::move(sorted);
+        items[i] = qint64(entries[i] & 0xFFFFFFFFu);
 }
 
 } // namespace loupe

@@ -1,5 +1,6 @@
 #include "dataset/stringcolumn.h"
 
+#include "common/hugepages.h"
 #include <algorithm>
 
 namespace loupe {
@@ -32,8 +33,8 @@ qint64 StringColumn::indexOf(const QString &text, qint64 from) const
 void StringColumn::reserve(qint64 strings, qint64 bytes)
 {
     Data &data = detach();
-    data.ends.reserve(size_t(strings));
-    data.bytes.reserve(size_t(bytes));
+    reserveLarge(data.ends, size_t(strings));
+    reserveLarge(data.bytes, size_t(bytes));
 }
 
 void StringColumn::appendUtf8(QByteArrayView bytes)

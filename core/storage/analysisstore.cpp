@@ -1,5 +1,6 @@
 #include "storage/analysisstore.h"
 
+#include "common/hugepages.h"
 #include "common/error.h"
 #include "storage/sqlitedatabase.h"
 
@@ -165,7 +166,7 @@ std::map<QString, std::vector<float>> AnalysisStore::readSampleColumns(int runId
     std::vector<std::vector<float> *> byIndex;
     for (const QString &name : kSampleColumns) {
         std::vector<float> &values = columns[name];
-        values.assign(size_t(samples), NAN);
+        assignLarge(values, size_t(samples), float(NAN));
         byIndex.push_back(&values);
     }
     auto statement =

@@ -1,5 +1,6 @@
 #include "storage/arraystore.h"
 
+#include "common/hugepages.h"
 #include "common/error.h"
 #include "common/progress.h"
 #include "storage/sqlitedatabase.h"
@@ -72,7 +73,8 @@ std::vector<float> ArrayStore::readAll(int runId, const QString &name) const
     const auto arrayShape = shape(runId, name);
     if (!arrayShape)
         return {};
-    std::vector<float> values(size_t(arrayShape->rows * arrayShape->cols));
+    std::vector<float> values;
+    assignLarge(values, size_t(arrayShape->rows * arrayShape->cols), 0.0f);
     auto statement = m_db.prepare(QStringLiteral(
         "SELECT first_row, row_count, data FROM array_chunks WHERE run_id = ? AND name = ? ORDER BY chunk"));
     statement.bind(1, runId).bind(2, name);

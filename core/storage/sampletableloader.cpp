@@ -1,5 +1,6 @@
 #include "storage/sampletableloader.h"
 
+#include "common/hugepages.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 
@@ -11,7 +12,8 @@ namespace {
 
 std::vector<ReviewStatus> readReviewStatuses(SqliteDatabase &db, qint64 samples)
 {
-    std::vector<ReviewStatus> statuses(size_t(samples), ReviewStatus::None);
+    std::vector<ReviewStatus> statuses;
+    assignLarge(statuses, size_t(samples), ReviewStatus::None);
     auto query = db.prepare(QStringLiteral("SELECT sample_index, status FROM sample_reviews"));
     while (query.step()) {
         const qint64 sample = query.columnInt64(0);
@@ -54,12 +56,13 @@ SampleTable loadSampleTable(Project &project, int runId)
     table.splitNames = distinctSplits(db);
 
     const qint64 count = project.sampleCount();
-    // Bytes reserved for a typical id and path; the columns grow past it if need be.
+    // Room for a typical id and path, grown past if need be. Reserved pages that the strings
+    // never reach are never touched, so a generous guess costs address space, not memory.
     table.ids.reserve(count, count * 16);
     table.images.reserve(count, count * 32);
-    table.labels.reserve(size_t(count));
-    table.originalLabels.reserve(size_t(count));
-    table.splitIndex.reserve(size_t(count));
+    reserveLarge(table.labels, size_t(count));
+    reserveLarge(table.originalLabels, size_t(count));
+    reserveLarge(table.splitIndex, size_t(count));
     auto samples = db.prepare(
         QStringLiteral("SELECT id, image, label, original_label, split FROM samples ORDER BY sample_index"));
     // A split's index by its bytes: rows come in runs of few splits, and building a QString per
@@ -83,14 +86,12 @@ SampleTable loadSampleTable(Project &project, int runId)
         table.splitIndex.push_back(lastSplitIndex);
     }
 
-    table.ids.squeeze();
-    table.images.squeeze();
     const size_t n = table.labels.size();
     table.review = readReviewStatuses(db, qint64(n));
-    table.predicted.assign(n, -1);
-    table.confidence.assign(n, NAN);
-    table.loss.assign(n, NAN);
-    table.margin.assign(n, NAN);
+    assignLarge(table.predicted, n, -1);
+    assignLarge(table.confidence, n, float(NAN));
+    assignLarge(table.loss, n, float(NAN));
+    assignLarge(table.margin, n, float(NAN));
     if (table.runId < 0)
         return table;
     auto predictions = db.prepare(QStringLiteral(

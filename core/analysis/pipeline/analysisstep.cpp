@@ -1,5 +1,6 @@
 #include "analysis/pipeline/analysisstep.h"
 
+#include "common/hugepages.h"
 #include "storage/analysisstore.h"
 #include "storage/project.h"
 
@@ -45,7 +46,9 @@ std::vector<int> loadSampleIntColumn(const RunScope &run, const QString &column,
     if (run.prefetched) {
         const auto it = run.prefetched->find(column);
         if (it != run.prefetched->end()) {
-            std::vector<int> values(it->second.size());
+            std::vector<int> values;
+            reserveLarge(values, it->second.size());
+            values.resize(it->second.size());
             for (size_t i = 0; i < values.size(); ++i)
                 values[i] = std::isnan(it->second[i]) ? nullValue : int(it->second[i]);
             return values;

@@ -2,12 +2,14 @@
 
 #include "common/hugepages.h"
 #include "common/error.h"
+#include "storage/arraystore.h"
 #include "storage/sqlitedatabase.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QStringList>
 
+#include <algorithm>
 #include <cmath>
 
 namespace loupe {
@@ -40,6 +42,22 @@ void checkColumn(const QString &column)
 {
     if (!kSampleColumns.contains(column))
         throw Error(QStringLiteral("sample_analysis has no column %1").arg(column));
+}
+
+QString mirrorName(const QString &column)
+{
+    return QStringLiteral("sample_analysis.") + column;
+}
+
+/** A column's values as its mirror stores them: floats, NaN for what the table holds as NULL. */
+float mirrorValue(const AnalysisStore::ColumnValues &values, size_t row)
+{
+    if (values.reals) {
+        const float value = (*values.reals)[row];
+        return std::isfinite(value) ? value : NAN; // as bindOptional stores it
+    }
+    const int value = (*values.integers)[row];
+    return value < values.nullBelow ? NAN : float(value);
 }
 
 void bindOptional(SqliteStatement &statement, int index, double value)
@@ -105,6 +123,10 @@ void AnalysisStore::writeSampleColumns(int runId, const std::vector<ColumnValues
             throw Error(QStringLiteral("analysis columns of different lengths: %1").arg(names.join(u", ")));
         rows = size;
     }
+    auto existing =
+        m_db.prepare(QStringLiteral("SELECT EXISTS(SELECT 1 FROM sample_analysis WHERE run_id = ?)"));
+    existing.bind(1, runId);
+    const bool runHadRows = existing.step() && existing.columnInt(0) == 1;
     auto statement = m_db.prepare(
         QStringLiteral("INSERT INTO sample_analysis(run_id, sample_index, %1) VALUES (?, ?%2) "
                        "ON CONFLICT(run_id, sample_index) DO UPDATE SET %3")
@@ -122,6 +144,69 @@ void AnalysisStore::writeSampleColumns(int runId, const std::vector<ColumnValues
                 statement.bind(index, (*values.integers)[i]);
         }
         statement.execute();
+    }
+    writeColumnMirrors(runId, columns, rows, runHadRows);
+}
+
+void AnalysisStore::writeColumnMirrors(int runId, const std::vector<ColumnValues> &columns, size_t rows,
+                                       bool runHadRows)
+{
+    ArrayStore arrays(m_db);
+    const ArrayStore::Shape shape{qint64(rows), 1};
+    if (!hasColumnMirrors(runId, qint64(rows))) {
+        // The first write of the run (the other columns are all NULL) or a project from before
+        // the mirrors (the other columns come from the rows, once).
+        std::map<QString, std::vector<float>> all;
+        if (runHadRows)
+            all = readSampleRows(runId, qint64(rows));
+        for (const QString &column : kSampleColumns) {
+            const std::vector<float> *values = all.count(column) ? &all[column] : nullptr;
+            arrays.write(runId, mirrorName(column), shape, [values](qint64 first, qint64 count, float *out) {
+                for (qint64 i = 0; i < count; ++i)
+                    out[i] = values ? (*values)[size_t(first + i)] : NAN;
+            });
+        }
+        if (runHadRows)
+            return; // the rows already hold this write's values
+    }
+    for (const ColumnValues &values : columns) {
+        arrays.write(runId, mirrorName(values.column), shape,
+                     [&values](qint64 first, qint64 count, float *out) {
+                         for (qint64 i = 0; i < count; ++i)
+                             out[i] = mirrorValue(values, size_t(first + i));
+                     });
+    }
+}
+
+bool AnalysisStore::hasColumnMirrors(int runId, qint64 samples) const
+{
+    const ArrayStore arrays(m_db);
+    return std::all_of(kSampleColumns.begin(), kSampleColumns.end(), [&](const QString &column) {
+        const auto shape = arrays.shape(runId, mirrorName(column));
+        return shape && shape->rows == samples && shape->cols == 1;
+    });
+}
+
+void AnalysisStore::updateSample(int runId, qint64 sample,
+                                 const std::vector<std::pair<QString, float>> &values)
+{
+    QStringList assignments;
+    for (const auto &[column, value] : values) {
+        checkColumn(column);
+        assignments << QStringLiteral("%1 = ?").arg(column);
+    }
+    auto update =
+        m_db.prepare(QStringLiteral("UPDATE sample_analysis SET %1 WHERE run_id = ? AND sample_index = ?")
+                         .arg(assignments.join(u", ")));
+    int index = 1;
+    for (const auto &entry : values)
+        bindOptional(update, index++, entry.second);
+    update.bind(index, runId).bind(index + 1, sample).execute();
+    ArrayStore arrays(m_db);
+    for (const auto &[column, value] : values) {
+        const float stored = std::isfinite(value) ? value : NAN;
+        if (arrays.shape(runId, mirrorName(column)))
+            arrays.writeRow(runId, mirrorName(column), sample, &stored);
     }
 }
 
@@ -149,6 +234,9 @@ std::vector<T> readColumn(SqliteDatabase &db, int runId, const QString &column, 
 
 std::vector<float> AnalysisStore::readSampleColumn(int runId, const QString &column, qint64 samples) const
 {
+    checkColumn(column);
+    if (hasColumnMirrors(runId, samples))
+        return ArrayStore(m_db).readAll(runId, mirrorName(column));
     return readColumn<float>(m_db, runId, column, samples, NAN,
                              [](SqliteStatement &row) { return float(row.columnDouble(1)); });
 }
@@ -156,11 +244,30 @@ std::vector<float> AnalysisStore::readSampleColumn(int runId, const QString &col
 std::vector<int> AnalysisStore::readSampleIntColumn(int runId, const QString &column, qint64 samples,
                                                     int nullValue) const
 {
+    checkColumn(column);
+    if (hasColumnMirrors(runId, samples)) {
+        const std::vector<float> mirror = ArrayStore(m_db).readAll(runId, mirrorName(column));
+        std::vector<int> values(mirror.size());
+        for (size_t i = 0; i < mirror.size(); ++i)
+            values[i] = std::isnan(mirror[i]) ? nullValue : int(mirror[i]);
+        return values;
+    }
     return readColumn<int>(m_db, runId, column, samples, nullValue,
                            [](SqliteStatement &row) { return row.columnInt(1); });
 }
 
 std::map<QString, std::vector<float>> AnalysisStore::readSampleColumns(int runId, qint64 samples) const
+{
+    if (!hasColumnMirrors(runId, samples))
+        return readSampleRows(runId, samples);
+    const ArrayStore arrays(m_db);
+    std::map<QString, std::vector<float>> columns;
+    for (const QString &column : kSampleColumns)
+        columns[column] = arrays.readAll(runId, mirrorName(column));
+    return columns;
+}
+
+std::map<QString, std::vector<float>> AnalysisStore::readSampleRows(int runId, qint64 samples) const
 {
     std::map<QString, std::vector<float>> columns;
     std::vector<std::vector<float> *> byIndex;

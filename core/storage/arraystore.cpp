@@ -92,7 +92,7 @@ std::vector<float> ArrayStore::readAll(int runId, const QString &name) const
     return values;
 }
 
-std::vector<float> ArrayStore::readRow(int runId, const QString &name, qint64 row) const
+ArrayStore::RowPlace ArrayStore::locateRow(int runId, const QString &name, qint64 row) const
 {
     auto info = m_db.prepare(
         QStringLiteral("SELECT rows, cols, chunk_rows FROM arrays WHERE run_id = ? AND name = ?"));
@@ -113,20 +113,38 @@ std::vector<float> ArrayStore::readRow(int runId, const QString &name, qint64 ro
                         .arg(name)
                         .arg(runId)
                         .arg(row));
-    const qint64 rowid = locate.columnInt64(0);
-    const qint64 offset = (row - locate.columnInt64(1)) * cols * qint64(sizeof(float));
+    const qint64 bytes = cols * qint64(sizeof(float));
+    return {locate.columnInt64(0), int((row - locate.columnInt64(1)) * bytes), int(bytes)};
+}
 
-    std::vector<float> values(static_cast<size_t>(cols));
+std::vector<float> ArrayStore::readRow(int runId, const QString &name, qint64 row) const
+{
+    const RowPlace place = locateRow(runId, name, row);
+    std::vector<float> values(size_t(place.bytes) / sizeof(float));
     sqlite3_blob *blob = nullptr;
-    int rc = sqlite3_blob_open(m_db.handle(), "main", "array_chunks", "data", rowid, 0, &blob);
+    int rc = sqlite3_blob_open(m_db.handle(), "main", "array_chunks", "data", place.chunkRowid, 0, &blob);
     if (rc == SQLITE_OK)
-        rc = sqlite3_blob_read(blob, values.data(), int(cols * qint64(sizeof(float))), int(offset));
+        rc = sqlite3_blob_read(blob, values.data(), place.bytes, place.offset);
     sqlite3_blob_close(blob);
     if (rc != SQLITE_OK)
         throw Error(QStringLiteral("cannot read row %1 of array %2: %3")
                         .arg(row)
                         .arg(name, QString::fromUtf8(sqlite3_errstr(rc))));
     return values;
+}
+
+void ArrayStore::writeRow(int runId, const QString &name, qint64 row, const float *values)
+{
+    const RowPlace place = locateRow(runId, name, row);
+    sqlite3_blob *blob = nullptr;
+    int rc = sqlite3_blob_open(m_db.handle(), "main", "array_chunks", "data", place.chunkRowid, 1, &blob);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_blob_write(blob, values, place.bytes, place.offset);
+    sqlite3_blob_close(blob);
+    if (rc != SQLITE_OK)
+        throw Error(QStringLiteral("cannot write row %1 of array %2: %3")
+                        .arg(row)
+                        .arg(name, QString::fromUtf8(sqlite3_errstr(rc))));
 }
 
 } // namespace loupe

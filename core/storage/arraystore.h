@@ -40,11 +40,22 @@ public:
     std::vector<float> readAll(int runId, const QString &name) const;
     /** One row; throws loupe::Error when the array or row does not exist. */
     std::vector<float> readRow(int runId, const QString &name, qint64 row) const;
+    /** Overwrites one row in place (cols values); throws loupe::Error as readRow(). */
+    void writeRow(int runId, const QString &name, qint64 row, const float *values);
 
     /** Rows per chunk for an array of this width. */
     static qint64 chunkRows(qint64 cols);
 
 private:
+    /** Where a row's bytes are: the chunk's rowid in array_chunks, the offset and length in it. */
+    struct RowPlace
+    {
+        qint64 chunkRowid = 0;
+        int offset = 0;
+        int bytes = 0;
+    };
+    RowPlace locateRow(int runId, const QString &name, qint64 row) const;
+
     SqliteDatabase &m_db;
 };
 

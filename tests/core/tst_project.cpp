@@ -16,6 +16,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+
 using namespace loupe;
 using loupe::test::errorOf;
 
@@ -26,6 +30,27 @@ QByteArray fileHash(const QString &path)
     QFile file(path);
     file.open(QIODevice::ReadOnly);
     return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
+}
+
+/** A sample_analysis column as the table holds it, NULL as NaN: what a mirror must equal. */
+std::vector<float> tableColumn(SqliteDatabase &db, int run, const QString &column, qint64 samples)
+{
+    std::vector<float> values(size_t(samples), NAN);
+    auto rows = db.prepare(
+        QStringLiteral("SELECT sample_index, %1 FROM sample_analysis WHERE run_id = ?").arg(column));
+    rows.bind(1, run);
+    while (rows.step()) {
+        if (!rows.isNull(1))
+            values[size_t(rows.columnInt64(0))] = float(rows.columnDouble(1));
+    }
+    return values;
+}
+
+bool sameValues(const std::vector<float> &a, const std::vector<float> &b)
+{
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](float x, float y) {
+               return (std::isnan(x) && std::isnan(y)) || x == y;
+           });
 }
 
 } // namespace
@@ -44,6 +69,7 @@ private Q_SLOTS:
     void migratesVersionOneKeepingData();
     void clustersKeepTheirOrderAcrossVersionSeven();
     void analysisColumnsWriteTogether();
+    void analysisColumnMirrorsFollowTheTable();
     void usesWalAndForeignKeys();
     void sampleViewJoinsLabelsPredictionsAndMetadata();
     void datasetRootFollowsAMovedProject();
@@ -226,6 +252,58 @@ void TestProject::analysisColumnsWriteTogether()
                  store.writeSampleColumns(run, {{QStringLiteral("no_such_column; --"), &scores}});
              }).isEmpty());
     QCOMPARE(store.readSampleIntColumn(run, QStringLiteral("is_issue"), n, -5), readFlags);
+}
+
+void TestProject::analysisColumnMirrorsFollowTheTable()
+{
+    const QString path = test::importFixture(m_dir.filePath(QStringLiteral("mirrors")),
+                                             test::smallFixtureClasses(), test::smallFixture());
+    auto project = Project::open(path);
+    SqliteDatabase &db = project->database();
+    const int run = project->latestRunId();
+    const qint64 n = project->sampleCount();
+    AnalysisStore store(db);
+    const auto checkAgainstTable = [&] {
+        const std::map<QString, std::vector<float>> read = store.readSampleColumns(run, n);
+        QCOMPARE(read.size(), size_t(7));
+        for (const auto &[column, values] : read)
+            QVERIFY2(sameValues(values, tableColumn(db, run, column, n)), qPrintable(column));
+    };
+
+    // The run's first write makes every column's mirror: the others are NULL.
+    QVERIFY(!store.hasColumnMirrors(run, n));
+    std::vector<float> outliers(static_cast<size_t>(n));
+    for (qint64 i = 0; i < n; ++i)
+        outliers[size_t(i)] = i == 1 ? INFINITY : float(i) * 0.5f; // not finite: stored as NULL
+    store.writeSampleColumn(run, QStringLiteral("outlier_score"), outliers);
+    QVERIFY(store.hasColumnMirrors(run, n));
+    QVERIFY(std::isnan(store.readSampleColumn(run, QStringLiteral("outlier_score"), n)[1]));
+    checkAgainstTable();
+    const std::vector<int> clusters{3, -1, 0, 2, 2, 1}; // below 0: NULL
+    store.writeSampleColumn(run, QStringLiteral("cluster"), clusters, 0);
+    checkAgainstTable();
+    QCOMPARE(store.readSampleIntColumn(run, QStringLiteral("cluster"), n, -9),
+             (std::vector<int>{3, -9, 0, 2, 2, 1}));
+
+    // One sample's edit reaches the table and the mirror.
+    store.updateSample(run, 4, {{QStringLiteral("issue_score"), 0.25f}, {QStringLiteral("cluster"), NAN}});
+    checkAgainstTable();
+    QCOMPARE(store.readSampleColumn(run, QStringLiteral("issue_score"), n)[4], 0.25f);
+    QVERIFY(std::isnan(store.readSampleColumn(run, QStringLiteral("cluster"), n)[4]));
+
+    // A project from before the mirrors reads its rows; its next write mirrors every column,
+    // the ones it did not write from the rows.
+    db.exec(QStringLiteral("DELETE FROM arrays WHERE name LIKE 'sample_analysis.%'"));
+    QVERIFY(!store.hasColumnMirrors(run, n));
+    checkAgainstTable();
+    store.writeSampleColumn(run, QStringLiteral("map_cluster"), std::vector<int>(size_t(n), 5), 0);
+    QVERIFY(store.hasColumnMirrors(run, n));
+    checkAgainstTable();
+    QCOMPARE(store.readSampleColumn(run, QStringLiteral("outlier_score"), n)[2], 1.0f);
+
+    // A mirror of another length (samples were added since) is not used.
+    QVERIFY(!store.hasColumnMirrors(run, n + 1));
+    QCOMPARE(store.readSampleColumns(run, n + 1).at(QStringLiteral("map_cluster")).size(), size_t(n + 1));
 }
 
 void TestProject::usesWalAndForeignKeys()

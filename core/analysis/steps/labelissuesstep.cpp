@@ -119,9 +119,7 @@ private:
         const auto threshold = float(summary->value(QStringLiteral("flag_threshold")).toDouble());
         auto wasFlagged = db.prepare(
             QStringLiteral("SELECT is_issue FROM sample_analysis WHERE run_id = ? AND sample_index = ?"));
-        auto update = db.prepare(QStringLiteral(
-            "UPDATE sample_analysis SET issue_score = ?, is_issue = ?, suggested_label = ? WHERE run_id = ? "
-            "AND sample_index = ?"));
+        AnalysisStore store(db);
         for (const qint64 sample :
              finder.affectedBy(graph ? &*graph : nullptr, rows, m_changed, neighbours)) {
             const bool changed = std::binary_search(m_changed.begin(), m_changed.end(), sample);
@@ -132,9 +130,10 @@ private:
             const LabelIssueFinder::SampleIssue issue =
                 finder.rescore(p.data(), graph ? &*graph : nullptr, neighbours, sample, labels, prior,
                                classes, changed, flagged, threshold);
-            std::isnan(issue.score) ? update.bindNull(1) : update.bind(1, double(issue.score));
-            update.bind(2, issue.flagged ? 1 : 0).bind(3, issue.suggested).bind(4, runId).bind(5, sample);
-            update.execute();
+            store.updateSample(runId, sample,
+                               {{kIssueScore, issue.score},
+                                {kIsIssue, issue.flagged ? 1.0f : 0.0f},
+                                {kSuggestedLabel, float(issue.suggested)}});
             if (!changed)
                 rescored.push_back(sample);
         }

@@ -46,7 +46,7 @@ QStringList distinctSplits(SqliteDatabase &db)
 
 } // namespace
 
-SampleTable loadSampleTable(Project &project, int runId)
+SampleTable loadSampleRows(Project &project, int runId)
 {
     SampleTable table;
     SqliteDatabase &db = project.database();
@@ -88,24 +88,54 @@ SampleTable loadSampleTable(Project &project, int runId)
 
     const size_t n = table.labels.size();
     table.review = readReviewStatuses(db, qint64(n));
-    assignLarge(table.predicted, n, -1);
-    assignLarge(table.confidence, n, float(NAN));
-    assignLarge(table.loss, n, float(NAN));
-    assignLarge(table.margin, n, float(NAN));
-    if (table.runId < 0)
-        return table;
-    auto predictions = db.prepare(QStringLiteral(
+    applyRunScores(table, RunScores{});
+    return table;
+}
+
+RunScores loadRunScores(Project &project, int runId, qint64 samples)
+{
+    const auto n = size_t(samples);
+    RunScores scores;
+    assignLarge(scores.predicted, n, -1);
+    assignLarge(scores.confidence, n, float(NAN));
+    assignLarge(scores.loss, n, float(NAN));
+    assignLarge(scores.margin, n, float(NAN));
+    if (runId < 0)
+        return scores;
+    auto predictions = project.database().prepare(QStringLiteral(
         "SELECT sample_index, predicted, confidence, loss, margin FROM predictions WHERE run_id = ?"));
-    predictions.bind(1, table.runId);
+    predictions.bind(1, runId);
     while (predictions.step()) {
         const auto sample = size_t(predictions.columnInt64(0));
         if (sample >= n)
             continue;
-        table.predicted[sample] = predictions.columnInt(1);
-        table.confidence[sample] = float(predictions.columnDouble(2));
-        table.loss[sample] = predictions.isNull(3) ? NAN : float(predictions.columnDouble(3));
-        table.margin[sample] = predictions.isNull(4) ? NAN : float(predictions.columnDouble(4));
+        scores.predicted[sample] = predictions.columnInt(1);
+        scores.confidence[sample] = float(predictions.columnDouble(2));
+        scores.loss[sample] = predictions.isNull(3) ? NAN : float(predictions.columnDouble(3));
+        scores.margin[sample] = predictions.isNull(4) ? NAN : float(predictions.columnDouble(4));
     }
+    return scores;
+}
+
+void applyRunScores(SampleTable &table, RunScores scores)
+{
+    const auto n = size_t(table.size());
+    if (scores.predicted.size() != n) { // no scores, or of another sample count: none
+        scores.predicted.assign(n, -1);
+        scores.confidence.assign(n, NAN);
+        scores.loss.assign(n, NAN);
+        scores.margin.assign(n, NAN);
+    }
+    table.predicted = std::move(scores.predicted);
+    table.confidence = std::move(scores.confidence);
+    table.loss = std::move(scores.loss);
+    table.margin = std::move(scores.margin);
+}
+
+SampleTable loadSampleTable(Project &project, int runId)
+{
+    SampleTable table = loadSampleRows(project, runId);
+    applyRunScores(table, loadRunScores(project, table.runId, table.size()));
     return table;
 }
 

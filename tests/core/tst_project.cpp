@@ -75,6 +75,7 @@ private Q_SLOTS:
     void datasetRootFollowsAMovedProject();
     void sampleTableKeepsIdsAndPathsAsUtf8Columns();
     void stringColumnCopiesShareUntilAppended();
+    void sampleTableHalvesMakeTheWhole();
 
 private:
     QTemporaryDir m_dir;
@@ -412,6 +413,33 @@ void TestProject::stringColumnCopiesShareUntilAppended()
     QCOMPARE(copy.size(), 4);
     QCOMPARE(StringColumn().indexOf(QStringLiteral("a")), -1);
     QVERIFY(StringColumn() == StringColumn(QStringList()));
+}
+
+void TestProject::sampleTableHalvesMakeTheWhole()
+{
+    const QString path = test::importFixture(m_dir.filePath(QStringLiteral("halves")),
+                                             test::smallFixtureClasses(), test::smallFixture());
+    auto project = Project::open(path, Project::Access::ReadOnly);
+    const SampleTable whole = loadSampleTable(*project);
+    SampleTable rows = loadSampleRows(*project);
+    QCOMPARE(rows.runId, whole.runId);
+    QVERIFY(whole.runId >= 0);
+    QCOMPARE(rows.predicted, std::vector<int>(6, -1)); // no scores until they are applied
+    QVERIFY(std::all_of(rows.loss.begin(), rows.loss.end(), [](float v) { return std::isnan(v); }));
+    applyRunScores(rows, loadRunScores(*project, rows.runId, rows.size()));
+    QCOMPARE(rows.ids, whole.ids);
+    QCOMPARE(rows.labels, whole.labels);
+    QCOMPARE(rows.splitIndex, whole.splitIndex);
+    QCOMPARE(rows.predicted, whole.predicted);
+    QCOMPARE(rows.confidence, whole.confidence);
+    QVERIFY(sameValues(rows.loss, whole.loss)); // NaN for the unlabeled sample
+    QVERIFY(sameValues(rows.margin, whole.margin));
+    QCOMPARE(whole.predicted[1], 1); // b: cat predicted dog
+
+    // Scores of another length (the samples changed meanwhile) are not applied.
+    applyRunScores(rows, loadRunScores(*project, rows.runId, rows.size() + 1));
+    QCOMPARE(rows.predicted, std::vector<int>(6, -1));
+    QCOMPARE(loadRunScores(*project, -1, 3).predicted, std::vector<int>(3, -1)); // no run
 }
 
 QTEST_APPLESS_MAIN(TestProject)

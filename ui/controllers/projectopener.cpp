@@ -74,16 +74,19 @@ void ProjectOpener::open(const QString &path)
         try {
             loaded->project =
                 Project::open(path, Project::Access::ReadWrite, Project::IntegrityCheck::Deferred);
-            // The analysis's results load on a second connection while this one reads the table:
-            // at a million samples each takes about a second.
+            // A second connection reads the analysis's results and the run's scores while this
+            // one reads the samples: at a million samples the halves take about as long.
             const int runId = loaded->project->latestRunId();
             const qint64 samples = loaded->project->sampleCount();
-            auto analysis = std::async(std::launch::async, [path, runId, samples] {
+            auto second = std::async(std::launch::async, [path, runId, samples] {
                 const auto reader = Project::open(path, Project::Access::ReadOnly);
-                return AnalysisResults::load(*reader, runId, samples);
+                AnalysisResults analysis = AnalysisResults::load(*reader, runId, samples);
+                return std::make_pair(std::move(analysis), loadRunScores(*reader, runId, samples));
             });
-            loaded->table = loadSampleTable(*loaded->project, runId);
-            loaded->analysis = analysis.get();
+            loaded->table = loadSampleRows(*loaded->project, runId);
+            auto [analysis, scores] = second.get();
+            applyRunScores(loaded->table, std::move(scores));
+            loaded->analysis = std::move(analysis);
         } catch (const Error &error) {
             loaded->project.reset();
             loaded->error = error.message();

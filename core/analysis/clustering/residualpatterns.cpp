@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 namespace loupe {
 
@@ -34,11 +35,19 @@ std::vector<int> crossClassGroups(const std::vector<int> &groupOf, int groups,
     return pattern;
 }
 
+/** The factors that bring the residual block and the conditions block to unit mean squared norm. */
+struct BlockScales
+{
+    float residual = 1.0f;
+    float conditions = 1.0f;
+};
+
 /**
- * Scales, in rows x columns features whose first dims columns hold the residual and the rest
- * the standardised conditions, each block to unit mean squared norm, the conditions times weight.
+ * The scales of rows x columns features whose first dims columns hold the residual and the
+ * rest the standardised conditions: each block to unit mean squared norm, the conditions
+ * then times weight.
  */
-void balanceBlocks(std::vector<float> &features, int dims, int columns, double weight)
+BlockScales blockScales(const std::vector<float> &features, int dims, int columns, double weight)
 {
     const size_t rows = features.size() / size_t(columns);
     double residualSum = 0.0, conditionSum = 0.0;
@@ -48,13 +57,74 @@ void balanceBlocks(std::vector<float> &features, int dims, int columns, double w
             (d < dims ? residualSum : conditionSum) += double(row[d]) * double(row[d]);
     }
     const double n = double(std::max<size_t>(1, rows));
-    const float residualScale = residualSum > 0.0 ? float(1.0 / std::sqrt(residualSum / n)) : 0.0f;
-    const float conditionScale = conditionSum > 0.0 ? float(weight / std::sqrt(conditionSum / n)) : 0.0f;
+    return {residualSum > 0.0 ? float(1.0 / std::sqrt(residualSum / n)) : 0.0f,
+            conditionSum > 0.0 ? float(weight / std::sqrt(conditionSum / n)) : 0.0f};
+}
+
+void applyScales(float *features, size_t rows, int dims, int columns, BlockScales scales)
+{
     for (size_t i = 0; i < rows; ++i) {
-        float *row = features.data() + i * size_t(columns);
+        float *row = features + i * size_t(columns);
         for (int d = 0; d < columns; ++d)
-            row[d] *= d < dims ? residualScale : conditionScale;
+            row[d] *= d < dims ? scales.residual : scales.conditions;
     }
+}
+
+/** Writes a row's unscaled features: its residual, then its standardised conditions. */
+struct FeatureBuilder
+{
+    const float *embeddings;
+    int dims;
+    const std::vector<int> &classOf;
+    int classes;
+    const std::vector<float> &means;        // (classes + 1) x dims
+    const std::vector<float> &standardised; // rows x extra
+    int extra;
+
+    int columns() const { return dims + extra; }
+    void write(qint64 i, float *out) const
+    {
+        const int c = classOf[size_t(i)];
+        const float *mean = means.data() + size_t(c >= 0 && c < classes ? c : classes) * size_t(dims);
+        const float *x = embeddings + size_t(i) * size_t(dims);
+        for (int d = 0; d < dims; ++d)
+            out[d] = x[d] - mean[d];
+        std::copy_n(standardised.data() + size_t(i) * size_t(extra), extra, out + dims);
+    }
+};
+
+/** A seeded sample of count of rows rows, in ascending order (selection sampling, Knuth's algorithm S). */
+std::vector<qint64> sampleRows(qint64 rows, qint64 count, quint64 seed)
+{
+    std::mt19937_64 random(seed);
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    std::vector<qint64> chosen;
+    chosen.reserve(size_t(count));
+    for (qint64 i = 0; i < rows && qint64(chosen.size()) < count; ++i) {
+        if (uniform(random) * double(rows - i) < double(count - qint64(chosen.size())))
+            chosen.push_back(i);
+    }
+    return chosen;
+}
+
+/** Each row's nearest group, its features built and scaled a block at a time. */
+std::vector<int> assignInBlocks(const FeatureBuilder &features, qint64 rows, BlockScales scales,
+                                const std::vector<float> &centroids, Progress &progress)
+{
+    constexpr qint64 kBlock = 65536;
+    const int columns = features.columns();
+    std::vector<int> labels(static_cast<size_t>(rows));
+    std::vector<float> block(size_t(kBlock) * size_t(columns));
+    for (qint64 first = 0; first < rows; first += kBlock) {
+        const qint64 count = std::min(kBlock, rows - first);
+        for (qint64 i = 0; i < count; ++i)
+            features.write(first + i, block.data() + size_t(i) * size_t(columns));
+        applyScales(block.data(), size_t(count), features.dims, columns, scales);
+        const std::vector<int> nearest = KMeans::assign(block.data(), count, columns, centroids);
+        std::copy(nearest.begin(), nearest.end(), labels.begin() + first);
+        progress.throwIfCancelled();
+    }
+    return labels;
 }
 
 } // namespace
@@ -70,13 +140,17 @@ int ResidualPatterns::automaticK(qint64 rows)
 std::vector<float> ResidualPatterns::residuals(const float *embeddings, qint64 rows, int dims,
                                                const std::vector<int> &classOf, int classes)
 {
+    const std::vector<float> means = classMeans(embeddings, rows, dims, classOf, classes);
+    const std::vector<float> noConditions;
+    const FeatureBuilder builder{embeddings, dims, classOf, classes, means, noConditions, 0};
     std::vector<float> result(size_t(rows) * size_t(dims));
-    residualsInto(embeddings, rows, dims, classOf, classes, result.data(), dims);
+    for (qint64 i = 0; i < rows; ++i)
+        builder.write(i, result.data() + size_t(i) * size_t(dims));
     return result;
 }
 
-void ResidualPatterns::residualsInto(const float *embeddings, qint64 rows, int dims,
-                                     const std::vector<int> &classOf, int classes, float *out, int stride)
+std::vector<float> ResidualPatterns::classMeans(const float *embeddings, qint64 rows, int dims,
+                                                const std::vector<int> &classOf, int classes)
 {
     // Class means in double (a million rows of float sums lose digits); row `classes` is the
     // overall mean, the reference of rows without a class.
@@ -99,14 +173,7 @@ void ResidualPatterns::residualsInto(const float *embeddings, qint64 rows, int d
             means[size_t(c) * size_t(dims) + size_t(d)] =
                 float(sums[size_t(c) * size_t(dims) + size_t(d)] / double(counts[size_t(c)]));
     }
-    for (qint64 i = 0; i < rows; ++i) {
-        const int c = classOf[size_t(i)];
-        const float *mean = means.data() + size_t(c >= 0 && c < classes ? c : classes) * size_t(dims);
-        const float *x = embeddings + size_t(i) * size_t(dims);
-        float *r = out + size_t(i) * size_t(stride);
-        for (int d = 0; d < dims; ++d)
-            r[d] = x[d] - mean[d];
-    }
+    return means;
 }
 
 std::vector<ConditionColumn>
@@ -185,24 +252,31 @@ ResidualPatternResult ResidualPatterns::run(const float *embeddings, qint64 rows
                             .arg(column.values.size())
                             .arg(rows));
     }
-    // One rows x (dims + conditions) buffer: the residual and the conditions side by side, no copies.
-    const int extra = int(conditions.size());
-    const int columns = dims + extra;
-    std::vector<float> features(size_t(rows) * size_t(columns));
-    residualsInto(embeddings, rows, dims, classOf, classes, features.data(), columns);
-    {
-        const std::vector<float> standardised = standardisedConditions(conditions, classOf, classes);
-        for (qint64 i = 0; i < rows; ++i)
-            std::copy_n(standardised.data() + size_t(i) * size_t(extra), extra,
-                        features.data() + size_t(i) * size_t(columns) + dims);
-    }
-    balanceBlocks(features, dims, columns, m_params.conditionWeight);
+    // The residual and the conditions side by side in one buffer, of every row or of a sample.
+    const std::vector<float> means = classMeans(embeddings, rows, dims, classOf, classes);
+    const std::vector<float> standardised = standardisedConditions(conditions, classOf, classes);
+    const FeatureBuilder builder{
+        embeddings, dims, classOf, classes, means, standardised, int(conditions.size())};
+    const int columns = builder.columns();
+    const bool sampled = m_params.featureRows > 0 && rows > m_params.featureRows;
+    const std::vector<qint64> held =
+        sampled ? sampleRows(rows, m_params.featureRows, m_params.seed) : std::vector<qint64>();
+    const qint64 heldRows = sampled ? qint64(held.size()) : rows;
+    std::vector<float> features(size_t(heldRows) * size_t(columns));
+    for (qint64 i = 0; i < heldRows; ++i)
+        builder.write(sampled ? held[size_t(i)] : i, features.data() + size_t(i) * size_t(columns));
+    const BlockScales scales = blockScales(features, dims, columns, m_params.conditionWeight);
+    applyScales(features.data(), size_t(heldRows), dims, columns, scales);
     progress.throwIfCancelled();
 
     KMeansParams params;
     params.k = m_params.k > 0 ? m_params.k : automaticK(rows);
     params.seed = m_params.seed;
-    const KMeansResult groups = KMeans(params).run(features.data(), rows, columns, progress);
+    KMeansResult groups = KMeans(params).run(features.data(), heldRows, columns, progress);
+    if (sampled) {
+        std::vector<float>().swap(features);
+        groups.labels = assignInBlocks(builder, rows, scales, groups.centroids, progress);
+    }
     result.groups = groups.k;
     const std::vector<int> pattern =
         crossClassGroups(groups.labels, groups.k, classOf, classes, m_params.maxClassShare);

@@ -26,8 +26,16 @@ struct ResidualPatternParams
      * with another seed (`loupe-pattern-quality --grid`), see the README.
      */
     double conditionWeight = 0.5;
-    /** Seeds the k-means. */
+    /** Seeds the k-means and the sample of rows held (below). */
     quint64 seed = 1;
+    /**
+     * Rows whose features (residual and conditions) are held at once (0: all). Beyond, the
+     * groups are fitted on a seeded sample of this many rows and every other row joins its
+     * nearest group, a block at a time: at ten million samples the features of every row took
+     * 5.5 GB beside the embeddings and made the analysis's peak. The k-means fits on 100,000
+     * rows anyway (KMeansParams::fitSampleSize), so a million rows leave the groups as they were.
+     */
+    qint64 featureRows = 1000000;
 };
 
 /**
@@ -113,9 +121,9 @@ public:
     static int automaticK(qint64 rows);
 
 private:
-    /** The residuals into out, row i at out + i * stride. */
-    static void residualsInto(const float *embeddings, qint64 rows, int dims, const std::vector<int> &classOf,
-                              int classes, float *out, int stride);
+    /** (classes + 1) x dims: each class's mean embedding, then the overall mean. */
+    static std::vector<float> classMeans(const float *embeddings, qint64 rows, int dims,
+                                         const std::vector<int> &classOf, int classes);
 
     ResidualPatternParams m_params;
 };

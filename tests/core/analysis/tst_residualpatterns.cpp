@@ -150,6 +150,38 @@ private Q_SLOTS:
         QCOMPARE_LT(bestHolding(raw.labels, data.planted).coverage, 0.5);
     }
 
+    void sampledFitFindsTheSamePattern()
+    {
+        // Features held for a quarter of the rows, the rest assigned in blocks: the planted
+        // pattern comes out as whole as from every row's features, conditions included.
+        const PlantedData data = plantedData(11);
+        std::vector<ConditionColumn> conditions{{data.sharpness, false}};
+        Progress progress;
+        ResidualPatternParams all;
+        all.featureRows = 0;
+        const ResidualPatternResult full = ResidualPatterns(all).run(
+            data.embeddings.data(), kRows, kDims, data.labels, kClasses, conditions, progress);
+        ResidualPatternParams quarter;
+        quarter.featureRows = kRows / 4;
+        const ResidualPatternResult sampled = ResidualPatterns(quarter).run(
+            data.embeddings.data(), kRows, kDims, data.labels, kClasses, conditions, progress);
+        QCOMPARE(sampled.groups, full.groups);
+        QVERIFY(sampled.patterns >= 1);
+        const Holding holding = bestHolding(sampled.assignment, data.planted);
+        QVERIFY2(holding.purity >= 0.8, qPrintable(QString::number(holding.purity)));
+        QVERIFY2(holding.coverage >= 0.9, qPrintable(QString::number(holding.coverage)));
+        const Holding fullHolding = bestHolding(full.assignment, data.planted);
+        QVERIFY(std::abs(holding.coverage - fullHolding.coverage) < 0.05);
+
+        // A limit at or above the row count is the same as none.
+        ResidualPatternParams exact;
+        exact.featureRows = kRows;
+        QCOMPARE(ResidualPatterns(exact)
+                     .run(data.embeddings.data(), kRows, kDims, data.labels, kClasses, conditions, progress)
+                     .assignment,
+                 full.assignment);
+    }
+
     void singleClassGroupsAreNotPatterns()
     {
         // Every group of one class only: nothing spans classes.

@@ -188,15 +188,9 @@ int runSimilar(const QStringList &arguments)
     auto project = Project::open(parser.positionalArguments().at(0), Project::Access::ReadOnly);
     const SampleTable table = loadSampleTable(*project);
     const RunArrays arrays(project->database(), table.runId);
-    const auto shape = arrays.shape(RunArray::Embeddings);
-    if (!shape)
+    if (!arrays.has(RunArray::Embeddings))
         throw Error(
             QStringLiteral("the run has no embeddings: import embeddings.npy to search by similarity"));
-    KnnParams params;
-    params.method = KnnParams::Method::Exact; // one query: a scan beats building an index
-    Progress progress;
-    const NearestNeighbors index(arrays.read(RunArray::Embeddings), shape->rows, int(shape->cols), params,
-                                 progress);
     const std::vector<qint64> query =
         parser.isSet(QStringLiteral("id"))
             ? std::vector<qint64>{sampleOfId(*project, parser.value(QStringLiteral("id")))}
@@ -211,8 +205,9 @@ int runSimilar(const QStringList &arguments)
     }
     const auto accept =
         SimilaritySearch::restrictTo(table, splitIndex, parser.isSet(QStringLiteral("unlabeled")));
-    const std::vector<Neighbor> found = SimilaritySearch(index).findSimilar(
-        query, std::max(1, parser.value(QStringLiteral("k")).toInt()), accept);
+    // One query: a pass over the stored chunks beats building an index, and keeps memory flat.
+    const std::vector<Neighbor> found = SimilaritySearch::scanStored(
+        arrays, query, std::max(1, parser.value(QStringLiteral("k")).toInt()), accept);
 
     const QStringList header{QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
                              QStringLiteral("split"), QStringLiteral("distance")};

@@ -92,6 +92,35 @@ std::vector<float> ArrayStore::readAll(int runId, const QString &name) const
     return values;
 }
 
+void ArrayStore::forEachChunk(int runId, const QString &name, const ChunkVisitor &visit) const
+{
+    const auto arrayShape = shape(runId, name);
+    if (!arrayShape)
+        throw Error(QStringLiteral("run %1 has no array %2").arg(runId).arg(name));
+    auto statement = m_db.prepare(QStringLiteral(
+        "SELECT first_row, row_count, data FROM array_chunks WHERE run_id = ? AND name = ? ORDER BY chunk"));
+    statement.bind(1, runId).bind(2, name);
+    qint64 next = 0;
+    while (statement.step()) {
+        const qint64 first = statement.columnInt64(0);
+        const qint64 count = statement.columnInt64(1);
+        const auto *values = static_cast<const float *>(statement.columnBlobData(2));
+        if (first != next || statement.columnBytes(2) != count * arrayShape->cols * qint64(sizeof(float)))
+            throw Error(QStringLiteral("array %1 of run %2 is damaged (chunk at row %3)")
+                            .arg(name)
+                            .arg(runId)
+                            .arg(first));
+        visit(first, count, values);
+        next = first + count;
+    }
+    if (next != arrayShape->rows)
+        throw Error(QStringLiteral("array %1 of run %2 is damaged (%3 of %4 rows stored)")
+                        .arg(name)
+                        .arg(runId)
+                        .arg(next)
+                        .arg(arrayShape->rows));
+}
+
 ArrayStore::RowPlace ArrayStore::locateRow(int runId, const QString &name, qint64 row) const
 {
     auto info = m_db.prepare(

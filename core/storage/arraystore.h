@@ -40,6 +40,14 @@ public:
     std::vector<float> readAll(int runId, const QString &name) const;
     /** One row; throws loupe::Error when the array or row does not exist. */
     std::vector<float> readRow(int runId, const QString &name, qint64 row) const;
+    /** Receives rows [first, first + count) of an array, row-major, valid during the call only. */
+    using ChunkVisitor = std::function<void(qint64 first, qint64 count, const float *values)>;
+    /**
+     * Visits the array chunk by chunk, in row order, straight from SQLite's buffers: a pass over
+     * an array of any size in about a megabyte of memory. Throws loupe::Error when it is absent
+     * or damaged.
+     */
+    void forEachChunk(int runId, const QString &name, const ChunkVisitor &visit) const;
     /** Overwrites one row in place (cols values); throws loupe::Error as readRow(). */
     void writeRow(int runId, const QString &name, qint64 row, const float *values);
 

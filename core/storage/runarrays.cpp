@@ -48,6 +48,11 @@ std::vector<float> RunArrays::readRow(RunArray array, qint64 row) const
     return m_store.readRow(m_runId, name(array), row);
 }
 
+void RunArrays::forEachChunk(RunArray array, const ArrayStore::ChunkVisitor &visit) const
+{
+    m_store.forEachChunk(m_runId, name(array), visit);
+}
+
 void RunArrays::write(RunArray array, ArrayStore::Shape shape, const ArrayStore::RowSource &source,
                       Progress *progress)
 {

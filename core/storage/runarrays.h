@@ -46,6 +46,8 @@ public:
     std::vector<float> read(RunArray array) const;
     /** One row; throws loupe::Error when the array or row does not exist. */
     std::vector<float> readRow(RunArray array, qint64 row) const;
+    /** ArrayStore::forEachChunk() of the array. */
+    void forEachChunk(RunArray array, const ArrayStore::ChunkVisitor &visit) const;
     void write(RunArray array, ArrayStore::Shape shape, const ArrayStore::RowSource &source,
                Progress *progress = nullptr);
     /** Writes values (rows x cols, row-major). */

@@ -1,9 +1,14 @@
 #include "analysis/neighbours/similaritysearch.h"
 
-#include <algorithm>
-
 #include "common/error.h"
 #include "dataset/sampletable.h"
+#include "storage/runarrays.h"
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
 
 namespace loupe {
 
@@ -66,6 +71,57 @@ SimilaritySearch::Accept SimilaritySearch::restrictTo(const SampleTable &table, 
         return (splitIndex < 0 || table.splitIndex[i] == splitIndex) &&
                (!unlabeledOnly || table.labels[i] < 0);
     };
+}
+
+std::vector<Neighbor> SimilaritySearch::scanStored(const RunArrays &arrays,
+                                                   const std::vector<qint64> &samples, int k,
+                                                   const Accept &accept)
+{
+    const auto shape = arrays.shape(RunArray::Embeddings);
+    if (!shape)
+        throw Error(
+            QStringLiteral("the run has no embeddings: import embeddings.npy to search by similarity"));
+    if (samples.empty())
+        throw Error(QStringLiteral("Find similar: select at least one sample."));
+    const auto d = Eigen::Index(shape->cols);
+    Eigen::VectorXd sum = Eigen::VectorXd::Zero(d); // in double: a selection can hold thousands
+    for (const qint64 sample : samples) {
+        if (sample < 0 || sample >= shape->rows)
+            throw Error(QStringLiteral("Find similar: sample %1 does not exist (the index has %2 samples).")
+                            .arg(sample)
+                            .arg(shape->rows));
+        const std::vector<float> row = arrays.readRow(RunArray::Embeddings, sample);
+        sum += Eigen::Map<const Eigen::VectorXf>(row.data(), d).cast<double>();
+    }
+    const Eigen::RowVectorXf query = (sum / double(samples.size())).cast<float>().transpose();
+    std::vector<qint64> excluded = samples;
+    std::sort(excluded.begin(), excluded.end());
+
+    // The k best so far in a max-heap on the squared distance: the worst is the one to beat.
+    using Candidate = std::pair<float, qint64>;
+    std::priority_queue<Candidate> best;
+    using Rows = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    arrays.forEachChunk(RunArray::Embeddings, [&](qint64 first, qint64 count, const float *values) {
+        const Eigen::VectorXf squared =
+            (Eigen::Map<const Rows>(values, Eigen::Index(count), d).rowwise() - query)
+                .rowwise()
+                .squaredNorm();
+        for (qint64 i = 0; i < count; ++i) {
+            const qint64 sample = first + i;
+            const float distance = squared[Eigen::Index(i)];
+            if (k <= 0 || (qint64(best.size()) == k && !(distance < best.top().first)))
+                continue;
+            if (std::binary_search(excluded.begin(), excluded.end(), sample) || (accept && !accept(sample)))
+                continue;
+            best.emplace(distance, sample);
+            if (qint64(best.size()) > k)
+                best.pop();
+        }
+    });
+    std::vector<Neighbor> found(best.size());
+    for (auto slot = found.rbegin(); slot != found.rend(); ++slot, best.pop())
+        *slot = {best.top().second, std::sqrt(best.top().first)};
+    return found;
 }
 
 } // namespace loupe

@@ -10,6 +10,11 @@
 #include "common/error.h"
 #include "common/progress.h"
 #include "dataset/sampletable.h"
+#include "storage/project.h"
+#include "storage/runarrays.h"
+#include "storage/sqlitedatabase.h"
+
+#include <QTemporaryDir>
 
 using namespace loupe;
 
@@ -102,6 +107,7 @@ private Q_SLOTS:
     void restrictedToSplitAndUnlabeled();
     void approximateIndexAgreesWithExact();
     void badQueriesAreErrors();
+    void storedScanFindsWhatTheExactIndexFinds();
 };
 
 void TestSimilaritySearch::oneSampleExcludesItself()
@@ -233,6 +239,42 @@ void TestSimilaritySearch::badQueriesAreErrors()
     QVERIFY_THROWS_EXCEPTION(Error, search.findSimilarTo(std::vector<float>(3, 0.0f), 5));
     // Asking for more than there are returns all the others.
     QCOMPARE(search.findSimilar({0}, 100).size(), size_t(49));
+}
+
+void TestSimilaritySearch::storedScanFindsWhatTheExactIndexFinds()
+{
+    // Enough rows for several stored chunks (a chunk holds 1 MiB: 21,845 rows of 12 floats).
+    const qint64 n = 50000;
+    const std::vector<float> data = clusteredData(n, 6);
+    QTemporaryDir dir;
+    auto project = Project::create(dir.filePath(QStringLiteral("scan.loupe")));
+    SqliteDatabase &db = project->database();
+    db.exec(QStringLiteral("INSERT INTO runs VALUES (1, 'model', '2026-01-01T00:00:00Z', 6, '')"));
+    RunArrays arrays(db, 1);
+    arrays.write(RunArray::Embeddings, data, kDims);
+
+    Progress progress;
+    const NearestNeighbors exact(data.data(), n, kDims, withMethod(KnnParams::Method::Exact), progress);
+    const SampleTable table = makeTable(n);
+    const SimilaritySearch::Accept accept = SimilaritySearch::restrictTo(table, 1, false);
+    for (const std::vector<qint64> &query : {std::vector<qint64>{7}, std::vector<qint64>{3, 30000, 49999}}) {
+        for (const SimilaritySearch::Accept &filter : {SimilaritySearch::Accept(), accept}) {
+            const std::vector<Neighbor> expected = SimilaritySearch(exact).findSimilar(query, 25, filter);
+            const std::vector<Neighbor> scanned = SimilaritySearch::scanStored(arrays, query, 25, filter);
+            QCOMPARE(samplesOf(scanned), samplesOf(expected));
+            for (size_t j = 0; j < scanned.size(); ++j)
+                QVERIFY(std::abs(scanned[j].distance - expected[j].distance) <
+                        1e-3f * (1.0f + expected[j].distance));
+        }
+    }
+    QCOMPARE(SimilaritySearch::scanStored(arrays, {0}, 0).size(), size_t(0));
+    QVERIFY_THROWS_EXCEPTION(Error, SimilaritySearch::scanStored(arrays, {}, 5));
+    QVERIFY_THROWS_EXCEPTION(Error, SimilaritySearch::scanStored(arrays, {n}, 5));
+    QVERIFY_THROWS_EXCEPTION(Error, SimilaritySearch::scanStored(RunArrays(db, 2), {0}, 5)); // no embeddings
+
+    // A damaged array (a chunk gone) is an error, not a short answer.
+    db.exec(QStringLiteral("DELETE FROM array_chunks WHERE chunk = 1"));
+    QVERIFY_THROWS_EXCEPTION(Error, SimilaritySearch::scanStored(arrays, {0}, 5));
 }
 
 QTEST_APPLESS_MAIN(TestSimilaritySearch)

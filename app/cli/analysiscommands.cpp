@@ -1,5 +1,6 @@
 #include "analysis/neighbours/nearestneighbors.h"
 #include "analysis/neighbours/similaritysearch.h"
+#include "analysis/pipeline/storedmatrix.h"
 #include "analysis/pipeline/analysispipeline.h"
 #include "analysis/pipeline/analysisregistry.h"
 #include "clisupport.h"
@@ -206,8 +207,9 @@ int runSimilar(const QStringList &arguments)
     const auto accept =
         SimilaritySearch::restrictTo(table, splitIndex, parser.isSet(QStringLiteral("unlabeled")));
     // One query: a pass over the stored chunks beats building an index, and keeps memory flat.
-    const std::vector<Neighbor> found = SimilaritySearch::scanStored(
-        arrays, query, std::max(1, parser.value(QStringLiteral("k")).toInt()), accept);
+    const std::vector<Neighbor> found =
+        SimilaritySearch::scanChunks(storedMatrix(arrays, RunArray::Embeddings), query,
+                                     std::max(1, parser.value(QStringLiteral("k")).toInt()), accept);
 
     const QStringList header{QStringLiteral("id"), QStringLiteral("image"), QStringLiteral("label"),
                              QStringLiteral("split"), QStringLiteral("distance")};

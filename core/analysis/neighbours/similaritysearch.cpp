@@ -2,7 +2,6 @@
 
 #include "common/error.h"
 #include "dataset/sampletable.h"
-#include "storage/runarrays.h"
 
 #include <Eigen/Core>
 
@@ -73,24 +72,20 @@ SimilaritySearch::Accept SimilaritySearch::restrictTo(const SampleTable &table, 
     };
 }
 
-std::vector<Neighbor> SimilaritySearch::scanStored(const RunArrays &arrays,
+std::vector<Neighbor> SimilaritySearch::scanChunks(const ChunkedMatrix &matrix,
                                                    const std::vector<qint64> &samples, int k,
                                                    const Accept &accept)
 {
-    const auto shape = arrays.shape(RunArray::Embeddings);
-    if (!shape)
-        throw Error(
-            QStringLiteral("the run has no embeddings: import embeddings.npy to search by similarity"));
     if (samples.empty())
         throw Error(QStringLiteral("Find similar: select at least one sample."));
-    const auto d = Eigen::Index(shape->cols);
+    const auto d = Eigen::Index(matrix.dims);
     Eigen::VectorXd sum = Eigen::VectorXd::Zero(d); // in double: a selection can hold thousands
     for (const qint64 sample : samples) {
-        if (sample < 0 || sample >= shape->rows)
+        if (sample < 0 || sample >= matrix.rows)
             throw Error(QStringLiteral("Find similar: sample %1 does not exist (the index has %2 samples).")
                             .arg(sample)
-                            .arg(shape->rows));
-        const std::vector<float> row = arrays.readRow(RunArray::Embeddings, sample);
+                            .arg(matrix.rows));
+        const std::vector<float> row = matrix.readRow(sample);
         sum += Eigen::Map<const Eigen::VectorXf>(row.data(), d).cast<double>();
     }
     const Eigen::RowVectorXf query = (sum / double(samples.size())).cast<float>().transpose();
@@ -101,7 +96,7 @@ std::vector<Neighbor> SimilaritySearch::scanStored(const RunArrays &arrays,
     using Candidate = std::pair<float, qint64>;
     std::priority_queue<Candidate> best;
     using Rows = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    arrays.forEachChunk(RunArray::Embeddings, [&](qint64 first, qint64 count, const float *values) {
+    matrix.forEachChunk([&](qint64 first, qint64 count, const float *values) {
         const Eigen::VectorXf squared =
             (Eigen::Map<const Rows>(values, Eigen::Index(count), d).rowwise() - query)
                 .rowwise()

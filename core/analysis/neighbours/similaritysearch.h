@@ -4,11 +4,12 @@
 
 #include <QtGlobal>
 
+#include <functional>
+
 #include <vector>
 
 namespace loupe {
 
-class RunArrays;
 struct SampleTable;
 
 /**
@@ -52,14 +53,24 @@ public:
      */
     static Accept restrictTo(const SampleTable &table, int splitIndex, bool unlabeledOnly);
 
+    /** A rows x dims matrix read in order, a chunk at a time (the run's stored embeddings, say). */
+    struct ChunkedMatrix
+    {
+        qint64 rows = 0;
+        int dims = 0;
+        /** One row (dims values). */
+        std::function<std::vector<float>(qint64 row)> readRow;
+        /** Hands every chunk, in row order, to the visitor: first row, rows, row-major values. */
+        std::function<void(const std::function<void(qint64, qint64, const float *)> &)> forEachChunk;
+    };
+
     /**
-     * What findSimilar() finds over an exact index of the run's embeddings, by one pass over
-     * them as stored, chunk by chunk, without an index: memory stays flat whatever the size
-     * of the matrix. For one query; an index pays once many queries follow. `loupe-cli
-     * similar` at 10M x 128 read the matrix into an index first: 37.5 s and 6.6 GiB.
-     * Throws loupe::Error when the run has no embeddings or a sample does not exist.
+     * What findSimilar() finds over an exact index of the matrix, by one pass over its chunks,
+     * without an index: memory stays flat whatever the size of the matrix. For one query; an
+     * index pays when many queries follow. `loupe-cli similar` at 10M x 128 read the matrix
+     * into an index first: 37.5 s and 6.6 GiB. Throws loupe::Error as findSimilar() does.
      */
-    static std::vector<Neighbor> scanStored(const RunArrays &arrays, const std::vector<qint64> &samples,
+    static std::vector<Neighbor> scanChunks(const ChunkedMatrix &matrix, const std::vector<qint64> &samples,
                                             int k, const Accept &accept = {});
 
 private:

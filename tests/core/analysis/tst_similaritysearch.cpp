@@ -7,6 +7,7 @@
 
 #include "analysis/neighbours/nearestneighbors.h"
 #include "analysis/neighbours/similaritysearch.h"
+#include "analysis/pipeline/storedmatrix.h"
 #include "common/error.h"
 #include "common/progress.h"
 #include "dataset/sampletable.h"
@@ -260,21 +261,26 @@ void TestSimilaritySearch::storedScanFindsWhatTheExactIndexFinds()
     for (const std::vector<qint64> &query : {std::vector<qint64>{7}, std::vector<qint64>{3, 30000, 49999}}) {
         for (const SimilaritySearch::Accept &filter : {SimilaritySearch::Accept(), accept}) {
             const std::vector<Neighbor> expected = SimilaritySearch(exact).findSimilar(query, 25, filter);
-            const std::vector<Neighbor> scanned = SimilaritySearch::scanStored(arrays, query, 25, filter);
+            const std::vector<Neighbor> scanned =
+                SimilaritySearch::scanChunks(storedMatrix(arrays, RunArray::Embeddings), query, 25, filter);
             QCOMPARE(samplesOf(scanned), samplesOf(expected));
             for (size_t j = 0; j < scanned.size(); ++j)
                 QVERIFY(std::abs(scanned[j].distance - expected[j].distance) <
                         1e-3f * (1.0f + expected[j].distance));
         }
     }
-    QCOMPARE(SimilaritySearch::scanStored(arrays, {0}, 0).size(), size_t(0));
-    QVERIFY_THROWS_EXCEPTION(Error, SimilaritySearch::scanStored(arrays, {}, 5));
-    QVERIFY_THROWS_EXCEPTION(Error, SimilaritySearch::scanStored(arrays, {n}, 5));
-    QVERIFY_THROWS_EXCEPTION(Error, SimilaritySearch::scanStored(RunArrays(db, 2), {0}, 5)); // no embeddings
+    QCOMPARE(SimilaritySearch::scanChunks(storedMatrix(arrays, RunArray::Embeddings), {0}, 0).size(),
+             size_t(0));
+    QVERIFY_THROWS_EXCEPTION(Error,
+                             SimilaritySearch::scanChunks(storedMatrix(arrays, RunArray::Embeddings), {}, 5));
+    QVERIFY_THROWS_EXCEPTION(
+        Error, SimilaritySearch::scanChunks(storedMatrix(arrays, RunArray::Embeddings), {n}, 5));
+    QVERIFY_THROWS_EXCEPTION(Error, storedMatrix(RunArrays(db, 2), RunArray::Embeddings)); // no embeddings
 
     // A damaged array (a chunk gone) is an error, not a short answer.
     db.exec(QStringLiteral("DELETE FROM array_chunks WHERE chunk = 1"));
-    QVERIFY_THROWS_EXCEPTION(Error, SimilaritySearch::scanStored(arrays, {0}, 5));
+    QVERIFY_THROWS_EXCEPTION(
+        Error, SimilaritySearch::scanChunks(storedMatrix(arrays, RunArray::Embeddings), {0}, 5));
 }
 
 QTEST_APPLESS_MAIN(TestSimilaritySearch)

@@ -94,17 +94,15 @@ QStyleOptionViewItem SampleGridView::tileOption() const
     return option;
 }
 
-bool SampleGridView::relayout()
+void SampleGridView::relayout()
 {
     const QSize tile = m_delegate->sizeHint(tileOption(), QModelIndex()).expandedTo(QSize(1, 1));
     const int width = viewport()->width() - kSpacing;
     const int columns = std::max(1, width / (tile.width() + kSpacing));
-    const bool changed = tile != m_tile || columns != m_columns;
     m_tile = tile;
     m_columns = columns;
     // The width left over is shared between the columns, so the grid fills the view.
     m_columnPitch = std::max(tile.width() + kSpacing, width / columns);
-    return changed;
 }
 
 QRect SampleGridView::tileRect(qint64 row) const
@@ -300,12 +298,6 @@ void SampleGridView::updateGeometries()
     bar->setSingleStep(std::max(1, tileSize() / 3));
     horizontalScrollBar()->setRange(0, 0);
     QAbstractItemView::updateGeometries();
-}
-
-void SampleGridView::doItemsLayout()
-{
-    updateGeometries();
-    QAbstractItemView::doItemsLayout();
 }
 
 void SampleGridView::rowsInserted(const QModelIndex &parent, int start, int end)

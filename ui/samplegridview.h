@@ -36,7 +36,6 @@ public:
     QRect visualRect(const QModelIndex &index) const override;
     void scrollTo(const QModelIndex &index, ScrollHint hint = EnsureVisible) override;
     QModelIndex indexAt(const QPoint &point) const override;
-    void doItemsLayout() override;
 
 protected:
     QModelIndex moveCursor(CursorAction cursorAction, Qt::KeyboardModifiers modifiers) override;
@@ -79,8 +78,8 @@ private:
     /** The first row whose tile shows at the top of the viewport. */
     qint64 firstVisibleRow() const;
     QStyleOptionViewItem tileOption() const;
-    /** Recomputes the tile size and the columns; true when either changed. */
-    bool relayout();
+    /** Recomputes the tile size and the columns from the delegate and the viewport's width. */
+    void relayout();
 
     ThumbnailCache &m_thumbnails;
     SampleGridDelegate *m_delegate;

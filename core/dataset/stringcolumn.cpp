@@ -49,15 +49,6 @@ void StringColumn::clear()
     m_data.reset();
 }
 
-void StringColumn::squeeze()
-{
-    if (!m_data)
-        return;
-    Data &data = detach();
-    data.bytes.shrink_to_fit();
-    data.ends.shrink_to_fit();
-}
-
 QStringList StringColumn::toStringList() const
 {
     QStringList strings;
@@ -65,13 +56,6 @@ QStringList StringColumn::toStringList() const
     for (qint64 row = 0; row < size(); ++row)
         strings << at(row);
     return strings;
-}
-
-qint64 StringColumn::byteSize() const
-{
-    if (!m_data)
-        return 0;
-    return qint64(m_data->bytes.capacity() + m_data->ends.capacity() * sizeof(std::uint64_t));
 }
 
 bool StringColumn::operator==(const StringColumn &other) const

@@ -64,12 +64,8 @@ public:
         return *this;
     }
     void clear();
-    /** Gives back what reserve() or growth left unused. */
-    void squeeze();
 
     QStringList toStringList() const;
-    /** Bytes held, for memory accounting. */
-    qint64 byteSize() const;
 
     const_iterator begin() const;
     const_iterator end() const;

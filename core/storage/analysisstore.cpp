@@ -245,13 +245,8 @@ std::vector<int> AnalysisStore::readSampleIntColumn(int runId, const QString &co
                                                     int nullValue) const
 {
     checkColumn(column);
-    if (hasColumnMirrors(runId, samples)) {
-        const std::vector<float> mirror = ArrayStore(m_db).readAll(runId, mirrorName(column));
-        std::vector<int> values(mirror.size());
-        for (size_t i = 0; i < mirror.size(); ++i)
-            values[i] = std::isnan(mirror[i]) ? nullValue : int(mirror[i]);
-        return values;
-    }
+    if (hasColumnMirrors(runId, samples))
+        return integersOf(ArrayStore(m_db).readAll(runId, mirrorName(column)), nullValue);
     return readColumn<int>(m_db, runId, column, samples, nullValue,
                            [](SqliteStatement &row) { return row.columnInt(1); });
 }
@@ -290,6 +285,15 @@ std::map<QString, std::vector<float>> AnalysisStore::readSampleRows(int runId, q
         }
     }
     return columns;
+}
+
+std::vector<int> AnalysisStore::integersOf(const std::vector<float> &values, int nullValue)
+{
+    std::vector<int> integers;
+    reserveLarge(integers, values.size());
+    for (const float value : values)
+        integers.push_back(std::isnan(value) ? nullValue : int(value));
+    return integers;
 }
 
 void AnalysisStore::writeClusters(int runId, const QString &method,

@@ -117,6 +117,8 @@ public:
     std::map<QString, std::vector<float>> readSampleColumns(int runId, qint64 samples) const;
     std::vector<int> readSampleIntColumn(int runId, const QString &column, qint64 samples,
                                          int nullValue = -1) const;
+    /** An integer column as read into floats (NaN for NULL), back as integers, NULL as nullValue. */
+    static std::vector<int> integersOf(const std::vector<float> &values, int nullValue);
 
     /** Replaces the clusters of (runId, method), in the given order: their rank. */
     void writeClusters(int runId, const QString &method, const std::vector<ClusterRecord> &clusters);

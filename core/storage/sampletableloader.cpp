@@ -44,6 +44,17 @@ QStringList distinctSplits(SqliteDatabase &db)
     }
 }
 
+/** Scores of n samples that have none: predicted -1, the rest NaN. */
+RunScores noScores(size_t n)
+{
+    RunScores scores;
+    assignLarge(scores.predicted, n, -1);
+    assignLarge(scores.confidence, n, float(NAN));
+    assignLarge(scores.loss, n, float(NAN));
+    assignLarge(scores.margin, n, float(NAN));
+    return scores;
+}
+
 } // namespace
 
 SampleTable loadSampleRows(Project &project, int runId)
@@ -88,18 +99,14 @@ SampleTable loadSampleRows(Project &project, int runId)
 
     const size_t n = table.labels.size();
     table.review = readReviewStatuses(db, qint64(n));
-    applyRunScores(table, RunScores{});
+    applyRunScores(table, noScores(n));
     return table;
 }
 
 RunScores loadRunScores(Project &project, int runId, qint64 samples)
 {
     const auto n = size_t(samples);
-    RunScores scores;
-    assignLarge(scores.predicted, n, -1);
-    assignLarge(scores.confidence, n, float(NAN));
-    assignLarge(scores.loss, n, float(NAN));
-    assignLarge(scores.margin, n, float(NAN));
+    RunScores scores = noScores(n);
     if (runId < 0)
         return scores;
     auto predictions = project.database().prepare(QStringLiteral(
@@ -120,12 +127,8 @@ RunScores loadRunScores(Project &project, int runId, qint64 samples)
 void applyRunScores(SampleTable &table, RunScores scores)
 {
     const auto n = size_t(table.size());
-    if (scores.predicted.size() != n) { // no scores, or of another sample count: none
-        scores.predicted.assign(n, -1);
-        scores.confidence.assign(n, NAN);
-        scores.loss.assign(n, NAN);
-        scores.margin.assign(n, NAN);
-    }
+    if (scores.predicted.size() != n) // no scores, or of another sample count: none
+        scores = noScores(n);
     table.predicted = std::move(scores.predicted);
     table.confidence = std::move(scores.confidence);
     table.loss = std::move(scores.loss);

@@ -11,28 +11,39 @@
 
 namespace loupe {
 
+namespace {
+
+/** The mean of the samples' rows of a rows x dims matrix, summed in double: a selection can hold thousands.
+ */
+std::vector<float> meanOfRows(const std::vector<qint64> &samples, qint64 rows, int dims,
+                              const std::function<std::vector<float>(qint64)> &rowOf)
+{
+    if (samples.empty())
+        throw Error(QStringLiteral("Find similar: select at least one sample."));
+    std::vector<double> sum(static_cast<size_t>(dims), 0.0);
+    for (qint64 sample : samples) {
+        if (sample < 0 || sample >= rows)
+            throw Error(QStringLiteral("Find similar: sample %1 does not exist (the index has %2 samples).")
+                            .arg(sample)
+                            .arg(rows));
+        const std::vector<float> v = rowOf(sample);
+        for (int j = 0; j < dims; ++j)
+            sum[size_t(j)] += v[size_t(j)];
+    }
+    std::vector<float> mean(static_cast<size_t>(dims));
+    for (int j = 0; j < dims; ++j)
+        mean[size_t(j)] = float(sum[size_t(j)] / double(samples.size()));
+    return mean;
+}
+
+} // namespace
+
 SimilaritySearch::SimilaritySearch(const NearestNeighbors &index) : m_index(index) {}
 
 std::vector<float> SimilaritySearch::centroid(const std::vector<qint64> &samples) const
 {
-    if (samples.empty())
-        throw Error(QStringLiteral("Find similar: select at least one sample."));
-    const int d = m_index.dimensions();
-    // Summed in double: a selection can hold thousands of samples.
-    std::vector<double> sum(static_cast<size_t>(d), 0.0);
-    for (qint64 sample : samples) {
-        if (sample < 0 || sample >= m_index.size())
-            throw Error(QStringLiteral("Find similar: sample %1 does not exist (the index has %2 samples).")
-                            .arg(sample)
-                            .arg(m_index.size()));
-        const std::vector<float> v = m_index.vector(sample);
-        for (int j = 0; j < d; ++j)
-            sum[size_t(j)] += v[size_t(j)];
-    }
-    std::vector<float> mean(static_cast<size_t>(d));
-    for (int j = 0; j < d; ++j)
-        mean[size_t(j)] = float(sum[size_t(j)] / double(samples.size()));
-    return mean;
+    return meanOfRows(samples, m_index.size(), m_index.dimensions(),
+                      [this](qint64 sample) { return m_index.vector(sample); });
 }
 
 std::vector<Neighbor> SimilaritySearch::findSimilar(const std::vector<qint64> &samples, int k,
@@ -76,19 +87,9 @@ std::vector<Neighbor> SimilaritySearch::scanChunks(const ChunkedMatrix &matrix,
                                                    const std::vector<qint64> &samples, int k,
                                                    const Accept &accept)
 {
-    if (samples.empty())
-        throw Error(QStringLiteral("Find similar: select at least one sample."));
     const auto d = Eigen::Index(matrix.dims);
-    Eigen::VectorXd sum = Eigen::VectorXd::Zero(d); // in double: a selection can hold thousands
-    for (const qint64 sample : samples) {
-        if (sample < 0 || sample >= matrix.rows)
-            throw Error(QStringLiteral("Find similar: sample %1 does not exist (the index has %2 samples).")
-                            .arg(sample)
-                            .arg(matrix.rows));
-        const std::vector<float> row = matrix.readRow(sample);
-        sum += Eigen::Map<const Eigen::VectorXf>(row.data(), d).cast<double>();
-    }
-    const Eigen::RowVectorXf query = (sum / double(samples.size())).cast<float>().transpose();
+    const std::vector<float> mean = meanOfRows(samples, matrix.rows, matrix.dims, matrix.readRow);
+    const Eigen::RowVectorXf query = Eigen::Map<const Eigen::RowVectorXf>(mean.data(), d);
     std::vector<qint64> excluded = samples;
     std::sort(excluded.begin(), excluded.end());
 

@@ -1,10 +1,7 @@
 #include "analysis/pipeline/analysisstep.h"
 
-#include "common/hugepages.h"
 #include "storage/analysisstore.h"
 #include "storage/project.h"
-
-#include <cmath>
 
 namespace loupe {
 
@@ -45,14 +42,8 @@ std::vector<int> loadSampleIntColumn(const RunScope &run, const QString &column,
 {
     if (run.prefetched) {
         const auto it = run.prefetched->find(column);
-        if (it != run.prefetched->end()) {
-            std::vector<int> values;
-            reserveLarge(values, it->second.size());
-            values.resize(it->second.size());
-            for (size_t i = 0; i < values.size(); ++i)
-                values[i] = std::isnan(it->second[i]) ? nullValue : int(it->second[i]);
-            return values;
-        }
+        if (it != run.prefetched->end())
+            return AnalysisStore::integersOf(it->second, nullValue);
     }
     return AnalysisStore(run.project.database())
         .readSampleIntColumn(run.runId, column, run.samples, nullValue);

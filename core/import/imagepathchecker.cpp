@@ -1,5 +1,7 @@
 #include "import/imagepathchecker.h"
 
+#include "import/folderlisting.h"
+
 #include <QFile>
 #include <QFileInfo>
 
@@ -15,6 +17,8 @@ ImagePathChecker::ImagePathChecker(const QString &folder)
       m_serial(nextSerial())
 {
 }
+
+ImagePathChecker::~ImagePathChecker() = default;
 
 QString ImagePathChecker::check(const QString &path) const
 {
@@ -45,7 +49,7 @@ QString ImagePathChecker::check(const QString &path) const
     // Folders are few, so their canonical paths are cached rather than resolved per sample.
     const QString canonical = info.isSymLink()
                                   ? info.canonicalFilePath()
-                                  : canonicalFolder(info.path()) + QLatin1Char('/') + info.fileName();
+                                  : folderState(info.path()).canonical + QLatin1Char('/') + info.fileName();
     if (!canonical.startsWith(m_canonicalRoot))
         return QStringLiteral("image \"%1\" links outside the dataset folder").arg(path);
     if (!info.isFile())
@@ -53,28 +57,51 @@ QString ImagePathChecker::check(const QString &path) const
     return {};
 }
 
-// The common case in one lstat(): a regular file (not a link) whose folder was already
-// found to resolve inside the dataset. Everything else takes the careful path.
+// The common case: a regular file (not a link) in a folder already found to resolve inside
+// the dataset, seen in the folder's listing or, before it is listed, by one lstat().
+// Everything else takes the careful path.
 bool ImagePathChecker::isPlainFileInPlainFolder(const QString &absolute) const
 {
-    struct stat info;
-    if (::lstat(QFile::encodeName(absolute).constData(), &info) != 0 || !S_ISREG(info.st_mode))
-        return false;
-    const QStringView folder = QStringView(absolute).left(absolute.lastIndexOf(QLatin1Char('/')));
+    const qsizetype slash = absolute.lastIndexOf(QLatin1Char('/'));
+    const QStringView folder = QStringView(absolute).left(slash);
     // Consecutive images mostly share a folder: remembering the last one per thread spares
-    // the shared cache's lock, which the threads otherwise queue on.
+    // the shared table's lock, which the threads otherwise queue on.
     struct LastFolder
     {
         quint64 checker = 0;
-        QString folder;
-        bool inside = false;
+        QString path;
+        Folder *state = nullptr;
     };
     thread_local LastFolder last;
-    if (last.checker != m_serial || last.folder != folder) {
-        const QString canonical = canonicalFolder(folder.toString()) + QLatin1Char('/');
-        last = {m_serial, folder.toString(), canonical.startsWith(m_canonicalRoot)};
+    if (last.checker != m_serial || last.path != folder) {
+        const QString path = folder.toString();
+        last = {m_serial, path, &folderState(path)};
     }
-    return last.inside;
+    if (!last.state->inside)
+        return false;
+    if (const FolderListing *listing = listingFor(*last.state, last.path))
+        return listing->entry(QFile::encodeName(absolute.mid(slash + 1))) ==
+               FolderListing::Entry::RegularFile;
+    struct stat info;
+    return ::lstat(QFile::encodeName(absolute).constData(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
+// The folder's listing once kListAfterImages of its images were checked (null before, or
+// when it cannot be read): a folder of one image costs one lstat(), not a listing.
+const FolderListing *ImagePathChecker::listingFor(Folder &folder, const QString &path) const
+{
+    if (const FolderListing *listing = folder.listing.load(std::memory_order_acquire))
+        return listing;
+    if (folder.images.fetch_add(1, std::memory_order_relaxed) + 1 < kListAfterImages)
+        return nullptr;
+    std::call_once(folder.listed, [&] {
+        auto listing = std::make_unique<const FolderListing>(QFile::encodeName(path));
+        if (!listing->isValid())
+            return;
+        folder.ownedListing = std::move(listing);
+        folder.listing.store(folder.ownedListing.get(), std::memory_order_release);
+    });
+    return folder.listing.load(std::memory_order_acquire);
 }
 
 quint64 ImagePathChecker::nextSerial()
@@ -89,13 +116,16 @@ bool ImagePathChecker::isLinkLoop(const QString &absolute)
     return ::stat(QFile::encodeName(absolute).constData(), &info) != 0 && errno == ELOOP;
 }
 
-QString ImagePathChecker::canonicalFolder(const QString &folder) const
+ImagePathChecker::Folder &ImagePathChecker::folderState(const QString &folder) const
 {
     std::lock_guard lock(m_mutex);
-    auto it = m_canonicalFolders.constFind(folder);
-    if (it == m_canonicalFolders.cend())
-        it = m_canonicalFolders.insert(folder, QFileInfo(folder).canonicalFilePath());
-    return *it;
+    std::shared_ptr<Folder> &state = m_folders[folder];
+    if (!state) {
+        state = std::make_shared<Folder>();
+        state->canonical = QFileInfo(folder).canonicalFilePath();
+        state->inside = QString(state->canonical + QLatin1Char('/')).startsWith(m_canonicalRoot);
+    }
+    return *state;
 }
 
 } // namespace loupe

@@ -4,36 +4,59 @@
 #include <QHash>
 #include <QString>
 
+#include <atomic>
+#include <memory>
 #include <mutex>
 
 namespace loupe {
+
+class FolderListing;
 
 /**
  * Checks that an image path stays inside the dataset folder and names a file: relative,
  * no NUL, no "..", and no link (to the file or a folder on its way) leading out. Safe to
  * call from several threads.
+ *
+ * A folder that many images share is listed once (FolderListing) and its images are looked
+ * up in the listing; the first few images of a folder, and anything that is not a plain
+ * file in a plain folder, are checked with the file system's own calls.
  */
 class ImagePathChecker
 {
 public:
     explicit ImagePathChecker(const QString &folder);
+    ~ImagePathChecker();
 
     /** Empty when the path is fine, else the problem ("image \"a.png\" does not exist"). */
     QString check(const QString &path) const;
 
+    /** Images of one folder checked one by one before the folder is listed instead. */
+    static constexpr int kListAfterImages = 16;
+
 private:
+    /** What the checker knows of a folder images are in; created once, never moved or freed. */
+    struct Folder
+    {
+        QString canonical;
+        bool inside = false; // its canonical path is in the dataset folder
+        std::atomic<int> images{0};
+        std::once_flag listed;
+        std::unique_ptr<const FolderListing> ownedListing;
+        std::atomic<const FolderListing *> listing{nullptr};
+    };
+
     bool isPlainFileInPlainFolder(const QString &absolute) const;
+    const FolderListing *listingFor(Folder &folder, const QString &path) const;
     static bool isLinkLoop(const QString &absolute);
-    QString canonicalFolder(const QString &folder) const;
+    Folder &folderState(const QString &folder) const;
     // Tells checkers apart in the per-thread cache, even one created where another was freed.
     static quint64 nextSerial();
 
     QDir m_root;
     QString m_canonicalRoot;
     quint64 m_serial;
-    mutable std::mutex m_mutex; // check() runs on several threads
-    mutable QHash<QString, QString>
-        m_canonicalFolders; // folder as written -> canonical path; guarded by m_mutex
+    mutable std::mutex m_mutex;                                // check() runs on several threads
+    mutable QHash<QString, std::shared_ptr<Folder>> m_folders; // folder as written; guarded by m_mutex
 };
 
 } // namespace loupe

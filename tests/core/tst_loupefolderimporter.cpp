@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "common/progress.h"
 #include "formats/npyfile.h"
+#include "import/imagepathchecker.h"
 #include "import/loupefolderimporter.h"
 #include "storage/arraystore.h"
 #include "storage/project.h"
@@ -286,6 +287,7 @@ private Q_SLOTS:
     void rejectsBadFolders_data();
     void rejectsBadFolders();
     void listsEveryProblemAtOnce();
+    void checksImagesInAListedFolder();
     void capsTheListOfProblems();
     void refusesToReplaceAProjectWithoutOverwrite();
     void overwriteReplacesTheProject();
@@ -359,6 +361,9 @@ void TestLoupeFolderImporter::importsACompleteFolder()
     QCOMPARE(entriesOf(outputFolder()), QStringList{QStringLiteral("project.loupe")});
 
     const auto project = Project::open(projectPath());
+    // Written without SQLite's foreign-key checks (ProjectWriter): every reference must hold.
+    QCOMPARE(project->database().queryInt(QStringLiteral("SELECT count(*) FROM pragma_foreign_key_check")),
+             0);
     loupe::SqliteDatabase &db = project->database();
     QCOMPARE(project->info(QStringLiteral("source_format")), QStringLiteral("loupe-folder"));
     QCOMPARE(project->datasetRoot(), QDir::cleanPath(dataFolder()));
@@ -871,6 +876,52 @@ void TestLoupeFolderImporter::listsEveryProblemAtOnce()
     QCOMPARE(lines, (QStringList{QStringLiteral("samples.csv:2: unknown class \"fish\" (not in classes.txt)"),
                                  QStringLiteral("samples.csv:3: empty id"),
                                  QStringLiteral("samples.csv:4: image \"img/none.png\" does not exist")}));
+}
+
+// Past ImagePathChecker::kListAfterImages images, a folder's images are looked up in its
+// listing: the same problems must still be found, with the same words.
+void TestLoupeFolderImporter::checksImagesInAListedFolder()
+{
+    const int plain = 2 * loupe::ImagePathChecker::kListAfterImages;
+    FolderSpec spec = labelsOnlyFolder();
+    QByteArray csv = "id,image,label\n";
+    for (int i = 0; i < plain; ++i) {
+        const QString image = QStringLiteral("img/p%1.png").arg(i);
+        spec = spec.withImage(image);
+        csv += "p" + QByteArray::number(i) + "," + image.toUtf8() + ",cat\n";
+    }
+    spec = spec.withSymlink(QStringLiteral("img/alias.png"), QStringLiteral("p0.png"))
+               .withSymlink(QStringLiteral("img/out.png"), QStringLiteral("../../outside.png"))
+               .withSymlink(QStringLiteral("img/gone.png"), QStringLiteral("nothere.png"))
+               .withImage(QStringLiteral("img/sub/x.png"));
+    csv += "a,img/alias.png,dog\n"
+           "b,img/out.png,dog\n"
+           "c,img/none.png,dog\n"
+           "d,img/sub,dog\n"
+           "e,img/gone.png,dog\n"
+           "f,img/sub/x.png,dog\n";
+    WRITE_FOLDER(spec.withFile(kSamples, csv), dataFolder());
+    const int first = plain + 2; // line of the first row after the plain images
+    QCOMPARE(
+        importError(dataFolder()).split(QLatin1Char('\n')),
+        (QStringList{QStringLiteral("samples.csv:%1: image \"img/out.png\" links outside the dataset folder")
+                         .arg(first + 1),
+                     QStringLiteral("samples.csv:%1: image \"img/none.png\" does not exist").arg(first + 2),
+                     QStringLiteral("samples.csv:%1: image \"img/sub\" is not a file").arg(first + 3),
+                     QStringLiteral("samples.csv:%1: image \"img/gone.png\" is a broken link or a link loop")
+                         .arg(first + 4)}));
+
+    // Without the bad rows, every image passes, the link inside included.
+    const QList<QByteArray> lines = csv.split('\n');
+    QByteArray good;
+    for (const QByteArray &line : lines) {
+        if (!line.startsWith("b,") && !line.startsWith("c,") && !line.startsWith("d,") &&
+            !line.startsWith("e,"))
+            good += line + "\n";
+    }
+    const QString goodFolder = m_root->filePath(QStringLiteral("good"));
+    WRITE_FOLDER(spec.withFile(kSamples, good.trimmed() + "\n"), goodFolder);
+    QCOMPARE(import(goodFolder).samples, plain + 2);
 }
 
 void TestLoupeFolderImporter::capsTheListOfProblems()

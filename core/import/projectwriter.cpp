@@ -76,7 +76,8 @@ ProjectWriter::ProjectWriter(const QString &destination, bool overwrite)
         throw Error(QStringLiteral("%1: the folder does not exist").arg(destination));
     m_project = Project::create(m_temporaryPath);
     SqliteDatabase &db = m_project->database();
-    db.exec(QStringLiteral("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; "
+    db.exec(QStringLiteral("PRAGMA foreign_keys = OFF; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+                           "PRAGMA cache_size = -65536; "
                            // Lets the deferred indexes' sorts use a helper thread.
                            "PRAGMA threads = 2"));
     db.exec(QStringLiteral("BEGIN"));

@@ -19,7 +19,10 @@ class Project;
  * or the previous one, never a half-written file.
  *
  * The temporary file is written without a journal (it is not a project until the
- * rename), which makes bulk inserts several times faster.
+ * rename), which makes bulk inserts several times faster, and without SQLite's foreign-key
+ * checks: the importers write only rows they built from checked input (class indexes of
+ * known classes, sample indexes they numbered), and the checks took 3.3 s of a 1M import's
+ * row writes (the whole pragma_foreign_key_check takes 0.5 s; each importer's tests run it).
  */
 class ProjectWriter
 {

@@ -144,6 +144,9 @@ void TestClassFolderImporter::importsLabelsOnly()
     QCOMPARE(entriesOf(outputFolder()), QStringList{QStringLiteral("project.loupe")});
 
     const auto project = Project::open(projectPath());
+    // Written without SQLite's foreign-key checks (ProjectWriter): every reference must hold.
+    QCOMPARE(project->database().queryInt(QStringLiteral("SELECT count(*) FROM pragma_foreign_key_check")),
+             0);
     QCOMPARE(project->info(QStringLiteral("source_format")), QStringLiteral("class-folders"));
     QCOMPARE(project->datasetRoot(), QDir::cleanPath(dataFolder()));
     // Class names are the folder names, sorted; ids are the paths relative to the root.

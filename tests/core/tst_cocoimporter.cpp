@@ -143,6 +143,9 @@ void TestCocoImporter::importsImagesBoxesAndRun()
     QCOMPARE(summary.metadata.size(), 2); // camera and exposure; split is the split
 
     auto project = Project::open(projectPath());
+    // Written without SQLite's foreign-key checks (ProjectWriter): every reference must hold.
+    QCOMPARE(project->database().queryInt(QStringLiteral("SELECT count(*) FROM pragma_foreign_key_check")),
+             0);
     QCOMPARE(project->task(), ProjectTask::Detection);
     QCOMPARE(project->classNames(), (QStringList{QStringLiteral("plane"), QStringLiteral("car")}));
     QCOMPARE(QDir(project->datasetRoot()).dirName(), QStringLiteral("images"));

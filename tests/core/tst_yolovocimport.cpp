@@ -101,6 +101,9 @@ void TestYoloVocImport::yoloFolder()
     QCOMPARE(summary.boxes, qint64(2));
     QCOMPARE(summary.predictedBoxes, qint64(2));
     auto project = Project::open(path(QStringLiteral("p.loupe")), Project::Access::ReadOnly);
+    // Written without SQLite's foreign-key checks (ProjectWriter): every reference must hold.
+    QCOMPARE(project->database().queryInt(QStringLiteral("SELECT count(*) FROM pragma_foreign_key_check")),
+             0);
     QCOMPARE(project->classNames(), (QStringList{QStringLiteral("person"), QStringLiteral("car")}));
     QCOMPARE(project->info(QStringLiteral("source_format")), QStringLiteral("yolo"));
     const DetectionStore store(project->database());

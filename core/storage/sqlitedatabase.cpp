@@ -11,10 +11,25 @@ namespace loupe {
 namespace {
 // How long a connection waits for another writer before reporting the project busy.
 constexpr int kBusyTimeoutMs = 10000;
+
+/**
+ * Turns off SQLite's memory statistics, which Loupe never reads: with them on, every
+ * allocation SQLite makes takes a process-wide mutex (3.8 % of a 1M import's CPU time went
+ * to locking it). Must run before SQLite initialises itself, at the first connection.
+ */
+void configureSqliteOnce()
+{
+    static const bool configured = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    Q_UNUSED(configured);
+}
 } // namespace
 
 SqliteDatabase::SqliteDatabase(const QString &path, Mode mode) : m_path(path)
 {
+    configureSqliteOnce();
     int flags = SQLITE_OPEN_NOMUTEX;
     switch (mode) {
     case Mode::ReadOnly:

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArrayView>
 #include <QStringView>
 
 #include <optional>
@@ -14,5 +15,8 @@ namespace loupe {
  */
 std::optional<qint64> parseInteger(QStringView text);
 std::optional<double> parseReal(QStringView text);
+/** The same, from UTF-8 text: the same numbers are accepted. */
+std::optional<qint64> parseInteger(QByteArrayView utf8);
+std::optional<double> parseReal(QByteArrayView utf8);
 
 } // namespace loupe

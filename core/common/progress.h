@@ -31,7 +31,16 @@ public:
     void setProgress(qint64 done, qint64 total);
 
     void cancel() { m_cancelled.store(true, std::memory_order_relaxed); }
-    bool isCancelled() const { return m_cancelled.load(std::memory_order_relaxed); }
+    bool isCancelled() const
+    {
+        return m_cancelled.load(std::memory_order_relaxed) ||
+               (m_cancelSource && m_cancelSource->isCancelled());
+    }
+    /**
+     * Also counts as cancelled once source is: for work running beside the job source
+     * reports on, whose own progress nobody watches. source must outlive this.
+     */
+    void followCancellationOf(const Progress &source) { m_cancelSource = &source; }
     /** Throws Cancelled when cancel() was called. */
     void throwIfCancelled() const;
 
@@ -40,6 +49,7 @@ private:
 
     Observer m_observer;
     std::atomic_bool m_cancelled{false};
+    const Progress *m_cancelSource = nullptr;
     std::mutex m_mutex; // guards m_step and m_lastReported
     QString m_step;
     double m_lastReported = -1.0;

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/progress.h"
 #include "common/sqlidentifier.h"
+#include "dataset/stringcolumn.h"
 #include "formats/csvbatchreader.h"
 #include "formats/npyfile.h"
 #include "import/imagecheckbatch.h"
@@ -22,6 +23,7 @@
 #include <QStringDecoder>
 
 #include <cmath>
+#include <future>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -141,11 +143,19 @@ SamplesLayout parseHeader(const std::vector<QString> &header, ImportProblems &pr
     return layout;
 }
 
-/** What pass 1 over samples.csv keeps per sample: compact, so a million rows stay small. */
+/**
+ * What the one pass over samples.csv keeps of each sample, to be written once the whole
+ * file has been checked (the metadata's types are known only then): UTF-8 columns, about
+ * the file's own size.
+ */
 struct SamplesScan
 {
     SamplesLayout layout;
-    std::vector<int> labels; // -1 for unlabeled
+    StringColumn ids;
+    StringColumn images;                // cleaned, as stored
+    StringColumn splits;                // trimmed; empty for none
+    std::vector<StringColumn> metadata; // the values as written, one column per metadata column
+    std::vector<int> labels;            // -1 for unlabeled
     qint64 unlabeled = 0;
 };
 
@@ -165,6 +175,8 @@ void scanRecord(const std::vector<QString> &fields, qint64 line, SamplesLayout &
         scan.labels.push_back(-1);
         return;
     }
+    // Kept only while the file is sound: a file with problems is never written.
+    const bool keep = problems.isEmpty();
     const QString &id = fields[size_t(layout.id)];
     if (id.isEmpty())
         problems.add(kSamplesFile, line, QStringLiteral("empty id"));
@@ -174,6 +186,11 @@ void scanRecord(const std::vector<QString> &fields, qint64 line, SamplesLayout &
                      QStringLiteral("id \"%1\" is already on line %2").arg(id).arg(it->second));
 
     pendingImages.add(line, fields[size_t(layout.image)]);
+    if (keep) {
+        scan.ids.append(id);
+        scan.images.append(QDir::cleanPath(fields[size_t(layout.image)]));
+        scan.splits.append(layout.split >= 0 ? fields[size_t(layout.split)].trimmed() : QString());
+    }
 
     const QString &label = fields[size_t(layout.label)];
     int labelIndex = -1;
@@ -186,8 +203,12 @@ void scanRecord(const std::vector<QString> &fields, qint64 line, SamplesLayout &
                          QStringLiteral("unknown class \"%1\" (not in classes.txt)").arg(label));
     }
     scan.labels.push_back(labelIndex);
-    for (int m = 0; m < layout.metadata.size(); ++m)
-        widenMetadataType(layout.metadata[m], fields[size_t(layout.metadataSources.at(m))]);
+    for (int m = 0; m < layout.metadata.size(); ++m) {
+        const QString &value = fields[size_t(layout.metadataSources.at(m))];
+        widenMetadataType(layout.metadata[m], value);
+        if (keep)
+            scan.metadata[size_t(m)].append(value);
+    }
 }
 
 SamplesScan scanSamples(const QString &folder, const QStringList &classes, ImportProblems &problems,
@@ -207,6 +228,7 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
     scan.layout = parseHeader(reader.header(), problems, notes);
     if (!problems.isEmpty())
         return scan;
+    scan.metadata.resize(size_t(scan.layout.metadata.size()));
 
     QHash<QString, int> classIndex;
     for (int i = 0; i < classes.size(); ++i)
@@ -231,51 +253,36 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
     return scan;
 }
 
-/** The probability source: predictions.npy as given (renormalised) or softmax(logits.npy). */
-
-/** Pass 2's writing of one sample, already validated by pass 1. */
-void writeSample(const std::vector<QString> &fields, qint64 sample, int label, const SamplesLayout &layout,
-                 SqliteStatement &insertSample, SqliteStatement &insertMetadata)
-{
-    insertSample.bind(1, sample)
-        .bind(2, fields[size_t(layout.id)])
-        .bind(3, QDir::cleanPath(fields[size_t(layout.image)]));
-    if (label < 0)
-        insertSample.bindNull(4).bindNull(5);
-    else
-        insertSample.bind(4, label).bind(5, label);
-    const QString split = layout.split >= 0 ? fields[size_t(layout.split)].trimmed() : QString();
-    if (split.isEmpty())
-        insertSample.bindNull(6);
-    else
-        insertSample.bind(6, split);
-    insertSample.execute();
-
-    insertMetadata.bind(1, sample);
-    for (int m = 0; m < layout.metadata.size(); ++m)
-        bindMetadataValue(insertMetadata, m + 2, layout.metadata.at(m),
-                          fields[size_t(layout.metadataSources.at(m))]);
-    insertMetadata.execute();
-}
-
-/** Pass 2 over samples.csv: the samples and their metadata, already validated by pass 1. */
-void writeSamples(const QString &folder, const SamplesScan &scan, SqliteDatabase &db, Progress &progress)
+/** Writes the samples and their metadata that scanSamples() kept, all checked. */
+void writeSamples(const SamplesScan &scan, SqliteDatabase &db, Progress &progress)
 {
     const SamplesLayout &layout = scan.layout;
     auto insertSample = db.prepare(QStringLiteral("INSERT INTO samples(sample_index, id, image, label, "
                                                   "original_label, split) VALUES (?, ?, ?, ?, ?, ?)"));
     auto insertMetadata = prepareMetadataInsert(db, layout.metadata);
-
-    CsvBatchReader reader(QDir(folder).filePath(kSamplesFile));
-    qint64 sample = 0;
-    CsvBatch batch;
-    while (reader.next(batch)) {
-        progress.throwIfCancelled();
-        progress.setProgress(batch.bytesRead, reader.fileSize());
-        for (const std::vector<QString> &fields : batch.records) {
-            writeSample(fields, sample, scan.labels[size_t(sample)], layout, insertSample, insertMetadata);
-            ++sample;
+    const qint64 samples = scan.ids.size();
+    for (qint64 sample = 0; sample < samples; ++sample) {
+        if (sample % 16384 == 0) {
+            progress.throwIfCancelled();
+            progress.setProgress(sample, samples);
         }
+        insertSample.bind(1, sample).bindUtf8(2, scan.ids.utf8(sample)).bindUtf8(3, scan.images.utf8(sample));
+        const int label = scan.labels[size_t(sample)];
+        if (label < 0)
+            insertSample.bindNull(4).bindNull(5);
+        else
+            insertSample.bind(4, label).bind(5, label);
+        if (const QByteArrayView split = scan.splits.utf8(sample); split.isEmpty())
+            insertSample.bindNull(6);
+        else
+            insertSample.bindUtf8(6, split);
+        insertSample.execute();
+
+        insertMetadata.bind(1, sample);
+        for (int m = 0; m < layout.metadata.size(); ++m)
+            bindMetadataValue(insertMetadata, m + 2, layout.metadata.at(m),
+                              scan.metadata[size_t(m)].utf8(sample));
+        insertMetadata.execute();
     }
 }
 
@@ -303,8 +310,6 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
 
     const RunFiles run(m_folder, problems);
     problems.throwIfAny();
-    run.check(samples, int(classes.size()), problems, progress);
-    problems.throwIfAny();
 
     ProjectWriter writer(projectPath, options.overwrite);
     SqliteDatabase &db = writer.project().database();
@@ -313,7 +318,23 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
     writer.writeClasses(classes);
     writer.writeMetadataColumns(scan.layout.metadata);
     progress.setStep(QStringLiteral("Writing samples"));
-    writeSamples(m_folder, scan, db, progress);
+    // The arrays' values are checked on another thread while the samples are written, which
+    // keeps one core busy with SQLite: a bad value still stops the import before anything is
+    // committed, and only the temporary file is lost.
+    ImportProblems runProblems;
+    Progress checking;
+    checking.followCancellationOf(progress);
+    auto checked = std::async(std::launch::async,
+                              [&] { run.check(samples, int(classes.size()), runProblems, checking); });
+    try {
+        writeSamples(scan, db, progress);
+    } catch (...) {
+        checking.cancel();
+        checked.wait();
+        throw;
+    }
+    checked.get();
+    runProblems.throwIfAny();
 
     if (run.hasScores())
         run.write(writer.project(), options.runName, int(classes.size()), scan.labels, {}, progress);

@@ -49,4 +49,23 @@ void bindMetadataValue(SqliteStatement &insert, int index, const MetadataColumn 
     }
 }
 
+void bindMetadataValue(SqliteStatement &insert, int index, const MetadataColumn &column, QByteArrayView utf8)
+{
+    if (utf8.isEmpty()) {
+        insert.bindNull(index);
+        return;
+    }
+    switch (column.type) {
+    case MetadataColumn::Type::Integer:
+        insert.bind(index, parseInteger(utf8).value_or(0));
+        return;
+    case MetadataColumn::Type::Real:
+        insert.bind(index, parseReal(utf8).value_or(0.0));
+        return;
+    case MetadataColumn::Type::Text:
+        insert.bindUtf8(index, utf8);
+        return;
+    }
+}
+
 } // namespace loupe

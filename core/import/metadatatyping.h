@@ -22,5 +22,7 @@ SqliteStatement prepareMetadataInsert(SqliteDatabase &db, const QList<MetadataCo
 /** Binds value to parameter index of insert as column's type; an empty value is NULL. */
 void bindMetadataValue(SqliteStatement &insert, int index, const MetadataColumn &column,
                        const QString &value);
+/** The same, for the value's UTF-8 bytes (a StringColumn's row). */
+void bindMetadataValue(SqliteStatement &insert, int index, const MetadataColumn &column, QByteArrayView utf8);
 
 } // namespace loupe

@@ -52,8 +52,14 @@ SqliteStatement &SqliteStatement::bind(int index, double value)
 
 SqliteStatement &SqliteStatement::bind(int index, const QString &value)
 {
-    const QByteArray utf8 = value.toUtf8();
-    check(sqlite3_bind_text(m_stmt, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT));
+    return bindUtf8(index, value.toUtf8());
+}
+
+SqliteStatement &SqliteStatement::bindUtf8(int index, QByteArrayView utf8)
+{
+    // An empty view may have no data pointer, which SQLite would bind as NULL.
+    check(sqlite3_bind_text(m_stmt, index, utf8.isEmpty() ? "" : utf8.data(), int(utf8.size()),
+                            SQLITE_TRANSIENT));
     return *this;
 }
 

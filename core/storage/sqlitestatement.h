@@ -29,6 +29,8 @@ public:
     SqliteStatement &bind(int index, qint64 value);
     SqliteStatement &bind(int index, double value);
     SqliteStatement &bind(int index, const QString &value);
+    /** Text already in UTF-8 (a StringColumn's row, say), bound without converting it. */
+    SqliteStatement &bindUtf8(int index, QByteArrayView utf8);
     SqliteStatement &bindBlob(int index, const void *data, qint64 bytes);
     SqliteStatement &bindNull(int index);
 

@@ -1000,8 +1000,8 @@ void TestLoupeFolderImporter::cancelLeavesNoProject_data()
     QTest::newRow("labels only, writing samples") << labelsOnlyFolder() << QStringLiteral("Writing samples");
     QTest::newRow("complete, writing samples") << completeFolder() << QStringLiteral("Writing samples");
     QTest::newRow("complete, writing embeddings") << completeFolder() << QStringLiteral("Writing embeddings");
-    QTest::newRow("complete, checking predictions")
-        << completeFolder() << QStringLiteral("Checking predictions.npy");
+    QTest::newRow("complete, checking samples.csv")
+        << completeFolder() << QStringLiteral("Checking samples.csv");
 }
 
 void TestLoupeFolderImporter::cancelLeavesNoProject()

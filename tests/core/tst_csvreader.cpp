@@ -1,9 +1,12 @@
+#include <cmath>
+
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "common/error.h"
+#include "common/numberparsing.h"
 #include "formats/csvreader.h"
 
 using loupe::CsvReader;
@@ -56,6 +59,8 @@ private Q_SLOTS:
     void errors_data();
     void errors();
     void missingFile();
+    void numbersReadAlikeFromEitherEncoding_data();
+    void numbersReadAlikeFromEitherEncoding();
     void throughput();
 
 private:
@@ -342,6 +347,49 @@ void TestCsvReader::throughput()
     QCOMPARE(cells, 6 * (rows + 1));
     qInfo("CSV: %lld rows of 6 fields in %lld ms = %.0f rows/s", count, ms,
           double(count) * 1000.0 / double(ms));
+}
+
+void TestCsvReader::numbersReadAlikeFromEitherEncoding_data()
+{
+    QTest::addColumn<QString>("text");
+    for (const char *text : {"42",
+                             "-7",
+                             "0",
+                             "3.5",
+                             "-.25",
+                             "1e3",
+                             "2.5E-3",
+                             "+5",
+                             " 5",
+                             "5 ",
+                             "inf",
+                             "nan",
+                             "0x10",
+                             "9223372036854775807",
+                             "9223372036854775808",
+                             "1.5e400",
+                             "12abc",
+                             "",
+                             "-",
+                             "1.2.3",
+                             "--1"})
+        QTest::newRow(text) << QString::fromLatin1(text);
+    QTest::newRow("arabic-indic digits") << QStringLiteral("\u0661\u0662");
+    QTest::newRow("full-width digits") << QStringLiteral("\uFF11\uFF12");
+    QTest::newRow("e acute") << QStringLiteral("\u00e9");
+}
+
+// The import reads metadata from UTF-8 columns; the same text must give the same number.
+void TestCsvReader::numbersReadAlikeFromEitherEncoding()
+{
+    QFETCH(QString, text);
+    const QByteArray utf8 = text.toUtf8();
+    QCOMPARE(loupe::parseInteger(QByteArrayView(utf8)), loupe::parseInteger(QStringView(text)));
+    const std::optional<double> fromUtf8 = loupe::parseReal(QByteArrayView(utf8));
+    const std::optional<double> fromUtf16 = loupe::parseReal(QStringView(text));
+    QCOMPARE(fromUtf8.has_value(), fromUtf16.has_value());
+    if (fromUtf8 && !std::isnan(*fromUtf8))
+        QCOMPARE(*fromUtf8, *fromUtf16);
 }
 
 QTEST_APPLESS_MAIN(TestCsvReader)

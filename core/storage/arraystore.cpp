@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <climits>
 #include <cstring>
 
 namespace loupe {
@@ -75,21 +76,36 @@ std::vector<float> ArrayStore::readAll(int runId, const QString &name) const
         return {};
     std::vector<float> values;
     assignLarge(values, size_t(arrayShape->rows * arrayShape->cols), 0.0f);
+    // Each chunk is read by incremental BLOB I/O straight into its place: a column read would
+    // first assemble the chunk in a buffer of SQLite's, a fresh megabyte of pages to fault in
+    // and copy out of for every chunk.
     auto statement = m_db.prepare(QStringLiteral(
-        "SELECT first_row, row_count, data FROM array_chunks WHERE run_id = ? AND name = ? ORDER BY chunk"));
+        "SELECT rowid, first_row, row_count FROM array_chunks WHERE run_id = ? AND name = ? ORDER BY chunk"));
     statement.bind(1, runId).bind(2, name);
     while (statement.step()) {
-        const qint64 first = statement.columnInt64(0);
-        const qint64 count = statement.columnInt64(1);
+        const qint64 first = statement.columnInt64(1);
+        const qint64 count = statement.columnInt64(2);
         const qint64 bytes = count * arrayShape->cols * qint64(sizeof(float));
-        if (statement.columnBytes(2) != bytes || first + count > arrayShape->rows)
+        const bool fits = first >= 0 && count >= 0 && first + count <= arrayShape->rows;
+        if (!fits || !readBlob(statement.columnInt64(0), values.data() + first * arrayShape->cols, bytes))
             throw Error(QStringLiteral("array %1 of run %2 is damaged (chunk at row %3)")
                             .arg(name)
                             .arg(runId)
                             .arg(first));
-        std::memcpy(values.data() + first * arrayShape->cols, statement.columnBlobData(2), size_t(bytes));
     }
     return values;
+}
+
+bool ArrayStore::readBlob(qint64 chunkRowid, float *out, qint64 bytes) const
+{
+    sqlite3_blob *blob = nullptr;
+    int rc = sqlite3_blob_open(m_db.handle(), "main", "array_chunks", "data", chunkRowid, 0, &blob);
+    // A chunk of another length than its rows need is damage, not something to read part of.
+    const bool sized = rc == SQLITE_OK && sqlite3_blob_bytes(blob) == bytes && bytes <= INT_MAX;
+    if (sized)
+        rc = sqlite3_blob_read(blob, out, int(bytes), 0);
+    sqlite3_blob_close(blob);
+    return sized && rc == SQLITE_OK;
 }
 
 void ArrayStore::forEachChunk(int runId, const QString &name, const ChunkVisitor &visit) const

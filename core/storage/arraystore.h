@@ -63,6 +63,8 @@ private:
         int bytes = 0;
     };
     RowPlace locateRow(int runId, const QString &name, qint64 row) const;
+    /** Reads a whole chunk's BLOB into out; false when it is not bytes long or cannot be read. */
+    bool readBlob(qint64 chunkRowid, float *out, qint64 bytes) const;
 
     SqliteDatabase &m_db;
 };

@@ -1,7 +1,11 @@
 #include "storage/sampletableloader.h"
 
+#include <algorithm>
+
 #include "common/hugepages.h"
+#include "metrics/samplescores.h"
 #include "storage/project.h"
+#include "storage/runarrays.h"
 #include "storage/sqlitedatabase.h"
 
 #include <cmath>
@@ -24,24 +28,24 @@ std::vector<ReviewStatus> readReviewStatuses(SqliteDatabase &db, qint64 samples)
 }
 
 /**
- * The distinct splits, sorted: one index seek per split (the next one above the last) instead
- * of DISTINCT's walk over every entry of the index, which took seconds at ten million samples.
+ * Puts the split names in SQLite's order (their UTF-8 bytes; the order every split list
+ * shows) and renumbers the rows' split indexes to match: the rows are read in one pass,
+ * which meets the splits in whatever order they come.
  */
-QStringList distinctSplits(SqliteDatabase &db)
+void sortSplits(SampleTable &table)
 {
-    QStringList splits;
-    auto first = db.prepare(QStringLiteral("SELECT MIN(split) FROM samples"));
-    if (!first.step() || first.isNull(0))
-        return splits;
-    splits << first.columnText(0);
-    auto next = db.prepare(QStringLiteral("SELECT MIN(split) FROM samples WHERE split > ?"));
-    for (;;) {
-        next.reset();
-        next.bind(1, splits.back());
-        if (!next.step() || next.isNull(0))
-            return splits;
-        splits << next.columnText(0);
+    const QStringList seen = table.splitNames;
+    QStringList sorted = seen;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const QString &a, const QString &b) { return a.toUtf8() < b.toUtf8(); });
+    std::vector<int> renumbered(size_t(seen.size()));
+    for (qsizetype i = 0; i < seen.size(); ++i)
+        renumbered[size_t(i)] = int(sorted.indexOf(seen.at(i)));
+    for (int &split : table.splitIndex) {
+        if (split >= 0)
+            split = renumbered[size_t(split)];
     }
+    table.splitNames = sorted;
 }
 
 /** Scores of n samples that have none: predicted -1, the rest NaN. */
@@ -55,6 +59,25 @@ RunScores noScores(size_t n)
     return scores;
 }
 
+/** The run's scores as its predictions rows hold them. */
+RunScores readPredictionRows(Project &project, int runId, size_t n)
+{
+    RunScores scores = noScores(n);
+    auto predictions = project.database().prepare(QStringLiteral(
+        "SELECT sample_index, predicted, confidence, loss, margin FROM predictions WHERE run_id = ?"));
+    predictions.bind(1, runId);
+    while (predictions.step()) {
+        const auto sample = size_t(predictions.columnInt64(0));
+        if (sample >= n)
+            continue;
+        scores.predicted[sample] = predictions.columnInt(1);
+        scores.confidence[sample] = float(predictions.columnDouble(2));
+        scores.loss[sample] = predictions.isNull(3) ? NAN : float(predictions.columnDouble(3));
+        scores.margin[sample] = predictions.isNull(4) ? NAN : float(predictions.columnDouble(4));
+    }
+    return scores;
+}
+
 } // namespace
 
 SampleTable loadSampleRows(Project &project, int runId)
@@ -63,8 +86,6 @@ SampleTable loadSampleRows(Project &project, int runId)
     SqliteDatabase &db = project.database();
     table.classNames = project.classNames();
     table.runId = runId >= 0 ? runId : project.latestRunId();
-
-    table.splitNames = distinctSplits(db);
 
     const qint64 count = project.sampleCount();
     // Room for a typical id and path, grown past if need be. Reserved pages that the strings
@@ -92,10 +113,16 @@ SampleTable loadSampleRows(Project &project, int runId)
         const QByteArrayView split = samples.columnUtf8(4);
         if (lastSplitIndex < 0 || split != lastSplit) {
             lastSplit = split.toByteArray();
-            lastSplitIndex = int(table.splitNames.indexOf(QString::fromUtf8(split)));
+            const QString name = QString::fromUtf8(split);
+            lastSplitIndex = int(table.splitNames.indexOf(name));
+            if (lastSplitIndex < 0) {
+                lastSplitIndex = int(table.splitNames.size());
+                table.splitNames << name;
+            }
         }
         table.splitIndex.push_back(lastSplitIndex);
     }
+    sortSplits(table);
 
     const size_t n = table.labels.size();
     table.review = readReviewStatuses(db, qint64(n));
@@ -103,24 +130,27 @@ SampleTable loadSampleRows(Project &project, int runId)
     return table;
 }
 
-RunScores loadRunScores(Project &project, int runId, qint64 samples)
+RunScores loadRunScores(Project &project, int runId, const std::vector<int> &labels)
 {
-    const auto n = size_t(samples);
-    RunScores scores = noScores(n);
+    const size_t n = labels.size();
     if (runId < 0)
-        return scores;
-    auto predictions = project.database().prepare(QStringLiteral(
-        "SELECT sample_index, predicted, confidence, loss, margin FROM predictions WHERE run_id = ?"));
-    predictions.bind(1, runId);
-    while (predictions.step()) {
-        const auto sample = size_t(predictions.columnInt64(0));
-        if (sample >= n)
-            continue;
-        scores.predicted[sample] = predictions.columnInt(1);
-        scores.confidence[sample] = float(predictions.columnDouble(2));
-        scores.loss[sample] = predictions.isNull(3) ? NAN : float(predictions.columnDouble(3));
-        scores.margin[sample] = predictions.isNull(4) ? NAN : float(predictions.columnDouble(4));
-    }
+        return noScores(n);
+    const RunArrays arrays(project.database(), runId);
+    const auto shape = arrays.shape(RunArray::Probabilities);
+    if (!shape || shape->rows != qint64(n) || shape->cols < 1)
+        return readPredictionRows(project, runId, n);
+    RunScores scores = noScores(n);
+    const int classes = int(shape->cols);
+    arrays.forEachChunk(RunArray::Probabilities, [&](qint64 first, qint64 count, const float *values) {
+        for (qint64 r = 0; r < count; ++r) {
+            const auto sample = size_t(first + r);
+            const SampleScores computed = computeSampleScores(values + r * classes, classes, labels[sample]);
+            scores.predicted[sample] = computed.predicted;
+            scores.confidence[sample] = float(computed.confidence);
+            scores.loss[sample] = float(computed.loss);
+            scores.margin[sample] = float(computed.margin);
+        }
+    });
     return scores;
 }
 
@@ -138,7 +168,7 @@ void applyRunScores(SampleTable &table, RunScores scores)
 SampleTable loadSampleTable(Project &project, int runId)
 {
     SampleTable table = loadSampleRows(project, runId);
-    applyRunScores(table, loadRunScores(project, table.runId, table.size()));
+    applyRunScores(table, loadRunScores(project, table.runId, table.labels));
     return table;
 }
 

@@ -21,12 +21,17 @@ struct RunScores
 };
 
 /**
- * The two halves of loadSampleTable(), for a caller with two connections: opening a project
- * reads the samples on one thread and the run's scores on another. loadSampleRows() leaves the
+ * The halves of loadSampleTable(), for a caller that reads other things beside them (opening
+ * a project reads the analysis on a second connection meanwhile). loadSampleRows() leaves the
  * table without scores (predicted -1, scores NaN) until applyRunScores() moves them in.
+ *
+ * loadRunScores() works the scores out of the run's probabilities for the samples' current
+ * labels, as the predictions table holds them (computeSampleScores(), which every writer of
+ * that table uses): streaming 40 MB of array chunks is several times faster than stepping a
+ * million rows. A run without probabilities of one row per label is read from its rows.
  */
 SampleTable loadSampleRows(Project &project, int runId = -1);
-RunScores loadRunScores(Project &project, int runId, qint64 samples);
+RunScores loadRunScores(Project &project, int runId, const std::vector<int> &labels);
 void applyRunScores(SampleTable &table, RunScores scores);
 
 } // namespace loupe

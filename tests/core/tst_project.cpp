@@ -5,6 +5,7 @@
 #include "edits/labelrepository.h"
 #include "fixturedataset.h"
 #include "storage/analysisstore.h"
+#include "storage/arraystore.h"
 #include "storage/project.h"
 #include "storage/projectschema.h"
 #include "storage/sampletableloader.h"
@@ -76,6 +77,8 @@ private Q_SLOTS:
     void sampleTableKeepsIdsAndPathsAsUtf8Columns();
     void stringColumnCopiesShareUntilAppended();
     void sampleTableHalvesMakeTheWhole();
+    void runScoresFromProbabilitiesMatchThePredictionsRows();
+    void damagedArrayChunksAreReportedNotRead();
 
 private:
     QTemporaryDir m_dir;
@@ -426,10 +429,17 @@ void TestProject::sampleTableHalvesMakeTheWhole()
     QVERIFY(whole.runId >= 0);
     QCOMPARE(rows.predicted, std::vector<int>(6, -1)); // no scores until they are applied
     QVERIFY(std::all_of(rows.loss.begin(), rows.loss.end(), [](float v) { return std::isnan(v); }));
-    applyRunScores(rows, loadRunScores(*project, rows.runId, rows.size()));
+    applyRunScores(rows, loadRunScores(*project, rows.runId, rows.labels));
     QCOMPARE(rows.ids, whole.ids);
     QCOMPARE(rows.labels, whole.labels);
     QCOMPARE(rows.splitIndex, whole.splitIndex);
+    // The rows meet "train" first; the names are in SQLite's order all the same.
+    QCOMPARE(rows.splitNames, (QStringList{QStringLiteral("test"), QStringLiteral("train")}));
+    auto splits =
+        project->database().prepare(QStringLiteral("SELECT split FROM samples ORDER BY sample_index"));
+    for (qint64 i = 0; splits.step(); ++i)
+        QCOMPARE(rows.splitIndex[size_t(i)] < 0 ? QString() : rows.splitNames.at(rows.splitIndex[size_t(i)]),
+                 splits.isNull(0) ? QString() : splits.columnText(0));
     QCOMPARE(rows.predicted, whole.predicted);
     QCOMPARE(rows.confidence, whole.confidence);
     QVERIFY(sameValues(rows.loss, whole.loss)); // NaN for the unlabeled sample
@@ -437,9 +447,58 @@ void TestProject::sampleTableHalvesMakeTheWhole()
     QCOMPARE(whole.predicted[1], 1); // b: cat predicted dog
 
     // Scores of another length (the samples changed meanwhile) are not applied.
-    applyRunScores(rows, loadRunScores(*project, rows.runId, rows.size() + 1));
+    applyRunScores(rows, loadRunScores(*project, rows.runId, std::vector<int>(size_t(rows.size()) + 1, 0)));
     QCOMPARE(rows.predicted, std::vector<int>(6, -1));
-    QCOMPARE(loadRunScores(*project, -1, 3).predicted, std::vector<int>(3, -1)); // no run
+    QCOMPARE(loadRunScores(*project, -1, std::vector<int>(3, 0)).predicted,
+             std::vector<int>(3, -1)); // no run
+}
+
+// loadRunScores() works the scores out of the probabilities for the current labels; they must
+// be what the predictions table holds, after relabelling too (which rewrites those rows).
+void TestProject::runScoresFromProbabilitiesMatchThePredictionsRows()
+{
+    const QString path = test::importFixture(m_dir.filePath(QStringLiteral("scores")),
+                                             test::smallFixtureClasses(), test::smallFixture());
+    auto project = Project::open(path);
+    LabelRepository labels(*project);
+    labels.relabel({1}, 1, QString(), QStringLiteral("test"));  // b: cat to dog, its prediction
+    labels.relabel({5}, 2, QString(), QStringLiteral("test"));  // f: unlabeled to fox
+    labels.relabel({4}, -1, QString(), QStringLiteral("test")); // e: fox to unlabeled
+    const SampleTable table = loadSampleRows(*project);
+    const RunScores scores = loadRunScores(*project, table.runId, table.labels);
+    auto rows = project->database().prepare(QStringLiteral(
+        "SELECT sample_index, predicted, confidence, loss, margin FROM predictions WHERE run_id = ? "
+        "ORDER BY sample_index"));
+    rows.bind(1, table.runId);
+    qint64 count = 0;
+    const auto same = [](float value, SqliteStatement &row, int column) {
+        return row.isNull(column) ? std::isnan(value) : value == float(row.columnDouble(column));
+    };
+    for (; rows.step(); ++count) {
+        const auto sample = size_t(rows.columnInt64(0));
+        QCOMPARE(scores.predicted[sample], rows.columnInt(1));
+        QVERIFY(same(scores.confidence[sample], rows, 2));
+        QVERIFY2(same(scores.loss[sample], rows, 3), qPrintable(QString::number(sample)));
+        QVERIFY(same(scores.margin[sample], rows, 4));
+    }
+    QCOMPARE(count, table.size());
+    QVERIFY(std::isnan(scores.loss[4]));
+    QVERIFY(!std::isnan(scores.loss[5]));
+}
+
+void TestProject::damagedArrayChunksAreReportedNotRead()
+{
+    const QString path = test::importFixture(m_dir.filePath(QStringLiteral("damaged")),
+                                             test::smallFixtureClasses(), test::smallFixture());
+    auto project = Project::open(path);
+    const int runId = project->latestRunId();
+    // A chunk shorter than its rows need, as a foreign writer or a bad disk could leave it.
+    project->database().exec(
+        QStringLiteral("UPDATE array_chunks SET data = substr(data, 1, 8) WHERE name = 'probabilities'"));
+    QVERIFY(errorOf([&] {
+                ArrayStore(project->database()).readAll(runId, QStringLiteral("probabilities"));
+            }).contains(QStringLiteral("array probabilities of run %1 is damaged").arg(runId)));
+    QVERIFY(errorOf([&] { loadSampleTable(*project); }).contains(QStringLiteral("is damaged")));
 }
 
 QTEST_APPLESS_MAIN(TestProject)

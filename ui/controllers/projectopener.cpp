@@ -74,19 +74,18 @@ void ProjectOpener::open(const QString &path)
         try {
             loaded->project =
                 Project::open(path, Project::Access::ReadWrite, Project::IntegrityCheck::Deferred);
-            // A second connection reads the analysis's results and the run's scores while this
-            // one reads the samples: at a million samples the halves take about as long.
+            // A second connection reads the analysis's results while this one reads the samples
+            // and works out the run's scores for their labels: at a million samples the halves
+            // take about as long.
             const int runId = loaded->project->latestRunId();
             const qint64 samples = loaded->project->sampleCount();
             auto second = std::async(std::launch::async, [path, runId, samples] {
                 const auto reader = Project::open(path, Project::Access::ReadOnly);
-                AnalysisResults analysis = AnalysisResults::load(*reader, runId, samples);
-                return std::make_pair(std::move(analysis), loadRunScores(*reader, runId, samples));
+                return AnalysisResults::load(*reader, runId, samples);
             });
             loaded->table = loadSampleRows(*loaded->project, runId);
-            auto [analysis, scores] = second.get();
-            applyRunScores(loaded->table, std::move(scores));
-            loaded->analysis = std::move(analysis);
+            applyRunScores(loaded->table, loadRunScores(*loaded->project, runId, loaded->table.labels));
+            loaded->analysis = second.get();
         } catch (const Error &error) {
             loaded->project.reset();
             loaded->error = error.message();

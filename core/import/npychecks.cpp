@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace loupe {
@@ -27,6 +29,26 @@ std::unique_ptr<NpyFile> openOptionalNpy(const QString &folder, const QString &n
     }
 }
 
+namespace {
+
+/**
+ * True when no value is NaN or infinite, in one pass the compiler vectorises (integer tests of
+ * the exponent bits; a float sum would not be reordered under the project's IEEE flags). The
+ * common case, so only a block that fails it is looked at row by row.
+ */
+bool allFinite(const float *values, qint64 count)
+{
+    std::uint32_t nonFinite = 0;
+    for (qint64 i = 0; i < count; ++i) {
+        std::uint32_t bits;
+        std::memcpy(&bits, values + i, sizeof bits);
+        nonFinite |= std::uint32_t((bits & 0x7f800000u) == 0x7f800000u);
+    }
+    return nonFinite == 0;
+}
+
+} // namespace
+
 void checkValues(const NpyFile &file, bool probabilities, ImportProblems &problems, Progress &progress)
 {
     const qint64 cols = file.cols();
@@ -35,7 +57,10 @@ void checkValues(const NpyFile &file, bool probabilities, ImportProblems &proble
     for (qint64 first = 0; first < file.rows() && !problems.isFull(); first += block) {
         const qint64 count = std::min(block, file.rows() - first);
         file.readRows(first, count, buffer.data());
-        for (qint64 r = 0; r < count; ++r) {
+        // Probabilities are also checked for sign and sum, row by row; other values only for
+        // being finite.
+        const bool blockIsSound = !probabilities && allFinite(buffer.data(), count * cols);
+        for (qint64 r = 0; r < count && !blockIsSound; ++r) {
             const float *row = buffer.data() + r * cols;
             double sum = 0.0;
             QString problem;

@@ -32,21 +32,8 @@ SqliteStatement prepareMetadataInsert(SqliteDatabase &db, const QList<MetadataCo
 
 void bindMetadataValue(SqliteStatement &insert, int index, const MetadataColumn &column, const QString &value)
 {
-    if (value.isEmpty()) {
-        insert.bindNull(index);
-        return;
-    }
-    switch (column.type) {
-    case MetadataColumn::Type::Integer:
-        insert.bind(index, parseInteger(value).value_or(0));
-        return;
-    case MetadataColumn::Type::Real:
-        insert.bind(index, parseReal(value).value_or(0.0));
-        return;
-    case MetadataColumn::Type::Text:
-        insert.bind(index, value);
-        return;
-    }
+    // The same numbers are read from either encoding (tst_csvreader).
+    bindMetadataValue(insert, index, column, QByteArrayView(value.toUtf8()));
 }
 
 void bindMetadataValue(SqliteStatement &insert, int index, const MetadataColumn &column, QByteArrayView utf8)

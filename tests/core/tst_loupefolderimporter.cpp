@@ -1,23 +1,16 @@
 #include <cmath>
-#include <filesystem>
-#include <limits>
-#include <system_error>
 #include <vector>
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QMap>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include "storage/runarrays.h"
 #include "common/error.h"
 #include "common/progress.h"
-#include "formats/npyfile.h"
-#include "import/imagepathchecker.h"
 #include "import/loupefolderimporter.h"
-#include "storage/arraystore.h"
+#include "loupefolderspec.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 
@@ -27,168 +20,9 @@ using loupe::LoupeFolderImporter;
 using loupe::MetadataColumn;
 using loupe::Progress;
 using loupe::Project;
+using namespace loupe::test;
 
 namespace {
-
-constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
-constexpr float kInf = std::numeric_limits<float>::infinity();
-
-// The importer only checks that image files exist, but a real 1x1 PNG keeps the fixture honest.
-QByteArray pngBytes()
-{
-    return QByteArray::fromBase64(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
-}
-
-struct Array
-{
-    qint64 rows = 0;
-    qint64 cols = 0;
-    std::vector<float> values;
-    bool integer = false; // written as int32
-};
-
-/**
- * A Loupe folder described in memory: text files, .npy arrays, images and symbolic links by
- * path relative to the folder. The builders return a changed copy, so a data row reads as
- * "the good folder, but with this file".
- */
-class FolderSpec
-{
-public:
-    FolderSpec withFile(const QString &path, const QByteArray &contents) const
-    {
-        FolderSpec copy = without(path);
-        copy.m_files.insert(path, contents);
-        return copy;
-    }
-    FolderSpec withImage(const QString &path) const { return withFile(path, pngBytes()); }
-    FolderSpec withArray(const QString &path, qint64 rows, qint64 cols, std::vector<float> values) const
-    {
-        Q_ASSERT(qint64(values.size()) == rows * cols);
-        FolderSpec copy = without(path);
-        copy.m_arrays.insert(path, {rows, cols, std::move(values)});
-        return copy;
-    }
-    /** An int32 array (ids), as an external engine writes them. */
-    FolderSpec withIntArray(const QString &path, qint64 rows, qint64 cols, std::vector<float> values) const
-    {
-        FolderSpec copy = withArray(path, rows, cols, std::move(values));
-        copy.m_arrays[path].integer = true;
-        return copy;
-    }
-    /** A symbolic link at path whose target is stored as given (relative to the link's folder). */
-    FolderSpec withSymlink(const QString &path, const QString &target) const
-    {
-        FolderSpec copy = without(path);
-        copy.m_links.insert(path, target);
-        return copy;
-    }
-    FolderSpec without(const QString &path) const
-    {
-        FolderSpec copy = *this;
-        copy.m_files.remove(path);
-        copy.m_arrays.remove(path);
-        copy.m_links.remove(path);
-        return copy;
-    }
-
-    /** Writes the folder below root; returns the first failure, empty on success. */
-    QString writeTo(const QString &root) const
-    {
-        const QDir dir(root);
-        const auto makeParent = [&dir](const QString &path) {
-            return dir.mkpath(QFileInfo(dir.filePath(path)).path());
-        };
-        for (auto it = m_files.cbegin(); it != m_files.cend(); ++it) {
-            QFile file(dir.filePath(it.key()));
-            if (!makeParent(it.key()) || !file.open(QIODevice::WriteOnly) ||
-                file.write(it.value()) != it.value().size())
-                return it.key() + QStringLiteral(": ") + file.errorString();
-        }
-        for (auto it = m_arrays.cbegin(); it != m_arrays.cend(); ++it) {
-            if (!makeParent(it.key()))
-                return it.key() + QStringLiteral(": cannot create its folder");
-            try {
-                if (it->integer) {
-                    const std::vector<qint32> ids(it->values.begin(), it->values.end());
-                    loupe::writeNpy(dir.filePath(it.key()), ids.data(), it->rows, it->cols);
-                } else {
-                    loupe::writeNpy(dir.filePath(it.key()), it->values.data(), it->rows, it->cols);
-                }
-            } catch (const loupe::Error &error) {
-                return error.message();
-            }
-        }
-        for (auto it = m_links.cbegin(); it != m_links.cend(); ++it) {
-            if (!makeParent(it.key()))
-                return it.key() + QStringLiteral(": cannot create its folder");
-            std::error_code error;
-            std::filesystem::create_symlink(QFile::encodeName(it.value()).toStdString(),
-                                            QFile::encodeName(dir.filePath(it.key())).toStdString(), error);
-            if (error)
-                return it.key() + QStringLiteral(": ") + QString::fromStdString(error.message());
-        }
-        return {};
-    }
-
-private:
-    QMap<QString, QByteArray> m_files;
-    QMap<QString, Array> m_arrays;
-    QMap<QString, QString> m_links;
-};
-
-const QString kClasses = QStringLiteral("classes.txt");
-const QString kSamples = QStringLiteral("samples.csv");
-const QString kPredictions = QStringLiteral("predictions.npy");
-const QString kLogits = QStringLiteral("logits.npy");
-const QString kEmbeddings = QStringLiteral("embeddings.npy");
-const QString kCoords = QStringLiteral("coords.npy");
-const QString kHistory = QStringLiteral("history.csv");
-
-/** Three classes and four labelled samples (lines 2-5 of samples.csv), no model outputs. */
-FolderSpec labelsOnlyFolder()
-{
-    return FolderSpec()
-        .withFile(kClasses, "cat\ndog\nbird\n")
-        .withFile(kSamples, "id,image,label\n"
-                            "s1,img/s1.png,cat\n"
-                            "s2,img/s2.png,dog\n"
-                            "s3,img/s3.png,bird\n"
-                            "s4,img/s4.png,cat\n")
-        .withImage(QStringLiteral("img/s1.png"))
-        .withImage(QStringLiteral("img/s2.png"))
-        .withImage(QStringLiteral("img/s3.png"))
-        .withImage(QStringLiteral("img/s4.png"));
-}
-
-// Row i is sample s(i+1): labels cat, dog, (none), bird.
-const std::vector<float> kProbabilities = {
-    0.7f, 0.2f, 0.1f, // s1, cat: right, loss -ln 0.7, margin 0.7 - 0.2
-    0.6f, 0.3f, 0.1f, // s2, dog: predicted cat, loss -ln 0.3, margin 0.3 - 0.6
-    0.1f, 0.1f, 0.8f, // s3, unlabeled: predicted bird, no loss or margin
-    0.2f, 0.3f, 0.5f, // s4, bird: right, loss -ln 0.5, margin 0.5 - 0.3
-};
-const std::vector<float> kEmbeddingValues = {0.5f,  -1.0f, 2.0f, 3.0f, 4.0f,  5.0f,
-                                             -6.0f, 7.25f, 8.0f, 0.0f, 1e-3f, 1e6f};
-const std::vector<float> kCoordValues = {0.0f, 1.0f, -2.5f, 3.0f, 4.0f, -5.0f, 6.125f, 7.0f};
-
-/** Everything the format allows: splits, typed metadata, an unlabeled sample, model outputs. */
-FolderSpec completeFolder()
-{
-    return labelsOnlyFolder()
-        .withFile(kSamples, "id,image,label,split,age,weight,note,loss\n"
-                            "s1,img/s1.png,cat,train,3,1.5,hello,0.1\n"
-                            "s2,img/s2.png,dog,val,4,2,\"a, b\",0.2\n"
-                            "s3,img/s3.png,,test,,3.25,x,\n"
-                            "s4,img/s4.png,bird,,7,,\"\",0.4\n")
-        .withArray(kPredictions, 4, 3, kProbabilities)
-        .withArray(kEmbeddings, 4, 3, kEmbeddingValues)
-        .withArray(kCoords, 4, 2, kCoordValues)
-        .withFile(kHistory, "epoch,train_loss,val_loss,val_accuracy\n"
-                            "1,0.9,1.25,0.5\n"
-                            "2,0.5,0.75,\n");
-}
 
 /** Each row's cells joined by '|', NULL as "NULL": compact and exact for text and integers. */
 QStringList textRows(loupe::SqliteDatabase &db, const QString &sql)
@@ -247,28 +81,7 @@ QString differenceBetween(const A &actual, const E &expected, double tolerance)
         QVERIFY2(problem_.isEmpty(), qPrintable(problem_));                                                  \
     } while (false)
 
-/** Writes spec below folder, failing the test if that fails. */
-#define WRITE_FOLDER(spec, folder)                                                                           \
-    do {                                                                                                     \
-        const QString problem_ = (spec).writeTo(folder);                                                     \
-        QVERIFY2(problem_.isEmpty(), qPrintable(QStringLiteral("cannot write the fixture: ") + problem_));   \
-    } while (false)
-
-QStringList entriesOf(const QString &folder)
-{
-    return QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
-                                  QDir::Name);
-}
-
-QByteArray readBytes(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
 } // namespace
-
-Q_DECLARE_METATYPE(FolderSpec)
 
 class TestLoupeFolderImporter : public QObject
 {
@@ -284,11 +97,6 @@ private Q_SLOTS:
     void acceptsBomAndCrlf();
     void acceptsSpacesAndNonAsciiInPaths();
     void acceptsLinksThatStayInsideTheFolder();
-    void rejectsBadFolders_data();
-    void rejectsBadFolders();
-    void listsEveryProblemAtOnce();
-    void checksImagesInAListedFolder();
-    void capsTheListOfProblems();
     void refusesToReplaceAProjectWithoutOverwrite();
     void overwriteReplacesTheProject();
     void failedOverwriteKeepsThePreviousProject();
@@ -296,51 +104,30 @@ private Q_SLOTS:
     void cancelLeavesNoProject();
 
 private:
-    QString dataFolder() const { return m_root->filePath(QStringLiteral("data")); }
-    QString outputFolder() const { return m_root->filePath(QStringLiteral("out")); }
-    QString projectPath() const { return QDir(outputFolder()).filePath(QStringLiteral("project.loupe")); }
-    ImportSummary import(const QString &folder, bool overwrite = false);
-    /** The import's error message, or an empty string when the import succeeded. */
-    QString importError(const QString &folder, bool overwrite = false);
+    QString dataFolder() const { return m_sandbox.dataFolder(); }
+    QString outputFolder() const { return m_sandbox.outputFolder(); }
+    QString projectPath() const { return m_sandbox.projectPath(); }
+    ImportSummary import(const QString &folder, bool overwrite = false) const
+    {
+        return m_sandbox.import(folder, overwrite);
+    }
+    QString importError(const QString &folder, bool overwrite = false) const
+    {
+        return m_sandbox.importError(folder, overwrite);
+    }
 
-    std::unique_ptr<QTemporaryDir> m_root;
+    ImportSandbox m_sandbox;
 };
 
 void TestLoupeFolderImporter::init()
 {
-    m_root = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_root->isValid());
-    QVERIFY(QDir(m_root->path()).mkpath(QStringLiteral("out")));
-    // Files beside the dataset folder, for the paths and links that try to reach them.
-    const QString outside = FolderSpec()
-                                .withImage(QStringLiteral("outside.png"))
-                                .withImage(QStringLiteral("outsidedir/x.png"))
-                                .writeTo(m_root->path());
-    QVERIFY2(outside.isEmpty(), qPrintable(outside));
+    const QString problem = m_sandbox.setUp();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 
 void TestLoupeFolderImporter::cleanup()
 {
-    m_root.reset();
-}
-
-ImportSummary TestLoupeFolderImporter::import(const QString &folder, bool overwrite)
-{
-    ImportOptions options;
-    options.runName = QStringLiteral("resnet18");
-    options.overwrite = overwrite;
-    Progress progress;
-    return LoupeFolderImporter(folder).run(projectPath(), options, progress);
-}
-
-QString TestLoupeFolderImporter::importError(const QString &folder, bool overwrite)
-{
-    try {
-        import(folder, overwrite);
-    } catch (const loupe::Error &error) {
-        return error.message();
-    }
-    return {};
+    m_sandbox.tearDown();
 }
 
 void TestLoupeFolderImporter::importsACompleteFolder()
@@ -581,7 +368,7 @@ void TestLoupeFolderImporter::acceptsSpacesAndNonAsciiInPaths()
                                                         .toUtf8())
                                 .withImage(image1)
                                 .withImage(image2);
-    const QString folder = m_root->filePath(QStringLiteral("donn\u00e9es avec espaces"));
+    const QString folder = m_sandbox.filePath(QStringLiteral("donn\u00e9es avec espaces"));
     WRITE_FOLDER(spec, folder);
     Progress progress;
     QCOMPARE(LoupeFolderImporter(folder).run(projectPath(), ImportOptions(), progress).samples, 2);
@@ -615,328 +402,6 @@ void TestLoupeFolderImporter::acceptsLinksThatStayInsideTheFolder()
                           QStringLiteral("alias/s3.png"), QStringLiteral("img/s4.png")}));
 }
 
-void TestLoupeFolderImporter::rejectsBadFolders_data()
-{
-    QTest::addColumn<FolderSpec>("spec");
-    QTest::addColumn<QString>("expected");
-
-    const FolderSpec labels = labelsOnlyFolder();
-    const FolderSpec complete = completeFolder();
-    const auto samples = [&labels](const char *csv) {
-        return labels.withFile(kSamples, csv);
-    };
-    const auto history = [&complete](const char *csv) {
-        return complete.withFile(kHistory, csv);
-    };
-    const auto fourByThree = [](std::initializer_list<std::pair<size_t, float>> changes) {
-        std::vector<float> values = kProbabilities;
-        for (const auto &[index, value] : changes)
-            values[index] = value;
-        return values;
-    };
-
-    // classes.txt
-    QTest::newRow("classes.txt missing")
-        << labels.without(kClasses) << QStringLiteral("classes.txt: missing");
-    QTest::newRow("classes.txt empty")
-        << labels.withFile(kClasses, "") << QStringLiteral("classes.txt: lists no classes");
-    QTest::newRow("classes.txt duplicate")
-        << labels.withFile(kClasses, "cat\ndog\ncat\nbird\n")
-        << QStringLiteral("classes.txt:3: class \"cat\" is already on line 1");
-    QTest::newRow("classes.txt blank line") << labels.withFile(kClasses, "cat\n\ndog\nbird\n")
-                                            << QStringLiteral("classes.txt:2: empty class name");
-
-    // samples.csv as a whole, and its header
-    QTest::newRow("samples.csv missing")
-        << labels.without(kSamples) << QStringLiteral("samples.csv: missing");
-    QTest::newRow("samples.csv empty")
-        << samples("") << QStringLiteral("samples.csv: is empty; expected a header line with id,image,label");
-    QTest::newRow("header only") << samples("id,image,label\n")
-                                 << QStringLiteral("samples.csv: has a header but no samples");
-    QTest::newRow("no label column") << samples("id,image\ns1,img/s1.png\n")
-                                     << QStringLiteral("samples.csv:1: missing required column \"label\"");
-    QTest::newRow("no id column") << samples("image,label\nimg/s1.png,cat\n")
-                                  << QStringLiteral("samples.csv:1: missing required column \"id\"");
-    QTest::newRow("no image column") << samples("id,label\ns1,cat\n")
-                                     << QStringLiteral("samples.csv:1: missing required column \"image\"");
-    QTest::newRow("column twice, any case") << samples("id,image,label,Age,age\ns1,img/s1.png,cat,1,2\n")
-                                            << QStringLiteral("samples.csv:1: column \"age\" appears twice");
-    QTest::newRow("unnamed column") << samples("id,image,label,\ns1,img/s1.png,cat,1\n")
-                                    << QStringLiteral("samples.csv:1: column 4 has no name");
-    QTest::newRow("renamed column collides")
-        << samples("id,image,label,loss,meta_loss\ns1,img/s1.png,cat,1,2\n")
-        << QStringLiteral(
-               "samples.csv:1: metadata columns \"loss\" and \"meta_loss\" would both be stored as "
-               "\"meta_loss\"");
-    QTest::newRow("unterminated quote") << samples("id,image,label\ns1,img/s1.png,cat\ns2,\"img/s2.png,dog\n")
-                                        << QStringLiteral("samples.csv:3: unterminated quoted field");
-
-    // samples.csv rows
-    QTest::newRow("unknown class") << samples("id,image,label\ns1,img/s1.png,cat\ns2,img/s2.png,fish\n")
-                                   << QStringLiteral(
-                                          "samples.csv:3: unknown class \"fish\" (not in classes.txt)");
-    QTest::newRow("class names are case-sensitive")
-        << samples("id,image,label\ns1,img/s1.png,Cat\n")
-        << QStringLiteral("samples.csv:2: unknown class \"Cat\" (not in classes.txt)");
-    QTest::newRow("ragged row") << samples("id,image,label\ns1,img/s1.png,cat\ns2,img/s2.png\n")
-                                << QStringLiteral("samples.csv:3: has 2 fields; the header has 3");
-    QTest::newRow("row too long") << samples("id,image,label\ns1,img/s1.png,cat,extra\n")
-                                  << QStringLiteral("samples.csv:2: has 4 fields; the header has 3");
-    QTest::newRow("blank line") << samples("id,image,label\ns1,img/s1.png,cat\n\ns2,img/s2.png,dog\n")
-                                << QStringLiteral("samples.csv:3: empty line");
-    QTest::newRow("duplicate id")
-        << samples("id,image,label\ns1,img/s1.png,cat\ns2,img/s2.png,dog\ns1,img/s3.png,bird\n")
-        << QStringLiteral("samples.csv:4: id \"s1\" is already on line 2");
-    QTest::newRow("empty id") << samples("id,image,label\ns1,img/s1.png,cat\n,img/s2.png,dog\n")
-                              << QStringLiteral("samples.csv:3: empty id");
-    QTest::newRow("empty image path")
-        << samples("id,image,label\ns1,,cat\n") << QStringLiteral("samples.csv:2: empty image path");
-    QTest::newRow("missing image") << samples("id,image,label\ns1,img/s1.png,cat\ns2,img/nothere.png,dog\n")
-                                   << QStringLiteral(
-                                          "samples.csv:3: image \"img/nothere.png\" does not exist");
-    QTest::newRow("absolute path") << samples("id,image,label\ns1,/etc/passwd,cat\n")
-                                   << QStringLiteral(
-                                          "samples.csv:2: image path \"/etc/passwd\" is absolute; paths "
-                                          "must be relative to the dataset folder");
-    QTest::newRow("../ escapes") << samples("id,image,label\ns1,../outside.png,cat\n")
-                                 << QStringLiteral(
-                                        "samples.csv:2: image path \"../outside.png\" escapes the dataset "
-                                        "folder");
-    QTest::newRow("inner ../ escapes")
-        << samples("id,image,label\ns1,img/../../outside.png,cat\n")
-        << QStringLiteral("samples.csv:2: image path \"img/../../outside.png\" escapes "
-                          "the dataset folder");
-    QTest::newRow("image is a folder") << samples("id,image,label\ns1,img,cat\n")
-                                       << QStringLiteral("samples.csv:2: image \"img\" is not a file");
-    QTest::newRow("link to a file outside")
-        << samples("id,image,label\ns1,img/link.png,cat\n")
-               .withSymlink(QStringLiteral("img/link.png"), QStringLiteral("../../outside.png"))
-        << QStringLiteral("samples.csv:2: image \"img/link.png\" links outside the dataset folder");
-    QTest::newRow("link to a folder outside")
-        << samples("id,image,label\ns1,linked/x.png,cat\n")
-               .withSymlink(QStringLiteral("linked"), QStringLiteral("../outsidedir"))
-        << QStringLiteral("samples.csv:2: image \"linked/x.png\" links outside the dataset folder");
-    QTest::newRow("link loop") << samples("id,image,label\ns1,img/a.png,cat\n")
-                                      .withSymlink(QStringLiteral("img/a.png"), QStringLiteral("b.png"))
-                                      .withSymlink(QStringLiteral("img/b.png"), QStringLiteral("a.png"))
-                               << QStringLiteral(
-                                      "samples.csv:2: image \"img/a.png\" is a broken link or a link loop");
-    QTest::newRow("broken link") << samples("id,image,label\ns1,img/gone.png,cat\n")
-                                        .withSymlink(QStringLiteral("img/gone.png"),
-                                                     QStringLiteral("nothere.png"))
-                                 << QStringLiteral(
-                                        "samples.csv:2: image \"img/gone.png\" is a broken link or a link "
-                                        "loop");
-
-    // predictions.npy / logits.npy
-    QTest::newRow("predictions and logits")
-        << complete.withArray(kLogits, 4, 3, kProbabilities)
-        << QStringLiteral("logits.npy: give predictions.npy or logits.npy, not both");
-    QTest::newRow("predictions: too few rows")
-        << complete.withArray(kPredictions, 3, 3,
-                              std::vector<float>(kProbabilities.begin(), kProbabilities.begin() + 9))
-        << QStringLiteral("predictions.npy: has 3 rows but samples.csv has 4 samples");
-    QTest::newRow("predictions: wrong columns")
-        << complete.withArray(kPredictions, 4, 2, {0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f})
-        << QStringLiteral("predictions.npy: has 2 columns but classes.txt lists 3 classes");
-    QTest::newRow("logits: wrong columns")
-        << complete.without(kPredictions).withArray(kLogits, 4, 1, {1, 2, 3, 4})
-        << QStringLiteral("logits.npy: has 1 columns but classes.txt lists 3 classes");
-    QTest::newRow("predictions: not .npy")
-        << complete.withFile(kPredictions, "0.7,0.2,0.1\n")
-        << QStringLiteral("predictions.npy: not a NumPy .npy file (bad magic number)");
-    QTest::newRow("predictions: NaN") << complete.withArray(kPredictions, 4, 3, fourByThree({{5, kNaN}}))
-                                      << QStringLiteral("predictions.npy: row 1: NaN in column 2");
-    QTest::newRow("predictions: infinity") << complete.withArray(kPredictions, 4, 3, fourByThree({{0, kInf}}))
-                                           << QStringLiteral("predictions.npy: row 0: infinity in column 0");
-    QTest::newRow("predictions: negative")
-        << complete.withArray(kPredictions, 4, 3, fourByThree({{6, -0.1f}, {8, 1.0f}}))
-        << QStringLiteral("predictions.npy: row 2: negative probability -0.1 in column 0");
-    QTest::newRow("predictions: row sums to 0.8")
-        << complete.withArray(kPredictions, 4, 3, fourByThree({{9, 0.0f}}))
-        << QStringLiteral("predictions.npy: row 3: probabilities sum to 0.8, not 1 (tolerance 0.001); save "
-                          "unnormalised scores as logits.npy instead");
-    QTest::newRow("predictions: row sums to 0")
-        << complete.withArray(kPredictions, 4, 3, fourByThree({{0, 0.0f}, {1, 0.0f}, {2, 0.0f}}))
-        << QStringLiteral("predictions.npy: row 0: probabilities sum to 0, not 1");
-    QTest::newRow("predictions: just outside tolerance")
-        << complete.withArray(kPredictions, 4, 3, fourByThree({{0, 0.702f}}))
-        << QStringLiteral("predictions.npy: row 0: probabilities sum to 1.002, not 1");
-    QTest::newRow("logits: NaN")
-        << complete.without(kPredictions).withArray(kLogits, 4, 3, fourByThree({{11, kNaN}}))
-        << QStringLiteral("logits.npy: row 3: NaN in column 2");
-
-    // embeddings.npy and coords.npy
-    QTest::newRow("embeddings: infinity")
-        << complete.withArray(kEmbeddings, 4, 3, {0, 0, 0, 0, 0, 0, 0, 0, 0, -kInf, 0, 0})
-        << QStringLiteral("embeddings.npy: row 3: infinity in column 0");
-    QTest::newRow("embeddings: NaN") << complete.withArray(kEmbeddings, 4, 3,
-                                                           {0, 0, 0, 0, kNaN, 0, 0, 0, 0, 0, 0, 0})
-                                     << QStringLiteral("embeddings.npy: row 1: NaN in column 1");
-    QTest::newRow("embeddings: too many rows")
-        << complete.withArray(kEmbeddings, 5, 1, {1, 2, 3, 4, 5})
-        << QStringLiteral("embeddings.npy: has 5 rows but samples.csv has 4 samples");
-    QTest::newRow("coords: 3 columns") << complete.withArray(kCoords, 4, 3, kEmbeddingValues)
-                                       << QStringLiteral("coords.npy: has 3 columns; expected 2 (x, y)");
-    QTest::newRow("coords: too few rows")
-        << complete.withArray(kCoords, 2, 2, {1, 2, 3, 4})
-        << QStringLiteral("coords.npy: has 2 rows but samples.csv has 4 samples");
-    QTest::newRow("coords: infinity") << complete.withArray(kCoords, 4, 2, {0, 0, 0, 0, 0, kInf, 0, 0})
-                                      << QStringLiteral("coords.npy: row 2: infinity in column 1");
-    QTest::newRow("embeddings without predictions")
-        << labels.withArray(kEmbeddings, 4, 3, kEmbeddingValues)
-        << QStringLiteral("embeddings.npy: belongs to a model run: add predictions.npy or logits.npy too");
-    QTest::newRow("coords without predictions")
-        << labels.withArray(kCoords, 4, 2, kCoordValues)
-        << QStringLiteral("coords.npy: belongs to a model run: add predictions.npy or logits.npy too");
-
-    // Columns computed elsewhere (PrecomputedColumns)
-    const std::vector<float> graph = {1, 2, 0, 3, 3, 0, 2, -1};
-    const std::vector<float> distances = {1, 2, 1, 3, 3, 2, 1, kInf};
-    const FolderSpec withGraph = complete.withIntArray(QStringLiteral("knn_indices.npy"), 4, 2, graph)
-                                     .withArray(QStringLiteral("knn_distances.npy"), 4, 2, distances);
-    QTest::newRow("knn indices without distances")
-        << complete.withIntArray(QStringLiteral("knn_indices.npy"), 4, 2, graph)
-        << QStringLiteral("knn_indices.npy: comes with knn_distances.npy: the kNN graph needs both");
-    QTest::newRow("knn indices: beyond the samples")
-        << withGraph.withIntArray(QStringLiteral("knn_indices.npy"), 4, 2, {1, 2, 0, 3, 3, 4, 2, -1})
-        << QStringLiteral("knn_indices.npy: row 2: sample index 4 is outside -1 .. 3 in column 1");
-    QTest::newRow("knn indices: floats")
-        << withGraph.withArray(QStringLiteral("knn_indices.npy"), 4, 2, graph)
-        << QStringLiteral("knn_indices.npy: holds <f4; expected integer sample indices");
-    QTest::newRow("knn distances: other k")
-        << withGraph.withArray(QStringLiteral("knn_distances.npy"), 4, 1, {1, 1, 1, 1})
-        << QStringLiteral("knn_distances.npy: has 1 columns but knn_indices.npy has 2");
-    QTest::newRow("knn distances: negative")
-        << withGraph.withArray(QStringLiteral("knn_distances.npy"), 4, 2, {1, 2, 1, -3, 3, 2, 1, 0})
-        << QStringLiteral("knn_distances.npy: row 1: distance -3 is not >= 0 in column 1");
-    QTest::newRow("clusters: two columns")
-        << complete.withIntArray(QStringLiteral("clusters.npy"), 4, 2, graph)
-        << QStringLiteral("clusters.npy: has 2 columns; expected one value per sample");
-    QTest::newRow("clusters: below -1")
-        << complete.withIntArray(QStringLiteral("clusters.npy"), 4, 1, {0, 1, -2, 1})
-        << QStringLiteral("clusters.npy: row 2: cluster id -2 is outside -1 .. 16777215 in column 0");
-    QTest::newRow("issue scores: above 1")
-        << complete.withArray(QStringLiteral("issue_scores.npy"), 4, 1, {0.5f, kNaN, 1.5f, 0})
-        << QStringLiteral("issue_scores.npy: row 2: score 1.5 is outside 0 .. 1 (NaN for none) in column 0");
-    QTest::newRow("issue scores without predictions")
-        << labels.withArray(QStringLiteral("issue_scores.npy"), 4, 1, {0.5f, kNaN, 1.0f, 0})
-        << QStringLiteral("issue_scores.npy: belongs to a model run: add predictions.npy or logits.npy too");
-
-    // history.csv
-    QTest::newRow("history without predictions")
-        << labels.withFile(kHistory, "epoch,train_loss,val_loss\n1,0.5,0.6\n")
-        << QStringLiteral("history.csv: belongs to a model run: add predictions.npy or logits.npy too");
-    QTest::newRow("history: empty") << history("")
-                                    << QStringLiteral(
-                                           "history.csv: is empty; expected epoch,train_loss,val_loss");
-    QTest::newRow("history: no val_loss")
-        << history("epoch,train_loss,accuracy\n1,0.5,0.6\n")
-        << QStringLiteral("history.csv:1: the header must start with epoch and name train_loss and val_loss");
-    QTest::newRow("history: epoch not first")
-        << history("train_loss,epoch,val_loss\n0.5,1,0.6\n")
-        << QStringLiteral("history.csv:1: the header must start with epoch and name train_loss and val_loss");
-    QTest::newRow("history: not a number")
-        << history("epoch,train_loss,val_loss\n1,0.5,0.6\n2,0.4,abc\n")
-        << QStringLiteral("history.csv:3: \"abc\" in column val_loss is not a number");
-    QTest::newRow("history: fractional epoch")
-        << history("epoch,train_loss,val_loss\n1.5,0.5,0.6\n")
-        << QStringLiteral("history.csv:2: epoch must be a whole number");
-    QTest::newRow("history: ragged row") << history("epoch,train_loss,val_loss\n1,0.5\n")
-                                         << QStringLiteral("history.csv:2: has 2 fields; the header has 3");
-    QTest::newRow("history: epoch twice")
-        << history("epoch,train_loss,val_loss\n1,0.5,0.6\n2,0.4,0.5\n1,0.3,0.4\n")
-        << QStringLiteral("history.csv:4: epoch 1 is already on line 2");
-    QTest::newRow("history: metric twice")
-        << history("epoch,train_loss,val_loss,val_loss\n1,0.5,0.6,0.7\n")
-        << QStringLiteral("history.csv:1: column \"val_loss\" appears twice");
-}
-
-void TestLoupeFolderImporter::rejectsBadFolders()
-{
-    QFETCH(FolderSpec, spec);
-    QFETCH(QString, expected);
-    WRITE_FOLDER(spec, dataFolder());
-
-    const QString message = importError(dataFolder());
-    QVERIFY2(!message.isEmpty(), "the import succeeded");
-    QVERIFY2(message.contains(expected), qPrintable(QStringLiteral("the message was:\n") + message));
-    // Nothing is written: no project, no temporary file.
-    QCOMPARE(entriesOf(outputFolder()), QStringList());
-}
-
-void TestLoupeFolderImporter::listsEveryProblemAtOnce()
-{
-    WRITE_FOLDER(labelsOnlyFolder().withFile(kSamples, "id,image,label\n"
-                                                       "s1,img/s1.png,fish\n"
-                                                       ",img/s2.png,dog\n"
-                                                       "s3,img/none.png,bird\n"),
-                 dataFolder());
-    const QStringList lines = importError(dataFolder()).split(QLatin1Char('\n'));
-    QCOMPARE(lines, (QStringList{QStringLiteral("samples.csv:2: unknown class \"fish\" (not in classes.txt)"),
-                                 QStringLiteral("samples.csv:3: empty id"),
-                                 QStringLiteral("samples.csv:4: image \"img/none.png\" does not exist")}));
-}
-
-// Past ImagePathChecker::kListAfterImages images, a folder's images are looked up in its
-// listing: the same problems must still be found, with the same words.
-void TestLoupeFolderImporter::checksImagesInAListedFolder()
-{
-    const int plain = 2 * loupe::ImagePathChecker::kListAfterImages;
-    FolderSpec spec = labelsOnlyFolder();
-    QByteArray csv = "id,image,label\n";
-    for (int i = 0; i < plain; ++i) {
-        const QString image = QStringLiteral("img/p%1.png").arg(i);
-        spec = spec.withImage(image);
-        csv += "p" + QByteArray::number(i) + "," + image.toUtf8() + ",cat\n";
-    }
-    spec = spec.withSymlink(QStringLiteral("img/alias.png"), QStringLiteral("p0.png"))
-               .withSymlink(QStringLiteral("img/out.png"), QStringLiteral("../../outside.png"))
-               .withSymlink(QStringLiteral("img/gone.png"), QStringLiteral("nothere.png"))
-               .withImage(QStringLiteral("img/sub/x.png"));
-    csv += "a,img/alias.png,dog\n"
-           "b,img/out.png,dog\n"
-           "c,img/none.png,dog\n"
-           "d,img/sub,dog\n"
-           "e,img/gone.png,dog\n"
-           "f,img/sub/x.png,dog\n";
-    WRITE_FOLDER(spec.withFile(kSamples, csv), dataFolder());
-    const int first = plain + 2; // line of the first row after the plain images
-    QCOMPARE(
-        importError(dataFolder()).split(QLatin1Char('\n')),
-        (QStringList{QStringLiteral("samples.csv:%1: image \"img/out.png\" links outside the dataset folder")
-                         .arg(first + 1),
-                     QStringLiteral("samples.csv:%1: image \"img/none.png\" does not exist").arg(first + 2),
-                     QStringLiteral("samples.csv:%1: image \"img/sub\" is not a file").arg(first + 3),
-                     QStringLiteral("samples.csv:%1: image \"img/gone.png\" is a broken link or a link loop")
-                         .arg(first + 4)}));
-
-    // Without the bad rows, every image passes, the link inside included.
-    const QList<QByteArray> lines = csv.split('\n');
-    QByteArray good;
-    for (const QByteArray &line : lines) {
-        if (!line.startsWith("b,") && !line.startsWith("c,") && !line.startsWith("d,") &&
-            !line.startsWith("e,"))
-            good += line + "\n";
-    }
-    const QString goodFolder = m_root->filePath(QStringLiteral("good"));
-    WRITE_FOLDER(spec.withFile(kSamples, good.trimmed() + "\n"), goodFolder);
-    QCOMPARE(import(goodFolder).samples, plain + 2);
-}
-
-void TestLoupeFolderImporter::capsTheListOfProblems()
-{
-    QByteArray csv = "id,image,label\n";
-    for (int i = 0; i < 30; ++i)
-        csv += "s" + QByteArray::number(i) + ",img/s1.png,fish\n";
-    WRITE_FOLDER(labelsOnlyFolder().withFile(kSamples, csv), dataFolder());
-    const QStringList lines = importError(dataFolder()).split(QLatin1Char('\n'));
-    QCOMPARE(lines.size(), 26);
-    QVERIFY(lines.first().startsWith(QStringLiteral("samples.csv:2: unknown class")));
-    QVERIFY(lines.at(24).startsWith(QStringLiteral("samples.csv:26: unknown class")));
-    QCOMPARE(lines.last(), QStringLiteral("... and 5 more problems"));
-}
-
 void TestLoupeFolderImporter::refusesToReplaceAProjectWithoutOverwrite()
 {
     WRITE_FOLDER(labelsOnlyFolder(), dataFolder());
@@ -960,7 +425,7 @@ void TestLoupeFolderImporter::overwriteReplacesTheProject()
     staleWal.write(QByteArray(4096, 'x'));
     staleWal.close();
 
-    const QString other = m_root->filePath(QStringLiteral("other"));
+    const QString other = m_sandbox.filePath(QStringLiteral("other"));
     WRITE_FOLDER(completeFolder(), other);
     Progress progress;
     const ImportSummary summary = LoupeFolderImporter(other).run(
@@ -984,7 +449,7 @@ void TestLoupeFolderImporter::failedOverwriteKeepsThePreviousProject()
     import(dataFolder());
     const QByteArray before = readBytes(projectPath());
 
-    const QString bad = m_root->filePath(QStringLiteral("bad"));
+    const QString bad = m_sandbox.filePath(QStringLiteral("bad"));
     WRITE_FOLDER(completeFolder().withArray(kEmbeddings, 4, 1, {0, kNaN, 0, 0}), bad);
     const QString message = importError(bad, /*overwrite=*/true);
     QVERIFY2(message.contains(QStringLiteral("embeddings.npy: row 1: NaN in column 0")), qPrintable(message));

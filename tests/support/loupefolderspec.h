@@ -1,0 +1,257 @@
+#pragma once
+
+// A Loupe dataset folder described in memory, and a sandbox to import it in: the fixtures of
+// the Loupe-folder importer's tests (tst_loupefolderimporter, tst_loupefolderproblems).
+
+#include "common/error.h"
+#include "common/progress.h"
+#include "formats/npyfile.h"
+#include "import/loupefolderimporter.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QMap>
+#include <QMetaType>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <system_error>
+#include <vector>
+
+namespace loupe::test {
+
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+// The importer only checks that image files exist, but a real 1x1 PNG keeps the fixture honest.
+inline QByteArray pngBytes()
+{
+    return QByteArray::fromBase64(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+}
+
+struct Array
+{
+    qint64 rows = 0;
+    qint64 cols = 0;
+    std::vector<float> values;
+    bool integer = false; // written as int32
+};
+
+/**
+ * A Loupe folder described in memory: text files, .npy arrays, images and symbolic links by
+ * path relative to the folder. The builders return a changed copy, so a data row reads as
+ * "the good folder, but with this file".
+ */
+class FolderSpec
+{
+public:
+    FolderSpec withFile(const QString &path, const QByteArray &contents) const
+    {
+        FolderSpec copy = without(path);
+        copy.m_files.insert(path, contents);
+        return copy;
+    }
+    FolderSpec withImage(const QString &path) const { return withFile(path, pngBytes()); }
+    FolderSpec withArray(const QString &path, qint64 rows, qint64 cols, std::vector<float> values) const
+    {
+        Q_ASSERT(qint64(values.size()) == rows * cols);
+        FolderSpec copy = without(path);
+        copy.m_arrays.insert(path, {rows, cols, std::move(values)});
+        return copy;
+    }
+    /** An int32 array (ids), as an external engine writes them. */
+    FolderSpec withIntArray(const QString &path, qint64 rows, qint64 cols, std::vector<float> values) const
+    {
+        FolderSpec copy = withArray(path, rows, cols, std::move(values));
+        copy.m_arrays[path].integer = true;
+        return copy;
+    }
+    /** A symbolic link at path whose target is stored as given (relative to the link's folder). */
+    FolderSpec withSymlink(const QString &path, const QString &target) const
+    {
+        FolderSpec copy = without(path);
+        copy.m_links.insert(path, target);
+        return copy;
+    }
+    FolderSpec without(const QString &path) const
+    {
+        FolderSpec copy = *this;
+        copy.m_files.remove(path);
+        copy.m_arrays.remove(path);
+        copy.m_links.remove(path);
+        return copy;
+    }
+
+    /** Writes the folder below root; returns the first failure, empty on success. */
+    QString writeTo(const QString &root) const
+    {
+        const QDir dir(root);
+        const auto makeParent = [&dir](const QString &path) {
+            return dir.mkpath(QFileInfo(dir.filePath(path)).path());
+        };
+        for (auto it = m_files.cbegin(); it != m_files.cend(); ++it) {
+            QFile file(dir.filePath(it.key()));
+            if (!makeParent(it.key()) || !file.open(QIODevice::WriteOnly) ||
+                file.write(it.value()) != it.value().size())
+                return it.key() + QStringLiteral(": ") + file.errorString();
+        }
+        for (auto it = m_arrays.cbegin(); it != m_arrays.cend(); ++it) {
+            if (!makeParent(it.key()))
+                return it.key() + QStringLiteral(": cannot create its folder");
+            try {
+                if (it->integer) {
+                    const std::vector<qint32> ids(it->values.begin(), it->values.end());
+                    loupe::writeNpy(dir.filePath(it.key()), ids.data(), it->rows, it->cols);
+                } else {
+                    loupe::writeNpy(dir.filePath(it.key()), it->values.data(), it->rows, it->cols);
+                }
+            } catch (const loupe::Error &error) {
+                return error.message();
+            }
+        }
+        for (auto it = m_links.cbegin(); it != m_links.cend(); ++it) {
+            if (!makeParent(it.key()))
+                return it.key() + QStringLiteral(": cannot create its folder");
+            std::error_code error;
+            std::filesystem::create_symlink(QFile::encodeName(it.value()).toStdString(),
+                                            QFile::encodeName(dir.filePath(it.key())).toStdString(), error);
+            if (error)
+                return it.key() + QStringLiteral(": ") + QString::fromStdString(error.message());
+        }
+        return {};
+    }
+
+private:
+    QMap<QString, QByteArray> m_files;
+    QMap<QString, Array> m_arrays;
+    QMap<QString, QString> m_links;
+};
+
+inline const QString kClasses = QStringLiteral("classes.txt");
+inline const QString kSamples = QStringLiteral("samples.csv");
+inline const QString kPredictions = QStringLiteral("predictions.npy");
+inline const QString kLogits = QStringLiteral("logits.npy");
+inline const QString kEmbeddings = QStringLiteral("embeddings.npy");
+inline const QString kCoords = QStringLiteral("coords.npy");
+inline const QString kHistory = QStringLiteral("history.csv");
+
+/** Three classes and four labelled samples (lines 2-5 of samples.csv), no model outputs. */
+inline FolderSpec labelsOnlyFolder()
+{
+    return FolderSpec()
+        .withFile(kClasses, "cat\ndog\nbird\n")
+        .withFile(kSamples, "id,image,label\n"
+                            "s1,img/s1.png,cat\n"
+                            "s2,img/s2.png,dog\n"
+                            "s3,img/s3.png,bird\n"
+                            "s4,img/s4.png,cat\n")
+        .withImage(QStringLiteral("img/s1.png"))
+        .withImage(QStringLiteral("img/s2.png"))
+        .withImage(QStringLiteral("img/s3.png"))
+        .withImage(QStringLiteral("img/s4.png"));
+}
+
+// Row i is sample s(i+1): labels cat, dog, (none), bird.
+inline const std::vector<float> kProbabilities = {
+    0.7f, 0.2f, 0.1f, // s1, cat: right, loss -ln 0.7, margin 0.7 - 0.2
+    0.6f, 0.3f, 0.1f, // s2, dog: predicted cat, loss -ln 0.3, margin 0.3 - 0.6
+    0.1f, 0.1f, 0.8f, // s3, unlabeled: predicted bird, no loss or margin
+    0.2f, 0.3f, 0.5f, // s4, bird: right, loss -ln 0.5, margin 0.5 - 0.3
+};
+inline const std::vector<float> kEmbeddingValues = {0.5f,  -1.0f, 2.0f, 3.0f, 4.0f,  5.0f,
+                                                    -6.0f, 7.25f, 8.0f, 0.0f, 1e-3f, 1e6f};
+inline const std::vector<float> kCoordValues = {0.0f, 1.0f, -2.5f, 3.0f, 4.0f, -5.0f, 6.125f, 7.0f};
+
+/** Everything the format allows: splits, typed metadata, an unlabeled sample, model outputs. */
+inline FolderSpec completeFolder()
+{
+    return labelsOnlyFolder()
+        .withFile(kSamples, "id,image,label,split,age,weight,note,loss\n"
+                            "s1,img/s1.png,cat,train,3,1.5,hello,0.1\n"
+                            "s2,img/s2.png,dog,val,4,2,\"a, b\",0.2\n"
+                            "s3,img/s3.png,,test,,3.25,x,\n"
+                            "s4,img/s4.png,bird,,7,,\"\",0.4\n")
+        .withArray(kPredictions, 4, 3, kProbabilities)
+        .withArray(kEmbeddings, 4, 3, kEmbeddingValues)
+        .withArray(kCoords, 4, 2, kCoordValues)
+        .withFile(kHistory, "epoch,train_loss,val_loss,val_accuracy\n"
+                            "1,0.9,1.25,0.5\n"
+                            "2,0.5,0.75,\n");
+}
+
+/** Writes spec below folder, failing the test if that fails. */
+#define WRITE_FOLDER(spec, folder)                                                                           \
+    do {                                                                                                     \
+        const QString problem_ = (spec).writeTo(folder);                                                     \
+        QVERIFY2(problem_.isEmpty(), qPrintable(QStringLiteral("cannot write the fixture: ") + problem_));   \
+    } while (false)
+
+inline QStringList entriesOf(const QString &folder)
+{
+    return QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                                  QDir::Name);
+}
+
+inline QByteArray readBytes(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+/**
+ * A temporary root holding the dataset folder ("data"), the output folder ("out") and files
+ * beside them for the paths and links that try to leave the dataset (outside.png,
+ * outsidedir/x.png).
+ */
+class ImportSandbox
+{
+public:
+    /** Empty on success, else what could not be set up. */
+    QString setUp()
+    {
+        m_root = std::make_unique<QTemporaryDir>();
+        if (!m_root->isValid() || !QDir(m_root->path()).mkpath(QStringLiteral("out")))
+            return QStringLiteral("cannot create the temporary folders");
+        return FolderSpec()
+            .withImage(QStringLiteral("outside.png"))
+            .withImage(QStringLiteral("outsidedir/x.png"))
+            .writeTo(m_root->path());
+    }
+    void tearDown() { m_root.reset(); }
+
+    QString filePath(const QString &name) const { return m_root->filePath(name); }
+    QString dataFolder() const { return filePath(QStringLiteral("data")); }
+    QString outputFolder() const { return filePath(QStringLiteral("out")); }
+    QString projectPath() const { return QDir(outputFolder()).filePath(QStringLiteral("project.loupe")); }
+
+    ImportSummary import(const QString &folder, bool overwrite = false) const
+    {
+        ImportOptions options;
+        options.runName = QStringLiteral("resnet18");
+        options.overwrite = overwrite;
+        Progress progress;
+        return LoupeFolderImporter(folder).run(projectPath(), options, progress);
+    }
+    /** The import's error message, or an empty string when the import succeeded. */
+    QString importError(const QString &folder, bool overwrite = false) const
+    {
+        try {
+            import(folder, overwrite);
+        } catch (const Error &error) {
+            return error.message();
+        }
+        return {};
+    }
+
+private:
+    std::unique_ptr<QTemporaryDir> m_root;
+};
+
+} // namespace loupe::test
+
+Q_DECLARE_METATYPE(loupe::test::FolderSpec)

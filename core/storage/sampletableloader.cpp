@@ -1,13 +1,12 @@
 #include "storage/sampletableloader.h"
 
-#include <algorithm>
-
 #include "common/hugepages.h"
 #include "metrics/samplescores.h"
 #include "storage/project.h"
 #include "storage/runarrays.h"
 #include "storage/sqlitedatabase.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace loupe {

@@ -2,6 +2,7 @@
 
 #include "common/hugepages.h"
 #include "common/error.h"
+#include "common/sqlidentifier.h"
 #include "storage/arraystore.h"
 #include "storage/sqlitedatabase.h"
 
@@ -21,6 +22,10 @@ const QStringList kSampleColumns = {QStringLiteral("issue_score"),     QStringLi
                                     QStringLiteral("suggested_label"), QStringLiteral("cluster"),
                                     QStringLiteral("map_cluster"),     QStringLiteral("outlier_score"),
                                     QStringLiteral("pattern")};
+// Those of them the table declares INTEGER (the mirrors hold every column as floats).
+const QStringList kIntegerSampleColumns = {QStringLiteral("is_issue"), QStringLiteral("suggested_label"),
+                                           QStringLiteral("cluster"), QStringLiteral("map_cluster"),
+                                           QStringLiteral("pattern")};
 
 QString joinSamples(const std::vector<qint64> &samples)
 {
@@ -108,29 +113,57 @@ void AnalysisStore::writeSampleColumn(int runId, const QString &column, const st
     writeSampleColumns(runId, {{column, nullptr, &values, nullBelow}});
 }
 
-void AnalysisStore::writeSampleColumns(int runId, const std::vector<ColumnValues> &columns)
+namespace {
+
+/** The names of columns, checked, all of one length (returned). */
+size_t checkedRows(const std::vector<AnalysisStore::ColumnValues> &columns)
 {
-    if (columns.empty())
-        return;
-    QStringList names, updates;
+    QStringList names;
     size_t rows = 0;
-    for (const ColumnValues &values : columns) {
+    for (const AnalysisStore::ColumnValues &values : columns) {
         checkColumn(values.column);
         names << values.column;
-        updates << QStringLiteral("%1 = excluded.%1").arg(values.column);
         const size_t size = values.reals ? values.reals->size() : values.integers->size();
         if (&values != &columns.front() && size != rows)
             throw Error(QStringLiteral("analysis columns of different lengths: %1").arg(names.join(u", ")));
         rows = size;
     }
+    return rows;
+}
+
+} // namespace
+
+bool AnalysisStore::runHasRows(int runId) const
+{
     auto existing =
         m_db.prepare(QStringLiteral("SELECT EXISTS(SELECT 1 FROM sample_analysis WHERE run_id = ?)"));
     existing.bind(1, runId);
-    const bool runHadRows = existing.step() && existing.columnInt(0) == 1;
-    auto statement = m_db.prepare(
+    return existing.step() && existing.columnInt(0) == 1;
+}
+
+SqliteStatement AnalysisStore::prepareRowsUpsert(const QStringList &columns)
+{
+    QStringList updates;
+    for (const QString &column : columns)
+        updates << QStringLiteral("%1 = excluded.%1").arg(column);
+    return m_db.prepare(
         QStringLiteral("INSERT INTO sample_analysis(run_id, sample_index, %1) VALUES (?, ?%2) "
                        "ON CONFLICT(run_id, sample_index) DO UPDATE SET %3")
-            .arg(names.join(u", "), QStringLiteral(", ?").repeated(names.size()), updates.join(u", ")));
+            .arg(columns.join(u", "), QStringLiteral(", ?").repeated(columns.size()), updates.join(u", ")));
+}
+
+void AnalysisStore::writeSampleColumns(int runId, const std::vector<ColumnValues> &columns)
+{
+    if (columns.empty())
+        return;
+    const size_t rows = checkedRows(columns);
+    // Mirrors first: where the run has rows but no mirrors yet, the other columns' mirrors
+    // are filled from the rows, before this write changes them.
+    writeSampleColumnMirrors(runId, columns);
+    QStringList names;
+    for (const ColumnValues &values : columns)
+        names << values.column;
+    auto statement = prepareRowsUpsert(names);
     for (size_t i = 0; i < rows; ++i) {
         statement.bind(1, runId).bind(2, qint64(i));
         for (size_t c = 0; c < columns.size(); ++c) {
@@ -145,29 +178,34 @@ void AnalysisStore::writeSampleColumns(int runId, const std::vector<ColumnValues
         }
         statement.execute();
     }
-    writeColumnMirrors(runId, columns, rows, runHadRows);
 }
 
-void AnalysisStore::writeColumnMirrors(int runId, const std::vector<ColumnValues> &columns, size_t rows,
-                                       bool runHadRows)
+void AnalysisStore::writeSampleColumnMirrors(int runId, const std::vector<ColumnValues> &columns)
 {
+    if (columns.empty())
+        return;
+    const size_t rows = checkedRows(columns);
     ArrayStore arrays(m_db);
     const ArrayStore::Shape shape{qint64(rows), 1};
+    const auto written = [&columns](const QString &column) {
+        return std::any_of(columns.begin(), columns.end(),
+                           [&column](const ColumnValues &values) { return values.column == column; });
+    };
     if (!hasColumnMirrors(runId, qint64(rows))) {
         // The first write of the run (the other columns are all NULL) or a project from before
         // the mirrors (the other columns come from the rows, once).
         std::map<QString, std::vector<float>> all;
-        if (runHadRows)
+        if (runHasRows(runId))
             all = readSampleRows(runId, qint64(rows));
         for (const QString &column : kSampleColumns) {
+            if (written(column))
+                continue;
             const std::vector<float> *values = all.count(column) ? &all[column] : nullptr;
             arrays.write(runId, mirrorName(column), shape, [values](qint64 first, qint64 count, float *out) {
                 for (qint64 i = 0; i < count; ++i)
                     out[i] = values ? (*values)[size_t(first + i)] : NAN;
             });
         }
-        if (runHadRows)
-            return; // the rows already hold this write's values
     }
     for (const ColumnValues &values : columns) {
         arrays.write(runId, mirrorName(values.column), shape,
@@ -176,6 +214,59 @@ void AnalysisStore::writeColumnMirrors(int runId, const std::vector<ColumnValues
                              out[i] = mirrorValue(values, size_t(first + i));
                      });
     }
+}
+
+QStringList AnalysisStore::dropSampleIndexes()
+{
+    auto indexes = m_db.prepare(
+        QStringLiteral("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
+                       "AND tbl_name = 'sample_analysis'"));
+    QStringList names, creates;
+    while (indexes.step()) {
+        names << indexes.columnText(0);
+        creates << indexes.columnText(1);
+    }
+    for (const QString &name : names)
+        m_db.exec(QStringLiteral("DROP INDEX %1").arg(quoteSqlIdentifier(name)));
+    return creates;
+}
+
+void AnalysisStore::rewriteSampleRows(int runId, qint64 samples)
+{
+    if (!hasColumnMirrors(runId, samples))
+        throw Error(
+            QStringLiteral("sample_analysis: run %1 has no complete set of mirrors to write its rows from")
+                .arg(runId));
+    std::vector<std::vector<float>> mirrors;
+    const ArrayStore arrays(m_db);
+    for (const QString &column : kSampleColumns)
+        mirrors.push_back(arrays.readAll(runId, mirrorName(column)));
+    std::vector<bool> integer;
+    for (const QString &column : kSampleColumns)
+        integer.push_back(kIntegerSampleColumns.contains(column));
+
+    const QStringList indexes = dropSampleIndexes();
+    auto remove = m_db.prepare(QStringLiteral("DELETE FROM sample_analysis WHERE run_id = ?"));
+    remove.bind(1, runId).execute();
+    auto insert = m_db.prepare(
+        QStringLiteral("INSERT INTO sample_analysis(run_id, sample_index, %1) VALUES (?, ?%2)")
+            .arg(kSampleColumns.join(u", "), QStringLiteral(", ?").repeated(kSampleColumns.size())));
+    for (qint64 i = 0; i < samples; ++i) {
+        insert.bind(1, runId).bind(2, i);
+        for (size_t c = 0; c < mirrors.size(); ++c) {
+            const float value = mirrors[c][size_t(i)];
+            const int index = int(c) + 3;
+            if (std::isnan(value))
+                insert.bindNull(index);
+            else if (integer[c])
+                insert.bind(index, int(value));
+            else
+                insert.bind(index, double(value));
+        }
+        insert.execute();
+    }
+    for (const QString &create : indexes)
+        m_db.exec(create);
 }
 
 bool AnalysisStore::hasColumnMirrors(int runId, qint64 samples) const

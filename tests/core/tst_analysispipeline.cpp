@@ -72,6 +72,21 @@ void TestAnalysisPipeline::storesEveryStep()
     QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE issue_score IS NOT NULL")),
              3000);
     QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE cluster IS NOT NULL")), 3000);
+    // The rows, written once after the last step, hold what the steps' mirrors hold.
+    for (const auto &[column, values] : AnalysisStore(db).readSampleColumns(m_summary.runId, 3000)) {
+        auto rows = db.prepare(
+            QStringLiteral("SELECT count(%1), total(%1) FROM sample_analysis WHERE run_id = ?").arg(column));
+        rows.bind(1, m_summary.runId);
+        QVERIFY(rows.step());
+        double sum = 0.0;
+        const auto stored = std::count_if(values.begin(), values.end(), [&sum](float v) {
+            sum += std::isnan(v) ? 0.0 : double(v);
+            return !std::isnan(v);
+        });
+        QCOMPARE(rows.columnInt64(0), qint64(stored));
+        QVERIFY2(std::abs(rows.columnDouble(1) - sum) <= 1e-6 * std::max(1.0, std::abs(sum)),
+                 qPrintable(column));
+    }
     QCOMPARE(ArrayStore(db).shape(m_summary.runId, QStringLiteral("umap"))->cols, 2);
     QCOMPARE(ArrayStore(db).shape(m_summary.runId, QStringLiteral("knn_indices"))->cols, 15);
     const QJsonObject map = m_summary.summaries.value(QStringLiteral("map")).toObject();

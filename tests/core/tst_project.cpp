@@ -71,6 +71,7 @@ private Q_SLOTS:
     void clustersKeepTheirOrderAcrossVersionSeven();
     void analysisColumnsWriteTogether();
     void analysisColumnMirrorsFollowTheTable();
+    void analysisRowsAreRewrittenFromTheMirrors();
     void usesWalAndForeignKeys();
     void sampleViewJoinsLabelsPredictionsAndMetadata();
     void datasetRootFollowsAMovedProject();
@@ -308,6 +309,59 @@ void TestProject::analysisColumnMirrorsFollowTheTable()
     // A mirror of another length (samples were added since) is not used.
     QVERIFY(!store.hasColumnMirrors(run, n + 1));
     QCOMPARE(store.readSampleColumns(run, n + 1).at(QStringLiteral("map_cluster")).size(), size_t(n + 1));
+}
+
+void TestProject::analysisRowsAreRewrittenFromTheMirrors()
+{
+    const QString path = test::importFixture(m_dir.filePath(QStringLiteral("rewrite")),
+                                             test::smallFixtureClasses(), test::smallFixture());
+    auto project = Project::open(path);
+    SqliteDatabase &db = project->database();
+    const int run = project->latestRunId();
+    const qint64 n = project->sampleCount();
+    AnalysisStore store(db);
+    // Rows and mirrors from an earlier analysis.
+    const std::vector<float> scores{0.5f, 0.25f, NAN, 1.0f, 0.0f, 0.75f};
+    store.writeSampleColumns(run, {{QStringLiteral("issue_score"), &scores}});
+    // The pipeline's way: mirrors as each step ends, the rows from them once at the end.
+    const std::vector<int> clusters{3, -1, 0, 2, 2, 1}; // below 0: NULL
+    const std::vector<float> outliers{1.5f, 2.5f, INFINITY, 0.0f, 4.0f, 8.0f};
+    store.writeSampleColumnMirrors(run, {{QStringLiteral("cluster"), nullptr, &clusters, 0},
+                                         {QStringLiteral("outlier_score"), &outliers}});
+    QVERIFY(std::isnan(tableColumn(db, run, QStringLiteral("cluster"), n)[0])); // not written yet
+    store.rewriteSampleRows(run, n);
+
+    const std::map<QString, std::vector<float>> mirrors = store.readSampleColumns(run, n);
+    QCOMPARE(mirrors.size(), size_t(7));
+    for (const auto &[column, values] : mirrors)
+        QVERIFY2(sameValues(values, tableColumn(db, run, column, n)), qPrintable(column));
+    QCOMPARE(tableColumn(db, run, QStringLiteral("cluster"), n)[0], 3.0f);
+    QVERIFY(std::isnan(tableColumn(db, run, QStringLiteral("cluster"), n)[1]));
+    QCOMPARE(tableColumn(db, run, QStringLiteral("issue_score"), n)[3], 1.0f); // kept from before
+    QVERIFY(std::isnan(tableColumn(db, run, QStringLiteral("outlier_score"), n)[2]));
+    // One row per sample, stored with the table's types, and the index back in place.
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT COUNT(*) FROM sample_analysis WHERE run_id = %1").arg(run)),
+             int(n));
+    QCOMPARE(
+        db.queryText(QStringLiteral("SELECT typeof(cluster) FROM sample_analysis WHERE sample_index = 0")),
+        QStringLiteral("integer"));
+    QCOMPARE(db.queryText(
+                 QStringLiteral("SELECT typeof(outlier_score) FROM sample_analysis WHERE sample_index = 0")),
+             QStringLiteral("real"));
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND "
+                                        "name = 'sample_analysis_by_issue'")),
+             1);
+    QCOMPARE(
+        db.queryInt(QStringLiteral("SELECT sample_index FROM sample_analysis INDEXED BY "
+                                   "sample_analysis_by_issue WHERE run_id = %1 ORDER BY issue_score DESC "
+                                   "LIMIT 1")
+                        .arg(run)),
+        3);
+
+    // Without a complete set of mirrors there is nothing to write the rows from.
+    db.exec(QStringLiteral("DELETE FROM arrays WHERE name = 'sample_analysis.pattern'"));
+    QVERIFY(!errorOf([&] { store.rewriteSampleRows(run, n); }).isEmpty());
+    QCOMPARE(tableColumn(db, run, QStringLiteral("cluster"), n)[0], 3.0f);
 }
 
 void TestProject::usesWalAndForeignKeys()

@@ -89,6 +89,19 @@ void AnalysisContext::reloadGraph()
     m_graph = arrays().knnGraph(samples());
 }
 
+void AnalysisContext::writeSampleColumns(const std::vector<AnalysisStore::ColumnValues> &columns)
+{
+    AnalysisStore(m_project.database()).writeSampleColumnMirrors(runId(), columns);
+    m_rowsBehindMirrors = true;
+}
+
+void AnalysisContext::writeSampleRows()
+{
+    if (m_rowsBehindMirrors)
+        AnalysisStore(m_project.database()).rewriteSampleRows(runId(), samples());
+    m_rowsBehindMirrors = false;
+}
+
 const std::vector<SampleMetadataColumn> &AnalysisContext::metadata()
 {
     if (!m_metadata)

@@ -6,6 +6,7 @@
 #include "dataset/knngraph.h"
 #include "dataset/samplemetadatacolumn.h"
 #include "dataset/sampletable.h"
+#include "storage/analysisstore.h"
 
 #include <optional>
 #include <vector>
@@ -77,6 +78,15 @@ public:
     bool mapIsImported() const { return m_mapImported; }
     void setMap(std::vector<float> map) { m_map = std::move(map); }
 
+    /**
+     * Stores a step's per-sample columns (sample_analysis): their mirrors at once, the table's
+     * rows for every step together in writeSampleRows(), one pass instead of one per step.
+     * Nothing in the analysis reads the rows back; they wait in the same transaction.
+     */
+    void writeSampleColumns(const std::vector<AnalysisStore::ColumnValues> &columns);
+    /** Writes the rows of the columns stored so far (the pipeline calls it before committing). */
+    void writeSampleRows();
+
 private:
     Project &m_project;
     AnalysisOptions m_options;
@@ -89,6 +99,7 @@ private:
     bool m_mapImported = false;
     std::vector<ImageFacts> m_imageFacts;
     std::optional<std::vector<SampleMetadataColumn>> m_metadata;
+    bool m_rowsBehindMirrors = false;
 };
 
 } // namespace loupe

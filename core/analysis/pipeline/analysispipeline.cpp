@@ -76,6 +76,9 @@ AnalysisSummary AnalysisPipeline::run(const AnalysisOptions &options, Progress &
         summary.summaries.insert(step->name(), stepSummary);
     }
     progress.throwIfCancelled();
+    progress.setStep(QStringLiteral("Storing the per-sample results"));
+    context.writeSampleRows();
+    progress.throwIfCancelled();
     transaction.commit();
     return summary;
 }

@@ -221,9 +221,8 @@ QJsonObject ClusterStep::run(AnalysisContext &context, Progress &progress) const
     progress.setStep(QStringLiteral("Describing the clusters"));
     addDescriptions(context, clustering.assignment, records);
     addExamples(context, clustering.assignment, records);
-    AnalysisStore store(context.project().database());
-    store.writeSampleColumn(context.runId(), columnName(), clustering.assignment, 0);
-    store.writeClusters(context.runId(), methodName(), records);
+    context.writeSampleColumns({{columnName(), nullptr, &clustering.assignment, 0}});
+    AnalysisStore(context.project().database()).writeClusters(context.runId(), methodName(), records);
     QJsonObject summary = clustering.summary;
     summary.insert(QStringLiteral("clusters"), qint64(report.clusters.size()));
     summary.insert(QStringLiteral("significant"),

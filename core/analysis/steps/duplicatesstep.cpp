@@ -53,7 +53,7 @@ QJsonObject DuplicatesStep::run(AnalysisContext &context, Progress &progress) co
     store.writeDuplicates(table.runId, pairs);
     store.writeImageProblems(problems);
     if (!report.outlierScores.empty())
-        store.writeSampleColumn(table.runId, QStringLiteral("outlier_score"), report.outlierScores);
+        context.writeSampleColumns({{QStringLiteral("outlier_score"), &report.outlierScores}});
     return {{QStringLiteral("exact_pairs"), report.countPairs(DuplicatePair::Kind::ExactImage)},
             {QStringLiteral("near_pairs"), report.countPairs(DuplicatePair::Kind::NearEmbedding)},
             {QStringLiteral("cross_split_pairs"), report.countLeaks()},

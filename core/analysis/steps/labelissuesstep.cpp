@@ -186,11 +186,10 @@ QJsonObject LabelIssuesStep::run(AnalysisContext &context, Progress &progress) c
     const bool imported = context.arrays().has(RunArray::ImportedIssueScores);
     if (imported)
         adoptImportedScores(context.arrays().read(RunArray::ImportedIssueScores), issues);
-    AnalysisStore store(context.project().database());
     const std::vector<int> flags(issues.isIssue.begin(), issues.isIssue.end());
-    store.writeSampleColumns(table.runId, {{kIssueScore, &issues.issueScore},
-                                           {kIsIssue, nullptr, &flags},
-                                           {kSuggestedLabel, nullptr, &issues.suggestedLabel}});
+    context.writeSampleColumns({{kIssueScore, &issues.issueScore},
+                                {kIsIssue, nullptr, &flags},
+                                {kSuggestedLabel, nullptr, &issues.suggestedLabel}});
     const ConfidentLearningResult &cl = issues.confidentLearning;
     const LabelIssueParams &params = context.options().labelIssues;
     return {{QStringLiteral("flagged"), qint64(std::count(flags.begin(), flags.end(), 1))},

@@ -44,6 +44,8 @@ private Q_SLOTS:
     void unknownStepIsRefused();
     void contextFreesWhatNoLaterStepNeeds();
     void imagesStepStoresComputedMetadata();
+    void earlyImageScanFindsWhatALateOneFinds();
+    void cancelStopsTheEarlyImageScanAndStoresNothing();
 
 private:
     QTemporaryDir m_dir;
@@ -355,6 +357,48 @@ void TestAnalysisPipeline::imagesStepStoresComputedMetadata()
     // The patterns step stored its groups and each sample's pattern.
     QVERIFY(db.queryInt(QStringLiteral("SELECT count(*) FROM clusters WHERE method = 'pattern'")) > 0);
     QVERIFY(db.queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE pattern IS NOT NULL")) > 0);
+}
+
+void TestAnalysisPipeline::earlyImageScanFindsWhatALateOneFinds()
+{
+    auto project = Project::open(m_demo.projectPath, Project::Access::ReadOnly);
+    Progress progress;
+    AnalysisContext early(*project, AnalysisOptions());
+    early.startImageScan(progress);
+    AnalysisContext late(*project, AnalysisOptions());
+    const std::vector<ImageFacts> started = early.takeImageScan(progress, 0.9);
+    const std::vector<ImageFacts> scanned = late.takeImageScan(progress, 0.9);
+    QCOMPARE(started.size(), size_t(3000));
+    QCOMPARE(started.size(), scanned.size());
+    for (size_t i = 0; i < started.size(); ++i) {
+        QVERIFY(started[i].status == ImageFacts::Status::Decoded);
+        QVERIFY(started[i].sameContent(scanned[i]));
+        QCOMPARE(started[i].statistics.brightness, scanned[i].statistics.brightness);
+    }
+}
+
+void TestAnalysisPipeline::cancelStopsTheEarlyImageScanAndStoresNothing()
+{
+    const QString copy = m_dir.filePath(QStringLiteral("cancelled.loupe"));
+    QVERIFY(QFile::copy(m_demo.projectPath, copy));
+    const auto stepsStored = [&copy] {
+        return Project::open(copy, Project::Access::ReadOnly)
+            ->database()
+            .queryText(QStringLiteral("SELECT group_concat(step || finished) FROM analysis_steps"));
+    };
+    const QString before = stepsStored();
+    // Cancelled as the first step begins, while the image scan started beside it runs.
+    Progress *self = nullptr;
+    Progress progress([&self](double, const QString &step) {
+        if (step.startsWith(QStringLiteral("Finding nearest")))
+            self->cancel();
+    });
+    self = &progress;
+    {
+        auto project = Project::open(copy);
+        QVERIFY_THROWS_EXCEPTION(Cancelled, AnalysisPipeline(*project).run(AnalysisOptions(), progress));
+    }
+    QCOMPARE(stepsStored(), before);
 }
 
 QTEST_APPLESS_MAIN(TestAnalysisPipeline)

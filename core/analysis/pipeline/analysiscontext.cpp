@@ -1,11 +1,14 @@
 #include "analysis/pipeline/analysiscontext.h"
 
+#include "analysis/quality/duplicateimagescan.h"
 #include "common/error.h"
+#include "common/progress.h"
 #include "storage/metadatareader.h"
 #include "storage/project.h"
 #include "storage/runarrays.h"
 #include "storage/sampletableloader.h"
 
+#include <chrono>
 #include <cstdlib>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -39,6 +42,14 @@ AnalysisContext::AnalysisContext(Project &project, const AnalysisOptions &option
         throw Error(
             QStringLiteral("%1: no predictions to analyse: import predictions.npy or logits.npy first")
                 .arg(project.fileName()));
+}
+
+AnalysisContext::~AnalysisContext()
+{
+    if (m_imageScan.valid()) {
+        m_scanProgress->cancel();
+        m_imageScan.wait();
+    }
 }
 
 RunArrays AnalysisContext::arrays() const
@@ -100,6 +111,44 @@ void AnalysisContext::writeSampleRows()
     if (m_rowsBehindMirrors)
         AnalysisStore(m_project.database()).rewriteSampleRows(runId(), samples());
     m_rowsBehindMirrors = false;
+}
+
+namespace {
+
+QStringList absoluteImagePaths(const Project &project, const StringColumn &images)
+{
+    QStringList paths;
+    paths.reserve(images.size());
+    for (const QString &image : images)
+        paths << project.absoluteImagePath(image);
+    return paths;
+}
+
+} // namespace
+
+void AnalysisContext::startImageScan(const Progress &cancellation)
+{
+    m_scanProgress = std::make_unique<Progress>([this](double fraction, const QString &) {
+        m_scanFraction.store(fraction, std::memory_order_relaxed);
+    });
+    m_scanProgress->followCancellationOf(cancellation);
+    // The table's image paths stay loaded until the images step has run (it needs them),
+    // and the project's dataset root does not change: the thread only reads both.
+    m_imageScan = std::async(std::launch::async, [this] {
+        return DuplicateImageScan::run(absoluteImagePaths(m_project, m_table.images), *m_scanProgress);
+    });
+}
+
+std::vector<ImageFacts> AnalysisContext::takeImageScan(Progress &progress, double to)
+{
+    if (!m_imageScan.valid())
+        return DuplicateImageScan::run(absoluteImagePaths(m_project, m_table.images), progress, 0.0, to);
+    while (m_imageScan.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+        if (progress.isCancelled())
+            m_scanProgress->cancel();
+        progress.setProgress(m_scanFraction.load(std::memory_order_relaxed) * to);
+    }
+    return m_imageScan.get();
 }
 
 const std::vector<SampleMetadataColumn> &AnalysisContext::metadata()

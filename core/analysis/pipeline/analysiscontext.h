@@ -8,6 +8,9 @@
 #include "dataset/sampletable.h"
 #include "storage/analysisstore.h"
 
+#include <atomic>
+#include <future>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -27,6 +30,10 @@ public:
     /** Loads the run's samples (the latest run when options.runId is -1); throws loupe::Error without
      * predictions. */
     AnalysisContext(Project &project, const AnalysisOptions &options);
+    /** Cancels an image scan still running and waits for it. */
+    ~AnalysisContext();
+    AnalysisContext(const AnalysisContext &) = delete;
+    AnalysisContext &operator=(const AnalysisContext &) = delete;
 
     Project &project() const { return m_project; }
     const SampleTable &table() const { return m_table; }
@@ -66,6 +73,18 @@ public:
     /** A step wrote metadata columns: the next metadata() reads them again. */
     void metadataChanged() { m_metadata.reset(); }
 
+    /**
+     * Decodes every image (DuplicateImageScan) on a thread of its own, beside the steps that
+     * run meanwhile; it stops when cancellation is cancelled, which must outlive the scan.
+     */
+    void startImageScan(const Progress &cancellation);
+    /**
+     * The facts of the started scan, waited for (its progress reported through progress up
+     * to the fraction `to`), or of a scan run now when none was started. Throws what the
+     * scan threw (Cancelled, loupe::Error).
+     */
+    std::vector<ImageFacts> takeImageScan(Progress &progress, double to);
+
     /** What the images step's decode found, one per sample; empty when it did not run. */
     const std::vector<ImageFacts> &imageFacts() const { return m_imageFacts; }
     void setImageFacts(std::vector<ImageFacts> facts) { m_imageFacts = std::move(facts); }
@@ -100,6 +119,11 @@ private:
     std::vector<ImageFacts> m_imageFacts;
     std::optional<std::vector<SampleMetadataColumn>> m_metadata;
     bool m_rowsBehindMirrors = false;
+    // The image scan started early: its own progress (nobody watches it but
+    // takeImageScan(), through m_scanFraction) and its result.
+    std::unique_ptr<Progress> m_scanProgress;
+    std::atomic<double> m_scanFraction{0.0};
+    std::future<std::vector<ImageFacts>> m_imageScan;
 };
 
 } // namespace loupe

@@ -48,6 +48,9 @@ AnalysisSummary AnalysisPipeline::run(const AnalysisOptions &options, Progress &
         needed |= step->needs();
         provided |= step->provides();
     }
+    // Work that needs no earlier step starts first, to run beside the loading and the steps.
+    for (const AnalysisStep *step : steps)
+        step->start(context, progress);
     context.prepare(needed, provided);
 
     AnalysisSummary summary;

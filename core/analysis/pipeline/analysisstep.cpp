@@ -26,6 +26,8 @@ AnalysisStep::HtmlSection AnalysisStep::htmlSection() const
     return {};
 }
 
+void AnalysisStep::start(AnalysisContext &, const Progress &) const {}
+
 void AnalysisStep::writeHtml(const ReportContext &, HtmlReportWriter &, Progress &) const {}
 
 std::vector<float> loadSampleColumn(const RunScope &run, const QString &column)

@@ -96,6 +96,13 @@ public:
     virtual StepDataSet provides() const { return {}; }
 
     /**
+     * Called as the analysis begins, before any step runs: a step may start here the part of
+     * its work that needs nothing from the steps before it, to run beside them on cores they
+     * leave idle, and take the result in run(). progress is the analysis's own (for its
+     * cancellation; the early work reports nothing through it). Default: nothing.
+     */
+    virtual void start(AnalysisContext &context, const Progress &progress) const;
+    /**
      * Computes the step and stores its results in context.project() (the pipeline holds a
      * transaction around it and records the returned summary in `analysis_steps`).
      * Reports through progress and throws Cancelled or loupe::Error.

@@ -2,7 +2,6 @@
 
 #include "analysis/pipeline/analysiscontext.h"
 #include "analysis/pipeline/reportcontext.h"
-#include "analysis/quality/duplicateimagescan.h"
 #include "analysis/quality/imagestatisticcolumns.h"
 #include "common/progress.h"
 #include "storage/computedmetadata.h"
@@ -34,14 +33,15 @@ std::vector<ComputedColumn> computedColumns(const std::vector<ImageFacts> &facts
 
 } // namespace
 
+void ImagesStep::start(AnalysisContext &context, const Progress &progress) const
+{
+    context.startImageScan(progress);
+}
+
 QJsonObject ImagesStep::run(AnalysisContext &context, Progress &progress) const
 {
     progress.setStep(QStringLiteral("Reading the images: quality statistics and pixel hashes"));
-    QStringList paths;
-    paths.reserve(qsizetype(context.samples()));
-    for (const QString &image : context.table().images)
-        paths << context.project().absoluteImagePath(image);
-    std::vector<ImageFacts> facts = DuplicateImageScan::run(paths, progress, 0.0, 0.9);
+    std::vector<ImageFacts> facts = context.takeImageScan(progress, 0.9);
 
     progress.setStep(QStringLiteral("Storing the image statistics"));
     const QStringList skipped = writeComputedMetadata(context.project(), computedColumns(facts));

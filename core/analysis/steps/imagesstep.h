@@ -17,6 +17,8 @@ class ImagesStep final : public AnalysisStep
 public:
     QString name() const override { return QStringLiteral("images"); }
     StepDataSet needs() const override { return StepData::ImagePaths; }
+    /** Starts the decode: it reads only the image files, and runs beside the kNN step. */
+    void start(AnalysisContext &context, const Progress &progress) const override;
     QJsonObject run(AnalysisContext &context, Progress &progress) const override;
     void addReportJson(const ReportContext &context, QJsonObject &report) const override;
 };

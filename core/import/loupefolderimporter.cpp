@@ -293,6 +293,51 @@ void writeSamples(const SamplesScan &scan, SqliteDatabase &db, Progress &progres
     }
 }
 
+/**
+ * Creates the new project and writes the run's arrays into it (RunFiles::addRunWithArrays)
+ * on a thread of its own, while samples.csv is checked: they need nothing from it, and the
+ * check leaves a core mostly idle. The files' rows are checked against the samples later;
+ * a mismatch, like any other failure, drops the unfinished project. Cancels and waits for
+ * the thread when it goes, whatever happened.
+ */
+class ProjectStartedAside
+{
+public:
+    ProjectStartedAside(const QString &path, bool overwrite, const RunFiles *run, const QString &runName,
+                        int classes, const Progress &cancellation)
+    {
+        m_progress.followCancellationOf(cancellation);
+        m_done = std::async(std::launch::async, [=, this] {
+            m_writer = std::make_unique<ProjectWriter>(path, overwrite);
+            if (run)
+                m_runId = run->addRunWithArrays(m_writer->project(), runName, classes, {}, m_progress);
+        });
+    }
+    ~ProjectStartedAside()
+    {
+        if (m_done.valid()) {
+            m_progress.cancel();
+            m_done.wait();
+        }
+    }
+    ProjectStartedAside(const ProjectStartedAside &) = delete;
+    ProjectStartedAside &operator=(const ProjectStartedAside &) = delete;
+
+    /** Waits for the thread and hands over the project; throws what the thread threw. */
+    std::unique_ptr<ProjectWriter> take(int &runId)
+    {
+        m_done.get();
+        runId = m_runId;
+        return std::move(m_writer);
+    }
+
+private:
+    Progress m_progress;
+    std::unique_ptr<ProjectWriter> m_writer;
+    int m_runId = -1;
+    std::future<void> m_done;
+};
+
 } // namespace
 
 LoupeFolderImporter::LoupeFolderImporter(const QString &folder)
@@ -311,14 +356,24 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
     progress.setStep(QStringLiteral("Checking %1").arg(kSamplesFile));
     const QStringList classes = readClasses(m_folder, problems);
     problems.throwIfAny();
+    // Its problems are reported after those of samples.csv.
+    ImportProblems fileProblems;
+    const RunFiles run(m_folder, fileProblems);
+    // The arrays are written while samples.csv is checked, when they can be read without
+    // knowing the samples: every file there, and all of one length.
+    std::optional<ProjectStartedAside> aside;
+    if (fileProblems.isEmpty() && (!run.hasScores() || run.commonRows() >= 0))
+        aside.emplace(projectPath, options.overwrite, run.hasScores() ? &run : nullptr, options.runName,
+                      int(classes.size()), progress);
     const SamplesScan scan = scanSamples(m_folder, classes, problems, summary.notes, progress);
     problems.throwIfAny();
+    fileProblems.throwIfAny();
     const auto samples = qint64(scan.labels.size());
 
-    const RunFiles run(m_folder, problems);
-    problems.throwIfAny();
-
-    ProjectWriter writer(projectPath, options.overwrite);
+    int runId = -1;
+    const std::unique_ptr<ProjectWriter> writerOwner =
+        aside ? aside->take(runId) : std::make_unique<ProjectWriter>(projectPath, options.overwrite);
+    ProjectWriter &writer = *writerOwner;
     SqliteDatabase &db = writer.project().database();
     writer.setDatasetRoot(m_folder);
     writer.project().setInfo(QStringLiteral("source_format"), QStringLiteral("loupe-folder"));
@@ -343,8 +398,12 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
     checked.get();
     runProblems.throwIfAny();
 
-    if (run.hasScores())
-        run.write(writer.project(), options.runName, int(classes.size()), scan.labels, {}, progress);
+    if (run.hasScores()) {
+        if (runId < 0)
+            runId =
+                run.addRunWithArrays(writer.project(), options.runName, int(classes.size()), {}, progress);
+        run.writeScores(writer.project(), runId, int(classes.size()), scan.labels, {}, progress);
+    }
     progress.setStep(QStringLiteral("Finishing"));
     // The writing loops poll only every few thousand rows: a small import must not outrun a cancel.
     progress.throwIfCancelled();

@@ -245,20 +245,27 @@ void RunFiles::check(qint64 samples, int classes, ImportProblems &problems, Prog
 int RunFiles::write(Project &project, const QString &runName, int classes, const std::vector<int> &labels,
                     const std::vector<qint64> &fileRows, Progress &progress) const
 {
+    const int runId = addRunWithArrays(project, runName, classes, fileRows, progress);
+    writeScores(project, runId, classes, labels, fileRows, progress);
+    return runId;
+}
+
+int RunFiles::addRunWithArrays(Project &project, const QString &runName, int classes,
+                               const std::vector<qint64> &fileRows, Progress &progress) const
+{
     SqliteDatabase &db = project.database();
-    const auto samples = qint64(labels.size());
     const int runId = project.addRun(runName, classes, scores()->fileName());
-    progress.setStep(QStringLiteral("Writing predictions"));
-    writeProbabilities(db, runId, samples, classes, labels,
-                       probabilityRows(*scores(), usesLogits(), fileRows), progress);
+    const auto rowsOf = [&fileRows](const NpyFile &file) {
+        return fileRows.empty() ? file.rows() : qint64(fileRows.size());
+    };
     if (m_embeddings) {
         progress.setStep(QStringLiteral("Writing embeddings"));
-        RunArrays(db, runId).write(RunArray::Embeddings, {samples, m_embeddings->cols()},
+        RunArrays(db, runId).write(RunArray::Embeddings, {rowsOf(*m_embeddings), m_embeddings->cols()},
                                    rowsInSampleOrder(*m_embeddings, fileRows), &progress);
     }
     if (m_coords) {
         progress.setStep(QStringLiteral("Writing coordinates"));
-        RunArrays(db, runId).write(RunArray::ImportedCoords, {samples, 2},
+        RunArrays(db, runId).write(RunArray::ImportedCoords, {rowsOf(*m_coords), m_coords->cols()},
                                    rowsInSampleOrder(*m_coords, fileRows), &progress);
     }
     RunArrays arrays(db, runId);
@@ -266,6 +273,27 @@ int RunFiles::write(Project &project, const QString &runName, int classes, const
     if (m_history)
         writeHistory(db, runId, *m_history);
     return runId;
+}
+
+void RunFiles::writeScores(Project &project, int runId, int classes, const std::vector<int> &labels,
+                           const std::vector<qint64> &fileRows, Progress &progress) const
+{
+    progress.setStep(QStringLiteral("Writing predictions"));
+    writeProbabilities(project.database(), runId, qint64(labels.size()), classes, labels,
+                       probabilityRows(*scores(), usesLogits(), fileRows), progress);
+}
+
+qint64 RunFiles::commonRows() const
+{
+    qint64 rows = -1;
+    for (const NpyFile *file : {scores(), embeddings(), coords()}) {
+        if (!file)
+            continue;
+        if (rows >= 0 && file->rows() != rows)
+            return -1;
+        rows = file->rows();
+    }
+    return rows;
 }
 
 } // namespace loupe

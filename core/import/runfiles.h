@@ -66,6 +66,19 @@ public:
      */
     int write(Project &project, const QString &runName, int classes, const std::vector<int> &labels,
               const std::vector<qint64> &fileRows, Progress &progress) const;
+    /**
+     * write() in two halves, for an import that writes the arrays before it has read the
+     * labels: addRunWithArrays() adds the run with its embeddings, coordinates, precomputed
+     * columns and history (with an empty fileRows, each file's rows as they are: the caller
+     * checks them against the samples before it commits), writeScores() its probabilities
+     * and predictions rows. Returns the run id.
+     */
+    int addRunWithArrays(Project &project, const QString &runName, int classes,
+                         const std::vector<qint64> &fileRows, Progress &progress) const;
+    void writeScores(Project &project, int runId, int classes, const std::vector<int> &labels,
+                     const std::vector<qint64> &fileRows, Progress &progress) const;
+    /** The files' common number of rows, or -1 when they differ (check() says how). */
+    qint64 commonRows() const;
 
 private:
     std::unique_ptr<NpyFile> m_predictions;

@@ -464,8 +464,10 @@ void TestLoupeFolderImporter::cancelLeavesNoProject_data()
 
     QTest::newRow("labels only, writing samples") << labelsOnlyFolder() << QStringLiteral("Writing samples");
     QTest::newRow("complete, writing samples") << completeFolder() << QStringLiteral("Writing samples");
-    QTest::newRow("complete, writing embeddings") << completeFolder() << QStringLiteral("Writing embeddings");
-    QTest::newRow("complete, checking samples.csv")
+    QTest::newRow("complete, writing predictions")
+        << completeFolder() << QStringLiteral("Writing predictions");
+    // The project is created and the arrays written beside the check of samples.csv.
+    QTest::newRow("complete, checking samples.csv, arrays written aside")
         << completeFolder() << QStringLiteral("Checking samples.csv");
 }
 

@@ -205,6 +205,15 @@ void TestLoupeFolderProblems::rejectsBadFolders_data()
     QTest::newRow("embeddings: too many rows")
         << complete.withArray(kEmbeddings, 5, 1, {1, 2, 3, 4, 5})
         << QStringLiteral("embeddings.npy: has 5 rows but samples.csv has 4 samples");
+    // Files of one length are written beside the check of samples.csv, then refused with it.
+    QTest::newRow("every array a row short")
+        << complete
+               .withArray(kPredictions, 3, 3,
+                          std::vector<float>(kProbabilities.begin(), kProbabilities.begin() + 9))
+               .withArray(kEmbeddings, 3, 3,
+                          std::vector<float>(kEmbeddingValues.begin(), kEmbeddingValues.begin() + 9))
+               .withArray(kCoords, 3, 2, std::vector<float>(kCoordValues.begin(), kCoordValues.begin() + 6))
+        << QStringLiteral("predictions.npy: has 3 rows but samples.csv has 4 samples");
     QTest::newRow("coords: 3 columns") << complete.withArray(kCoords, 4, 3, kEmbeddingValues)
                                        << QStringLiteral("coords.npy: has 3 columns; expected 2 (x, y)");
     QTest::newRow("coords: too few rows")

@@ -1,5 +1,6 @@
 // loupe-cli: the headless face of loupe_core, for scripts, CI pipelines and benchmarks.
 
+#include "common/allocatortuning.h"
 #include "common/numericenvironment.h"
 #include "clisupport.h"
 #include "commands.h"
@@ -79,6 +80,7 @@ int runCommand(const QString &command, const std::function<int(const QStringList
 
 int main(int argc, char *argv[])
 {
+    loupe::keepFreedBuffersForReuse(); // before any thread starts
     QCoreApplication app(argc, argv);
     loupe::pinNumericalEnvironment();
     QCoreApplication::setApplicationName(QStringLiteral("loupe-cli"));

@@ -1,5 +1,6 @@
 // loupe: the desktop app. Thin on purpose: everything lives in loupe_ui and loupe_core.
 
+#include "common/allocatortuning.h"
 #include "common/numericenvironment.h"
 #include "appearance.h"
 #include "dataset/sampletable.h"
@@ -56,6 +57,7 @@ int main(int argc, char *argv[])
 {
     QElapsedTimer sinceLaunch; // for --startup-benchmark: launch to first paint
     sinceLaunch.start();
+    loupe::keepFreedBuffersForReuse(); // before any thread starts
     QApplication app(argc, argv);
     loupe::pinNumericalEnvironment();
     QApplication::setApplicationName(QStringLiteral("Loupe"));

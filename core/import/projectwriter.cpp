@@ -5,6 +5,7 @@
 #include "common/sqlidentifier.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
+#include "storage/tableindexes.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -126,19 +127,9 @@ void ProjectWriter::writeMetadataColumns(const QList<MetadataColumn> &columns)
 
 void ProjectWriter::dropBulkIndexes()
 {
-    // Building an index once over sorted data is several times faster than maintaining
-    // it through a million random inserts, so bulk-loaded tables get theirs at commit().
-    SqliteDatabase &db = m_project->database();
-    auto indexes = db.prepare(
-        QStringLiteral("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
-                       "AND tbl_name IN ('samples', 'predictions', 'sample_analysis')"));
-    QStringList names;
-    while (indexes.step()) {
-        names << indexes.columnText(0);
-        m_deferredIndexes << indexes.columnText(1);
-    }
-    for (const QString &name : names)
-        db.exec(QStringLiteral("DROP INDEX %1").arg(quoteSqlIdentifier(name)));
+    m_deferredIndexes =
+        dropTableIndexes(m_project->database(), {QStringLiteral("samples"), QStringLiteral("predictions"),
+                                                 QStringLiteral("sample_analysis")});
 }
 
 void ProjectWriter::commit()

@@ -2,9 +2,9 @@
 
 #include "common/hugepages.h"
 #include "common/error.h"
-#include "common/sqlidentifier.h"
 #include "storage/arraystore.h"
 #include "storage/sqlitedatabase.h"
+#include "storage/tableindexes.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -115,7 +115,7 @@ void AnalysisStore::writeSampleColumn(int runId, const QString &column, const st
 
 namespace {
 
-/** The names of columns, checked, all of one length (returned). */
+/** Checks the columns' names and that they are all of one length; returns that length. */
 size_t checkedRows(const std::vector<AnalysisStore::ColumnValues> &columns)
 {
     QStringList names;
@@ -216,21 +216,6 @@ void AnalysisStore::writeSampleColumnMirrors(int runId, const std::vector<Column
     }
 }
 
-QStringList AnalysisStore::dropSampleIndexes()
-{
-    auto indexes = m_db.prepare(
-        QStringLiteral("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
-                       "AND tbl_name = 'sample_analysis'"));
-    QStringList names, creates;
-    while (indexes.step()) {
-        names << indexes.columnText(0);
-        creates << indexes.columnText(1);
-    }
-    for (const QString &name : names)
-        m_db.exec(QStringLiteral("DROP INDEX %1").arg(quoteSqlIdentifier(name)));
-    return creates;
-}
-
 void AnalysisStore::rewriteSampleRows(int runId, qint64 samples)
 {
     if (!hasColumnMirrors(runId, samples))
@@ -245,7 +230,7 @@ void AnalysisStore::rewriteSampleRows(int runId, qint64 samples)
     for (const QString &column : kSampleColumns)
         integer.push_back(kIntegerSampleColumns.contains(column));
 
-    const QStringList indexes = dropSampleIndexes();
+    const QStringList indexes = dropTableIndexes(m_db, {QStringLiteral("sample_analysis")});
     auto remove = m_db.prepare(QStringLiteral("DELETE FROM sample_analysis WHERE run_id = ?"));
     remove.bind(1, runId).execute();
     auto insert = m_db.prepare(

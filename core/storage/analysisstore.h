@@ -153,8 +153,6 @@ private:
     bool runHasRows(int runId) const;
     /** The UPSERT of these columns into sample_analysis, bound from the third parameter on. */
     SqliteStatement prepareRowsUpsert(const QStringList &columns);
-    /** Drops sample_analysis's secondary indexes; returns the SQL that creates them again. */
-    QStringList dropSampleIndexes();
 
     SqliteDatabase &m_db;
 };

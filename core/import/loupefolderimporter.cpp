@@ -12,6 +12,7 @@
 #include "import/metadatatyping.h"
 #include "import/projectwriter.h"
 #include "import/runfiles.h"
+#include "import/stagedrows.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 
@@ -34,6 +35,9 @@ namespace {
 
 const QString kClassesFile = QStringLiteral("classes.txt");
 const QString kSamplesFile = QStringLiteral("samples.csv");
+// What RunFiles::writeScores() writes.
+const QStringList kScoreTables = {QStringLiteral("predictions"), QStringLiteral("arrays"),
+                                  QStringLiteral("array_chunks")};
 
 QStringList readClasses(const QString &folder, ImportProblems &problems)
 {
@@ -379,10 +383,21 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
     writer.project().setInfo(QStringLiteral("source_format"), QStringLiteral("loupe-folder"));
     writer.writeClasses(classes);
     writer.writeMetadataColumns(scan.layout.metadata);
+    // SQLite writes a file from one connection at a time. When the run was added aside, its
+    // predictions rows are written into a scratch database on a thread of their own while the
+    // samples are written here, and moved in after.
+    std::optional<StagedRows> predictions;
+    if (run.hasScores() && runId >= 0)
+        predictions.emplace(
+            writer, kScoreTables,
+            [&, runId](SqliteDatabase &scratch, Progress &staging) {
+                run.writeScores(scratch, runId, int(classes.size()), scan.labels, {}, staging);
+            },
+            progress);
     progress.setStep(QStringLiteral("Writing samples"));
-    // The arrays' values are checked on another thread while the samples are written, which
-    // keeps one core busy with SQLite: a bad value still stops the import before anything is
-    // committed, and only the temporary file is lost.
+    // The arrays' values are checked on another thread while the samples are written: a bad
+    // value still stops the import before anything is committed, and only the temporary file
+    // is lost.
     ImportProblems runProblems;
     Progress checking;
     checking.followCancellationOf(progress);
@@ -398,11 +413,13 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
     checked.get();
     runProblems.throwIfAny();
 
-    if (run.hasScores()) {
-        if (runId < 0)
-            runId =
-                run.addRunWithArrays(writer.project(), options.runName, int(classes.size()), {}, progress);
-        run.writeScores(writer.project(), runId, int(classes.size()), scan.labels, {}, progress);
+    if (predictions) {
+        progress.setStep(QStringLiteral("Writing predictions"));
+        progress.throwIfCancelled();
+        predictions->moveInto(writer);
+    } else if (run.hasScores()) {
+        runId = run.addRunWithArrays(writer.project(), options.runName, int(classes.size()), {}, progress);
+        run.writeScores(db, runId, int(classes.size()), scan.labels, {}, progress);
     }
     progress.setStep(QStringLiteral("Finishing"));
     // The writing loops poll only every few thousand rows: a small import must not outrun a cancel.

@@ -125,6 +125,20 @@ void ProjectWriter::writeMetadataColumns(const QList<MetadataColumn> &columns)
     ProjectSchema::recreateSampleView(db, columns);
 }
 
+void ProjectWriter::moveRowsFrom(const QString &path, const QStringList &tables)
+{
+    SqliteDatabase &db = m_project->database();
+    // SQLite refuses ATTACH and DETACH inside a transaction. The import's transaction only
+    // batches its writes (the temporary file's rename is what makes the import all or nothing),
+    // so it is closed around them.
+    db.exec(QStringLiteral("COMMIT"));
+    db.prepare(QStringLiteral("ATTACH DATABASE ? AS staged")).bind(1, path).execute();
+    db.exec(QStringLiteral("BEGIN"));
+    for (const QString &table : tables)
+        db.exec(QStringLiteral("INSERT INTO main.%1 SELECT * FROM staged.%1").arg(quoteSqlIdentifier(table)));
+    db.exec(QStringLiteral("COMMIT; DETACH DATABASE staged; BEGIN"));
+}
+
 void ProjectWriter::dropBulkIndexes()
 {
     m_deferredIndexes =

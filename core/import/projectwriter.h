@@ -41,6 +41,14 @@ public:
     /** Adds the typed metadata columns and recreates sample_view to include them. */
     void writeMetadataColumns(const QList<MetadataColumn> &columns);
 
+    /**
+     * Moves every row of tables in the SQLite database at path (StagedRows's scratch file) into
+     * the project's tables of the same names, which must have the same definitions: one
+     * INSERT ... SELECT * per table, which SQLite runs as a copy of whole records, without
+     * decoding them, while the project's table is empty (its transfer optimization).
+     */
+    void moveRowsFrom(const QString &path, const QStringList &tables);
+
     /** Finishes the file and atomically renames it to the destination. */
     void commit();
 

@@ -246,7 +246,7 @@ int RunFiles::write(Project &project, const QString &runName, int classes, const
                     const std::vector<qint64> &fileRows, Progress &progress) const
 {
     const int runId = addRunWithArrays(project, runName, classes, fileRows, progress);
-    writeScores(project, runId, classes, labels, fileRows, progress);
+    writeScores(project.database(), runId, classes, labels, fileRows, progress);
     return runId;
 }
 
@@ -275,11 +275,11 @@ int RunFiles::addRunWithArrays(Project &project, const QString &runName, int cla
     return runId;
 }
 
-void RunFiles::writeScores(Project &project, int runId, int classes, const std::vector<int> &labels,
+void RunFiles::writeScores(SqliteDatabase &db, int runId, int classes, const std::vector<int> &labels,
                            const std::vector<qint64> &fileRows, Progress &progress) const
 {
     progress.setStep(QStringLiteral("Writing predictions"));
-    writeProbabilities(project.database(), runId, qint64(labels.size()), classes, labels,
+    writeProbabilities(db, runId, qint64(labels.size()), classes, labels,
                        probabilityRows(*scores(), usesLogits(), fileRows), progress);
 }
 

@@ -71,11 +71,12 @@ public:
      * labels: addRunWithArrays() adds the run with its embeddings, coordinates, precomputed
      * columns and history (with an empty fileRows, each file's rows as they are: the caller
      * checks them against the samples before it commits), writeScores() its probabilities
-     * and predictions rows. Returns the run id.
+     * and predictions rows, into the project or into StagedRows' scratch database. Returns
+     * the run id.
      */
     int addRunWithArrays(Project &project, const QString &runName, int classes,
                          const std::vector<qint64> &fileRows, Progress &progress) const;
-    void writeScores(Project &project, int runId, int classes, const std::vector<int> &labels,
+    void writeScores(SqliteDatabase &db, int runId, int classes, const std::vector<int> &labels,
                      const std::vector<qint64> &fileRows, Progress &progress) const;
     /** The files' common number of rows, or -1 when they differ (check() says how). */
     qint64 commonRows() const;

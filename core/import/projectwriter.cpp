@@ -48,7 +48,7 @@ void checkpointBeforeReplacing(const QString &path)
     qint64 busy = 0;
     try {
         SqliteDatabase db(path, SqliteDatabase::Mode::ReadWrite);
-        busy = db.queryInt(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+        busy = db.queryInt(QStringLiteral("PRAGMA main.wal_checkpoint(TRUNCATE)"));
     } catch (const Error &) {
         return; // not a database we can read: nothing of value in its log
     }
@@ -153,7 +153,9 @@ void ProjectWriter::commit()
         db.exec(sql);
     db.exec(QStringLiteral("COMMIT"));
     db.exec(QStringLiteral("PRAGMA journal_mode = WAL"));
-    db.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+    // main. only: unqualified, the checkpoint covers the temp database too, and once this connection
+    // has used it (the upgrade to format 10 renames a table), SQLite 3.40 fails it as locked.
+    db.exec(QStringLiteral("PRAGMA main.wal_checkpoint(TRUNCATE)"));
     m_project.reset();
 
     // The data must be on disk before the rename makes it the project.

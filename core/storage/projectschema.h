@@ -19,7 +19,7 @@ namespace ProjectSchema {
 /** 'LOUP' in ASCII. */
 constexpr int kApplicationId = 0x4C4F5550;
 /** The schema version this build writes and reads. */
-constexpr int kCurrentVersion = 9;
+constexpr int kCurrentVersion = 10;
 
 /** Brings a database of version 0 (empty) up to kCurrentVersion, step by step, in one transaction. */
 void migrate(SqliteDatabase &db);

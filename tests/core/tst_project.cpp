@@ -84,6 +84,7 @@ private Q_SLOTS:
     void migratesEmptyVersionZeroDatabase();
     void migratesVersionOneKeepingData();
     void clustersKeepTheirOrderAcrossVersionSeven();
+    void samplesAreRebuiltWithTheirIdIndexAtVersionTen();
     void analysisColumnsWriteTogether();
     void analysisColumnMirrorsFollowTheTable();
     void analysisRowsAreRewrittenFromTheMirrors();
@@ -198,6 +199,72 @@ void TestProject::migratesVersionOneKeepingData()
     QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM sample_view WHERE issue_score IS NULL")), 1);
     QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM label_edits")), 1);
     QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM slices")), 0);
+}
+
+void TestProject::samplesAreRebuiltWithTheirIdIndexAtVersionTen()
+{
+    // Version 10 rebuilds samples to replace the UNIQUE constraint on id with a named index an
+    // import can drop: rows, the rows that refer to them and the view must come through.
+    const QString path = m_dir.filePath(QStringLiteral("v9.loupe"));
+    {
+        SqliteDatabase db(path, SqliteDatabase::Mode::Create);
+        ProjectSchema::migrateTo(db, 9);
+        db.exec(QStringLiteral(
+            "INSERT INTO classes VALUES (0, 'cat'), (1, 'dog');"
+            "INSERT INTO samples VALUES (0, 'a', 'a.png', 1, 0, 'train'), (1, 'b', 'b.png', NULL, NULL, "
+            "NULL);"
+            "ALTER TABLE sample_metadata ADD COLUMN site TEXT;"
+            "INSERT INTO metadata_columns(name, type, position) VALUES ('site', 'text', 0);"
+            "INSERT INTO sample_metadata VALUES (0, 'north'), (1, 'south');"
+            "INSERT INTO runs VALUES (1, 'model', '2026-01-01T00:00:00Z', 2, '');"
+            "INSERT INTO predictions VALUES (1, 0, 1, 0.9, 0.9, 0.1, 0.8), (1, 1, 0, 0.6, NULL, NULL, NULL);"
+            "INSERT INTO label_edits(sample_index, old_label, new_label, time) "
+            "VALUES (0, 0, 1, '2026-01-01T00:00:00Z')"));
+        QCOMPARE(db.queryInt(QStringLiteral(
+                     "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_autoindex_samples_1'")),
+                 1);
+    }
+    auto project = Project::open(path);
+    SqliteDatabase &db = project->database();
+    QCOMPARE(ProjectSchema::version(db), ProjectSchema::kCurrentVersion);
+    QCOMPARE(db.queryText(QStringLiteral("SELECT group_concat(sample_index || id || image || "
+                                         "coalesce(label, '-') || coalesce(original_label, '-') || "
+                                         "coalesce(split, '-'), ' ') FROM samples")),
+             QStringLiteral("0aa.png10train 1bb.png---"));
+    QCOMPARE(
+        db.queryText(QStringLiteral("SELECT group_concat(id || label || edited || predicted || site, ' ') "
+                                    "FROM sample_view WHERE label IS NOT NULL")),
+        QStringLiteral("adog1dognorth"));
+    QCOMPARE(db.queryText(QStringLiteral("SELECT site FROM sample_view WHERE id = 'b'")),
+             QStringLiteral("south"));
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM label_edits")), 1);
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM pragma_foreign_key_check")), 0);
+    QCOMPARE(db.queryText(QStringLiteral("PRAGMA integrity_check")), QStringLiteral("ok"));
+    // The constraint's index is gone; the named one keeps ids unique and serves lookups by id.
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'samples' AND "
+                                        "name LIKE 'sqlite_autoindex%'")),
+             0);
+    {
+        auto plan =
+            db.prepare(QStringLiteral("EXPLAIN QUERY PLAN SELECT sample_index FROM samples WHERE id = 'b'"));
+        QVERIFY(plan.step());
+        QCOMPARE(plan.columnText(3),
+                 QStringLiteral("SEARCH samples USING COVERING INDEX samples_by_id (id=?)"));
+    }
+    QVERIFY(errorOf([&] {
+                db.exec(QStringLiteral("INSERT INTO samples VALUES (2, 'a', 'c.png', 0, 0, NULL)"));
+            }).contains(QStringLiteral("UNIQUE constraint failed: samples.id")));
+
+    // The connection that upgraded the file goes on writing and checkpointing.
+    db.exec(QStringLiteral("INSERT INTO samples VALUES (2, 'c', 'c.png', 0, 0, NULL)"));
+    QCOMPARE(db.queryInt(QStringLiteral("PRAGMA main.wal_checkpoint(TRUNCATE)")), 0);
+    QCOMPARE(db.queryInt(QStringLiteral("SELECT count(*) FROM sample_view")), 3);
+
+    // A new project has the same shape.
+    const auto fresh = Project::create(m_dir.filePath(QStringLiteral("fresh.loupe")));
+    QCOMPARE(fresh->database().queryText(
+                 QStringLiteral("SELECT sql FROM sqlite_schema WHERE name = 'samples_by_id'")),
+             QStringLiteral("CREATE UNIQUE INDEX samples_by_id ON samples(id)"));
 }
 
 void TestProject::clustersKeepTheirOrderAcrossVersionSeven()

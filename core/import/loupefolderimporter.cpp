@@ -7,6 +7,7 @@
 #include "formats/csvbatchreader.h"
 #include "formats/npyfile.h"
 #include "import/imagecheckbatch.h"
+#include "import/idlinetable.h"
 #include "import/imagepathchecker.h"
 #include "import/importproblems.h"
 #include "import/metadatatyping.h"
@@ -27,7 +28,6 @@
 #include <future>
 #include <memory>
 #include <optional>
-#include <unordered_map>
 
 namespace loupe {
 
@@ -165,8 +165,8 @@ struct SamplesScan
 
 /** Pass 1's checks of one record of samples.csv. */
 void scanRecord(const std::vector<QString> &fields, qint64 line, SamplesLayout &layout,
-                const QHash<QString, int> &classIndex, std::unordered_map<size_t, qint64> &idLines,
-                ImageCheckBatch &pendingImages, SamplesScan &scan, ImportProblems &problems)
+                const QHash<QString, int> &classIndex, IdLineTable &idLines, ImageCheckBatch &pendingImages,
+                SamplesScan &scan, ImportProblems &problems)
 {
     if (int(fields.size()) != layout.columnCount) {
         if (fields.size() == 1 && fields[0].isEmpty())
@@ -184,10 +184,10 @@ void scanRecord(const std::vector<QString> &fields, qint64 line, SamplesLayout &
     const QString &id = fields[size_t(layout.id)];
     if (id.isEmpty())
         problems.add(kSamplesFile, line, QStringLiteral("empty id"));
-    const auto [it, inserted] = idLines.emplace(qHash(id, size_t(0x9e3779b97f4a7c15ull)), line);
-    if (!inserted)
+    if (const qint64 first = idLines.firstLineOrAdd(qHash(id, size_t(0x9e3779b97f4a7c15ull)), line);
+        first >= 0)
         problems.add(kSamplesFile, line,
-                     QStringLiteral("id \"%1\" is already on line %2").arg(id).arg(it->second));
+                     QStringLiteral("id \"%1\" is already on line %2").arg(id).arg(first));
 
     pendingImages.add(line, fields[size_t(layout.image)]);
     if (keep) {
@@ -239,15 +239,15 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
         classIndex.insert(classes.at(i), i);
     const ImagePathChecker images(folder);
     ImageCheckBatch pendingImages(images, problems, kSamplesFile);
-    // 64-bit hashes of the ids seen so far, with their line: a million ids in ~40 MB.
-    std::unordered_map<size_t, qint64> idLines;
+    // 64-bit hashes of the ids seen so far, with their line: a million ids in 32 MB.
+    IdLineTable idLines;
     SamplesLayout &layout = scan.layout;
 
     CsvBatch batch;
     while (reader.next(batch) && !problems.isFull()) {
         progress.throwIfCancelled();
         progress.setProgress(batch.bytesRead, reader.fileSize());
-        if (idLines.empty() && batch.bytesRead > 0) {
+        if (idLines.size() == 0 && batch.bytesRead > 0) {
             // Room for the whole file's ids, estimated from the first batch: growing the table
             // a million entries long rehashed it again and again (1.5 % of a 1M import's time).
             const double rows =

@@ -43,7 +43,7 @@ using loupe::test::errorOf;
 
 using namespace loupe::test;
 
-Q_DECLARE_METATYPE(Folder)
+Q_DECLARE_METATYPE(FolderSpec)
 
 class TestBadInput : public QObject
 {
@@ -83,7 +83,7 @@ void TestBadInput::init()
     QVERIFY(m_root->isValid());
     QVERIFY(QDir(m_root->path()).mkpath(QStringLiteral("out")));
     // A file beside the dataset folder, for the paths that try to reach it.
-    WRITE_FOLDER(Folder().with(QStringLiteral("outside.png"), png(2, 2)), m_root->path());
+    WRITE_FOLDER(FolderSpec().withFile(QStringLiteral("outside.png"), png(2, 2)), m_root->path());
 }
 
 void TestBadInput::cleanup()
@@ -108,16 +108,16 @@ QString TestBadInput::makeProject(const QString &name)
 
 void TestBadInput::refusedImports_data()
 {
-    QTest::addColumn<Folder>("folder");
+    QTest::addColumn<FolderSpec>("folder");
     QTest::addColumn<QString>("expected");
 
-    const Folder labels = labelsOnly();
-    const Folder model = withPredictions();
+    const FolderSpec labels = labelsOnly();
+    const FolderSpec model = withPredictions();
     const auto csv = [&labels](const char *text) {
-        return labels.with(kSamples, text);
+        return labels.withFile(kSamples, text);
     };
     const auto predictions = [&model](const QByteArray &bytes) {
-        return model.with(kPredictions, bytes);
+        return model.withFile(kPredictions, bytes);
     };
 
     // samples.csv
@@ -152,14 +152,14 @@ void TestBadInput::refusedImports_data()
     QTest::newRow("csv: header only")
         << csv("id,image,label\r\n") << QStringLiteral("samples.csv: has a header but no samples");
     QTest::newRow("csv: Latin-1 bytes")
-        << labels.with(kClasses, "cat\ndog\nbird\n")
-               .with(kSamples, "id,image,label,note\ns1,img/s1.png,cat,caf\xE9\n")
+        << labels.withFile(kClasses, "cat\ndog\nbird\n")
+               .withFile(kSamples, "id,image,label,note\ns1,img/s1.png,cat,caf\xE9\n")
         << QStringLiteral("samples.csv:2: invalid UTF-8 text in field 4 (save the file as UTF-8)");
     QTest::newRow("csv: invalid UTF-8 in a quoted field")
         << csv("id,image,label\ns1,img/s1.png,cat\ns2,\"img/\xC3\x28.png\",dog\n")
         << QStringLiteral("samples.csv:3: invalid UTF-8 text in field 2 (save the file as UTF-8)");
     QTest::newRow("classes.txt: Latin-1 bytes")
-        << labels.with(kClasses, "cat\ndog\nbird\ncaf\xE9\n")
+        << labels.withFile(kClasses, "cat\ndog\nbird\ncaf\xE9\n")
         << QStringLiteral("classes.txt:4: invalid UTF-8 text (save the file as UTF-8)");
 
     // .npy files
@@ -200,11 +200,11 @@ void TestBadInput::refusedImports_data()
                    encode<double>({0.5, 0.25, 0.25, 0.25, kNaN, 0.25, 0.25, 0.25, 0.5, 0.75, 0.125, 0.125})))
         << QStringLiteral("predictions.npy: row 1: NaN in column 1");
     QTest::newRow("npy: infinity in float16 embeddings")
-        << model.with(kEmbeddings,
-                      npy(1, dict("<f2", "(4, 2)"), encode<qfloat16>({0, 1, 2, 3, 4, 1e6, 6, 7})))
+        << model.withFile(kEmbeddings,
+                          npy(1, dict("<f2", "(4, 2)"), encode<qfloat16>({0, 1, 2, 3, 4, 1e6, 6, 7})))
         << QStringLiteral("embeddings.npy: row 2: infinity in column 1");
     QTest::newRow("npy: float64 beyond float32 range")
-        << model.with(kEmbeddings, npy(1, dict("<f8", "(4, 1)"), encode<double>({0, 1e300, 0, 0})))
+        << model.withFile(kEmbeddings, npy(1, dict("<f8", "(4, 1)"), encode<double>({0, 1e300, 0, 0})))
         << QStringLiteral("embeddings.npy: row 1: infinity in column 0");
     QTest::newRow("npy: row sums to 1.0011 (outside 0.001)")
         << predictions(
@@ -225,7 +225,8 @@ void TestBadInput::refusedImports_data()
                                           0.125, 1, 0, 0})))
         << QStringLiteral("predictions.npy: has 5 rows but samples.csv has 4 samples");
     QTest::newRow("npy: fewer rows than samples (one sample dropped from samples.csv)")
-        << model.with(kSamples, "id,image,label\ns1,img/s1.png,cat\ns2,img/s2.png,dog\ns3,img/s3.png,bird\n")
+        << model.withFile(kSamples,
+                          "id,image,label\ns1,img/s1.png,cat\ns2,img/s2.png,dog\ns3,img/s3.png,bird\n")
         << QStringLiteral("predictions.npy: has 4 rows but samples.csv has 3 samples");
 
     // Image files, as far as the importer looks (it does not decode them).
@@ -239,7 +240,7 @@ void TestBadInput::refusedImports_data()
                "samples.csv:3: image path \"/etc/hostname\" is absolute; paths must be relative to the "
                "dataset folder");
     QTest::newRow("path: absolute, to a file inside the folder")
-        << labels.with(kSamples, "id,image,label\ns1,DATA/img/s1.png,cat\n")
+        << labels.withFile(kSamples, "id,image,label\ns1,DATA/img/s1.png,cat\n")
         << QStringLiteral(
                "samples.csv:2: image path \"DATA/img/s1.png\" is absolute; paths must be relative to "
                "the dataset folder");
@@ -252,11 +253,11 @@ void TestBadInput::refusedImports_data()
                "samples.csv:2: image path \"img/../../data/img/s1.png\" escapes the dataset folder");
     QTest::newRow("path: symlink loop")
         << csv("id,image,label\ns1,img/s1.png,cat\ns2,img/loop.png,dog\n")
-               .withLink(QStringLiteral("img/loop.png"), QStringLiteral("loop.png"))
+               .withSymlink(QStringLiteral("img/loop.png"), QStringLiteral("loop.png"))
         << QStringLiteral("samples.csv:3: image \"img/loop.png\" is a broken link or a link loop");
     QTest::newRow("path: folder link loop")
         << csv("id,image,label\ns1,img/self/self/self/s1.png,cat\n")
-               .withLink(QStringLiteral("img/self"), QStringLiteral("../img/self"))
+               .withSymlink(QStringLiteral("img/self"), QStringLiteral("../img/self"))
         << QStringLiteral(
                "samples.csv:2: image \"img/self/self/self/s1.png\" is a broken link or a link loop");
     QTest::newRow("path: backslashes")
@@ -266,7 +267,7 @@ void TestBadInput::refusedImports_data()
 
 void TestBadInput::refusedImports()
 {
-    QFETCH(Folder, folder);
+    QFETCH(FolderSpec, folder);
     QFETCH(QString, expected);
     WRITE_FOLDER(folder, dataFolder());
     // "DATA/" stands for the dataset folder's absolute path, which the table cannot know.
@@ -300,59 +301,59 @@ void TestBadInput::refusedImports()
 
 void TestBadInput::acceptedImports_data()
 {
-    QTest::addColumn<Folder>("folder");
+    QTest::addColumn<FolderSpec>("folder");
     QTest::addColumn<QString>("sql");
     QTest::addColumn<QStringList>("rows");
 
-    const Folder labels = labelsOnly();
+    const FolderSpec labels = labelsOnly();
     const QString samplesSql = QStringLiteral("SELECT id, image, label FROM samples ORDER BY sample_index");
     const QString predictionsSql = QStringLiteral(
         "SELECT sample_index, predicted, printf('%.5f', confidence) FROM predictions ORDER BY sample_index");
 
     QTest::newRow("csv: byte order mark")
-        << labels.with(kSamples, "\xEF\xBB\xBFid,image,label\ns1,img/s1.png,cat\n") << samplesSql
+        << labels.withFile(kSamples, "\xEF\xBB\xBFid,image,label\ns1,img/s1.png,cat\n") << samplesSql
         << QStringList{QStringLiteral("s1|img/s1.png|0")};
     QTest::newRow("csv: CRLF, with a CRLF kept inside a quoted cell")
-        << labels.with(kSamples, "id,image,label,note\r\ns1,img/s1.png,cat,\"two\r\nlines\"\r\n"
-                                 "s2,img/s2.png,dog,x\r\n")
+        << labels.withFile(kSamples, "id,image,label,note\r\ns1,img/s1.png,cat,\"two\r\nlines\"\r\n"
+                                     "s2,img/s2.png,dog,x\r\n")
         << QStringLiteral("SELECT s.id, s.label, m.note FROM samples s JOIN sample_metadata m USING "
                           "(sample_index) ORDER BY s.sample_index")
         << QStringList{QStringLiteral("s1|0|two\r\nlines"), QStringLiteral("s2|1|x")};
     QTest::newRow("csv: lone CR line ends (classic Mac)")
-        << labels.with(kSamples, "id,image,label\rs1,img/s1.png,cat\rs2,img/s2.png,dog\r") << samplesSql
+        << labels.withFile(kSamples, "id,image,label\rs1,img/s1.png,cat\rs2,img/s2.png,dog\r") << samplesSql
         << QStringList{QStringLiteral("s1|img/s1.png|0"), QStringLiteral("s2|img/s2.png|1")};
     QTest::newRow("classes.txt: BOM, CRLF and padding")
-        << labels.with(kClasses, "\xEF\xBB\xBF"
-                                 "cat\r\n dog \r\nbird\r\n")
+        << labels.withFile(kClasses, "\xEF\xBB\xBF"
+                                     "cat\r\n dog \r\nbird\r\n")
         << QStringLiteral("SELECT class_index, name FROM classes ORDER BY class_index")
         << QStringList{QStringLiteral("0|cat"), QStringLiteral("1|dog"), QStringLiteral("2|bird")};
     QTest::newRow("path: spaces and non-ASCII names, kept verbatim")
         << labels
-               .with(kSamples, "id,image,label\n"
-                               "été 1,img/été photo 1.png,cat\n"
-                               "猫,img/猫 子/ねこ.png,dog\n")
-               .with(QStringLiteral("img/été photo 1.png"), png(2, 2))
-               .with(QStringLiteral("img/猫 子/ねこ.png"), png(2, 2))
+               .withFile(kSamples, "id,image,label\n"
+                                   "été 1,img/été photo 1.png,cat\n"
+                                   "猫,img/猫 子/ねこ.png,dog\n")
+               .withFile(QStringLiteral("img/été photo 1.png"), png(2, 2))
+               .withFile(QStringLiteral("img/猫 子/ねこ.png"), png(2, 2))
         << samplesSql
         << QStringList{QStringLiteral("été 1|img/été photo 1.png|0"),
                        QStringLiteral("猫|img/猫 子/ねこ.png|1")};
     QTest::newRow("path: ./ and doubled slashes are cleaned")
-        << labels.with(kSamples, "id,image,label\ns1,./img//s1.png,cat\n") << samplesSql
+        << labels.withFile(kSamples, "id,image,label\ns1,./img//s1.png,cat\n") << samplesSql
         << QStringList{QStringLiteral("s1|img/s1.png|0")};
     QTest::newRow("path: .. that stays inside")
-        << labels.with(kSamples, "id,image,label\ns1,img/../img/s1.png,cat\n") << samplesSql
+        << labels.withFile(kSamples, "id,image,label\ns1,img/../img/s1.png,cat\n") << samplesSql
         << QStringList{QStringLiteral("s1|img/s1.png|0")};
     // The importer checks that image files exist, not that they decode: a broken image is
     // the analysis's "malformed image" finding (see images()), not a reason to refuse labels.
     QTest::newRow("image: 0 bytes, truncated, unsupported format")
-        << labels.with(QStringLiteral("img/s1.png"), QByteArray())
-               .with(QStringLiteral("img/s2.png"), png(2, 2).left(40))
-               .with(QStringLiteral("img/s3.png"), gif())
+        << labels.withFile(QStringLiteral("img/s1.png"), QByteArray())
+               .withFile(QStringLiteral("img/s2.png"), png(2, 2).left(40))
+               .withFile(QStringLiteral("img/s3.png"), gif())
         << QStringLiteral("SELECT count(*) FROM samples") << QStringList{QStringLiteral("4")};
     QTest::newRow("npy: row sums to 1.0009 (inside 0.001), renormalised")
-        << labels.with(kPredictions, npy(1, dict("<f8", "(4, 3)"),
-                                         encode<double>({0.5, 0.25, 0.2509, 0.25, 0.5, 0.25, 0.25, 0.25, 0.5,
-                                                         0.75, 0.125, 0.125})))
+        << labels.withFile(kPredictions, npy(1, dict("<f8", "(4, 3)"),
+                                             encode<double>({0.5, 0.25, 0.2509, 0.25, 0.5, 0.25, 0.25, 0.25,
+                                                             0.5, 0.75, 0.125, 0.125})))
         << predictionsSql
         << QStringList{QStringLiteral("0|0|%1").arg(0.5 / 1.0009, 0, 'f', 5), QStringLiteral("1|1|0.50000"),
                        QStringLiteral("2|2|0.50000"), QStringLiteral("3|0|0.75000")};
@@ -360,7 +361,7 @@ void TestBadInput::acceptedImports_data()
 
 void TestBadInput::acceptedImports()
 {
-    QFETCH(Folder, folder);
+    QFETCH(FolderSpec, folder);
     QFETCH(QString, sql);
     QFETCH(QStringList, rows);
     WRITE_FOLDER(folder, dataFolder());
@@ -424,7 +425,7 @@ void TestBadInput::npyConversions()
     QFETCH(QByteArray, bytes);
     QFETCH(int, array);
     QFETCH(std::vector<double>, expected);
-    WRITE_FOLDER(withPredictions().with(file, bytes), dataFolder());
+    WRITE_FOLDER(withPredictions().withFile(file, bytes), dataFolder());
 
     const QString message = importError();
     QVERIFY2(message.isEmpty(), qPrintable(message));
@@ -448,7 +449,7 @@ void TestBadInput::tenMegabyteFieldIsKept()
     const QByteArray escaped = QByteArray(big).replace("\"", "\"\"");
     const QByteArray csv =
         "id,image,label,mask\ns1,img/s1.png,cat,\"" + escaped + "\"\ns2,img/s2.png,dog,small\n";
-    WRITE_FOLDER(labelsOnly().with(kSamples, csv), dataFolder());
+    WRITE_FOLDER(labelsOnly().withFile(kSamples, csv), dataFolder());
 
     const QString message = importError();
     QVERIFY2(message.isEmpty(), qPrintable(message));
@@ -470,12 +471,12 @@ void TestBadInput::formulaCellsStayTextThroughExport()
     // No "'" prefix (OWASP's advice for spreadsheet exports): it would change the ids.
     const QStringList formulas = {QStringLiteral("=cmd|' /C calc'!A0"), QStringLiteral("+1+1"),
                                   QStringLiteral("-2+3"), QStringLiteral("@SUM(A1:A9)")};
-    WRITE_FOLDER(withPredictions().with(kSamples,
-                                        "id,image,label,note\n"
-                                        "=cmd|' /C calc'!A0,img/s1.png,cat,\"=HYPERLINK(\"\"http://x\"\")\"\n"
-                                        "+1+1,img/s2.png,dog,=1+1\n"
-                                        "-2+3,img/s3.png,bird,\t=1\n"
-                                        "@SUM(A1:A9),img/s4.png,cat,-1\n"),
+    WRITE_FOLDER(withPredictions().withFile(
+                     kSamples, "id,image,label,note\n"
+                               "=cmd|' /C calc'!A0,img/s1.png,cat,\"=HYPERLINK(\"\"http://x\"\")\"\n"
+                               "+1+1,img/s2.png,dog,=1+1\n"
+                               "-2+3,img/s3.png,bird,\t=1\n"
+                               "@SUM(A1:A9),img/s4.png,cat,-1\n"),
                  dataFolder());
     const QString message = importError();
     QVERIFY2(message.isEmpty(), qPrintable(message));
@@ -518,11 +519,11 @@ void TestBadInput::classFolderLinkLoopTerminates()
 {
     // Class-folder trees are walked without following links into folders, so a link back
     // up the tree, or a link to itself, cannot make the scan run forever.
-    WRITE_FOLDER(Folder()
-                     .with(QStringLiteral("cat/a.png"), png(2, 2))
-                     .with(QStringLiteral("dog/b.png"), png(2, 2))
-                     .withLink(QStringLiteral("cat/up"), QStringLiteral(".."))
-                     .withLink(QStringLiteral("dog/self"), QStringLiteral("self")),
+    WRITE_FOLDER(FolderSpec()
+                     .withFile(QStringLiteral("cat/a.png"), png(2, 2))
+                     .withFile(QStringLiteral("dog/b.png"), png(2, 2))
+                     .withSymlink(QStringLiteral("cat/up"), QStringLiteral(".."))
+                     .withSymlink(QStringLiteral("dog/self"), QStringLiteral("self")),
                  dataFolder());
     const QString message = importError();
     QVERIFY2(message.isEmpty(), qPrintable(message));

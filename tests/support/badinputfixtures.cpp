@@ -171,43 +171,23 @@ QByteArray predictionsF4()
     return npy(1, dict("<f4", "(4, 3)"), encode<float>(kProbabilities));
 }
 
-QString Folder::writeTo(const QString &root) const
+FolderSpec labelsOnly()
 {
-    const QDir dir(root);
-    for (auto it = m_files.cbegin(); it != m_files.cend(); ++it) {
-        dir.mkpath(QFileInfo(dir.filePath(it.key())).path());
-        QFile file(dir.filePath(it.key()));
-        if (!file.open(QIODevice::WriteOnly) || file.write(it.value()) != it.value().size())
-            return it.key() + QStringLiteral(": ") + file.errorString();
-    }
-    for (auto it = m_links.cbegin(); it != m_links.cend(); ++it) {
-        dir.mkpath(QFileInfo(dir.filePath(it.key())).path());
-        std::error_code error;
-        std::filesystem::create_symlink(QFile::encodeName(it.value()).toStdString(),
-                                        QFile::encodeName(dir.filePath(it.key())).toStdString(), error);
-        if (error)
-            return it.key() + QStringLiteral(": ") + QString::fromStdString(error.message());
-    }
-    return {};
-}
-
-Folder labelsOnly()
-{
-    Folder folder = Folder()
-                        .with(kClasses, "cat\ndog\nbird\n")
-                        .with(kSamples, "id,image,label\n"
-                                        "s1,img/s1.png,cat\n"
-                                        "s2,img/s2.png,dog\n"
-                                        "s3,img/s3.png,bird\n"
-                                        "s4,img/s4.png,cat\n");
+    FolderSpec folder = FolderSpec()
+                            .withFile(kClasses, "cat\ndog\nbird\n")
+                            .withFile(kSamples, "id,image,label\n"
+                                                "s1,img/s1.png,cat\n"
+                                                "s2,img/s2.png,dog\n"
+                                                "s3,img/s3.png,bird\n"
+                                                "s4,img/s4.png,cat\n");
     for (int i = 1; i <= 4; ++i)
-        folder = folder.with(QStringLiteral("img/s%1.png").arg(i), png(2, 2));
+        folder = folder.withFile(QStringLiteral("img/s%1.png").arg(i), png(2, 2));
     return folder;
 }
 
-Folder withPredictions()
+FolderSpec withPredictions()
 {
-    return labelsOnly().with(kPredictions, predictionsF4());
+    return labelsOnly().withFile(kPredictions, predictionsF4());
 }
 
 QString makeGoodProject(const QString &scratch, const QString &path)

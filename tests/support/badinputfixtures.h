@@ -3,6 +3,8 @@
 // The bad-input catalogue's fixtures (tst_badinput, tst_badimages, tst_badprojectfiles): image and
 // .npy bytes written by hand, Loupe folders as file maps, and hashes to tell that nothing changed.
 
+#include "folderspec.h"
+
 #include <QByteArray>
 #include <QMap>
 #include <QString>
@@ -22,13 +24,6 @@ class SqliteDatabase;
 }
 
 namespace loupe::test {
-
-constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
-
-inline const QString kClasses = QStringLiteral("classes.txt");
-inline const QString kSamples = QStringLiteral("samples.csv");
-inline const QString kPredictions = QStringLiteral("predictions.npy");
-inline const QString kEmbeddings = QStringLiteral("embeddings.npy");
 
 // ---- image bytes ------------------------------------------------------------------
 
@@ -82,48 +77,12 @@ inline const std::vector<double> kProbabilities = {0.5,  0.25, 0.25, 0.25, 0.5, 
 /** kProbabilities as a 4 x 3 float32 predictions.npy. */
 QByteArray predictionsF4();
 
-// ---- folders --------------------------------------------------------------------------
-
-// ---- folders --------------------------------------------------------------------------
-
-/** A Loupe folder as file name -> bytes, plus symbolic links; builders return changed copies. */
-class Folder
-{
-public:
-    Folder with(const QString &path, const QByteArray &bytes) const
-    {
-        Folder copy = *this;
-        copy.m_links.remove(path);
-        copy.m_files.insert(path, bytes);
-        return copy;
-    }
-    Folder withLink(const QString &path, const QString &target) const
-    {
-        Folder copy = *this;
-        copy.m_files.remove(path);
-        copy.m_links.insert(path, target);
-        return copy;
-    }
-    Folder without(const QString &path) const
-    {
-        Folder copy = *this;
-        copy.m_files.remove(path);
-        copy.m_links.remove(path);
-        return copy;
-    }
-
-    /** Writes below root; returns the first failure, empty on success. */
-    QString writeTo(const QString &root) const;
-
-private:
-    QMap<QString, QByteArray> m_files;
-    QMap<QString, QString> m_links;
-};
+// ---- folders (FolderSpec, folderspec.h) ------------------------------------------------
 
 /** Three classes, four labelled samples (lines 2-5 of samples.csv) with real PNGs, no model outputs. */
-Folder labelsOnly();
+FolderSpec labelsOnly();
 /** labelsOnly() with predictionsF4(). */
-Folder withPredictions();
+FolderSpec withPredictions();
 
 /** A real project at path, imported from withPredictions() written to scratch; empty when that fails. */
 QString makeGoodProject(const QString &scratch, const QString &path);

@@ -22,11 +22,16 @@
 namespace loupe::test {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+constexpr float kInf = std::numeric_limits<float>::infinity();
 
+// The files of a Loupe folder (docs/import-format.md).
 inline const QString kClasses = QStringLiteral("classes.txt");
 inline const QString kSamples = QStringLiteral("samples.csv");
 inline const QString kPredictions = QStringLiteral("predictions.npy");
+inline const QString kLogits = QStringLiteral("logits.npy");
 inline const QString kEmbeddings = QStringLiteral("embeddings.npy");
+inline const QString kCoords = QStringLiteral("coords.npy");
+inline const QString kHistory = QStringLiteral("history.csv");
 
 // The importer only checks that image files exist, but a real 1x1 PNG keeps the fixture honest.
 inline QByteArray pngBytes()

@@ -1,33 +1,20 @@
 #pragma once
 
-// A Loupe dataset folder described in memory, and a sandbox to import it in: the fixtures of
-// the Loupe-folder importer's tests (tst_loupefolderimporter, tst_loupefolderproblems).
+// The Loupe-folder importer's fixtures (tst_loupefolderimporter, tst_loupefolderproblems): good
+// folders to vary (FolderSpec, folderspec.h) and a sandbox to import them in.
 
 #include "common/progress.h"
 #include "folderspec.h"
 #include "import/loupefolderimporter.h"
 
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
-#include <QMap>
 #include <QMetaType>
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <filesystem>
-#include <limits>
 #include <memory>
-#include <system_error>
 #include <vector>
 
 namespace loupe::test {
-
-constexpr float kInf = std::numeric_limits<float>::infinity();
-
-inline const QString kLogits = QStringLiteral("logits.npy");
-inline const QString kCoords = QStringLiteral("coords.npy");
-inline const QString kHistory = QStringLiteral("history.csv");
 
 /** Three classes and four labelled samples (lines 2-5 of samples.csv), no model outputs. */
 inline FolderSpec labelsOnlyFolder()

@@ -45,9 +45,10 @@ public:
      * Moves every row of tables in the SQLite database at path (StagedRows's scratch file) into
      * the project's tables of the same names, which must have the same definitions: one
      * INSERT ... SELECT * per table, which SQLite runs as a copy of whole records, without
-     * decoding them, while the project's table is empty (its transfer optimization).
+     * decoding them, while the project's table is empty (its transfer optimization). A cancel
+     * interrupts the copy and throws Cancelled.
      */
-    void moveRowsFrom(const QString &path, const QStringList &tables);
+    void moveRowsFrom(const QString &path, const QStringList &tables, const Progress &cancellation);
 
     /** Finishes the file and atomically renames it to the destination. */
     void commit();

@@ -71,7 +71,7 @@ void StagedRows::write(const QStringList &definitions, const Writer &write)
 void StagedRows::moveInto(ProjectWriter &writer)
 {
     m_done.get();
-    writer.moveRowsFrom(m_path, m_tables);
+    writer.moveRowsFrom(m_path, m_tables, m_progress);
 }
 
 } // namespace loupe

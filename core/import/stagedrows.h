@@ -38,7 +38,10 @@ public:
     StagedRows(const StagedRows &) = delete;
     StagedRows &operator=(const StagedRows &) = delete;
 
-    /** Waits for the write, throws what it threw, and moves its rows into writer's project. */
+    /**
+     * Waits for the write, throws what it threw, and moves its rows into writer's project; a
+     * cancel of the write's cancellation stops the move too.
+     */
     void moveInto(ProjectWriter &writer);
 
 private:

@@ -63,6 +63,7 @@ private Q_SLOTS:
     void aFailedWriteIsThrownByTheMoveAndLeavesNoFile();
     void cancelStopsTheWriteAndLeavesNoFile();
     void aTableTheProjectLacksIsRefused();
+    void aCancelInterruptsTheMove();
 
 private:
     QString destination() const { return m_sandbox->filePath(QStringLiteral("project.loupe")); }
@@ -183,6 +184,33 @@ void TestStagedRows::aTableTheProjectLacksIsRefused()
         } catch (const Error &error) {
             QVERIFY2(error.message().contains(QStringLiteral("no_such_table")), qPrintable(error.message()));
         }
+    }
+    QCOMPARE(entriesOf(m_sandbox->path()), QStringList());
+}
+
+void TestStagedRows::aCancelInterruptsTheMove()
+{
+    // Cancelled before the move starts, the copy is interrupted at its first check: the same
+    // path as a cancel in the middle of a long one.
+    {
+        ProjectWriter writer(destination(), false);
+        const QString scratch = m_sandbox->filePath(QStringLiteral("scratch.db"));
+        {
+            SqliteDatabase db(scratch, SqliteDatabase::Mode::Create);
+            db.exec(writer.project().database().queryText(
+                QStringLiteral("SELECT sql FROM sqlite_schema WHERE name = 'predictions'")));
+            db.exec(QStringLiteral("BEGIN"));
+            Progress progress;
+            writePredictions(db, progress);
+            db.exec(QStringLiteral("COMMIT"));
+        }
+        Progress cancelled;
+        cancelled.cancel();
+        QVERIFY_THROWS_EXCEPTION(Cancelled,
+                                 writer.moveRowsFrom(scratch, {QStringLiteral("predictions")}, cancelled));
+        QCOMPARE(
+            writer.project().database().queryInt(QStringLiteral("SELECT count(*) FROM main.predictions")), 0);
+        QFile::remove(scratch);
     }
     QCOMPARE(entriesOf(m_sandbox->path()), QStringList());
 }

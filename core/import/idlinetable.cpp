@@ -1,5 +1,7 @@
 #include "import/idlinetable.h"
 
+#include "common/hugepages.h"
+
 #include <algorithm>
 #include <bit>
 #include <utility>
@@ -50,7 +52,11 @@ size_t IdLineTable::slotOf(quint64 hash) const
 
 void IdLineTable::rehash(size_t slots)
 {
-    std::vector<Slot> old = std::exchange(m_slots, std::vector<Slot>(slots));
+    // Ten million ids take 256 MB of slots, each insert a random one: in 2 MB pages, the
+    // address translations stay cached too.
+    std::vector<Slot> fresh;
+    assignLarge(fresh, slots, Slot{});
+    std::vector<Slot> old = std::exchange(m_slots, std::move(fresh));
     m_shift = 64 - std::countr_zero(slots);
     const size_t mask = slots - 1;
     for (const Slot &slot : old) {

@@ -42,6 +42,17 @@ void writePredictions(SqliteDatabase &db, Progress &progress)
     }
 }
 
+/** Every predictions row in sample order, each value as SQL would quote it: exact for REALs and NULLs. */
+QByteArray predictionsAsText(SqliteDatabase &db)
+{
+    return db
+        .queryText(
+            QStringLiteral("SELECT group_concat(quote(run_id) || quote(sample_index) || quote(predicted) || "
+                           "quote(confidence) || quote(given_probability) || quote(loss) || "
+                           "quote(margin), ';') FROM (SELECT * FROM predictions ORDER BY sample_index)"))
+        .toUtf8();
+}
+
 /** Writes until cancelled, as a write far too long for its import would. */
 void writeUntilCancelled(SqliteDatabase &db, Progress &progress)
 {
@@ -90,13 +101,7 @@ void TestStagedRows::rowsArriveAsWritten()
         direct.exec(QStringLiteral("BEGIN"));
         writePredictions(direct, progress);
         direct.exec(QStringLiteral("COMMIT"));
-        expected =
-            direct
-                .queryText(QStringLiteral("SELECT group_concat(quote(run_id) || quote(sample_index) || "
-                                          "quote(predicted) || quote(confidence) || "
-                                          "quote(given_probability) || quote(loss) || quote(margin), ';') "
-                                          "FROM (SELECT * FROM predictions ORDER BY sample_index)"))
-                .toUtf8();
+        expected = predictionsAsText(direct);
         QFile::remove(direct.path());
     }
     {
@@ -108,13 +113,7 @@ void TestStagedRows::rowsArriveAsWritten()
     }
     QCOMPARE(entriesOf(m_sandbox->path()), QStringList{QStringLiteral("project.loupe")});
     const auto project = Project::open(destination());
-    const QByteArray moved =
-        project->database()
-            .queryText(QStringLiteral("SELECT group_concat(quote(run_id) || quote(sample_index) || "
-                                      "quote(predicted) || quote(confidence) || quote(given_probability) || "
-                                      "quote(loss) || quote(margin), ';') "
-                                      "FROM (SELECT * FROM predictions ORDER BY sample_index)"))
-            .toUtf8();
+    const QByteArray moved = predictionsAsText(project->database());
     QCOMPARE(moved.size(), expected.size());
     QVERIFY(moved == expected);
     // The primary key's index came across with the rows.

@@ -10,9 +10,6 @@
 #include <QFile>
 #include <QFileInfo>
 
-#include <filesystem>
-#include <system_error>
-
 #include <sys/resource.h>
 
 namespace loupe::test {

@@ -6,7 +6,6 @@
 #include "folderspec.h"
 
 #include <QByteArray>
-#include <QMap>
 #include <QString>
 #include <QStringList>
 #include <QtEndian>

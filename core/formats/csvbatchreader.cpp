@@ -37,8 +37,8 @@ void CsvBatchReader::startReading(CsvBatch spare)
 
 CsvBatch CsvBatchReader::readBatch(CsvBatch spare)
 {
-    // The spare batch's vectors keep their capacity, and each record's its fields' strings,
-    // so a steady state allocates little.
+    // The spare batch's vectors keep their capacity, and each record its buffers', so a
+    // steady state allocates nothing.
     CsvBatch batch = std::move(spare);
     batch.lines.clear();
     size_t count = 0;

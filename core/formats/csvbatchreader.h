@@ -13,7 +13,7 @@ namespace loupe {
 /** Records read together by CsvBatchReader, with the line each starts on. */
 struct CsvBatch
 {
-    std::vector<std::vector<QString>> records;
+    std::vector<CsvRecord> records;
     std::vector<qint64> lines;
     qint64 bytesRead = 0; // of the file, after the batch: for progress
 };
@@ -42,7 +42,7 @@ public:
     qint64 fileSize() const { return m_fileSize; }
 
 private:
-    // Reads up to m_batchRecords records into a batch that recycles spare's vectors.
+    // Reads up to m_batchRecords records into a batch that recycles spare's records.
     CsvBatch readBatch(CsvBatch spare);
     void startReading(CsvBatch spare);
 

@@ -29,9 +29,7 @@ inline bool endsUnquotedField(uchar c)
 
 } // namespace
 
-CsvReader::CsvReader(const QString &path)
-    : m_path(path), m_file(path), m_decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless |
-                                                                      QStringDecoder::Flag::ConvertInitialBom)
+CsvReader::CsvReader(const QString &path) : m_path(path), m_file(path)
 {
     // Unbuffered: reads come in large blocks already, QIODevice's buffer would only add a copy.
     if (!m_file.open(QIODevice::ReadOnly | QIODevice::Unbuffered))
@@ -57,6 +55,17 @@ qint64 CsvReader::fileSize() const
 bool CsvReader::readRecord(std::vector<QString> &fields)
 {
     fields.clear();
+    if (!readRecord(m_record))
+        return false;
+    fields.reserve(size_t(m_record.size()));
+    for (qsizetype i = 0; i < m_record.size(); ++i)
+        fields.push_back(m_record.text(i));
+    return true;
+}
+
+bool CsvReader::readRecord(CsvRecord &record)
+{
+    record.clear();
     if (m_atStart) {
         m_atStart = false;
         if (fillBuffer() && m_buffer.startsWith(kBom))
@@ -65,29 +74,28 @@ bool CsvReader::readRecord(std::vector<QString> &fields)
     if (m_pos == m_buffer.size() && !fillBuffer())
         return false;
     // Give back the memory of an unusually long field from an earlier record.
-    if (m_field.capacity() > kBufferSize)
-        m_field = QByteArray();
+    if (record.m_bytes.capacity() > kBufferSize)
+        record.m_bytes = QByteArray();
 
     m_recordLine = m_line;
     for (;;) {
-        fields.emplace_back();
-        const int field = int(fields.size());
+        const int field = int(record.size()) + 1;
         FieldEnd end = FieldEnd::File;
         if (m_pos == m_buffer.size() && !fillBuffer())
             end = FieldEnd::File; // "a," at the very end: the last field is empty
         else if (m_buffer.at(m_pos) == '"')
-            end = readQuotedField(fields.back(), field);
+            end = readQuotedField(record, field);
         else
-            end = readUnquotedField(fields.back(), field);
+            end = readUnquotedField(record, field);
+        record.endField();
         if (end != FieldEnd::Separator)
             return true;
     }
 }
 
-CsvReader::FieldEnd CsvReader::readUnquotedField(QString &out, int field)
+CsvReader::FieldEnd CsvReader::readUnquotedField(CsvRecord &record, int field)
 {
     uchar high = 0; // all bytes OR-ed: bit 7 clear means the field is ASCII
-    bool spilled = false;
     for (;;) {
         const char *data = m_buffer.constData();
         const qsizetype size = m_buffer.size();
@@ -97,11 +105,11 @@ CsvReader::FieldEnd CsvReader::readUnquotedField(QString &out, int field)
             high |= uchar(data[i]);
             ++i;
         }
+        append(record, QByteArrayView(data + start, i - start), field);
         if (i == size) {
-            spill(QByteArrayView(data + start, i - start), spilled, field);
             m_pos = size;
             if (!fillBuffer()) {
-                out = decode(m_field, !(high & 0x80), field);
+                checkUtf8(record, !(high & 0x80), field);
                 return FieldEnd::File;
             }
             continue;
@@ -110,23 +118,16 @@ CsvReader::FieldEnd CsvReader::readUnquotedField(QString &out, int field)
             fail(QStringLiteral("field %1: unexpected '\"' in an unquoted field (a field containing quotes "
                                 "must be quoted, with each quote inside it doubled)")
                      .arg(field));
-        const QByteArrayView bytes(data + start, i - start);
-        if (spilled) {
-            spill(bytes, spilled, field);
-            out = decode(m_field, !(high & 0x80), field);
-        } else {
-            out = decode(bytes, !(high & 0x80), field);
-        }
+        checkUtf8(record, !(high & 0x80), field);
         m_pos = i;
         return finishField(field);
     }
 }
 
-CsvReader::FieldEnd CsvReader::readQuotedField(QString &out, int field)
+CsvReader::FieldEnd CsvReader::readQuotedField(CsvRecord &record, int field)
 {
     ++m_pos; // the opening quote
     uchar high = 0;
-    bool spilled = false;
     // Physical lines end at LF, CRLF or a lone CR; a CRLF split by a quote-free scan
     // boundary must still count once, so the state carries across buffers.
     bool previousCr = false;
@@ -153,7 +154,7 @@ CsvReader::FieldEnd CsvReader::readQuotedField(QString &out, int field)
         previousCr = previousCr && end == size;
 
         if (end == size) {
-            spill(QByteArrayView(data + start, end - start), spilled, field);
+            append(record, QByteArrayView(data + start, end - start), field);
             m_pos = size;
             if (!fillBuffer())
                 fail(QStringLiteral("unterminated quoted field"));
@@ -161,29 +162,24 @@ CsvReader::FieldEnd CsvReader::readQuotedField(QString &out, int field)
         }
         // data[end] is a quote: the closing one, or the first of a doubled pair.
         if (end + 1 == size) {
-            // Which one depends on the next buffer, so save the field so far first.
-            spill(QByteArrayView(data + start, end - start), spilled, field);
+            // Which one depends on the next buffer.
+            append(record, QByteArrayView(data + start, end - start), field);
             m_pos = size;
             if (peekByte() == '"') {
-                spill(QByteArrayView("\""), spilled, field);
+                append(record, QByteArrayView("\""), field);
                 ++m_pos;
                 continue;
             }
-            out = decode(m_field, !(high & 0x80), field);
+            checkUtf8(record, !(high & 0x80), field);
             return finishField(field);
         }
         if (data[end + 1] == '"') {
-            spill(QByteArrayView(data + start, end + 1 - start), spilled, field); // keeps one quote
+            append(record, QByteArrayView(data + start, end + 1 - start), field); // keeps one quote
             m_pos = end + 2;
             continue;
         }
-        const QByteArrayView bytes(data + start, end - start);
-        if (spilled) {
-            spill(bytes, spilled, field);
-            out = decode(m_field, !(high & 0x80), field);
-        } else {
-            out = decode(bytes, !(high & 0x80), field);
-        }
+        append(record, QByteArrayView(data + start, end - start), field);
+        checkUtf8(record, !(high & 0x80), field);
         m_pos = end + 1;
         return finishField(field);
     }
@@ -215,30 +211,20 @@ CsvReader::FieldEnd CsvReader::finishField(int field)
     }
 }
 
-void CsvReader::spill(QByteArrayView bytes, bool &started, int field)
+void CsvReader::append(CsvRecord &record, QByteArrayView bytes, int field)
 {
-    if (!started) {
-        m_field.resize(0); // keeps the capacity
-        started = true;
-    }
-    if (bytes.size() > kMaxFieldSize - m_field.size())
+    if (bytes.size() > kMaxFieldSize - record.openField().size())
         fail(QStringLiteral("field %1 is longer than %2 MiB; is a closing quote missing?")
                  .arg(field)
                  .arg(kMaxFieldSize >> 20));
-    m_field.append(bytes);
+    record.append(bytes);
 }
 
-QString CsvReader::decode(QByteArrayView bytes, bool ascii, int field)
+void CsvReader::checkUtf8(const CsvRecord &record, bool ascii, int field) const
 {
-    // ASCII is valid UTF-8, and Latin-1 conversion of it is the fastest path.
-    if (ascii)
-        return QString::fromLatin1(bytes);
-    QString text = m_decoder.decode(bytes);
-    if (m_decoder.hasError()) {
-        m_decoder.resetState();
+    // The same strictness as QStringDecoder: overlong forms and encoded surrogates are refused.
+    if (!ascii && !record.openField().isValidUtf8())
         fail(QStringLiteral("invalid UTF-8 text in field %1 (save the file as UTF-8)").arg(field));
-    }
-    return text;
 }
 
 bool CsvReader::fillBuffer()

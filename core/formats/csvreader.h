@@ -1,8 +1,9 @@
 #pragma once
 
+#include "formats/csvrecord.h"
+
 #include <QFile>
 #include <QString>
-#include <QStringDecoder>
 
 #include <vector>
 
@@ -27,9 +28,11 @@ public:
     explicit CsvReader(const QString &path);
 
     /**
-     * Reads the next record into fields (cleared first). Returns false at the end of
-     * the file. An empty line is returned as a record with one empty field.
+     * Reads the next record into record (cleared first), as UTF-8 bytes. Returns false at
+     * the end of the file. An empty line is returned as a record with one empty field.
      */
+    bool readRecord(CsvRecord &record);
+    /** The same, decoded: for files of a few thousand rows, where the strings cost nothing. */
     bool readRecord(std::vector<QString> &fields);
 
     /** 1-based line number on which the record last returned starts. */
@@ -47,13 +50,14 @@ private:
     bool fillBuffer();
     // The next byte without consuming it, refilling the buffer; -1 at the end of the file.
     int peekByte();
-    FieldEnd readUnquotedField(QString &out, int field);
-    FieldEnd readQuotedField(QString &out, int field);
+    FieldEnd readUnquotedField(CsvRecord &record, int field);
+    FieldEnd readQuotedField(CsvRecord &record, int field);
     // Consumes the separator or line end at m_pos.
     FieldEnd finishField(int field);
-    // Appends to m_field, clearing it first when started is false (and setting it).
-    void spill(QByteArrayView bytes, bool &started, int field);
-    QString decode(QByteArrayView bytes, bool ascii, int field);
+    // Appends bytes to the field being read, refusing a field past the size limit.
+    void append(CsvRecord &record, QByteArrayView bytes, int field);
+    // Throws unless the field being read is valid UTF-8; ascii (no byte above 0x7F) means it is.
+    void checkUtf8(const CsvRecord &record, bool ascii, int field) const;
     [[noreturn]] void fail(const QString &problem) const;
 
     QString m_path;
@@ -64,9 +68,7 @@ private:
     qint64 m_line = 1;           // current physical line
     qint64 m_recordLine = 0;
     bool m_atStart = true;
-    // Bytes of a field that spans buffer refills or contains doubled quotes.
-    QByteArray m_field;
-    QStringDecoder m_decoder;
+    CsvRecord m_record; // what the decoding readRecord() reads into
 };
 
 } // namespace loupe

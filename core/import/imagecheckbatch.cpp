@@ -16,11 +16,11 @@ ImageCheckBatch::~ImageCheckBatch()
         m_inFlight.wait();
 }
 
-void ImageCheckBatch::add(qint64 line, const QString &path)
+void ImageCheckBatch::add(qint64 line, QByteArrayView utf8)
 {
     m_pending.lines.push_back(line);
-    m_pending.paths.push_back(path);
-    if (m_pending.paths.size() >= kBatchSize)
+    m_pending.paths.appendUtf8(utf8);
+    if (m_pending.lines.size() >= kBatchSize)
         dispatch();
 }
 
@@ -33,7 +33,7 @@ void ImageCheckBatch::finish()
 void ImageCheckBatch::dispatch()
 {
     reportInFlight();
-    if (m_pending.paths.empty())
+    if (m_pending.lines.empty())
         return;
     m_inFlight = std::async(std::launch::async, &ImageCheckBatch::check, std::cref(m_checker),
                             std::exchange(m_pending, {}));
@@ -52,11 +52,11 @@ void ImageCheckBatch::reportInFlight()
 
 ImageCheckBatch::Checked ImageCheckBatch::check(const ImagePathChecker &checker, Batch batch)
 {
-    Checked checked{std::move(batch.lines), std::vector<QString>(batch.paths.size())};
-    const auto count = qint64(batch.paths.size());
+    const auto count = qint64(batch.lines.size());
+    Checked checked{std::move(batch.lines), std::vector<QString>(size_t(count))};
 #pragma omp parallel for schedule(static, 256)
     for (qint64 i = 0; i < count; ++i)
-        checked.problems[size_t(i)] = checker.check(batch.paths[size_t(i)]);
+        checked.problems[size_t(i)] = checker.check(batch.paths.utf8(i));
     return checked;
 }
 

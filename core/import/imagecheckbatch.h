@@ -1,5 +1,7 @@
 #pragma once
 
+#include "dataset/stringcolumn.h"
+
 #include <QString>
 
 #include <future>
@@ -26,7 +28,8 @@ public:
     ImageCheckBatch(const ImageCheckBatch &) = delete;
     ImageCheckBatch &operator=(const ImageCheckBatch &) = delete;
 
-    void add(qint64 line, const QString &path);
+    /** Queues the image path utf8 (as written) of a line. */
+    void add(qint64 line, QByteArrayView utf8);
     /** Checks what is pending, waits for every check and reports; call it after the last add(). */
     void finish();
 
@@ -34,7 +37,7 @@ private:
     struct Batch
     {
         std::vector<qint64> lines;
-        std::vector<QString> paths;
+        StringColumn paths; // one buffer, not a string per path
     };
     struct Checked
     {

@@ -13,9 +13,42 @@
 namespace loupe {
 
 ImagePathChecker::ImagePathChecker(const QString &folder)
-    : m_root(folder), m_canonicalRoot(QFileInfo(folder).canonicalFilePath() + QLatin1Char('/')),
-      m_serial(nextSerial())
+    : m_root(folder), m_encodedRoot(QFile::encodeName(m_root.filePath(QStringLiteral("x"))).chopped(1)),
+      m_canonicalRoot(QFileInfo(folder).canonicalFilePath() + QLatin1Char('/')), m_serial(nextSerial())
 {
+}
+
+bool ImagePathChecker::isCleanRelative(QByteArrayView utf8)
+{
+    if (utf8.isEmpty() || utf8.front() == '/' || utf8.front() == '\\' || utf8.front() == ':')
+        return false;
+    qsizetype partStart = 0;
+    for (qsizetype i = 0; i <= utf8.size(); ++i) {
+        const char c = i < utf8.size() ? utf8[i] : '/';
+        if (c == '\0')
+            return false;
+        if (c != '/')
+            continue;
+        const QByteArrayView part = utf8.sliced(partStart, i - partStart);
+        if (part.isEmpty() || part == ".." || part == ".")
+            return false;
+        partStart = i + 1;
+    }
+    return true;
+}
+
+QString ImagePathChecker::check(QByteArrayView utf8) const
+{
+    if (isCleanRelative(utf8)) {
+        // Reused per thread: this runs a million times on a large import.
+        thread_local QByteArray absolute;
+        absolute.resize(0);
+        absolute.append(m_encodedRoot).append(utf8);
+        if (isPlainFileInPlainFolder(absolute))
+            return {};
+    }
+    // Anything unusual, a problem included, is worked out (and worded) by the careful path.
+    return check(QString::fromUtf8(utf8));
 }
 
 ImagePathChecker::~ImagePathChecker() = default;
@@ -35,7 +68,7 @@ QString ImagePathChecker::check(const QString &path) const
     if (clean == QLatin1String("..") || clean.startsWith(QLatin1String("../")))
         return QStringLiteral("image path \"%1\" escapes the dataset folder").arg(path);
     const QString absolute = m_root.filePath(clean);
-    if (isPlainFileInPlainFolder(absolute))
+    if (isPlainFileInPlainFolder(QFile::encodeName(absolute)))
         return {};
     const QFileInfo info(absolute);
     // exists() follows links, so it is false for a broken link and for a link loop
@@ -60,42 +93,43 @@ QString ImagePathChecker::check(const QString &path) const
 // The common case: a regular file (not a link) in a folder already found to resolve inside
 // the dataset, seen in the folder's listing or, before it is listed, by one lstat().
 // Everything else takes the careful path.
-bool ImagePathChecker::isPlainFileInPlainFolder(const QString &absolute) const
+bool ImagePathChecker::isPlainFileInPlainFolder(QByteArrayView absolute) const
 {
-    const qsizetype slash = absolute.lastIndexOf(QLatin1Char('/'));
-    const QStringView folder = QStringView(absolute).left(slash);
+    const qsizetype slash = absolute.lastIndexOf('/');
+    if (slash < 0)
+        return false;
+    const QByteArrayView folder = absolute.first(slash);
     // Consecutive images mostly share a folder: remembering the last one per thread spares
     // the shared table's lock, which the threads otherwise queue on.
     struct LastFolder
     {
         quint64 checker = 0;
-        QString path;
+        QByteArray path;
         Folder *state = nullptr;
     };
     thread_local LastFolder last;
     if (last.checker != m_serial || last.path != folder) {
-        const QString path = folder.toString();
-        last = {m_serial, path, &folderState(path)};
+        const QByteArray path = folder.toByteArray();
+        last = {m_serial, path, &folderState(QFile::decodeName(path))};
     }
     if (!last.state->inside)
         return false;
     if (const FolderListing *listing = listingFor(*last.state, last.path))
-        return listing->entry(QFile::encodeName(absolute.mid(slash + 1))) ==
-               FolderListing::Entry::RegularFile;
+        return listing->entry(absolute.sliced(slash + 1)) == FolderListing::Entry::RegularFile;
     struct stat info;
-    return ::lstat(QFile::encodeName(absolute).constData(), &info) == 0 && S_ISREG(info.st_mode);
+    return ::lstat(absolute.toByteArray().constData(), &info) == 0 && S_ISREG(info.st_mode);
 }
 
 // The folder's listing once kListAfterImages of its images were checked (null before, or
 // when it cannot be read): a folder of one image costs one lstat(), not a listing.
-const FolderListing *ImagePathChecker::listingFor(Folder &folder, const QString &path) const
+const FolderListing *ImagePathChecker::listingFor(Folder &folder, const QByteArray &path) const
 {
     if (const FolderListing *listing = folder.listing.load(std::memory_order_acquire))
         return listing;
     if (folder.images.fetch_add(1, std::memory_order_relaxed) + 1 < kListAfterImages)
         return nullptr;
     std::call_once(folder.listed, [&] {
-        auto listing = std::make_unique<const FolderListing>(QFile::encodeName(path));
+        auto listing = std::make_unique<const FolderListing>(path);
         if (!listing->isValid())
             return;
         folder.ownedListing = std::move(listing);

@@ -29,6 +29,17 @@ public:
 
     /** Empty when the path is fine, else the problem ("image \"a.png\" does not exist"). */
     QString check(const QString &path) const;
+    /**
+     * The same for the path's UTF-8 bytes. A clean relative path to a plain file, nearly
+     * every path of a real dataset, is checked without becoming a QString.
+     */
+    QString check(QByteArrayView utf8) const;
+
+    /**
+     * True when QDir::cleanPath() would return path unchanged and it is relative: no empty,
+     * "." or ".." part, no leading '/', '\\' or ':' (a Qt resource), no NUL.
+     */
+    static bool isCleanRelative(QByteArrayView utf8);
 
     /** Images of one folder checked one by one before the folder is listed instead. */
     static constexpr int kListAfterImages = 16;
@@ -45,14 +56,16 @@ private:
         std::atomic<const FolderListing *> listing{nullptr};
     };
 
-    bool isPlainFileInPlainFolder(const QString &absolute) const;
-    const FolderListing *listingFor(Folder &folder, const QString &path) const;
+    // absolute: the encoded path.
+    bool isPlainFileInPlainFolder(QByteArrayView absolute) const;
+    const FolderListing *listingFor(Folder &folder, const QByteArray &path) const;
     static bool isLinkLoop(const QString &absolute);
     Folder &folderState(const QString &folder) const;
     // Tells checkers apart in the per-thread cache, even one created where another was freed.
     static quint64 nextSerial();
 
     QDir m_root;
+    QByteArray m_encodedRoot; // what m_root.filePath() puts before a name, encoded
     QString m_canonicalRoot;
     quint64 m_serial;
     mutable std::mutex m_mutex;                                // check() runs on several threads

@@ -163,10 +163,30 @@ struct SamplesScan
     qint64 unlabeled = 0;
 };
 
-/** Pass 1's checks of one record of samples.csv. */
-void scanRecord(const std::vector<QString> &fields, qint64 line, SamplesLayout &layout,
-                const QHash<QString, int> &classIndex, IdLineTable &idLines, ImageCheckBatch &pendingImages,
-                SamplesScan &scan, ImportProblems &problems)
+/**
+ * QString::trimmed() of UTF-8 text, without decoding it in the common case: ASCII white
+ * space is cut from the bytes, and only a value that then starts or ends in a non-ASCII
+ * character (which may be a Unicode space) is trimmed as a QString, into spare.
+ */
+QByteArrayView trimmedUtf8(QByteArrayView utf8, QByteArray &spare)
+{
+    const auto isAsciiSpace = [](char c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    };
+    while (!utf8.isEmpty() && isAsciiSpace(utf8.front()))
+        utf8 = utf8.sliced(1);
+    while (!utf8.isEmpty() && isAsciiSpace(utf8.back()))
+        utf8.chop(1);
+    if (utf8.isEmpty() || (uchar(utf8.front()) < 0x80 && uchar(utf8.back()) < 0x80))
+        return utf8;
+    spare = QString::fromUtf8(utf8).trimmed().toUtf8();
+    return spare;
+}
+
+/** Pass 1's checks of one record of samples.csv, on its UTF-8 bytes. */
+void scanRecord(const CsvRecord &fields, qint64 line, SamplesLayout &layout,
+                const QHash<QByteArray, int> &classIndex, IdLineTable &idLines,
+                ImageCheckBatch &pendingImages, SamplesScan &scan, ImportProblems &problems)
 {
     if (int(fields.size()) != layout.columnCount) {
         if (fields.size() == 1 && fields[0].isEmpty())
@@ -181,37 +201,45 @@ void scanRecord(const std::vector<QString> &fields, qint64 line, SamplesLayout &
     }
     // Kept only while the file is sound: a file with problems is never written.
     const bool keep = problems.isEmpty();
-    const QString &id = fields[size_t(layout.id)];
+    const QByteArrayView id = fields[layout.id];
     if (id.isEmpty())
         problems.add(kSamplesFile, line, QStringLiteral("empty id"));
     if (const qint64 first = idLines.firstLineOrAdd(qHash(id, size_t(0x9e3779b97f4a7c15ull)), line);
         first >= 0)
         problems.add(kSamplesFile, line,
-                     QStringLiteral("id \"%1\" is already on line %2").arg(id).arg(first));
+                     QStringLiteral("id \"%1\" is already on line %2").arg(QString::fromUtf8(id)).arg(first));
 
-    pendingImages.add(line, fields[size_t(layout.image)]);
+    const QByteArrayView image = fields[layout.image];
+    pendingImages.add(line, image);
     if (keep) {
-        scan.ids.append(id);
-        scan.images.append(QDir::cleanPath(fields[size_t(layout.image)]));
-        scan.splits.append(layout.split >= 0 ? fields[size_t(layout.split)].trimmed() : QString());
+        scan.ids.appendUtf8(id);
+        if (ImagePathChecker::isCleanRelative(image))
+            scan.images.appendUtf8(image);
+        else
+            scan.images.append(QDir::cleanPath(QString::fromUtf8(image)));
+        QByteArray spare;
+        scan.splits.appendUtf8(layout.split >= 0 ? trimmedUtf8(fields[layout.split], spare)
+                                                 : QByteArrayView());
     }
 
-    const QString &label = fields[size_t(layout.label)];
+    const QByteArrayView label = fields[layout.label];
     int labelIndex = -1;
     if (label.isEmpty()) {
         ++scan.unlabeled;
     } else {
-        labelIndex = classIndex.value(label, -1);
+        // Not copied: the key only lives for the look-up.
+        labelIndex = classIndex.value(QByteArray::fromRawData(label.data(), label.size()), -1);
         if (labelIndex < 0)
-            problems.add(kSamplesFile, line,
-                         QStringLiteral("unknown class \"%1\" (not in classes.txt)").arg(label));
+            problems.add(
+                kSamplesFile, line,
+                QStringLiteral("unknown class \"%1\" (not in classes.txt)").arg(QString::fromUtf8(label)));
     }
     scan.labels.push_back(labelIndex);
     for (int m = 0; m < layout.metadata.size(); ++m) {
-        const QString &value = fields[size_t(layout.metadataSources.at(m))];
+        const QByteArrayView value = fields[layout.metadataSources.at(m)];
         widenMetadataType(layout.metadata[m], value);
         if (keep)
-            scan.metadata[size_t(m)].append(value);
+            scan.metadata[size_t(m)].appendUtf8(value);
     }
 }
 
@@ -234,9 +262,9 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
         return scan;
     scan.metadata.resize(size_t(scan.layout.metadata.size()));
 
-    QHash<QString, int> classIndex;
+    QHash<QByteArray, int> classIndex; // by the name's UTF-8 bytes
     for (int i = 0; i < classes.size(); ++i)
-        classIndex.insert(classes.at(i), i);
+        classIndex.insert(classes.at(i).toUtf8(), i);
     const ImagePathChecker images(folder);
     ImageCheckBatch pendingImages(images, problems, kSamplesFile);
     // 64-bit hashes of the ids seen so far, with their line: a million ids in 32 MB.

@@ -6,7 +6,10 @@
 
 namespace loupe {
 
-void widenMetadataType(MetadataColumn &column, const QString &value)
+namespace {
+
+// Text: QStringView or QByteArrayView (UTF-8), which parseInteger() and parseReal() read alike.
+template<typename Text> void widenFor(MetadataColumn &column, Text value)
 {
     if (value.isEmpty() || column.type == MetadataColumn::Type::Text)
         return;
@@ -17,6 +20,18 @@ void widenMetadataType(MetadataColumn &column, const QString &value)
     }
     if (!parseReal(value))
         column.type = MetadataColumn::Type::Text;
+}
+
+} // namespace
+
+void widenMetadataType(MetadataColumn &column, const QString &value)
+{
+    widenFor(column, QStringView(value));
+}
+
+void widenMetadataType(MetadataColumn &column, QByteArrayView utf8)
+{
+    widenFor(column, utf8);
 }
 
 SqliteStatement prepareMetadataInsert(SqliteDatabase &db, const QList<MetadataColumn> &columns)

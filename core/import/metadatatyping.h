@@ -15,6 +15,8 @@ class SqliteDatabase;
  * values of an imported metadata column are read (empty values fit any type).
  */
 void widenMetadataType(MetadataColumn &column, const QString &value);
+/** The same, for the value's UTF-8 bytes: the same numbers widen the same way. */
+void widenMetadataType(MetadataColumn &column, QByteArrayView utf8);
 
 /** `INSERT INTO sample_metadata(sample_index, <columns>)`: parameter 1 the sample, then one per column. */
 SqliteStatement prepareMetadataInsert(SqliteDatabase &db, const QList<MetadataColumn> &columns);

@@ -41,6 +41,32 @@ Parsed readAll(const QString &path)
     return parsed;
 }
 
+// The same through the UTF-8 records the importer reads: the two must agree on every input.
+Parsed readAllAsBytes(const QString &path)
+{
+    CsvReader reader(path);
+    Parsed parsed;
+    loupe::CsvRecord record;
+    while (reader.readRecord(record)) {
+        QStringList fields;
+        for (qsizetype i = 0; i < record.size(); ++i)
+            fields << record.text(i);
+        parsed.records.append(fields);
+        parsed.lines.append(reader.recordLine());
+    }
+    return parsed;
+}
+
+// Reads path both ways; the byte records must decode to the strings.
+Parsed readAllBothWays(const QString &path)
+{
+    Parsed parsed = readAll(path);
+    const Parsed bytes = readAllAsBytes(path);
+    if (bytes.records != parsed.records || bytes.lines != parsed.lines)
+        qFatal("the UTF-8 records of %s differ from its strings", qPrintable(path));
+    return parsed;
+}
+
 } // namespace
 
 class TestCsvReader : public QObject
@@ -155,7 +181,7 @@ void TestCsvReader::parse()
     QFETCH(QByteArray, input);
     QFETCH(Records, records);
     QFETCH(QList<qint64>, lines);
-    const Parsed parsed = readAll(writeFile(input));
+    const Parsed parsed = readAllBothWays(writeFile(input));
     QCOMPARE(parsed.records, records);
     QCOMPARE(parsed.lines, lines);
 }
@@ -206,7 +232,7 @@ void TestCsvReader::bufferBoundaries()
     // The tricky part starts `shift` bytes after the buffer end (before it when negative).
     const qsizetype paddingSize = kBufferSize + shift - 2; // minus "\n" and "x"
     const QByteArray input = QByteArray(paddingSize, 'p') + "\nx" + tricky + "end\n";
-    const Parsed parsed = readAll(writeFile(input));
+    const Parsed parsed = readAllBothWays(writeFile(input));
     QCOMPARE(parsed.records.size(), 3);
     QCOMPARE(parsed.records[0], QStringList{QString(paddingSize, QLatin1Char('p'))});
     QCOMPARE(parsed.records[1], fields);
@@ -236,7 +262,7 @@ void TestCsvReader::hugeFields()
     escaped.replace("\"", "\"\"");
     const QByteArray input =
         "head,big,tail\n1," + (quoted ? "\"" + escaped + "\"" : escaped) + ",end\n2,b,c\n";
-    const Parsed parsed = readAll(writeFile(input));
+    const Parsed parsed = readAllBothWays(writeFile(input));
     QCOMPARE(parsed.records.size(), 3);
     QCOMPARE(parsed.records[1].size(), 3);
     QCOMPARE(parsed.records[1][1].size(), size);
@@ -294,17 +320,21 @@ void TestCsvReader::errors()
     QFETCH(QByteArray, input);
     QFETCH(QString, expected);
     QFETCH(int, recordsBefore);
-    CsvReader reader(writeFile(input));
-    std::vector<QString> fields;
-    int records = 0;
-    try {
-        while (reader.readRecord(fields))
-            ++records;
-        QFAIL("no error thrown");
-    } catch (const loupe::Error &error) {
-        QVERIFY2(error.message().startsWith(expected), qPrintable(error.message()));
+    const QString path = writeFile(input);
+    for (const bool asBytes : {false, true}) {
+        CsvReader reader(path);
+        std::vector<QString> fields;
+        loupe::CsvRecord record;
+        int records = 0;
+        try {
+            while (asBytes ? reader.readRecord(record) : reader.readRecord(fields))
+                ++records;
+            QFAIL("no error thrown");
+        } catch (const loupe::Error &error) {
+            QVERIFY2(error.message().startsWith(expected), qPrintable(error.message()));
+        }
+        QCOMPARE(records, recordsBefore);
     }
-    QCOMPARE(records, recordsBefore);
 }
 
 void TestCsvReader::missingFile()

@@ -96,6 +96,7 @@ private Q_SLOTS:
     void renormalisesNearlyNormalisedRows();
     void acceptsBomAndCrlf();
     void acceptsSpacesAndNonAsciiInPaths();
+    void storesTrimmedSplitsAndCleanedImagePaths();
     void acceptsLinksThatStayInsideTheFolder();
     void refusesToReplaceAProjectWithoutOverwrite();
     void overwriteReplacesTheProject();
@@ -381,6 +382,27 @@ void TestLoupeFolderImporter::acceptsSpacesAndNonAsciiInPaths()
                           QStringLiteral("\u00e9chantillon 2|%1|\u732b").arg(image2)}));
     QVERIFY(QFileInfo::exists(project->absoluteImagePath(image1)));
     QVERIFY(QFileInfo::exists(project->absoluteImagePath(image2)));
+}
+
+// The importer trims and cleans samples.csv's bytes without decoding them where it can; the
+// result must be what QString::trimmed() and QDir::cleanPath() give, Unicode spaces included.
+void TestLoupeFolderImporter::storesTrimmedSplitsAndCleanedImagePaths()
+{
+    const QByteArray nbsp = "\xC2\xA0";
+    const FolderSpec spec = labelsOnlyFolder().withFile(kSamples, "id,image,label,split\n"
+                                                                  "s1,./img/s1.png,cat, train \n"
+                                                                  "s2,img//s2.png,dog," +
+                                                                      nbsp + "val" + nbsp +
+                                                                      "\n"
+                                                                      "s3,img/x/../s3.png,cat,\ttest\n"
+                                                                      "s4,img/s4.png,bird,\" \"\n");
+    WRITE_FOLDER(spec, dataFolder());
+    import(dataFolder());
+    const auto project = Project::open(projectPath());
+    QCOMPARE(textRows(project->database(),
+                      QStringLiteral("SELECT id, image, split FROM samples ORDER BY sample_index")),
+             (QStringList{QStringLiteral("s1|img/s1.png|train"), QStringLiteral("s2|img/s2.png|val"),
+                          QStringLiteral("s3|img/s3.png|test"), QStringLiteral("s4|img/s4.png|NULL")}));
 }
 
 void TestLoupeFolderImporter::acceptsLinksThatStayInsideTheFolder()

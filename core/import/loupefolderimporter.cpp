@@ -14,6 +14,7 @@
 #include "import/projectwriter.h"
 #include "import/runfiles.h"
 #include "import/stagedrows.h"
+#include "storage/batchedinsert.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 
@@ -296,10 +297,16 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
 void writeSamples(const SamplesScan &scan, SqliteDatabase &db, Progress &progress)
 {
     const SamplesLayout &layout = scan.layout;
-    auto insertSample = db.prepare(QStringLiteral("INSERT INTO samples(sample_index, id, image, label, "
-                                                  "original_label, split) VALUES (?, ?, ?, ?, ?, ?)"));
-    auto insertMetadata = prepareMetadataInsert(db, layout.metadata);
     const qint64 samples = scan.ids.size();
+    BatchedInsert insertSample(db, QStringLiteral("samples"),
+                               {QStringLiteral("sample_index"), QStringLiteral("id"), QStringLiteral("image"),
+                                QStringLiteral("label"), QStringLiteral("original_label"),
+                                QStringLiteral("split")},
+                               samples);
+    QStringList metadataColumns{QStringLiteral("sample_index")};
+    for (const MetadataColumn &column : layout.metadata)
+        metadataColumns << column.name;
+    BatchedInsert insertMetadata(db, QStringLiteral("sample_metadata"), metadataColumns, samples);
     for (qint64 sample = 0; sample < samples; ++sample) {
         if (sample % 16384 == 0) {
             progress.throwIfCancelled();
@@ -310,18 +317,18 @@ void writeSamples(const SamplesScan &scan, SqliteDatabase &db, Progress &progres
         if (label < 0)
             insertSample.bindNull(4).bindNull(5);
         else
-            insertSample.bind(4, label).bind(5, label);
+            insertSample.bind(4, qint64(label)).bind(5, qint64(label));
         if (const QByteArrayView split = scan.splits.utf8(sample); split.isEmpty())
             insertSample.bindNull(6);
         else
             insertSample.bindUtf8(6, split);
-        insertSample.execute();
+        insertSample.endRow();
 
         insertMetadata.bind(1, sample);
         for (int m = 0; m < layout.metadata.size(); ++m)
-            bindMetadataValue(insertMetadata, m + 2, layout.metadata.at(m),
-                              scan.metadata[size_t(m)].utf8(sample));
-        insertMetadata.execute();
+            bindMetadataValue(insertMetadata.statement(), insertMetadata.parameter(m + 2),
+                              layout.metadata.at(m), scan.metadata[size_t(m)].utf8(sample));
+        insertMetadata.endRow();
     }
 }
 

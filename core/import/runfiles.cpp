@@ -11,6 +11,7 @@
 #include "formats/npyfile.h"
 #include "import/importproblems.h"
 #include "metrics/samplescores.h"
+#include "storage/batchedinsert.h"
 #include "storage/runarrays.h"
 #include "storage/sqlitedatabase.h"
 
@@ -142,21 +143,25 @@ void writeProbabilities(SqliteDatabase &db, int runId, qint64 rows, int numClass
                         const std::vector<int> &labels, const ArrayStore::RowSource &source,
                         Progress &progress)
 {
-    auto insert =
-        db.prepare(QStringLiteral("INSERT INTO predictions(run_id, sample_index, predicted, confidence, "
-                                  "given_probability, loss, margin) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    BatchedInsert insert(db, QStringLiteral("predictions"),
+                         {QStringLiteral("run_id"), QStringLiteral("sample_index"),
+                          QStringLiteral("predicted"), QStringLiteral("confidence"),
+                          QStringLiteral("given_probability"), QStringLiteral("loss"),
+                          QStringLiteral("margin")},
+                         rows);
     const auto deriving = [&](qint64 first, qint64 count, float *out) {
         source(first, count, out);
         for (qint64 r = 0; r < count; ++r) {
             const qint64 sample = first + r;
             const SampleScores scores =
                 computeSampleScores(out + r * numClasses, numClasses, labels[size_t(sample)]);
-            insert.bind(1, runId).bind(2, sample).bind(3, scores.predicted).bind(4, scores.confidence);
+            insert.bind(1, qint64(runId)).bind(2, sample).bind(3, qint64(scores.predicted));
+            insert.bind(4, scores.confidence);
             if (std::isnan(scores.loss))
                 insert.bindNull(5).bindNull(6).bindNull(7);
             else
                 insert.bind(5, scores.givenProbability).bind(6, scores.loss).bind(7, scores.margin);
-            insert.execute();
+            insert.endRow();
         }
     };
     RunArrays(db, runId).write(RunArray::Probabilities, {rows, numClasses}, deriving, &progress);

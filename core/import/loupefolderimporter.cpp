@@ -413,6 +413,8 @@ ImportSummary LoupeFolderImporter::run(const QString &projectPath, const ImportO
     const std::unique_ptr<ProjectWriter> writerOwner =
         aside ? aside->take(runId) : std::make_unique<ProjectWriter>(projectPath, options.overwrite);
     ProjectWriter &writer = *writerOwner;
+    if (aside)
+        writer.startFlushing(); // the arrays, while the rows are written
     SqliteDatabase &db = writer.project().database();
     writer.setDatasetRoot(m_folder);
     writer.project().setInfo(QStringLiteral("source_format"), QStringLiteral("loupe-folder"));

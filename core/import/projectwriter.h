@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
+#include <future>
 #include <memory>
 #include <vector>
 
@@ -50,16 +52,26 @@ public:
      */
     void moveRowsFrom(const QString &path, const QStringList &tables, const Progress &cancellation);
 
+    /**
+     * Starts writing what the file holds so far to disk, on a thread of its own, while the
+     * import goes on: commit() must have the file on disk before its rename, and the arrays
+     * written first (half a gigabyte at a million samples) otherwise all wait for its flush.
+     */
+    void startFlushing();
+
     /** Finishes the file and atomically renames it to the destination. */
     void commit();
 
 private:
     void dropBulkIndexes();
+    void waitForFlushing();
 
     QString m_destination;
     QString m_temporaryPath;
     std::unique_ptr<Project> m_project;
     QStringList m_deferredIndexes; // CREATE INDEX statements to run at commit()
+    std::future<void> m_flushing;
+    std::atomic<bool> m_stopFlushing{false};
     bool m_committed = false;
 };
 

@@ -50,7 +50,8 @@ void ArrayStore::write(int runId, const QString &name, Shape shape, const RowSou
         const qint64 count = std::min(rowsPerChunk, shape.rows - first);
         source(first, count, buffer.data());
         insert.bind(1, runId).bind(2, name).bind(3, chunk).bind(4, first).bind(5, count);
-        insert.bindBlob(6, buffer.data(), count * shape.cols * qint64(sizeof(float)));
+        // execute() is done with the buffer before the next chunk is read into it.
+        insert.bindBlobInPlace(6, buffer.data(), count * shape.cols * qint64(sizeof(float)));
         insert.execute();
         if (progress) {
             progress->throwIfCancelled();

@@ -69,6 +69,12 @@ SqliteStatement &SqliteStatement::bindBlob(int index, const void *data, qint64 b
     return *this;
 }
 
+SqliteStatement &SqliteStatement::bindBlobInPlace(int index, const void *data, qint64 bytes)
+{
+    check(sqlite3_bind_blob64(m_stmt, index, data, sqlite3_uint64(bytes), SQLITE_STATIC));
+    return *this;
+}
+
 SqliteStatement &SqliteStatement::bindNull(int index)
 {
     check(sqlite3_bind_null(m_stmt, index));

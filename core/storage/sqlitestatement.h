@@ -32,6 +32,11 @@ public:
     /** Text already in UTF-8 (a StringColumn's row, say), bound without converting it. */
     SqliteStatement &bindUtf8(int index, QByteArrayView utf8);
     SqliteStatement &bindBlob(int index, const void *data, qint64 bytes);
+    /**
+     * Binds the bytes without SQLite copying them first: they must stay as they are until the
+     * statement has executed or is reset. For large blobs, such as an array's megabyte chunks.
+     */
+    SqliteStatement &bindBlobInPlace(int index, const void *data, qint64 bytes);
     SqliteStatement &bindNull(int index);
 
     /** Executes one step; true while a row is available. */

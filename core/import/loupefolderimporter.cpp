@@ -184,8 +184,14 @@ QByteArrayView trimmedUtf8(QByteArrayView utf8, QByteArray &spare)
     return spare;
 }
 
-/** Pass 1's checks of one record of samples.csv, on its UTF-8 bytes. */
-void scanRecord(const CsvRecord &fields, qint64 line, SamplesLayout &layout,
+// The hash IdLineTable keeps of an id.
+quint64 idHash(QByteArrayView id)
+{
+    return qHash(id, size_t(0x9e3779b97f4a7c15ull));
+}
+
+/** Pass 1's checks of one record of samples.csv, on its UTF-8 bytes; idHashOf is idHash() of its id. */
+void scanRecord(const CsvRecord &fields, quint64 idHashOf, qint64 line, SamplesLayout &layout,
                 const QHash<QByteArray, int> &classIndex, IdLineTable &idLines,
                 ImageCheckBatch &pendingImages, SamplesScan &scan, ImportProblems &problems)
 {
@@ -205,8 +211,7 @@ void scanRecord(const CsvRecord &fields, qint64 line, SamplesLayout &layout,
     const QByteArrayView id = fields[layout.id];
     if (id.isEmpty())
         problems.add(kSamplesFile, line, QStringLiteral("empty id"));
-    if (const qint64 first = idLines.firstLineOrAdd(qHash(id, size_t(0x9e3779b97f4a7c15ull)), line);
-        first >= 0)
+    if (const qint64 first = idLines.firstLineOrAdd(idHashOf, line); first >= 0)
         problems.add(kSamplesFile, line,
                      QStringLiteral("id \"%1\" is already on line %2").arg(QString::fromUtf8(id)).arg(first));
 
@@ -273,6 +278,7 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
     SamplesLayout &layout = scan.layout;
 
     CsvBatch batch;
+    std::vector<quint64> hashes;
     while (reader.next(batch) && !problems.isFull()) {
         progress.throwIfCancelled();
         progress.setProgress(batch.bytesRead, reader.fileSize());
@@ -283,9 +289,22 @@ SamplesScan scanSamples(const QString &folder, const QStringList &classes, Impor
                 double(reader.fileSize()) / double(batch.bytesRead) * double(batch.records.size());
             idLines.reserve(size_t(rows * 1.1));
         }
-        for (size_t r = 0; r < batch.records.size(); ++r)
-            scanRecord(batch.records[r], batch.lines[r], layout, classIndex, idLines, pendingImages, scan,
-                       problems);
+        // The ids' hashes first, so that each record's slot of the id table is fetched from
+        // memory while the records before it are checked.
+        hashes.resize(batch.records.size());
+        for (size_t r = 0; r < batch.records.size(); ++r) {
+            const CsvRecord &record = batch.records[r];
+            hashes[r] = record.size() > layout.id ? idHash(record[layout.id]) : 0;
+        }
+        constexpr size_t kPrefetchAhead = 16;
+        for (size_t r = 0; r < std::min(kPrefetchAhead, hashes.size()); ++r)
+            idLines.prefetch(hashes[r]);
+        for (size_t r = 0; r < batch.records.size(); ++r) {
+            if (r + kPrefetchAhead < hashes.size())
+                idLines.prefetch(hashes[r + kPrefetchAhead]);
+            scanRecord(batch.records[r], hashes[r], batch.lines[r], layout, classIndex, idLines,
+                       pendingImages, scan, problems);
+        }
     }
     pendingImages.finish();
     if (scan.labels.empty() && problems.isEmpty())

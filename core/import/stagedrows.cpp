@@ -43,8 +43,11 @@ StagedRows::StagedRows(ProjectWriter &writer, const QStringList &tables, Writer 
 {
     m_progress.followCancellationOf(cancellation);
     // Read here: the project's connection belongs to the calling thread.
-    const QStringList definitions = tableDefinitions(writer.project().database(), tables);
-    m_done = std::async(std::launch::async, &StagedRows::write, this, definitions, std::move(write));
+    SqliteDatabase &project = writer.project().database();
+    const QStringList definitions = tableDefinitions(project, tables);
+    const qint64 pageSize = project.queryInt(QStringLiteral("PRAGMA page_size"));
+    m_done =
+        std::async(std::launch::async, &StagedRows::write, this, definitions, pageSize, std::move(write));
 }
 
 StagedRows::~StagedRows()
@@ -56,12 +59,14 @@ StagedRows::~StagedRows()
     QFile::remove(m_path);
 }
 
-void StagedRows::write(const QStringList &definitions, const Writer &write)
+void StagedRows::write(const QStringList &definitions, qint64 pageSize, const Writer &write)
 {
     SqliteDatabase scratch(m_path, SqliteDatabase::Mode::Create);
-    // A scratch file: if the import fails, it is deleted, not recovered.
-    scratch.exec(QStringLiteral("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-                                "PRAGMA cache_size = -65536; BEGIN"));
+    // A scratch file: if the import fails, it is deleted, not recovered. Its pages are the
+    // project's size, which is what makes array chunks quick to write.
+    scratch.exec(QStringLiteral("PRAGMA page_size = %1; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+                                "PRAGMA cache_size = -65536; BEGIN")
+                     .arg(pageSize));
     for (const QString &definition : definitions)
         scratch.exec(definition);
     write(scratch, m_progress);

@@ -45,7 +45,7 @@ public:
     void moveInto(ProjectWriter &writer);
 
 private:
-    void write(const QStringList &definitions, const Writer &write);
+    void write(const QStringList &definitions, qint64 pageSize, const Writer &write);
 
     QString m_path;
     QStringList m_tables;

@@ -12,6 +12,15 @@ namespace loupe {
 
 namespace {
 
+/**
+ * The page size of a new project. A project is mostly arrays (half a gigabyte of embeddings at
+ * a million samples) and tables written and read whole; SQLite writes a page at a time, and in
+ * 4 KiB pages writing the arrays was the longest part of an import. On a synthetic set kept
+ * for tuning (400,000 samples), the import took 1.44 / 1.29 / 1.21 / 1.17 / 1.10 s with 4, 8, 16,
+ * 32 and 64 KiB pages (5 interleaved runs); opening a 1M project and relabelling were no slower.
+ */
+constexpr int kPageSize = 65536;
+
 QString projectError(const QString &path, const QString &problem)
 {
     return QFileInfo(path).fileName() + QStringLiteral(": ") + problem;
@@ -154,6 +163,8 @@ std::unique_ptr<Project> Project::create(const QString &path)
     if (QFileInfo::exists(path))
         throw Error(projectError(path, QStringLiteral("already exists")));
     auto db = std::make_unique<SqliteDatabase>(path, SqliteDatabase::Mode::Create);
+    // Before the first table: a database's page size is fixed once it has one.
+    db->exec(QStringLiteral("PRAGMA page_size = %1").arg(kPageSize));
     ProjectSchema::migrate(*db);
     std::unique_ptr<Project> project(new Project(QFileInfo(path).absoluteFilePath(), std::move(db), {}));
     project->configureConnection();

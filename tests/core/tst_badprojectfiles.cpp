@@ -105,7 +105,11 @@ void TestBadProjectFiles::refusedProjectFiles()
         }
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadWrite));
-        const qint64 pageSize = 4096;
+        // The page size from the file's header (big-endian at offset 16; 1 means 65536).
+        const QByteArray header = file.read(18);
+        QCOMPARE(header.size(), 18);
+        const qint64 sizeField = (qint64(uchar(header[16])) << 8) | uchar(header[17]);
+        const qint64 pageSize = sizeField == 1 ? 65536 : sizeField;
         const qint64 pages = file.size() / pageSize;
         QVERIFY(pages > 4);
         if (kind == QLatin1String("corrupt")) {

@@ -111,6 +111,8 @@ void TestProject::createdProjectHasCurrentSchema()
     QCOMPARE(project->sampleCount(), 0);
     QCOMPARE(project->latestRunId(), -1);
     QVERIFY(!project->isReadOnly());
+    // 64 KiB pages: a project is mostly arrays and whole-table reads (Project::create).
+    QCOMPARE(project->database().queryInt(QStringLiteral("PRAGMA page_size")), 65536);
 }
 
 void TestProject::createRefusesExistingFile()

@@ -20,7 +20,6 @@
 
 #include <QDir>
 #include <QFile>
-#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHash>
 #include <QSet>
@@ -367,12 +366,9 @@ public:
     {
         m_progress.followCancellationOf(cancellation);
         m_done = std::async(std::launch::async, [=, this] {
-            QElapsedTimer t; t.start();
             m_writer = std::make_unique<ProjectWriter>(path, overwrite);
-            fprintf(stderr, "\ncreate %lld\n", t.restart());
             if (run)
                 m_runId = run->addRunWithArrays(m_writer->project(), runName, classes, {}, m_progress);
-            fprintf(stderr, "\narrays %lld\n", t.restart());
         });
     }
     ~ProjectStartedAside()

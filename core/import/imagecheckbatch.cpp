@@ -63,8 +63,8 @@ ImageCheckBatch::Checked ImageCheckBatch::check(const ImagePathChecker &checker,
     };
     // One part per core, each part's thread blocking, not spinning, when done: an OpenMP
     // loop's threads spun at its end while the reader and the importer needed the cores
-    // (14 % of the CPU while a 1M samples.csv was checked). A path found in its folder's listing costs well
-    // under a microsecond; the parts matter where paths need an lstat() each.
+    // (14 % of the CPU while a 1M samples.csv was checked). A path found in its folder's
+    // listing costs well under a microsecond; the parts matter where paths need an lstat() each.
     const qint64 parts = std::clamp<qint64>(std::thread::hardware_concurrency(), 1, 16);
     const qint64 partSize = (count + parts - 1) / parts;
     std::vector<std::future<void>> others;

@@ -70,8 +70,8 @@ void BatchedInsert::endRow()
     SqliteStatement &current = statement();
     ++m_row;
     m_parameterOffset += m_columns;
-    const bool full = m_row <= m_batchedRows ? m_row % m_rowsPerStatement == 0 : true;
-    if (!full)
+    // The many-row statement runs once all its rows are bound, the one-row statement every row.
+    if (m_row <= m_batchedRows && m_row % m_rowsPerStatement != 0)
         return;
     current.execute();
     m_parameterOffset = 0;
